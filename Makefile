@@ -1,0 +1,70 @@
+# `make run` and `make test` do all the set-up on a fresh machine (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := frontend/node_modules/.installed
+DIST := frontend/dist/index.html
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test setup system-deps lint typecheck pytest frontend api-client clean bench
+
+run: $(PY_STAMP) $(DIST)
+	mkdir -p var
+	$(BIN)/snp db upgrade
+	$(BIN)/snp demo
+	@echo "Ouvrez http://$${SNP_HOST:-127.0.0.1}:$${SNP_PORT:-8000} (Ctrl+C pour arrêter)."
+	$(BIN)/snp serve
+
+test: system-deps $(PY_STAMP) $(DIST) lint typecheck pytest
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(DIST): $(NODE_STAMP) $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts
+	cd frontend && npm run build
+
+frontend: $(DIST)
+
+# Debian's PostgreSQL (throwaway test clusters) and Chromium (browser tests), when missing.
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(PY_STAMP) $(NODE_STAMP)
+	$(BIN)/mypy snp agenda regulation notifications tests $$(ls bench/*.py 2>/dev/null)
+	cd frontend && npm run typecheck
+
+pytest: $(PY_STAMP) $(DIST)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+# Regenerate the typed API client after changing a route or a schema.
+api-client: $(PY_STAMP) $(NODE_STAMP)
+	$(BIN)/python -m snp.openapi frontend/openapi.json
+	cd frontend && npm run gen:api
+
+bench: $(PY_STAMP)
+	@ls bench/*.py >/dev/null 2>&1 && for f in bench/*.py; do $(BIN)/python $$f; done || echo "no benchmark yet"
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var

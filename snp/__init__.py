@@ -1,0 +1,1 @@
+"""SNP platform: application shell and shared kernel (settings, db, auth, audit, territory)."""

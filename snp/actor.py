@@ -1,0 +1,23 @@
+"""Who is acting and from where: passed to services so they can authorise and audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from snp.auth.roles import Role
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int | None
+    email: str
+    role: Role | None
+    ip: str | None = None
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """Scheduled jobs and CLI commands act as the system, named for the trail."""
+        return cls(user_id=None, email=name, role=None, ip=None)
+
+    def has(self, *roles: Role) -> bool:
+        return self.role in roles

@@ -1,0 +1,109 @@
+"""Login, logout, current user, and account administration by the coordinator."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from snp.actor import Actor
+from snp.auth import service
+from snp.auth.roles import Role
+from snp.auth.schemas import LoginIn, SessionOut, UserCreate, UserList, UserOut
+from snp.deps import (
+    ANY_ROLE,
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    SessionDep,
+    SettingsDep,
+    client_ip,
+    public,
+    require_roles,
+)
+from snp.errors import DomainError, NotFound
+from snp.settings import Settings
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+users_router = APIRouter(prefix="/api/users", tags=["users"])
+
+Authenticated = Annotated[Actor, Depends(require_roles(*ANY_ROLE))]
+Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+
+
+def _set_cookies(response: Response, settings: Settings, token: str, csrf: str) -> None:
+    max_age = settings.session_max_hours * 3600
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        csrf,
+        max_age=max_age,
+        httponly=False,
+        samesite="lax",
+        secure=settings.cookie_secure,
+        path="/",
+    )
+
+
+@router.post("/login", dependencies=[Depends(public)])
+async def login(
+    body: LoginIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> SessionOut:
+    try:
+        opened = await service.login(
+            session, settings, email=body.email, password=body.password, ip=client_ip(request)
+        )
+    except DomainError:
+        # Wrong password or lock: keep the failure counter, it is the throttle's memory.
+        await session.commit()
+        raise
+    _set_cookies(response, settings, opened.token, opened.csrf_token)
+    return SessionOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(
+    request: Request, response: Response, session: SessionDep, actor: Authenticated
+) -> None:
+    await service.logout(session, actor, request.cookies.get(SESSION_COOKIE, ""))
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+@router.get("/me")
+async def me(request: Request, session: SessionDep, actor: Authenticated) -> SessionOut:
+    user = await service.get_user_by_email(session, actor.email)
+    if user is None:
+        raise NotFound("Compte introuvable.")
+    return SessionOut(user=UserOut.model_validate(user), csrf_token=request.state.csrf_token)
+
+
+@users_router.get("")
+async def list_users(
+    session: SessionDep,
+    actor: Coordinator,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> UserList:
+    users, total = await service.list_users(session, limit=limit, offset=offset)
+    return UserList(items=[UserOut.model_validate(u) for u in users], total=total)
+
+
+@users_router.post("", status_code=status.HTTP_201_CREATED)
+async def create_user(body: UserCreate, session: SessionDep, actor: Coordinator) -> UserOut:
+    user = await service.create_user(
+        session,
+        actor,
+        email=body.email,
+        full_name=body.full_name,
+        role=body.role,
+        password=body.password,
+    )
+    return UserOut.model_validate(user)

@@ -1,0 +1,225 @@
+"""Accounts, passwords (Argon2), server-side sessions and login throttling."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from snp import audit
+from snp.actor import Actor
+from snp.auth.models import LoginSession, LoginThrottle, User
+from snp.auth.roles import Role
+from snp.db import dialect_insert, utcnow
+from snp.errors import Conflict, NotAuthenticated, TooManyAttempts
+from snp.settings import Settings
+
+_hasher = PasswordHasher()
+# Verified when the account does not exist, so a wrong e-mail costs as much time as a wrong
+# password and the answer time does not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+
+
+class InvalidCredentials(NotAuthenticated):
+    pass
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def create_user(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str,
+) -> User:
+    email = normalise_email(email)
+    if await session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict("Un compte existe déjà avec cette adresse e-mail.", ("body", "email"))
+    user = User(
+        email=email, full_name=full_name, role=role.value, password_hash=hash_password(password)
+    )
+    session.add(user)
+    await session.flush()
+    await audit.created(session, actor, "user", user.id)
+    return user
+
+
+async def set_password(session: AsyncSession, actor: Actor, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    await audit.changed(session, actor, "user", user.id, ["password"])
+
+
+async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+async def list_users(
+    session: AsyncSession, *, limit: int = 50, offset: int = 0
+) -> tuple[list[User], int]:
+    rows = await session.scalars(select(User).order_by(User.email).limit(limit).offset(offset))
+    total = await session.scalar(select(func.count()).select_from(User))
+    return list(rows), int(total or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    token: str
+    csrf_token: str
+    user: User
+
+
+async def _record_failure(session: AsyncSession, settings: Settings, email: str) -> int:
+    now = utcnow()
+    values = {"email": email, "failures": 1, "last_failure_at": now, "locked_until": None}
+    insert = dialect_insert(session)
+    stmt = insert(LoginThrottle).values(values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[LoginThrottle.email],
+        set_={"failures": LoginThrottle.failures + 1, "last_failure_at": now},
+    )
+    await session.execute(stmt)
+    failures = int(
+        await session.scalar(select(LoginThrottle.failures).where(LoginThrottle.email == email))
+        or 1
+    )
+    if failures >= settings.login_lock_after:
+        await session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.email == email)
+            .values(locked_until=now + timedelta(minutes=settings.login_lock_minutes), failures=0)
+        )
+    return failures
+
+
+async def _check_not_locked(session: AsyncSession, email: str) -> None:
+    throttle = await session.get(LoginThrottle, email)
+    if throttle is None or throttle.locked_until is None:
+        return
+    remaining = throttle.locked_until - utcnow()
+    if remaining.total_seconds() > 0:
+        minutes = max(1, round(remaining.total_seconds() / 60))
+        raise TooManyAttempts(
+            f"Trop de tentatives de connexion. Réessayez dans {minutes} minute(s).",
+            ("body", "email"),
+        )
+
+
+async def login(
+    session: AsyncSession, settings: Settings, *, email: str, password: str, ip: str | None
+) -> NewSession:
+    """Check credentials and open a session; failures are counted, slowed, then locked.
+
+    On failure this raises after writing the failure counter: the caller must commit before
+    re-raising (the only place where an error still commits).
+    """
+    email = normalise_email(email)
+    await _check_not_locked(session, email)
+    user = await get_user_by_email(session, email)
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if not ok or user is None or not user.active:
+        failures = await _record_failure(session, settings, email)
+        excess = failures - settings.login_slowdown_after
+        if excess > 0:
+            await asyncio.sleep(min(5.0, settings.login_slowdown_seconds * excess))
+        if failures >= settings.login_lock_after:
+            await _check_not_locked(session, email)
+        raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.email == email))
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        LoginSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(minutes=settings.session_idle_minutes),
+            ip=ip,
+        )
+    )
+    actor = Actor(user.id, user.email, Role(user.role), ip)
+    await audit.record(session, actor, "login", "user", user.id)
+    return NewSession(token=token, csrf_token=csrf, user=user)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedSession:
+    user: User
+    csrf_token: str
+
+
+async def resolve_session(
+    session: AsyncSession, settings: Settings, token: str
+) -> ResolvedSession | None:
+    now = utcnow()
+    row = (
+        await session.execute(
+            select(LoginSession, User)
+            .join(User, User.id == LoginSession.user_id)
+            .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires_at > now)
+        )
+    ).first()
+    if row is None:
+        return None
+    login_session, user = row
+    if not user.active:
+        return None
+    # Sliding expiry, written at most once a minute to keep reads cheap.
+    if now - login_session.last_seen_at > timedelta(minutes=1):
+        hard_limit = login_session.created_at + timedelta(hours=settings.session_max_hours)
+        login_session.last_seen_at = now
+        login_session.expires_at = min(
+            now + timedelta(minutes=settings.session_idle_minutes), hard_limit
+        )
+    return ResolvedSession(user=user, csrf_token=login_session.csrf_token)
+
+
+async def logout(session: AsyncSession, actor: Actor, token: str) -> None:
+    await session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    await audit.record(session, actor, "logout", "user", actor.user_id)
+
+
+async def purge_expired(session: AsyncSession, now: datetime | None = None) -> int:
+    """Drop expired sessions and stale throttle rows; returns how many sessions were removed."""
+    now = now or utcnow()
+    result = await session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
+    await session.execute(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at < now - timedelta(days=1),
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,44 @@
+"""Logging that never carries patient data: no query strings, no phone numbers, no names.
+
+Routes never log request bodies; as a second line of defence, every record passes through a
+filter that removes query strings from access-log lines and masks anything shaped like a phone
+number or an e-mail address.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_PHONE = re.compile(r"(?<!\d)(?:\+|00)?\d(?:[ .-]?\d){8,13}(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_QUERY = re.compile(r"(\s/[^\s?\"]*)\?[^\s\"]*")
+
+
+def redact(text: str) -> str:
+    text = _QUERY.sub(r"\1?…", text)
+    text = _EMAIL.sub("<e-mail>", text)
+    return _PHONE.sub("<numéro>", text)
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def configure(level: str = "INFO") -> None:
+    root = logging.getLogger()
+    if not any(isinstance(f, RedactingFilter) for h in root.handlers for f in h.filters):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.addFilter(RedactingFilter())
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True

@@ -1,0 +1,34 @@
+"""The CPTS and its communes."""
+
+from snp.territory.schemas import CommuneOut, CptsOut, ImportReport, TerritoryOut
+from snp.territory.service import (
+    CommuneData,
+    commune_codes,
+    get_cpts,
+    get_territory,
+    import_communes_csv,
+    list_communes,
+    parse_communes_csv,
+    parse_insee_code,
+    parse_postal_code,
+    set_cpts,
+    upsert_communes,
+)
+
+__all__ = [
+    "CommuneData",
+    "CommuneOut",
+    "CptsOut",
+    "ImportReport",
+    "TerritoryOut",
+    "commune_codes",
+    "get_cpts",
+    "get_territory",
+    "import_communes_csv",
+    "list_communes",
+    "parse_communes_csv",
+    "parse_insee_code",
+    "parse_postal_code",
+    "set_cpts",
+    "upsert_communes",
+]

@@ -1,0 +1,138 @@
+"""The territory: the CPTS record and its communes (loaded by the demo or a CSV import)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from snp.csv_import import CsvError, CsvImportError, iter_checked, parse_float_in, read_rows
+from snp.identifiers import display_phone, parse_finess, parse_phone
+from snp.territory.models import Commune, Cpts
+from snp.territory.schemas import CommuneOut, CptsOut, ImportReport, TerritoryOut
+
+COMMUNE_COLUMNS = ("insee_code", "name", "postal_code", "latitude", "longitude")
+_INSEE = re.compile(r"(\d{5}|2[AB]\d{3})")
+_POSTAL = re.compile(r"\d{5}")
+
+
+def parse_insee_code(value: str) -> str:
+    code = value.strip().upper()
+    if not _INSEE.fullmatch(code):
+        raise ValueError("code INSEE attendu sur 5 caractères (ex. 35236, 2A004)")
+    return code
+
+
+def parse_postal_code(value: str) -> str:
+    code = value.strip()
+    if not _POSTAL.fullmatch(code):
+        raise ValueError("code postal attendu sur 5 chiffres")
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneData:
+    insee_code: str
+    name: str
+    postal_code: str
+    latitude: float
+    longitude: float
+
+
+async def set_cpts(session: AsyncSession, *, name: str, finess: str, phone: str) -> Cpts:
+    cpts = await session.scalar(select(Cpts).limit(1))
+    if cpts is None:
+        cpts = Cpts(name=name, finess=parse_finess(finess), phone=parse_phone(phone))
+        session.add(cpts)
+    else:
+        cpts.name, cpts.finess, cpts.phone = name, parse_finess(finess), parse_phone(phone)
+    await session.flush()
+    return cpts
+
+
+async def get_cpts(session: AsyncSession) -> CptsOut | None:
+    cpts = await session.scalar(select(Cpts).limit(1))
+    if cpts is None:
+        return None
+    return CptsOut(
+        name=cpts.name,
+        finess=cpts.finess,
+        phone=cpts.phone,
+        phone_display=display_phone(cpts.phone),
+    )
+
+
+async def list_communes(session: AsyncSession) -> list[CommuneOut]:
+    rows = await session.scalars(select(Commune).order_by(Commune.name))
+    return [CommuneOut.model_validate(c) for c in rows]
+
+
+async def get_territory(session: AsyncSession) -> TerritoryOut | None:
+    cpts = await get_cpts(session)
+    if cpts is None:
+        return None
+    return TerritoryOut(cpts=cpts, communes=await list_communes(session))
+
+
+async def commune_codes(session: AsyncSession) -> set[str]:
+    return set(await session.scalars(select(Commune.insee_code)))
+
+
+async def upsert_communes(session: AsyncSession, communes: list[CommuneData]) -> ImportReport:
+    existing = {
+        c.insee_code: c
+        for c in await session.scalars(
+            select(Commune).where(Commune.insee_code.in_([c.insee_code for c in communes]))
+        )
+    }
+    created = updated = unchanged = 0
+    for data in communes:
+        row = existing.get(data.insee_code)
+        if row is None:
+            session.add(Commune(**_as_dict(data)))
+            created += 1
+            continue
+        changes = {k: v for k, v in _as_dict(data).items() if getattr(row, k) != v}
+        if changes:
+            for key, value in changes.items():
+                setattr(row, key, value)
+            updated += 1
+        else:
+            unchanged += 1
+    await session.flush()
+    return ImportReport(created=created, updated=updated, unchanged=unchanged)
+
+
+def _as_dict(data: CommuneData) -> dict[str, object]:
+    return asdict(data)
+
+
+def parse_communes_csv(text: str) -> list[CommuneData]:
+    """Every row checked; raises `CsvImportError` listing every problem, or returns them all."""
+    rows, errors = read_rows(text, COMMUNE_COLUMNS)
+    parsed: list[CommuneData] = []
+    seen: dict[str, int] = {}
+    for row in iter_checked(rows, errors):
+        code = row.check("insee_code", parse_insee_code)
+        name = row.required("name")
+        postal = row.check("postal_code", parse_postal_code)
+        lat = row.check("latitude", parse_float_in(-90, 90, "latitude"))
+        lon = row.check("longitude", parse_float_in(-180, 180, "longitude"))
+        if code is not None and code in seen:
+            errors.append(
+                CsvError(row.row.line, "insee_code", f"code INSEE déjà présent ligne {seen[code]}")
+            )
+            continue
+        if code is not None:
+            seen[code] = row.row.line
+        if code and name and postal and lat is not None and lon is not None:
+            parsed.append(CommuneData(code, name, postal, lat, lon))
+    if errors:
+        raise CsvImportError(sorted(errors, key=lambda e: (e.line, e.column)))
+    return parsed
+
+
+async def import_communes_csv(session: AsyncSession, text: str) -> ImportReport:
+    return await upsert_communes(session, parse_communes_csv(text))

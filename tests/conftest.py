@@ -1,0 +1,100 @@
+"""Shared fixtures: every database-touching test runs on SQLite and on PostgreSQL.
+
+The databases are migrated once per session with the real Alembic history; each test gets a
+fresh app on an emptied database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from snp import migrate
+from snp.app import METADATA, create_app
+from snp.db import Database
+from snp.settings import Settings
+from tests.support.postgres import Cluster, create_database, start_cluster
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+def _migrated_url(backend: str, tmp_root: Path, request: pytest.FixtureRequest, name: str) -> str:
+    if backend == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_root / f'{name}.db'}"
+    else:
+        cluster: Cluster = request.getfixturevalue("pg_cluster")
+        url = create_database(cluster, name)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database URL; parametrized so each test runs on both backends."""
+    return _migrated_url(request.param, tmp_path_factory.mktemp("db"), request, "snp_test")
+
+
+def test_settings(db_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "database_url": db_url,
+        "scheduler_enabled": False,
+        "login_slowdown_seconds": 0.0,
+        "log_level": "WARNING",
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+test_settings.__test__ = False  # type: ignore[attr-defined]
+
+
+async def empty_database(database: Database) -> None:
+    tables = [t.name for t in reversed(METADATA.sorted_tables)]
+    async with database.engine.begin() as connection:
+        if database.dialect == "postgresql":
+            await connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+
+
+@pytest.fixture
+async def app(db_url: str) -> AsyncIterator[FastAPI]:
+    application = create_app(test_settings(db_url), start_scheduler=False)
+    database: Database = application.state.db
+    await empty_database(database)
+    yield application
+    await database.dispose()
+
+
+@pytest.fixture
+def database(app: FastAPI) -> Database:
+    db: Database = app.state.db
+    return db
+
+
+@pytest.fixture
+async def session(database: Database) -> AsyncIterator[AsyncSession]:
+    """A session for arranging data and checking results; commit explicitly to share it."""
+    async with database.sessionmaker() as s:
+        yield s
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c

@@ -1,0 +1,116 @@
+"""Browser journeys: a real server (uvicorn, demo territory, built UI) driven by Debian's
+chromium through Playwright's Python package."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from snp import demo
+from tests.support.postgres import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("SNP_TEST_CHROMIUM", "/usr/bin/chromium")
+DEMO_PASSWORD = demo.DEMO_PASSWORD
+# role value ("operator", ...) -> (email, password)
+DEMO_ACCOUNTS: dict[str, tuple[str, str]] = {
+    account.role.value: (account.email, DEMO_PASSWORD) for account in demo.ACCOUNTS
+}
+# Chromium on a machine without internet: no background traffic, no sandbox (root in CI).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def _snp(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "snp.cli", *args], env=env, check=True, capture_output=True, cwd=ROOT
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    dist = ROOT / "frontend" / "dist" / "index.html"
+    if not dist.is_file():
+        pytest.fail("The web UI is not built: run `make test` (it runs `npm run build`).")
+    port = free_port()
+    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    env = {
+        **os.environ,
+        "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
+        "SNP_LOG_LEVEL": "WARNING",
+    }
+    _snp(env, "db", "upgrade")
+    _snp(env, "demo")
+    log = (tmp_path_factory.getbasetemp() / "e2e-server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("the e2e server did not start; see e2e-server.log")
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium).")
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
