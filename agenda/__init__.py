@@ -4,7 +4,13 @@ Other packages use only what is exported here.
 """
 
 from agenda.schemas import EffectorOut, EffectorPage, SiteOut
-from agenda.service import EffectorData, SiteData, count_effectors, list_effectors, upsert_effector
+from agenda.service.directory import (
+    EffectorData,
+    SiteData,
+    count_effectors,
+    list_effectors,
+    upsert_effector,
+)
 
 __all__ = [
     "EffectorData",

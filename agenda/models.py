@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
+from enum import StrEnum
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from snp.db import Base, UTCDateTime, utcnow
@@ -32,6 +44,13 @@ class Effector(Base):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )
+    # Optional calendar the effector publishes SNP availability in, refreshed by a job.
+    ics_subscription_url: Mapped[str | None] = mapped_column(String(1000))
+    ics_subscription_site_id: Mapped[int | None] = mapped_column(Integer)
+    ics_last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ics_last_error: Mapped[str | None] = mapped_column(String(500))
+    # Secret of the effector's booked-appointments ICS feed; regenerating it revokes the old URL.
+    ics_feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -60,3 +79,144 @@ class Site(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
 
     effector: Mapped[Effector] = relationship(back_populates="sites")
+
+
+class SlotStatus(StrEnum):
+    FREE = "free"
+    HELD = "held"
+    BOOKED = "booked"
+
+
+class Slot(Base):
+    """A bookable SNP time window of one effector at one site.
+
+    Booking transitions are conditional UPDATEs on `status` (free -> held -> booked), so one slot
+    yields at most one live appointment whatever the concurrency.
+    """
+
+    __tablename__ = "slots"
+    __table_args__ = (
+        UniqueConstraint("effector_id", "source_key"),
+        Index("ix_slots_status_start_at", "status", "start_at"),
+        Index("ix_slots_effector_id_start_at", "effector_id", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effector_id: Mapped[int] = mapped_column(ForeignKey("effectors.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Consultation kinds (SAS serviceType codes): at the practice, home visit, teleconsultation.
+    kind_amb: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind_hh: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind_vr: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Visibility (SAS TRE_R314 codes); default SNP + CPTS.
+    vis_snp: Mapped[bool] = mapped_column(Boolean, default=True)
+    vis_cpts: Mapped[bool] = mapped_column(Boolean, default=True)
+    vis_pro: Mapped[bool] = mapped_column(Boolean, default=False)
+    vis_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    shared_with_sas: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default=SlotStatus.FREE)
+    held_by: Mapped[str | None] = mapped_column(String(100))
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Where the slot comes from: manual, template:<id>, ics:<uid>:<recurrence-id>:<start>.
+    # Re-materialising or re-importing inserts on conflict do nothing: idempotent.
+    source_key: Mapped[str | None] = mapped_column(String(300))
+    template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("availability_templates.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    FULFILLED = "fulfilled"
+    NOSHOW = "noshow"
+    TO_REBOOK = "to_rebook"  # its slot was removed: back to the regulation queue
+
+
+class Appointment(Base):
+    """A patient booked into a slot. Patient identity stays in `regulation`; here only the
+    minimum the effector's calendar shows (initials and age)."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        # At most one live appointment per slot, enforced by the database itself.
+        Index(
+            "uq_appointments_live_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+        Index("ix_appointments_effector_id_start_at", "effector_id", "start_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID, also our SAS identifier
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
+    effector_id: Mapped[int] = mapped_column(ForeignKey("effectors.id", ondelete="CASCADE"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="SET NULL"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(3), default="AMB")
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.BOOKED, index=True)
+    # The regulation request this appointment serves (regulation's id; no cross-package FK).
+    request_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    patient_label: Mapped[str | None] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(String(16), default="operator")
+    booked_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AvailabilityTemplate(Base):
+    """Weekly recurring availability (RRULE semantics), materialised as slots over a horizon."""
+
+    __tablename__ = "availability_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effector_id: Mapped[int] = mapped_column(
+        ForeignKey("effectors.id", ondelete="CASCADE"), index=True
+    )
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    # RFC 5545 BYDAY list, e.g. "TU" or "MO,TH".
+    weekdays: Mapped[str] = mapped_column(String(20))
+    start_time: Mapped[time] = mapped_column(Time)  # Europe/Paris wall-clock time
+    end_time: Mapped[time] = mapped_column(Time)
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    include_public_holidays: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind_amb: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind_hh: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind_vr: Mapped[bool] = mapped_column(Boolean, default=False)
+    vis_snp: Mapped[bool] = mapped_column(Boolean, default=True)
+    vis_cpts: Mapped[bool] = mapped_column(Boolean, default=True)
+    vis_pro: Mapped[bool] = mapped_column(Boolean, default=False)
+    vis_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    shared_with_sas: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Absence(Base):
+    """Dates an effector is away: the free slots inside are removed, booked ones kept."""
+
+    __tablename__ = "absences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effector_id: Mapped[int] = mapped_column(
+        ForeignKey("effectors.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)  # inclusive
+    reason: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from agenda import service
 from agenda.schemas import EffectorPage
+from agenda.service import directory as service
 from snp.actor import Actor
 from snp.auth.roles import Role
 from snp.deps import SessionDep, require_roles
