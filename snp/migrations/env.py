@@ -33,10 +33,19 @@ def _run(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _check_foreign_keys(connection: Connection) -> None:
+    """Foreign keys are off while SQLite tables are rebuilt: prove nothing was left dangling."""
+    if connection.dialect.name == "sqlite":
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"foreign key violations after migration: {problems[:5]}")
+
+
 async def _run_async(url: str) -> None:
-    engine = make_engine(url)
+    engine = make_engine(url, for_migrations=True)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
+        await connection.run_sync(_check_foreign_keys)
         await connection.commit()
     await engine.dispose()
 

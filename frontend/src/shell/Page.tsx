@@ -1,0 +1,108 @@
+/** Building blocks every page uses: the titled page, the card, the empty and error states. */
+import { useEffect, useRef, type ReactNode } from "react";
+
+import { useCptsName } from "./territory";
+import { shellTexts } from "./texts";
+import type { LoadState } from "./useApi";
+
+/** A page: sets the tab title and puts focus on its <h1> so screen readers announce navigation. */
+export function Page({ title, intro, children }: { title: string; intro?: ReactNode; children?: ReactNode }) {
+  const cpts = useCptsName();
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    document.title = shellTexts.documentTitle(title, cpts);
+  }, [title, cpts]);
+
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+  }, [title]);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1 ref={heading} tabIndex={-1}>
+          {title}
+        </h1>
+        {intro ? <p className="page-intro">{intro}</p> : null}
+      </div>
+      {children}
+    </div>
+  );
+}
+
+export function Card({
+  title,
+  id,
+  aside,
+  children,
+}: {
+  title: string;
+  id: string;
+  aside?: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card" aria-labelledby={id}>
+      <div className="card-head">
+        <h2 id={id}>{title}</h2>
+        {aside}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return (
+    <div className="empty-state">
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="40" height="40" focusable="false">
+        <path
+          d="M4 13h4l2 3h4l2-3h4M5.5 5h13L21 13v5a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-5z"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.5"
+          strokeLinejoin="round"
+        />
+      </svg>
+      <p>{children}</p>
+    </div>
+  );
+}
+
+export function Loading({ label = shellTexts.loading }: { label?: string }) {
+  return (
+    <p className="loading" role="status">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: () => void }) {
+  return (
+    <div className="notice notice-error" role="alert">
+      <p>{message}</p>
+      {onRetry ? (
+        <button type="button" className="button button-secondary" onClick={onRetry}>
+          {shellTexts.errors.retry}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** Renders loading / error / data for a LoadState. */
+export function Loaded<T>({
+  state,
+  onRetry,
+  children,
+}: {
+  state: LoadState<T>;
+  onRetry?: () => void;
+  children: (data: T) => ReactNode;
+}) {
+  if (state.status === "loading") return <Loading />;
+  if (state.status === "error") return <ErrorNotice message={state.message} {...(onRetry ? { onRetry } : {})} />;
+  return <>{children(state.data)}</>;
+}

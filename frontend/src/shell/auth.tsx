@@ -1,0 +1,96 @@
+/**
+ * Who is logged in. At start the provider asks `GET /api/auth/me`; login and logout go through it
+ * so the whole app sees one state. A 401 on any other call flips it to "anonymous / expired".
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+
+import { api, onSessionExpired } from "../api/client";
+import { errorMessages, type FieldError } from "../api/errors";
+import type { User } from "./roles";
+import { shellTexts } from "./texts";
+
+export type AnonymousReason = "initial" | "expired" | "logged_out";
+
+export type AuthState =
+  | { status: "loading" }
+  | { status: "anonymous"; reason: AnonymousReason }
+  | { status: "authenticated"; user: User };
+
+export type LoginResult = { ok: true; user: User } | { ok: false; errors: FieldError[] };
+
+interface AuthContextValue {
+  state: AuthState;
+  login: (email: string, password: string) => Promise<LoginResult>;
+  /** Resolves to false when the server could not be reached (the user stays logged in). */
+  logout: () => Promise<boolean>;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<AuthState>({ status: "loading" });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    api
+      .GET("/api/auth/me", { signal: controller.signal })
+      .then(({ data }) => {
+        setState(data ? { status: "authenticated", user: data.user } : { status: "anonymous", reason: "initial" });
+      })
+      .catch(() => {
+        if (!controller.signal.aborted) setState({ status: "anonymous", reason: "initial" });
+      });
+    return () => controller.abort();
+  }, []);
+
+  useEffect(
+    () =>
+      onSessionExpired(() => {
+        setState((current) => (current.status === "authenticated" ? { status: "anonymous", reason: "expired" } : current));
+      }),
+    [],
+  );
+
+  const login = useCallback(async (email: string, password: string): Promise<LoginResult> => {
+    let result;
+    try {
+      result = await api.POST("/api/auth/login", { body: { email, password } });
+    } catch {
+      return { ok: false, errors: [{ field: null, msg: shellTexts.login.networkError }] };
+    }
+    const { data, error, response } = result;
+    if (data) {
+      setState({ status: "authenticated", user: data.user });
+      return { ok: true, user: data.user };
+    }
+    const fallback = response.status >= 500 ? shellTexts.errors.server : shellTexts.login.genericError;
+    return { ok: false, errors: errorMessages(error, fallback) };
+  }, []);
+
+  const logout = useCallback(async (): Promise<boolean> => {
+    try {
+      await api.POST("/api/auth/logout");
+    } catch {
+      return false;
+    }
+    // Whatever the answer (204, or 401 when the session had already expired), we are out.
+    setState({ status: "anonymous", reason: "logged_out" });
+    return true;
+  }, []);
+
+  const value = useMemo(() => ({ state, login, logout }), [state, login, logout]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error("useAuth must be used inside <AuthProvider>");
+  return value;
+}
+
+/** The logged-in user; only for components rendered behind <RequireAuth>. */
+export function useUser(): User {
+  const { state } = useAuth();
+  if (state.status !== "authenticated") throw new Error("useUser needs an authenticated session");
+  return state.user;
+}
