@@ -10,7 +10,11 @@ from __future__ import annotations
 import logging
 import re
 
-_PHONE = re.compile(r"(?<!\d)(?:\+|00)?\d(?:[ .-]?\d){8,13}(?!\d)")
+# International (+33612345678, 0033...) or French national (06 12 34 56 78, 06.12.34.56.78);
+# not timestamps such as 2026-11-23 10:57:55.
+_PHONE = re.compile(
+    r"(?<![\d:])(?:\+|00)\d{8,14}(?!\d)|(?<![\d:.-])0[1-9](?:[ .-]?\d{2}){4}(?![\d:])"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _QUERY = re.compile(r"(\s/[^\s?\"]*)\?[^\s\"]*")
 
@@ -42,3 +46,5 @@ def configure(level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    # Each job tick would otherwise log twice every few seconds.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -43,3 +43,8 @@ async def test_a_failed_login_logs_nothing_about_the_person(
     text = caplog.text
     assert "dr.secret" not in text
     assert "wrong-pass" not in text
+
+
+def test_timestamps_and_durations_are_not_mistaken_for_phone_numbers() -> None:
+    line = "2026-11-23 10:57:40,988 next run at: 2026-11-23 10:57:55 UTC (0.988645 s)"
+    assert redact(line) == line
