@@ -87,6 +87,10 @@ class SlotStatus(StrEnum):
     BOOKED = "booked"
 
 
+# A slot that may be taken: free, or held (then free again once its hold expires).
+OPEN_SLOT_SQL = "status IN ('free', 'held')"
+
+
 class Slot(Base):
     """A bookable SNP time window of one effector at one site.
 
@@ -97,13 +101,24 @@ class Slot(Base):
     __tablename__ = "slots"
     __table_args__ = (
         UniqueConstraint("effector_id", "source_key"),
-        Index("ix_slots_status_start_at", "status", "start_at"),
+        # An effector's calendar, overlap checks, and the free-slot search by effectors.
         Index("ix_slots_effector_id_start_at", "effector_id", "start_at"),
+        # The free-slot search near a point: sites in the bounding box, then their slots.
+        Index("ix_slots_site_id_start_at", "site_id", "start_at"),
+        # The free-slot search over a window (no effectors, no distance): only open slots.
+        # Queries must repeat OPEN_SLOT_SQL literally for SQLite to use this partial index.
+        Index(
+            "ix_slots_open_start_at",
+            "start_at",
+            "id",  # the search's order: the first page is read straight from the index
+            sqlite_where=text(OPEN_SLOT_SQL),
+            postgresql_where=text(OPEN_SLOT_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     effector_id: Mapped[int] = mapped_column(ForeignKey("effectors.id", ondelete="CASCADE"))
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     end_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Consultation kinds (SAS serviceType codes): at the practice, home visit, teleconsultation.

@@ -1,4 +1,45 @@
-"""SMS to effectors, patients and referrers through a durable outbox.
+"""SMS notifications: a durable outbox, a dispatcher with retries, Twilio and console backends,
+templates the coordinator adapts, replies (STOP, ANNULER, OUI <code>) and broadcasts.
 
-Owned by the notifications issue; the foundation only reserves the package.
+Other packages use only what is exported here. Reactions to the agenda's events are registered
+by `notifications.handlers` (imported by the composition root).
 """
+
+from notifications.events import (
+    BroadcastAccepted,
+    BroadcastAnsweredLate,
+    BroadcastStarted,
+    MessageUndeliverable,
+    PatientCancelledBySms,
+)
+from notifications.models import Audience
+from notifications.schemas import AlertOut, BroadcastOut, MessageOut
+from notifications.service.broadcast import get_broadcast, start_broadcast
+from notifications.service.configuration import check_configuration
+from notifications.service.outbox import About, enqueue, list_alerts
+from notifications.service.sources import Contact, PatientContact, use_contact_source
+from notifications.service.templates import TemplateError
+from notifications.service.templates import cached as load_templates
+
+__all__ = [
+    "About",
+    "AlertOut",
+    "Audience",
+    "BroadcastAccepted",
+    "BroadcastAnsweredLate",
+    "BroadcastOut",
+    "BroadcastStarted",
+    "Contact",
+    "MessageOut",
+    "MessageUndeliverable",
+    "PatientCancelledBySms",
+    "PatientContact",
+    "TemplateError",
+    "check_configuration",
+    "enqueue",
+    "get_broadcast",
+    "list_alerts",
+    "load_templates",
+    "start_broadcast",
+    "use_contact_source",
+]

@@ -1,4 +1,171 @@
-"""Demand: intake, triage protocol, live queue, matching and the booking journey.
+"""Regulation: requests (intake, referrals), the triage protocol, the live queue and claims,
+matching, the booking journey and the escalation ladder.
 
-Owned by the regulation issue; the foundation only reserves the package.
+Other packages (SAS adapter, notifications, indicators) use only what is exported here.
 """
+
+from regulation.events import (
+    CallbackAttemptLogged,
+    FreedSlotOffered,
+    ProtocolPublished,
+    RequestBooked,
+    RequestClaimed,
+    RequestClosed,
+    RequestEscalated,
+    RequestOriented,
+    RequestReceived,
+    RequestRedirected15,
+    RequestReleased,
+    RequestToRebook,
+    RequestTransferred,
+    RequestTriaged,
+    RequestUpdated,
+)
+from regulation.models import (
+    AssignedTo,
+    CallbackResult,
+    Mobility,
+    Orientation,
+    Origin,
+    Outcome,
+    Priority,
+    RequestStatus,
+    Sex,
+)
+from regulation.schemas import (
+    CallbackOut,
+    ClaimOut,
+    QueueOut,
+    ReferralCreate,
+    ReferralOut,
+    RequestCreate,
+    RequestOut,
+    RequestUpdate,
+    TriageOut,
+)
+from regulation.schemas_booking import (
+    BookingOut,
+    CandidateOut,
+    CandidatesOut,
+    EscalationOut,
+    EscalationStepOut,
+    ReleaseHoldOut,
+    RequestHoldOut,
+)
+from regulation.service.booking import (
+    Contact,
+    confirm_booking,
+    get_contact,
+    hold_slot,
+    release_hold,
+)
+from regulation.service.closing import close_request, log_callback_attempt, mark_oriented
+from regulation.service.engine import evaluate
+from regulation.service.escalation import escalation_ladder, record_escalation
+from regulation.service.intake import (
+    create_referral,
+    create_request,
+    get_my_referral,
+    get_request,
+    list_my_referrals,
+    list_requests,
+    update_request,
+)
+from regulation.service.matching import propose_candidates
+from regulation.service.protocol import ProtocolDocument, parse_protocol
+from regulation.service.queue import (
+    claim_request,
+    list_queue,
+    refresh_heartbeat,
+    release_request,
+    release_stale_claims,
+    transfer_to_regulator,
+)
+from regulation.service.rebooking import SlotProposal, offer_freed_slot, proposals_for_slot
+from regulation.service.triage import triage_request
+from regulation.service.versions import (
+    current_version,
+    ensure_default_protocol,
+    get_current,
+    publish_version,
+    upload_version,
+)
+
+__all__ = [
+    "AssignedTo",
+    "BookingOut",
+    "CallbackAttemptLogged",
+    "CallbackOut",
+    "CallbackResult",
+    "CandidateOut",
+    "CandidatesOut",
+    "ClaimOut",
+    "Contact",
+    "EscalationOut",
+    "EscalationStepOut",
+    "FreedSlotOffered",
+    "Mobility",
+    "Orientation",
+    "Origin",
+    "Outcome",
+    "Priority",
+    "ProtocolDocument",
+    "ProtocolPublished",
+    "QueueOut",
+    "ReferralCreate",
+    "ReferralOut",
+    "ReleaseHoldOut",
+    "RequestBooked",
+    "RequestClaimed",
+    "RequestClosed",
+    "RequestCreate",
+    "RequestEscalated",
+    "RequestHoldOut",
+    "RequestOriented",
+    "RequestOut",
+    "RequestReceived",
+    "RequestRedirected15",
+    "RequestReleased",
+    "RequestStatus",
+    "RequestToRebook",
+    "RequestTransferred",
+    "RequestTriaged",
+    "RequestUpdate",
+    "RequestUpdated",
+    "Sex",
+    "SlotProposal",
+    "TriageOut",
+    "claim_request",
+    "close_request",
+    "confirm_booking",
+    "create_referral",
+    "create_request",
+    "current_version",
+    "ensure_default_protocol",
+    "escalation_ladder",
+    "evaluate",
+    "get_contact",
+    "get_current",
+    "get_my_referral",
+    "get_request",
+    "hold_slot",
+    "list_my_referrals",
+    "list_queue",
+    "list_requests",
+    "log_callback_attempt",
+    "mark_oriented",
+    "offer_freed_slot",
+    "parse_protocol",
+    "proposals_for_slot",
+    "propose_candidates",
+    "publish_version",
+    "record_escalation",
+    "refresh_heartbeat",
+    "release_hold",
+    "release_request",
+    "release_stale_claims",
+    "transfer_to_regulator",
+    "triage_request",
+    "update_request",
+    "upload_version",
+]

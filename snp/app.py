@@ -13,14 +13,25 @@ from fastapi.routing import APIRoute
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 # Importing a package's models registers its tables on `Base.metadata` (used by Alembic).
+import agenda.jobs
 import agenda.models  # noqa: F401
+import notifications.handlers  # registers the SMS reactions to the agenda's events
+import notifications.jobs
+import notifications.models  # noqa: F401
+import regulation.handlers  # registers regulation's reactions to the agenda's events
+import regulation.jobs
+import regulation.models  # noqa: F401
 import snp.audit
 import snp.auth.jobs
 import snp.auth.models
 import snp.scheduler
 import snp.territory.models
 from agenda.api import router as agenda_router
-from snp import logging_setup
+from notifications import backends as sms_backends
+from notifications import check_configuration as check_sms_configuration
+from notifications.api import router as notifications_router
+from regulation.api import router as regulation_router
+from snp import live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
@@ -40,6 +51,9 @@ ROUTERS: list[APIRouter] = [
     audit_router,
     territory_router,
     agenda_router,
+    regulation_router,
+    notifications_router,
+    live.router,
 ]
 
 METADATA = Base.metadata
@@ -99,12 +113,15 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scheduler = snp.scheduler.Scheduler(app.state.db)
+        await app.state.live.start()
         if run_scheduler:
             scheduler.start()
         try:
             yield
         finally:
             scheduler.shutdown()
+            await app.state.live.stop()
+            await sms_backends.close_shared()
             await app.state.db.dispose()
 
     app = FastAPI(
@@ -118,8 +135,11 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
     app.state.db = Database(settings.database_url, settings.database_pool_size)
+    app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(live.LiveContext, hub=app.state.live)
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -12,6 +12,7 @@ import typer
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda import cli as agenda_cli
 from snp import demo, migrate, territory
 from snp.actor import Actor
 from snp.auth import service as auth_service
@@ -40,6 +41,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(territory_app, name="territory")
 territory_app.add_typer(territory_import_app, name="import")
+app.add_typer(agenda_cli.effectors_app, name="effectors")
+app.add_typer(agenda_cli.slots_app, name="slots")
 
 T = TypeVar("T")
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
+from datetime import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+import regulation
 from snp import territory
 from snp.actor import Actor
 from snp.auth import service as auth_service
 from snp.auth.roles import Role
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
+from snp.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-snp-2026"  # noqa: S105 - published demo accounts
 SEED = 20261123
@@ -182,9 +185,10 @@ def demo_effectors() -> list[agenda.EffectorData]:
     return effectors
 
 
-async def load(session: AsyncSession) -> dict[Role, DemoAccount]:
+async def load(session: AsyncSession, settings: Settings | None = None) -> dict[Role, DemoAccount]:
     """Load (or refresh) the demo territory; safe to run any number of times."""
     actor = Actor.system("demo")
+    settings = settings or get_settings()
     await territory.set_cpts(session, name=CPTS_NAME, finess=CPTS_FINESS, phone=CPTS_PHONE)
     await territory.upsert_communes(session, COMMUNES)
     user_ids: dict[Role, int] = {}
@@ -204,4 +208,41 @@ async def load(session: AsyncSession) -> dict[Role, DemoAccount]:
         if index == 0:  # the demo effector account is Dr Anne Martin
             effector = replace(effector, user_id=user_ids[Role.EFFECTOR])
         await agenda.upsert_effector(session, effector)
+    await _load_availability(session, actor, settings)
+    await regulation.ensure_default_protocol(session)
     return {a.role: a for a in ACCOUNTS}
+
+
+# (weekdays, start, end) for effectors 2..13 of the directory; Dr Anne Martin (the demo effector
+# account) starts with an empty agenda so a first visitor can build their own.
+_AVAILABILITY = [
+    ("MO,TU,WE,TH,FR", time(14), time(16)),
+    ("MO,WE,FR", time(9), time(11)),
+    ("TU,TH", time(17), time(19)),
+    ("MO,TU,WE,TH,FR", time(12), time(13)),
+    ("SA", time(9), time(12)),
+    ("MO,TU,WE,TH,FR", time(18), time(19, 40)),
+]
+
+
+async def _load_availability(session: AsyncSession, actor: Actor, settings: Settings) -> None:
+    """Weekly SNP availability for a dozen demo GPs, created once (templates are kept)."""
+    page = await agenda.list_effectors(session, limit=13)
+    for index, effector in enumerate(page.items[1:13]):
+        if await agenda.list_templates(session, actor, effector.id):
+            continue
+        weekdays, start, end = _AVAILABILITY[index % len(_AVAILABILITY)]
+        await agenda.create_template(
+            session,
+            actor,
+            agenda.TemplateIn(
+                effector_id=effector.id,
+                site_id=effector.sites[0].id,
+                weekdays=weekdays,
+                start_time=start,
+                end_time=end,
+                slot_minutes=20,
+                kinds=["AMB", "VR"] if index % 3 == 0 else ["AMB"],
+            ),
+            horizon_days=settings.agenda_horizon_days,
+        )

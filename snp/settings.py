@@ -6,10 +6,12 @@ test fails when the two differ, so add a `description` to every new field.
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +62,209 @@ class Settings(BaseSettings):
         default=True, description="Start the job scheduler with the app (off for one-off CLIs)."
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    agenda_horizon_days: int = Field(
+        default=28,
+        ge=1,
+        le=366,
+        description="Days ahead over which recurring availability and ICS calendars become slots.",
+    )
+    ics_keyword: str = Field(
+        default="SNP",
+        min_length=1,
+        description="Word (case-insensitive) in an event's summary or categories that marks it "
+        "as SNP availability in an imported or subscribed ICS calendar.",
+    )
+    ics_slot_minutes: int = Field(
+        default=20, ge=5, le=240, description="Length of the slots an ICS availability is split in."
+    )
+    ics_refresh_minutes: int = Field(
+        default=60, ge=5, description="How often an effector's subscribed ICS calendar is fetched."
+    )
+    ics_fetch_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one subscribed ICS calendar download."
+    )
+    ics_max_bytes: int = Field(
+        default=2_000_000,
+        ge=1000,
+        description="Largest ICS calendar accepted (upload or subscription), in bytes.",
+    )
+    ics_allow_private_hosts: bool = Field(
+        default=False,
+        description="Allow subscribed ICS calendars on loopback/private addresses (tests and "
+        "closed networks only: otherwise an effector's URL could probe the internal network).",
+    )
+    hold_ttl_seconds: int = Field(
+        default=300,
+        ge=10,
+        le=3600,
+        description="How long a slot held during a booking stays reserved before it is free again.",
+    )
+    regulation_claim_grace_seconds: int = Field(
+        default=120,
+        ge=10,
+        description="A claimed request whose console sent no heartbeat for this long goes back "
+        "to the queue.",
+    )
+    regulation_unreachable_after_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Failed call-back attempts to log before a request may close as unreachable.",
+    )
+    regulation_triage_within_minutes: int = Field(
+        default=60,
+        ge=5,
+        description="Deadline for calling back a request not triaged yet (e.g. a referral).",
+    )
+    # --- Matching and booking (regulation/service/matching.py) -------------------------------
+    regulation_travel_margin_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=240,
+        description="Slots proposed start at least this long after the search (time to get "
+        "there; a teleconsultation too, to reach the patient).",
+    )
+    regulation_match_km_minutes: float = Field(
+        default=2.0,
+        ge=0,
+        description="Matching score (lower is better) = minutes until the slot + this many "
+        "minutes per kilometre to the practice + the load penalties below.",
+    )
+    regulation_match_day_load_minutes: float = Field(
+        default=20.0,
+        ge=0,
+        description="Matching score: minutes added per SNP patient the effector already has "
+        "that day (spreads patients fairly across effectors).",
+    )
+    regulation_match_week_load_minutes: float = Field(
+        default=4.0,
+        ge=0,
+        description="Matching score: minutes added per SNP patient the effector already has "
+        "that week (Monday to Sunday).",
+    )
+    regulation_match_max_km: float = Field(
+        default=40.0,
+        gt=0,
+        le=500,
+        description="Farthest practice (or home-visit effector) proposed to a patient.",
+    )
+    regulation_teleconsultation_max_km: float = Field(
+        default=50.0,
+        gt=0,
+        le=1000,
+        description="Teleconsultations are proposed from effectors practising this close to the "
+        "patient (the territory); the distance does not count in their score.",
+    )
+    regulation_match_per_effector: int = Field(
+        default=2, ge=1, description="At most this many slots of one effector among proposals."
+    )
+    regulation_home_visit_default_radius_km: float = Field(
+        default=10.0,
+        gt=0,
+        description="Home-visit radius of an effector doing home visits who set none.",
+    )
+    regulation_home_visit_max_km: float = Field(
+        default=25.0,
+        gt=0,
+        description="Farthest home visit proposed, whatever the effector's radius.",
+    )
+    regulation_after_deadline_hours: int = Field(
+        default=48,
+        ge=1,
+        le=336,
+        description="When no slot fits a request's deadline, later slots are sought this far "
+        "beyond it (shown as after the deadline).",
+    )
+    regulation_escalation_nearby_km: float = Field(
+        default=15.0,
+        gt=0,
+        description="Escalation ladder: effectors whose practice is this close to the patient "
+        "form the « effecteurs proches » step.",
+    )
+    regulation_escalation_step_minutes: int = Field(
+        default=15,
+        ge=5,
+        le=720,
+        description="Escalation ladder: response timeout of each step's SMS broadcast.",
+    )
+    regulation_freed_slot_offers: int = Field(
+        default=3,
+        ge=0,
+        description="When a booked slot is freed, this many waiting requests it fits are "
+        "flagged in the queue to be offered it first.",
+    )
+    # --- SMS notifications (notifications/) -----------------------------------------------------
+    sms_backend: Literal["console", "twilio"] = Field(
+        default="console",
+        description="Where SMS go: `console` (nothing leaves the machine; shown on the "
+        "coordinator's demo page) or `twilio`.",
+    )
+    twilio_account_sid: str = Field(default="", description="Twilio account SID (`AC...`).")
+    twilio_auth_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Twilio auth token: authenticates API calls and verifies webhook signatures.",
+    )
+    twilio_from_number: str = Field(
+        default="", description="Sender of the SMS (E.164 number or alphanumeric sender ID)."
+    )
+    twilio_messaging_service_sid: str = Field(
+        default="",
+        description="Twilio Messaging Service SID (`MG...`), used instead of the sender when set.",
+    )
+    twilio_base_url: str = Field(
+        default="https://api.twilio.com",
+        description="Base URL of the Twilio REST API (tests point it at a local fake server).",
+    )
+    twilio_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one call to the Twilio API."
+    )
+    public_base_url: str = Field(
+        default="",
+        description="Public URL of the platform as Twilio reaches it (`https://snp.example.fr`): "
+        "delivery callbacks are sent there and webhook signatures are checked against it.",
+    )
+    sms_templates_dir: Path | None = Field(
+        default=None,
+        description="Directory of adapted SMS templates (`<id>.txt`) replacing the shipped ones.",
+    )
+    sms_quiet_hours_start: time = Field(
+        default=time(20, 0),
+        description="Start of the quiet hours (Europe/Paris): SMS to effectors wait until their "
+        "end, except about a same-day appointment.",
+    )
+    sms_quiet_hours_end: time = Field(
+        default=time(8, 0), description="End of the quiet hours (Europe/Paris)."
+    )
+    sms_reminder_minutes_before: int = Field(
+        default=120,
+        ge=0,
+        description="Patient reminder this long before the appointment (0: none).",
+    )
+    sms_max_attempts: int = Field(
+        default=6, ge=1, description="Attempts to send an SMS before it is reported undelivered."
+    )
+    sms_retry_base_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="First retry delay after a transient failure (doubled each time, jittered).",
+    )
+    sms_retry_max_seconds: float = Field(
+        default=900.0, gt=0, description="Longest delay between two attempts of one SMS."
+    )
+    sms_dispatch_interval_seconds: float = Field(
+        default=2.0, gt=0, description="How often the dispatcher looks for SMS to send."
+    )
+    sms_dispatch_batch_size: int = Field(
+        default=50, ge=1, description="SMS claimed at once by one dispatcher run."
+    )
+    sms_dispatch_concurrency: int = Field(
+        default=10, ge=1, description="SMS sent in parallel by one dispatcher."
+    )
+    sms_lease_seconds: int = Field(
+        default=120,
+        ge=10,
+        description="A claimed SMS not recorded within this delay (crashed dispatcher) is taken "
+        "up again, after checking with the provider that it was not sent.",
+    )
 
 
 @lru_cache

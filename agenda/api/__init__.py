@@ -2,7 +2,11 @@
 
 from fastapi import APIRouter
 
-from agenda.api import directory
+from agenda.api import booking, directory, ics, slots, templates
 
 router = APIRouter()
 router.include_router(directory.router)
+router.include_router(slots.router)
+router.include_router(booking.router)
+router.include_router(templates.router)
+router.include_router(ics.router)

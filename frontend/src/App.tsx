@@ -5,11 +5,27 @@
 import type { ReactNode } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 
+import { AvailabilityPage } from "./features/agenda/AvailabilityPage";
+import { CalendarsPage } from "./features/agenda/CalendarsPage";
 import { EffectorHome } from "./features/agenda/EffectorHome";
+import { AGENDA_PATHS } from "./features/agenda/paths";
 import { CoordinatorHome } from "./features/coordination/CoordinatorHome";
+import { DirectoryPage } from "./features/coordination/DirectoryPage";
+import { EffectorPage } from "./features/coordination/EffectorPage";
+import { ImportPage } from "./features/coordination/ImportPage";
+import { MapPage } from "./features/coordination/MapPage";
+import { COORDINATION_PATHS } from "./features/coordination/paths";
+import { coordinationTexts } from "./features/coordination/texts";
+import { PROTOCOLS_PATH } from "./features/coordination/protocols/paths";
+import { ProtocolsPage } from "./features/coordination/protocols/ProtocolsPage";
+import { protocolTexts } from "./features/coordination/protocols/texts";
+import { IntakePage } from "./features/regulation/IntakePage";
 import { OperatorHome } from "./features/regulation/OperatorHome";
+import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
+import { ReferralPage } from "./features/regulation/ReferralPage";
 import { ReferrerHome } from "./features/regulation/ReferrerHome";
 import { RegulatorHome } from "./features/regulation/RegulatorHome";
+import { RequestPage } from "./features/regulation/RequestPage";
 import { SasHome } from "./features/sas/SasHome";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
@@ -33,6 +49,20 @@ const PAGES: readonly PageRoute[] = [
   { to: ROLE_HOME.referrer, label: nav.orientations, roles: ["referrer"], element: <ReferrerHome /> },
   { to: ROLE_HOME.sas_regulator, label: nav.sas, roles: ["sas_regulator"], element: <SasHome /> },
   { to: ROLE_HOME.coordinator, label: nav.coordination, roles: ["coordinator"], element: <CoordinatorHome /> },
+  { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
+  { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
+  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator"], element: <ProtocolsPage /> },
+];
+
+/** Pages reached from another page, not listed in the navigation. */
+const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
+  { to: AGENDA_PATHS.availability, roles: ["effector"], element: <AvailabilityPage /> },
+  { to: AGENDA_PATHS.calendars, roles: ["effector"], element: <CalendarsPage /> },
+  { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
+  { to: COORDINATION_PATHS.effector, roles: ["coordinator"], element: <EffectorPage /> },
+  { to: INTAKE_PATH, roles: ["operator", "coordinator"], element: <IntakePage /> },
+  { to: REQUEST_ROUTE, roles: ["operator", "regulator", "coordinator"], element: <RequestPage /> },
+  { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
 ];
 
 export function App() {
@@ -52,7 +82,7 @@ export function App() {
               }
             >
               <Route index element={<HomeRedirect />} />
-              {PAGES.map((page) => (
+              {[...PAGES, ...SUB_PAGES].map((page) => (
                 <Route key={page.to} path={page.to} element={<RequireRole roles={page.roles}>{page.element}</RequireRole>} />
               ))}
               <Route path="*" element={<NotFound />} />

@@ -36,7 +36,12 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
         "Orienteur (pharmacie, IDE, urgences)",
     ),
     "sas_regulator": ("/sas", "Créneaux SAS", ["Créneaux SAS"], "Régulateur SAS"),
-    "coordinator": ("/coordination", "Coordination", ["Coordination"], "Coordination CPTS"),
+    "coordinator": (
+        "/coordination",
+        "Coordination",
+        ["Coordination", "Annuaire", "Carte", "Protocole de tri"],
+        "Coordination CPTS",
+    ),
 }
 
 FULL_NAMES = {str(account.role): account.full_name for account in demo.ACCOUNTS}

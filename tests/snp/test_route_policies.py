@@ -15,6 +15,10 @@ OPEN_ROUTES = {
     ("POST", "/api/auth/login"),
     ("GET", "/healthz"),
     ("GET", "/{path:path}"),  # the web UI's static files and SPA fallback
+    ("GET", "/api/agenda/ics/feed/{token}.ics"),  # calendar apps; the secret token is the key
+    # Twilio's webhooks: no session, every request must carry a valid X-Twilio-Signature.
+    ("POST", "/api/notifications/twilio/status"),
+    ("POST", "/api/notifications/twilio/inbound"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 

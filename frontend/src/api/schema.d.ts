@@ -4,6 +4,90 @@
  */
 
 export interface paths {
+    "/api/agenda/absences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Absences */
+        get: operations["agenda-list_absences"];
+        put?: never;
+        /**
+         * Create Absence
+         * @description The free slots of those days are removed; held and booked ones are kept and counted.
+         */
+        post: operations["agenda-create_absence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/absences/{absence_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Absence
+         * @description The recurring availability opens its slots on those days again.
+         */
+        delete: operations["agenda-delete_absence"];
+        options?: never;
+        head?: never;
+        /** Update Absence */
+        patch: operations["agenda-update_absence"];
+        trace?: never;
+    };
+    "/api/agenda/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Appointments
+         * @description Booked patients (minimum necessary: label, kind, site) starting in the period.
+         */
+        get: operations["agenda-list_appointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/appointments/{appointment_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Appointment
+         * @description Cancel an appointment, as yourself or on the patient's behalf (`by: "patient"`).
+         *
+         *     The slot is free again if it has not started. An effector cancels only their own.
+         */
+        post: operations["agenda-cancel_appointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/effectors": {
         parameters: {
             query?: never;
@@ -19,6 +103,321 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/effectors/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Effectors
+         * @description CSV `rpps,family_name,given_name,specialty_code,phone,email,site_name,address_line,
+         *     postal_code,city,insee_code,latitude,longitude,structure_id`: every row is checked first;
+         *     on any error nothing is imported and the 422 lists every error (`loc`: file, line, column).
+         */
+        post: operations["agenda-import_effectors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/effectors/{effector_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Effector
+         * @description Full profile with constraints and sites (calendar links for the effector and the
+         *     coordination only).
+         */
+        get: operations["agenda-get_effector"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Effector
+         * @description Edit a profile; `active: false` deactivates. An effector may change only their own
+         *     constraints and ICS subscription.
+         */
+        patch: operations["agenda-update_effector"];
+        trace?: never;
+    };
+    "/api/agenda/ics/feed-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Feed Token
+         * @description Create or regenerate the secret address of the booked-appointments feed (the old one
+         *     stops working).
+         */
+        post: operations["agenda-create_feed_token"];
+        /**
+         * Revoke Feed Token
+         * @description Revoke the feed's address without creating a new one.
+         */
+        delete: operations["agenda-revoke_feed_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/ics/feed/{token}.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ics Feed
+         * @description Public by design: the secret token in the address is the credential (calendar apps
+         *     cannot log in). Booked SNP appointments, minimal patient information, Europe/Paris.
+         */
+        get: operations["agenda-ics_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/ics/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Ics
+         * @description Events marked SNP (summary or categories) become free slots; importing the same calendar
+         *     again changes nothing, and free slots gone from it are removed. `site_id` is optional when
+         *     the effector consults in one place only.
+         */
+        post: operations["agenda-import_ics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Me
+         * @description The logged-in effector's own profile (404 when the account is linked to no effector).
+         */
+        get: operations["agenda-get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Slots
+         * @description An effector's slots overlapping the period, booked ones with their patient.
+         */
+        get: operations["agenda-list_slots"];
+        put?: never;
+        /**
+         * Create Slot
+         * @description Open a slot; 422 naming the conflicting slot when it overlaps another of the effector.
+         */
+        post: operations["agenda-create_slot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/slots/free": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Free Slots
+         * @description Bookable slots, with effector and site (and `distance_km` from `lat`/`lon`).
+         *
+         *     Sorted by start, or by distance when `lat`/`lon` are given. SAS regulators see only the
+         *     slots shared with the SAS.
+         */
+        get: operations["agenda-search_free_slots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/slots/{slot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Slot
+         * @description Remove a slot. A booked patient is not dropped: the appointment goes to `to_rebook`.
+         */
+        delete: operations["agenda-delete_slot"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Slot
+         * @description Change or move a slot. Moving a booked slot sends its patient back to be rebooked.
+         */
+        patch: operations["agenda-update_slot"];
+        trace?: never;
+    };
+    "/api/agenda/slots/{slot_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Slot
+         * @description Turn your hold into an appointment. 409 when the hold expired or someone else has it.
+         */
+        post: operations["agenda-confirm_slot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/slots/{slot_id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold Slot
+         * @description Hold a free slot for a few minutes (setting `hold_ttl_seconds`) while booking it.
+         *
+         *     409 when someone else just took it. Holding it again extends your hold.
+         */
+        post: operations["agenda-hold_slot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/slots/{slot_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release Slot
+         * @description Give your hold back (nothing happens if you do not hold the slot).
+         */
+        post: operations["agenda-release_slot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Templates */
+        get: operations["agenda-list_templates"];
+        put?: never;
+        /**
+         * Create Template
+         * @description Create a weekly availability; its slots open at once over the horizon.
+         */
+        post: operations["agenda-create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Template */
+        get: operations["agenda-get_template"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Template
+         * @description Its future free slots go with it; held and booked slots stay.
+         */
+        delete: operations["agenda-delete_template"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Template
+         * @description Its future free slots are replaced; held and booked slots are never touched.
+         */
+        patch: operations["agenda-update_template"];
         trace?: never;
     };
     "/api/audit": {
@@ -89,6 +488,634 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Alerts
+         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person.
+         */
+        get: operations["notifications-list_alerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/alerts/{message_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Alert
+         * @description Mark an alert handled (the person was reached another way).
+         */
+        post: operations["notifications-acknowledge_alert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/broadcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Broadcast
+         * @description Offer a patient to several effectors by SMS; the first `OUI <code>` gets them.
+         */
+        post: operations["notifications-start_broadcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/broadcasts/{broadcast_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Broadcast */
+        get: operations["notifications-get_broadcast"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/console/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate Inbound
+         * @description Demo only (console backend): act on a reply as if a phone had sent it.
+         */
+        post: operations["notifications-simulate_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Messages
+         * @description The SMS outbox, newest first: what was (or would be) sent, for the demo page.
+         */
+        get: operations["notifications-list_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/twilio/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio Inbound
+         * @description An SMS sent to our number (signed): STOP, START, ANNULER, OUI <code>. Answers go through
+         *     the outbox, so the TwiML response is empty.
+         */
+        post: operations["notifications-twilio_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/twilio/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Twilio Status
+         * @description Twilio delivery report (signed): sent, delivered, undelivered, failed.
+         */
+        post: operations["notifications-twilio_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/claims/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Heartbeat
+         * @description Keep your claims (the live socket's `ping` does the same).
+         */
+        post: operations["regulation-heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Protocol Versions */
+        get: operations["regulation-list_protocol_versions"];
+        put?: never;
+        /**
+         * Upload Protocol Version
+         * @description Store a new draft; 422 locates each problem in the document (`loc`: body, text, ...).
+         */
+        post: operations["regulation-upload_protocol_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Current Protocol
+         * @description The protocol in force, parsed: red flags, age bands, motifs, questions (the triage form).
+         */
+        get: operations["regulation-get_current_protocol"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Protocol Version */
+        get: operations["regulation-get_protocol_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diff Protocol Version
+         * @description Unified diff against the version in force, for review before publishing.
+         */
+        get: operations["regulation-diff_protocol_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish Protocol Version */
+        post: operations["regulation-publish_protocol_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Queue
+         * @description Requests to handle, most urgent first (priority, then time left before the deadline).
+         */
+        get: operations["regulation-get_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/referrals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Referral
+         * @description Refer a patient. A red flag answered "yes" comes back with `call_15` and its message.
+         */
+        post: operations["regulation-create_referral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/referrals/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List My Referrals
+         * @description Your own referrals only, newest first, with their status and outcome.
+         */
+        get: operations["regulation-list_my_referrals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/referrals/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get My Referral */
+        get: operations["regulation-get_my_referral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Requests */
+        get: operations["regulation-list_requests"];
+        put?: never;
+        /**
+         * Create Request
+         * @description Phone intake. Kept in hand by default (`claim`); triaged at once when `answers` are sent.
+         */
+        post: operations["regulation-create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Request */
+        get: operations["regulation-get_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Update Request */
+        patch: operations["regulation-update_request"];
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log Callback */
+        post: operations["regulation-log_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Candidates
+         * @description The best slots for the request, each with why it ranks there (delay, distance, load).
+         *
+         *     Nothing before the deadline: the first later slots (`after_deadline`) and the escalation
+         *     ladder.
+         */
+        get: operations["regulation-list_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim Request
+         * @description Take the request in hand; 409 names who already has it.
+         */
+        post: operations["regulation-claim_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close Request */
+        post: operations["regulation-close_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Booking
+         * @description Book the held slot: the appointment is created and the request closed (`slot_booked`).
+         *
+         *     409 when the hold expired or someone else got the slot.
+         */
+        post: operations["regulation-confirm_booking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Escalation
+         * @description The escalation ladder: médecin traitant (if a member), nearby effectors, whole CPTS.
+         */
+        get: operations["regulation-get_escalation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Escalation
+         * @description Record a started step (its SMS broadcast: `POST /api/notifications/broadcasts` with the
+         *     step's `effector_ids`); emits `request.escalated`. Only the request's claim holder.
+         */
+        post: operations["regulation-record_escalation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hold Slot
+         * @description Hold the slot a few minutes (setting `hold_ttl_seconds`) while the patient confirms.
+         *
+         *     409 when someone else just took it; 422 when it does not suit the patient.
+         */
+        post: operations["regulation-hold_slot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release Request */
+        post: operations["regulation-release_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/release-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release Hold
+         * @description Give the held slot back (the patient declined).
+         */
+        post: operations["regulation-release_hold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer Request
+         * @description Hand the request over to the medical regulators (back in the queue, assigned to them).
+         */
+        post: operations["regulation-transfer_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/triage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Triage Request
+         * @description Apply the protocol in force. `call_15` true: red flag, the request is closed to the 15.
+         */
+        post: operations["regulation-triage_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/territory": {
         parameters: {
             query?: never;
@@ -148,6 +1175,205 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AbsenceIn */
+        AbsenceIn: {
+            /**
+             * Effector Id
+             * @description Par défaut l'effecteur connecté ; obligatoire pour la coordination.
+             */
+            effector_id?: number | null;
+            /**
+             * End Date
+             * Format: date
+             * @description Inclus.
+             */
+            end_date: string;
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+        };
+        /** AbsenceOut */
+        AbsenceOut: {
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+        };
+        /** AbsencePatch */
+        AbsencePatch: {
+            /** End Date */
+            end_date?: string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Start Date */
+            start_date?: string | null;
+        };
+        /** AbsenceSaved */
+        AbsenceSaved: {
+            /**
+             * Booked Kept
+             * @description Créneaux réservés ou en cours de réservation pendant l'absence, conservés.
+             */
+            booked_kept: number;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End Date
+             * Format: date
+             */
+            end_date: string;
+            /** Id */
+            id: number;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Slots Created
+             * @description Créneaux recréés sur les jours libérés.
+             */
+            slots_created: number;
+            /**
+             * Slots Removed
+             * @description Créneaux libres retirés pendant l'absence.
+             */
+            slots_removed: number;
+            /**
+             * Start Date
+             * Format: date
+             */
+            start_date: string;
+        };
+        /** AgeBand */
+        AgeBand: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Max Months */
+            max_months?: number | null;
+            /**
+             * Min Months
+             * @default 0
+             */
+            min_months: number;
+        };
+        /**
+         * AlertOut
+         * @description An essential SMS that will not arrive: phone the recipient, then acknowledge.
+         */
+        AlertOut: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Acknowledged By */
+            acknowledged_by: string | null;
+            /** Appointment Id */
+            appointment_id: string | null;
+            /** Appointment Start At */
+            appointment_start_at: string | null;
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "patient" | "effector" | "referrer";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Effector Id */
+            effector_id: number | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Failed At */
+            failed_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Reason
+             * @description Motif de l'échec, en clair.
+             */
+            reason: string;
+            /** Recipient */
+            recipient: string;
+            /** Recipient Display */
+            recipient_display: string;
+            /** Request Id */
+            request_id: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "failed" | "undeliverable";
+            /** Template */
+            template: string;
+        };
+        /** AlertPage */
+        AlertPage: {
+            /** Items */
+            items: components["schemas"]["AlertOut"][];
+            /** Total */
+            total: number;
+        };
+        /** AppointmentOut */
+        AppointmentOut: {
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /** Cancelled By */
+            cancelled_by: string | null;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /** Origin */
+            origin: string;
+            /** Patient Label */
+            patient_label: string | null;
+            /** Request Id */
+            request_id: number | null;
+            site: components["schemas"]["SiteOut"] | null;
+            /** Slot Id */
+            slot_id: number | null;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
+        };
+        /**
+         * AssignedTo
+         * @enum {string}
+         */
+        AssignedTo: "operator" | "regulator";
         /** AuditEntryOut */
         AuditEntryOut: {
             /** Action */
@@ -179,6 +1405,303 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Body_agenda-import_effectors */
+        "Body_agenda-import_effectors": {
+            /** File */
+            file: string;
+        };
+        /** Body_agenda-import_ics */
+        "Body_agenda-import_ics": {
+            /** Effector Id */
+            effector_id?: number | null;
+            /** File */
+            file: string;
+            /** Site Id */
+            site_id?: number | null;
+        };
+        /**
+         * BookingOut
+         * @description Booked: the appointment, and the request closed with outcome `slot_booked`.
+         */
+        BookingOut: {
+            appointment: components["schemas"]["AppointmentOut"];
+            request: components["schemas"]["RequestOut"];
+        };
+        /**
+         * BroadcastIn
+         * @description Offer a patient to several volunteer effectors at once by SMS.
+         */
+        BroadcastIn: {
+            /** Effector Ids */
+            effector_ids: number[];
+            /**
+             * Expires Minutes
+             * @default 30
+             */
+            expires_minutes: number;
+            /**
+             * Place
+             * @description Commune ou quartier du patient.
+             */
+            place: string;
+            /**
+             * Request Id
+             * @description Demande de régulation concernée.
+             */
+            request_id?: number | null;
+        };
+        /** BroadcastOut */
+        BroadcastOut: {
+            /** Code */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: number;
+            /** Place */
+            place: string;
+            /** Request Id */
+            request_id: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "taken" | "closed";
+            /** Taken At */
+            taken_at: string | null;
+            /** Targets */
+            targets: number;
+            /** Winner Effector Id */
+            winner_effector_id: number | null;
+        };
+        /** CallbackAttemptOut */
+        CallbackAttemptOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            /** Operator Name */
+            operator_name: string;
+            result: components["schemas"]["CallbackResult"];
+        };
+        /** CallbackIn */
+        CallbackIn: {
+            /** Note */
+            note?: string | null;
+            result: components["schemas"]["CallbackResult"];
+        };
+        /** CallbackOut */
+        CallbackOut: {
+            attempt: components["schemas"]["CallbackAttemptOut"];
+            /** Failed Attempts */
+            failed_attempts: number;
+            /**
+             * Unreachable Allowed
+             * @description Enough failed attempts to close unreachable.
+             */
+            unreachable_allowed: boolean;
+        };
+        /**
+         * CallbackResult
+         * @enum {string}
+         */
+        CallbackResult: "reached" | "no_answer" | "voicemail" | "busy" | "wrong_number";
+        /** CancelIn */
+        CancelIn: {
+            /**
+             * By
+             * @description Au nom de qui : par défaut votre rôle ; ou `patient`.
+             */
+            by?: ("patient" | "effector" | "operator" | "regulator" | "coordinator" | "sas") | null;
+            /** Reason */
+            reason: string;
+        };
+        /** CandidateEffector */
+        CandidateEffector: {
+            /** Id */
+            id: number;
+            /**
+             * Is Patient Gp
+             * @description C'est le médecin traitant du patient.
+             */
+            is_patient_gp: boolean;
+            /**
+             * Name
+             * @description « Dr Anne Martin ».
+             */
+            name: string;
+            /** Phone */
+            phone: string;
+            /** Phone Display */
+            readonly phone_display: string;
+            /** Profession */
+            profession: string;
+            /** Specialty Text */
+            specialty_text: string | null;
+        };
+        /**
+         * CandidateOut
+         * @description A slot proposed for the request, with why it ranks there.
+         */
+        CandidateOut: {
+            /**
+             * After Deadline
+             * @description Commence après l'échéance de la demande.
+             */
+            after_deadline: boolean;
+            /** Delay Minutes */
+            delay_minutes: number;
+            /**
+             * Distance Km
+             * @description Du patient au lieu ; absent sans position.
+             */
+            distance_km: number | null;
+            effector: components["schemas"]["CandidateEffector"];
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Explanation */
+            explanation: string;
+            /**
+             * Kind
+             * @description Type de consultation qui serait réservé.
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /**
+             * Kinds
+             * @description Types que le créneau propose.
+             */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /**
+             * Load Day
+             * @description Patients SNP déjà confiés à l'effecteur ce jour-là.
+             */
+            load_day: number;
+            /**
+             * Load Week
+             * @description Patients SNP déjà confiés à l'effecteur cette semaine.
+             */
+            load_week: number;
+            /**
+             * Offered First
+             * @description Créneau libéré proposé en priorité à cette demande (placé en tête).
+             */
+            offered_first: boolean;
+            /** Rank */
+            rank: number;
+            /** Score */
+            score: number;
+            score_parts: components["schemas"]["ScoreParts"];
+            site: components["schemas"]["CandidateSite"];
+            /** Slot Id */
+            slot_id: number;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /** CandidateSite */
+        CandidateSite: {
+            /** Address Line */
+            address_line: string;
+            /** City */
+            city: string;
+            /** Id */
+            id: number;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /** Name */
+            name: string;
+            /** Postal Code */
+            postal_code: string;
+        };
+        /** CandidatesOut */
+        CandidatesOut: {
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+            /** @description L'escalade possible, quand aucun créneau ne tient l'échéance. */
+            escalation: components["schemas"]["EscalationOut"] | null;
+            /**
+             * Fits Deadline
+             * @description Au moins un créneau avant l'échéance.
+             */
+            fits_deadline: boolean;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Items */
+            items: components["schemas"]["CandidateOut"][];
+            /**
+             * Kinds
+             * @description Types de consultation cherchés.
+             */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Message */
+            message: string | null;
+            place: components["schemas"]["PatientPlace"] | null;
+            /** Request Id */
+            request_id: number;
+            weights: components["schemas"]["MatchWeights"];
+            /**
+             * Window End
+             * Format: date-time
+             * @description L'échéance, ou plus tard si rien ne la tient.
+             */
+            window_end: string;
+            /**
+             * Window Start
+             * Format: date-time
+             * @description Maintenant + marge de déplacement.
+             */
+            window_start: string;
+        };
+        /** Choice */
+        Choice: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+        };
+        /** ClaimOut */
+        ClaimOut: {
+            /** Claim Started At */
+            claim_started_at: string | null;
+            /** Claimed By Name */
+            claimed_by_name: string | null;
+            /** Claimed By User Id */
+            claimed_by_user_id: number | null;
+            /** Request Id */
+            request_id: number;
+            status: components["schemas"]["RequestStatus"];
+        };
+        /** CloseIn */
+        CloseIn: {
+            /**
+             * Note
+             * @description Required for no_slot_found: what was tried.
+             */
+            note?: string | null;
+            outcome: components["schemas"]["Outcome"];
+        };
         /** CommuneOut */
         CommuneOut: {
             /** Insee Code */
@@ -192,6 +1715,53 @@ export interface components {
             /** Postal Code */
             postal_code: string;
         };
+        /**
+         * Condition
+         * @description Every listed answer must match (a value or one of a list) and the age band be listed.
+         */
+        Condition: {
+            /** Age Bands */
+            age_bands?: string[] | null;
+            /** Answers */
+            answers?: {
+                [key: string]: boolean | string | (boolean | string)[];
+            };
+        };
+        /** ConfirmIn */
+        ConfirmIn: {
+            /**
+             * Kind
+             * @default AMB
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /**
+             * Patient Label
+             * @description Minimum utile : initiales et âge.
+             */
+            patient_label: string;
+            /**
+             * Request Id
+             * @description Demande de régulation servie.
+             */
+            request_id?: number | null;
+        };
+        /**
+         * ConsoleInboundIn
+         * @description A reply typed on the demo page as if a phone had sent it (console backend only).
+         */
+        ConsoleInboundIn: {
+            /**
+             * Body
+             * @description Texte du SMS reçu.
+             */
+            body: string;
+            /**
+             * Sender
+             * @description Numéro de l'expéditeur.
+             */
+            sender: string;
+        };
         /** CptsOut */
         CptsOut: {
             /** Finess */
@@ -202,6 +1772,43 @@ export interface components {
             phone: string;
             /** Phone Display */
             phone_display: string;
+        };
+        /**
+         * EffectorIcsOut
+         * @description The effector's calendar links: shown to the effector themself and to the coordination.
+         */
+        EffectorIcsOut: {
+            /**
+             * Feed Path
+             * @description Chemin (secret) du flux ICS des rendez-vous ; absent tant qu'il n'existe pas.
+             */
+            feed_path: string | null;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Fetched At */
+            last_fetched_at: string | null;
+            /** Subscription Site Id */
+            subscription_site_id: number | null;
+            /** Subscription Url */
+            subscription_url: string | null;
+        };
+        /**
+         * EffectorImportReport
+         * @description Counts per effector (updated = its fields or one of its sites changed) and per site.
+         */
+        EffectorImportReport: {
+            /** Created */
+            created: number;
+            /** Sites Created */
+            sites_created: number;
+            /** Sites Unchanged */
+            sites_unchanged: number;
+            /** Sites Updated */
+            sites_updated: number;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
         };
         /** EffectorOut */
         EffectorOut: {
@@ -231,10 +1838,345 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * EffectorPatch
+         * @description Only the fields sent change; `null` clears an optional field. An effector may change only
+         *     their constraints and ICS subscription; the coordination may change everything.
+         */
+        EffectorPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Email */
+            email?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /** Home Visit Radius Km */
+            home_visit_radius_km?: number | null;
+            /** Home Visits */
+            home_visits?: boolean | null;
+            /** Ics Subscription Site Id */
+            ics_subscription_site_id?: number | null;
+            /** Ics Subscription Url */
+            ics_subscription_url?: string | null;
+            /** Min Patient Age Months */
+            min_patient_age_months?: number | null;
+            /**
+             * Phone
+             * @description Portable (pour les SMS).
+             */
+            phone?: string | null;
+            /** Specialty Code */
+            specialty_code?: string | null;
+            /** Specialty Text */
+            specialty_text?: string | null;
+            /** Teleconsultation */
+            teleconsultation?: boolean | null;
+        };
+        /** EffectorProfile */
+        EffectorProfile: {
+            /** Active */
+            active: boolean;
+            /** Email */
+            email: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /**
+             * Has Account
+             * @description Un compte utilisateur est rattaché à cet effecteur.
+             */
+            has_account: boolean;
+            /** Home Visit Radius Km */
+            home_visit_radius_km: number | null;
+            /** Home Visits */
+            home_visits: boolean;
+            /** @description Calendriers : seulement pour l'effecteur et la coordination. */
+            ics?: components["schemas"]["EffectorIcsOut"] | null;
+            /** Id */
+            id: number;
+            /** Min Patient Age Months */
+            min_patient_age_months: number | null;
+            /** National Id Kind */
+            national_id_kind: string;
+            /** Phone */
+            phone: string;
+            /** Phone Display */
+            readonly phone_display: string;
+            /** Profession */
+            profession: string;
+            /**
+             * Rpps
+             * @description RPPS (11 chiffres) ou ADELI (9 chiffres) selon `national_id_kind`.
+             */
+            rpps: string;
+            /** Sites */
+            sites: components["schemas"]["SiteProfile"][];
+            /** Specialty Code */
+            specialty_code: string;
+            /** Specialty Text */
+            specialty_text: string | null;
+            /** Teleconsultation */
+            teleconsultation: boolean;
+        };
+        /** EscalationIn */
+        EscalationIn: {
+            /**
+             * Broadcast Id
+             * @description La diffusion SMS lancée pour cette étape, si déjà lancée.
+             */
+            broadcast_id?: number | null;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "gp" | "nearby" | "cpts";
+        };
+        /**
+         * EscalationOut
+         * @description The ladder when no slot fits the deadline: the patient's médecin traitant if a member,
+         *     then the nearby effectors, then the whole CPTS; each step an SMS broadcast.
+         */
+        EscalationOut: {
+            /**
+             * Place
+             * @description Commune du patient, pour le message de diffusion.
+             */
+            place: string;
+            /** Request Id */
+            request_id: number;
+            /** Steps */
+            steps: components["schemas"]["EscalationStepOut"][];
+        };
+        /** EscalationStepOut */
+        EscalationStepOut: {
+            /** Available */
+            available: boolean;
+            /**
+             * Effector Ids
+             * @description Effecteurs à solliciter (diffusion SMS).
+             */
+            effector_ids: number[];
+            /** Label */
+            label: string;
+            /**
+             * Reason
+             * @description Pourquoi l'étape n'est pas possible.
+             */
+            reason: string | null;
+            /**
+             * Started At
+             * @description Quand cette étape a été lancée.
+             */
+            started_at: string | null;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "gp" | "nearby" | "cpts";
+            /**
+             * Timeout Minutes
+             * @description Délai de réponse de la diffusion.
+             */
+            timeout_minutes: number;
+        };
+        /** FeedTokenIn */
+        FeedTokenIn: {
+            /**
+             * Effector Id
+             * @description Par défaut l'effecteur connecté ; obligatoire pour la coordination.
+             */
+            effector_id?: number | null;
+        };
+        /** FeedTokenOut */
+        FeedTokenOut: {
+            /** Path */
+            path: string;
+            /**
+             * Url
+             * @description Adresse à coller dans l'agenda (secrète, révocable).
+             */
+            url: string;
+        };
+        /**
+         * FreeSlot
+         * @description A bookable slot with who and where; `distance_km` when searched near a point.
+         */
+        FreeSlot: {
+            /** Distance Km */
+            distance_km?: number | null;
+            effector: components["schemas"]["FreeSlotEffector"];
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: number;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Reason */
+            reason: string | null;
+            /** Shared With Sas */
+            shared_with_sas: boolean;
+            site: components["schemas"]["FreeSlotSite"];
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /** Visibility */
+            visibility: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+        };
+        /** FreeSlotEffector */
+        FreeSlotEffector: {
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Home Visits */
+            home_visits: boolean;
+            /** Id */
+            id: number;
+            /** Min Patient Age Months */
+            min_patient_age_months: number | null;
+            /** Phone */
+            phone: string;
+            /** Profession */
+            profession: string;
+            /** Rpps */
+            rpps: string;
+            /** Specialty Code */
+            specialty_code: string;
+            /** Specialty Text */
+            specialty_text: string | null;
+            /** Teleconsultation */
+            teleconsultation: boolean;
+        };
+        /** FreeSlotPage */
+        FreeSlotPage: {
+            /** Has More */
+            has_more: boolean;
+            /** Items */
+            items: components["schemas"]["FreeSlot"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** FreeSlotSite */
+        FreeSlotSite: {
+            /** Address Line */
+            address_line: string;
+            /** City */
+            city: string;
+            /** Id */
+            id: number;
+            /** Insee Code */
+            insee_code: string;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /** Structure Id */
+            structure_id: string | null;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HeartbeatOut */
+        HeartbeatOut: {
+            /**
+             * Refreshed
+             * @description How many claims of yours were kept alive.
+             */
+            refreshed: number;
+        };
+        /**
+         * HoldOut
+         * @description A slot held for one holder until `hold_expires_at`: confirm it before then.
+         */
+        HoldOut: {
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Hold Expires At
+             * Format: date-time
+             */
+            hold_expires_at: string;
+            /** Holder */
+            holder: string;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Site Id */
+            site_id: number;
+            /** Slot Id */
+            slot_id: number;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /** IcsImportReport */
+        IcsImportReport: {
+            /** Created */
+            created: number;
+            /**
+             * Events
+             * @description Occurrences d'événements SNP sur l'horizon.
+             */
+            events: number;
+            /**
+             * Removed
+             * @description Créneaux libres disparus du calendrier, retirés.
+             */
+            removed: number;
+            /**
+             * Skipped
+             * @description Créneaux ignorés (chevauchement, absence).
+             */
+            skipped: number;
+            /**
+             * Slots
+             * @description Créneaux décrits par le calendrier.
+             */
+            slots: number;
+            /** Unchanged */
+            unchanged: number;
+        };
+        /** InboundOut */
+        InboundOut: {
+            /**
+             * Duplicate
+             * @description Déjà reçu (le fournisseur a renvoyé le même SMS).
+             */
+            duplicate: boolean;
+            /**
+             * Keyword
+             * @description Mot-clé reconnu : STOP, START, ANNULER, OUI.
+             */
+            keyword: string | null;
+            /**
+             * Outcome
+             * @description Ce qui a été fait.
+             */
+            outcome: string;
         };
         /** LoginIn */
         LoginIn: {
@@ -247,16 +2189,917 @@ export interface components {
             password: string;
         };
         /**
+         * MatchWeights
+         * @description The score's settings: score = délai + km × km_minutes + charges × leurs poids.
+         */
+        MatchWeights: {
+            /** Day Load Minutes */
+            day_load_minutes: number;
+            /** Home Visit Max Km */
+            home_visit_max_km: number;
+            /** Km Minutes */
+            km_minutes: number;
+            /**
+             * Max Km
+             * @description Cabinet le plus éloigné proposé.
+             */
+            max_km: number;
+            /**
+             * Per Effector
+             * @description Créneaux d'un même effecteur proposés au plus.
+             */
+            per_effector: number;
+            /** Teleconsultation Max Km */
+            teleconsultation_max_km: number;
+            /** Travel Margin Minutes */
+            travel_margin_minutes: number;
+            /** Week Load Minutes */
+            week_load_minutes: number;
+        };
+        /**
+         * MessageOut
+         * @description One SMS of the outbox, as the coordinator's demo page shows it.
+         */
+        MessageOut: {
+            /** Appointment Id */
+            appointment_id: string | null;
+            /** Appointment Start At */
+            appointment_start_at: string | null;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Audience
+             * @enum {string}
+             */
+            audience: "patient" | "effector" | "referrer";
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Effector Id */
+            effector_id: number | null;
+            /**
+             * Encoding
+             * @enum {string}
+             */
+            encoding: "GSM-7" | "UCS-2";
+            /** Error Code */
+            error_code: string | null;
+            /**
+             * Error Label
+             * @description Motif de l'échec, en clair.
+             */
+            error_label: string | null;
+            /**
+             * Essential
+             * @description Envoyé même après STOP (confirmations, annulations).
+             */
+            essential: boolean;
+            /** Failed At */
+            failed_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Provider */
+            provider: string | null;
+            /**
+             * Recipient
+             * @description Numéro E.164.
+             */
+            recipient: string;
+            /**
+             * Recipient Display
+             * @description Numéro affiché à la française.
+             */
+            recipient_display: string;
+            /** Request Id */
+            request_id: number | null;
+            /** Segments */
+            segments: number;
+            /** Sent At */
+            sent_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "sending" | "sent" | "delivered" | "failed" | "undeliverable" | "suppressed";
+            /** Template */
+            template: string;
+        };
+        /** MessagePage */
+        MessagePage: {
+            /** Items */
+            items: components["schemas"]["MessageOut"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * Mobility
+         * @enum {string}
+         */
+        Mobility: "can_travel" | "needs_home_visit";
+        /** Motif */
+        Motif: {
+            default: components["schemas"]["Result"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Questions */
+            questions?: components["schemas"]["Question"][];
+            /** Rules */
+            rules?: components["schemas"]["Rule"][];
+        };
+        /**
+         * Orientation
+         * @enum {string}
+         */
+        Orientation: "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE";
+        /**
+         * Origin
+         * @enum {string}
+         */
+        Origin: "patient_call" | "pharmacist" | "nurse" | "emergency_department" | "sas" | "other";
+        /**
+         * Outcome
+         * @enum {string}
+         */
+        Outcome: "slot_booked" | "medical_advice" | "redirected_15" | "teleconsultation" | "pharmacist" | "emergency_department" | "transferred_regulator" | "unreachable" | "cancelled_by_patient" | "no_slot_found";
+        /** PatientPlace */
+        PatientPlace: {
+            /** Label */
+            label: string;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "address" | "commune";
+        };
+        /**
+         * Priority
+         * @description French medical regulation scale: P0/P1 go to the 15 at once, P2 same day or 24 h, P3 48 h.
+         * @enum {string}
+         */
+        Priority: "P0" | "P1" | "P2" | "P3";
+        /** ProtocolCurrentOut */
+        ProtocolCurrentOut: {
+            document: components["schemas"]["ProtocolDocument"];
+            /** Number */
+            number: number;
+            /** Published At */
+            published_at: string | null;
+        };
+        /** ProtocolDiffOut */
+        ProtocolDiffOut: {
+            /**
+             * Base Number
+             * @description The published version compared against.
+             */
+            base_number: number | null;
+            /**
+             * Diff
+             * @description Unified diff of the YAML texts (empty when identical).
+             */
+            diff: string;
+            /** Number */
+            number: number;
+        };
+        /**
+         * ProtocolDocument
+         * @description The whole protocol, as the YAML document is written and as the triage form reads it.
+         */
+        ProtocolDocument: {
+            /** Age Bands */
+            age_bands: components["schemas"]["AgeBand"][];
+            /** Motifs */
+            motifs: components["schemas"]["Motif"][];
+            /** Notice */
+            notice: string;
+            /** Red Flags */
+            red_flags: components["schemas"]["RedFlag"][];
+            /** Title */
+            title: string;
+        };
+        /** ProtocolList */
+        ProtocolList: {
+            /** Items */
+            items: components["schemas"]["ProtocolVersionSummary"][];
+        };
+        /**
+         * ProtocolStatus
+         * @enum {string}
+         */
+        ProtocolStatus: "draft" | "published" | "superseded";
+        /** ProtocolUploadIn */
+        ProtocolUploadIn: {
+            /** Note */
+            note?: string | null;
+            /**
+             * Text
+             * @description The protocol document, YAML.
+             */
+            text: string;
+        };
+        /** ProtocolVersionOut */
+        ProtocolVersionOut: {
+            /** Author Name */
+            author_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: number;
+            /** Published At */
+            published_at: string | null;
+            status: components["schemas"]["ProtocolStatus"];
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+        };
+        /** ProtocolVersionSummary */
+        ProtocolVersionSummary: {
+            /** Author Name */
+            author_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Note */
+            note: string | null;
+            /** Number */
+            number: number;
+            /** Published At */
+            published_at: string | null;
+            status: components["schemas"]["ProtocolStatus"];
+            /** Title */
+            title: string;
+        };
+        /** Question */
+        Question: {
+            /** Choices */
+            choices?: components["schemas"]["Choice"][];
+            /** Help */
+            help?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @default yes_no
+             * @enum {string}
+             */
+            kind: "yes_no" | "choice";
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /** Text */
+            text: string;
+        };
+        /** QueueItem */
+        QueueItem: {
+            /** Age Label */
+            age_label: string;
+            assigned_to: components["schemas"]["AssignedTo"];
+            /** Callback At */
+            callback_at: string | null;
+            /** Claimed By Name */
+            claimed_by_name: string | null;
+            /** Claimed By User Id */
+            claimed_by_user_id: number | null;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /** Deadline At */
+            deadline_at: string | null;
+            /** Failed Callbacks */
+            failed_callbacks: number;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            mobility: components["schemas"]["Mobility"];
+            /** Motif */
+            motif: string | null;
+            /**
+             * Offered Slot Id
+             * @description Un créneau libéré lui est proposé en priorité.
+             */
+            offered_slot_id?: number | null;
+            origin: components["schemas"]["Origin"];
+            /** @description None: not triaged yet (to triage first). */
+            priority: components["schemas"]["Priority"] | null;
+            /**
+             * Rebook Reason
+             * @description Non vide : « à replanifier » (rendez-vous annulé), et pourquoi.
+             */
+            rebook_reason?: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+            /**
+             * Seconds Left
+             * @description Negative once the deadline is passed.
+             */
+            seconds_left: number | null;
+            status: components["schemas"]["RequestStatus"];
+            /**
+             * Urgency
+             * @description ok, soon (< 1 h left) or overdue: the UI's colour.
+             * @enum {string}
+             */
+            urgency: "ok" | "soon" | "overdue";
+            /** Waiting Seconds */
+            waiting_seconds: number;
+        };
+        /** QueueOut */
+        QueueOut: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Items */
+            items: components["schemas"]["QueueItem"][];
+        };
+        /**
+         * RedFlag
+         * @description A question asked before anything else; "yes" means: call the 15 now.
+         */
+        RedFlag: {
+            /** Age Bands */
+            age_bands?: string[] | null;
+            /** Id */
+            id: string;
+            /**
+             * Priority
+             * @default P0
+             * @enum {string}
+             */
+            priority: "P0" | "P1";
+            /** Question */
+            question: string;
+            /** Reason */
+            reason: string;
+        };
+        /** RedFlagOut */
+        RedFlagOut: {
+            /** Id */
+            id: string;
+            /** Question */
+            question?: string | null;
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * ReferralCreate
+         * @description A referrer's form (pharmacist, nurse, emergency department): few required fields.
+         *
+         *     `red_flags` are the protocol's red-flag questions the referrer answered; any "yes" sends the
+         *     request to the 15 at once and the answer says so.
+         */
+        ReferralCreate: {
+            /** Address Line */
+            address_line?: string | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /**
+             * Commune Insee
+             * @description INSEE code of a commune of the territory.
+             */
+            commune_insee?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Gp Name */
+            gp_name?: string | null;
+            /** Gp Rpps */
+            gp_rpps?: string | null;
+            /**
+             * Has Gp
+             * @description Has a médecin traitant.
+             */
+            has_gp?: boolean | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** @default can_travel */
+            mobility: components["schemas"]["Mobility"];
+            /**
+             * Motif
+             * @description A motif id of the protocol.
+             */
+            motif?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Origin
+             * @enum {string}
+             */
+            origin: "pharmacist" | "nurse" | "emergency_department" | "other";
+            /**
+             * Phone
+             * @description Mobile number, any notation; stored in E.164.
+             */
+            phone: string;
+            /** Red Flags */
+            red_flags?: {
+                [key: string]: boolean;
+            };
+            /** @default undetermined */
+            sex: components["schemas"]["Sex"];
+            /**
+             * Sms Consent
+             * @default false
+             */
+            sms_consent: boolean;
+            /**
+             * Structure
+             * @description Pharmacy, practice or department (default: account name).
+             */
+            structure?: string | null;
+        };
+        /**
+         * ReferralOut
+         * @description What a referrer sees of their own referral: its progress and outcome.
+         */
+        ReferralOut: {
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /**
+             * Call 15
+             * @description Sent to the 15: the patient must call it now.
+             */
+            call_15: boolean;
+            /** Closed At */
+            closed_at: string | null;
+            /** Consultation At */
+            consultation_at: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Message */
+            message: string | null;
+            /** Motif */
+            motif: string | null;
+            orientation: components["schemas"]["Orientation"] | null;
+            origin: components["schemas"]["Origin"];
+            outcome: components["schemas"]["Outcome"] | null;
+            /** Outcome Label */
+            outcome_label: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            status: components["schemas"]["RequestStatus"];
+            /** Status Label */
+            status_label: string;
+        };
+        /** ReferralPage */
+        ReferralPage: {
+            /** Items */
+            items: components["schemas"]["ReferralOut"][];
+            /** Total */
+            total: number;
+        };
+        /** ReleaseHoldIn */
+        ReleaseHoldIn: {
+            /** Slot Id */
+            slot_id: number;
+        };
+        /** ReleaseHoldOut */
+        ReleaseHoldOut: {
+            /**
+             * Released
+             * @description Faux si ce créneau n'était pas réservé pour la demande.
+             */
+            released: boolean;
+            /** Request Id */
+            request_id: number;
+            /** Slot Id */
+            slot_id: number;
+        };
+        /**
+         * RequestCreate
+         * @description Operator intake (a call). With `answers` (and `motif`) the request is triaged at once.
+         */
+        RequestCreate: {
+            /** Address Line */
+            address_line?: string | null;
+            /** Answers */
+            answers?: {
+                [key: string]: boolean | string;
+            } | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /** Callback At */
+            callback_at?: string | null;
+            /**
+             * Claim
+             * @description Keep the request in hand (on the phone).
+             * @default true
+             */
+            claim: boolean;
+            /**
+             * Commune Insee
+             * @description INSEE code of a commune of the territory.
+             */
+            commune_insee?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Gp Name */
+            gp_name?: string | null;
+            /** Gp Rpps */
+            gp_rpps?: string | null;
+            /**
+             * Has Gp
+             * @description Has a médecin traitant.
+             */
+            has_gp?: boolean | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** @default can_travel */
+            mobility: components["schemas"]["Mobility"];
+            /**
+             * Motif
+             * @description A motif id of the protocol.
+             */
+            motif?: string | null;
+            /** Notes */
+            notes?: string | null;
+            /** @default patient_call */
+            origin: components["schemas"]["Origin"];
+            /**
+             * Phone
+             * @description Mobile number, any notation; stored in E.164.
+             */
+            phone: string;
+            /**
+             * Referrer Structure
+             * @description Who referred the patient, when a professional calls.
+             */
+            referrer_structure?: string | null;
+            sex: components["schemas"]["Sex"];
+            /**
+             * Sms Consent
+             * @default false
+             */
+            sms_consent: boolean;
+        };
+        /**
+         * RequestHoldOut
+         * @description The slot is held for this request while the patient confirms on the phone.
+         */
+        RequestHoldOut: {
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Hold Expires At
+             * Format: date-time
+             */
+            hold_expires_at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /**
+             * Patient Label
+             * @description Ce que l'agenda de l'effecteur affichera.
+             */
+            patient_label: string;
+            /** Request Id */
+            request_id: number;
+            /** Site Id */
+            site_id: number;
+            /** Slot Id */
+            slot_id: number;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /**
+         * RequestOut
+         * @description A request as the operator console shows it.
+         */
+        RequestOut: {
+            /** Address Line */
+            address_line: string | null;
+            /** Age Band */
+            age_band: string | null;
+            /** Age Label */
+            age_label: string;
+            /** Age Months */
+            age_months: number;
+            /** Appointment Id */
+            appointment_id: string | null;
+            assigned_to: components["schemas"]["AssignedTo"];
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /** Callback At */
+            callback_at: string | null;
+            /** Callback Attempts */
+            callback_attempts: components["schemas"]["CallbackAttemptOut"][];
+            /** Claim Started At */
+            claim_started_at: string | null;
+            /** Claimed At */
+            claimed_at: string | null;
+            /** Claimed By Name */
+            claimed_by_name: string | null;
+            /** Claimed By User Id */
+            claimed_by_user_id: number | null;
+            /** Closed At */
+            closed_at: string | null;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /** Consultation At */
+            consultation_at: string | null;
+            /** Deadline At */
+            deadline_at: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Gp Name */
+            gp_name: string | null;
+            /** Gp Rpps */
+            gp_rpps: string | null;
+            /** Has Gp */
+            has_gp: boolean | null;
+            /** Hold Expires At */
+            hold_expires_at: string | null;
+            /** Hold Kind */
+            hold_kind: string | null;
+            /**
+             * Hold Slot Id
+             * @description Créneau tenu pendant la confirmation.
+             */
+            hold_slot_id: number | null;
+            /** Id */
+            id: number;
+            /** Latitude */
+            latitude: number | null;
+            /** Longitude */
+            longitude: number | null;
+            mobility: components["schemas"]["Mobility"];
+            /** Motif */
+            motif: string | null;
+            /** Notes */
+            notes: string | null;
+            /**
+             * Offered Slot Id
+             * @description Créneau libéré proposé en priorité.
+             */
+            offered_slot_id: number | null;
+            orientation: components["schemas"]["Orientation"] | null;
+            /** Oriented At */
+            oriented_at: string | null;
+            origin: components["schemas"]["Origin"];
+            outcome: components["schemas"]["Outcome"] | null;
+            /** Outcome Note */
+            outcome_note: string | null;
+            /** Phone */
+            phone: string;
+            /** Phone Display */
+            readonly phone_display: string;
+            priority: components["schemas"]["Priority"] | null;
+            /** Protocol Version */
+            protocol_version: number | null;
+            /** Rebook At */
+            rebook_at: string | null;
+            /**
+             * Rebook Reason
+             * @description « À replanifier » : pourquoi.
+             */
+            rebook_reason: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Red Flag Id */
+            red_flag_id: string | null;
+            /** Red Flag Text */
+            red_flag_text: string | null;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+            /** Referrer User Id */
+            referrer_user_id: number | null;
+            sex: components["schemas"]["Sex"];
+            /** Sms Consent */
+            sms_consent: boolean;
+            status: components["schemas"]["RequestStatus"];
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntryOut"][];
+            /** Triage Answers */
+            triage_answers: {
+                [key: string]: unknown;
+            } | null;
+            /** Triage Rule */
+            triage_rule: string | null;
+            /** Triaged At */
+            triaged_at: string | null;
+        };
+        /** RequestPage */
+        RequestPage: {
+            /** Items */
+            items: components["schemas"]["RequestSummary"][];
+            /** Total */
+            total: number;
+        };
+        /**
+         * RequestStatus
+         * @enum {string}
+         */
+        RequestStatus: "received" | "waiting" | "claimed" | "oriented" | "closed" | "redirected_15";
+        /** RequestSummary */
+        RequestSummary: {
+            /** Age Label */
+            age_label: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Deadline At */
+            deadline_at: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Motif */
+            motif: string | null;
+            origin: components["schemas"]["Origin"];
+            outcome: components["schemas"]["Outcome"] | null;
+            priority: components["schemas"]["Priority"] | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            status: components["schemas"]["RequestStatus"];
+        };
+        /**
+         * RequestUpdate
+         * @description Corrections to the patient's details (only the fields sent change).
+         */
+        RequestUpdate: {
+            /** Address Line */
+            address_line?: string | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Commune Insee */
+            commune_insee?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /** Gp Name */
+            gp_name?: string | null;
+            /** Gp Rpps */
+            gp_rpps?: string | null;
+            /** Has Gp */
+            has_gp?: boolean | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            mobility?: components["schemas"]["Mobility"] | null;
+            /** Notes */
+            notes?: string | null;
+            /** Phone */
+            phone?: string | null;
+            sex?: components["schemas"]["Sex"] | null;
+            /** Sms Consent */
+            sms_consent?: boolean | null;
+        };
+        /** Result */
+        Result: {
+            /** Advice */
+            advice?: string | null;
+            /** Deadline Hours */
+            deadline_hours: number;
+            orientation: components["schemas"]["Orientation"];
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P2" | "P3";
+        };
+        /**
          * Role
          * @enum {string}
          */
         Role: "operator" | "regulator" | "effector" | "referrer" | "sas_regulator" | "coordinator";
+        /** Rule */
+        Rule: {
+            /** Id */
+            id?: string | null;
+            red_flag?: components["schemas"]["RuleRedFlag"] | null;
+            result?: components["schemas"]["Result"] | null;
+            when?: components["schemas"]["Condition"];
+        };
+        /** RuleRedFlag */
+        RuleRedFlag: {
+            /** Id */
+            id: string;
+            /**
+             * Priority
+             * @default P1
+             * @enum {string}
+             */
+            priority: "P0" | "P1";
+            /** Reason */
+            reason: string;
+        };
+        /**
+         * ScoreParts
+         * @description The score's terms, in minutes: it is their sum (lower is better).
+         */
+        ScoreParts: {
+            /**
+             * Delay
+             * @description Minutes avant le début du créneau.
+             */
+            delay: number;
+            /**
+             * Distance
+             * @description Kilomètres × poids (0 en téléconsultation).
+             */
+            distance: number;
+            /**
+             * Load
+             * @description Patients SNP déjà confiés ce jour et cette semaine × poids.
+             */
+            load: number;
+        };
         /** SessionOut */
         SessionOut: {
             /** Csrf Token */
             csrf_token: string;
             user: components["schemas"]["UserOut"];
         };
+        /**
+         * Sex
+         * @enum {string}
+         */
+        Sex: "female" | "male" | "undetermined";
         /** SiteOut */
         SiteOut: {
             /** Address Line */
@@ -276,11 +3119,425 @@ export interface components {
             /** Postal Code */
             postal_code: string;
         };
+        /** SiteProfile */
+        SiteProfile: {
+            /** Address Line */
+            address_line: string;
+            /** City */
+            city: string;
+            /** Id */
+            id: number;
+            /** Insee Code */
+            insee_code: string;
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
+            /** Postal Code */
+            postal_code: string;
+            /**
+             * Structure Id
+             * @description Préfixé comme en FHIR : 1 FINESS, 3 SIRET, 4 RPPS rang.
+             */
+            structure_id: string | null;
+        };
+        /**
+         * SlotAppointmentOut
+         * @description The booked patient shown on the effector's calendar (minimum necessary).
+         */
+        SlotAppointmentOut: {
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /** Patient Label */
+            patient_label: string | null;
+        };
+        /** SlotChoiceIn */
+        SlotChoiceIn: {
+            /**
+             * Kind
+             * @description Type de consultation ; par défaut le plus adapté que le créneau propose.
+             */
+            kind?: ("AMB" | "HH" | "VR") | null;
+            /**
+             * Slot Id
+             * @description Le créneau choisi parmi les propositions.
+             */
+            slot_id: number;
+        };
+        /**
+         * SlotIn
+         * @description A slot to open; the effector is the one the site belongs to.
+         */
+        SlotIn: {
+            /**
+             * End At
+             * Format: date-time
+             * @description Fin, avec fuseau horaire ; après le début.
+             */
+            end_at: string;
+            /** Kinds */
+            kinds?: ("AMB" | "HH" | "VR")[];
+            /** Reason */
+            reason?: string | null;
+            /**
+             * Shared With Sas
+             * @default true
+             */
+            shared_with_sas: boolean;
+            /**
+             * Site Id
+             * @description Lieu de consultation (de l'effecteur).
+             */
+            site_id: number;
+            /**
+             * Start At
+             * Format: date-time
+             * @description Début, avec fuseau horaire.
+             */
+            start_at: string;
+            /** Visibility */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+        };
+        /** SlotOut */
+        SlotOut: {
+            appointment?: components["schemas"]["SlotAppointmentOut"] | null;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Hold Expires At */
+            hold_expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Reason */
+            reason: string | null;
+            /** Shared With Sas */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "manual" | "template" | "ics" | "other";
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @description `held` only while the hold runs; expired = free.
+             * @enum {string}
+             */
+            status: "free" | "held" | "booked";
+            /** Template Id */
+            template_id: number | null;
+            /** Visibility */
+            visibility: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+        };
+        /**
+         * SlotPatch
+         * @description Change or move a slot: only the fields sent are changed (send `reason: null` to clear).
+         */
+        SlotPatch: {
+            /** End At */
+            end_at?: string | null;
+            /** Kinds */
+            kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /** Reason */
+            reason?: string | null;
+            /** Shared With Sas */
+            shared_with_sas?: boolean | null;
+            /** Site Id */
+            site_id?: number | null;
+            /** Start At */
+            start_at?: string | null;
+            /** Visibility */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
+        };
+        /** SlotsRemoved */
+        SlotsRemoved: {
+            /**
+             * Slots Created
+             * @default 0
+             */
+            slots_created: number;
+            /** Slots Removed */
+            slots_removed: number;
+        };
+        /**
+         * TemplateIn
+         * @description Weekly availability, e.g. Tuesdays 14:00-16:00 (Europe/Paris) in 20-minute slots.
+         */
+        TemplateIn: {
+            /**
+             * Effector Id
+             * @description Par défaut l'effecteur connecté ; obligatoire pour la coordination.
+             */
+            effector_id?: number | null;
+            /**
+             * End Time
+             * Format: time
+             * @description Heure locale (Europe/Paris) de fin, HH:MM.
+             */
+            end_time: string;
+            /**
+             * Include Public Holidays
+             * @description Ouvrir aussi les jours fériés (sinon ils sont sautés).
+             * @default false
+             */
+            include_public_holidays: boolean;
+            /** Kinds */
+            kinds?: ("AMB" | "HH" | "VR")[];
+            /**
+             * Shared With Sas
+             * @default true
+             */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id: number;
+            /**
+             * Slot Minutes
+             * @default 20
+             */
+            slot_minutes: number;
+            /**
+             * Start Time
+             * Format: time
+             * @description Heure locale (Europe/Paris) de début, HH:MM.
+             */
+            start_time: string;
+            /**
+             * Valid From
+             * @description Par défaut aujourd'hui.
+             */
+            valid_from?: string | null;
+            /**
+             * Valid Until
+             * @description Inclus ; vide = sans fin.
+             */
+            valid_until?: string | null;
+            /** Visibility */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+            /**
+             * Weekdays
+             * @description Jours RFC 5545 (BYDAY), par exemple `TU` ou `MO,TH`.
+             */
+            weekdays: string;
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /** Active */
+            active: boolean;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End Time
+             * Format: time
+             */
+            end_time: string;
+            /** Id */
+            id: number;
+            /** Include Public Holidays */
+            include_public_holidays: boolean;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Shared With Sas */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id: number;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /**
+             * Start Time
+             * Format: time
+             */
+            start_time: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Visibility */
+            visibility: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+            /** Weekdays */
+            weekdays: string;
+        };
+        /**
+         * TemplatePatch
+         * @description Only the fields sent change (send `valid_until: null` to make it open-ended).
+         */
+        TemplatePatch: {
+            /** Active */
+            active?: boolean | null;
+            /** End Time */
+            end_time?: string | null;
+            /** Include Public Holidays */
+            include_public_holidays?: boolean | null;
+            /** Kinds */
+            kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /** Shared With Sas */
+            shared_with_sas?: boolean | null;
+            /** Site Id */
+            site_id?: number | null;
+            /** Slot Minutes */
+            slot_minutes?: number | null;
+            /** Start Time */
+            start_time?: string | null;
+            /** Valid From */
+            valid_from?: string | null;
+            /** Valid Until */
+            valid_until?: string | null;
+            /** Visibility */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
+            /** Weekdays */
+            weekdays?: string | null;
+        };
+        /**
+         * TemplateSaved
+         * @description The saved template and what it did to the agenda (held and booked slots are kept).
+         */
+        TemplateSaved: {
+            /** Active */
+            active: boolean;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End Time
+             * Format: time
+             */
+            end_time: string;
+            /** Id */
+            id: number;
+            /** Include Public Holidays */
+            include_public_holidays: boolean;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Shared With Sas */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id: number;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /**
+             * Slots Created
+             * @description Créneaux créés sur l'horizon.
+             */
+            slots_created: number;
+            /**
+             * Slots Removed
+             * @description Créneaux libres à venir retirés.
+             */
+            slots_removed: number;
+            /**
+             * Start Time
+             * Format: time
+             */
+            start_time: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /** Valid Until */
+            valid_until: string | null;
+            /** Visibility */
+            visibility: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+            /** Weekdays */
+            weekdays: string;
+        };
         /** TerritoryOut */
         TerritoryOut: {
             /** Communes */
             communes: components["schemas"]["CommuneOut"][];
             cpts: components["schemas"]["CptsOut"];
+        };
+        /** TimelineEntryOut */
+        TimelineEntryOut: {
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            /** Kind */
+            kind: string;
+        };
+        /** TransferIn */
+        TransferIn: {
+            /** Note */
+            note?: string | null;
+        };
+        /** TriageIn */
+        TriageIn: {
+            /**
+             * Answers
+             * @description Question id -> true/false or a choice id.
+             */
+            answers: {
+                [key: string]: boolean | string;
+            };
+            /**
+             * Callback At
+             * @description Agreed call-back time (P3).
+             */
+            callback_at?: string | null;
+            /**
+             * Motif
+             * @description Changes the request's motif.
+             */
+            motif?: string | null;
+        };
+        /** TriageOut */
+        TriageOut: {
+            /** Advice */
+            advice: string | null;
+            /** Age Band */
+            age_band: string;
+            /**
+             * Call 15
+             * @description Red flag: tell the patient to call the 15 now.
+             */
+            call_15: boolean;
+            /** Deadline At */
+            deadline_at: string | null;
+            /** Message */
+            message: string;
+            orientation: components["schemas"]["Orientation"] | null;
+            priority: components["schemas"]["Priority"];
+            /** Protocol Version */
+            protocol_version: number;
+            red_flag: components["schemas"]["RedFlagOut"] | null;
+            /** Request Id */
+            request_id: number;
+            /**
+             * Rule
+             * @description The protocol part that decided (red flag, rule or default).
+             */
+            rule: string;
+            status: components["schemas"]["RequestStatus"];
         };
         /** UserCreate */
         UserCreate: {
@@ -334,6 +3591,210 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "agenda-list_absences": {
+        parameters: {
+            query?: {
+                /** @description Effecteur (par défaut le vôtre ; obligatoire pour la coordination). */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-create_absence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AbsenceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-delete_absence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                absence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotsRemoved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-update_absence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                absence_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AbsencePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-list_appointments": {
+        parameters: {
+            query: {
+                /** @description Début de la période, avec fuseau horaire. */
+                start: string;
+                /** @description Fin de la période (93 jours au plus). */
+                end: string;
+                /** @description Par défaut, pour un effecteur : le sien. */
+                effector_id?: number | null;
+                /** @description Par défaut : booked. */
+                status?: ("booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook")[] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-cancel_appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "agenda-list_effectors": {
         parameters: {
             query?: {
@@ -354,6 +3815,692 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EffectorPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-import_effectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_agenda-import_effectors"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectorImportReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-get_effector": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectorProfile"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-update_effector": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EffectorPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectorProfile"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-create_feed_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FeedTokenIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedTokenOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-revoke_feed_token": {
+        parameters: {
+            query?: {
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-ics_feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Calendrier ICS. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-import_ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_agenda-import_ics"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IcsImportReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-get_me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectorProfile"];
+                };
+            };
+        };
+    };
+    "agenda-list_slots": {
+        parameters: {
+            query: {
+                /** @description Début de la période, avec fuseau horaire. */
+                start: string;
+                /** @description Fin de la période (93 jours au plus). */
+                end: string;
+                /** @description Par défaut, pour un effecteur : le sien. */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-create_slot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-search_free_slots": {
+        parameters: {
+            query: {
+                /** @description Début de la période, avec fuseau horaire. */
+                start: string;
+                /** @description Fin de la période, avec fuseau horaire. */
+                end: string;
+                /** @description Au moins un de ces types. */
+                kinds?: ("AMB" | "HH" | "VR")[] | null;
+                /** @description Au moins une de ces visibilités. */
+                visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
+                /** @description Effecteurs (répétable). */
+                effector_id?: number[] | null;
+                /** @description Ex. SM54. */
+                specialty?: string | null;
+                lat?: number | null;
+                lon?: number | null;
+                max_km?: number | null;
+                shared_with_sas_only?: boolean;
+                order?: ("start" | "distance") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreeSlotPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-delete_slot": {
+        parameters: {
+            query?: {
+                reason?: string | null;
+            };
+            header?: never;
+            path: {
+                slot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-update_slot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-confirm_slot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-hold_slot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HoldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-release_slot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slot_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-list_templates": {
+        parameters: {
+            query?: {
+                /** @description Effecteur (par défaut le vôtre ; obligatoire pour la coordination). */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-create_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-get_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-delete_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotsRemoved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-update_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplatePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSaved"];
                 };
             };
             /** @description Validation Error */
@@ -468,6 +4615,1090 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+        };
+    };
+    "notifications-list_alerts": {
+        parameters: {
+            query?: {
+                include_acknowledged?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-acknowledge_alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-start_broadcast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BroadcastIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-get_broadcast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                broadcast_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-simulate_inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsoleInboundIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-list_messages": {
+        parameters: {
+            query?: {
+                status?: ("queued" | "sending" | "sent" | "delivered" | "failed" | "undeliverable" | "suppressed") | null;
+                audience?: ("patient" | "effector" | "referrer") | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-twilio_inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    "notifications-twilio_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "regulation-heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeartbeatOut"];
+                };
+            };
+        };
+    };
+    "regulation-list_protocol_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolList"];
+                };
+            };
+        };
+    };
+    "regulation-upload_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProtocolUploadIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_current_protocol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolCurrentOut"];
+                };
+            };
+        };
+    };
+    "regulation-get_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-diff_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolDiffOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-publish_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_queue": {
+        parameters: {
+            query?: {
+                assigned_to?: components["schemas"]["AssignedTo"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-create_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferralCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-list_my_referrals": {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_my_referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-list_requests": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["RequestStatus"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-create_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-update_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-log_callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-list_candidates": {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Imposer un type de consultation (sinon : selon le tri et la mobilité). */
+                kind?: ("AMB" | "HH" | "VR") | null;
+            };
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidatesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-claim_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-close_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-confirm_booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotChoiceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-record_escalation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationStepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-hold_slot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotChoiceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestHoldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-release_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-release_hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReleaseHoldIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseHoldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-transfer_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-triage_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriageIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -52,6 +52,10 @@ export const shellTexts = {
       "Urgence vitale (douleur thoracique, détresse respiratoire, signes d'AVC…) : appelez le 15.",
   },
 
+  live: {
+    lost: "Connexion perdue, reconnexion…",
+  },
+
   loading: "Chargement…",
   loadingSession: "Vérification de la session…",
 

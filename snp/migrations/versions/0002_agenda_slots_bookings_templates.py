@@ -129,8 +129,14 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_slots_hold_expires_at"), ["hold_expires_at"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_slots_site_id"), ["site_id"], unique=False)
-        batch_op.create_index("ix_slots_status_start_at", ["status", "start_at"], unique=False)
+        batch_op.create_index("ix_slots_site_id_start_at", ["site_id", "start_at"], unique=False)
+        batch_op.create_index(
+            "ix_slots_open_start_at",
+            ["start_at", "id"],
+            unique=False,
+            sqlite_where=sa.text("status IN ('free', 'held')"),
+            postgresql_where=sa.text("status IN ('free', 'held')"),
+        )
         batch_op.create_index(batch_op.f("ix_slots_template_id"), ["template_id"], unique=False)
 
     op.create_table(
@@ -231,8 +237,12 @@ def downgrade() -> None:
     op.drop_table("appointments")
     with op.batch_alter_table("slots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_slots_template_id"))
-        batch_op.drop_index("ix_slots_status_start_at")
-        batch_op.drop_index(batch_op.f("ix_slots_site_id"))
+        batch_op.drop_index(
+            "ix_slots_open_start_at",
+            sqlite_where=sa.text("status IN ('free', 'held')"),
+            postgresql_where=sa.text("status IN ('free', 'held')"),
+        )
+        batch_op.drop_index("ix_slots_site_id_start_at")
         batch_op.drop_index(batch_op.f("ix_slots_hold_expires_at"))
         batch_op.drop_index("ix_slots_effector_id_start_at")
 

@@ -1,11 +1,16 @@
 /** Coordinator home: the CPTS territory, the directory of effectors and the latest access log. */
+import { Link } from "react-router";
+
 import { api, type Schemas } from "../../api/client";
 import { formatDateTime, formatNumber } from "../../shell/format";
 import { roleLabel } from "../../shell/roles";
 import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
 import { useTerritory } from "../../shell/territory";
 import { useApiQuery } from "../../shell/useApi";
+import { effectorPath, COORDINATION_PATHS } from "./paths";
 import { coordinationTexts as t } from "./texts";
+import "../agenda/agenda.css";
+import "./coordination.css";
 
 type Effector = Schemas["EffectorOut"];
 type AuditEntry = Schemas["AuditEntryOut"];
@@ -103,6 +108,17 @@ function EffectorsCard() {
         ) : null
       }
     >
+      <p className="co-card-links">
+        <Link className="button button-primary ag-small" to={COORDINATION_PATHS.directory}>
+          {t.links.directory}
+        </Link>
+        <Link className="button button-secondary ag-small" to={COORDINATION_PATHS.import}>
+          {t.links.import}
+        </Link>
+        <Link className="button button-secondary ag-small" to={COORDINATION_PATHS.map}>
+          {t.links.map}
+        </Link>
+      </p>
       <Loaded state={state} onRetry={reload}>
         {({ items, total }) =>
           items.length === 0 ? (
@@ -126,7 +142,9 @@ function EffectorsCard() {
                   <tbody>
                     {items.map((e) => (
                       <tr key={e.id}>
-                        <th scope="row">{effectorName(e)}</th>
+                        <th scope="row">
+                          <Link to={effectorPath(e.id)}>{effectorName(e)}</Link>
+                        </th>
                         <td className="mono">{e.rpps}</td>
                         <td>{e.sites[0]?.city ?? te.noSite}</td>
                         <td>

@@ -1,12 +1,180 @@
-import { EmptyState, Page } from "../../shell/Page";
-import { regulationTexts } from "./texts";
+/**
+ * The operator console (/regulation): the live queue, shared by every operator. New requests,
+ * claims, releases and outcomes arrive over the live socket and the list re-fetches itself.
+ */
+import { useEffect, useState } from "react";
+import { Link, useLocation, useNavigate } from "react-router";
 
-const t = regulationTexts.operatorHome;
+import { api } from "../../api/client";
+import { useUser } from "../../shell/auth";
+import { LiveStatusBanner } from "../../shell/live";
+import { EmptyState, ErrorNotice, Loading, Page } from "../../shell/Page";
+import { Flash } from "./components";
+import { motifLabel, perform, type QueueItem } from "./model";
+import { INTAKE_PATH, REQUEST_PATH } from "./paths";
+import { useProtocolDocument } from "./protocol";
+import { patientName, QueueTable, useFreshIds } from "./QueueTable";
+import type { BackState } from "./RequestPage";
+import { regulationTexts } from "./texts";
+import { useNow, useQueue } from "./useQueue";
+
+const t = regulationTexts;
+const tc = t.console;
+
+/** Claim (then open) and release, with the 409 "who has it" shown to the user. */
+export function useQueueActions(reload: () => void) {
+  const navigate = useNavigate();
+  const [busyId, setBusyId] = useState<number | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [info, setInfo] = useState<string | null>(null);
+
+  async function claim(item: QueueItem) {
+    setBusyId(item.id);
+    setProblem(null);
+    setInfo(null);
+    const result = await perform(api.POST("/api/regulation/requests/{request_id}/claim", { params: { path: { request_id: item.id } } }));
+    setBusyId(null);
+    if (result.ok) {
+      navigate(REQUEST_PATH(item.id));
+      return;
+    }
+    setProblem(result.errors[0]?.msg ?? t.errors.generic);
+    reload();
+  }
+
+  async function release(item: QueueItem) {
+    setBusyId(item.id);
+    setProblem(null);
+    setInfo(null);
+    const result = await perform(
+      api.POST("/api/regulation/requests/{request_id}/release", { params: { path: { request_id: item.id } } }),
+    );
+    setBusyId(null);
+    if (result.ok) setInfo(tc.released);
+    else setProblem(result.errors[0]?.msg ?? t.errors.generic);
+    reload();
+  }
+
+  return {
+    busyId,
+    problem,
+    info,
+    claim,
+    release,
+    open: (item: QueueItem) => navigate(REQUEST_PATH(item.id)),
+  };
+}
+
+/** Announces new requests to screen readers (the row itself is highlighted for everyone). */
+function useArrivalAnnouncement(items: readonly QueueItem[], fresh: ReadonlySet<number>): string {
+  const document = useProtocolDocument();
+  const [message, setMessage] = useState("");
+  useEffect(() => {
+    const arrived = items.filter((i) => fresh.has(i.id));
+    const last = arrived[arrived.length - 1];
+    if (last) setMessage(t.live.newRequest(`${motifLabel(document, last.motif)}, ${last.age_label}`));
+  }, [items, fresh, document]);
+  return message;
+}
 
 export function OperatorHome() {
+  const navigate = useNavigate();
+  const backFlash = (useLocation().state as BackState | null)?.flash ?? null;
+  const user = useUser();
+  const queue = useQueue();
+  const now = useNow();
+  const actions = useQueueActions(queue.reload);
+  const items = queue.data?.items ?? [];
+  const forOperators = items.filter((i) => i.assigned_to === "operator");
+  const forRegulators = items.filter((i) => i.assigned_to === "regulator");
+  const fresh = useFreshIds(queue.data?.items ?? null);
+  const announcement = useArrivalAnnouncement(forOperators, fresh);
+
+  // "N": a new call, from anywhere on the page except while typing.
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.key.toLowerCase() !== "n") return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest("input, textarea, select, [contenteditable='true']")) return;
+      event.preventDefault();
+      navigate(INTAKE_PATH);
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate]);
+
   return (
-    <Page title={t.title} intro={t.intro}>
-      <EmptyState>{t.empty}</EmptyState>
+    <Page title={tc.title} intro={tc.intro}>
+      <div className="console-bar">
+        <Link to={INTAKE_PATH} className="button button-primary button-large" aria-keyshortcuts="N">
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" focusable="false">
+            <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+          </svg>
+          {tc.newCall}
+          <kbd className="kbd-hint">{tc.newCallShortcut}</kbd>
+        </Link>
+        <p className="console-count" aria-live="polite">
+          {queue.data ? tc.count(forOperators.length) : null}
+        </p>
+        <LiveStatusBanner />
+      </div>
+      <p className="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+      {actions.problem ? (
+        <div className="notice notice-error" role="alert">
+          <p>{actions.problem}</p>
+        </div>
+      ) : null}
+      {actions.info ? <Flash>{actions.info}</Flash> : backFlash && !actions.problem ? <Flash>{backFlash}</Flash> : null}
+      {queue.error && !queue.data ? <ErrorNotice message={queue.error} onRetry={queue.reload} /> : null}
+      {queue.loading && !queue.data ? <Loading /> : null}
+      {queue.data ? (
+        forOperators.length === 0 ? (
+          <EmptyState>{tc.empty}</EmptyState>
+        ) : (
+          <>
+            <p className="card-note shortcuts">{tc.shortcuts}</p>
+            <QueueTable
+              testId="queue"
+              items={forOperators}
+              fetchedAt={queue.fetchedAt}
+              now={now}
+              caption={tc.tableCaption}
+              captionHidden
+              busyId={actions.busyId}
+              onOpen={actions.open}
+              onClaim={actions.claim}
+              onRelease={actions.release}
+              canClaim={() => user.role !== "regulator"}
+              fresh={fresh}
+            />
+          </>
+        )
+      ) : null}
+      {forRegulators.length > 0 ? (
+        <details className="regulator-section">
+          <summary>
+            {tc.regulatorSection} ({forRegulators.length})
+          </summary>
+          <QueueTable
+            testId="queue-regulator"
+            items={forRegulators}
+            fetchedAt={queue.fetchedAt}
+            now={now}
+            caption={tc.regulatorSectionCaption}
+            captionHidden
+            busyId={actions.busyId}
+            onOpen={actions.open}
+            onClaim={actions.claim}
+            onRelease={actions.release}
+            canClaim={() => user.role !== "operator"}
+            fresh={fresh}
+          />
+        </details>
+      ) : null}
     </Page>
   );
 }
+
+export { patientName };

@@ -1,0 +1,116 @@
+"""Booking: hold a slot, confirm or release it; cancel and list appointments.
+
+The holder of an API hold is the logged-in user (`user:<id>`): only they can confirm it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+
+from agenda.schemas import AppointmentOut, AppointmentState, CancelIn, ConfirmIn, HoldOut
+from agenda.service import appointments, booking
+from snp.actor import Actor
+from snp.auth.roles import Role
+from snp.deps import SessionDep, SettingsDep, require_roles
+
+router = APIRouter(prefix="/api/agenda", tags=["agenda"])
+
+Booker = Annotated[
+    Actor,
+    Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.SAS_REGULATOR, Role.COORDINATOR)),
+]
+Canceller = Annotated[
+    Actor,
+    Depends(
+        require_roles(
+            Role.OPERATOR, Role.REGULATOR, Role.SAS_REGULATOR, Role.COORDINATOR, Role.EFFECTOR
+        )
+    ),
+]
+AppointmentReader = Annotated[
+    Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR, Role.OPERATOR))
+]
+
+
+def holder_of(actor: Actor) -> str:
+    return f"user:{actor.user_id}"
+
+
+@router.post("/slots/{slot_id}/hold")
+async def hold_slot(
+    session: SessionDep, settings: SettingsDep, actor: Booker, slot_id: int
+) -> HoldOut:
+    """Hold a free slot for a few minutes (setting `hold_ttl_seconds`) while booking it.
+
+    409 when someone else just took it. Holding it again extends your hold."""
+    return await booking.hold(
+        session, slot_id, holder_of(actor), timedelta(seconds=settings.hold_ttl_seconds)
+    )
+
+
+@router.post("/slots/{slot_id}/confirm", status_code=status.HTTP_201_CREATED)
+async def confirm_slot(
+    session: SessionDep, actor: Booker, slot_id: int, body: ConfirmIn
+) -> AppointmentOut:
+    """Turn your hold into an appointment. 409 when the hold expired or someone else has it."""
+    return await booking.confirm(
+        session,
+        slot_id,
+        holder_of(actor),
+        request_id=body.request_id,
+        patient_label=body.patient_label,
+        kind=body.kind,
+        origin=booking.ORIGIN_OF_ROLE.get(actor.role, "operator") if actor.role else "operator",
+        booked_by_user_id=actor.user_id,
+        actor=actor,
+    )
+
+
+@router.post("/slots/{slot_id}/release", status_code=status.HTTP_204_NO_CONTENT)
+async def release_slot(session: SessionDep, actor: Booker, slot_id: int) -> Response:
+    """Give your hold back (nothing happens if you do not hold the slot)."""
+    await booking.release(session, slot_id, holder_of(actor))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/appointments/{appointment_id}/cancel")
+async def cancel_appointment(
+    session: SessionDep, actor: Canceller, appointment_id: str, body: CancelIn
+) -> AppointmentOut:
+    """Cancel an appointment, as yourself or on the patient's behalf (`by: "patient"`).
+
+    The slot is free again if it has not started. An effector cancels only their own."""
+    return await appointments.cancel(
+        session,
+        appointment_id,
+        by=body.by or appointments.canceller_of(actor),
+        reason=body.reason,
+        actor=actor,
+    )
+
+
+@router.get("/appointments")
+async def list_appointments(
+    session: SessionDep,
+    actor: AppointmentReader,
+    start: Annotated[datetime, Query(description="Début de la période, avec fuseau horaire.")],
+    end: Annotated[datetime, Query(description="Fin de la période (93 jours au plus).")],
+    effector_id: Annotated[
+        int | None, Query(description="Par défaut, pour un effecteur : le sien.")
+    ] = None,
+    status_: Annotated[
+        list[AppointmentState] | None, Query(alias="status", description="Par défaut : booked.")
+    ] = None,
+) -> list[AppointmentOut]:
+    """Booked patients (minimum necessary: label, kind, site) starting in the period."""
+    return await appointments.list_appointments(
+        session,
+        actor,
+        effector_id=effector_id,
+        start=start,
+        end=end,
+        statuses=frozenset(status_ or ["booked"]),
+    )

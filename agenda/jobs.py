@@ -1,0 +1,43 @@
+"""The agenda's scheduled jobs (registered with the kernel scheduler, named `agenda.<verb>`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agenda.service import booking, ics, ics_subscriptions, recurrence
+from snp import scheduler
+from snp.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+@scheduler.register("agenda.release_expired_holds", timedelta(minutes=1))
+async def release_expired_holds(session: AsyncSession) -> None:
+    """Free the slots whose hold ran out (they already count as free; this tidies the rows)."""
+    released = await booking.release_expired_holds(session)
+    if released:
+        log.info("released %d expired slot holds", released)
+
+
+@scheduler.register("agenda.materialise_templates", timedelta(hours=1))
+async def materialise_templates(session: AsyncSession) -> None:
+    """Open the slots of every weekly template over the rolling horizon (idempotent)."""
+    created = await recurrence.materialise_all(
+        session, horizon_days=get_settings().agenda_horizon_days
+    )
+    if created:
+        log.info("materialised %d slots from availability templates", created)
+
+
+@scheduler.register("agenda.refresh_ics_subscriptions", timedelta(minutes=5))
+async def refresh_ics_subscriptions(session: AsyncSession) -> None:
+    """Fetch the subscribed calendars due for a refresh (every `ics_refresh_minutes`); one
+    that fails keeps its reason in `ics_last_error` and never stops the others."""
+    report = await ics_subscriptions.refresh_subscriptions(
+        session, options=ics.IcsOptions.from_settings(get_settings())
+    )
+    if report.refreshed or report.failed:
+        log.info("ICS subscriptions: %d refreshed, %d failed", report.refreshed, report.failed)

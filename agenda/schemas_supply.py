@@ -1,0 +1,363 @@
+"""Schemas of the supply side: directory profiles and import, recurring availability, absences,
+ICS import and feed. (Kept apart from `schemas.py`, which holds slots, booking and search.)"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
+
+from agenda.schemas import Kind, KindList, Visibility, VisibilityList
+from snp.identifiers import display_phone, parse_mobile_phone
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+SPECIALTY_PATTERN = r"^[A-Za-z0-9_]{1,16}$"
+
+
+def parse_weekdays(value: str) -> str:
+    """RFC 5545 BYDAY list (`"TU"`, `"mo, th"`) -> canonical `"MO,TH"` in week order."""
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    if not codes:
+        raise ValueError("Au moins un jour de la semaine (MO, TU, WE, TH, FR, SA, SU).")
+    unknown = [c for c in codes if c not in WEEKDAY_CODES]
+    if unknown:
+        raise ValueError(
+            f"Jour inconnu : {', '.join(unknown)} (jours attendus au format RFC 5545 : "
+            "MO, TU, WE, TH, FR, SA, SU, séparés par des virgules)."
+        )
+    return ",".join(c for c in WEEKDAY_CODES if c in codes)
+
+
+def parse_subscription_url(value: str) -> str:
+    """An http(s) calendar address; `webcal://` (what calendar apps publish) becomes https."""
+    url = value.strip()
+    if url.lower().startswith("webcal://"):
+        url = "https://" + url[len("webcal://") :]
+    if not url.lower().startswith(("http://", "https://")) or len(url) < 12:
+        raise ValueError("Adresse de calendrier attendue en http(s):// ou webcal://.")
+    if any(c.isspace() for c in url):
+        raise ValueError("L'adresse du calendrier ne doit pas contenir d'espace.")
+    return url
+
+
+def _whole_minutes(value: time | None) -> time | None:
+    if value is not None and (value.second or value.microsecond):
+        raise ValueError("Heure attendue au format HH:MM.")
+    if value is not None and value.tzinfo is not None:
+        raise ValueError("Heure locale (Europe/Paris) attendue, sans fuseau.")
+    return value
+
+
+# --- Directory ---------------------------------------------------------------------------------
+
+
+class SiteProfile(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    address_line: str
+    postal_code: str
+    city: str
+    insee_code: str
+    latitude: float
+    longitude: float
+    structure_id: str | None = Field(
+        description="Préfixé comme en FHIR : 1 FINESS, 3 SIRET, 4 RPPS rang."
+    )
+    phone: str | None
+
+
+class EffectorIcsOut(BaseModel):
+    """The effector's calendar links: shown to the effector themself and to the coordination."""
+
+    subscription_url: str | None
+    subscription_site_id: int | None
+    last_fetched_at: datetime | None
+    last_error: str | None
+    feed_path: str | None = Field(
+        description="Chemin (secret) du flux ICS des rendez-vous ; absent tant qu'il n'existe pas."
+    )
+
+
+class EffectorProfile(BaseModel):
+    id: int
+    rpps: str = Field(
+        description="RPPS (11 chiffres) ou ADELI (9 chiffres) selon `national_id_kind`."
+    )
+    national_id_kind: str
+    family_name: str
+    given_name: str
+    profession: str
+    specialty_code: str
+    specialty_text: str | None
+    phone: str
+    email: str | None
+    active: bool
+    min_patient_age_months: int | None
+    home_visits: bool
+    home_visit_radius_km: float | None
+    teleconsultation: bool
+    has_account: bool = Field(description="Un compte utilisateur est rattaché à cet effecteur.")
+    sites: list[SiteProfile]
+    ics: EffectorIcsOut | None = Field(
+        default=None, description="Calendriers : seulement pour l'effecteur et la coordination."
+    )
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
+
+
+class EffectorPatch(BaseModel):
+    """Only the fields sent change; `null` clears an optional field. An effector may change only
+    their constraints and ICS subscription; the coordination may change everything."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    family_name: str | None = Field(default=None, min_length=1, max_length=120)
+    given_name: str | None = Field(default=None, min_length=1, max_length=120)
+    specialty_code: str | None = Field(default=None, pattern=SPECIALTY_PATTERN)
+    specialty_text: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, description="Portable (pour les SMS).")
+    email: EmailStr | None = None
+    active: bool | None = None
+    min_patient_age_months: int | None = Field(default=None, ge=0, le=1800)
+    home_visits: bool | None = None
+    home_visit_radius_km: float | None = Field(default=None, gt=0, le=200)
+    teleconsultation: bool | None = None
+    ics_subscription_url: str | None = Field(default=None, max_length=1000)
+    ics_subscription_site_id: int | None = None
+
+    @field_validator("phone")
+    @classmethod
+    def _mobile(cls, value: str | None) -> str | None:
+        return None if value is None else parse_mobile_phone(value)
+
+    @field_validator("ics_subscription_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else parse_subscription_url(value)
+
+    @field_validator("specialty_code")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return None if value is None else value.upper()
+
+
+class EffectorImportReport(BaseModel):
+    """Counts per effector (updated = its fields or one of its sites changed) and per site."""
+
+    created: int
+    updated: int
+    unchanged: int
+    sites_created: int
+    sites_updated: int
+    sites_unchanged: int
+
+
+# --- Recurring availability --------------------------------------------------------------------
+
+
+class TemplateIn(BaseModel):
+    """Weekly availability, e.g. Tuesdays 14:00-16:00 (Europe/Paris) in 20-minute slots."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    effector_id: int | None = Field(
+        default=None,
+        description="Par défaut l'effecteur connecté ; obligatoire pour la coordination.",
+    )
+    site_id: int
+    weekdays: str = Field(description="Jours RFC 5545 (BYDAY), par exemple `TU` ou `MO,TH`.")
+    start_time: time = Field(description="Heure locale (Europe/Paris) de début, HH:MM.")
+    end_time: time = Field(description="Heure locale (Europe/Paris) de fin, HH:MM.")
+    slot_minutes: int = Field(default=20, ge=5, le=240)
+    valid_from: date | None = Field(default=None, description="Par défaut aujourd'hui.")
+    valid_until: date | None = Field(default=None, description="Inclus ; vide = sans fin.")
+    kinds: KindList = Field(default_factory=lambda: list[Kind](["AMB"]))
+    visibility: VisibilityList = Field(default_factory=lambda: list[Visibility](["SNP", "CPTS"]))
+    shared_with_sas: bool = True
+    include_public_holidays: bool = Field(
+        default=False, description="Ouvrir aussi les jours fériés (sinon ils sont sautés)."
+    )
+
+    _days = field_validator("weekdays")(parse_weekdays)
+    _minutes = field_validator("start_time", "end_time")(_whole_minutes)
+
+    @field_validator("end_time")
+    @classmethod
+    def _after_start(cls, end_time: time, info: ValidationInfo) -> time:
+        start_time = info.data.get("start_time")
+        if isinstance(start_time, time) and end_time <= start_time:
+            raise ValueError("L'heure de fin doit être après l'heure de début.")
+        return end_time
+
+    @field_validator("slot_minutes")
+    @classmethod
+    def _fits(cls, minutes: int, info: ValidationInfo) -> int:
+        start, end = info.data.get("start_time"), info.data.get("end_time")
+        if (
+            isinstance(start, time)
+            and isinstance(end, time)
+            and minutes > minutes_between(start, end)
+        ):
+            raise ValueError("La durée d'un créneau dépasse la plage horaire.")
+        return minutes
+
+    @field_validator("valid_until")
+    @classmethod
+    def _after_from(cls, until: date | None, info: ValidationInfo) -> date | None:
+        since = info.data.get("valid_from")
+        if until is not None and isinstance(since, date) and until < since:
+            raise ValueError("La date de fin de validité doit suivre la date de début.")
+        return until
+
+
+def minutes_between(start: time, end: time) -> int:
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+class TemplatePatch(BaseModel):
+    """Only the fields sent change (send `valid_until: null` to make it open-ended)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    site_id: int | None = None
+    weekdays: str | None = None
+    start_time: time | None = None
+    end_time: time | None = None
+    slot_minutes: int | None = Field(default=None, ge=5, le=240)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    kinds: KindList | None = None
+    visibility: VisibilityList | None = None
+    shared_with_sas: bool | None = None
+    include_public_holidays: bool | None = None
+    active: bool | None = None
+
+    _minutes = field_validator("start_time", "end_time")(_whole_minutes)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _days(cls, value: str | None) -> str | None:
+        return None if value is None else parse_weekdays(value)
+
+
+class TemplateOut(BaseModel):
+    id: int
+    effector_id: int
+    site_id: int
+    weekdays: str
+    start_time: time
+    end_time: time
+    slot_minutes: int
+    valid_from: date
+    valid_until: date | None
+    kinds: list[Kind]
+    visibility: list[Visibility]
+    shared_with_sas: bool
+    include_public_holidays: bool
+    active: bool
+
+
+class TemplateSaved(TemplateOut):
+    """The saved template and what it did to the agenda (held and booked slots are kept)."""
+
+    slots_removed: int = Field(description="Créneaux libres à venir retirés.")
+    slots_created: int = Field(description="Créneaux créés sur l'horizon.")
+
+
+class SlotsRemoved(BaseModel):
+    slots_removed: int
+    slots_created: int = 0
+
+
+# --- Absences ----------------------------------------------------------------------------------
+
+
+class AbsenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effector_id: int | None = Field(
+        default=None,
+        description="Par défaut l'effecteur connecté ; obligatoire pour la coordination.",
+    )
+    start_date: date
+    end_date: date = Field(description="Inclus.")
+    reason: str | None = Field(default=None, max_length=200)
+
+    @field_validator("end_date")
+    @classmethod
+    def _after_start(cls, end: date, info: ValidationInfo) -> date:
+        start = info.data.get("start_date")
+        if isinstance(start, date) and end < start:
+            raise ValueError("La date de fin doit être égale ou postérieure à la date de début.")
+        return end
+
+
+class AbsencePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_date: date | None = None
+    end_date: date | None = None
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class AbsenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    effector_id: int
+    start_date: date
+    end_date: date
+    reason: str | None
+
+
+class AbsenceSaved(AbsenceOut):
+    slots_removed: int = Field(description="Créneaux libres retirés pendant l'absence.")
+    slots_created: int = Field(description="Créneaux recréés sur les jours libérés.")
+    booked_kept: int = Field(
+        description="Créneaux réservés ou en cours de réservation pendant l'absence, conservés."
+    )
+
+
+# --- ICS ---------------------------------------------------------------------------------------
+
+
+class IcsImportReport(BaseModel):
+    events: int = Field(description="Occurrences d'événements SNP sur l'horizon.")
+    slots: int = Field(description="Créneaux décrits par le calendrier.")
+    created: int
+    unchanged: int
+    removed: int = Field(description="Créneaux libres disparus du calendrier, retirés.")
+    skipped: int = Field(description="Créneaux ignorés (chevauchement, absence).")
+
+
+class FeedTokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    effector_id: int | None = Field(
+        default=None,
+        description="Par défaut l'effecteur connecté ; obligatoire pour la coordination.",
+    )
+
+
+class FeedTokenOut(BaseModel):
+    url: str = Field(description="Adresse à coller dans l'agenda (secrète, révocable).")
+    path: str
+
+
+def model_dump_set(model: BaseModel) -> dict[str, Any]:
+    """The fields the client actually sent (PATCH semantics)."""
+    return {name: getattr(model, name) for name in model.model_fields_set}

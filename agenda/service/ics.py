@@ -1,0 +1,281 @@
+"""ICS availability in, with `icalendar`.
+
+An effector keeps their SNP availability in their usual calendar. Events whose summary or
+categories contain the keyword (setting `ics_keyword`, default `SNP`, a whole word, any case)
+become free slots of the configured length at one of their sites; recurring events are expanded
+over the horizon (`recurring_ical_events`); all-day and cancelled events are ignored; floating
+times are Europe/Paris. Slot source keys are `ics:<UID>:<RECURRENCE-ID or start>:<slot start>`,
+so importing the same calendar again changes nothing, and the free slots of that site which
+vanished from the calendar are removed (held and booked ones stay). The calendar comes from an
+upload (API, CLI) or from a subscribed URL refreshed by the scheduler (`ics_subscriptions`).
+The booked-appointments feed going out is `ics_feed`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import recurring_ical_events  # type: ignore[import-untyped]
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from agenda.models import Effector, Site, Slot, SlotStatus
+from agenda.schemas_supply import IcsImportReport
+from agenda.service.absences import absence_window
+from agenda.service.directory import managed_effector, pick_site
+from agenda.service.recurrence import PARIS, absence_ranges
+from agenda.service.slots import NewSlot, add_generated_slots
+from snp import audit
+from snp.actor import Actor
+from snp.db import utcnow
+from snp.errors import BusinessRuleError, NotFound
+from snp.identifiers import parse_adeli, parse_rpps
+from snp.settings import Settings
+
+SOURCE_PREFIX = "ics:"
+
+
+@dataclass(frozen=True, slots=True)
+class IcsOptions:
+    keyword: str = "SNP"
+    slot_minutes: int = 20
+    horizon_days: int = 28
+    max_bytes: int = 2_000_000
+    fetch_timeout_seconds: float = 10.0
+    refresh_minutes: int = 60
+    allow_private_hosts: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IcsOptions:
+        return cls(
+            keyword=settings.ics_keyword,
+            slot_minutes=settings.ics_slot_minutes,
+            horizon_days=settings.agenda_horizon_days,
+            max_bytes=settings.ics_max_bytes,
+            fetch_timeout_seconds=settings.ics_fetch_timeout_seconds,
+            refresh_minutes=settings.ics_refresh_minutes,
+            allow_private_hosts=settings.ics_allow_private_hosts,
+        )
+
+
+class IcsRejected(BusinessRuleError):
+    """A calendar that cannot be used (unreadable, too large, unreachable): 422 on `file`."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg, loc=["file"])
+
+
+# --- Reading availability ----------------------------------------------------------------------
+
+
+def keyword_pattern(keyword: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(keyword.strip())}(?!\w)", re.IGNORECASE)
+
+
+def _categories(event: icalendar.cal.Component) -> list[str]:
+    value = event.get("CATEGORIES")
+    groups = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(c) for group in groups for c in getattr(group, "cats", [group])]
+
+
+def is_availability(event: icalendar.cal.Component, pattern: re.Pattern[str]) -> bool:
+    texts = [str(event.get("SUMMARY", "")), *_categories(event)]
+    return any(pattern.search(text) for text in texts)
+
+
+def _utc(value: datetime) -> datetime:
+    """Floating times (no TZID, no Z) are Europe/Paris wall-clock times."""
+    return (value if value.tzinfo is not None else value.replace(tzinfo=PARIS)).astimezone(UTC)
+
+
+def _stamp(value: datetime) -> str:
+    return f"{value.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def _uid(event: icalendar.cal.Component, start: datetime) -> str:
+    uid = str(event.get("UID", "")).strip()
+    if not uid:  # a UID is mandatory, but some exports forget it: derive a stable one
+        uid = f"nouid-{_stamp(start)}-{event.get('SUMMARY', '')}"
+    if len(uid) > 120 or ":" in uid:  # keep the source key short and unambiguous
+        uid = hashlib.sha256(uid.encode()).hexdigest()[:40]
+    return uid
+
+
+def _event_times(event: icalendar.cal.Component) -> tuple[datetime, datetime] | None:
+    """UTC start and end of a timed event; None for all-day or incomplete events."""
+    start = event.decoded("DTSTART", None)
+    if not isinstance(start, datetime):
+        return None
+    end = event.decoded("DTEND", None)
+    if end is None and event.get("DURATION") is not None:
+        end = start + event.decoded("DURATION")
+    if not isinstance(end, datetime):
+        return None
+    return _utc(start), _utc(end)
+
+
+def availability_slots(
+    data: bytes, *, options: IcsOptions, now: datetime
+) -> tuple[list[NewSlot], int]:
+    """The slots a calendar offers over [now, now + horizon], and how many events made them."""
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except Exception:  # untrusted input: any parser failure is the file's fault
+        raise IcsRejected(
+            "Fichier ICS illisible : un calendrier au format iCalendar (.ics) est attendu."
+        ) from None
+    if getattr(calendar, "name", None) != "VCALENDAR":
+        raise IcsRejected("Fichier ICS illisible : il ne contient pas de calendrier (VCALENDAR).")
+    try:
+        occurrences = recurring_ical_events.of(calendar).between(
+            now, now + timedelta(days=options.horizon_days)
+        )
+    except Exception:  # bad RRULE, unknown TZID...: the calendar's fault, said in French
+        raise IcsRejected(
+            "Calendrier incohérent : des règles de répétition ou des fuseaux horaires sont "
+            "illisibles."
+        ) from None
+    pattern = keyword_pattern(options.keyword)
+    length = timedelta(minutes=options.slot_minutes)
+    slots: list[NewSlot] = []
+    events = 0
+    for event in occurrences:
+        if str(event.get("STATUS", "")).upper() == "CANCELLED" or not is_availability(
+            event, pattern
+        ):
+            continue
+        times = _event_times(event)
+        if times is None:
+            continue
+        start, end = times
+        recurrence = event.decoded("RECURRENCE-ID", None)
+        occurrence = _utc(recurrence) if isinstance(recurrence, datetime) else start
+        prefix = f"{SOURCE_PREFIX}{_uid(event, start)}:{_stamp(occurrence)}:"
+        events += 1
+        cursor = start
+        while cursor + length <= end:
+            if cursor > now:
+                slots.append(
+                    NewSlot(
+                        start_at=cursor,
+                        end_at=cursor + length,
+                        source_key=prefix + _stamp(cursor),
+                    )
+                )
+            cursor += length
+    return slots, events
+
+
+async def _drop_absent(
+    session: AsyncSession, effector_id: int, slots: list[NewSlot], now: datetime
+) -> list[NewSlot]:
+    if not slots:
+        return slots
+    first = now.astimezone(PARIS).date()
+    last = max(s.end_at for s in slots).astimezone(PARIS).date()
+    ranges = (await absence_ranges(session, [effector_id], first, last)).get(effector_id, [])
+    windows = [absence_window(start, end) for start, end in ranges]
+    return [s for s in slots if not any(s.start_at < b and s.end_at > a for a, b in windows)]
+
+
+async def import_ics(
+    session: AsyncSession,
+    effector: Effector,
+    site: Site,
+    data: bytes,
+    *,
+    options: IcsOptions,
+    now: datetime | None = None,
+) -> IcsImportReport:
+    """Make the effector's ICS slots at `site` what the calendar says (idempotent).
+
+    The calendar is read completely before anything is written, so a bad file changes nothing.
+    """
+    now = now or utcnow()
+    if len(data) > options.max_bytes:
+        raise IcsRejected(f"Calendrier trop volumineux (au plus {options.max_bytes} octets).")
+    offered, events = availability_slots(data, options=options, now=now)
+    wanted = await _drop_absent(session, effector.id, offered, now)
+    wanted_keys = {s.source_key for s in wanted}
+    rows = await session.execute(
+        select(Slot.id, Slot.site_id, Slot.source_key, Slot.status).where(
+            Slot.effector_id == effector.id,
+            Slot.source_key.like(f"{SOURCE_PREFIX}%"),
+            Slot.start_at > now,
+        )
+    )
+    existing: set[str | None] = set()
+    vanished: list[int] = []
+    for slot_id, site_id, key, status in rows:
+        existing.add(key)
+        if site_id == site.id and key not in wanted_keys and status == SlotStatus.FREE.value:
+            vanished.append(slot_id)
+    removed = await _delete_free(session, vanished)
+    new = [s for s in wanted if s.source_key not in existing]
+    created = await add_generated_slots(session, effector.id, site.id, new)
+    unchanged = len(wanted) - len(new)
+    return IcsImportReport(
+        events=events,
+        slots=len(offered),
+        created=created,
+        unchanged=unchanged,
+        removed=removed,
+        skipped=len(offered) - created - unchanged,
+    )
+
+
+async def _delete_free(session: AsyncSession, slot_ids: list[int]) -> int:
+    removed = 0
+    for offset in range(0, len(slot_ids), 500):
+        result = await session.execute(
+            delete(Slot)
+            .where(
+                Slot.id.in_(slot_ids[offset : offset + 500]),
+                Slot.status == SlotStatus.FREE.value,  # never a slot held or booked meanwhile
+            )
+            .execution_options(synchronize_session=False)
+        )
+        removed += int(result.rowcount)  # type: ignore[attr-defined]
+    return removed
+
+
+async def import_ics_upload(
+    session: AsyncSession,
+    actor: Actor,
+    data: bytes,
+    *,
+    options: IcsOptions,
+    effector_id: int | None = None,
+    site_id: int | None = None,
+    site_name: str | None = None,
+    now: datetime | None = None,
+) -> IcsImportReport:
+    """An uploaded calendar (API, CLI): the effector's own, or anyone's for the coordination.
+    The site is optional when the effector consults in one place only."""
+    effector = await managed_effector(session, actor, effector_id)
+    site = pick_site(effector, site_id=site_id, site_name=site_name)
+    report = await import_ics(session, effector, site, data, options=options, now=now)
+    await audit.record(session, actor, "import", "slots", effector.id, "ics")
+    return report
+
+
+async def effector_by_national_id(session: AsyncSession, national_id: str) -> Effector:
+    """An effector by RPPS (or ADELI), with their sites; French errors for the CLI."""
+    digits = national_id.strip().replace(" ", "")
+    try:
+        normalised = parse_adeli(digits) if len(digits) <= 10 else parse_rpps(digits)
+    except ValueError as exc:
+        raise BusinessRuleError(str(exc), loc=["rpps"]) from None
+    effector = await session.scalar(
+        select(Effector)
+        .options(selectinload(Effector.sites))
+        .where(Effector.national_id == normalised)
+    )
+    if effector is None:
+        raise NotFound(f"Aucun effecteur de RPPS {normalised} dans l'annuaire.", loc=["rpps"])
+    return effector

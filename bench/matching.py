@@ -1,0 +1,247 @@
+"""Matching at national scale: the candidate slots of one request, on SQLite and PostgreSQL.
+
+Builds the synthetic national dataset (`bench/dataset.py`: default 20,000 effectors, one site
+each, 60 slots a week over 2 weeks, about 2.4 million slots), gives every booked slot its
+appointment (so the fair-spreading counts read real rows), then times
+`regulation.propose_candidates` for triaged requests at random places of mainland France's
+rectangle with a 24 h deadline, searched during working hours of the dataset's first weekday,
+for two mixes of requests: `practice` (every patient to a practice, the common request) and
+`mixed` (80 % practice, 10 % teleconsultation, 10 % home visits for patients who cannot
+travel). Each search runs in its own session and commits its audit row, as an API request
+would.
+
+    .venv/bin/python bench/matching.py                                   # the full measure
+    .venv/bin/python bench/matching.py --effectors 2000 --searches 200   # a quick run
+
+A throwaway PostgreSQL cluster is started unless `SNP_BENCH_POSTGRES_URL` points to a server
+whose database may be dropped and recreated. Prints one line per database and mix
+ending with `p99_ms=<value>`. Target: p99 < 30 ms on both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make the repository importable
+    sys.path.insert(0, str(ROOT))
+
+from bench.dataset import LATITUDES, LONGITUDES, PARIS, Dataset, build_dataset  # noqa: E402
+from regulation import propose_candidates  # noqa: E402
+from regulation.models import (  # noqa: E402
+    AssignedTo,
+    Mobility,
+    Orientation,
+    Origin,
+    RegulationRequest,
+    RequestStatus,
+)
+from snp.actor import Actor  # noqa: E402
+from snp.db import Database  # noqa: E402
+from snp.settings import Settings  # noqa: E402
+from tests.support.postgres import Cluster, create_database, start_cluster  # noqa: E402
+
+DEADLINE_HOURS = 24
+# Request mixes: (orientation, mobility, share). `practice` is the common request (most motifs
+# of the default protocol send the patient to a practice); `mixed` adds teleconsultations and
+# patients who cannot travel (home visits).
+MIXES: dict[str, tuple[tuple[Orientation, Mobility, float], ...]] = {
+    "practice": ((Orientation.AMB, Mobility.CAN_TRAVEL, 1.0),),
+    "mixed": (
+        (Orientation.AMB, Mobility.CAN_TRAVEL, 0.8),
+        (Orientation.VR, Mobility.CAN_TRAVEL, 0.1),
+        (Orientation.AMB, Mobility.NEEDS_HOME_VISIT, 0.1),
+    ),
+}
+ACTOR = Actor.system("bench.matching")
+
+
+def first_weekday(dataset: Dataset) -> date:
+    day = dataset.first_day
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+async def give_appointments(url: str) -> int:
+    """One appointment per booked slot of the dataset (the dataset only marks them booked)."""
+    database = Database(url, pool_size=2)
+    try:
+        return await _give_appointments(database)
+    finally:
+        await database.dispose()
+
+
+async def _give_appointments(database: Database) -> int:
+    async with database.transaction() as session:
+        result = await session.execute(
+            text(
+                "INSERT INTO appointments (id, slot_id, effector_id, site_id, start_at, end_at,"
+                " kind, status, patient_label, origin, created_at, updated_at)"
+                " SELECT 'bench-' || CAST(id AS TEXT), id, effector_id, site_id, start_at, end_at,"
+                " 'AMB', 'booked', 'X.Y. 50 ans', 'operator', created_at, updated_at"
+                " FROM slots WHERE status = 'booked'"
+            )
+        )
+    async with database.engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text("ANALYZE"))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def create_requests(
+    database: Database, rng: random.Random, count: int, day: date, mix: str = "mixed"
+) -> list[tuple[int, datetime]]:
+    """`count` triaged requests; each with the moment it is searched (working hours)."""
+    made: list[tuple[RegulationRequest, datetime]] = []
+    shapes = [(o, m) for o, m, _ in MIXES[mix]]
+    weights = [w for _, _, w in MIXES[mix]]
+    async with database.transaction() as session:
+        for n in range(count):
+            minute = rng.randrange(7 * 60, 18 * 60)
+            local = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=PARIS)
+            now = local.astimezone(UTC)
+            orientation, mobility = rng.choices(shapes, weights)[0]
+            born = date(rng.randrange(1935, 2024), rng.randrange(1, 13), rng.randrange(1, 29))
+            row = RegulationRequest(
+                status=RequestStatus.WAITING,
+                assigned_to=AssignedTo.OPERATOR,
+                family_name=f"Patient{n}",
+                given_name="Camille",
+                birth_date=born,
+                sex="undetermined",
+                phone="+33612345678",
+                address_line="1 place de la Mairie",
+                latitude=round(rng.uniform(*LATITUDES), 5),
+                longitude=round(rng.uniform(*LONGITUDES), 5),
+                mobility=mobility,
+                sms_consent=True,
+                motif="fever",
+                origin=Origin.PATIENT_CALL,
+                protocol_version=1,
+                priority="P2",
+                orientation=orientation,
+                deadline_at=now + timedelta(hours=DEADLINE_HOURS),
+                received_at=now - timedelta(minutes=5),
+                triaged_at=now - timedelta(minutes=2),
+                updated_at=now,
+            )
+            session.add(row)
+            made.append((row, now))
+        await session.flush()
+    return [(row.id, now) for row, now in made]
+
+
+async def measure(
+    url: str, searches: int, warmup: int, seed: int, day: date, mix: str
+) -> tuple[list[float], Counter[str]]:
+    rng = random.Random(seed)
+    database = Database(url, pool_size=2)
+    settings = Settings(database_url=url, log_level="WARNING")
+    latencies: list[float] = []
+    outcomes: Counter[str] = Counter()
+    try:
+        requests = await create_requests(database, rng, warmup + searches, day, mix)
+        for n, (request_id, now) in enumerate(requests):
+            began = time.perf_counter()
+            async with database.transaction() as session:
+                found = await propose_candidates(
+                    session, ACTOR, request_id, now=now, settings=settings
+                )
+            elapsed = (time.perf_counter() - began) * 1000
+            if n >= warmup:
+                latencies.append(elapsed)
+                outcomes["fits" if found.fits_deadline else "escalation"] += 1
+                outcomes["candidates"] += len(found.items)
+    finally:
+        await database.dispose()
+    return latencies, outcomes
+
+
+def p99(values: list[float]) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+def run(name: str, url: str, args: argparse.Namespace) -> None:
+    dataset = build_dataset(
+        url, effectors=args.effectors, weeks=args.weeks, slots_per_week=args.slots_per_week
+    )
+    appointments = asyncio.run(give_appointments(url))
+    print(
+        f"# {name}: {dataset.effectors} effectors, {dataset.slots} slots, {appointments} "
+        f"appointments, loaded in {dataset.build_seconds:.0f} s",
+        file=sys.stderr,
+    )
+    load = (
+        " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        if Path("/proc/loadavg").exists()
+        else "?"
+    )
+    print(f"# {name}: measuring (load average before: {load})", file=sys.stderr)
+    day = first_weekday(dataset)
+    for mix in args.mixes.split(","):
+        latencies, outcomes = asyncio.run(
+            measure(url, args.searches, args.warmup, args.seed, day, mix.strip())
+        )
+        count = len(latencies)
+        per_search = outcomes["candidates"] / count
+        print(
+            f"{name} mix={mix.strip()} effectors={dataset.effectors} slots={dataset.slots} "
+            f"searches={count} fits_deadline={outcomes['fits']} "
+            f"candidates_per_search={per_search:.1f} "
+            f"median_ms={statistics.median(latencies):.1f} p99_ms={p99(latencies):.1f}",
+            flush=True,
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--effectors", type=int, default=20_000)
+    parser.add_argument("--weeks", type=int, default=2)
+    parser.add_argument("--slots-per-week", type=int, default=60)
+    parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--mixes", default="practice,mixed", help=f"comma-separated: {', '.join(MIXES)}"
+    )
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql"
+    )
+    parser.add_argument("--sqlite-file", type=Path, default=ROOT / "var" / "bench" / "matching.db")
+    args = parser.parse_args(argv)
+    wanted = {d.strip() for d in args.databases.split(",")}
+    if "sqlite" in wanted:
+        path: Path = args.sqlite_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        run("sqlite", f"sqlite+aiosqlite:///{path}", args)
+    if "postgresql" in wanted:
+        existing = os.environ.get("SNP_BENCH_POSTGRES_URL")
+        if existing:
+            cluster = Cluster(existing.rsplit("/", 1)[0], None, None, [])
+            url = create_database(cluster, existing.rsplit("/", 1)[1])
+        else:
+            cluster = start_cluster()
+            url = create_database(cluster, "snp_bench_matching")
+        try:
+            run("postgresql", url, args)
+        finally:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,346 @@
+/** ICS: the secret feed of booked appointments, the upload of availability, the subscription. */
+import { useRef, useState, type FormEvent } from "react";
+
+import { api, type Schemas } from "../../api/client";
+import type { FieldError } from "../../api/errors";
+import { Card, Page } from "../../shell/Page";
+import { AgendaTabs } from "./AgendaTabs";
+import { siteLabel, WithMyProfile, type EffectorProfile } from "./me";
+import { agendaTexts } from "./texts";
+import { dateTimeAt } from "./time";
+import { Actions, ErrorSummary, Field, fieldError, FilePicker, Modal, send, Success } from "./ui";
+import "./agenda.css";
+
+type IcsReport = Schemas["IcsImportReport"];
+
+const t = agendaTexts.calendars;
+
+export function CalendarsPage() {
+  return (
+    <Page title={t.title} intro={t.intro}>
+      <AgendaTabs />
+      <WithMyProfile>
+        {(me) => (
+          <div className="ag-stack">
+            <FeedCard me={me} />
+            <UploadCard me={me} />
+            <SubscriptionCard me={me} />
+          </div>
+        )}
+      </WithMyProfile>
+    </Page>
+  );
+}
+
+function feedUrl(path: string): string {
+  return new URL(path, window.location.origin).toString();
+}
+
+function FeedCard({ me }: { me: EffectorProfile }) {
+  const [path, setPath] = useState<string | null>(me.ics?.feed_path ?? null);
+  const [confirm, setConfirm] = useState<"regenerate" | "revoke" | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  async function regenerate() {
+    setBusy(true);
+    setErrors([]);
+    setFlash(null);
+    const outcome = await send(api.POST("/api/agenda/ics/feed-token", { body: { effector_id: me.id } }));
+    setBusy(false);
+    setConfirm(null);
+    if (outcome.ok) {
+      setPath(outcome.data.path);
+      setFlash(t.feedCreated);
+    } else setErrors(outcome.errors);
+  }
+
+  async function revoke() {
+    setBusy(true);
+    setErrors([]);
+    setFlash(null);
+    const outcome = await send(api.DELETE("/api/agenda/ics/feed-token", { params: { query: { effector_id: me.id } } }));
+    setBusy(false);
+    setConfirm(null);
+    if (outcome.ok) {
+      setPath(null);
+      setFlash(t.feedRevoked);
+    } else setErrors(outcome.errors);
+  }
+
+  async function copy() {
+    if (!path) return;
+    const url = feedUrl(path);
+    try {
+      await navigator.clipboard.writeText(url);
+      setFlash(t.feedCopied);
+    } catch {
+      input.current?.select();
+      setFlash(document.execCommand?.("copy") ? t.feedCopied : t.feedCopyFailed);
+    }
+  }
+
+  return (
+    <Card title={t.feedTitle} id="ag-feed">
+      <p>{t.feedIntro}</p>
+      <ErrorSummary title={t.feedFailed} errors={errors} />
+      {flash ? <Success>{flash}</Success> : null}
+      {path ? (
+        <>
+          <Field label={t.feedLabel} hint={t.feedSecret}>
+            {({ id, describedBy }) => (
+              <div className="ag-copy">
+                <input
+                  ref={input}
+                  id={id}
+                  type="text"
+                  readOnly
+                  value={feedUrl(path)}
+                  className="mono"
+                  aria-describedby={describedBy}
+                  onFocus={(e) => e.target.select()}
+                />
+                <button type="button" className="button button-primary" onClick={copy}>
+                  {t.feedCopy}
+                </button>
+              </div>
+            )}
+          </Field>
+          <div className="notice notice-warning">
+            <p>{t.feedRegenerateWarning}</p>
+          </div>
+          <Actions>
+            <button type="button" className="button button-secondary" onClick={() => setConfirm("regenerate")} disabled={busy}>
+              {t.feedRegenerate}
+            </button>
+            <button type="button" className="button ag-button-danger" onClick={() => setConfirm("revoke")} disabled={busy}>
+              {t.feedRevoke}
+            </button>
+          </Actions>
+        </>
+      ) : (
+        <>
+          <p className="muted">{t.feedNone}</p>
+          <Actions>
+            <button type="button" className="button button-primary" onClick={regenerate} disabled={busy}>
+              {t.feedCreate}
+            </button>
+          </Actions>
+        </>
+      )}
+      {confirm ? (
+        <Modal title={confirm === "regenerate" ? t.feedConfirmRegenerate : t.feedConfirmRevoke} onClose={() => setConfirm(null)}>
+          <p>{confirm === "regenerate" ? t.feedRegenerateWarning : t.feedRevokeWarning}</p>
+          <Actions>
+            <button type="button" className="button ag-button-danger" onClick={confirm === "regenerate" ? regenerate : revoke} disabled={busy}>
+              {t.feedConfirm}
+            </button>
+            <button type="button" className="button button-secondary" onClick={() => setConfirm(null)}>
+              {t.feedCancel}
+            </button>
+          </Actions>
+        </Modal>
+      ) : null}
+    </Card>
+  );
+}
+
+function UploadCard({ me }: { me: EffectorProfile }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [siteId, setSiteId] = useState<number>(me.sites[0]?.id ?? 0);
+  const [report, setReport] = useState<IcsReport | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (!file) {
+      setErrors([{ field: "file", msg: t.chooseFile }]);
+      return;
+    }
+    setBusy(true);
+    setErrors([]);
+    setReport(null);
+    const form = new FormData();
+    form.append("file", file);
+    form.append("effector_id", String(me.id));
+    if (siteId) form.append("site_id", String(siteId));
+    const outcome = await send(
+      api.POST("/api/agenda/ics/import", {
+        // The typed body says `file: string`; the real body is the FormData built above.
+        body: { file: "" },
+        bodySerializer: () => form,
+      }),
+    );
+    setBusy(false);
+    if (outcome.ok) setReport(outcome.data);
+    else setErrors(outcome.errors);
+  }
+
+  return (
+    <Card title={t.uploadTitle} id="ag-upload">
+      <p>{t.uploadIntro(t.uploadMarker)}</p>
+      <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
+        <ErrorSummary title={t.uploadFailed} errors={errors} />
+        <div className="ag-row">
+          <FilePicker
+            label={t.file}
+            accept=".ics,text/calendar"
+            file={file}
+            onChange={(f) => {
+              setFile(f);
+              setReport(null);
+            }}
+            error={fieldError(errors, "file")}
+            className="ag-grow"
+          />
+          {me.sites.length > 1 ? (
+            <Field label={t.site} error={fieldError(errors, "site_id")} className="ag-grow">
+              {({ id }) => (
+                <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))}>
+                  {me.sites.map((s) => (
+                    <option key={s.id} value={s.id}>
+                      {siteLabel(s)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : null}
+        </div>
+        <Actions>
+          <button type="submit" className="button button-primary" disabled={busy || me.sites.length === 0}>
+            {busy ? t.uploading : t.upload}
+          </button>
+        </Actions>
+      </form>
+      {report ? (
+        <section aria-labelledby="ag-ics-report" className="ag-report" role="status">
+          <h3 id="ag-ics-report">{t.report}</h3>
+          <dl className="facts">
+            <div>
+              <dt>{t.reportEvents}</dt>
+              <dd>{report.events}</dd>
+            </div>
+            <div>
+              <dt>{t.reportSlots}</dt>
+              <dd>{report.slots}</dd>
+            </div>
+            <div>
+              <dt>{t.reportCreated}</dt>
+              <dd>{report.created}</dd>
+            </div>
+            <div>
+              <dt>{t.reportUnchanged}</dt>
+              <dd>{report.unchanged}</dd>
+            </div>
+            <div>
+              <dt>{t.reportRemoved}</dt>
+              <dd>{report.removed}</dd>
+            </div>
+            <div>
+              <dt>{t.reportSkipped}</dt>
+              <dd>{report.skipped}</dd>
+            </div>
+          </dl>
+        </section>
+      ) : null}
+    </Card>
+  );
+}
+
+function SubscriptionCard({ me }: { me: EffectorProfile }) {
+  const [ics, setIcs] = useState(me.ics ?? null);
+  const [url, setUrl] = useState(me.ics?.subscription_url ?? "");
+  const [siteId, setSiteId] = useState<number>(me.ics?.subscription_site_id ?? me.sites[0]?.id ?? 0);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const saved = ics?.subscription_url ?? null;
+
+  async function save(value: string | null) {
+    setBusy(true);
+    setErrors([]);
+    setFlash(null);
+    const outcome = await send(
+      api.PATCH("/api/agenda/effectors/{effector_id}", {
+        params: { path: { effector_id: me.id } },
+        body: value ? { ics_subscription_url: value, ics_subscription_site_id: siteId || null } : { ics_subscription_url: null },
+      }),
+    );
+    setBusy(false);
+    if (outcome.ok) {
+      setFlash(value ? t.subscriptionSaved : t.subscriptionRemoved);
+      setIcs(outcome.data.ics ?? null);
+      setUrl(outcome.data.ics?.subscription_url ?? "");
+    } else setErrors(outcome.errors);
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    void save(url.trim() || null);
+  }
+
+  return (
+    <Card title={t.subscriptionTitle} id="ag-subscription">
+      <p>{t.subscriptionIntro}</p>
+      <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
+        <ErrorSummary title={t.subscriptionFailed} errors={errors} />
+        {flash ? <Success>{flash}</Success> : null}
+        <Field label={t.subscriptionUrl} error={fieldError(errors, "ics_subscription_url")}>
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              type="url"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="https://…"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid}
+            />
+          )}
+        </Field>
+        {me.sites.length > 1 ? (
+          <Field label={t.subscriptionSite} error={fieldError(errors, "ics_subscription_site_id")}>
+            {({ id }) => (
+              <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))}>
+                {me.sites.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {siteLabel(s)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
+        {saved ? (
+          <p className="card-note">
+            {ics?.last_fetched_at ? t.lastFetched(dateTimeAt(ics.last_fetched_at)) : t.neverFetched}
+          </p>
+        ) : null}
+        {saved && ics?.last_error ? (
+          <div className="notice notice-warning">
+            <p>
+              <strong>{t.lastError}</strong> {ics.last_error}
+            </p>
+          </div>
+        ) : null}
+        <Actions>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t.subscriptionSaving : t.subscriptionSave}
+          </button>
+          {saved ? (
+            <button type="button" className="button button-secondary" onClick={() => void save(null)} disabled={busy}>
+              {t.subscriptionRemove}
+            </button>
+          ) : null}
+        </Actions>
+      </form>
+    </Card>
+  );
+}

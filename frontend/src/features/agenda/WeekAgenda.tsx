@@ -1,0 +1,262 @@
+/**
+ * The effector's week in a FullCalendar time grid (Europe/Paris, French, Monday first): slots
+ * opened by selecting a range, moved and resized by dragging, opened by a click; and below it the
+ * patients booked on the coming days. Loaded on demand (FullCalendar is heavy).
+ */
+import { useCallback, useMemo, useRef, useState } from "react";
+import FullCalendar from "@fullcalendar/react";
+import type { DateSelectArg, EventClickArg, EventDropArg, EventInput, EventMountArg } from "@fullcalendar/core";
+import frLocale from "@fullcalendar/core/locales/fr";
+import interactionPlugin, { type EventResizeDoneArg } from "@fullcalendar/interaction";
+import luxonPlugin from "@fullcalendar/luxon3";
+import timeGridPlugin from "@fullcalendar/timegrid";
+
+import { api, type Schemas } from "../../api/client";
+import type { FieldError } from "../../api/errors";
+import { describeFailure } from "../../shell/useApi";
+import type { EffectorProfile } from "./me";
+import { SlotDialog, type SlotDialogState } from "./SlotDialog";
+import { agendaTexts } from "./texts";
+import { PARIS, paris, slotWhen, withOffset } from "./time";
+import { ErrorSummary, send, Success } from "./ui";
+import { UpcomingPatients } from "./UpcomingPatients";
+
+type Slot = Schemas["SlotOut"];
+
+const t = agendaTexts.effectorHome;
+
+const PHONE_QUERY = "(max-width: 40rem)";
+
+function kindsLabel(slot: Slot): string {
+  return slot.kinds.map((k) => agendaTexts.kinds[k]).join(", ");
+}
+
+function isEditable(slot: Slot): boolean {
+  return slot.status === "free" && paris(slot.start_at).toMillis() > Date.now();
+}
+
+function toEvent(slot: Slot): EventInput {
+  const past = paris(slot.end_at).toMillis() <= Date.now();
+  return {
+    id: String(slot.id),
+    start: withOffset(slot.start_at),
+    end: withOffset(slot.end_at),
+    title: slot.status === "booked" ? (slot.appointment?.patient_label ?? agendaTexts.states.booked) : agendaTexts.states[slot.status],
+    editable: isEditable(slot),
+    classNames: ["ag-slot", `ag-slot-${slot.status}`, ...(past ? ["ag-slot-past"] : [])],
+    extendedProps: { slot },
+  };
+}
+
+/** The slot behind a calendar event; none for the selection's placeholder ("mirror"). */
+function slotOf(event: { extendedProps: Record<string, unknown> }): Slot | null {
+  return (event.extendedProps.slot as Slot | undefined) ?? null;
+}
+
+export default function WeekAgenda({ me }: { me: EffectorProfile }) {
+  const calendar = useRef<FullCalendar>(null);
+  const [dialog, setDialog] = useState<SlotDialogState | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [errors, setErrors] = useState<{ title: string; errors: FieldError[] } | null>(null);
+  const [version, setVersion] = useState(0);
+  const phone = useMemo(() => window.matchMedia(PHONE_QUERY).matches, []);
+
+  const refresh = useCallback(() => {
+    calendar.current?.getApi().refetchEvents();
+    setVersion((v) => v + 1);
+  }, []);
+
+  const fetchSlots = useCallback(
+    async (info: { startStr: string; endStr: string }): Promise<EventInput[]> => {
+      let result;
+      try {
+        result = await api.GET("/api/agenda/slots", {
+          params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } },
+        });
+      } catch {
+        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: describeFailure(null, null) }] });
+        throw new Error("network");
+      }
+      const { data, error, response } = result;
+      if (!data) {
+        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: describeFailure(response.status, error) }] });
+        throw new Error(String(response.status));
+      }
+      setErrors((current) => (current?.title === t.loadFailed ? null : current));
+      return data.map(toEvent);
+    },
+    [me.id],
+  );
+
+  const onSelect = useCallback((info: DateSelectArg) => {
+    setFlash(null);
+    setDialog({ mode: "create", start: info.startStr, end: info.endStr });
+  }, []);
+
+  const onEventClick = useCallback((info: EventClickArg) => {
+    info.jsEvent.preventDefault();
+    const slot = slotOf(info.event);
+    if (!slot) return;
+    setFlash(null);
+    setDialog({ mode: "details", slot });
+  }, []);
+
+  const onMoved = useCallback(
+    async (info: EventDropArg | EventResizeDoneArg) => {
+      const slot = slotOf(info.event);
+      if (!slot) return;
+      setFlash(null);
+      setErrors(null);
+      const outcome = await send(
+        api.PATCH("/api/agenda/slots/{slot_id}", {
+          params: { path: { slot_id: slot.id } },
+          body: { start_at: info.event.startStr, end_at: info.event.endStr },
+        }),
+      );
+      if (!outcome.ok) {
+        info.revert();
+        setErrors({ title: t.moveFailed, errors: outcome.errors });
+        return;
+      }
+      setFlash(t.moved(slotWhen(outcome.data.start_at, outcome.data.end_at)));
+      refresh();
+    },
+    [refresh],
+  );
+
+  const onEventMount = useCallback((info: EventMountArg) => {
+    const slot = slotOf(info.event);
+    if (!slot) return;
+    const state = agendaTexts.states[slot.status];
+    info.el.setAttribute("aria-label", t.eventLabel(state, slotWhen(slot.start_at, slot.end_at), kindsLabel(slot), slot.appointment?.patient_label ?? null));
+    info.el.dataset.slotId = String(slot.id);
+    info.el.dataset.state = slot.status;
+    info.el.dataset.start = withOffset(slot.start_at);
+  }, []);
+
+  const closeDialog = useCallback(() => {
+    setDialog(null);
+    calendar.current?.getApi().unselect();
+  }, []);
+
+  const onDone = useCallback(
+    (message: string) => {
+      setDialog(null);
+      setFlash(message);
+      calendar.current?.getApi().unselect();
+      refresh();
+    },
+    [refresh],
+  );
+
+  return (
+    <>
+      {me.sites.length === 0 ? <p className="notice notice-warning">{agendaTexts.noSite}</p> : null}
+      <section className="card ag-week" aria-labelledby="ag-week-title">
+        <div className="card-head">
+          <h2 id="ag-week-title">{t.calendarLabel}</h2>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={me.sites.length === 0}
+            onClick={() => {
+              setFlash(null);
+              setDialog({ mode: "create", start: null, end: null });
+            }}
+          >
+            <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" focusable="false">
+              <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round" />
+            </svg>
+            {t.add}
+          </button>
+        </div>
+        <p className="card-note">{t.help}</p>
+        <Legend />
+        {flash ? <Success>{flash}</Success> : null}
+        {errors ? <ErrorSummary title={errors.title} errors={errors.errors} /> : null}
+        <div className="ag-calendar">
+          <FullCalendar
+            ref={calendar}
+            plugins={[timeGridPlugin, interactionPlugin, luxonPlugin]}
+            locale={frLocale}
+            timeZone={PARIS}
+            initialView={phone ? "timeGridDay" : "timeGridWeek"}
+            headerToolbar={{
+              left: "prev,next today",
+              center: "title",
+              right: phone ? "timeGridDay,timeGridWeek" : "timeGridWeek,timeGridDay",
+            }}
+            buttonHints={t.buttonHints}
+            viewHint={t.viewHint}
+            navLinkHint={t.navLinkHint}
+            closeHint={agendaTexts.common.close}
+            timeHint={t.timeHint}
+            eventHint={t.eventHint}
+            firstDay={1}
+            slotMinTime="07:00:00"
+            slotMaxTime="21:00:00"
+            scrollTime="07:00:00"
+            slotDuration="00:30:00"
+            slotLabelFormat={{ hour: "2-digit", minute: "2-digit", hour12: false }}
+            eventTimeFormat={{ hour: "2-digit", minute: "2-digit", hour12: false }}
+            displayEventEnd={false}
+            allDaySlot={false}
+            nowIndicator
+            height="auto"
+            expandRows
+            selectable={me.sites.length > 0}
+            selectMirror
+            selectOverlap={false}
+            eventOverlap={false}
+            editable
+            eventInteractive
+            selectLongPressDelay={400}
+            eventLongPressDelay={400}
+            events={fetchSlots}
+            select={onSelect}
+            eventClick={onEventClick}
+            eventDrop={onMoved}
+            eventResize={onMoved}
+            eventDidMount={onEventMount}
+            eventContent={(arg) => {
+              const slot = slotOf(arg.event);
+              return (
+                <div className="ag-slot-content">
+                  <span className="ag-slot-time">{arg.timeText}</span>{" "}
+                  <span className="ag-slot-title">{arg.event.title}</span>
+                  {slot && slot.status !== "booked" && slot.kinds.some((k) => k !== "AMB") ? (
+                    <span className="ag-slot-kinds"> · {kindsLabel(slot)}</span>
+                  ) : null}
+                </div>
+              );
+            }}
+          />
+        </div>
+      </section>
+      <UpcomingPatients effectorId={me.id} version={version} />
+      {dialog ? <SlotDialog state={dialog} me={me} onClose={closeDialog} onDone={onDone} onChange={setDialog} /> : null}
+    </>
+  );
+}
+
+function Legend() {
+  return (
+    <div className="ag-legend">
+      <ul aria-label={t.legend}>
+        <li>
+          <span className="ag-swatch ag-slot-free" aria-hidden="true" />
+          {t.legendFree}
+        </li>
+        <li>
+          <span className="ag-swatch ag-slot-held" aria-hidden="true" />
+          {t.legendHeld}
+        </li>
+        <li>
+          <span className="ag-swatch ag-slot-booked" aria-hidden="true" />
+          {t.legendBooked}
+        </li>
+      </ul>
+      <p className="ag-legend-note">{t.lockedHint}</p>
+    </div>
+  );
+}

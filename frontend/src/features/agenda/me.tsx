@@ -1,0 +1,40 @@
+/** The logged-in effector's own profile (`GET /api/agenda/me`): id, sites, calendar links. */
+import type { ReactNode } from "react";
+
+import { api, type Schemas } from "../../api/client";
+import { Loaded } from "../../shell/Page";
+import { useApiQuery } from "../../shell/useApi";
+import { agendaTexts } from "./texts";
+
+export type EffectorProfile = Schemas["EffectorProfile"];
+export type Site = Schemas["SiteProfile"];
+
+/** Renders its children with the profile, or says the account is linked to no effector. */
+export function WithMyProfile({ children }: { children: (me: EffectorProfile, reload: () => void) => ReactNode }) {
+  const { state, reload } = useApiQuery((signal) => api.GET("/api/agenda/me", { signal }), []);
+  if (state.status === "error" && state.httpStatus === 404) {
+    const t = agendaTexts.notLinked;
+    return (
+      <div className="notice notice-warning" role="status">
+        <p>
+          <strong>{t.title}.</strong> {t.body}
+        </p>
+      </div>
+    );
+  }
+  return (
+    <Loaded state={state} onRetry={reload}>
+      {(me) => children(me, reload)}
+    </Loaded>
+  );
+}
+
+export function siteLabel(site: Pick<Site, "name" | "city">): string {
+  return agendaTexts.common.siteLabel(site.name, site.city);
+}
+
+/** The site's label by id, or an empty string. */
+export function siteName(sites: readonly Site[], id: number | null | undefined): string {
+  const site = sites.find((s) => s.id === id);
+  return site ? siteLabel(site) : "";
+}

@@ -1,0 +1,381 @@
+/** One effector of the directory: identity, sites, calendars, and the edit form (deactivate too). */
+import { useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
+
+import { api, type Schemas } from "../../api/client";
+import type { FieldError } from "../../api/errors";
+import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
+import { useApiQuery } from "../../shell/useApi";
+import { dateTimeAt } from "../agenda/time";
+import { Actions, ErrorSummary, Field, fieldError, send, Success } from "../agenda/ui";
+import { effectorName } from "./DirectoryPage";
+import { COORDINATION_PATHS } from "./paths";
+import { coordinationTexts } from "./texts";
+import "../agenda/agenda.css";
+import "./coordination.css";
+
+type Profile = Schemas["EffectorProfile"];
+type Patch = Schemas["EffectorPatch"];
+
+const t = coordinationTexts.effector;
+
+export function EffectorPage() {
+  const { effectorId } = useParams();
+  const id = Number(effectorId);
+  const { state, reload } = useApiQuery(
+    (signal) => api.GET("/api/agenda/effectors/{effector_id}", { params: { path: { effector_id: id } }, signal }),
+    [id],
+  );
+  const [saved, setSaved] = useState<Profile | null>(null);
+  const profile = saved && saved.id === id ? saved : state.status === "ok" ? state.data : null;
+  const title = profile ? `${profile.given_name} ${profile.family_name}` : coordinationTexts.directory.title;
+
+  return (
+    <Page title={title}>
+      <p>
+        <Link to={COORDINATION_PATHS.directory}>← {t.back}</Link>
+      </p>
+      {state.status === "error" && (state.httpStatus === 404 || state.httpStatus === 422) ? (
+        <EmptyState>{t.notFound}</EmptyState>
+      ) : (
+        <Loaded state={state} onRetry={reload}>
+          {() =>
+            profile ? (
+              <div className="co-profile">
+                <div className="co-profile-side">
+                  <IdentityCard profile={profile} />
+                  <CalendarsCard profile={profile} />
+                </div>
+                <EditCard key={profile.id} profile={profile} onSaved={setSaved} />
+                <SitesCard profile={profile} />
+              </div>
+            ) : null
+          }
+        </Loaded>
+      )}
+    </Page>
+  );
+}
+
+function IdentityCard({ profile }: { profile: Profile }) {
+  return (
+    <Card
+      title={t.identity}
+      id="co-identity"
+      aside={
+        <span className={profile.active ? "status status-ok" : "status status-off"}>
+          {profile.active ? coordinationTexts.directory.active : coordinationTexts.directory.inactive}
+        </span>
+      }
+    >
+      <p className="cpts-name">{effectorName(profile)}</p>
+      <dl className="facts">
+        <div>
+          <dt>{t.nationalId(profile.national_id_kind)}</dt>
+          <dd className="mono">{profile.rpps}</dd>
+        </div>
+        <div>
+          <dt>{t.profession}</dt>
+          <dd>{profile.profession}</dd>
+        </div>
+        <div>
+          <dt>{t.specialty}</dt>
+          <dd>
+            <span className="mono">{profile.specialty_code}</span>
+            {profile.specialty_text ? <span className="cell-sub">{profile.specialty_text}</span> : null}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.account}</dt>
+          <dd>{profile.has_account ? t.accountYes : t.accountNo}</dd>
+        </div>
+      </dl>
+    </Card>
+  );
+}
+
+function CalendarsCard({ profile }: { profile: Profile }) {
+  const ics = profile.ics;
+  return (
+    <Card title={t.calendars} id="co-calendars">
+      <dl className="ag-details">
+        <div>
+          <dt>{t.subscription}</dt>
+          <dd className="co-break">
+            {ics?.subscription_url ?? t.subscriptionNone}
+            {ics?.subscription_url && ics.last_fetched_at ? (
+              <span className="cell-sub">{dateTimeAt(ics.last_fetched_at)}</span>
+            ) : null}
+          </dd>
+        </div>
+        {ics?.last_error ? (
+          <div>
+            <dt>{t.lastError}</dt>
+            <dd>{ics.last_error}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>{t.feed}</dt>
+          <dd>{ics?.feed_path ? t.feedActive : t.feedNone}</dd>
+        </div>
+      </dl>
+    </Card>
+  );
+}
+
+function SitesCard({ profile }: { profile: Profile }) {
+  return (
+    <Card title={t.sites} id="co-sites">
+      {profile.sites.length === 0 ? (
+        <EmptyState>{t.noSites}</EmptyState>
+      ) : (
+        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="co-sites-caption">
+          <table>
+            <caption id="co-sites-caption" className="visually-hidden">
+              {t.sitesTable}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.siteName}</th>
+                <th scope="col">{t.address}</th>
+                <th scope="col">{t.insee}</th>
+                <th scope="col">{t.structure}</th>
+                <th scope="col">{t.sitePhone}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {profile.sites.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">{s.name}</th>
+                  <td>
+                    {s.address_line}
+                    <span className="cell-sub">
+                      {s.postal_code} {s.city}
+                    </span>
+                  </td>
+                  <td className="mono">{s.insee_code}</td>
+                  <td className="mono">{s.structure_id ?? "—"}</td>
+                  <td className="nowrap">{s.phone ? <a href={`tel:${s.phone}`}>{frenchPhone(s.phone)}</a> : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** "+33299711868" -> "02 99 71 18 68" (French numbers only; others as stored). */
+function frenchPhone(e164: string): string {
+  const match = /^\+33(\d{9})$/.exec(e164);
+  return match ? `0${match[1]}`.replace(/(\d{2})(?=\d)/g, "$1 ") : e164;
+}
+
+interface FormState {
+  family_name: string;
+  given_name: string;
+  specialty_code: string;
+  specialty_text: string;
+  phone: string;
+  email: string;
+  minAge: string;
+  minAgeUnit: "years" | "months";
+  home_visits: boolean;
+  radius: string;
+  teleconsultation: boolean;
+  active: boolean;
+}
+
+function formOf(p: Profile): FormState {
+  const months = p.min_patient_age_months;
+  const inYears = months !== null && months !== undefined && months % 12 === 0;
+  return {
+    family_name: p.family_name,
+    given_name: p.given_name,
+    specialty_code: p.specialty_code,
+    specialty_text: p.specialty_text ?? "",
+    phone: p.phone_display,
+    email: p.email ?? "",
+    minAge: months === null || months === undefined ? "" : String(inYears ? months / 12 : months),
+    minAgeUnit: inYears || months === null || months === undefined ? "years" : "months",
+    home_visits: p.home_visits,
+    radius: p.home_visit_radius_km === null || p.home_visit_radius_km === undefined ? "" : String(p.home_visit_radius_km),
+    teleconsultation: p.teleconsultation,
+    active: p.active,
+  };
+}
+
+/** The fields that differ from the saved profile (PATCH sends only those). */
+function patchOf(p: Profile, f: FormState): Patch {
+  const patch: Patch = {};
+  const text = (v: string) => v.trim();
+  if (text(f.family_name) !== p.family_name) patch.family_name = text(f.family_name);
+  if (text(f.given_name) !== p.given_name) patch.given_name = text(f.given_name);
+  if (text(f.specialty_code).toUpperCase() !== p.specialty_code) patch.specialty_code = text(f.specialty_code);
+  if ((text(f.specialty_text) || null) !== (p.specialty_text ?? null)) patch.specialty_text = text(f.specialty_text) || null;
+  if (text(f.phone) !== p.phone_display && text(f.phone) !== p.phone) patch.phone = text(f.phone);
+  if ((text(f.email) || null) !== (p.email ?? null)) patch.email = text(f.email) || null;
+  const age = f.minAge.trim() === "" ? null : Math.round(Number(f.minAge) * (f.minAgeUnit === "years" ? 12 : 1));
+  if (age !== (p.min_patient_age_months ?? null)) patch.min_patient_age_months = age;
+  if (f.home_visits !== p.home_visits) patch.home_visits = f.home_visits;
+  const radius = f.radius.trim() === "" ? null : Number(f.radius.replace(",", "."));
+  if (radius !== (p.home_visit_radius_km ?? null)) patch.home_visit_radius_km = radius;
+  if (f.teleconsultation !== p.teleconsultation) patch.teleconsultation = f.teleconsultation;
+  if (f.active !== p.active) patch.active = f.active;
+  return patch;
+}
+
+function EditCard({ profile, onSaved }: { profile: Profile; onSaved: (p: Profile) => void }) {
+  const [form, setForm] = useState<FormState>(() => formOf(profile));
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [flash, setFlash] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  function set<K extends keyof FormState>(key: K, value: FormState[K]) {
+    setForm((f) => ({ ...f, [key]: value }));
+  }
+
+  async function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setFlash(null);
+    const patch = patchOf(profile, form);
+    if (Object.keys(patch).length === 0) {
+      setErrors([]);
+      setFlash(t.nothingChanged);
+      return;
+    }
+    setBusy(true);
+    setErrors([]);
+    const outcome = await send(api.PATCH("/api/agenda/effectors/{effector_id}", { params: { path: { effector_id: profile.id } }, body: patch }));
+    setBusy(false);
+    if (outcome.ok) {
+      onSaved(outcome.data);
+      setForm(formOf(outcome.data));
+      setFlash(t.saved);
+    } else setErrors(outcome.errors);
+  }
+
+  return (
+    <Card title={t.edit} id="co-edit">
+      <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
+        <ErrorSummary title={t.errorTitle} errors={errors} />
+        {flash ? <Success>{flash}</Success> : null}
+        <div className="ag-row">
+          <Field label={t.familyName} error={fieldError(errors, "family_name")}>
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="text" autoComplete="off" value={form.family_name} onChange={(e) => set("family_name", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+            )}
+          </Field>
+          <Field label={t.givenName} error={fieldError(errors, "given_name")}>
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="text" autoComplete="off" value={form.given_name} onChange={(e) => set("given_name", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+            )}
+          </Field>
+        </div>
+        <div className="ag-row">
+          <Field label={t.specialtyCode} hint={t.specialtyCodeHint} error={fieldError(errors, "specialty_code")}>
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="text" className="mono" value={form.specialty_code} onChange={(e) => set("specialty_code", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+            )}
+          </Field>
+          <Field label={t.specialtyText} error={fieldError(errors, "specialty_text")} className="ag-grow">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="text" value={form.specialty_text} onChange={(e) => set("specialty_text", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+            )}
+          </Field>
+        </div>
+        <div className="ag-row">
+          <Field label={t.phoneField} hint={t.phoneHint} error={fieldError(errors, "phone")}>
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="tel" autoComplete="off" value={form.phone} onChange={(e) => set("phone", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+            )}
+          </Field>
+          <Field label={t.email} error={fieldError(errors, "email")} className="ag-grow">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="email" autoComplete="off" value={form.email} onChange={(e) => set("email", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
+            )}
+          </Field>
+        </div>
+
+        <fieldset className="ag-fieldset co-group">
+          <legend>{t.constraints}</legend>
+          <div className="ag-row">
+            <Field label={t.minAge} hint={t.minAgeHint} error={fieldError(errors, "min_patient_age_months")} className="ag-grow">
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  type="number"
+                  inputMode="numeric"
+                  min={0}
+                  value={form.minAge}
+                  onChange={(e) => set("minAge", e.target.value)}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                />
+              )}
+            </Field>
+            <Field label={t.unit}>
+              {({ id }) => (
+                <select id={id} value={form.minAgeUnit} onChange={(e) => set("minAgeUnit", e.target.value === "months" ? "months" : "years")}>
+                  <option value="years">{t.years}</option>
+                  <option value="months">{t.months}</option>
+                </select>
+              )}
+            </Field>
+          </div>
+          <div className="field ag-field">
+            <label className="checkbox">
+              <input type="checkbox" checked={form.home_visits} onChange={(e) => set("home_visits", e.target.checked)} />
+              {t.homeVisits}
+            </label>
+          </div>
+          {form.home_visits ? (
+            <Field label={t.radius} error={fieldError(errors, "home_visit_radius_km")}>
+              {({ id, describedBy, invalid }) => (
+                <input
+                  id={id}
+                  type="number"
+                  inputMode="decimal"
+                  min={1}
+                  max={200}
+                  className="co-narrow"
+                  value={form.radius}
+                  onChange={(e) => set("radius", e.target.value)}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid}
+                />
+              )}
+            </Field>
+          ) : null}
+          <div className="field ag-field">
+            <label className="checkbox">
+              <input type="checkbox" checked={form.teleconsultation} onChange={(e) => set("teleconsultation", e.target.checked)} />
+              {t.teleconsultation}
+            </label>
+          </div>
+        </fieldset>
+
+        <fieldset className="ag-fieldset co-group">
+          <legend>{t.activity}</legend>
+          <div className={`field ag-field${form.active ? "" : " co-off"}`}>
+            <label className="checkbox">
+              <input type="checkbox" checked={form.active} onChange={(e) => set("active", e.target.checked)} aria-describedby="co-active-hint" />
+              {t.activeField}
+            </label>
+            <p className="field-hint" id="co-active-hint">
+              {t.activeHint}
+            </p>
+            {fieldError(errors, "active") ? <p className="field-error">{fieldError(errors, "active")}</p> : null}
+          </div>
+        </fieldset>
+
+        <Actions>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t.saving : t.save}
+          </button>
+        </Actions>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,1 @@
+export const PROTOCOLS_PATH = "/coordination/protocole";

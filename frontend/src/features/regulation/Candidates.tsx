@@ -1,0 +1,469 @@
+/**
+ * Finding the patient a slot: the ranked candidates (each with why it ranks there), a map, and
+ * the booking journey: select -> hold -> "confirm with the patient on the phone" -> confirm ->
+ * booked (the request is closed). When nothing fits the deadline: the best later options and
+ * the escalation ladder (SMS broadcasts to the médecin traitant, nearby effectors, the CPTS).
+ */
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
+
+import { api, type Schemas } from "../../api/client";
+import { useUser } from "../../shell/auth";
+import { useLiveEvents } from "../../shell/live";
+import { ErrorNotice, Loading } from "../../shell/Page";
+import { Flash } from "./components";
+import { formatClock, formatDuration, formatWhen, perform, type RequestOut } from "./model";
+import { regulationTexts } from "./texts";
+import { useRefreshing } from "./useRefreshing";
+
+const CandidatesMap = lazy(() => import("./CandidatesMap"));
+
+const t = regulationTexts;
+const tc = t.candidates;
+const tb = t.booking;
+const te = t.escalation;
+
+export type Candidate = Schemas["CandidateOut"];
+type Kind = Candidate["kind"];
+type Hold = Schemas["RequestHoldOut"];
+type EscalationStep = Schemas["EscalationStepOut"];
+
+/** "4 min 05 s", "42 s". */
+function countdown(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = String(seconds % 60).padStart(2, "0");
+  return m > 0 ? `${m} min ${s} s` : `${seconds} s`;
+}
+
+
+export function Candidates({
+  request,
+  reload,
+  onBooked,
+}: {
+  request: RequestOut;
+  reload: () => Promise<void>;
+  onBooked: (message: string) => void;
+}) {
+  const user = useUser();
+  const mine = request.status === "claimed" && request.claimed_by_user_id === user.id;
+  const [kind, setKind] = useState<Kind | "">("");
+  const [selected, setSelected] = useState<number | null>(null);
+  const [holding, setHolding] = useState<number | null>(null);
+  const [hold, setHold] = useState<{ hold: Hold; candidate: Candidate } | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const { state, reload: refresh } = useRefreshing(
+    () =>
+      api.GET("/api/regulation/requests/{request_id}/candidates", {
+        params: { path: { request_id: request.id }, query: kind ? { limit: 10, kind } : { limit: 10 } },
+      }),
+    `${request.id}:${kind}:${request.deadline_at ?? ""}:${request.orientation ?? ""}`,
+  );
+
+  // Another request booked (a slot may be gone) or we reconnected: the list may be stale.
+  useLiveEvents((message) => {
+    if (message.type === "resync" || (message.type === "request.booked" && message.request_id !== request.id)) refresh();
+  });
+
+  async function select(candidate: Candidate) {
+    setSelected(candidate.slot_id);
+    setProblem(null);
+    setHolding(candidate.slot_id);
+    const result = await perform(
+      api.POST("/api/regulation/requests/{request_id}/hold", {
+        params: { path: { request_id: request.id } },
+        body: { slot_id: candidate.slot_id, kind: candidate.kind },
+      }),
+    );
+    setHolding(null);
+    if (result.ok) setHold({ hold: result.data, candidate });
+    else {
+      setProblem(result.errors[0]?.msg ?? t.errors.generic);
+      refresh();
+    }
+  }
+
+  const data = state.status === "ok" ? state.data : null;
+  const inTime = data?.items.filter((c) => !c.after_deadline) ?? [];
+  const later = data?.items.filter((c) => c.after_deadline) ?? [];
+
+  return (
+    <section className="card candidates" aria-labelledby="creneaux-title">
+      <div className="card-head">
+        <h2 id="creneaux-title">{tc.title}</h2>
+        <div className="inline-actions">
+          <label className="inline-select">
+            <span>{tc.kindFilter}</span>
+            <select value={kind} onChange={(e) => setKind(e.target.value as Kind | "")}>
+              <option value="">{tc.kindAuto}</option>
+              {(["AMB", "HH", "VR"] as const).map((k) => (
+                <option key={k} value={k}>
+                  {tc.kinds[k]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button button-secondary button-small" onClick={refresh}>
+            {tc.refresh}
+          </button>
+        </div>
+      </div>
+      {request.deadline_at ? <p className="card-note">{tc.intro(formatWhen(request.deadline_at))}</p> : null}
+      {!mine ? <p className="notice notice-info">{tc.claimFirst}</p> : null}
+      {problem ? (
+        <div className="notice notice-error" role="alert">
+          <p>{problem}</p>
+        </div>
+      ) : null}
+      {state.status === "loading" ? <Loading /> : null}
+      {state.status === "error" ? <ErrorNotice message={state.message} onRetry={refresh} /> : null}
+      {data ? (
+        <>
+          {data.message ? <p className="notice notice-warning">{data.message}</p> : null}
+          {inTime.length > 0 ? (
+            <CandidateList
+              items={inTime}
+              canBook={mine}
+              holding={holding}
+              selected={selected}
+              onSelect={(c) => void select(c)}
+              label={tc.listLabel}
+            />
+          ) : (
+            <p className="notice notice-warning">{data.items.length === 0 ? tc.none : tc.noneBeforeDeadline}</p>
+          )}
+          {later.length > 0 ? (
+            <div className="later">
+              <h3>{tc.laterTitle}</h3>
+              <p className="card-note">{tc.laterIntro}</p>
+              <CandidateList
+                items={later}
+                canBook={mine}
+                holding={holding}
+                selected={selected}
+                onSelect={(c) => void select(c)}
+                label={tc.laterTitle}
+              />
+            </div>
+          ) : null}
+          {data.items.length > 0 || data.place ? (
+            <Suspense fallback={null}>
+              <CandidatesMap place={data.place} items={data.items} selected={selected} onSelect={setSelected} />
+            </Suspense>
+          ) : null}
+          {data.escalation ? (
+            <EscalationLadder requestId={request.id} ladder={data.escalation} canAct={mine} onStarted={refresh} />
+          ) : null}
+        </>
+      ) : null}
+      {hold ? (
+        <BookingDialog
+          request={request}
+          hold={hold.hold}
+          candidate={hold.candidate}
+          onClose={async (outcome) => {
+            setHold(null);
+            if (outcome.booked) {
+              onBooked(outcome.message);
+              return;
+            }
+            if (outcome.message) setProblem(outcome.message);
+            refresh();
+            await reload();
+          }}
+        />
+      ) : null}
+    </section>
+  );
+}
+
+const FIRST_SHOWN = 5;
+
+function effectorLine(c: Candidate): string {
+  return c.effector.specialty_text ? `${c.effector.name} — ${c.effector.specialty_text}` : c.effector.name;
+}
+
+function CandidateList({
+  items,
+  canBook,
+  holding,
+  selected,
+  onSelect,
+  label,
+}: {
+  items: readonly Candidate[];
+  canBook: boolean;
+  holding: number | null;
+  selected: number | null;
+  onSelect: (c: Candidate) => void;
+  label: string;
+}) {
+  const [all, setAll] = useState(false);
+  const shown = all ? items : items.slice(0, FIRST_SHOWN);
+  return (
+    <>
+      <ol className="candidate-list" aria-label={label}>
+        {shown.map((c) => {
+          const when = formatWhen(c.start_at);
+          return (
+            <li
+              key={c.slot_id}
+              className={`candidate${selected === c.slot_id ? " candidate-selected" : ""}${c.after_deadline ? " candidate-late" : ""}`}
+              data-testid="candidate"
+              data-slot-id={c.slot_id}
+            >
+              <span className="candidate-rank" aria-label={tc.rank(c.rank)}>
+                {c.rank}
+              </span>
+              <div className="candidate-body">
+                <p className="candidate-when">
+                  <strong>{when}</strong>
+                  <span className="candidate-kind">{tc.kinds[c.kind]}</span>
+                  {c.effector.is_patient_gp ? <span className="tag tag-gp">{tc.patientGp}</span> : null}
+                  {c.offered_first ? <span className="tag tag-offered">{tc.offeredFirst}</span> : null}
+                  {c.after_deadline ? <span className="tag tag-late">{tc.afterDeadline}</span> : null}
+                </p>
+                <p className="candidate-who">{effectorLine(c)}</p>
+                <p className="muted">
+                  {c.site.name} · {c.site.address_line}, {c.site.postal_code} {c.site.city}
+                </p>
+                <p className="candidate-why">
+                  <span className="visually-hidden">{tc.why} : </span>
+                  {c.explanation}
+                </p>
+              </div>
+              <div className="candidate-action">
+                <button
+                  type="button"
+                  className="button button-primary"
+                  disabled={!canBook || holding !== null}
+                  onClick={() => onSelect(c)}
+                  aria-label={tc.bookLabel(c.effector.name, when)}
+                >
+                  {holding === c.slot_id ? tc.holding : tc.book}
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+      {items.length > shown.length ? (
+        <button type="button" className="button button-secondary button-small more-button" onClick={() => setAll(true)}>
+          {tc.showMore(items.length - shown.length)}
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+type DialogOutcome = { booked: true; message: string } | { booked: false; message: string | null };
+
+function BookingDialog({
+  request,
+  hold,
+  candidate,
+  onClose,
+}: {
+  request: RequestOut;
+  hold: Hold;
+  candidate: Candidate;
+  onClose: (outcome: DialogOutcome) => Promise<void>;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const expiresAt = Date.parse(hold.hold_expires_at);
+  const left = Math.round((expiresAt - now) / 1000);
+  const done = useRef(false);
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  async function finish(outcome: DialogOutcome) {
+    if (done.current) return;
+    done.current = true;
+    dialog.current?.close();
+    await onClose(outcome);
+  }
+
+  async function confirm() {
+    setBusy(true);
+    setError(null);
+    const result = await perform(
+      api.POST("/api/regulation/requests/{request_id}/confirm", {
+        params: { path: { request_id: request.id } },
+        body: { slot_id: hold.slot_id, kind: hold.kind },
+      }),
+    );
+    setBusy(false);
+    if (result.ok) {
+      await finish({ booked: true, message: tb.booked(candidate.effector.name, formatWhen(result.data.appointment.start_at)) });
+      return;
+    }
+    setError(result.errors[0]?.msg ?? t.errors.generic);
+  }
+
+  async function decline(message: string | null = null) {
+    setBusy(true);
+    await perform(
+      api.POST("/api/regulation/requests/{request_id}/release-hold", {
+        params: { path: { request_id: request.id } },
+        body: { slot_id: hold.slot_id },
+      }),
+    );
+    setBusy(false);
+    await finish({ booked: false, message });
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog booking-dialog"
+      aria-labelledby="booking-title"
+      aria-describedby="booking-intro"
+      onCancel={(event) => {
+        // Escape: the patient did not confirm; give the slot back.
+        event.preventDefault();
+        if (!busy) void decline();
+      }}
+    >
+      <h2 id="booking-title">{tb.title}</h2>
+      <p id="booking-intro">{tb.intro}</p>
+      <dl className="facts-list booking-facts">
+        <div>
+          <dt>{tb.who}</dt>
+          <dd>
+            <strong>{effectorLine(candidate)}</strong>
+          </dd>
+        </div>
+        <div>
+          <dt>{tb.when}</dt>
+          <dd>
+            <strong>{formatWhen(hold.start_at)}</strong> ({formatDuration((Date.parse(hold.end_at) - Date.parse(hold.start_at)) / 1000)})
+          </dd>
+        </div>
+        <div>
+          <dt>{tb.where}</dt>
+          <dd>
+            {candidate.site.name}
+            <br />
+            {candidate.site.address_line}, {candidate.site.postal_code} {candidate.site.city}
+          </dd>
+        </div>
+        <div>
+          <dt>{tb.kind}</dt>
+          <dd>{tc.kinds[hold.kind]}</dd>
+        </div>
+        <div>
+          <dt>{tb.agendaLabel}</dt>
+          <dd>{hold.patient_label}</dd>
+        </div>
+      </dl>
+      <p className={left > 0 ? "card-note" : "notice notice-warning"} role={left > 0 ? undefined : "alert"}>
+        {left > 0 ? tb.holdUntil(formatClock(hold.hold_expires_at), countdown(left)) : tb.holdExpired}
+      </p>
+      {error ? (
+        <p className="notice notice-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="dialog-actions booking-actions">
+        <button type="button" className="button button-primary button-large" onClick={() => void confirm()} disabled={busy || left <= 0} autoFocus>
+          {busy ? tb.confirming : tb.confirm}
+        </button>
+        <button type="button" className="button button-secondary" onClick={() => void decline()} disabled={busy}>
+          {left > 0 && !error ? tb.decline : tb.otherSlot}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+function EscalationLadder({
+  requestId,
+  ladder,
+  canAct,
+  onStarted,
+}: {
+  requestId: number;
+  ladder: Schemas["EscalationOut"];
+  canAct: boolean;
+  onStarted: () => void;
+}) {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [flash, setFlash] = useState<string | null>(null);
+
+  async function start(step: EscalationStep) {
+    setBusy(step.step);
+    setProblem(null);
+    const broadcast = await perform(
+      api.POST("/api/notifications/broadcasts", {
+        body: {
+          request_id: requestId,
+          place: ladder.place,
+          effector_ids: step.effector_ids,
+          expires_minutes: step.timeout_minutes,
+        },
+      }),
+    );
+    if (!broadcast.ok) {
+      setBusy(null);
+      setProblem(broadcast.errors[0]?.msg ?? t.errors.generic);
+      return;
+    }
+    const recorded = await perform(
+      api.POST("/api/regulation/requests/{request_id}/escalations", {
+        params: { path: { request_id: requestId } },
+        body: { step: step.step, broadcast_id: broadcast.data.id },
+      }),
+    );
+    setBusy(null);
+    if (!recorded.ok) setProblem(recorded.errors[0]?.msg ?? t.errors.generic);
+    else setFlash(te.done(step.label, broadcast.data.targets));
+    onStarted();
+  }
+
+  return (
+    <div className="escalation">
+      <h3>{te.title}</h3>
+      <p className="card-note">{te.intro}</p>
+      {problem ? (
+        <p className="notice notice-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {flash ? <Flash>{flash}</Flash> : null}
+      <ol className="ladder">
+        {ladder.steps.map((step) => (
+          <li key={step.step} className={step.available ? "ladder-step" : "ladder-step ladder-step-off"}>
+            <div>
+              <p className="ladder-label">{step.label}</p>
+              <p className="muted">
+                {step.available
+                  ? `${te.effectors(step.effector_ids.length)} · ${te.timeout(step.timeout_minutes)}`
+                  : (step.reason ?? te.unavailable)}
+              </p>
+            </div>
+            {step.started_at ? (
+              <span className="tag tag-started">{te.started(formatWhen(step.started_at))}</span>
+            ) : step.available ? (
+              <button
+                type="button"
+                className="button button-secondary"
+                disabled={!canAct || busy !== null}
+                onClick={() => void start(step)}
+                aria-label={te.startLabel(step.label)}
+              >
+                {busy === step.step ? te.starting : te.start}
+              </button>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

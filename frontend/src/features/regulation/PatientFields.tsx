@@ -1,0 +1,293 @@
+/**
+ * The patient part of the intake and referral forms: the draft as typed (strings, so nothing is
+ * lost when the server refuses), its conversion to the API body, and the fields themselves.
+ */
+import type { Schemas } from "../../api/client";
+import type { FieldError } from "../../api/errors";
+import { Loaded } from "../../shell/Page";
+import { useTerritory } from "../../shell/territory";
+import { Field, RadioGroup } from "./components";
+import { regulationTexts } from "./texts";
+
+const t = regulationTexts;
+const ti = t.intake;
+
+type Sex = Schemas["Sex"];
+type Mobility = Schemas["Mobility"];
+type HasGp = "yes" | "no" | "unknown";
+
+export interface PatientDraft {
+  family_name: string;
+  given_name: string;
+  birth_date: string;
+  sex: Sex | "";
+  phone: string;
+  commune_insee: string;
+  address_line: string;
+  has_gp: HasGp | "";
+  gp_name: string;
+  mobility: Mobility;
+  sms_consent: boolean;
+  notes: string;
+}
+
+export const EMPTY_PATIENT: PatientDraft = {
+  family_name: "",
+  given_name: "",
+  birth_date: "",
+  sex: "",
+  phone: "",
+  commune_insee: "",
+  address_line: "",
+  has_gp: "",
+  gp_name: "",
+  mobility: "can_travel",
+  sms_consent: false,
+  notes: "",
+};
+
+/** Empty text -> null; the API wants null (or nothing) for what was not typed. */
+export function textOrNull(value: string): string | null {
+  const trimmed = value.trim();
+  return trimmed === "" ? null : trimmed;
+}
+
+/**
+ * The API body's patient part. Required values left empty are left out (undefined), so that the
+ * server answers "Champ obligatoire" for each of them, by name.
+ */
+export function patientBody(p: PatientDraft) {
+  return {
+    family_name: p.family_name,
+    given_name: p.given_name,
+    birth_date: p.birth_date || undefined,
+    phone: p.phone.trim() || undefined,
+    sex: p.sex || undefined,
+    commune_insee: textOrNull(p.commune_insee),
+    address_line: textOrNull(p.address_line),
+    has_gp: p.has_gp === "yes" ? true : p.has_gp === "no" ? false : null,
+    gp_name: p.has_gp === "yes" ? textOrNull(p.gp_name) : null,
+    mobility: p.mobility,
+    sms_consent: p.sms_consent,
+    notes: textOrNull(p.notes),
+  };
+}
+
+/**
+ * The server checks the commune only once the other fields are valid; say it at once so that one
+ * round is enough.
+ */
+export function withCommuneError(errors: FieldError[], commune: string): FieldError[] {
+  if (commune || errors.some((e) => e.field === "commune_insee") || !errors.some((e) => e.field !== null)) return errors;
+  return [...errors, { field: "commune_insee", msg: t.referral.communeRequired }];
+}
+
+export type SetPatient = <K extends keyof PatientDraft>(key: K, value: PatientDraft[K]) => void;
+
+interface Props {
+  idPrefix: string;
+  patient: PatientDraft;
+  set: SetPatient;
+  errors: Record<string, string>;
+}
+
+function TextField({
+  idPrefix,
+  name,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  type = "text",
+  autoCapitalize,
+}: {
+  idPrefix: string;
+  name: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | undefined;
+  hint?: string;
+  type?: "text" | "tel";
+  autoCapitalize?: string;
+}) {
+  return (
+    <Field id={`${idPrefix}-${name}`} label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <input
+          id={id}
+          name={name}
+          type={type}
+          inputMode={type === "tel" ? "tel" : undefined}
+          // The patient's data, not the user's: no browser autofill.
+          autoComplete="off"
+          autoCapitalize={autoCapitalize}
+          spellCheck={false}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** Who and where: names, birth date, mobile phone, commune (and sex unless `withSex` is false). */
+export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true, today }: Props & { withSex?: boolean; today: string }) {
+  const { state: territory, reload } = useTerritory();
+  return (
+    <div className="patient-fields">
+      <div className="field-row">
+        <TextField
+          idPrefix={idPrefix}
+          name="family_name"
+          label={ti.familyName}
+          value={patient.family_name}
+          onChange={(v) => set("family_name", v)}
+          error={errors.family_name}
+          autoCapitalize="characters"
+        />
+        <TextField
+          idPrefix={idPrefix}
+          name="given_name"
+          label={ti.givenName}
+          value={patient.given_name}
+          onChange={(v) => set("given_name", v)}
+          error={errors.given_name}
+          autoCapitalize="words"
+        />
+      </div>
+      <div className="field-row">
+        <Field id={`${idPrefix}-birth_date`} label={ti.birthDate} error={errors.birth_date}>
+          {({ id, describedBy, invalid }) => (
+            <input
+              id={id}
+              name="birth_date"
+              type="date"
+              max={today}
+              min="1900-01-01"
+              value={patient.birth_date}
+              onChange={(e) => set("birth_date", e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+            />
+          )}
+        </Field>
+        <TextField
+          idPrefix={idPrefix}
+          name="phone"
+          type="tel"
+          label={ti.phone}
+          hint={ti.phoneHint}
+          value={patient.phone}
+          onChange={(v) => set("phone", v)}
+          error={errors.phone}
+        />
+      </div>
+      {withSex ? <SexField idPrefix={idPrefix} patient={patient} set={set} errors={errors} /> : null}
+      <Loaded state={territory} onRetry={reload}>
+        {({ communes }) => (
+          <Field id={`${idPrefix}-commune_insee`} label={ti.commune} hint={ti.communeHint} error={errors.commune_insee}>
+            {({ id, describedBy, invalid }) => (
+              <select
+                id={id}
+                name="commune_insee"
+                value={patient.commune_insee}
+                onChange={(e) => set("commune_insee", e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+              >
+                <option value="">{ti.communePlaceholder}</option>
+                {[...communes]
+                  .sort((a, b) => a.name.localeCompare(b.name, "fr"))
+                  .map((c) => (
+                    <option key={c.insee_code} value={c.insee_code}>
+                      {c.name} ({c.postal_code})
+                    </option>
+                  ))}
+              </select>
+            )}
+          </Field>
+        )}
+      </Loaded>
+    </div>
+  );
+}
+
+export function SexField({ idPrefix, patient, set, errors }: Props) {
+  return (
+    <RadioGroup
+      id={`${idPrefix}-sex`}
+      legend={ti.sex}
+      name={`${idPrefix}-sex`}
+      options={[
+        { value: "female", label: t.labels.sex.female },
+        { value: "male", label: t.labels.sex.male },
+        { value: "undetermined", label: t.labels.sex.undetermined },
+      ]}
+      value={patient.sex || null}
+      onChange={(v) => set("sex", v as Sex)}
+      error={errors.sex}
+    />
+  );
+}
+
+/** The situation: médecin traitant, mobility, address, SMS consent. */
+export function PatientDetails({ idPrefix, patient, set, errors }: Props) {
+  return (
+    <div className="patient-fields">
+      <RadioGroup
+        id={`${idPrefix}-has_gp`}
+        legend={ti.hasGp}
+        name={`${idPrefix}-has_gp`}
+        options={[
+          { value: "yes", label: t.labels.yes },
+          { value: "no", label: t.labels.no },
+          { value: "unknown", label: t.labels.unknown },
+        ]}
+        value={patient.has_gp || null}
+        onChange={(v) => set("has_gp", v as HasGp)}
+        error={errors.has_gp}
+      />
+      {patient.has_gp === "yes" ? (
+        <TextField
+          idPrefix={idPrefix}
+          name="gp_name"
+          label={ti.gpName}
+          value={patient.gp_name}
+          onChange={(v) => set("gp_name", v)}
+          error={errors.gp_name}
+        />
+      ) : null}
+      <RadioGroup
+        id={`${idPrefix}-mobility`}
+        legend={ti.mobility}
+        name={`${idPrefix}-mobility`}
+        options={[
+          { value: "can_travel", label: t.labels.mobility.can_travel },
+          { value: "needs_home_visit", label: t.labels.mobility.needs_home_visit },
+        ]}
+        value={patient.mobility}
+        onChange={(v) => set("mobility", v as Mobility)}
+        error={errors.mobility}
+      />
+      <TextField
+        idPrefix={idPrefix}
+        name="address_line"
+        label={ti.address}
+        value={patient.address_line}
+        onChange={(v) => set("address_line", v)}
+        error={errors.address_line}
+      />
+      <div className={`field${errors.sms_consent ? " field-invalid" : ""}`}>
+        {errors.sms_consent ? <p className="field-error">{errors.sms_consent}</p> : null}
+        <label className="checkbox checkbox-large">
+          <input type="checkbox" checked={patient.sms_consent} onChange={(e) => set("sms_consent", e.target.checked)} />
+          {ti.smsConsent}
+        </label>
+      </div>
+    </div>
+  );
+}

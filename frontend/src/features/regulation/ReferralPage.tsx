@@ -1,0 +1,247 @@
+/**
+ * The referral form (/orientations/nouvelle) for pharmacists, nurses, emergency departments:
+ * phone first (big inputs, few required fields). Red-flag boxes come first: one ticked shows
+ * "Appelez le 15" and the referral is recorded as sent to the 15, never queued.
+ */
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate } from "react-router";
+
+import { api, type Schemas } from "../../api/client";
+import type { FieldError } from "../../api/errors";
+import { Loaded, Page } from "../../shell/Page";
+import { Call15Alert, ErrorSummary, Field } from "./components";
+import {
+  EMPTY_PATIENT,
+  PatientDetails,
+  PatientIdentity,
+  SexField,
+  patientBody,
+  withCommuneError,
+  type PatientDraft,
+} from "./PatientFields";
+import { errorsByField, fieldLabels, parisDay, perform, type ProtocolCurrent, type ReferralOut } from "./model";
+import { REFERRALS_PATH } from "./paths";
+import { useProtocol } from "./protocol";
+import { regulationTexts } from "./texts";
+
+const t = regulationTexts;
+const tr = t.referral;
+const ID = "orientation";
+const ORIGIN_KEY = "snp.referral.origin";
+
+type ReferrerOrigin = Schemas["ReferralCreate"]["origin"];
+const REFERRER_ORIGINS: readonly ReferrerOrigin[] = ["pharmacist", "nurse", "emergency_department", "other"];
+
+function rememberedOrigin(): ReferrerOrigin {
+  try {
+    const value = window.localStorage.getItem(ORIGIN_KEY);
+    return REFERRER_ORIGINS.find((o) => o === value) ?? "pharmacist";
+  } catch {
+    return "pharmacist";
+  }
+}
+
+export interface ReferralsBackState {
+  flash?: string;
+}
+
+export function ReferralPage() {
+  const { state, reload } = useProtocol();
+  return (
+    <Page title={tr.title} intro={tr.intro}>
+      <Loaded state={state} onRetry={reload}>
+        {(protocol) => <ReferralForm protocol={protocol} />}
+      </Loaded>
+    </Page>
+  );
+}
+
+function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
+  const navigate = useNavigate();
+  const document = protocol.document;
+  const [patient, setPatient] = useState<PatientDraft>(EMPTY_PATIENT);
+  const [origin, setOrigin] = useState<ReferrerOrigin>(rememberedOrigin);
+  const [structure, setStructure] = useState("");
+  const [motif, setMotif] = useState("");
+  const [flags, setFlags] = useState<Record<string, boolean>>({});
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [submitting, setSubmitting] = useState(false);
+  const [recorded15, setRecorded15] = useState<ReferralOut | null>(null);
+  const byField = errorsByField(errors);
+  // The referral form asks every red flag (the age-specific ones say which age they concern).
+  const ticked = document.red_flags.find((f) => flags[f.id]) ?? null;
+
+  function set<K extends keyof PatientDraft>(key: K, value: PatientDraft[K]) {
+    setPatient((p) => ({ ...p, [key]: value }));
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (submitting) return;
+    setSubmitting(true);
+    try {
+      window.localStorage.setItem(ORIGIN_KEY, origin);
+    } catch {
+      // Private browsing: nothing to remember, no harm.
+    }
+    const red_flags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v));
+    const body = {
+      ...patientBody(patient),
+      origin,
+      structure: structure.trim() || null,
+      motif: motif || null,
+      red_flags,
+    };
+    // Fields left out on purpose (see patientBody): the server names each missing one.
+    const result = await perform(api.POST("/api/regulation/referrals", { body: body as Schemas["ReferralCreate"] }));
+    setSubmitting(false);
+    if (!result.ok) {
+      setErrors(withCommuneError(result.errors, patient.commune_insee));
+      return;
+    }
+    setErrors([]);
+    if (result.data.call_15) {
+      setRecorded15(result.data);
+      return;
+    }
+    navigate(REFERRALS_PATH, {
+      state: { flash: tr.sent(`${result.data.given_name} ${result.data.family_name}`) } satisfies ReferralsBackState,
+    });
+  }
+
+  const fieldIds: Record<string, string> = {};
+  for (const e of errors) if (e.field) fieldIds[e.field] = `${ID}-${e.field}`;
+
+  if (recorded15) {
+    return (
+      <div className="referral-done">
+        <Call15Alert reason={ticked?.reason ?? null} instruction={t.call15.referrerInstruction} callButton>
+          <p>{tr.recorded15}</p>
+        </Call15Alert>
+        <div className="form-actions">
+          <button
+            type="button"
+            className="button button-primary button-large"
+            onClick={() => {
+              setRecorded15(null);
+              setPatient(EMPTY_PATIENT);
+              setFlags({});
+              setMotif("");
+            }}
+          >
+            {tr.another}
+          </button>
+          <Link to={REFERRALS_PATH} className="button button-secondary button-large">
+            {tr.backToList}
+          </Link>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <form className="referral" onSubmit={onSubmit} noValidate aria-busy={submitting}>
+      <ErrorSummary title={tr.errorTitle} intro={tr.errorIntro} errors={errors} fieldIds={fieldIds} labels={fieldLabels(document)} />
+
+      <fieldset className="card referral-flags" aria-describedby={`${ID}-flags-intro`}>
+        <legend>
+          <h2>{tr.redFlagsTitle}</h2>
+        </legend>
+        <p className="field-hint" id={`${ID}-flags-intro`}>
+          {tr.redFlagsIntro}
+        </p>
+        {ticked ? <Call15Alert reason={ticked.reason} instruction={t.call15.referrerInstruction} callButton /> : null}
+        <div className="flag-checks">
+          {document.red_flags.map((flag) => (
+            <label key={flag.id} className={`flag-check${flags[flag.id] ? " flag-check-on" : ""}`}>
+              <input
+                type="checkbox"
+                checked={Boolean(flags[flag.id])}
+                onChange={(e) => setFlags((f) => ({ ...f, [flag.id]: e.target.checked }))}
+              />
+              <span>
+                <strong>{flag.reason}</strong>
+                <span className="flag-check-question">{flag.question}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        {byField.red_flags ? <p className="field-error">{byField.red_flags}</p> : null}
+      </fieldset>
+
+      <section className="card" aria-labelledby={`${ID}-patient-title`}>
+        <h2 id={`${ID}-patient-title`}>{tr.patientTitle}</h2>
+        <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={parisDay(new Date())} withSex={false} />
+        <Field id={`${ID}-motif`} label={tr.motif} error={byField.motif}>
+          {({ id, describedBy, invalid }) => (
+            <select id={id} value={motif} onChange={(e) => setMotif(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid || undefined}>
+              <option value="">{tr.motifNone}</option>
+              {document.motifs.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id={`${ID}-notes`} label={tr.notes} hint={tr.notesHint} error={byField.notes}>
+          {({ id, describedBy, invalid }) => (
+            <textarea
+              id={id}
+              rows={3}
+              value={patient.notes}
+              onChange={(e) => set("notes", e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+            />
+          )}
+        </Field>
+        <Field id={`${ID}-origin`} label={tr.origin} error={byField.origin}>
+          {({ id, describedBy }) => (
+            <select id={id} value={origin} onChange={(e) => setOrigin(e.target.value as ReferrerOrigin)} aria-describedby={describedBy}>
+              {REFERRER_ORIGINS.map((o) => (
+                <option key={o} value={o}>
+                  {t.labels.origin[o]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <details className="more" open={hasDetailErrors(byField) || undefined}>
+          <summary>{tr.more}</summary>
+          <SexField idPrefix={ID} patient={patient} set={set} errors={byField} />
+          <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
+          <Field id={`${ID}-structure`} label={tr.structure} hint={tr.structureHint} error={byField.structure}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="text"
+                value={structure}
+                onChange={(e) => setStructure(e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+              />
+            )}
+          </Field>
+        </details>
+      </section>
+
+      <div className="form-actions form-actions-sticky">
+        <button
+          type="submit"
+          className={`button button-large button-block ${ticked ? "button-danger" : "button-primary"}`}
+          disabled={submitting}
+        >
+          {submitting ? tr.submitting : ticked ? tr.submitRedFlag : tr.submit}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const DETAIL_FIELDS = ["sex", "has_gp", "gp_name", "mobility", "address_line", "sms_consent", "structure"];
+
+function hasDetailErrors(byField: Record<string, string>): boolean {
+  return DETAIL_FIELDS.some((f) => byField[f]);
+}
+

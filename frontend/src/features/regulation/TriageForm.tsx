@@ -1,0 +1,222 @@
+/**
+ * The triage questions, driven by the protocol in force: red flags first (any "Oui" ends the
+ * triage at once with the "call 15" alert and hides everything else), then the motif and its
+ * questions. Controlled: the page owns the answers, so nothing is lost when the server refuses.
+ */
+import type { ReactNode } from "react";
+
+import { Call15Alert, Field, RadioGroup } from "./components";
+import {
+  ageBandFor,
+  ageInMonths,
+  redFlagHit,
+  redFlagsFor,
+  type Answers,
+  type Motif,
+  type ProtocolDocument,
+  type Question,
+  type RedFlag,
+} from "./model";
+import { regulationTexts } from "./texts";
+
+const t = regulationTexts;
+const YES_NO = [
+  { value: true, label: t.labels.yes },
+  { value: false, label: t.labels.no },
+] as const;
+
+export interface TriageFormProps {
+  document: ProtocolDocument;
+  protocolNumber: number;
+  /** ISO date ("1980-02-03") or "" when not typed yet. */
+  birthDate: string;
+  motif: string;
+  onMotifChange: (motif: string) => void;
+  answers: Answers;
+  onAnswersChange: (answers: Answers) => void;
+  /** Server messages by field (`motif`, `answers.<question id>`). */
+  errors: Record<string, string>;
+  /** A red flag was just answered "Oui". */
+  onRedFlag?: (flag: RedFlag) => void;
+  /** Shown inside the "call 15" alert (recording state, buttons). */
+  alertExtra?: ReactNode;
+  idPrefix: string;
+  /** When false, the motif list is not shown (the page shows it elsewhere). */
+  showMotif?: boolean;
+  /** When false, the page shows the "call 15" alert itself (e.g. across the whole page). */
+  showAlert?: boolean;
+}
+
+export function useTriageContext(document: ProtocolDocument, birthDate: string, motif: string) {
+  const band = ageBandFor(document, birthDate ? ageInMonths(birthDate) : null);
+  const flags = redFlagsFor(document, band?.id ?? null);
+  const currentMotif: Motif | null = document.motifs.find((m) => m.id === motif) ?? null;
+  return { band, flags, motif: currentMotif };
+}
+
+export function TriageForm({
+  document,
+  protocolNumber,
+  birthDate,
+  motif,
+  onMotifChange,
+  answers,
+  onAnswersChange,
+  errors,
+  onRedFlag,
+  alertExtra,
+  idPrefix,
+  showMotif = true,
+  showAlert = true,
+}: TriageFormProps) {
+  const { band, flags, motif: currentMotif } = useTriageContext(document, birthDate, motif);
+  const hit = redFlagHit(document, answers);
+
+  function answer(id: string, value: boolean | string) {
+    onAnswersChange({ ...answers, [id]: value });
+  }
+
+  function answerFlag(flag: RedFlag, value: boolean) {
+    answer(flag.id, value);
+    if (value) onRedFlag?.(flag);
+  }
+
+  function allNo() {
+    const next = { ...answers };
+    for (const flag of flags) next[flag.id] = false;
+    onAnswersChange(next);
+  }
+
+  return (
+    <div className="triage">
+      <section className="triage-flags" aria-labelledby={`${idPrefix}-flags-title`}>
+        <div className="triage-flags-head">
+          <div>
+            <h3 id={`${idPrefix}-flags-title`}>{t.triage.redFlagsTitle}</h3>
+            <p className="field-hint">{t.triage.redFlagsIntro}</p>
+          </div>
+          {hit ? null : (
+            <button type="button" className="button button-secondary" onClick={allNo}>
+              {t.triage.allNo}
+            </button>
+          )}
+        </div>
+        {hit && showAlert ? (
+          <Call15Alert reason={hit.reason} question={hit.question}>
+            {alertExtra}
+          </Call15Alert>
+        ) : null}
+        <div className="flag-list">
+          {flags.map((flag) => (
+            <RadioGroup
+              key={flag.id}
+              id={`${idPrefix}-answers.${flag.id}`}
+              className={`flag-question${answers[flag.id] === true ? " flag-yes" : ""}`}
+              legend={
+                <>
+                  <strong>{flag.reason}</strong> — {flag.question}
+                </>
+              }
+              name={`${idPrefix}-${flag.id}`}
+              options={YES_NO}
+              value={typeof answers[flag.id] === "boolean" ? (answers[flag.id] as boolean) : null}
+              onChange={(value) => answerFlag(flag, value)}
+              error={errors[`answers.${flag.id}`]}
+            />
+          ))}
+        </div>
+        {band ? <p className="field-hint">{t.triage.ageBand(band.label)}</p> : <p className="field-hint">{t.triage.birthDateFirst}</p>}
+      </section>
+
+      {hit ? null : (
+        <section className="triage-motif" aria-labelledby={`${idPrefix}-motif-title`}>
+          <h3 id={`${idPrefix}-motif-title`}>{t.triage.motifQuestions}</h3>
+          {showMotif ? (
+            <Field id={`${idPrefix}-motif`} label={t.intake.motif} error={errors.motif}>
+              {({ id, describedBy, invalid }) => (
+                <select
+                  id={id}
+                  value={motif}
+                  onChange={(event) => onMotifChange(event.target.value)}
+                  aria-describedby={describedBy}
+                  aria-invalid={invalid || undefined}
+                >
+                  <option value="">{t.intake.motifPlaceholder}</option>
+                  {document.motifs.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          ) : null}
+          {currentMotif ? (
+            (currentMotif.questions ?? []).map((question) => (
+              <QuestionInput
+                key={question.id}
+                idPrefix={idPrefix}
+                question={question}
+                value={answers[question.id]}
+                onChange={(value) => answer(question.id, value)}
+                error={errors[`answers.${question.id}`]}
+              />
+            ))
+          ) : (
+            <p className="field-hint">{t.triage.chooseMotif}</p>
+          )}
+          <p className="card-note">{t.triage.protocol(protocolNumber)}</p>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function QuestionInput({
+  idPrefix,
+  question,
+  value,
+  onChange,
+  error,
+}: {
+  idPrefix: string;
+  question: Question;
+  value: boolean | string | undefined;
+  onChange: (value: boolean | string) => void;
+  error: string | undefined;
+}) {
+  const legend = (
+    <>
+      {question.text}
+      {question.required === false ? <span className="muted"> {t.triage.optional}</span> : null}
+    </>
+  );
+  if (question.kind === "choice") {
+    const choices = (question.choices ?? []).map((c) => ({ value: c.id, label: c.label }));
+    return (
+      <RadioGroup
+        id={`${idPrefix}-answers.${question.id}`}
+        legend={legend}
+        hint={question.help}
+        name={`${idPrefix}-${question.id}`}
+        options={choices}
+        value={typeof value === "string" ? value : null}
+        onChange={onChange}
+        error={error}
+        inline={choices.length <= 3}
+      />
+    );
+  }
+  return (
+    <RadioGroup
+      id={`${idPrefix}-answers.${question.id}`}
+      legend={legend}
+      hint={question.help}
+      name={`${idPrefix}-${question.id}`}
+      options={YES_NO}
+      value={typeof value === "boolean" ? value : null}
+      onChange={onChange}
+      error={error}
+    />
+  );
+}

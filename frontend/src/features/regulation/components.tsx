@@ -1,0 +1,220 @@
+/** Small building blocks of the regulation screens: badges, the "call 15" alert, form fields. */
+import { useEffect, useId, useRef, type ReactNode } from "react";
+
+import type { FieldError } from "../../api/errors";
+import type { Priority, Urgency } from "./model";
+import { regulationTexts } from "./texts";
+
+import "./regulation.css";
+
+const t = regulationTexts;
+
+export function PriorityBadge({ priority }: { priority: Priority | null }) {
+  if (priority === null) {
+    return (
+      <span className="prio prio-none" title={t.labels.untriagedLong}>
+        {t.labels.untriaged}
+      </span>
+    );
+  }
+  return (
+    <span className={`prio prio-${priority.toLowerCase()}`} title={t.labels.priority[priority]}>
+      <span className="visually-hidden">{t.labels.priorityShort} </span>
+      {priority}
+    </span>
+  );
+}
+
+export function UrgencyTag({ urgency, children }: { urgency: Urgency; children: ReactNode }) {
+  return (
+    <span className={`urgency urgency-${urgency}`}>
+      <span className="urgency-dot" aria-hidden="true" />
+      {children}
+      <span className="visually-hidden"> ({t.labels.urgency[urgency]})</span>
+    </span>
+  );
+}
+
+/** The unmistakable red-flag alert: full width, red, the flag named. */
+export function Call15Alert({
+  reason,
+  question,
+  instruction = t.call15.instruction,
+  callButton = false,
+  children,
+}: {
+  reason: string | null;
+  question?: string | null;
+  instruction?: string;
+  /** A "call the 15" button (tel:15), for people on a phone. */
+  callButton?: boolean;
+  children?: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }, []);
+  return (
+    <div className="call15" role="alert" ref={ref} data-testid="call-15">
+      <div className="call15-head">
+        <svg aria-hidden="true" viewBox="0 0 24 24" width="40" height="40" focusable="false">
+          <path
+            d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"
+            fill="currentColor"
+          />
+        </svg>
+        <p className="call15-title">{t.call15.title}</p>
+      </div>
+      {reason ? <p className="call15-flag">{t.call15.flag(reason)}</p> : null}
+      {question ? <p className="call15-question">« {question} »</p> : null}
+      <p>{instruction}</p>
+      {callButton ? (
+        <a className="button call15-button" href="tel:15">
+          {t.call15.callNow}
+        </a>
+      ) : null}
+      {children}
+    </div>
+  );
+}
+
+/** A labelled field with its hint and its error (from the server's `loc`), around one input. */
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+  className,
+  id: givenId,
+}: {
+  id?: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  className?: string;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+}) {
+  const generated = useId();
+  const id = givenId ?? generated;
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className={`field${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+      {children({ id, describedBy, invalid: Boolean(error) })}
+    </div>
+  );
+}
+
+/** A group of radio buttons in a fieldset (yes/no questions, sex, mobility…). */
+export function RadioGroup<V extends string | boolean>({
+  legend,
+  name,
+  options,
+  value,
+  onChange,
+  error,
+  hint,
+  inline = true,
+  className,
+  id: givenId,
+}: {
+  id?: string;
+  legend: ReactNode;
+  name: string;
+  options: readonly { value: V; label: string }[];
+  value: V | null | undefined;
+  onChange: (value: V) => void;
+  error?: string | undefined;
+  hint?: string | null | undefined;
+  inline?: boolean;
+  className?: string;
+}) {
+  const generated = useId();
+  const id = givenId ?? generated;
+  return (
+    <fieldset
+      id={givenId}
+      className={`field radio-group${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}
+      aria-describedby={error ? `${id}-error` : undefined}
+      aria-invalid={error ? true : undefined}
+    >
+      <legend>{legend}</legend>
+      {hint ? <p className="field-hint">{hint}</p> : null}
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <div className={inline ? "radio-options radio-inline" : "radio-options"}>
+        {options.map((option) => (
+          <label key={String(option.value)} className={`radio${value === option.value ? " radio-checked" : ""}`}>
+            <input
+              type="radio"
+              name={`${name}-${id}`}
+              checked={value === option.value}
+              onChange={() => onChange(option.value)}
+            />
+            {option.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** The error summary at the top of a form; links go to the fields. */
+export function ErrorSummary({
+  title,
+  intro,
+  errors,
+  fieldIds,
+  labels,
+}: {
+  title: string;
+  intro?: string;
+  errors: readonly FieldError[];
+  fieldIds?: Record<string, string>;
+  /** Field name -> its label, so that "Champ obligatoire." says which field. */
+  labels?: Record<string, string>;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (errors.length > 0) ref.current?.focus();
+  }, [errors]);
+  if (errors.length === 0) return null;
+  return (
+    <div className="notice notice-error error-summary" role="alert" tabIndex={-1} ref={ref}>
+      <h2>{title}</h2>
+      {intro ? <p>{intro}</p> : null}
+      <ul>
+        {errors.map((e, i) => {
+          const target = e.field ? fieldIds?.[e.field] : undefined;
+          const label = e.field ? labels?.[e.field] : undefined;
+          const text = label && !e.msg.includes(label) ? `${label} : ${e.msg}` : e.msg;
+          return <li key={i}>{target ? <a href={`#${target}`}>{text}</a> : text}</li>;
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** A short success line that announces itself. */
+export function Flash({ children }: { children: ReactNode }) {
+  return (
+    <p className="notice notice-success" role="status">
+      {children}
+    </p>
+  );
+}

@@ -1,0 +1,237 @@
+/** Types of the regulation API (from the generated schema) and small pure helpers around them. */
+import type { Schemas } from "../../api/client";
+import { errorMessages, type FieldError } from "../../api/errors";
+import { parseApiDate } from "../../shell/format";
+import { describeFailure } from "../../shell/useApi";
+import { regulationTexts } from "./texts";
+
+export type QueueItem = Schemas["QueueItem"];
+export type QueueOut = Schemas["QueueOut"];
+export type RequestOut = Schemas["RequestOut"];
+export type TriageOut = Schemas["TriageOut"];
+export type ReferralOut = Schemas["ReferralOut"];
+export type ProtocolCurrent = Schemas["ProtocolCurrentOut"];
+export type ProtocolDocument = Schemas["ProtocolDocument"];
+export type Motif = Schemas["Motif"];
+export type Question = Schemas["Question"];
+export type RedFlag = Schemas["RedFlag"];
+export type Priority = Schemas["Priority"];
+export type Outcome = Schemas["Outcome"];
+export type Orientation = Schemas["Orientation"];
+export type Origin = Schemas["Origin"];
+export type CallbackResult = Schemas["CallbackResult"];
+export type Urgency = QueueItem["urgency"];
+
+/** Triage answers as the API takes them: question id -> yes/no or a choice id. */
+export type Answers = Record<string, boolean | string>;
+
+const t = regulationTexts;
+
+// -- calling the API ---------------------------------------------------------------------------
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; status: number | null; errors: FieldError[] };
+
+interface ApiResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Runs an openapi-fetch call and turns its answer into data or French messages (with fields). */
+export async function perform<T>(call: Promise<ApiResult<T>>): Promise<ActionResult<T>> {
+  try {
+    const { data, error, response } = await call;
+    if (response.ok && data !== undefined) return { ok: true, data };
+    const fallback = describeFailure(response.status, null);
+    return { ok: false, status: response.status, errors: errorMessages(error, fallback) };
+  } catch {
+    return { ok: false, status: null, errors: [{ field: null, msg: t.errors.network }] };
+  }
+}
+
+/** Field errors by field name (`"phone"`, `"answers.chest_pain"`); several messages joined. */
+export function errorsByField(errors: readonly FieldError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors) {
+    if (e.field === null) continue;
+    out[e.field] = out[e.field] ? `${out[e.field]} ${e.msg}` : e.msg;
+  }
+  return out;
+}
+
+// -- durations and Paris times ----------------------------------------------------------------
+
+/** "12 min", "1 h 05", "2 j 3 h": a duration as operators say it. */
+export function formatDuration(totalSeconds: number): string {
+  const seconds = Math.abs(Math.round(totalSeconds));
+  if (seconds < 60) return t.time.seconds;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return t.time.minutes(minutes);
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return t.time.hours(hours, minutes % 60);
+  return t.time.days(Math.floor(hours / 24), hours % 24);
+}
+
+/** Server thresholds (regulation.service.queue): under an hour left is "soon". */
+const SOON_SECONDS = 3600;
+
+export function urgencyOf(secondsLeft: number | null, fallback: Urgency = "ok"): Urgency {
+  if (secondsLeft === null) return fallback;
+  if (secondsLeft < 0) return "overdue";
+  return secondsLeft < SOON_SECONDS ? "soon" : "ok";
+}
+
+export function timeLeftLabel(secondsLeft: number | null): string {
+  if (secondsLeft === null) return t.time.noDeadline;
+  return secondsLeft < 0 ? t.time.overdue(formatDuration(secondsLeft)) : t.time.left(formatDuration(secondsLeft));
+}
+
+const PARIS = "Europe/Paris";
+const PARIS_TIME = new Intl.DateTimeFormat("fr-FR", { timeZone: PARIS, hour: "2-digit", minute: "2-digit" });
+const PARIS_DAY = new Intl.DateTimeFormat("fr-FR", {
+  timeZone: PARIS,
+  weekday: "short",
+  day: "2-digit",
+  month: "2-digit",
+});
+const PARIS_ISO_DAY = new Intl.DateTimeFormat("en-CA", {
+  timeZone: PARIS,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+const FRENCH_DATE = new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", day: "2-digit", month: "2-digit", year: "numeric" });
+
+/** "2026-11-23": the Paris calendar day of an instant. */
+export function parisDay(date: Date): string {
+  return PARIS_ISO_DAY.format(date);
+}
+
+/** "14:30", "demain à 09:00", "mar. 25/11 à 14:30": an instant in Paris time, relative to today. */
+export function formatWhen(value: string | Date, now: Date = new Date()): string {
+  const date = typeof value === "string" ? parseApiDate(value) : value;
+  if (Number.isNaN(date.getTime())) return String(value);
+  const day = parisDay(date);
+  const today = parisDay(now);
+  const tomorrow = parisDay(new Date(now.getTime() + 86_400_000));
+  const time = PARIS_TIME.format(date);
+  if (day === today) return t.time.at(t.time.today, time);
+  if (day === tomorrow) return t.time.at(t.time.tomorrow, time);
+  return t.time.at(PARIS_DAY.format(date), time);
+}
+
+/** "14:30" in Paris. */
+export function formatClock(value: string): string {
+  const date = parseApiDate(value);
+  return Number.isNaN(date.getTime()) ? value : PARIS_TIME.format(date);
+}
+
+/** "1980-02-03" -> "03/02/1980". */
+export function formatBirthDate(value: string): string {
+  const date = new Date(`${value}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) ? value : FRENCH_DATE.format(date);
+}
+
+/** "+33612345678" -> "06 12 34 56 78" (French numbers), other numbers unchanged. */
+export function displayPhone(e164: string): string {
+  const match = /^\+33(\d)(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(e164);
+  return match ? `0${match.slice(1).join(" ")}` : e164;
+}
+
+// -- the protocol ------------------------------------------------------------------------------
+
+/** Age in whole months on the Paris day `today` (as the server counts it), null if unreadable. */
+export function ageInMonths(birthDate: string, today: string = parisDay(new Date())): number | null {
+  const birth = /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate);
+  const now = /^(\d{4})-(\d{2})-(\d{2})$/.exec(today);
+  if (!birth || !now) return null;
+  const [by, bm, bd] = birth.slice(1).map(Number) as [number, number, number];
+  const [ny, nm, nd] = now.slice(1).map(Number) as [number, number, number];
+  const months = (ny - by) * 12 + (nm - bm) - (nd < bd ? 1 : 0);
+  return months < 0 ? null : months;
+}
+
+export function ageBandFor(document: ProtocolDocument, months: number | null) {
+  if (months === null) return null;
+  return (
+    document.age_bands.find((b) => b.min_months <= months && (b.max_months == null || months < b.max_months)) ?? null
+  );
+}
+
+/** The red flags to ask for this age band (all the general ones when the age is not known yet). */
+export function redFlagsFor(document: ProtocolDocument, band: string | null): RedFlag[] {
+  return document.red_flags.filter((f) => !f.age_bands || (band !== null && f.age_bands.includes(band)));
+}
+
+/** The first red flag answered "yes", in the protocol's order. */
+export function redFlagHit(document: ProtocolDocument, answers: Answers): RedFlag | null {
+  return document.red_flags.find((f) => answers[f.id] === true) ?? null;
+}
+
+export function motifLabel(document: ProtocolDocument | null, motif: string | null): string {
+  if (!motif) return t.labels.none;
+  return document?.motifs.find((m) => m.id === motif)?.label ?? motif;
+}
+
+/** The advice of the protocol part that decided (`"fever:immunocompromised"`, `"fever:default"`). */
+export function adviceFor(document: ProtocolDocument | null, rule: string | null): string | null {
+  if (!document || !rule) return null;
+  const [motifId, ruleId] = rule.split(":");
+  const motif = document.motifs.find((m) => m.id === motifId);
+  if (!motif || !ruleId) return null;
+  if (ruleId === "default") return motif.default.advice ?? null;
+  const rules = motif.rules ?? [];
+  const byId = rules.find((r) => r.id === ruleId);
+  const byNumber = /^\d+$/.test(ruleId) ? rules[Number(ruleId) - 1] : undefined;
+  return (byId ?? byNumber)?.result?.advice ?? null;
+}
+
+/** Only the answers that belong to the questions asked (red flags of the band, the motif's). */
+export function answersToSend(document: ProtocolDocument, band: string | null, motif: Motif | null, answers: Answers): Answers {
+  const asked = new Set([...redFlagsFor(document, band).map((f) => f.id), ...(motif?.questions ?? []).map((q) => q.id)]);
+  const out: Answers = {};
+  for (const [key, value] of Object.entries(answers)) if (asked.has(key)) out[key] = value;
+  return out;
+}
+
+/** `<input type="datetime-local">` value (browser time, France) -> ISO 8601 with offset. */
+export function localInputToIso(value: string): string | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** Labels of the patient and triage fields, for error summaries ("Prénom : Champ obligatoire."). */
+export function fieldLabels(document: ProtocolDocument | null): Record<string, string> {
+  const ti = t.intake;
+  const labels: Record<string, string> = {
+    family_name: ti.familyName,
+    given_name: ti.givenName,
+    birth_date: ti.birthDate,
+    sex: ti.sex,
+    phone: ti.phone,
+    commune_insee: ti.commune,
+    address_line: ti.address,
+    latitude: ti.address,
+    longitude: ti.address,
+    has_gp: ti.hasGp,
+    gp_name: ti.gpName,
+    mobility: ti.mobility,
+    sms_consent: "SMS",
+    motif: ti.motif,
+    notes: ti.notes,
+    origin: ti.origin,
+    referrer_structure: ti.referrerStructure,
+    structure: t.referral.structure,
+    callback_at: ti.callbackAt,
+    red_flags: t.referral.redFlagsTitle,
+  };
+  for (const flag of document?.red_flags ?? []) {
+    labels[`answers.${flag.id}`] = flag.reason;
+    labels[`red_flags.${flag.id}`] = flag.reason;
+  }
+  for (const motif of document?.motifs ?? []) for (const q of motif.questions ?? []) labels[`answers.${q.id}`] = q.text;
+  return labels;
+}

@@ -1,0 +1,174 @@
+"""Notifications API: the coordinator's demo page, undelivered-SMS alerts, broadcasts, and the
+two Twilio webhooks.
+
+The webhooks have no session (Twilio calls them): they are public routes whose every request
+must carry a valid `X-Twilio-Signature`, computed by Twilio with our auth token over the URL it
+called (our `public_base_url` + path + query) and the posted form. Anything else gets 403 and a
+log line naming the route and the reason, never the sender.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from starlette.datastructures import FormData
+from twilio.request_validator import RequestValidator
+
+from notifications.models import MessageStatus
+from notifications.schemas import (
+    AlertOut,
+    AlertPage,
+    AudienceName,
+    BroadcastIn,
+    BroadcastOut,
+    ConsoleInboundIn,
+    InboundOut,
+    MessagePage,
+    MessageState,
+)
+from notifications.service import broadcast, inbound, outbox
+from snp.actor import Actor
+from snp.auth.roles import Role
+from snp.deps import SessionDep, SettingsDep, public, require_roles
+from snp.errors import Conflict, Forbidden
+from snp.settings import Settings
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/notifications", tags=["notifications"])
+
+Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+Staff = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR))]
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+# Twilio's MessageStatus values -> ours (others, e.g. queued/accepted, change nothing).
+TWILIO_STATUSES = {
+    "sent": MessageStatus.SENT,
+    "delivered": MessageStatus.DELIVERED,
+    "read": MessageStatus.DELIVERED,
+    "undelivered": MessageStatus.UNDELIVERABLE,
+    "failed": MessageStatus.FAILED,
+}
+
+
+@router.get("/messages")
+async def list_messages(
+    session: SessionDep,
+    actor: Coordinator,
+    status_filter: Annotated[MessageState | None, Query(alias="status")] = None,
+    audience: AudienceName | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> MessagePage:
+    """The SMS outbox, newest first: what was (or would be) sent, for the demo page."""
+    return await outbox.list_messages(
+        session, actor, status=status_filter, audience=audience, limit=limit, offset=offset
+    )
+
+
+@router.get("/alerts")
+async def list_alerts(
+    session: SessionDep, actor: Staff, include_acknowledged: bool = False
+) -> AlertPage:
+    """Essential SMS that will not arrive (bad number, provider down...): phone the person."""
+    return await outbox.list_alerts(session, actor, include_acknowledged=include_acknowledged)
+
+
+@router.post("/alerts/{message_id}/acknowledge")
+async def acknowledge_alert(session: SessionDep, actor: Staff, message_id: int) -> AlertOut:
+    """Mark an alert handled (the person was reached another way)."""
+    return await outbox.acknowledge_alert(session, actor, message_id)
+
+
+@router.post("/broadcasts", status_code=status.HTTP_201_CREATED)
+async def start_broadcast(session: SessionDep, actor: Staff, body: BroadcastIn) -> BroadcastOut:
+    """Offer a patient to several effectors by SMS; the first `OUI <code>` gets them."""
+    return await broadcast.start_broadcast(
+        session,
+        actor,
+        request_id=body.request_id,
+        place=body.place,
+        effector_ids=body.effector_ids,
+        expires_in=timedelta(minutes=body.expires_minutes),
+    )
+
+
+@router.get("/broadcasts/{broadcast_id}")
+async def get_broadcast(session: SessionDep, actor: Staff, broadcast_id: int) -> BroadcastOut:
+    return await broadcast.get_broadcast(session, broadcast_id)
+
+
+@router.post("/console/inbound")
+async def simulate_inbound(
+    session: SessionDep, settings: SettingsDep, actor: Coordinator, body: ConsoleInboundIn
+) -> InboundOut:
+    """Demo only (console backend): act on a reply as if a phone had sent it."""
+    if settings.sms_backend != "console":
+        raise Conflict("Simulation réservée au mode console (SNP_SMS_BACKEND=console).")
+    return await inbound.handle_inbound(
+        session, provider_sid=f"console-{uuid.uuid4().hex}", sender=body.sender, body=body.body
+    )
+
+
+def signed_url(request: Request, settings: Settings) -> str:
+    """The URL Twilio called, as it knows it (behind a proxy, our public address)."""
+    base = settings.public_base_url.rstrip("/") or f"{request.url.scheme}://{request.url.netloc}"
+    query = f"?{request.url.query}" if request.url.query else ""
+    return f"{base}{request.url.path}{query}"
+
+
+async def verified_form(request: Request, settings: Settings) -> FormData:
+    """The posted form, once its Twilio signature checks out; otherwise 403."""
+    form = await request.form()
+    signature = request.headers.get("X-Twilio-Signature")
+    token = settings.twilio_auth_token.get_secret_value()
+    reason = None
+    if not signature:
+        reason = "missing signature"
+    elif not token:
+        reason = "no auth token configured"
+    elif not RequestValidator(token).validate(signed_url(request, settings), form, signature):
+        reason = "invalid signature"
+    if reason is not None:
+        log.warning("Twilio webhook %s refused: %s", request.url.path, reason)
+        raise Forbidden("Signature Twilio absente ou invalide.")
+    return form
+
+
+@router.post(
+    "/twilio/status", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Depends(public)]
+)
+async def twilio_status(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """Twilio delivery report (signed): sent, delivered, undelivered, failed."""
+    form = await verified_form(request, settings)
+    sid = str(form.get("MessageSid") or form.get("SmsSid") or "")
+    mapped = TWILIO_STATUSES.get(str(form.get("MessageStatus") or "").lower())
+    message_id = request.query_params.get("m")
+    if sid and mapped is not None:
+        await outbox.record_delivery_status(
+            session,
+            provider_sid=sid,
+            status=mapped,
+            error_code=str(form.get("ErrorCode") or "") or None,
+            message_id=int(message_id) if message_id and message_id.isdigit() else None,
+        )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/twilio/inbound", dependencies=[Depends(public)])
+async def twilio_inbound(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    """An SMS sent to our number (signed): STOP, START, ANNULER, OUI <code>. Answers go through
+    the outbox, so the TwiML response is empty."""
+    form = await verified_form(request, settings)
+    sid = str(form.get("MessageSid") or form.get("SmsSid") or "")
+    sender = str(form.get("From") or "")
+    if sid and sender:
+        await inbound.handle_inbound(
+            session, provider_sid=sid, sender=sender, body=str(form.get("Body") or "")
+        )
+    return Response(EMPTY_TWIML, media_type="application/xml")

@@ -1,0 +1,53 @@
+"""The booking journey: hold a candidate slot, confirm it with the patient, or give it back.
+
+Only the operator (or regulator) holding the request's claim may call these (403 otherwise).
+"""
+
+from __future__ import annotations
+
+from fastapi import status
+
+from regulation.api.deps import Staff, regulation_router
+from regulation.schemas_booking import (
+    BookingOut,
+    ReleaseHoldIn,
+    ReleaseHoldOut,
+    RequestHoldOut,
+    SlotChoiceIn,
+)
+from regulation.service import booking
+from snp.deps import SessionDep, SettingsDep
+
+router = regulation_router()
+
+
+@router.post("/requests/{request_id}/hold")
+async def hold_slot(
+    request_id: int, body: SlotChoiceIn, session: SessionDep, settings: SettingsDep, actor: Staff
+) -> RequestHoldOut:
+    """Hold the slot a few minutes (setting `hold_ttl_seconds`) while the patient confirms.
+
+    409 when someone else just took it; 422 when it does not suit the patient."""
+    return await booking.hold_slot(
+        session, actor, request_id, body.slot_id, kind=body.kind, settings=settings
+    )
+
+
+@router.post("/requests/{request_id}/confirm", status_code=status.HTTP_201_CREATED)
+async def confirm_booking(
+    request_id: int, body: SlotChoiceIn, session: SessionDep, settings: SettingsDep, actor: Staff
+) -> BookingOut:
+    """Book the held slot: the appointment is created and the request closed (`slot_booked`).
+
+    409 when the hold expired or someone else got the slot."""
+    return await booking.confirm_booking(
+        session, actor, request_id, body.slot_id, kind=body.kind, settings=settings
+    )
+
+
+@router.post("/requests/{request_id}/release-hold")
+async def release_hold(
+    request_id: int, body: ReleaseHoldIn, session: SessionDep, actor: Staff
+) -> ReleaseHoldOut:
+    """Give the held slot back (the patient declined)."""
+    return await booking.release_hold(session, actor, request_id, body.slot_id)

@@ -1,0 +1,26 @@
+"""Who may call regulation's routes (policies read like the route's signature)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from snp.actor import Actor
+from snp.auth.roles import Role
+from snp.deps import require_roles
+
+# Operators, medical regulators and the coordination handle requests and see the queue.
+Staff = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR))]
+# Phone intake: operators (and the coordination standing in).
+Intake = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.COORDINATOR))]
+Referrer = Annotated[Actor, Depends(require_roles(Role.REFERRER))]
+ProtocolReader = Annotated[
+    Actor,
+    Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.REFERRER)),
+]
+Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+
+
+def regulation_router() -> APIRouter:
+    return APIRouter(prefix="/api/regulation", tags=["regulation"])

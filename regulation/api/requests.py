@@ -1,0 +1,125 @@
+"""Requests as operators handle them: intake, triage, queue, claims, call-backs, outcome."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query, status
+
+from regulation.api.deps import Intake, Staff, regulation_router
+from regulation.models import AssignedTo, RequestStatus
+from regulation.schemas import (
+    CallbackIn,
+    CallbackOut,
+    ClaimOut,
+    CloseIn,
+    HeartbeatOut,
+    QueueOut,
+    RequestCreate,
+    RequestOut,
+    RequestPage,
+    RequestUpdate,
+    TransferIn,
+    TriageIn,
+    TriageOut,
+)
+from regulation.service import closing, intake, queue, triage
+from snp.deps import SessionDep, SettingsDep
+
+router = regulation_router()
+
+
+@router.post("/requests", status_code=status.HTTP_201_CREATED)
+async def create_request(
+    body: RequestCreate, session: SessionDep, settings: SettingsDep, actor: Intake
+) -> RequestOut:
+    """Phone intake. Kept in hand by default (`claim`); triaged at once when `answers` are sent."""
+    return await intake.create_request(session, actor, body, settings=settings)
+
+
+@router.get("/requests")
+async def list_requests(
+    session: SessionDep,
+    actor: Staff,
+    status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> RequestPage:
+    return await intake.list_requests(
+        session, actor, status=status_filter, limit=limit, offset=offset
+    )
+
+
+@router.get("/requests/{request_id}")
+async def get_request(request_id: int, session: SessionDep, actor: Staff) -> RequestOut:
+    return await intake.get_request(session, actor, request_id)
+
+
+@router.patch("/requests/{request_id}")
+async def update_request(
+    request_id: int, body: RequestUpdate, session: SessionDep, actor: Staff
+) -> RequestOut:
+    return await intake.update_request(session, actor, request_id, body)
+
+
+@router.post("/requests/{request_id}/triage")
+async def triage_request(
+    request_id: int, body: TriageIn, session: SessionDep, actor: Staff
+) -> TriageOut:
+    """Apply the protocol in force. `call_15` true: red flag, the request is closed to the 15."""
+    return await triage.triage_request(
+        session, actor, request_id, body.answers, motif=body.motif, callback_at=body.callback_at
+    )
+
+
+@router.get("/queue")
+async def get_queue(
+    session: SessionDep,
+    actor: Staff,
+    assigned_to: Annotated[AssignedTo | None, Query()] = None,
+) -> QueueOut:
+    """Requests to handle, most urgent first (priority, then time left before the deadline)."""
+    return await queue.list_queue(session, actor, assigned_to=assigned_to)
+
+
+@router.post("/requests/{request_id}/claim")
+async def claim_request(request_id: int, session: SessionDep, actor: Staff) -> ClaimOut:
+    """Take the request in hand; 409 names who already has it."""
+    return await queue.claim_request(session, actor, request_id)
+
+
+@router.post("/requests/{request_id}/release")
+async def release_request(request_id: int, session: SessionDep, actor: Staff) -> ClaimOut:
+    return await queue.release_request(session, actor, request_id)
+
+
+@router.post("/requests/{request_id}/transfer")
+async def transfer_request(
+    request_id: int, body: TransferIn, session: SessionDep, actor: Staff
+) -> ClaimOut:
+    """Hand the request over to the medical regulators (back in the queue, assigned to them)."""
+    return await queue.transfer_to_regulator(session, actor, request_id, note=body.note)
+
+
+@router.post("/claims/heartbeat")
+async def heartbeat(session: SessionDep, actor: Staff) -> HeartbeatOut:
+    """Keep your claims (the live socket's `ping` does the same)."""
+    return HeartbeatOut(refreshed=await queue.refresh_heartbeat(session, actor))
+
+
+@router.post("/requests/{request_id}/callbacks", status_code=status.HTTP_201_CREATED)
+async def log_callback(
+    request_id: int, body: CallbackIn, session: SessionDep, settings: SettingsDep, actor: Staff
+) -> CallbackOut:
+    return await closing.log_callback_attempt(
+        session, actor, request_id, body.result, settings=settings, note=body.note
+    )
+
+
+@router.post("/requests/{request_id}/close")
+async def close_request(
+    request_id: int, body: CloseIn, session: SessionDep, settings: SettingsDep, actor: Staff
+) -> RequestOut:
+    return await closing.close_request(
+        session, actor, request_id, body.outcome, settings=settings, note=body.note
+    )

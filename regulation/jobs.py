@@ -1,0 +1,34 @@
+"""Regulation's scheduled job and its live-console hook.
+
+- `regulation.release_stale_claims`: frees the claims of consoles that stopped sending
+  heartbeats for longer than `SNP_REGULATION_CLAIM_GRACE_SECONDS`.
+- A console's WebSocket `ping` refreshes its user's claims (`snp.live.on_heartbeat`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from regulation.service import queue
+from snp import live, scheduler
+from snp.actor import Actor
+from snp.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+@scheduler.register("regulation.release_stale_claims", timedelta(seconds=30))
+async def release_stale_claims(session: AsyncSession) -> None:
+    # Jobs receive only a session: the process's settings are those of the app it runs in.
+    grace = get_settings().regulation_claim_grace_seconds
+    released = await queue.release_stale_claims(session, grace_seconds=grace)
+    if released:
+        log.info("released %d stale claims: %s", len(released), released)
+
+
+@live.on_heartbeat
+async def refresh_claims(session: AsyncSession, actor: Actor) -> None:
+    await queue.refresh_heartbeat(session, actor)

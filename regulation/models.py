@@ -1,0 +1,266 @@
+"""Regulation requests, their timeline, call-back attempts and triage protocol versions.
+
+Private to `regulation`: other packages use the service functions and schemas in `__init__`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from snp.db import Base, UTCDateTime, utcnow
+
+
+class RequestStatus(StrEnum):
+    RECEIVED = "received"  # not triaged yet (a referral, or a call being qualified)
+    WAITING = "waiting"  # triaged, in the queue
+    CLAIMED = "claimed"  # an operator or regulator is handling it
+    ORIENTED = "oriented"  # a slot is booked (or an orientation given), consultation to come
+    CLOSED = "closed"  # ended with an outcome
+    REDIRECTED_15 = "redirected_15"  # red flag or decision: sent to the SAMU, never queued
+
+
+OPEN_STATUSES = (
+    RequestStatus.RECEIVED,
+    RequestStatus.WAITING,
+    RequestStatus.CLAIMED,
+    RequestStatus.ORIENTED,
+)
+QUEUE_STATUSES = (RequestStatus.RECEIVED, RequestStatus.WAITING, RequestStatus.CLAIMED)
+CLAIMABLE_STATUSES = (RequestStatus.RECEIVED, RequestStatus.WAITING)
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    UNDETERMINED = "undetermined"
+
+
+class Mobility(StrEnum):
+    CAN_TRAVEL = "can_travel"
+    NEEDS_HOME_VISIT = "needs_home_visit"
+
+
+class Origin(StrEnum):
+    PATIENT_CALL = "patient_call"
+    PHARMACIST = "pharmacist"
+    NURSE = "nurse"
+    EMERGENCY_DEPARTMENT = "emergency_department"
+    SAS = "sas"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    """French medical regulation scale: P0/P1 go to the 15 at once, P2 same day or 24 h, P3 48 h."""
+
+    P0 = "P0"
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+
+
+class Orientation(StrEnum):
+    AMB = "AMB"  # consultation at the practice
+    HH = "HH"  # home visit
+    VR = "VR"  # teleconsultation
+    PHARMACIST = "PHARMACIST"
+    ADVICE = "ADVICE"  # a medical regulator's advice
+
+
+class Outcome(StrEnum):
+    SLOT_BOOKED = "slot_booked"
+    MEDICAL_ADVICE = "medical_advice"
+    REDIRECTED_15 = "redirected_15"
+    TELECONSULTATION = "teleconsultation"
+    PHARMACIST = "pharmacist"
+    EMERGENCY_DEPARTMENT = "emergency_department"
+    TRANSFERRED_REGULATOR = "transferred_regulator"
+    UNREACHABLE = "unreachable"
+    CANCELLED_BY_PATIENT = "cancelled_by_patient"
+    NO_SLOT_FOUND = "no_slot_found"
+
+
+class CallbackResult(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    VOICEMAIL = "voicemail"
+    BUSY = "busy"
+    WRONG_NUMBER = "wrong_number"
+
+
+class AssignedTo(StrEnum):
+    OPERATOR = "operator"
+    REGULATOR = "regulator"
+
+
+class ProtocolStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class RegulationRequest(Base):
+    """One patient's request for unscheduled care, from intake to its outcome."""
+
+    __tablename__ = "regulation_requests"
+    __table_args__ = (
+        Index("ix_regulation_requests_status_deadline_at", "status", "deadline_at"),
+        Index("ix_regulation_requests_claimed_by_user_id_status", "claimed_by_user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default=RequestStatus.RECEIVED)
+    assigned_to: Mapped[str] = mapped_column(String(16), default=AssignedTo.OPERATOR)
+
+    # The patient.
+    family_name: Mapped[str] = mapped_column(String(120))
+    given_name: Mapped[str] = mapped_column(String(120))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(16), default=Sex.UNDETERMINED)
+    phone: Mapped[str] = mapped_column(String(20))  # E.164 mobile
+    commune_insee: Mapped[str | None] = mapped_column(String(5))
+    address_line: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    has_gp: Mapped[bool | None] = mapped_column(Boolean)
+    gp_name: Mapped[str | None] = mapped_column(String(200))
+    gp_rpps: Mapped[str | None] = mapped_column(String(11))
+    mobility: Mapped[str] = mapped_column(String(20), default=Mobility.CAN_TRAVEL)
+    sms_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # What for, and where from.
+    motif: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    triage_answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    origin: Mapped[str] = mapped_column(String(32), default=Origin.PATIENT_CALL)
+    referrer_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    referrer_structure: Mapped[str | None] = mapped_column(String(200))
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    # Triage.
+    protocol_version: Mapped[int | None] = mapped_column(Integer)
+    age_band: Mapped[str | None] = mapped_column(String(40))
+    priority: Mapped[str | None] = mapped_column(String(2))
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    orientation: Mapped[str | None] = mapped_column(String(16))
+    triage_rule: Mapped[str | None] = mapped_column(String(120))
+    red_flag_id: Mapped[str | None] = mapped_column(String(60))
+    red_flag_text: Mapped[str | None] = mapped_column(String(300))
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # P3: agreed time
+
+    # Claim (one handler at a time; released when its console stops sending heartbeats).
+    claimed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    claimed_by_name: Mapped[str | None] = mapped_column(String(200))
+    claim_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Outcome.
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_note: Mapped[str | None] = mapped_column(String(2000))
+    closed_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    appointment_id: Mapped[str | None] = mapped_column(String(36))  # agenda's, no FK across
+
+    # Booking journey: the slot held while the patient confirms on the phone (agenda's ids).
+    hold_slot_id: Mapped[int | None] = mapped_column(Integer)
+    hold_holder: Mapped[str | None] = mapped_column(String(100))
+    hold_kind: Mapped[str | None] = mapped_column(String(3))
+    hold_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Back in the queue ("à replanifier") after its appointment was cancelled or its slot removed.
+    rebook_reason: Mapped[str | None] = mapped_column(String(300))
+    rebook_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A freed slot this request fits: offered to it first (cleared once the slot is taken).
+    offered_slot_id: Mapped[int | None] = mapped_column(Integer)
+
+    # Every step.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first claim
+    oriented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consultation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class RequestLogEntry(Base):
+    """The request's history as the console shows it (steps, red flag, claims, outcome).
+
+    Holds no patient identity; the audit trail separately records who read or changed what.
+    """
+
+    __tablename__ = "regulation_request_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("regulation_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(254))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class CallbackAttempt(Base):
+    __tablename__ = "regulation_callback_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("regulation_requests.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    operator_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    operator_name: Mapped[str] = mapped_column(String(254))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(String(500))
+
+
+class ProtocolVersion(Base):
+    """A triage protocol document (YAML) as uploaded; one published version is in force."""
+
+    __tablename__ = "regulation_protocol_versions"
+    __table_args__ = (
+        # At most one version in force, enforced by the database itself.
+        Index(
+            "uq_regulation_protocol_versions_published",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'published'"),
+            postgresql_where=text("status = 'published'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=ProtocolStatus.DRAFT)
+    title: Mapped[str] = mapped_column(String(200))
+    yaml_text: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(String(500))
+    author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_name: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

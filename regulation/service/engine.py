@@ -1,0 +1,133 @@
+"""The triage engine: apply a protocol document to one request's answers (pure, no database).
+
+Red flags first: any red-flag question answered "yes" ends triage at once (call the 15), before
+the answers are even checked; then every question due is checked, and the motif's rules are
+tried in order (first match wins), else its default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from regulation.errors import InvalidAnswers
+from regulation.models import Orientation, Priority
+from regulation.service.protocol import Answers, ProtocolDocument, Question, Result
+
+
+@dataclass(frozen=True, slots=True)
+class FlagHit:
+    id: str
+    reason: str
+    priority: Priority
+    question: str | None  # the red-flag question answered "yes" (None for a motif rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    age_band: str
+    priority: Priority
+    rule: str  # which part of the protocol decided: "red_flag:<id>", "<motif>:<rule>", ...
+    red_flag: FlagHit | None = None
+    deadline_hours: int | None = None
+    orientation: Orientation | None = None
+    advice: str | None = None
+
+    @property
+    def call_15(self) -> bool:
+        return self.red_flag is not None
+
+
+def red_flag_hit(document: ProtocolDocument, answers: Answers) -> FlagHit | None:
+    """The first red flag (document order) answered "yes", whatever the age band or motif."""
+    for flag in document.red_flags:
+        if answers.get(flag.id) is True:
+            return FlagHit(flag.id, flag.reason, Priority(flag.priority), flag.question)
+    return None
+
+
+def check_red_flag_answers(
+    document: ProtocolDocument, answers: Answers, loc: tuple[str | int, ...] = ("body", "answers")
+) -> None:
+    """Only red-flag ids, each answered yes or no (used for referrals' quick check)."""
+    flags = {f.id for f in document.red_flags}
+    errors = []
+    for key, value in answers.items():
+        if key not in flags:
+            errors.append(_error(loc, key, "Signe d'alerte inconnu du protocole en vigueur."))
+        elif not isinstance(value, bool):
+            errors.append(_error(loc, key, "Répondez par oui ou non."))
+    if errors:
+        raise InvalidAnswers(errors)
+
+
+def evaluate(
+    document: ProtocolDocument,
+    motif_id: str,
+    answers: Answers,
+    age_months: int,
+    loc: tuple[str | int, ...] = ("body", "answers"),
+) -> Decision:
+    """Apply the protocol. A red flag answered "yes" wins before any other check."""
+    band = document.band_for(age_months)
+    hit = red_flag_hit(document, answers)
+    if hit is not None:
+        return Decision(band.id, hit.priority, f"red_flag:{hit.id}", red_flag=hit)
+
+    motif = document.motif(motif_id)
+    if motif is None:
+        raise InvalidAnswers(
+            [{"loc": [loc[0], "motif"], "msg": "Motif inconnu du protocole en vigueur."}]
+        )
+    errors: list[dict[str, Any]] = []
+    all_flags = {f.id: f for f in document.red_flags}
+    for flag in document.red_flags_for(band.id):
+        if flag.id not in answers:
+            errors.append(_error(loc, flag.id, f"Réponse obligatoire : {flag.question}"))
+    for key, value in answers.items():
+        question = motif.question(key)
+        if key in all_flags:
+            if not isinstance(value, bool):
+                errors.append(_error(loc, key, "Répondez par oui ou non."))
+        elif question is None:
+            errors.append(_error(loc, key, "Question inconnue pour ce motif."))
+        elif not question.accepts(value):
+            errors.append(_error(loc, key, _expected(question)))
+    for question in motif.questions:
+        if question.required and question.id not in answers:
+            errors.append(_error(loc, question.id, f"Réponse obligatoire : {question.text}"))
+    if errors:
+        raise InvalidAnswers(errors)
+
+    for number, rule in enumerate(motif.rules, start=1):
+        if not rule.when.matches(answers, band.id):
+            continue
+        name = f"{motif.id}:{rule.id or number}"
+        if rule.red_flag is not None:
+            outcome = rule.red_flag
+            hit = FlagHit(outcome.id, outcome.reason, Priority(outcome.priority), None)
+            return Decision(band.id, hit.priority, name, red_flag=hit)
+        assert rule.result is not None
+        return _decided(band.id, name, rule.result)
+    return _decided(band.id, f"{motif.id}:default", motif.default)
+
+
+def _decided(band: str, name: str, result: Result) -> Decision:
+    return Decision(
+        band,
+        Priority(result.priority),
+        name,
+        deadline_hours=result.deadline_hours,
+        orientation=result.orientation,
+        advice=result.advice,
+    )
+
+
+def _error(loc: tuple[str | int, ...], key: str, msg: str) -> dict[str, Any]:
+    return {"loc": [*loc, key], "msg": msg, "type": "invalid_answer"}
+
+
+def _expected(question: Question) -> str:
+    if question.kind == "yes_no":
+        return "Répondez par oui ou non."
+    return f"Réponse non prévue (choix possibles : {', '.join(c.id for c in question.choices)})."

@@ -1,0 +1,311 @@
+"""Requests coming in (operator phone intake, referrers' forms) and reading them back.
+
+Every read of a request by a person is written to the audit trail, every change with the names
+of the fields that changed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from regulation.errors import RequestNotFound
+from regulation.events import RequestReceived, RequestUpdated
+from regulation.models import (
+    AssignedTo,
+    Origin,
+    Outcome,
+    RegulationRequest,
+    RequestStatus,
+)
+from regulation.schemas import (
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    PatientIn,
+    ReferralCreate,
+    ReferralOut,
+    ReferralPage,
+    RequestCreate,
+    RequestOut,
+    RequestPage,
+    RequestUpdate,
+)
+from regulation.service import queue, triage
+from regulation.service.records import (
+    ENTITY,
+    display_name,
+    ensure_not_held_by_other,
+    ensure_open,
+    get_row,
+    log_step,
+    to_detail,
+    to_summary,
+)
+from snp import audit, events, territory
+from snp.actor import Actor
+from snp.db import utcnow
+from snp.errors import BusinessRuleError
+from snp.settings import Settings
+
+LOCATION_MISSING = (
+    "Indiquez la commune du territoire, ou l'adresse avec ses coordonnées (latitude, longitude)."
+)
+
+
+async def _check_location(
+    session: AsyncSession,
+    commune_insee: str | None,
+    address_line: str | None,
+    latitude: float | None,
+    longitude: float | None,
+) -> None:
+    if commune_insee is not None:
+        if commune_insee not in await territory.commune_codes(session):
+            raise BusinessRuleError(
+                "Cette commune n'appartient pas au territoire de la CPTS.",
+                ("body", "commune_insee"),
+            )
+        return
+    if address_line is None:
+        raise BusinessRuleError(LOCATION_MISSING, ("body", "commune_insee"))
+    if latitude is None or longitude is None:
+        missing = "latitude" if latitude is None else "longitude"
+        raise BusinessRuleError(
+            "Coordonnées obligatoires quand la commune n'est pas indiquée.", ("body", missing)
+        )
+
+
+def _patient_values(data: PatientIn) -> dict[str, object]:
+    return data.model_dump(include=set(PatientIn.model_fields))
+
+
+async def _insert(
+    session: AsyncSession,
+    actor: Actor,
+    data: PatientIn,
+    *,
+    settings: Settings,
+    origin: Origin,
+    referrer_user_id: int | None,
+    referrer_structure: str | None,
+    now: datetime,
+) -> RegulationRequest:
+    await _check_location(
+        session, data.commune_insee, data.address_line, data.latitude, data.longitude
+    )
+    row = RegulationRequest(
+        **_patient_values(data),
+        status=RequestStatus.RECEIVED,
+        assigned_to=AssignedTo.OPERATOR,
+        origin=origin,
+        referrer_user_id=referrer_user_id,
+        referrer_structure=referrer_structure,
+        created_by_user_id=actor.user_id,
+        received_at=now,
+        # Not triaged yet: someone must call the patient back within this delay.
+        deadline_at=now + timedelta(minutes=settings.regulation_triage_within_minutes),
+        updated_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    await audit.created(session, actor, ENTITY, row.id)
+    name = await display_name(session, actor)
+    log_step(session, row.id, actor, name, "received", at=now, origin=origin.value)
+    await events.emit(
+        session, RequestReceived(row.id, row.status, row.origin, row.referrer_user_id)
+    )
+    return row
+
+
+async def create_request(
+    session: AsyncSession,
+    actor: Actor,
+    data: RequestCreate,
+    *,
+    settings: Settings,
+    origin: Origin | None = None,
+    now: datetime | None = None,
+) -> RequestOut:
+    """Operator intake (or another package such as the SAS adapter, with its `origin`).
+
+    With `data.claim` the request stays in the caller's hands; with `data.answers` it is triaged
+    at once (a red flag then ends it: redirected to the 15, never queued).
+    """
+    now = now or utcnow()
+    row = await _insert(
+        session,
+        actor,
+        data,
+        settings=settings,
+        origin=origin or data.origin,
+        referrer_user_id=None,
+        referrer_structure=data.referrer_structure,
+        now=now,
+    )
+    if data.claim and actor.user_id is not None:
+        await queue.claim_request(session, actor, row.id, now=now)
+    if data.answers is not None:
+        await triage.triage_request(
+            session,
+            actor,
+            row.id,
+            data.answers,
+            motif=data.motif,
+            callback_at=data.callback_at,
+            now=now,
+        )
+    return await to_detail(session, await get_row(session, row.id), now)
+
+
+async def create_referral(
+    session: AsyncSession,
+    actor: Actor,
+    data: ReferralCreate,
+    *,
+    settings: Settings,
+    now: datetime | None = None,
+) -> ReferralOut:
+    """A referrer's form; the red flags they answered "yes" send the patient to the 15 now."""
+    now = now or utcnow()
+    structure = data.structure or await display_name(session, actor)
+    row = await _insert(
+        session,
+        actor,
+        data,
+        settings=settings,
+        origin=Origin(data.origin),
+        referrer_user_id=actor.user_id,
+        referrer_structure=structure,
+        now=now,
+    )
+    if data.red_flags:
+        await triage.apply_red_flags(session, actor, row.id, data.red_flags, now=now)
+    return _referral_out(await get_row(session, row.id))
+
+
+async def get_request(
+    session: AsyncSession, actor: Actor, request_id: int, now: datetime | None = None
+) -> RequestOut:
+    row = await get_row(session, request_id)
+    await audit.read(session, actor, ENTITY, row.id)
+    return await to_detail(session, row, now)
+
+
+async def list_requests(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    status: RequestStatus | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> RequestPage:
+    """Every request, newest first (history, follow-up); each one listed is an audited read."""
+    query = select(RegulationRequest)
+    count = select(func.count()).select_from(RegulationRequest)
+    if status is not None:
+        query = query.where(RegulationRequest.status == status)
+        count = count.where(RegulationRequest.status == status)
+    rows = list(
+        await session.scalars(
+            query.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    await audit.read_many(session, actor, ENTITY, [r.id for r in rows])
+    total = int(await session.scalar(count) or 0)
+    return RequestPage(items=[to_summary(r) for r in rows], total=total)
+
+
+async def update_request(
+    session: AsyncSession, actor: Actor, request_id: int, changes: RequestUpdate
+) -> RequestOut:
+    """Correct the patient's details; the audit trail gets the names of the changed fields."""
+    row = await get_row(session, request_id, for_update=True)
+    ensure_open(row)
+    ensure_not_held_by_other(row, actor)
+    sent = changes.model_dump(include=changes.model_fields_set)
+    nullable = {"commune_insee", "address_line", "latitude", "longitude", "gp_name", "gp_rpps"}
+    nullable |= {"has_gp", "notes"}
+    for key, value in sent.items():
+        if value is None and key not in nullable:
+            raise BusinessRuleError("Champ obligatoire.", ("body", key))
+    changed = sorted(k for k, v in sent.items() if getattr(row, k) != v)
+    if not changed:
+        return await get_request(session, actor, request_id)
+    where = ("commune_insee", "address_line", "latitude", "longitude")
+    if set(where) & set(changed):
+        location = [sent.get(k, getattr(row, k)) for k in where]
+        await _check_location(session, *location)
+    for key in changed:
+        setattr(row, key, sent[key])
+    await audit.changed(session, actor, ENTITY, row.id, changed)
+    log_step(session, row.id, actor, await display_name(session, actor), "updated", fields=changed)
+    await events.emit(session, RequestUpdated(row.id, tuple(changed), row.referrer_user_id))
+    await session.flush()
+    return await to_detail(session, row)
+
+
+# -- referrers see their own referrals, and nothing else -------------------------------------
+
+
+def _referral_out(row: RegulationRequest) -> ReferralOut:
+    status = RequestStatus(row.status)
+    outcome = OUTCOME_LABELS[Outcome(row.outcome)] if row.outcome else None
+    call_15 = status == RequestStatus.REDIRECTED_15
+    message = None
+    if call_15 and row.red_flag_text:
+        message = (
+            f"Signe d'alerte ({row.red_flag_text}) : le patient doit appeler le 15 immédiatement."
+        )
+    elif call_15:
+        message = "Le patient a été réorienté vers le 15 (SAMU)."
+    return ReferralOut.model_validate(
+        {
+            "id": row.id,
+            "family_name": row.family_name,
+            "given_name": row.given_name,
+            "birth_date": row.birth_date,
+            "motif": row.motif,
+            "origin": row.origin,
+            "status": status,
+            "status_label": STATUS_LABELS[status],
+            "outcome": row.outcome,
+            "outcome_label": outcome,
+            "orientation": row.orientation,
+            "received_at": row.received_at,
+            "closed_at": row.closed_at,
+            "consultation_at": row.consultation_at,
+            "call_15": call_15,
+            "message": message,
+        }
+    )
+
+
+async def list_my_referrals(
+    session: AsyncSession, actor: Actor, *, limit: int = 50, offset: int = 0
+) -> ReferralPage:
+    mine = RegulationRequest.referrer_user_id == actor.user_id
+    rows = list(
+        await session.scalars(
+            select(RegulationRequest)
+            .where(mine)
+            .order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+    total = await session.scalar(select(func.count()).select_from(RegulationRequest).where(mine))
+    await audit.read_many(session, actor, ENTITY, [r.id for r in rows])
+    return ReferralPage(items=[_referral_out(r) for r in rows], total=int(total or 0))
+
+
+async def get_my_referral(session: AsyncSession, actor: Actor, request_id: int) -> ReferralOut:
+    """A referrer's own referral; anybody else's answers 404, as if it did not exist."""
+    row = await session.get(RegulationRequest, request_id)
+    if row is None or actor.user_id is None or row.referrer_user_id != actor.user_id:
+        raise RequestNotFound()
+    await audit.read(session, actor, ENTITY, row.id)
+    return _referral_out(row)

@@ -1,0 +1,320 @@
+"""The triage protocol as data: the document schema, its validation and the shipped default.
+
+A protocol is a YAML document owned by the CPTS's medical referents (see
+`regulation/protocols/default.yaml`):
+
+- `age_bands`: contiguous bands in months (`min_months` inclusive, `max_months` exclusive);
+- `red_flags`: asked first, yes/no; any "yes" ends triage at once: call the 15 (P0/P1);
+- `motifs`: per motif, questions, then `rules` tried in order (first match wins), each with a
+  condition on answers and age band and either a `red_flag` (call the 15) or a `result`
+  (priority P2/P3, deadline in hours, orientation), and a `default` result.
+
+`engine.evaluate()` applies a document (pure, no database); `triage` records its decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Mapping
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from regulation.errors import InvalidProtocol
+from regulation.models import Orientation
+from snp.errors import translate_validation_errors
+
+DEFAULT_PROTOCOL_RESOURCE = "protocols/default.yaml"
+
+AnswerValue = bool | str
+Answers = Mapping[str, AnswerValue]
+
+
+def _identifier(value: str) -> str:
+    if not value or len(value) > 60 or not value[0].isalpha():
+        raise ValueError("Identifiant attendu : commence par une lettre, 60 caractères au plus.")
+    if not all(c.islower() or c.isdigit() or c == "_" for c in value) or not value.isascii():
+        raise ValueError("Identifiant attendu : lettres minuscules sans accent, chiffres et _.")
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_identifier)]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgeBand(_Strict):
+    id: Ident
+    label: Text
+    min_months: int = Field(default=0, ge=0)
+    max_months: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeBand:
+        if self.max_months is not None and self.max_months <= self.min_months:
+            raise ValueError("« max_months » doit être supérieur à « min_months ».")
+        return self
+
+    def contains(self, months: int) -> bool:
+        return self.min_months <= months and (self.max_months is None or months < self.max_months)
+
+
+class RedFlag(_Strict):
+    """A question asked before anything else; "yes" means: call the 15 now."""
+
+    id: Ident
+    question: Text
+    reason: Text  # logged on the request and shown in the console
+    priority: Literal["P0", "P1"] = "P0"
+    age_bands: list[Ident] | None = None  # asked only in these bands (all when absent)
+
+
+class Choice(_Strict):
+    id: Ident
+    label: Text
+
+
+class Question(_Strict):
+    id: Ident
+    text: Text
+    kind: Literal["yes_no", "choice"] = "yes_no"
+    choices: list[Choice] = Field(default_factory=list)
+    required: bool = True
+    help: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _choices(self) -> Question:
+        if self.kind == "choice":
+            if len(self.choices) < 2:
+                raise ValueError("Une question à choix doit proposer au moins deux choix.")
+            ids = [c.id for c in self.choices]
+            if len(set(ids)) != len(ids):
+                raise ValueError("Les identifiants des choix doivent être uniques.")
+        elif self.choices:
+            raise ValueError("Une question oui/non n'a pas de « choices ».")
+        return self
+
+    def accepts(self, value: object) -> bool:
+        if self.kind == "yes_no":
+            return isinstance(value, bool)
+        return isinstance(value, str) and value in {c.id for c in self.choices}
+
+
+ConditionValue = bool | Ident | list[bool | Ident]
+
+
+class Condition(_Strict):
+    """Every listed answer must match (a value or one of a list) and the age band be listed."""
+
+    answers: dict[Ident, ConditionValue] = Field(default_factory=dict)
+    age_bands: list[Ident] | None = None
+
+    def matches(self, answers: Answers, band: str) -> bool:
+        if self.age_bands is not None and band not in self.age_bands:
+            return False
+        for question, expected in self.answers.items():
+            if question not in answers:
+                return False
+            value = answers[question]
+            accepted = expected if isinstance(expected, list) else [expected]
+            # bool and str compare apart (True is not "true"); bool == int quirks excluded.
+            if not any(type(value) is type(a) and value == a for a in accepted):
+                return False
+        return True
+
+
+class RuleRedFlag(_Strict):
+    id: Ident
+    reason: Text
+    priority: Literal["P0", "P1"] = "P1"
+
+
+class Result(_Strict):
+    priority: Literal["P2", "P3"]
+    deadline_hours: int = Field(ge=1, le=48)
+    orientation: Orientation
+    advice: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _deadline_fits_priority(self) -> Result:
+        if self.priority == "P2" and self.deadline_hours > 24:
+            raise ValueError("Une priorité P2 se traite dans les 24 heures au plus.")
+        return self
+
+
+class Rule(_Strict):
+    id: Ident | None = None
+    when: Condition = Field(default_factory=Condition)
+    red_flag: RuleRedFlag | None = None
+    result: Result | None = None
+
+    @model_validator(mode="after")
+    def _one_outcome(self) -> Rule:
+        if (self.red_flag is None) == (self.result is None):
+            raise ValueError(
+                "Une règle donne soit « red_flag », soit « result » (un seul des deux)."
+            )
+        return self
+
+
+class Motif(_Strict):
+    id: Ident
+    label: Text
+    questions: list[Question] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    default: Result
+
+    @model_validator(mode="after")
+    def _rules_use_known_answers(self) -> Motif:
+        questions = {q.id: q for q in self.questions}
+        if len(questions) != len(self.questions):
+            raise ValueError(f"Motif « {self.id} » : identifiants de questions en double.")
+        for number, rule in enumerate(self.rules, start=1):
+            for question_id, expected in rule.when.answers.items():
+                question = questions.get(question_id)
+                if question is None:
+                    raise ValueError(
+                        f"Motif « {self.id} », règle {number} : question « {question_id} » "
+                        "inconnue dans ce motif."
+                    )
+                values = expected if isinstance(expected, list) else [expected]
+                if not values or not all(question.accepts(v) for v in values):
+                    raise ValueError(
+                        f"Motif « {self.id} », règle {number} : réponse attendue pour "
+                        f"« {question_id} » impossible (oui/non ou un des choix prévus)."
+                    )
+        return self
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+class ProtocolDocument(_Strict):
+    """The whole protocol, as the YAML document is written and as the triage form reads it."""
+
+    title: Text
+    notice: Text  # e.g. "Protocole par défaut : à relire et valider par les médecins référents"
+    age_bands: list[AgeBand] = Field(min_length=1)
+    red_flags: list[RedFlag] = Field(min_length=1)
+    motifs: list[Motif] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProtocolDocument:
+        bands = sorted(self.age_bands, key=lambda b: b.min_months)
+        if bands[0].min_months != 0:
+            raise ValueError("Les tranches d'âge doivent commencer à 0 mois.")
+        for previous, following in itertools.pairwise(bands):
+            if previous.max_months != following.min_months:
+                raise ValueError(
+                    f"Tranches d'âge « {previous.id} » et « {following.id} » : elles doivent se "
+                    "suivre sans trou ni chevauchement."
+                )
+        if bands[-1].max_months is not None:
+            raise ValueError("La dernière tranche d'âge ne doit pas avoir de « max_months ».")
+        band_ids = [b.id for b in self.age_bands]
+        _unique(band_ids, "tranches d'âge")
+        _unique([m.id for m in self.motifs], "motifs")
+        flag_ids = [f.id for f in self.red_flags]
+        flag_ids += [r.red_flag.id for m in self.motifs for r in m.rules if r.red_flag]
+        _unique(flag_ids, "signes d'alerte")
+        known_bands = set(band_ids)
+        for flag in self.red_flags:
+            _known(flag.age_bands, known_bands, f"signe d'alerte « {flag.id} »")
+        global_flags = {f.id for f in self.red_flags}
+        for motif in self.motifs:
+            for number, rule in enumerate(motif.rules, start=1):
+                _known(rule.when.age_bands, known_bands, f"motif « {motif.id} », règle {number}")
+            clash = global_flags & {q.id for q in motif.questions}
+            if clash:
+                raise ValueError(
+                    f"Motif « {motif.id} » : question(s) {', '.join(sorted(clash))} portant "
+                    "l'identifiant d'un signe d'alerte."
+                )
+        return self
+
+    def band_for(self, age_months: int) -> AgeBand:
+        return next(b for b in self.age_bands if b.contains(max(age_months, 0)))
+
+    def red_flags_for(self, band: str) -> list[RedFlag]:
+        return [f for f in self.red_flags if f.age_bands is None or band in f.age_bands]
+
+    def motif(self, motif_id: str) -> Motif | None:
+        return next((m for m in self.motifs if m.id == motif_id), None)
+
+
+def _unique(ids: list[str], what: str) -> None:
+    doubles = sorted({i for i in ids if ids.count(i) > 1})
+    if doubles:
+        raise ValueError(f"Identifiants de {what} en double : {', '.join(doubles)}.")
+
+
+def _known(used: list[str] | None, known: set[str], where: str) -> None:
+    unknown = sorted(set(used or []) - known)
+    if unknown:
+        names = ", ".join(unknown)
+        raise ValueError(f"{where.capitalize()} : tranche(s) d'âge inconnue(s) {names}.")
+
+
+# -- reading documents -----------------------------------------------------------------------
+
+_PARSED: dict[str, ProtocolDocument] = {}
+
+
+def parse_protocol(text: str, loc: tuple[str | int, ...] = ("body", "text")) -> ProtocolDocument:
+    """YAML text -> validated document; `InvalidProtocol` (422) lists every problem in French."""
+    key = hashlib.sha256(text.encode()).hexdigest()
+    cached = _PARSED.get(key)
+    if cached is not None:
+        return cached
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" à la ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
+        raise InvalidProtocol(
+            [{"loc": list(loc), "msg": f"Le document YAML est illisible{where}."}]
+        ) from None
+    if not isinstance(raw, dict):
+        raise InvalidProtocol(
+            [{"loc": list(loc), "msg": "Le document doit être un dictionnaire YAML (clé: valeur)."}]
+        )
+    try:
+        document = ProtocolDocument.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidProtocol(_french_errors(exc, loc)) from None
+    if len(_PARSED) > 64:
+        _PARSED.clear()
+    _PARSED[key] = document
+    return document
+
+
+def _french_errors(exc: ValidationError, loc: tuple[str | int, ...]) -> list[dict[str, Any]]:
+    raw = exc.errors()
+    errors = translate_validation_errors(raw)
+    for error, source in zip(errors, raw, strict=True):
+        ctx = source.get("ctx") or {}
+        if source["type"] == "too_short" and "min_length" in ctx:
+            error["msg"] = f"Au moins {ctx['min_length']} élément(s) attendu(s)."
+        elif source["type"] == "too_long" and "max_length" in ctx:
+            error["msg"] = f"Au plus {ctx['max_length']} élément(s)."
+        elif source["type"] in ("literal_error", "enum"):
+            error["msg"] = error["msg"].replace("' or '", "' ou '")
+        error["loc"] = [*loc, *error["loc"]]
+    return errors
+
+
+def default_protocol_text() -> str:
+    return resources.files("regulation").joinpath(DEFAULT_PROTOCOL_RESOURCE).read_text("utf-8")
