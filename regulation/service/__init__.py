@@ -1,2 +1,2 @@
 """Regulation's behaviour, split by topic: intake, protocol (engine) and versions, triage,
-queue (claims), closing; matching and booking come with the booking journey."""
+queue (claims), closing; matching (with needs and directory), booking, rebooking, escalation."""
