@@ -46,3 +46,21 @@ class AppointmentNeedsRebooking:
     effector_id: int
     start_at: datetime
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentOutcomeRecorded:
+    """The consultation log: what became of a booked appointment (recorded by the effector,
+    an operator or a coordinator; a later correction emits the event again).
+
+    `outcome` is `fulfilled` or `noshow`; `after_care` is `emergency` (sent on to the emergency
+    department), `hospitalised` or None."""
+
+    appointment_id: str
+    effector_id: int
+    request_id: int | None
+    start_at: datetime
+    origin: str
+    outcome: str
+    after_care: str | None
+    recorded_by_user_id: int | None
