@@ -61,7 +61,11 @@ class Effector(Base):
 
 class Site(Base):
     __tablename__ = "sites"
-    __table_args__ = (UniqueConstraint("effector_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("effector_id", "name"),
+        # The free-slot search near a point: the sites of the bounding box (migration 0008).
+        Index("ix_sites_latitude_longitude", "latitude", "longitude"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     effector_id: Mapped[int] = mapped_column(
@@ -153,6 +157,13 @@ class AppointmentStatus(StrEnum):
     TO_REBOOK = "to_rebook"  # its slot was removed: back to the regulation queue
 
 
+class AfterCare(StrEnum):
+    """What followed a consultation that took place (the consultation log)."""
+
+    EMERGENCY = "emergency"  # sent on to the emergency department
+    HOSPITALISED = "hospitalised"
+
+
 class Appointment(Base):
     """A patient booked into a slot. Patient identity stays in `regulation`; here only the
     minimum the effector's calendar shows (initials and age)."""
@@ -168,6 +179,8 @@ class Appointment(Base):
             postgresql_where=text("status = 'booked'"),
         ),
         Index("ix_appointments_effector_id_start_at", "effector_id", "start_at"),
+        # The consultation log's "to report" list: appointments still booked, oldest first.
+        Index("ix_appointments_status_start_at", "status", "start_at"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # UUID, also our SAS identifier
@@ -187,6 +200,13 @@ class Appointment(Base):
     )
     cancelled_by: Mapped[str | None] = mapped_column(String(16))
     cancel_reason: Mapped[str | None] = mapped_column(String(300))
+    # The consultation log (`agenda.service.outcomes`): fulfilled/noshow is in `status`; what
+    # followed the consultation (AfterCare), and who recorded the outcome last, when.
+    after_care: Mapped[str | None] = mapped_column(String(16))
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_recorded_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

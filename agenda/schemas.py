@@ -224,6 +224,8 @@ class FreeSlotEffector:
     home_visits: bool
     teleconsultation: bool
     min_patient_age_months: int | None
+    # How far they go for a home visit (km; None: not set, the CPTS's default applies).
+    home_visit_radius_km: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

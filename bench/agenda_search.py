@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import os
 import random
 import statistics
 import sys
@@ -29,14 +28,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make the repository importable
-    sys.path.insert(0, str(ROOT))
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from agenda import search_free_slots  # noqa: E402 - after the path set-up above
-from bench.dataset import Dataset, build_dataset, pick_effectors  # noqa: E402
-from snp.db import Database  # noqa: E402
-from tests.support.postgres import Cluster, create_database, start_cluster  # noqa: E402
+from agenda import search_free_slots
+from bench.common import add_database_arguments, load_average, p99, run_on_databases
+from bench.dataset import Dataset, build_dataset, pick_effectors
+from snp.db import Database
 
 EFFECTORS_PER_SEARCH = 25
 SEARCH_DAYS = 3
@@ -72,10 +70,6 @@ async def measure(
     return latencies, results
 
 
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[98]
-
-
 def run(name: str, url: str, args: argparse.Namespace) -> None:
     dataset = build_dataset(
         url, effectors=args.effectors, weeks=args.weeks, slots_per_week=args.slots_per_week
@@ -95,7 +89,7 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
         print(
             f"# {name}: round {round_ + 1}/{args.rounds} median_ms="
             f"{statistics.median(latencies):.1f} p99_ms={p99(latencies):.1f} "
-            f"(load average {_load()})",
+            f"(load average {load_average()})",
             file=sys.stderr,
         )
     # The round with the median p99: one burst of another process's work on a shared machine
@@ -109,11 +103,6 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
     )
 
 
-def _load() -> str:
-    path = Path("/proc/loadavg")
-    return " ".join(path.read_text().split()[:3]) if path.exists() else "?"
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--effectors", type=int, default=20_000)
@@ -125,33 +114,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--rounds", type=int, default=3, help="measure rounds; the one with the median p99 is shown"
     )
-    parser.add_argument(
-        "--databases", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql"
-    )
-    parser.add_argument(
-        "--sqlite-file", type=Path, default=ROOT / "var" / "bench" / "agenda_search.db"
-    )
-    args = parser.parse_args(argv)
-    wanted = {d.strip() for d in args.databases.split(",")}
-    if "sqlite" in wanted:
-        path: Path = args.sqlite_file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        run("sqlite", f"sqlite+aiosqlite:///{path}", args)
-    if "postgresql" in wanted:
-        existing = os.environ.get("SNP_BENCH_POSTGRES_URL")
-        cluster: Cluster | None = None
-        if existing:
-            cluster = Cluster(existing.rsplit("/", 1)[0], None, None, [])
-            url = create_database(cluster, existing.rsplit("/", 1)[1])
-        else:
-            cluster = start_cluster()
-            url = create_database(cluster, "snp_bench")
-        try:
-            run("postgresql", url, args)
-        finally:
-            cluster.stop()
+    add_database_arguments(parser, "agenda_search")
+    run_on_databases(parser.parse_args(argv), "agenda_search", run)
 
 
 if __name__ == "__main__":

@@ -19,29 +19,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
-import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make the repository importable
-    sys.path.insert(0, str(ROOT))
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from snp import demo, migrate, territory  # noqa: E402
-from snp.actor import Actor  # noqa: E402
-from snp.auth import service as auth_service  # noqa: E402
-from snp.auth.roles import Role  # noqa: E402
-from snp.db import Database  # noqa: E402
-from tests.support.postgres import Cluster, create_database, free_port, start_cluster  # noqa: E402
+from bench.common import (
+    add_database_arguments,
+    load_average,
+    median,
+    p99,
+    run_on_databases,
+    served_app,
+)
+from snp import demo, migrate, territory
+from snp.actor import Actor
+from snp.auth import service as auth_service
+from snp.auth.roles import Role
+from snp.db import Database
 
 PASSWORD = "bench fan-out password"  # noqa: S105 - throwaway accounts of a throwaway database
 PATIENT: dict[str, Any] = {
@@ -76,42 +79,6 @@ async def prepare(url: str, consoles: int) -> list[str]:
     finally:
         await database.dispose()
     return emails
-
-
-@contextlib.asynccontextmanager
-async def server(url: str) -> AsyncIterator[str]:
-    """`snp serve` in its own process; yields its base URL once it answers."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "SNP_DATABASE_URL": url,
-        "SNP_SCHEDULER_ENABLED": "false",
-        "SNP_LOG_LEVEL": "WARNING",
-        "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "snp.cli", "serve", "--port", str(port), cwd=ROOT, env=env
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with httpx.AsyncClient() as client:
-            for _ in range(300):
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get(f"{base}/healthz")).status_code == 200:
-                        break
-                if process.returncode is not None:
-                    raise RuntimeError("the server stopped at start")
-                await asyncio.sleep(0.1)
-            else:
-                raise RuntimeError("the server did not answer within 30 s")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), 10)
-        except TimeoutError:
-            process.kill()
-            await process.wait()
 
 
 async def login(base: str, email: str) -> httpx.AsyncClient:
@@ -156,7 +123,7 @@ async def measure(
 ) -> tuple[list[float], list[float]]:
     """(every console's latency, each request's latency to its last console), in ms."""
     emails = await prepare(url, consoles)
-    async with server(url) as base:
+    async with served_app(url) as base:
         clients = [await login(base, email) for email in emails]
         intake, watchers = clients[0], clients[1:]
         opened = [await open_console(base, c) for c in watchers]
@@ -187,26 +154,20 @@ async def measure(
     return pairs, last
 
 
-def p99(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[98]
-
-
 def run(name: str, url: str, args: argparse.Namespace) -> None:
-    load = (
-        " ".join(Path("/proc/loadavg").read_text().split()[:3])
-        if Path("/proc/loadavg").exists()
-        else "?"
+    print(
+        f"# {name}: {args.consoles} consoles (load average before: {load_average()})",
+        file=sys.stderr,
     )
-    print(f"# {name}: {args.consoles} consoles (load average before: {load})", file=sys.stderr)
     migrate.upgrade(url)
     pairs, last = asyncio.run(
         measure(url, args.consoles, args.requests, args.warmup, args.gap_ms / 1000)
     )
     print(
         f"{name} consoles={args.consoles} requests={len(last)} "
-        f"any_console_median_ms={statistics.median(pairs):.1f} "
+        f"any_console_median_ms={median(pairs):.1f} "
         f"any_console_p99_ms={p99(pairs):.1f} "
-        f"every_console_median_ms={statistics.median(last):.1f} p99_ms={p99(last):.1f}",
+        f"every_console_median_ms={median(last):.1f} p99_ms={p99(last):.1f}",
         flush=True,
     )
 
@@ -217,30 +178,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--gap-ms", type=float, default=20.0, help="pause between two requests")
-    parser.add_argument("--databases", default="sqlite", help="comma-separated: sqlite,postgresql")
-    parser.add_argument(
-        "--sqlite-file", type=Path, default=ROOT / "var" / "bench" / "queue_fanout.db"
-    )
-    args = parser.parse_args(argv)
-    wanted = {d.strip() for d in args.databases.split(",")}
-    if "sqlite" in wanted:
-        path: Path = args.sqlite_file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        run("sqlite", f"sqlite+aiosqlite:///{path}", args)
-    if "postgresql" in wanted:
-        existing = os.environ.get("SNP_BENCH_POSTGRES_URL")
-        if existing:
-            cluster = Cluster(existing.rsplit("/", 1)[0], None, None, [])
-            url = create_database(cluster, existing.rsplit("/", 1)[1])
-        else:
-            cluster = start_cluster()
-            url = create_database(cluster, "snp_bench_fanout")
-        try:
-            run("postgresql", url, args)
-        finally:
-            cluster.stop()
+    add_database_arguments(parser, "queue_fanout", default="sqlite")
+    run_on_databases(parser.parse_args(argv), "queue_fanout", run)
 
 
 if __name__ == "__main__":

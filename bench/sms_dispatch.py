@@ -10,38 +10,37 @@ was accepted by Twilio exactly once (no message lost, no duplicate: the fake's r
     .venv/bin/python bench/sms_dispatch.py
     .venv/bin/python bench/sms_dispatch.py --messages 200 --databases sqlite   # a quick run
 
-Prints one line per database ending with `seconds=<value>` (enqueue excluded). Target: < 10 s.
+Prints one line per database ending with `seconds=<value>` (enqueue excluded), with the load
+average of the (shared) machine. Target: < 10 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run as a script: make the repository importable
-    sys.path.insert(0, str(ROOT))
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import func, select  # noqa: E402 - after the path set-up above
+from sqlalchemy import func, select
 
-from notifications.backends import TwilioBackend  # noqa: E402
-from notifications.models import Audience, MessageStatus, OutboxMessage  # noqa: E402
-from notifications.service import dispatcher, outbox  # noqa: E402
-from notifications.service.dispatcher import DispatchOptions, DispatchReport  # noqa: E402
-from snp import migrate  # noqa: E402
-from snp.db import Database  # noqa: E402
-from tests.notifications.fake_twilio import (  # noqa: E402
+from bench.common import add_database_arguments, load_average, run_on_databases
+from notifications.backends import TwilioBackend
+from notifications.models import Audience, MessageStatus, OutboxMessage
+from notifications.service import dispatcher, outbox
+from notifications.service.dispatcher import DispatchOptions, DispatchReport
+from snp import migrate
+from snp.db import Database
+from tests.notifications.fake_twilio import (
     ACCOUNT_SID,
     AUTH_TOKEN,
     FROM_NUMBER,
     FakeTwilio,
 )
-from tests.support.postgres import Cluster, create_database, start_cluster  # noqa: E402
 
 
 async def fill(database: Database, count: int) -> None:
@@ -116,7 +115,7 @@ async def measure(url: str, args: argparse.Namespace) -> str:
         f"messages={args.messages} accepted={len(fake.messages)} duplicates=0 "
         f"api_calls={fake.create_calls} injected_failures={failed} "
         f"({failed / fake.create_calls:.0%}) retries={total.retried} "
-        f"seconds={seconds:.2f}"
+        f"load={load_average().replace(' ', '/')} seconds={seconds:.2f}"
     )
 
 
@@ -132,33 +131,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every API call")
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument(
-        "--databases", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql"
-    )
-    parser.add_argument(
-        "--sqlite-file", type=Path, default=ROOT / "var" / "bench" / "sms_dispatch.db"
-    )
+    add_database_arguments(parser, "sms_dispatch")
     args = parser.parse_args(argv)
-    wanted = {d.strip() for d in args.databases.split(",")}
-    if "sqlite" in wanted:
-        path: Path = args.sqlite_file
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        run("sqlite", f"sqlite+aiosqlite:///{path}", args)
-    if "postgresql" in wanted:
-        existing = os.environ.get("SNP_BENCH_POSTGRES_URL")
-        cluster: Cluster
-        if existing:
-            cluster = Cluster(existing.rsplit("/", 1)[0], None, None, [])
-            url = create_database(cluster, existing.rsplit("/", 1)[1])
-        else:
-            cluster = start_cluster()
-            url = create_database(cluster, "snp_bench_sms")
-        try:
-            run("postgresql", url, args)
-        finally:
-            cluster.stop()
+    run_on_databases(args, "sms", run)
 
 
 if __name__ == "__main__":

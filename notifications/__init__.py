@@ -1,8 +1,10 @@
 """SMS notifications: a durable outbox, a dispatcher with retries, Twilio and console backends,
 templates the coordinator adapts, replies (STOP, ANNULER, OUI <code>) and broadcasts.
 
-Other packages use only what is exported here. Reactions to the agenda's events are registered
-by `notifications.handlers` (imported by the composition root).
+Other packages use only what is exported here. Reactions to the agenda's and regulation's events
+(bookings, escalation steps, closed referrals, honoured consultations) are registered by
+`notifications.handlers` (imported by the composition root). `SatisfactionRecorded` is emitted
+when a patient answers the satisfaction survey (for the indicators).
 """
 
 from notifications.events import (
@@ -11,10 +13,11 @@ from notifications.events import (
     BroadcastStarted,
     MessageUndeliverable,
     PatientCancelledBySms,
+    SatisfactionRecorded,
 )
 from notifications.models import Audience
 from notifications.schemas import AlertOut, BroadcastOut, MessageOut
-from notifications.service.broadcast import get_broadcast, start_broadcast
+from notifications.service.broadcast import get_broadcast, list_broadcasts, start_broadcast
 from notifications.service.configuration import check_configuration
 from notifications.service.outbox import About, enqueue, list_alerts
 from notifications.service.sources import Contact, PatientContact, use_contact_source
@@ -34,11 +37,13 @@ __all__ = [
     "MessageUndeliverable",
     "PatientCancelledBySms",
     "PatientContact",
+    "SatisfactionRecorded",
     "TemplateError",
     "check_configuration",
     "enqueue",
     "get_broadcast",
     "list_alerts",
+    "list_broadcasts",
     "load_templates",
     "start_broadcast",
     "use_contact_source",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
@@ -25,6 +25,7 @@ from notifications.schemas import (
     AudienceName,
     BroadcastIn,
     BroadcastOut,
+    BroadcastPage,
     ConsoleInboundIn,
     InboundOut,
     MessagePage,
@@ -96,6 +97,22 @@ async def start_broadcast(session: SessionDep, actor: Staff, body: BroadcastIn) 
         effector_ids=body.effector_ids,
         expires_in=timedelta(minutes=body.expires_minutes),
     )
+
+
+@router.get("/broadcasts")
+async def list_broadcasts(
+    session: SessionDep,
+    actor: Staff,
+    request_id: int | None = None,
+    since: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> BroadcastPage:
+    """Broadcasts, newest first: those of a request (escalation steps), or those started since
+    `since` (the operators' console follows them live with the `broadcast.*` events)."""
+    items = await broadcast.list_broadcasts(
+        session, request_id=request_id, since=since, limit=limit
+    )
+    return BroadcastPage(items=items)
 
 
 @router.get("/broadcasts/{broadcast_id}")

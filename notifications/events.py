@@ -7,6 +7,7 @@ They carry identifiers, never a phone number or a message text: consoles re-fetc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from snp.auth.roles import Role
 from snp.live import LiveMessage
@@ -89,6 +90,7 @@ class BroadcastAccepted:
     broadcast_id: int
     request_id: int | None
     effector_id: int
+    appointment_id: str | None = None  # booked at once (time given, or a free slot today)
 
     def live_message(self) -> LiveMessage:
         return LiveMessage(
@@ -97,6 +99,7 @@ class BroadcastAccepted:
                 "broadcast_id": self.broadcast_id,
                 "request_id": self.request_id,
                 "effector_id": self.effector_id,
+                "appointment_id": self.appointment_id,
             },
             STAFF,
         )
@@ -117,4 +120,23 @@ class BroadcastAnsweredLate:
                 "effector_id": self.effector_id,
             },
             STAFF,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SatisfactionRecorded:
+    """A patient answered the satisfaction survey of a fulfilled consultation (1 to 5).
+
+    For the indicators (patient satisfaction); carries no phone number."""
+
+    appointment_id: str
+    request_id: int | None
+    score: int
+    at: datetime
+
+    def live_message(self) -> LiveMessage:
+        return LiveMessage(
+            "notification.satisfaction",
+            {"appointment_id": self.appointment_id, "score": self.score},
+            frozenset({Role.COORDINATOR}),
         )

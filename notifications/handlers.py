@@ -1,15 +1,33 @@
-"""Event handlers: the agenda's events become SMS rows in the same transaction.
+"""Event handlers: the other packages' events become SMS rows in the same transaction.
 
 Imported once by the composition root (`snp/app.py`), which registers them with `snp.events`.
+
+- agenda `SlotBooked`, `AppointmentCancelled`, `AppointmentNeedsRebooking`: effector and patient
+  (`messages`); `AppointmentOutcomeRecorded` (fulfilled): the satisfaction survey (`survey`).
+- regulation `RequestEscalated`: the step's SMS broadcast (`escalation`); `RequestClosed` and
+  `RequestRedirected15`: the referrer's outcome SMS (`referrals`); `RequestsPseudonymised`:
+  retention blanks their SMS (`retention`).
 """
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import AppointmentCancelled, AppointmentNeedsRebooking, SlotBooked
-from notifications.service import messages
+from agenda import (
+    AppointmentCancelled,
+    AppointmentNeedsRebooking,
+    AppointmentOutcomeRecorded,
+    SlotBooked,
+)
+from notifications.service import escalation, messages, referrals, retention, survey
+from regulation import (
+    RequestClosed,
+    RequestEscalated,
+    RequestRedirected15,
+    RequestsPseudonymised,
+)
 from snp import events
+from snp.settings import get_settings
 
 
 @events.on(SlotBooked)
@@ -26,3 +44,30 @@ async def notify_cancellation(session: AsyncSession, event: AppointmentCancelled
 @events.on(AppointmentNeedsRebooking)
 async def notify_rebooking(session: AsyncSession, event: AppointmentNeedsRebooking) -> None:
     await messages.on_needs_rebooking(session, event)
+
+
+@events.on(AppointmentOutcomeRecorded)
+async def ask_satisfaction(session: AsyncSession, event: AppointmentOutcomeRecorded) -> None:
+    await survey.ask(session, event, get_settings())
+
+
+@events.on(RequestEscalated)
+async def broadcast_escalation(session: AsyncSession, event: RequestEscalated) -> None:
+    """A started escalation step: its SMS broadcast, in the same transaction."""
+    await escalation.on_request_escalated(session, event)
+
+
+@events.on(RequestClosed)
+async def tell_referrer_closed(session: AsyncSession, event: RequestClosed) -> None:
+    await referrals.tell_referrer(session, event.request_id, str(event.outcome))
+
+
+@events.on(RequestRedirected15)
+async def tell_referrer_redirected(session: AsyncSession, event: RequestRedirected15) -> None:
+    await referrals.tell_referrer(session, event.request_id, "redirected_15")
+
+
+@events.on(RequestsPseudonymised)
+async def forget_pseudonymised(session: AsyncSession, event: RequestsPseudonymised) -> None:
+    """Retention: the SMS about pseudonymised requests lose their text and patient numbers."""
+    await retention.pseudonymise_messages(session, event.request_ids, event.appointment_ids)

@@ -4,6 +4,9 @@
 the kernel scheduler ticks a job at least that often): it sends due SMS batch after batch until
 none is left, for at most one interval (the next tick carries on). Its own claims make it safe
 on several instances at once.
+
+`notifications.morning_digest` (every 5 minutes) queues the effectors' morning digest when it is
+enabled and due (`digest`); its idempotency keys make it once per effector per day.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from notifications import backends
 from notifications.models import Broadcast, BroadcastStatus
-from notifications.service import dispatcher
+from notifications.service import digest, dispatcher
 from snp import scheduler
 from snp.db import utcnow
 from snp.settings import get_settings
@@ -61,3 +64,11 @@ async def close_expired_broadcasts(session: AsyncSession) -> None:
         .where(Broadcast.status == BroadcastStatus.OPEN.value, Broadcast.expires_at <= utcnow())
         .values(status=BroadcastStatus.CLOSED.value)
     )
+
+
+@scheduler.register("notifications.morning_digest", timedelta(minutes=5))
+async def morning_digest(session: AsyncSession) -> None:
+    """The day's SNP patients, one SMS per effector (when `sms_digest_enabled`)."""
+    queued = await digest.send_digests(session, utcnow(), get_settings())
+    if queued:
+        log.info("morning digest: %d SMS queued", queued)

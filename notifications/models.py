@@ -46,6 +46,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_sms_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_sms_outbox_recipient_appointment_start_at", "recipient", "appointment_start_at"),
+        Index("ix_sms_outbox_request_id", "request_id"),  # retention finds a request's SMS
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,10 +136,14 @@ class Broadcast(Base):
     code: Mapped[str] = mapped_column(String(8), index=True)
     request_id: Mapped[int | None] = mapped_column(Integer, index=True)
     place: Mapped[str] = mapped_column(String(120))
+    step: Mapped[str | None] = mapped_column(String(16))  # regulation's escalation step
     status: Mapped[str] = mapped_column(String(16), default=BroadcastStatus.OPEN)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     winner_effector_id: Mapped[int | None] = mapped_column(Integer)
     taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The appointment booked for the winner (at the time they gave, or their next free slot).
+    appointment_id: Mapped[str | None] = mapped_column(String(36))
+    appointment_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -157,3 +162,19 @@ class BroadcastTarget(Base):
     phone: Mapped[str] = mapped_column(String(20), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer: Mapped[str | None] = mapped_column(String(16))  # won / late
+
+
+class Survey(Base):
+    """A satisfaction survey sent after a fulfilled consultation: one per appointment, the
+    patient's first digit 1-5 from that number before `expires_at` is the score."""
+
+    __tablename__ = "sms_surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appointment_id: Mapped[str] = mapped_column(String(36), unique=True)
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str] = mapped_column(String(20), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -84,7 +84,9 @@ class ConsoleInboundIn(BaseModel):
 
 
 class InboundOut(BaseModel):
-    keyword: str | None = Field(description="Mot-clé reconnu : STOP, START, ANNULER, OUI.")
+    keyword: str | None = Field(
+        description="Mot-clé reconnu : STOP, START, ANNULER, OUI, NOTE (chiffre de 1 à 5)."
+    )
     outcome: str = Field(description="Ce qui a été fait.")
     duplicate: bool = Field(description="Déjà reçu (le fournisseur a renvoyé le même SMS).")
 
@@ -110,3 +112,15 @@ class BroadcastOut(BaseModel):
     targets: int
     winner_effector_id: int | None
     taken_at: datetime | None
+    step: str | None = Field(default=None, description="Étape d'escalade : gp, nearby, cpts.")
+    winner_name: str | None = Field(default=None, description="L'effecteur qui a pris le patient.")
+    answers: int = Field(default=0, description="Réponses OUI reçues (gagnante et tardives).")
+    appointment_id: str | None = None
+    appointment_start_at: datetime | None = Field(
+        default=None, description="RDV posé pour le patient (heure donnée ou créneau libre)."
+    )
+    created_at: datetime | None = None
+
+
+class BroadcastPage(BaseModel):
+    items: list[BroadcastOut]

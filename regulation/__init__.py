@@ -62,6 +62,13 @@ from regulation.service.booking import (
 from regulation.service.closing import close_request, log_callback_attempt, mark_oriented
 from regulation.service.engine import evaluate
 from regulation.service.escalation import escalation_ladder, record_escalation
+from regulation.service.facts import (
+    RequestFacts,
+    RequestIdentity,
+    request_facts,
+    request_facts_page,
+    request_identities,
+)
 from regulation.service.intake import (
     create_referral,
     create_request,
@@ -82,6 +89,12 @@ from regulation.service.queue import (
     transfer_to_regulator,
 )
 from regulation.service.rebooking import SlotProposal, offer_freed_slot, proposals_for_slot
+from regulation.service.retention import (
+    RequestsPseudonymised,
+    pseudonymise_batch,
+    pseudonymise_expired,
+)
+from regulation.service.sas_booking import SasPatientIn, book_for_sas
 from regulation.service.triage import triage_request
 from regulation.service.versions import (
     current_version,
@@ -120,7 +133,9 @@ __all__ = [
     "RequestClosed",
     "RequestCreate",
     "RequestEscalated",
+    "RequestFacts",
     "RequestHoldOut",
+    "RequestIdentity",
     "RequestOriented",
     "RequestOut",
     "RequestReceived",
@@ -132,9 +147,12 @@ __all__ = [
     "RequestTriaged",
     "RequestUpdate",
     "RequestUpdated",
+    "RequestsPseudonymised",
+    "SasPatientIn",
     "Sex",
     "SlotProposal",
     "TriageOut",
+    "book_for_sas",
     "claim_request",
     "close_request",
     "confirm_booking",
@@ -158,12 +176,17 @@ __all__ = [
     "parse_protocol",
     "proposals_for_slot",
     "propose_candidates",
+    "pseudonymise_batch",
+    "pseudonymise_expired",
     "publish_version",
     "record_escalation",
     "refresh_heartbeat",
     "release_hold",
     "release_request",
     "release_stale_claims",
+    "request_facts",
+    "request_facts_page",
+    "request_identities",
     "transfer_to_regulator",
     "triage_request",
     "update_request",

@@ -2,6 +2,8 @@
 
 - `regulation.release_stale_claims`: frees the claims of consoles that stopped sending
   heartbeats for longer than `SNP_REGULATION_CLAIM_GRACE_SECONDS`.
+- `regulation.pseudonymise`: hourly, pseudonymises the closed requests past the retention
+  period (`SNP_RETENTION_MONTHS`), in batches (`regulation.service.retention`).
 - A console's WebSocket `ping` refreshes its user's claims (`snp.live.on_heartbeat`).
 """
 
@@ -12,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.service import queue
+from regulation.service import queue, retention
 from snp import live, scheduler
 from snp.actor import Actor
 from snp.settings import get_settings
@@ -27,6 +29,16 @@ async def release_stale_claims(session: AsyncSession) -> None:
     released = await queue.release_stale_claims(session, grace_seconds=grace)
     if released:
         log.info("released %d stale claims: %s", len(released), released)
+
+
+@scheduler.register(retention.JOB_NAME, timedelta(hours=1))
+async def pseudonymise(session: AsyncSession) -> None:
+    # Identity of requests closed more than `SNP_RETENTION_MONTHS` ago; batched, resumable.
+    done = await retention.pseudonymise_expired(
+        session, retention_months=get_settings().retention_months
+    )
+    if done:
+        log.info("pseudonymised %d closed requests", done)
 
 
 @live.on_heartbeat

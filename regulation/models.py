@@ -43,6 +43,8 @@ OPEN_STATUSES = (
 )
 QUEUE_STATUSES = (RequestStatus.RECEIVED, RequestStatus.WAITING, RequestStatus.CLAIMED)
 CLAIMABLE_STATUSES = (RequestStatus.RECEIVED, RequestStatus.WAITING)
+# A closed request whose identity is still there (the retention job's partial index).
+NOT_PSEUDONYMISED_SQL = "pseudonymised_at IS NULL AND closed_at IS NOT NULL"
 
 
 class Sex(StrEnum):
@@ -121,6 +123,15 @@ class RegulationRequest(Base):
     __table_args__ = (
         Index("ix_regulation_requests_status_deadline_at", "status", "deadline_at"),
         Index("ix_regulation_requests_claimed_by_user_id_status", "claimed_by_user_id", "status"),
+        # The retention job: closed requests not pseudonymised yet, oldest first. Queries must
+        # repeat NOT_PSEUDONYMISED_SQL literally for SQLite to use this partial index.
+        Index(
+            "ix_regulation_requests_closed_at_to_pseudonymise",
+            "closed_at",
+            "id",
+            sqlite_where=text(NOT_PSEUDONYMISED_SQL),
+            postgresql_where=text(NOT_PSEUDONYMISED_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,6 +163,8 @@ class RegulationRequest(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     referrer_structure: Mapped[str | None] = mapped_column(String(200))
+    # The referrer's mobile (E.164) for the outcome SMS (migration 0009, notifications').
+    referrer_phone: Mapped[str | None] = mapped_column(String(20))
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -201,6 +214,8 @@ class RegulationRequest(Base):
     oriented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     consultation_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Identity fields replaced after the retention period (`regulation.service.retention`).
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

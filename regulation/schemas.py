@@ -1,7 +1,8 @@
 """Regulation's input and output shapes (the web console's API contract).
 
 Inputs refuse unknown fields and explain every refusal in French, naming the field; times are
-UTC with an offset (the UI shows them in Europe/Paris).
+UTC with an offset (the UI shows them in Europe/Paris). The protocol versions' shapes are in
+`schemas_protocol.py` (re-exported here), matching and booking's in `schemas_booking.py`.
 """
 
 from __future__ import annotations
@@ -28,11 +29,17 @@ from regulation.models import (
     Origin,
     Outcome,
     Priority,
-    ProtocolStatus,
     RequestStatus,
     Sex,
 )
-from regulation.service.protocol import ProtocolDocument
+from regulation.schemas_protocol import (  # re-exported: the protocol's shapes live there
+    ProtocolCurrentOut,
+    ProtocolDiffOut,
+    ProtocolList,
+    ProtocolUploadIn,
+    ProtocolVersionOut,
+    ProtocolVersionSummary,
+)
 from snp.identifiers import display_phone, parse_mobile_phone, parse_rpps
 from snp.territory import parse_insee_code
 
@@ -115,6 +122,11 @@ class PatientIn(_In):
     sms_consent: bool = False
     motif: MotifId | None = Field(default=None, description="A motif id of the protocol.")
     notes: LongText | None = None
+    referrer_phone: MobilePhone | None = Field(
+        default=None,
+        description="The referrer's mobile (a professional referring the patient): the outcome "
+        "is sent there by SMS. Stored in E.164.",
+    )
 
 
 class RequestCreate(PatientIn):
@@ -190,13 +202,6 @@ class TransferIn(_In):
     note: LongText | None = None
 
 
-class ProtocolUploadIn(_In):
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)] = Field(
-        description="The protocol document, YAML."
-    )
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
-
-
 # -- outputs ---------------------------------------------------------------------------------
 
 
@@ -268,6 +273,7 @@ class RequestOut(BaseModel):
     origin: Origin
     referrer_user_id: int | None
     referrer_structure: str | None
+    referrer_phone: str | None = None
     protocol_version: int | None
     age_band: str | None
     priority: Priority | None
@@ -406,33 +412,11 @@ class ReferralPage(BaseModel):
     total: int
 
 
-class ProtocolVersionSummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    number: int
-    status: ProtocolStatus
-    title: str
-    note: str | None
-    author_name: str
-    created_at: datetime
-    published_at: datetime | None
-
-
-class ProtocolVersionOut(ProtocolVersionSummary):
-    text: str = Field(validation_alias="yaml_text")
-
-
-class ProtocolList(BaseModel):
-    items: list[ProtocolVersionSummary]
-
-
-class ProtocolCurrentOut(BaseModel):
-    number: int
-    published_at: datetime | None
-    document: ProtocolDocument
-
-
-class ProtocolDiffOut(BaseModel):
-    number: int
-    base_number: int | None = Field(description="The published version compared against.")
-    diff: str = Field(description="Unified diff of the YAML texts (empty when identical).")
+__all__ = [
+    "ProtocolCurrentOut",
+    "ProtocolDiffOut",
+    "ProtocolList",
+    "ProtocolUploadIn",
+    "ProtocolVersionOut",
+    "ProtocolVersionSummary",
+]

@@ -24,6 +24,12 @@ import regulation.models  # noqa: F401
 import snp.audit
 import snp.auth.jobs
 import snp.auth.models
+import snp.indicators.handlers  # the indicators read model follows regulation and agenda
+import snp.indicators.jobs
+import snp.indicators.models
+import snp.sas.handlers  # pushes SAS regulators' appointments to the platform
+import snp.sas.jobs
+import snp.sas.models
 import snp.scheduler
 import snp.territory.models
 from agenda.api import router as agenda_router
@@ -35,10 +41,16 @@ from snp import live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
+from snp.auth.reset_api import router as password_reset_router
 from snp.db import Base, Database
 from snp.deps import public
 from snp.errors import install_handlers
 from snp.health import router as health_router
+from snp.indicators.api import router as indicators_router
+from snp.sas import access as sas_access
+from snp.sas.api import router as fhir_router
+from snp.sas.booking import router as sas_router
+from snp.sas.fhir import install_fhir_handlers
 from snp.settings import Settings, get_settings
 from snp.territory.api import router as territory_router
 
@@ -53,6 +65,10 @@ ROUTERS: list[APIRouter] = [
     agenda_router,
     regulation_router,
     notifications_router,
+    indicators_router,
+    password_reset_router,
+    sas_router,
+    fhir_router,
     live.router,
 ]
 
@@ -141,6 +157,8 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     app.add_middleware(SecurityHeaders)
     app.add_middleware(live.LiveContext, hub=app.state.live)
     install_handlers(app)
+    install_fhir_handlers(app)  # OperationOutcome errors on /fhir paths
+    sas_access.warn_if_open(settings)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(_frontend_router(settings.frontend_dist))

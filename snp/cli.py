@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agenda import cli as agenda_cli
 from snp import demo, migrate, territory
 from snp.actor import Actor
+from snp.auth import reset_cli
 from snp.auth import service as auth_service
 from snp.auth.roles import ROLE_LABELS, Role
 from snp.csv_import import CsvImportError, decode
 from snp.db import Database
 from snp.errors import DomainError
+from snp.indicators.cli import indicators_app
 from snp.settings import get_settings
 
 app = typer.Typer(
@@ -43,6 +45,8 @@ app.add_typer(territory_app, name="territory")
 territory_app.add_typer(territory_import_app, name="import")
 app.add_typer(agenda_cli.effectors_app, name="effectors")
 app.add_typer(agenda_cli.slots_app, name="slots")
+app.add_typer(indicators_app, name="indicators")
+reset_cli.register(user_app)  # snp user reset-link EMAIL
 
 T = TypeVar("T")
 

@@ -19,6 +19,7 @@ from snp.actor import Actor
 from snp.auth import service as auth_service
 from snp.auth.roles import Role
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
+from snp.indicators import demo as indicators_demo
 from snp.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-snp-2026"  # noqa: S105 - published demo accounts
@@ -210,7 +211,14 @@ async def load(session: AsyncSession, settings: Settings | None = None) -> dict[
         await agenda.upsert_effector(session, effector)
     await _load_availability(session, actor, settings)
     await regulation.ensure_default_protocol(session)
+    await _load_indicators_history(session)
     return {a.role: a for a in ACCOUNTS}
+
+
+async def _load_indicators_history(session: AsyncSession) -> None:
+    """~18 months of synthetic activity in the indicators' read model (flagged demo), so the
+    dashboard shows something on a fresh demo."""
+    await indicators_demo.load_history(session)
 
 
 # (weekdays, start, end) for effectors 2..13 of the directory; Dr Anne Martin (the demo effector

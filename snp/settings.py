@@ -115,6 +115,13 @@ class Settings(BaseSettings):
         ge=5,
         description="Deadline for calling back a request not triaged yet (e.g. a referral).",
     )
+    retention_months: int = Field(
+        default=12,
+        ge=1,
+        le=240,
+        description="Identity fields of closed requests are pseudonymised this many months "
+        "after closing (job `regulation.pseudonymise`); every indicator stays unchanged.",
+    )
     # --- Matching and booking (regulation/service/matching.py) -------------------------------
     regulation_travel_margin_minutes: int = Field(
         default=30,
@@ -264,6 +271,101 @@ class Settings(BaseSettings):
         ge=10,
         description="A claimed SMS not recorded within this delay (crashed dispatcher) is taken "
         "up again, after checking with the provider that it was not sent.",
+    )
+    sms_console_undeliverable: str = Field(
+        default="",
+        description="Console backend only (demonstrations, browser tests): comma-separated "
+        "numbers whose SMS fail as undeliverable, to show the operators' alerts.",
+    )
+    sms_broadcast_slot_minutes: int = Field(
+        default=20,
+        ge=5,
+        le=120,
+        description="Length of the slot added to an effector's agenda when they take a "
+        "broadcast patient at a time they give (`OUI <code> 14h30`).",
+    )
+    sms_referrer_outcome: bool = Field(
+        default=True,
+        description="Text the referring professional (pharmacist, nurse, emergency department) "
+        "the outcome of their referral, when they gave a mobile.",
+    )
+    sms_digest_enabled: bool = Field(
+        default=False,
+        description="Morning SMS to each effector listing the day's SNP patients (initials).",
+    )
+    sms_digest_time: time = Field(
+        default=time(7, 30),
+        description="When the morning digest goes (Europe/Paris); never before the end of the "
+        "quiet hours.",
+    )
+    sms_survey_enabled: bool = Field(
+        default=True,
+        description="After a consultation recorded as honoured, ask the patient (SMS consent, "
+        "not opted out) for a 1-5 satisfaction score.",
+    )
+    sms_survey_answer_hours: int = Field(
+        default=48, ge=1, description="How long a satisfaction survey accepts an answer."
+    )
+    # --- SAS interface (snp/sas/) ----------------------------------------------------------------
+    sas_client_subjects: str = Field(
+        default="",
+        description="Client certificates allowed on `/fhir` (the SAS platform), separated by `;`, "
+        "each `CN=<cn>,OU=<ou>`, matched against the subject DN the TLS proxy forwards in "
+        "`X-SSL-Client-S-DN`.",
+    )
+    sas_require_client_cert: bool = Field(
+        default=True,
+        description="Require a forwarded client certificate on `/fhir` (false: local development "
+        "only, the FHIR routes are then open to anyone).",
+    )
+    sas_platform_url: str = Field(
+        default="",
+        description="FHIR base URL of the national SAS platform that receives our appointments "
+        "(INT_R03); empty: appointments wait in the outbox.",
+    )
+    sas_client_cert_file: Path | None = Field(
+        default=None, description="Client certificate (PEM) presented to the SAS platform."
+    )
+    sas_client_key_file: Path | None = Field(
+        default=None,
+        description="Private key (PEM) of the client certificate for the SAS platform.",
+    )
+    sas_ca_file: Path | None = Field(
+        default=None,
+        description="CA bundle (PEM) that signs the SAS platform's server certificate "
+        "(default: the system's).",
+    )
+    sas_appointment_system: str = Field(
+        default="",
+        description="`identifier.system` of the appointments pushed to the SAS (default: "
+        "`<public_base_url>/fhir/sid/rendez-vous`).",
+    )
+    sas_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one call to the SAS platform."
+    )
+    sas_push_interval_seconds: float = Field(
+        default=5.0, gt=0, description="How often queued appointments are pushed to the SAS."
+    )
+    sas_retry_base_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="First retry delay of a failed push to the SAS (doubled each time).",
+    )
+    sas_retry_max_seconds: float = Field(
+        default=1800.0, gt=0, description="Longest delay between two pushes of one appointment."
+    )
+    password_reset_hours: int = Field(
+        default=72, ge=1, le=720, description="How long a password reset link stays valid."
+    )
+    snp_fee_weekly_cap: int = Field(
+        default=20,
+        ge=0,
+        description="SNP fee (majoration SNP): consultations a week per doctor that may carry it.",
+    )
+    indicators_supply_interval_minutes: int = Field(
+        default=60,
+        ge=1,
+        description="How often the indicators' slot supply counts are refreshed from the agendas.",
     )
 
 

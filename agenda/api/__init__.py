@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from agenda.api import booking, directory, ics, slots, templates
+from agenda.api import booking, directory, ics, outcomes, slots, templates
 
 router = APIRouter()
 router.include_router(directory.router)
 router.include_router(slots.router)
 router.include_router(booking.router)
+router.include_router(outcomes.router)
 router.include_router(templates.router)
 router.include_router(ics.router)

@@ -3,8 +3,9 @@
 Two queries whatever the number of results, no query per slot:
 1. the slots: one indexed query on `slots` joined to `effectors` (active, specialty), reading
    narrow columns. Effectors given -> index `(effector_id, start_at)`; a distance limit -> the
-   sites of the bounding box (subquery), then `(site_id, start_at)`, with an equirectangular
-   distance filter and order in SQL; otherwise the partial index of open slots `(start_at, id)`.
+   sites of the bounding box (subquery on the index `sites (latitude, longitude)`), then
+   `(site_id, start_at)`, with an equirectangular distance filter and order in SQL; otherwise
+   the partial index of open slots `(start_at, id)`.
 2. the effectors and sites of the page, built once each however many slots they have.
 The exact great-circle distance is computed in Python on the rows read.
 Results are frozen dataclasses (cheap to build by the hundred); the API validates them.
@@ -243,6 +244,7 @@ async def _details(
             Effector.home_visits,
             Effector.teleconsultation,
             Effector.min_patient_age_months,
+            Effector.home_visit_radius_km,
         )
         .join(Effector, Effector.id == Site.effector_id)
         .where(Site.id.in_(sorted(site_ids)))
@@ -261,6 +263,7 @@ async def _details(
             home_visits=r.home_visits,
             teleconsultation=r.teleconsultation,
             min_patient_age_months=r.min_patient_age_months,
+            home_visit_radius_km=r.home_visit_radius_km,
         )
         site = FreeSlotSite(
             id=r.id,

@@ -19,6 +19,11 @@ import { coordinationTexts } from "./features/coordination/texts";
 import { PROTOCOLS_PATH } from "./features/coordination/protocols/paths";
 import { ProtocolsPage } from "./features/coordination/protocols/ProtocolsPage";
 import { protocolTexts } from "./features/coordination/protocols/texts";
+import { UNREPORTED_PATH, UnreportedPage } from "./features/coordination/UnreportedPage";
+import { IndicatorsPage } from "./features/indicators/IndicatorsPage";
+import { INDICATORS_PATHS } from "./features/indicators/paths";
+import { ReportPage } from "./features/indicators/ReportPage";
+import { indicatorsTexts } from "./features/indicators/texts";
 import { IntakePage } from "./features/regulation/IntakePage";
 import { OperatorHome } from "./features/regulation/OperatorHome";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
@@ -26,12 +31,18 @@ import { ReferralPage } from "./features/regulation/ReferralPage";
 import { ReferrerHome } from "./features/regulation/ReferrerHome";
 import { RegulatorHome } from "./features/regulation/RegulatorHome";
 import { RequestPage } from "./features/regulation/RequestPage";
+import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
+import { SmsDemoPage } from "./features/notifications/SmsDemoPage";
+import { notificationsTexts } from "./features/notifications/texts";
+import { SAS_EFFECTOR_ROUTE } from "./features/sas/paths";
+import { SasEffectorPage } from "./features/sas/SasEffectorPage";
 import { SasHome } from "./features/sas/SasHome";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
 import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
+import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
 import { ROLE_HOME } from "./shell/roles";
 import { TerritoryProvider } from "./shell/territory";
 import { shellTexts } from "./shell/texts";
@@ -52,6 +63,8 @@ const PAGES: readonly PageRoute[] = [
   { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
   { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator"], element: <ProtocolsPage /> },
+  { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator"], element: <IndicatorsPage /> },
+  { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
 ];
 
 /** Pages reached from another page, not listed in the navigation. */
@@ -60,9 +73,12 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: AGENDA_PATHS.calendars, roles: ["effector"], element: <CalendarsPage /> },
   { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
   { to: COORDINATION_PATHS.effector, roles: ["coordinator"], element: <EffectorPage /> },
+  { to: UNREPORTED_PATH, roles: ["coordinator"], element: <UnreportedPage /> },
+  { to: INDICATORS_PATHS.report, roles: ["coordinator"], element: <ReportPage /> },
   { to: INTAKE_PATH, roles: ["operator", "coordinator"], element: <IntakePage /> },
   { to: REQUEST_ROUTE, roles: ["operator", "regulator", "coordinator"], element: <RequestPage /> },
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
+  { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator", "coordinator"], element: <SasEffectorPage /> },
 ];
 
 export function App() {
@@ -72,6 +88,7 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path={LOGIN_PATH} element={<LoginPage />} />
+            <Route path={PASSWORD_RESET_PATH} element={<PasswordResetPage />} />
             <Route
               element={
                 <RequireAuth>

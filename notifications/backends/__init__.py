@@ -12,6 +12,7 @@ from __future__ import annotations
 from notifications.backends.base import Backend, OutgoingSms, SendError
 from notifications.backends.console import ConsoleBackend
 from notifications.backends.twilio_backend import TwilioBackend
+from snp.identifiers import parse_phone
 from snp.settings import Settings
 
 __all__ = [
@@ -30,7 +31,19 @@ def build(settings: Settings) -> Backend:
     """A new backend for `settings` (the caller closes it)."""
     if settings.sms_backend == "twilio":
         return TwilioBackend.from_settings(settings)
-    return ConsoleBackend()
+    return ConsoleBackend(console_undeliverable(settings))
+
+
+def console_undeliverable(settings: Settings) -> frozenset[str]:
+    """The numbers the console backend refuses (setting `sms_console_undeliverable`), in E.164."""
+    numbers: set[str] = set()
+    for raw in settings.sms_console_undeliverable.split(","):
+        if raw.strip():
+            try:
+                numbers.add(parse_phone(raw.strip()))
+            except ValueError:
+                continue
+    return frozenset(numbers)
 
 
 _shared: dict[tuple[object, ...], Backend] = {}
@@ -46,6 +59,7 @@ def _fingerprint(settings: Settings) -> tuple[object, ...]:
         settings.twilio_base_url,
         settings.twilio_timeout_seconds,
         settings.public_base_url,
+        settings.sms_console_undeliverable,
     )
 
 

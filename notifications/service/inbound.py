@@ -11,14 +11,16 @@ the second time) and every answer goes through the outbox like any other message
   agenda's `AppointmentCancelled` tells the effector by SMS and the operators' consoles live,
   and `PatientCancelledBySms` flags it to the operators). The number is the patient's key:
   with several appointments, the soonest goes, and the confirmation names it.
-- `OUI <code>`: an effector's answer to a broadcast (`broadcast.answer`).
+- `OUI <code> [heure]`: an effector's answer to a broadcast (`broadcast.answer`), with the time
+  they will see the patient (`OUI 4821 14h30`), if they give one.
+- `1` to `5`: a patient's answer to the satisfaction survey (`survey.record_answer`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, time
 
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +29,7 @@ import agenda
 from notifications.events import PatientCancelledBySms
 from notifications.models import Audience, InboundMessage, MessageStatus, OptOut, OutboxMessage
 from notifications.schemas import InboundOut
-from notifications.service import broadcast, messages, outbox, sources, timing
+from notifications.service import broadcast, messages, outbox, sources, survey, timing
 from notifications.service.outbox import About
 from notifications.service.sms_length import to_gsm7
 from snp import events
@@ -40,15 +42,33 @@ log = logging.getLogger(__name__)
 STOP_WORDS = frozenset({"STOP", "ARRET", "ARRETER", "STOP SMS", "DESINSCRIPTION"})
 START_WORDS = frozenset({"START", "REPRENDRE"})
 CANCEL_WORDS = frozenset({"ANNULER", "ANNULATION", "ANNULE"})
-_YES = re.compile(r"^OUI\s*([0-9]{3,8})?$")
+_YES = re.compile(
+    r"^OUI\s*([0-9]{3,8})?(?:\s+(?:A\s+)?([0-9]{1,2})(?:\s*H\s*([0-9]{2})?|\s+([0-9]{2}))?)?$"
+)
+_SCORE = re.compile(r"^[1-5]$")
 _NOISE = re.compile(r"[^A-Z0-9 ]+")
 CANCEL_REASON = "Annulé par le patient (réponse ANNULER par SMS)."
 
 
+def _normalised(body: str) -> str:
+    text = _NOISE.sub(" ", to_gsm7(body).upper().replace("É", "E").replace("È", "E"))
+    return " ".join(text.split())
+
+
+def answer_time(body: str) -> time | None:
+    """The time in an `OUI <code> <time>` answer (`14h30`, `14h`, `14:30`, `a 9h`), if valid."""
+    yes = _YES.match(_normalised(body))
+    if yes is None or yes.group(2) is None:
+        return None
+    hour, minute = int(yes.group(2)), int(yes.group(3) or yes.group(4) or 0)
+    return time(hour, minute) if hour < 24 and minute < 60 else None
+
+
 def parse_keyword(body: str) -> tuple[str | None, str | None]:
     """(keyword, argument) of an SMS: accents, case, punctuation and extra spaces ignored."""
-    text = _NOISE.sub(" ", to_gsm7(body).upper().replace("É", "E").replace("È", "E"))
-    text = " ".join(text.split())
+    text = _normalised(body)
+    if _SCORE.match(text):
+        return "NOTE", text
     if text in STOP_WORDS:
         return "STOP", None
     if text in START_WORDS:
@@ -93,7 +113,11 @@ async def handle_inbound(
     elif keyword == "ANNULER":
         outcome = await cancel_next_appointment(session, phone, now, reply_key)
     elif keyword == "OUI":
-        outcome = await broadcast.answer(session, phone, argument, now)
+        outcome = await broadcast.answer(session, phone, argument, now, answer_time(body))
+    elif keyword == "NOTE" and await survey.record_answer(
+        session, phone, int(argument or 0), now, reply_key
+    ):
+        outcome = "satisfaction_recorded"
     else:
         outcome = "not_understood"
         await outbox.enqueue(

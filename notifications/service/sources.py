@@ -6,12 +6,14 @@
 
       async def get_contact(session: AsyncSession, request_id: int) -> PatientContact | None
 
-  (None when the request is unknown). By default it is `regulation_contact`, built on the
-  exported `regulation.get_request`, read as the system `notifications` (so the read is traced
-  in the audit trail like any read of patient data); `use_contact_source` replaces it (tests,
-  or a leaner `regulation.get_contact` once regulation exports one). With no contact, the
+  (None when the request is unknown). By default it is regulation's lean `regulation.get_contact`
+  (initials, age, mobile, consent; the read is traced in the audit trail as the system
+  `notifications`); `regulation_contact`, built on the full `regulation.get_request`, is the
+  fallback shape; `use_contact_source` replaces it (tests, adapters). With no contact, the
   patient's messages are skipped (never an error) and the effector's SMS says the phone number
   is on the platform.
+- The referrer of a request (origin, callback mobile, outcome) comes from `regulation.get_request`
+  (`referral_of`), read as the system `notifications` too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,12 +88,18 @@ async def regulation_contact(session: AsyncSession, request_id: int) -> PatientC
     )
 
 
-_contact_source: list[ContactSource] = [regulation_contact]
+async def lean_contact(session: AsyncSession, request_id: int) -> PatientContact | None:
+    """The patient of a regulation request, from regulation's lean `get_contact`."""
+    return await regulation.get_contact(session, request_id, reader=READER)
+
+
+DEFAULT_SOURCE: ContactSource = lean_contact
+_contact_source: list[ContactSource] = [DEFAULT_SOURCE]
 
 
 def use_contact_source(source: ContactSource | None) -> None:
     """Replace the function giving a request's patient contact (None: back to regulation's)."""
-    _contact_source[0] = source or regulation_contact
+    _contact_source[0] = source or DEFAULT_SOURCE
 
 
 async def patient_contact(session: AsyncSession, request_id: int | None) -> PatientContact | None:
@@ -140,3 +149,35 @@ async def effector_contact(session: AsyncSession, effector_id: int) -> EffectorC
         log.warning("SMS to effector %d skipped: unknown effector", effector_id)
         return None
     return effector_contact_of(EffectorOut.model_validate(effector))
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """What the referrer's outcome SMS needs (no clinical detail)."""
+
+    request_id: int
+    origin: str
+    referrer_phone: str | None
+    patient_initials: str
+    status: str
+    outcome: str | None
+    orientation: str | None
+    consultation_at: datetime | None
+
+
+async def referral_of(session: AsyncSession, request_id: int) -> Referral | None:
+    """The request as its referrer's outcome SMS needs it (None when unknown)."""
+    try:
+        request = await regulation.get_request(session, READER, request_id)
+    except NotFound:
+        return None
+    return Referral(
+        request_id=request.id,
+        origin=str(request.origin),
+        referrer_phone=request.referrer_phone,
+        patient_initials=initials(request.given_name, request.family_name),
+        status=str(request.status),
+        outcome=str(request.outcome) if request.outcome is not None else None,
+        orientation=str(request.orientation) if request.orientation is not None else None,
+        consultation_at=request.consultation_at,
+    )

@@ -36,6 +36,10 @@ VARIABLES: dict[str, int] = {
     "type": 20,  # "au cabinet"
     "lieu": 40,  # "Redon"
     "code": 6,  # "4821"
+    "demande": 8,  # "1234"
+    "issue": 60,  # "conseil medical donne"
+    "nombre": 3,  # "4"
+    "liste": 120,  # "9h00 M. D. ; 10h30 J. P."
 }
 
 _APPOINTMENT = frozenset({"date", "heure", "praticien"})
@@ -60,6 +64,12 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "diffusion_attribuee": frozenset({"lieu", "code"}),
     "diffusion_deja_prise": frozenset({"code"}),
     "diffusion_code_inconnu": frozenset(),
+    "diffusion_attribuee_rdv": frozenset({"code", "date", "heure"}),
+    "referent_rdv": frozenset({"patient", "demande", "date", "heure", "type"}),
+    "referent_issue": frozenset({"patient", "demande", "issue"}),
+    "effecteur_programme": frozenset({"date", "nombre", "liste"}),
+    "patient_enquete": frozenset({"date", "praticien"}),
+    "reponse_enquete": frozenset(),
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

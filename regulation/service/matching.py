@@ -26,30 +26,31 @@ Search at national scale, exactly, in few queries (`Matcher.gather`): slots are 
 that grows, within `radius` km of the patient and starting before `until`: at first every slot
 within `regulation_match_max_km` (`regulation_home_visit_max_km` for home visits;
 teleconsultations: within `regulation_teleconsultation_max_km`, the territory, where the
-distance does not count) starting within 3 hours, or, when that fills agenda's largest page (a
-dense territory), within 10 km. A slot not read scores at least `first delay + km_minutes ×
-radius` (farther) or the delay of `until` (later), so once the k-th best score is below both
-bounds nothing else can enter the top k; else the region grows to what the k-th score asks for,
-up to the deadline. (Only a territory so dense that 1,000 slots fill the region needed gets the
-best of its earliest 1,000.) Every slot read first gets a base score without its load, a lower
-bound; effectors' loads (`agenda.count_booked_by_effector`, one query per day and per week
-concerned) and home-visit radii are read only for the slots whose base score could still enter
-the top k, best first (`Matcher.ranked`).
+distance does not count; a teleconsultation with an in-person alternative: one search for
+both) starting within 3 hours (home visits, which are few: the whole window), or, when that
+fills agenda's largest page (a dense territory), within 10 km. A slot not read scores at least
+`first delay + km_minutes × radius` (farther) or the delay of `until` (later), so once the k-th
+best score is below both bounds nothing else can enter the top k; else the region grows to
+what the k-th score asks for, up to the deadline. (Only a territory so dense that 1,000 slots
+fill the region needed gets the best of its earliest 1,000.) Every slot read first gets a base
+score without its load, a lower bound; effectors' loads (`agenda.count_booked_by_effector`, one
+query per day and per week concerned) are read only for the slots whose base score could still
+enter the top k, best first (`Matcher.ranked`). The home-visit radius comes with the search's result
+(`FreeSlotEffector.home_visit_radius_km`): nothing is read per effector.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import FreeSlot, count_booked_by_effector, search_free_slots
+from agenda import FreeSlot, FreeSlotEffector, count_booked_by_effector, search_free_slots
 from regulation.errors import RequestNotOpen
 from regulation.models import RegulationRequest, RequestStatus
 from regulation.schemas_booking import (
@@ -62,7 +63,6 @@ from regulation.schemas_booking import (
     ScoreParts,
 )
 from regulation.service import escalation
-from regulation.service.directory import home_visit_radii
 from regulation.service.needs import ConsultationKind, Need, need_of
 from regulation.service.records import ENTITY, ensure_open, get_row
 from snp import audit
@@ -79,7 +79,6 @@ DENSE_RADIUS_KM = 10.0
 FIRST_WINDOW = timedelta(hours=3)  # slots read at first: starting within 3 hours
 FIRST_BATCH = 200  # slots whose loads are read first (then all that may still enter)
 NEXT_BATCH = 500
-_NOT_GIVEN = object()
 MATCHABLE = (RequestStatus.RECEIVED, RequestStatus.WAITING, RequestStatus.CLAIMED)
 
 
@@ -183,43 +182,23 @@ class Loads:
         return self.day.get((effector, day), 0), self.week.get((effector, _monday(day)), 0)
 
 
-class Radii:
-    """Home-visit radius of effectors (km; None: no home visits), read only for the slots
-    offering a home visit that could enter the top.
-
-    `agenda.FreeSlotEffector` does not carry the radius yet (asked of agenda): until it does,
-    it is read from the effectors' profiles (`directory.home_visit_radii`); once it does, the
-    search's own value is used and nothing more is read."""
-
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
-        self.session = session
-        self.default = settings.regulation_home_visit_default_radius_km
-        self.known: dict[int, float | None] = {}
-
-    def learn(self, slot: FreeSlot) -> None:
-        """Take the radius from the search's result when agenda gives it."""
-        effector = slot.effector
-        given = getattr(effector, "home_visit_radius_km", _NOT_GIVEN)
-        if given is not _NOT_GIVEN and effector.id not in self.known:
-            radius = cast(float | None, given) or self.default
-            self.known[effector.id] = radius if effector.home_visits else None
-
-    async def ensure(self, effector_ids: Collection[int]) -> None:
-        missing = set(effector_ids) - self.known.keys()
-        if missing:
-            self.known.update(await home_visit_radii(self.session, missing, self.default))
-
-    def of(self, effector_id: int) -> float | None:
-        return self.known.get(effector_id)
+def home_visit_reach(effector: FreeSlotEffector, settings: Settings) -> float | None:
+    """How far from their practice the effector goes for a home visit (km; their radius, the
+    CPTS's default when they set none, never beyond the farthest home visit proposed), or None
+    when they make no home visits. Carried by the search's result: nothing more to read."""
+    if not effector.home_visits:
+        return None
+    radius = effector.home_visit_radius_km or settings.regulation_home_visit_default_radius_km
+    return min(radius, settings.regulation_home_visit_max_km, settings.regulation_match_max_km)
 
 
 class Matcher:
     """One request's candidate search.
 
-    Slots read are first scored without their effector's load (and, for a home visit, without
-    checking the effector's radius): that base score is a lower bound. Loads and radii are then
-    read only for the slots whose base score could still enter the top `limit`, best first, in
-    batches, until the k-th score is below every base score left (`ranked`)."""
+    Slots read are first scored without their effector's load: that base score is a lower
+    bound. Loads are then read only for the slots whose base score could still enter the top
+    `limit`, best first, in batches, until the k-th score is below every base score left
+    (`ranked`)."""
 
     def __init__(
         self, session: AsyncSession, need: Need, settings: Settings, now: datetime, limit: int
@@ -229,28 +208,43 @@ class Matcher:
         self.per_effector = settings.regulation_match_per_effector
         self.weights = Weights.of(settings)
         self.loads = Loads(session, self.weights)
-        self.completed: dict[tuple[int, str], Scored | None] = {}
-        self.radii = Radii(session, settings)
+        self.completed: dict[tuple[int, str], Scored] = {}
+        self.max_km: dict[ConsultationKind, float] = {  # farthest slot of each kind
+            "AMB": settings.regulation_match_max_km,
+            "HH": min(settings.regulation_match_max_km, settings.regulation_home_visit_max_km),
+            "VR": settings.regulation_teleconsultation_max_km,
+        }
 
     # -- scoring -------------------------------------------------------------------------------
 
     def minutes_until(self, moment: datetime) -> float:
         return (moment - self.now).total_seconds() / 60
 
+    def reaches(self, slot: FreeSlot, kind: ConsultationKind) -> bool:
+        """Whether the slot, as a consultation of `kind`, is close enough to the patient."""
+        distance = slot.distance_km
+        if kind == "HH":  # within the effector's home-visit radius
+            reach = home_visit_reach(slot.effector, self.settings)
+            return reach is not None and distance is not None and distance <= reach
+        return distance is None or distance <= self.max_km[kind]
+
     def fit(self, slot: FreeSlot, kinds: Sequence[ConsultationKind]) -> Scored | None:
-        """The slot with its base score for the first of `kinds` it offers, or None."""
+        """The slot with its base score for the best of `kinds` it offers and may serve as
+        (ties to the kind listed first), or None."""
         minimum = slot.effector.min_patient_age_months
         if minimum is not None and self.need.age_months < minimum:
             return None
-        kind = next((k for k in kinds if k in slot.kinds), None)
+        distance = slot.distance_km
+        kind: ConsultationKind | None = None
+        km = 0.0
+        for option in kinds:
+            if option not in slot.kinds or not self.reaches(slot, option):
+                continue
+            option_km = distance if distance is not None and option != "VR" else 0.0
+            if kind is None or option_km < km:
+                kind, km = option, option_km
         if kind is None:
             return None
-        distance = slot.distance_km
-        if kind == "HH":
-            if distance is None or not slot.effector.home_visits:
-                return None
-            self.radii.learn(slot)
-        km = distance if distance is not None and kind != "VR" else 0.0
         return Scored(
             slot=slot,
             kind=kind,
@@ -262,18 +256,14 @@ class Matcher:
             load_cost=0.0,
         )
 
-    def complete(self, item: Scored) -> Scored | None:
-        """`item` with its load (read before), or None: a home visit beyond the radius."""
+    def complete(self, item: Scored) -> Scored:
+        """`item` with its load (read before)."""
         key = (item.slot.id, item.kind)
         if key not in self.completed:
             self.completed[key] = self._complete(item)
         return self.completed[key]
 
-    def _complete(self, item: Scored) -> Scored | None:
-        if item.kind == "HH":
-            radius = self.radii.of(item.slot.effector.id)
-            if radius is None or item.distance_km is None or item.distance_km > radius:
-                return None
+    def _complete(self, item: Scored) -> Scored:
         load_day, load_week = self.loads.of(item.slot)
         w = self.weights
         return dataclasses.replace(
@@ -284,7 +274,7 @@ class Matcher:
         )
 
     async def ranked(self, items: Iterable[Scored]) -> list[Scored]:
-        """The best `limit` of `items` (base scores), exactly, reading few loads and radii:
+        """The best `limit` of `items` (base scores), exactly, reading few loads:
         first those of the best `FIRST_BATCH` slots, then of every slot whose base score is
         still below the k-th score found (at most `NEXT_BATCH` at a time)."""
         pending = sorted(items, key=lambda s: s.order)
@@ -298,8 +288,7 @@ class Matcher:
                 break  # nothing left can enter: its base score is already too high
             batch, pending = pending[: min(within, size)], pending[min(within, size) :]
             await self.loads.ensure(s.slot for s in batch)
-            await self.radii.ensure({s.slot.effector.id for s in batch if s.kind == "HH"})
-            resolved += [full for s in batch if (full := self.complete(s)) is not None]
+            resolved += [self.complete(s) for s in batch]
             best = top(resolved, self.limit, self.per_effector)
             size = NEXT_BATCH
         return best
@@ -362,7 +351,8 @@ class Matcher:
         else can enter; else the region grows to what the k-th score asks for."""
         k = self.weights.km_minutes if distance_counts and self.need.point is not None else 0.0
         radius = max_km  # a dense territory fills the page: then from DENSE_RADIUS_KM out
-        until = min(end, start + FIRST_WINDOW)
+        # Home visits are few (slots offering them, near the patient): the whole window at once.
+        until = end if list(kinds) == ["HH"] else min(end, start + FIRST_WINDOW)
         first_delay = self.minutes_until(start)
         while True:
             slots = await self._search(start, until, kinds, max_km=radius, page=PAGE)
@@ -392,39 +382,31 @@ class Matcher:
                 )
 
     async def candidates(self, start: datetime, end: datetime) -> list[Scored]:
-        """Every slot read in [start, end) that may fit, with its base score."""
+        """Every slot read in [start, end) that may fit, with its base score.
+
+        One kind: its region grows by distance and time (`gather`). A teleconsultation with
+        an in-person alternative: one search for both kinds, over the larger of their areas
+        (a teleconsultation's distance does not count, so that region grows by time only;
+        `fit` keeps each kind within its own distance)."""
         if end <= start:
             return []
-        found: list[Scored] = []
-        in_person = [k for k in self.need.kinds if k != "VR"]
-        if in_person == ["HH"] and self.need.point is not None:  # a home visit needs the place
-            max_km = min(
-                self.settings.regulation_match_max_km, self.settings.regulation_home_visit_max_km
+        kinds = [
+            k
+            for k in self.need.kinds
+            if k != "HH" or self.need.point is not None  # a home visit needs the place
+        ]
+        if not kinds:
+            return []
+        if len(kinds) == 1:
+            return await self.gather(
+                start, end, kinds, max_km=self.max_km[kinds[0]], distance_counts=kinds != ["VR"]
             )
-            found += await self.gather(start, end, ["HH"], max_km=max_km, distance_counts=True)
-        elif in_person == ["AMB"]:
-            found += await self.gather(
-                start,
-                end,
-                ["AMB"],
-                max_km=self.settings.regulation_match_max_km,
-                distance_counts=True,
-            )
-        if "VR" in self.need.kinds:
-            found += await self.gather(
-                start,
-                end,
-                ["VR"],
-                max_km=self.settings.regulation_teleconsultation_max_km,
-                distance_counts=False,
-            )
-        return found
+        max_km = max(self.max_km[k] for k in kinds)
+        return await self.gather(start, end, kinds, max_km=max_km, distance_counts=False)
 
-    async def resolve(self, item: Scored) -> Scored | None:
-        """One slot completed with its load (and radius check)."""
+    async def resolve(self, item: Scored) -> Scored:
+        """One slot completed with its load."""
         await self.loads.ensure([item.slot])
-        if item.kind == "HH":
-            await self.radii.ensure([item.slot.effector.id])
         return self.complete(item)
 
 

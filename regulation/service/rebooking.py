@@ -30,7 +30,7 @@ from regulation.models import (
     RegulationRequest,
     RequestStatus,
 )
-from regulation.service.matching import VISIBLE_TO, Radii
+from regulation.service.matching import VISIBLE_TO, home_visit_reach
 from regulation.service.needs import (
     ConsultationKind,
     Place,
@@ -155,7 +155,7 @@ def _kind_for(
     row: RegulationRequest,
     slot: FreeSlot,
     place: Place | None,
-    radius: float | None,
+    reach: float | None,
     settings: Settings,
     now: datetime,
 ) -> tuple[ConsultationKind, float | None] | None:
@@ -173,7 +173,7 @@ def _kind_for(
             continue
         if kind == "AMB" and distance is not None and distance > settings.regulation_match_max_km:
             continue
-        if kind == "HH" and (radius is None or distance is None or distance > radius):
+        if kind == "HH" and (reach is None or distance is None or distance > reach):
             continue
         return kind, distance
     return None
@@ -209,16 +209,14 @@ async def proposals_for_slot(
         )
     ).all()
     communes = await territory.list_communes(session)
-    radii = Radii(session, settings)
-    if "HH" in slot.kinds and slot.effector.home_visits:
-        await radii.ensure([slot.effector.id])
+    reach = home_visit_reach(slot.effector, settings)
     found: list[SlotProposal] = []
     for row in rows:
         deadline = row.deadline_at
         if deadline is not None and now <= deadline < slot.start_at:
             continue  # after its deadline (an overdue request takes what comes)
         place = place_from(row, communes)
-        fit = _kind_for(row, slot, place, radii.of(slot.effector.id), settings, now)
+        fit = _kind_for(row, slot, place, reach, settings, now)
         if fit is not None:
             found.append(SlotProposal(row.id, row.priority, deadline, fit[0], fit[1]))
     far = float("inf")

@@ -223,3 +223,38 @@ async def purge_expired(session: AsyncSession, now: datetime | None = None) -> i
         )
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def update_account(
+    session: AsyncSession,
+    actor: Actor,
+    user: User,
+    *,
+    email: str | None = None,
+    full_name: str | None = None,
+    active: bool | None = None,
+) -> list[str]:
+    """Change an account's e-mail, name or active flag; deactivating closes its sessions.
+
+    Returns the names of the changed fields (audited). 409 when the e-mail belongs to another
+    account."""
+    changed: list[str] = []
+    if email is not None and normalise_email(email) != user.email:
+        email = normalise_email(email)
+        taken = await session.scalar(select(User.id).where(User.email == email, User.id != user.id))
+        if taken is not None:
+            raise Conflict("Un compte existe déjà avec cette adresse e-mail.", ("body", "email"))
+        user.email = email
+        changed.append("email")
+    if full_name is not None and full_name != user.full_name:
+        user.full_name = full_name
+        changed.append("full_name")
+    if active is not None and active != user.active:
+        user.active = active
+        changed.append("active")
+        if not active:
+            await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    if changed:
+        await session.flush()
+        await audit.changed(session, actor, "user", user.id, changed)
+    return changed

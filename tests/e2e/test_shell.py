@@ -39,7 +39,7 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
     "coordinator": (
         "/coordination",
         "Coordination",
-        ["Coordination", "Annuaire", "Carte", "Protocole de tri"],
+        ["Coordination", "Annuaire", "Carte", "Protocole de tri", "Indicateurs", "Messages SMS"],
         "Coordination CPTS",
     ),
 }

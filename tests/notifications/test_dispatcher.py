@@ -243,6 +243,14 @@ async def test_a_timeout_after_twilio_accepted_is_not_sent_twice(
     assert fake_twilio.duplicates() == []
 
 
+async def sent_count(database: Database) -> int:
+    async with database.sessionmaker() as fresh:
+        rows = await fresh.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.status == MessageStatus.SENT)
+        )
+        return len(list(rows))
+
+
 async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     database: Database,
     session: AsyncSession,
@@ -254,11 +262,12 @@ async def test_a_dispatcher_killed_mid_batch_loses_nothing_and_sends_nothing_twi
     # Three quick answers, then Twilio takes the messages but answers slowly.
     fake_twilio.plan.extend([OK] * 3 + [Behaviour(latency=10)] * 7)
     run = asyncio.create_task(dispatcher.dispatch_once(database.sessionmaker, twilio, options))
-    for _ in range(200):
+    # Wait (generously: a loaded CI machine is slow) until the 3 quick ones are recorded as
+    # sent and 4 more are received by Twilio and in flight.
+    for _ in range(2000):
         await asyncio.sleep(0.01)
-        if len(fake_twilio.messages) >= 4 + 3:  # 3 done, 4 more received and in flight
+        if len(fake_twilio.messages) >= 4 + 3 and await sent_count(database) == 3:
             break
-    await asyncio.sleep(0.05)
     run.cancel()  # the process dies
     with pytest.raises(asyncio.CancelledError):
         await run

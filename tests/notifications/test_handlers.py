@@ -235,6 +235,7 @@ async def test_a_same_day_booking_reaches_the_effector_at_once_even_in_quiet_hou
 async def test_by_default_the_patient_contact_comes_from_the_regulation_request(
     session: AsyncSession,
 ) -> None:
+    """Regulation's lean `get_contact` is the default source (initials in its `J.D.` style)."""
     today = utcnow().astimezone(PARIS).date()
     birth = today - relativedelta(years=54, months=6)
     request = await regulation.create_request(
@@ -258,7 +259,7 @@ async def test_by_default_the_patient_contact_comes_from_the_regulation_request(
     slot = await create_slot(session, await create_effector(session), in_days(1, 10))
     await book(session, slot, request_id=request.id)
     to_effector, confirmation, _reminder = await outbox_rows(session)
-    assert "Patient J. D., 54 ans, tél. 06 98 76 54 32." in to_effector.body
+    assert "Patient J.D., 54 ans, tél. 06 98 76 54 32." in to_effector.body
     assert confirmation.recipient == "+33698765432"
     assert "Dupont" not in to_effector.body  # initials only
     reads = await session.scalars(

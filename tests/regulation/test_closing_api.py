@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from regulation import Orientation, mark_oriented
+from regulation.models import Outcome
 from snp.auth.roles import Role
 from snp.db import Database
 from tests.regulation.conftest import actor_of, client_for, patient, referral, staff
@@ -127,3 +128,42 @@ async def test_closing_as_redirected_to_the_15_by_decision(
         f"/api/regulation/requests/{request_id}/close", json={"outcome": "redirected_15"}
     )
     assert (closed.json()["status"], closed.json()["outcome"]) == ("redirected_15", "redirected_15")
+
+
+@pytest.mark.parametrize("outcome", list(Outcome), ids=lambda o: o.value)
+async def test_every_outcome_of_the_issue_closes_the_request(
+    outcome: Outcome, database: Database, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """Slot booked, medical advice, 15, teleconsultation, pharmacist, emergency department,
+    regulator, unreachable (after the logged call-backs), cancelled by the patient, no slot
+    found (with what was tried): each closes the request, which leaves the queue."""
+    operator = await staff(session, client, Role.OPERATOR)
+    request_id = (await client.post("/api/regulation/requests", json=patient())).json()["id"]
+    base = f"/api/regulation/requests/{request_id}"
+    body: dict[str, str] = {"outcome": outcome.value}
+    if outcome == Outcome.NO_SLOT_FOUND:
+        body["note"] = "Cabinets de Redon complets ; médecin traitant absent."
+    if outcome == Outcome.UNREACHABLE:
+        for _ in range(3):
+            logged = await client.post(f"{base}/callbacks", json={"result": "no_answer"})
+            assert logged.status_code == 201, logged.text
+    if outcome == Outcome.SLOT_BOOKED:
+        async with database.transaction() as s:  # what the booking journey does
+            await mark_oriented(
+                s,
+                actor_of(operator),
+                request_id,
+                orientation=Orientation.AMB,
+                consultation_at=datetime(2030, 1, 7, 15, 20, tzinfo=UTC),
+                appointment_id="6f1c2a8e-0000-4000-8000-000000000002",
+            )
+
+    closed = await client.post(f"{base}/close", json=body)
+
+    assert closed.status_code == 200, closed.text
+    detail = closed.json()
+    expected = "redirected_15" if outcome == Outcome.REDIRECTED_15 else "closed"
+    assert (detail["status"], detail["outcome"]) == (expected, outcome.value)
+    assert detail["closed_at"] is not None
+    assert detail["timeline"][-1]["kind"] == "closed"
+    assert (await client.get("/api/regulation/queue")).json()["items"] == []

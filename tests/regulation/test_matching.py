@@ -6,7 +6,9 @@ patient that week; travel margin 30 min, farthest practice 40 km, 2 slots per ef
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi import FastAPI
@@ -38,6 +40,7 @@ from tests.regulation.conftest import actor_of
 pytestmark = pytest.mark.usefixtures("communes")
 
 GP_RPPS = rpps_with_check_digit("1234567890")
+PARIS = ZoneInfo("Europe/Paris")
 
 
 @pytest.fixture
@@ -367,3 +370,133 @@ async def test_loads_count_patients_given_not_cancelled_ones(session: AsyncSessi
     assert counts == {first[0]: 1, second[0]: 0}
     assert kept
     assert await agenda.count_booked_by_effector(session, [], day_start, start) == {}
+
+
+async def test_a_teleconsultation_request_keeps_each_kind_within_its_own_distance(
+    session: AsyncSession, operator: Actor, settings: Settings
+) -> None:
+    """One search serves both kinds (over the teleconsultation's 50 km): a practice 45 km
+    away is still too far to go to, but may see the patient by video."""
+    now = base_now()
+    practice_45 = await effector(session, "Cabinet45", north_of(REDON, 45))
+    video_or_practice_45 = await effector(
+        session, "Mixte45", north_of(REDON, 45), teleconsultation=True
+    )
+    video_55 = await effector(session, "Video55", north_of(REDON, 55), teleconsultation=True)
+    practice_10 = await effector(session, "Cabinet10", north_of(REDON, 10))
+    await slot(session, practice_45, now + timedelta(minutes=35))  # AMB only: too far
+    await slot(
+        session, video_or_practice_45, now + timedelta(minutes=50), kinds=frozenset({"AMB", "VR"})
+    )
+    await slot(session, video_55, now + timedelta(minutes=40), kinds=frozenset({"VR"}))
+    await slot(session, practice_10, now + timedelta(minutes=40))
+    request_id = await triaged_request(session, now=now, orientation=Orientation.VR)
+
+    result = await candidates(session, operator, request_id, now, settings)
+
+    assert summary(result) == [
+        ("Mixte45", "VR", 50, 45.0, 50.0),
+        ("Cabinet10", "AMB", 40, 10.0, 60.0),
+    ]
+
+
+async def test_a_patient_who_cannot_travel_gets_home_visits_or_teleconsultations(
+    session: AsyncSession, operator: Actor, settings: Settings
+) -> None:
+    now = base_now()
+    visits = await effector(
+        session, "Visites", north_of(REDON, 4), home_visits=True, home_visit_radius_km=6
+    )
+    video = await effector(session, "Video", north_of(REDON, 30), teleconsultation=True)
+    practice = await effector(session, "Cabinet", REDON)
+    await slot(session, visits, now + timedelta(minutes=60), kinds=frozenset({"HH"}))
+    await slot(session, video, now + timedelta(minutes=80), kinds=frozenset({"VR"}))
+    await slot(session, practice, now + timedelta(minutes=35))  # cannot go there
+    request_id = await triaged_request(
+        session, now=now, orientation=Orientation.VR, mobility=Mobility.NEEDS_HOME_VISIT
+    )
+
+    result = await candidates(session, operator, request_id, now, settings)
+
+    assert result.kinds == ["VR", "HH"]
+    assert summary(result) == [("Visites", "HH", 60, 4.0, 68.0), ("Video", "VR", 80, 30.0, 80.0)]
+
+
+@pytest.mark.parametrize("orientation", [Orientation.AMB, Orientation.VR])
+async def test_the_growing_search_finds_exactly_the_best_of_every_slot(
+    session: AsyncSession, operator: Actor, settings: Settings, orientation: Orientation
+) -> None:
+    """Matching reads slots in a region that grows (nearer and sooner first) and loads only
+    for slots that may still enter the top 10: the result is the best 10 of every slot, as a
+    full scan scores them (here: 30 effectors within 60 km, 3 slots each over 30 hours, with
+    patients already given to some)."""
+    rng = random.Random(20261123)
+    now = base_now()
+    people = []
+    for n in range(30):
+        km = rng.uniform(0, 60)
+        person = await effector(session, f"E{n:02d}", north_of(REDON, km), teleconsultation=True)
+        people.append((person, km))
+        # Starts 25 minutes apart at least: an effector's slots do not overlap.
+        *starts, taken = (now + timedelta(minutes=m) for m in rng.sample(range(35, 1800, 25), 4))
+        for start in starts:
+            kinds = rng.choice([frozenset({"AMB"}), frozenset({"VR"}), frozenset({"AMB", "VR"})])
+            await slot(session, person, start, kinds=kinds)
+        if n % 3 == 0:
+            await booked(session, person, taken)
+    request_id = await triaged_request(session, now=now, orientation=orientation)
+
+    result = await candidates(session, operator, request_id, now, settings)
+
+    wanted = {"AMB"} if orientation == Orientation.AMB else {"AMB", "VR"}
+    free = await agenda.search_free_slots(
+        session,
+        start=now + timedelta(minutes=30),
+        end=now + timedelta(hours=24),
+        visibility=["SNP", "CPTS"],
+        near=REDON,
+        limit=1000,
+    )
+    reference = []
+    for found in free:
+        options = []
+        for kind in sorted(wanted & set(found.kinds)):
+            limit = 50.0 if kind == "VR" else 40.0
+            if found.distance_km is not None and found.distance_km <= limit:
+                km = 0.0 if kind == "VR" else found.distance_km
+                options.append((2 * km, kind))
+        if options:
+            reference.append((found, min(options)))
+
+    async def load(found: agenda.FreeSlot) -> float:
+        """20 min per patient that day, 4 per patient that week (Monday to Sunday, Paris)."""
+        day = found.start_at.astimezone(PARIS).date()
+        monday = day - timedelta(days=day.weekday())
+        bounds = [
+            datetime(d.year, d.month, d.day, tzinfo=PARIS)
+            for d in (day, day + timedelta(days=1), monday, monday + timedelta(days=7))
+        ]
+        ids = [found.effector.id]
+        that_day = await agenda.count_booked_by_effector(session, ids, bounds[0], bounds[1])
+        that_week = await agenda.count_booked_by_effector(session, ids, bounds[2], bounds[3])
+        return 20.0 * that_day.get(ids[0], 0) + 4.0 * that_week.get(ids[0], 0)
+
+    scored = sorted(
+        [
+            (
+                (f.start_at - now).total_seconds() / 60 + cost + await load(f),
+                f.start_at,
+                f.id,
+                f.effector.id,
+            )
+            for f, (cost, _) in reference
+        ]
+    )
+    best: list[int] = []
+    per_effector: dict[int, int] = {}
+    for _, _, slot_id, effector_id in scored:
+        if per_effector.get(effector_id, 0) < 2:
+            per_effector[effector_id] = per_effector.get(effector_id, 0) + 1
+            best.append(slot_id)
+    assert len(result.items) == 10
+    assert [c.slot_id for c in result.items] == best[:10]

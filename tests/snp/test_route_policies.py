@@ -19,6 +19,9 @@ OPEN_ROUTES = {
     # Twilio's webhooks: no session, every request must carry a valid X-Twilio-Signature.
     ("POST", "/api/notifications/twilio/status"),
     ("POST", "/api/notifications/twilio/inbound"),
+    # Password reset by link: the one-time token in the body is the key.
+    ("POST", "/api/password-reset/check"),
+    ("POST", "/api/password-reset/use"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 
@@ -61,3 +64,13 @@ def test_every_route_has_exactly_one_explicit_policy() -> None:
             assert getattr(route, "path", None) in FRAMEWORK_ROUTES, f"unexpected route {route!r}"
     assert missing == [], f"routes without exactly one policy: {missing}"
     assert open_routes == OPEN_ROUTES
+
+
+def test_fhir_routes_are_reserved_to_the_sas_platform_client() -> None:
+    app = create_app(Settings(database_url="sqlite+aiosqlite:///:memory:"), start_scheduler=False)
+    fhir = [
+        r for r in all_routes(app.routes) if isinstance(r, APIRoute) and r.path.startswith("/fhir")
+    ]
+    assert len(fhir) >= 4
+    for route in fhir:
+        assert policies(route.dependant) == [("sas_client", ())], route.path

@@ -66,6 +66,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/appointments/unreported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Unreported
+         * @description Consultations à renseigner: appointments of previous days still `booked`, oldest first.
+         */
+        get: operations["agenda-list_unreported"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/appointments/{appointment_id}/cancel": {
         parameters: {
             query?: never;
@@ -82,6 +102,49 @@ export interface paths {
          *     The slot is free again if it has not started. An effector cancels only their own.
          */
         post: operations["agenda-cancel_appointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/appointments/{appointment_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record Outcome
+         * @description Record or correct the outcome of an appointment of today or a previous day: seen
+         *     (`fulfilled`, optionally sent to the emergency department or hospitalised) or absent
+         *     (`noshow`). An effector records only their own.
+         */
+        put: operations["agenda-record_outcome"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Consultation Log
+         * @description The consultation log of a period: every appointment, its outcome, cancellation (by whom,
+         *     why) or rescheduling.
+         */
+        get: operations["agenda-list_consultation_log"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -488,6 +551,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard
+         * @description Every indicator for the period and filters, computed from the read model.
+         */
+        get: operations["indicators-dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Csv
+         * @description One table as CSV (`;`, UTF-8 with BOM, for Excel in French).
+         */
+        get: operations["indicators-export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Xlsx
+         * @description One table as an Excel workbook.
+         */
+        get: operations["indicators-export_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Records
+         * @description The requests behind the figures, pseudonymised (R-000123, age band; no identity).
+         */
+        get: operations["indicators-records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/alerts": {
         parameters: {
             query?: never;
@@ -535,7 +678,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Broadcasts
+         * @description Broadcasts, newest first: those of a request (escalation steps), or those started since
+         *     `since` (the operators' console follows them live with the `broadcast.*` events).
+         */
+        get: operations["notifications-list_broadcasts"];
         put?: never;
         /**
          * Start Broadcast
@@ -640,6 +788,66 @@ export interface paths {
          * @description Twilio delivery report (signed): sent, delivered, undelivered, failed.
          */
         post: operations["notifications-twilio_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/password-reset/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Reset Token
+         * @description Whether a link is still valid (the page says so before asking for a password).
+         */
+        post: operations["password_reset-check_reset_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/password-reset/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use Reset Token
+         * @description Set the new password; the link then stops working and open sessions are closed.
+         */
+        post: operations["password_reset-use_reset_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/password-reset/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue Reset Link
+         * @description A one-time link (shown once) for the user to choose a new password.
+         */
+        post: operations["password_reset-issue_reset_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1116,6 +1324,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sas/effectors/{effector_id}/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sas Book
+         * @description Book one of the effector's slots for the regulator's patient.
+         */
+        post: operations["sas-sas_book"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/effectors/{effector_id}/slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sas Effector Slots
+         * @description The effector's free slots shared with the SAS over the next `days` days.
+         */
+        get: operations["sas-sas_effector_slots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/territory": {
         parameters: {
             query?: never;
@@ -1452,8 +1700,23 @@ export interface components {
         };
         /** BroadcastOut */
         BroadcastOut: {
+            /**
+             * Answers
+             * @description Réponses OUI reçues (gagnante et tardives).
+             * @default 0
+             */
+            answers: number;
+            /** Appointment Id */
+            appointment_id?: string | null;
+            /**
+             * Appointment Start At
+             * @description RDV posé pour le patient (heure donnée ou créneau libre).
+             */
+            appointment_start_at?: string | null;
             /** Code */
             code: string;
+            /** Created At */
+            created_at?: string | null;
             /**
              * Expires At
              * Format: date-time
@@ -1470,12 +1733,27 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "taken" | "closed";
+            /**
+             * Step
+             * @description Étape d'escalade : gp, nearby, cpts.
+             */
+            step?: string | null;
             /** Taken At */
             taken_at: string | null;
             /** Targets */
             targets: number;
             /** Winner Effector Id */
             winner_effector_id: number | null;
+            /**
+             * Winner Name
+             * @description L'effecteur qui a pris le patient.
+             */
+            winner_name?: string | null;
+        };
+        /** BroadcastPage */
+        BroadcastPage: {
+            /** Items */
+            items: components["schemas"]["BroadcastOut"][];
         };
         /** CallbackAttemptOut */
         CallbackAttemptOut: {
@@ -1762,6 +2040,81 @@ export interface components {
              */
             sender: string;
         };
+        /**
+         * ConsultationOut
+         * @description An appointment as the consultation log shows it: its outcome, who recorded it, when.
+         */
+        ConsultationOut: {
+            /** After Care */
+            after_care: ("emergency" | "hospitalised") | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /** Cancelled By */
+            cancelled_by: string | null;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * Effector Name
+             * @description Prénom et nom de l'effecteur.
+             */
+            effector_name: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /** Origin */
+            origin: string;
+            /** Outcome Recorded At */
+            outcome_recorded_at: string | null;
+            /** Outcome Recorded By User Id */
+            outcome_recorded_by_user_id: number | null;
+            /** Patient Label */
+            patient_label: string | null;
+            /** Request Id */
+            request_id: number | null;
+            /**
+             * Rescheduled To
+             * @description Annulé ou à replanifier : le rendez-vous pris ensuite pour la même demande.
+             */
+            rescheduled_to?: string | null;
+            site: components["schemas"]["SiteOut"] | null;
+            /** Slot Id */
+            slot_id: number | null;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
+        };
+        /** ConsultationPage */
+        ConsultationPage: {
+            /** Items */
+            items: components["schemas"]["ConsultationOut"][];
+            /** Total */
+            total: number;
+        };
+        /** Count */
+        Count: {
+            /** Count */
+            count: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+        };
         /** CptsOut */
         CptsOut: {
             /** Finess */
@@ -1772,6 +2125,55 @@ export interface components {
             phone: string;
             /** Phone Display */
             phone_display: string;
+        };
+        /** Dashboard */
+        Dashboard: {
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            delays: components["schemas"]["Delays"];
+            /** Effectors */
+            effectors: components["schemas"]["EffectorRow"][];
+            emergency: components["schemas"]["EmergencyBlock"];
+            filters: components["schemas"]["Filters"];
+            national: components["schemas"]["NationalIndicator"];
+            requests: components["schemas"]["RequestsBlock"];
+            satisfaction: components["schemas"]["Satisfaction"];
+            slots: components["schemas"]["SlotsBlock"];
+            snp_fee: components["schemas"]["SnpFee"];
+            supply_demand: components["schemas"]["SupplyDemand"];
+        };
+        /**
+         * Delays
+         * @description Slot-oriented requests (outcome `slot_booked`) and their consultations that took place.
+         *
+         *     Delays are whole minutes rounded up; percentiles use the nearest-rank method.
+         */
+        Delays: {
+            /** Callback Median Minutes */
+            callback_median_minutes: number | null;
+            /** Callback P90 Minutes */
+            callback_p90_minutes: number | null;
+            /** Callbacks */
+            callbacks: number;
+            /** Consulted */
+            consulted: number;
+            /** Median Minutes */
+            median_minutes: number | null;
+            /** P90 Minutes */
+            p90_minutes: number | null;
+            /** Share 24H Percent */
+            share_24h_percent: number | null;
+            /** Share 48H Percent */
+            share_48h_percent: number | null;
+            /** Slot Requests */
+            slot_requests: number;
+            /** Within 24H */
+            within_24h: number;
+            /** Within 48H */
+            within_48h: number;
         };
         /**
          * EffectorIcsOut
@@ -1921,6 +2323,40 @@ export interface components {
             /** Teleconsultation */
             teleconsultation: boolean;
         };
+        /** EffectorRow */
+        EffectorRow: {
+            /** Booked */
+            booked: number;
+            /** Effector Id */
+            effector_id: number;
+            /** Name */
+            name: string;
+            /** Noshows */
+            noshows: number;
+            /** Offered */
+            offered: number;
+            /** Seen */
+            seen: number;
+            /** Snp Fee Eligible */
+            snp_fee_eligible: number;
+        };
+        /** EmergencyBlock */
+        EmergencyBlock: {
+            /**
+             * Ed Referrals
+             * @description Demandes adressées par les urgences.
+             */
+            ed_referrals: number;
+            /** Ed Referrals Handled In Town */
+            ed_referrals_handled_in_town: number;
+            /** Ed Visits Avoided */
+            ed_visits_avoided: number;
+            /**
+             * Would Have Gone To Ed
+             * @description Patients pris en charge en ville qui seraient sinon allés aux urgences.
+             */
+            would_have_gone_to_ed: number;
+        };
         /** EscalationIn */
         EscalationIn: {
             /**
@@ -2001,6 +2437,40 @@ export interface components {
             url: string;
         };
         /**
+         * Filters
+         * @description Period in Europe/Paris calendar days (both included), plus optional filters.
+         *
+         *     `commune`: the patient's commune for requests, the site's commune for consultations and
+         *     slots. `origin`: the request's origin (slots are not filtered by origin). `effector_id`:
+         *     the effector booked for requests, the effector for consultations and slots.
+         */
+        Filters: {
+            /** Commune */
+            commune?: string | null;
+            /** Effector Id */
+            effector_id?: number | null;
+            /**
+             * End
+             * Format: date
+             * @description Dernier jour de la période, inclus.
+             */
+            end: string;
+            /**
+             * Granularity
+             * @default month
+             * @enum {string}
+             */
+            granularity: "month" | "quarter" | "year";
+            /** Origin */
+            origin?: string | null;
+            /**
+             * Start
+             * Format: date
+             * @description Premier jour de la période (heure de Paris).
+             */
+            start: string;
+        };
+        /**
          * FreeSlot
          * @description A bookable slot with who and where; `distance_km` when searched near a point.
          */
@@ -2036,6 +2506,8 @@ export interface components {
             family_name: string;
             /** Given Name */
             given_name: string;
+            /** Home Visit Radius Km */
+            home_visit_radius_km?: number | null;
             /** Home Visits */
             home_visits: boolean;
             /** Id */
@@ -2169,7 +2641,7 @@ export interface components {
             duplicate: boolean;
             /**
              * Keyword
-             * @description Mot-clé reconnu : STOP, START, ANNULER, OUI.
+             * @description Mot-clé reconnu : STOP, START, ANNULER, OUI, NOTE (chiffre de 1 à 5).
              */
             keyword: string | null;
             /**
@@ -2324,6 +2796,27 @@ export interface components {
             rules?: components["schemas"]["Rule"][];
         };
         /**
+         * NationalIndicator
+         * @description Consultations registered (appointments fulfilled, by Paris consultation date).
+         */
+        NationalIndicator: {
+            /** Consultations */
+            consultations: number;
+            /** Growth Percent */
+            growth_percent: number | null;
+            /** Periods */
+            periods: components["schemas"]["PeriodCount"][];
+            /** Previous Year */
+            previous_year: number;
+        };
+        /** NewPasswordIn */
+        NewPasswordIn: {
+            /** Password */
+            password: string;
+            /** Token */
+            token: string;
+        };
+        /**
          * Orientation
          * @enum {string}
          */
@@ -2338,6 +2831,20 @@ export interface components {
          * @enum {string}
          */
         Outcome: "slot_booked" | "medical_advice" | "redirected_15" | "teleconsultation" | "pharmacist" | "emergency_department" | "transferred_regulator" | "unreachable" | "cancelled_by_patient" | "no_slot_found";
+        /** OutcomeIn */
+        OutcomeIn: {
+            /**
+             * After Care
+             * @description Patient vu puis adressé aux urgences (`emergency`) ou hospitalisé (`hospitalised`).
+             */
+            after_care?: ("emergency" | "hospitalised") | null;
+            /**
+             * Outcome
+             * @description `fulfilled` (patient vu) ou `noshow` (absent).
+             * @enum {string}
+             */
+            outcome: "fulfilled" | "noshow";
+        };
         /** PatientPlace */
         PatientPlace: {
             /** Label */
@@ -2351,6 +2858,25 @@ export interface components {
              * @enum {string}
              */
             source: "address" | "commune";
+        };
+        /** PeriodCount */
+        PeriodCount: {
+            /** Consultations */
+            consultations: number;
+            /**
+             * Growth Percent
+             * @description Absent quand l'an passé vaut 0.
+             */
+            growth_percent: number | null;
+            /** Label */
+            label: string;
+            /**
+             * Period
+             * @description 2026-03 (mois), 2026-T1 (trimestre) ou 2026 (année).
+             */
+            period: string;
+            /** Previous Year */
+            previous_year: number;
         };
         /**
          * Priority
@@ -2550,6 +3076,50 @@ export interface components {
             /** Items */
             items: components["schemas"]["QueueItem"][];
         };
+        /** RecordPage */
+        RecordPage: {
+            /** Items */
+            items: components["schemas"]["RecordRow"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * RecordRow
+         * @description One request of the drill-down, pseudonymised.
+         */
+        RecordRow: {
+            /** Age Band */
+            age_band: string | null;
+            /** Appointment Status */
+            appointment_status: string | null;
+            /** Channel */
+            channel: string;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /** Consultation At */
+            consultation_at: string | null;
+            /** Consultation Minutes */
+            consultation_minutes: number | null;
+            /** Origin */
+            origin: string;
+            /** Outcome */
+            outcome: string | null;
+            /** Priority */
+            priority: string | null;
+            /** Pseudonym */
+            pseudonym: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Would Go To Ed */
+            would_go_to_ed: boolean | null;
+        };
         /**
          * RedFlag
          * @description A question asked before anything else; "yes" means: call the 15 now.
@@ -2639,6 +3209,11 @@ export interface components {
             red_flags?: {
                 [key: string]: boolean;
             };
+            /**
+             * Referrer Phone
+             * @description The referrer's mobile (a professional referring the patient): the outcome is sent there by SMS. Stored in E.164.
+             */
+            referrer_phone?: string | null;
             /** @default undetermined */
             sex: components["schemas"]["Sex"];
             /**
@@ -2781,6 +3356,11 @@ export interface components {
              * @description Mobile number, any notation; stored in E.164.
              */
             phone: string;
+            /**
+             * Referrer Phone
+             * @description The referrer's mobile (a professional referring the patient): the outcome is sent there by SMS. Stored in E.164.
+             */
+            referrer_phone?: string | null;
             /**
              * Referrer Structure
              * @description Who referred the patient, when a professional calls.
@@ -2938,6 +3518,8 @@ export interface components {
             red_flag_id: string | null;
             /** Red Flag Text */
             red_flag_text: string | null;
+            /** Referrer Phone */
+            referrer_phone?: string | null;
             /** Referrer Structure */
             referrer_structure: string | null;
             /** Referrer User Id */
@@ -3029,6 +3611,33 @@ export interface components {
             /** Sms Consent */
             sms_consent?: boolean | null;
         };
+        /** RequestsBlock */
+        RequestsBlock: {
+            /** By Channel */
+            by_channel: components["schemas"]["Count"][];
+            /** By Origin */
+            by_origin: components["schemas"]["Count"][];
+            /** By Outcome */
+            by_outcome: components["schemas"]["Count"][];
+            /** By Period */
+            by_period: components["schemas"]["Count"][];
+            /** Total */
+            total: number;
+        };
+        /** ResetLinkOut */
+        ResetLinkOut: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Url */
+            url: string;
+            /** User Id */
+            user_id: number;
+        };
         /** Result */
         Result: {
             /** Advice */
@@ -3067,6 +3676,137 @@ export interface components {
             priority: "P0" | "P1";
             /** Reason */
             reason: string;
+        };
+        /** SasAgendaOut */
+        SasAgendaOut: {
+            effector: components["schemas"]["SasEffectorOut"];
+            /** Slots */
+            slots: components["schemas"]["SasSlotOut"][];
+        };
+        /** SasBookingIn */
+        SasBookingIn: {
+            /**
+             * Kind
+             * @default AMB
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            patient: components["schemas"]["SasPatientIn"];
+            /** Slot Id */
+            slot_id: number;
+        };
+        /** SasBookingOut */
+        SasBookingOut: {
+            /** Appointment Id */
+            appointment_id: string;
+            effector: components["schemas"]["SasEffectorOut"];
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Kind */
+            kind: string;
+            /** Request Id */
+            request_id: number;
+            site: components["schemas"]["SasSiteOut"] | null;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /** SasEffectorOut */
+        SasEffectorOut: {
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Specialty Code */
+            specialty_code: string;
+            /** Specialty Text */
+            specialty_text: string | null;
+        };
+        /**
+         * SasPatientIn
+         * @description The minimum the effector and the notifications need (no clinical detail).
+         */
+        SasPatientIn: {
+            /** Address Line */
+            address_line?: string | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /**
+             * Commune Insee
+             * @description INSEE code of the commune.
+             */
+            commune_insee?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /**
+             * Phone
+             * @description Mobile number, any notation; stored in E.164.
+             */
+            phone: string;
+            /** @default undetermined */
+            sex: components["schemas"]["Sex"];
+            /**
+             * Sms Consent
+             * @description The patient agrees to SMS reminders.
+             * @default true
+             */
+            sms_consent: boolean;
+        };
+        /** SasSiteOut */
+        SasSiteOut: {
+            /** Address Line */
+            address_line: string;
+            /** City */
+            city: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Postal Code */
+            postal_code: string;
+        };
+        /** SasSlotOut */
+        SasSlotOut: {
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: number;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            site: components["schemas"]["SasSiteOut"];
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /** Satisfaction */
+        Satisfaction: {
+            /** Answers */
+            answers: number;
+            /** Average */
+            average: number | null;
+            /** Distribution */
+            distribution: components["schemas"]["Count"][];
         };
         /**
          * ScoreParts
@@ -3270,6 +4010,43 @@ export interface components {
             /** Visibility */
             visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
         };
+        /** SlotsBlock */
+        SlotsBlock: {
+            /** Appointments */
+            appointments: number;
+            /**
+             * Booked Now
+             * @description Créneaux réservés à ce jour (agenda).
+             */
+            booked_now: number;
+            /** By Status */
+            by_status: components["schemas"]["Count"][];
+            /** Cancelled */
+            cancelled: number;
+            /** Fill Rate Percent */
+            fill_rate_percent: number | null;
+            /** Free */
+            free: number;
+            /** Fulfilled */
+            fulfilled: number;
+            /** Hospitalised */
+            hospitalised: number;
+            /** Noshow */
+            noshow: number;
+            /** Noshow Rate Percent */
+            noshow_rate_percent: number | null;
+            /** Offered */
+            offered: number;
+            /**
+             * Pending
+             * @description Rendez-vous dont le résultat n'est pas encore renseigné.
+             */
+            pending: number;
+            /** Rescheduled */
+            rescheduled: number;
+            /** Sent To Ed */
+            sent_to_ed: number;
+        };
         /** SlotsRemoved */
         SlotsRemoved: {
             /**
@@ -3279,6 +4056,41 @@ export interface components {
             slots_created: number;
             /** Slots Removed */
             slots_removed: number;
+        };
+        /** SnpFee */
+        SnpFee: {
+            /** Eligible */
+            eligible: number;
+            /** Fulfilled */
+            fulfilled: number;
+            /** Not Eligible Cap */
+            not_eligible_cap: number;
+            /** Not Eligible Delay */
+            not_eligible_delay: number;
+            /** Not Eligible Own Patient */
+            not_eligible_own_patient: number;
+            /** Weekly Cap */
+            weekly_cap: number;
+        };
+        /** SupplyDemand */
+        SupplyDemand: {
+            /** By Commune */
+            by_commune: components["schemas"]["SupplyDemandRow"][];
+            /** By Hour */
+            by_hour: components["schemas"]["SupplyDemandRow"][];
+        };
+        /** SupplyDemandRow */
+        SupplyDemandRow: {
+            /** Free */
+            free: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Offered */
+            offered: number;
+            /** Requests */
+            requests: number;
         };
         /**
          * TemplateIn
@@ -3484,6 +4296,16 @@ export interface components {
             } | null;
             /** Kind */
             kind: string;
+        };
+        /** TokenCheckOut */
+        TokenCheckOut: {
+            /** Email */
+            email: string;
+        };
+        /** TokenIn */
+        TokenIn: {
+            /** Token */
+            token: string;
         };
         /** TransferIn */
         TransferIn: {
@@ -3760,6 +4582,42 @@ export interface operations {
             };
         };
     };
+    "agenda-list_unreported": {
+        parameters: {
+            query?: {
+                /** @description Rendez-vous commencés avant cet instant ; par défaut : aujourd'hui 0 h. */
+                before?: string | null;
+                /** @description Un effecteur (pour un effecteur : le sien). */
+                effector_id?: number | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "agenda-cancel_appointment": {
         parameters: {
             query?: never;
@@ -3782,6 +4640,77 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-record_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-list_consultation_log": {
+        parameters: {
+            query: {
+                /** @description Début de la période, avec fuseau horaire. */
+                start: string;
+                /** @description Fin de la période (93 jours au plus). */
+                end: string;
+                /** @description Un effecteur (pour un effecteur : le sien). */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsultationOut"][];
                 };
             };
             /** @description Validation Error */
@@ -4619,6 +5548,180 @@ export interface operations {
             };
         };
     };
+    "indicators-dashboard": {
+        parameters: {
+            query: {
+                /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
+                start: string;
+                /** @description Dernier jour, inclus. */
+                end: string;
+                /** @description month, quarter ou year. */
+                granularity?: "month" | "quarter" | "year";
+                /** @description Code INSEE de la commune. */
+                commune?: string | null;
+                /** @description Origine de la demande. */
+                origin?: string | null;
+                /** @description Effecteur. */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-export_csv": {
+        parameters: {
+            query: {
+                /** @description Le tableau à exporter. */
+                table: "national" | "requests_by_origin" | "requests_by_channel" | "requests_by_outcome" | "requests_by_period" | "delays" | "slots" | "effectors" | "emergency" | "supply_by_hour" | "supply_by_commune" | "snp_fee" | "satisfaction" | "records" | "consultations";
+                /** @description Avec l'identité des patients (tracé dans le journal d'audit). */
+                with_identity?: boolean;
+                /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
+                start: string;
+                /** @description Dernier jour, inclus. */
+                end: string;
+                /** @description month, quarter ou year. */
+                granularity?: "month" | "quarter" | "year";
+                /** @description Code INSEE de la commune. */
+                commune?: string | null;
+                /** @description Origine de la demande. */
+                origin?: string | null;
+                /** @description Effecteur. */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-export_xlsx": {
+        parameters: {
+            query: {
+                /** @description Le tableau à exporter. */
+                table: "national" | "requests_by_origin" | "requests_by_channel" | "requests_by_outcome" | "requests_by_period" | "delays" | "slots" | "effectors" | "emergency" | "supply_by_hour" | "supply_by_commune" | "snp_fee" | "satisfaction" | "records" | "consultations";
+                /** @description Avec l'identité des patients (tracé dans le journal d'audit). */
+                with_identity?: boolean;
+                /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
+                start: string;
+                /** @description Dernier jour, inclus. */
+                end: string;
+                /** @description month, quarter ou year. */
+                granularity?: "month" | "quarter" | "year";
+                /** @description Code INSEE de la commune. */
+                commune?: string | null;
+                /** @description Origine de la demande. */
+                origin?: string | null;
+                /** @description Effecteur. */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-records": {
+        parameters: {
+            query: {
+                offset?: number;
+                limit?: number;
+                /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
+                start: string;
+                /** @description Dernier jour, inclus. */
+                end: string;
+                /** @description month, quarter ou year. */
+                granularity?: "month" | "quarter" | "year";
+                /** @description Code INSEE de la commune. */
+                commune?: string | null;
+                /** @description Origine de la demande. */
+                origin?: string | null;
+                /** @description Effecteur. */
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "notifications-list_alerts": {
         parameters: {
             query?: {
@@ -4668,6 +5771,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "notifications-list_broadcasts": {
+        parameters: {
+            query?: {
+                request_id?: number | null;
+                since?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BroadcastPage"];
                 };
             };
             /** @description Validation Error */
@@ -4847,6 +5983,101 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    "password_reset-check_reset_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenCheckOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "password_reset-use_reset_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPasswordIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "password_reset-issue_reset_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
         };
     };
@@ -5690,6 +6921,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TriageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-sas_book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasBookingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasBookingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-sas_effector_slots": {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasAgendaOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,8 +1,9 @@
-/** The effector's home: their week of SNP slots and their next patients. */
+/** The effector's home: consultations to report, their week of SNP slots and their next patients. */
 import { lazy, Suspense } from "react";
 
 import { Loading, Page } from "../../shell/Page";
 import { AgendaTabs } from "./AgendaTabs";
+import { ConsultationLogCard, TodayConsultations, UnreportedConsultations } from "./ConsultationLog";
 import { WithMyProfile } from "./me";
 import { agendaTexts } from "./texts";
 import "./agenda.css";
@@ -17,9 +18,14 @@ export function EffectorHome() {
       <AgendaTabs />
       <WithMyProfile>
         {(me) => (
-          <Suspense fallback={<Loading />}>
-            <WeekAgenda me={me} />
-          </Suspense>
+          <>
+            <UnreportedConsultations showEffector={false} hideWhenEmpty />
+            <TodayConsultations effectorId={me.id} />
+            <Suspense fallback={<Loading />}>
+              <WeekAgenda me={me} />
+            </Suspense>
+            <ConsultationLogCard showEffector={false} />
+          </>
         )}
       </WithMyProfile>
     </Page>

@@ -9,6 +9,12 @@ import { useTerritory } from "../../shell/territory";
 import { useApiQuery } from "../../shell/useApi";
 import { effectorPath, COORDINATION_PATHS } from "./paths";
 import { coordinationTexts as t } from "./texts";
+import { UNREPORTED_PATH } from "./UnreportedPage";
+import { agendaTexts } from "../agenda/texts";
+import { INDICATORS_PATHS } from "../indicators/paths";
+import { indicatorsTexts } from "../indicators/texts";
+import { NOTIFICATIONS_PATHS } from "../notifications/paths";
+import { notificationsTexts } from "../notifications/texts";
 import "../agenda/agenda.css";
 import "./coordination.css";
 
@@ -117,6 +123,15 @@ function EffectorsCard() {
         </Link>
         <Link className="button button-secondary ag-small" to={COORDINATION_PATHS.map}>
           {t.links.map}
+        </Link>
+        <Link className="button button-secondary ag-small" to={UNREPORTED_PATH}>
+          {agendaTexts.consultations.coordinatorLink}
+        </Link>
+        <Link className="button button-secondary ag-small" to={INDICATORS_PATHS.dashboard}>
+          {indicatorsTexts.homeLink}
+        </Link>
+        <Link className="button button-secondary ag-small" to={NOTIFICATIONS_PATHS.demo}>
+          {notificationsTexts.demo.link}
         </Link>
       </p>
       <Loaded state={state} onRetry={reload}>

@@ -400,30 +400,17 @@ function EscalationLadder({
   async function start(step: EscalationStep) {
     setBusy(step.step);
     setProblem(null);
-    const broadcast = await perform(
-      api.POST("/api/notifications/broadcasts", {
-        body: {
-          request_id: requestId,
-          place: ladder.place,
-          effector_ids: step.effector_ids,
-          expires_minutes: step.timeout_minutes,
-        },
-      }),
-    );
-    if (!broadcast.ok) {
-      setBusy(null);
-      setProblem(broadcast.errors[0]?.msg ?? t.errors.generic);
-      return;
-    }
+    // One call: regulation records the step and, in the same transaction, notifications starts
+    // the step's SMS broadcast (its handler of `RequestEscalated`).
     const recorded = await perform(
       api.POST("/api/regulation/requests/{request_id}/escalations", {
         params: { path: { request_id: requestId } },
-        body: { step: step.step, broadcast_id: broadcast.data.id },
+        body: { step: step.step },
       }),
     );
     setBusy(null);
     if (!recorded.ok) setProblem(recorded.errors[0]?.msg ?? t.errors.generic);
-    else setFlash(te.done(step.label, broadcast.data.targets));
+    else setFlash(te.done(step.label, recorded.data.effector_ids.length));
     onStarted();
   }
 

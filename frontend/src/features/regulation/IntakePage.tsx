@@ -24,13 +24,13 @@ import {
 } from "./model";
 import { CONSOLE_PATH, REQUEST_PATH } from "./paths";
 import {
-  EMPTY_PATIENT,
   PatientDetails,
   PatientIdentity,
+  errorFieldIds,
   patientBody,
   textOrNull,
+  usePatientDraft,
   withCommuneError,
-  type PatientDraft,
 } from "./PatientFields";
 import { useProtocol } from "./protocol";
 import { regulationTexts } from "./texts";
@@ -59,7 +59,7 @@ export function IntakePage() {
 function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   const navigate = useNavigate();
   const document = protocol.document;
-  const [patient, setPatient] = useState<PatientDraft>(EMPTY_PATIENT);
+  const [patient, set] = usePatientDraft();
   const [origin, setOrigin] = useState<Origin>("patient_call");
   const [structure, setStructure] = useState("");
   const [motif, setMotif] = useState("");
@@ -70,10 +70,6 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   const { band, motif: currentMotif } = useTriageContext(document, patient.birth_date, motif);
   const hit = redFlagHit(document, answers);
   const byField = errorsByField(errors);
-
-  function set<K extends keyof PatientDraft>(key: K, value: PatientDraft[K]) {
-    setPatient((p) => ({ ...p, [key]: value }));
-  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -101,8 +97,7 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
     setErrors(withCommuneError(result.errors, patient.commune_insee));
   }
 
-  const fieldIds: Record<string, string> = {};
-  for (const e of errors) if (e.field) fieldIds[e.field] = `${ID}-${e.field}`;
+  const fieldIds = errorFieldIds(errors, ID);
   const today = parisDay(new Date());
 
   return (

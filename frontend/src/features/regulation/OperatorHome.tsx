@@ -9,6 +9,7 @@ import { api } from "../../api/client";
 import { useUser } from "../../shell/auth";
 import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, ErrorNotice, Loading, Page } from "../../shell/Page";
+import { OperatorSmsPanels } from "../notifications/OperatorSmsPanels";
 import { Flash } from "./components";
 import { motifLabel, perform, type QueueItem } from "./model";
 import { INTAKE_PATH, REQUEST_PATH } from "./paths";
@@ -173,6 +174,7 @@ export function OperatorHome() {
           />
         </details>
       ) : null}
+      <OperatorSmsPanels />
     </Page>
   );
 }

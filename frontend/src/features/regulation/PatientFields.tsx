@@ -2,6 +2,8 @@
  * The patient part of the intake and referral forms: the draft as typed (strings, so nothing is
  * lost when the server refuses), its conversion to the API body, and the fields themselves.
  */
+import { useCallback, useState } from "react";
+
 import type { Schemas } from "../../api/client";
 import type { FieldError } from "../../api/errors";
 import { Loaded } from "../../shell/Page";
@@ -83,6 +85,20 @@ export function withCommuneError(errors: FieldError[], commune: string): FieldEr
 }
 
 export type SetPatient = <K extends keyof PatientDraft>(key: K, value: PatientDraft[K]) => void;
+
+/** The patient as typed, the setter of one field, and a reset (the draft outlives a refusal). */
+export function usePatientDraft(): [PatientDraft, SetPatient, (draft: PatientDraft) => void] {
+  const [patient, setPatient] = useState<PatientDraft>(EMPTY_PATIENT);
+  const set = useCallback<SetPatient>((key, value) => setPatient((p) => ({ ...p, [key]: value })), []);
+  return [patient, set, setPatient];
+}
+
+/** The input id of each field the errors name, for the error summary's links. */
+export function errorFieldIds(errors: FieldError[], idPrefix: string): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const e of errors) if (e.field) ids[e.field] = `${idPrefix}-${e.field}`;
+  return ids;
+}
 
 interface Props {
   idPrefix: string;

@@ -15,9 +15,10 @@ import {
   PatientDetails,
   PatientIdentity,
   SexField,
+  errorFieldIds,
   patientBody,
+  usePatientDraft,
   withCommuneError,
-  type PatientDraft,
 } from "./PatientFields";
 import { errorsByField, fieldLabels, parisDay, perform, type ProtocolCurrent, type ReferralOut } from "./model";
 import { REFERRALS_PATH } from "./paths";
@@ -59,9 +60,10 @@ export function ReferralPage() {
 function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   const navigate = useNavigate();
   const document = protocol.document;
-  const [patient, setPatient] = useState<PatientDraft>(EMPTY_PATIENT);
+  const [patient, set, setPatient] = usePatientDraft();
   const [origin, setOrigin] = useState<ReferrerOrigin>(rememberedOrigin);
   const [structure, setStructure] = useState("");
+  const [referrerPhone, setReferrerPhone] = useState("");
   const [motif, setMotif] = useState("");
   const [flags, setFlags] = useState<Record<string, boolean>>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -70,10 +72,6 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   const byField = errorsByField(errors);
   // The referral form asks every red flag (the age-specific ones say which age they concern).
   const ticked = document.red_flags.find((f) => flags[f.id]) ?? null;
-
-  function set<K extends keyof PatientDraft>(key: K, value: PatientDraft[K]) {
-    setPatient((p) => ({ ...p, [key]: value }));
-  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -89,6 +87,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
       ...patientBody(patient),
       origin,
       structure: structure.trim() || null,
+      referrer_phone: referrerPhone.trim() || null,
       motif: motif || null,
       red_flags,
     };
@@ -109,8 +108,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
     });
   }
 
-  const fieldIds: Record<string, string> = {};
-  for (const e of errors) if (e.field) fieldIds[e.field] = `${ID}-${e.field}`;
+  const fieldIds = errorFieldIds(errors, ID);
 
   if (recorded15) {
     return (
@@ -223,6 +221,19 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
               />
             )}
           </Field>
+          <Field id={`${ID}-referrer-phone`} label={tr.referrerPhone} hint={tr.referrerPhoneHint} error={byField.referrer_phone}>
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="tel"
+                autoComplete="tel"
+                value={referrerPhone}
+                onChange={(e) => setReferrerPhone(e.target.value)}
+                aria-describedby={describedBy}
+                aria-invalid={invalid || undefined}
+              />
+            )}
+          </Field>
         </details>
       </section>
 
@@ -239,7 +250,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   );
 }
 
-const DETAIL_FIELDS = ["sex", "has_gp", "gp_name", "mobility", "address_line", "sms_consent", "structure"];
+const DETAIL_FIELDS = ["sex", "has_gp", "gp_name", "mobility", "address_line", "sms_consent", "structure", "referrer_phone"];
 
 function hasDetailErrors(byField: Record<string, string>): boolean {
   return DETAIL_FIELDS.some((f) => byField[f]);

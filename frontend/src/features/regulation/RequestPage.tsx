@@ -13,6 +13,7 @@ import { formatDateTime } from "../../shell/format";
 import { LiveStatusBanner, useLiveEvents } from "../../shell/live";
 import { ErrorNotice, Loading, Page } from "../../shell/Page";
 import { useTerritory } from "../../shell/territory";
+import { AppointmentOutcomeCard } from "../agenda/ConsultationLog";
 import { describeFailure } from "../../shell/useApi";
 import { Candidates } from "./Candidates";
 import { Call15Alert, ErrorSummary, Field, Flash, PriorityBadge, RadioGroup, UrgencyTag } from "./components";
@@ -221,6 +222,9 @@ function RequestView({ request, reload }: { request: RequestOut; reload: () => P
         </div>
         <div className="request-side">
           <PatientCard request={request} />
+          {request.appointment_id && request.consultation_at && (user.role === "operator" || user.role === "coordinator") ? (
+            <AppointmentOutcomeCard appointmentId={request.appointment_id} consultationAt={request.consultation_at} />
+          ) : null}
           <CallbacksCard request={request} canAct={canAct} reload={reload} onFlash={setFlash} />
           <TimelineCard request={request} />
         </div>

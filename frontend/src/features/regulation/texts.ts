@@ -406,6 +406,8 @@ export const regulationTexts = {
     origin: "Vous êtes",
     structure: "Votre structure (facultatif)",
     structureHint: "Par défaut, le nom de votre compte.",
+    referrerPhone: "Votre portable (facultatif)",
+    referrerPhoneHint: "Pour recevoir l'issue de votre demande par SMS (initiales du patient, sans détail médical).",
     motif: "Motif (facultatif)",
     motifNone: "Je ne sais pas / autre",
     notes: "Message pour la régulation (facultatif)",

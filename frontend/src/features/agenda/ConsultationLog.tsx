@@ -1,0 +1,399 @@
+/**
+ * The consultation log: record in one click what became of an appointment ("Vu", "Absent", or
+ * seen then sent to the emergency department / hospitalised), correct it, and the lists of
+ * consultations to report (the day after) and of today's consultations.
+ * Used by the effector's home and by the coordination's "Consultations à renseigner" page.
+ */
+import { DateTime } from "luxon";
+import { useState } from "react";
+
+import { api, type Schemas } from "../../api/client";
+import type { FieldError } from "../../api/errors";
+import { Card, EmptyState, Loaded } from "../../shell/Page";
+import { useApiQuery } from "../../shell/useApi";
+import { agendaTexts } from "./texts";
+import { dateTimeAt, paris, PARIS, timeRange } from "./time";
+import { send } from "./ui";
+
+type Consultation = Schemas["ConsultationOut"];
+type OutcomeBody = Schemas["OutcomeIn"];
+
+const t = agendaTexts.consultations;
+const PAGE_SIZE = 20;
+
+/** "Vu", "Absent", "Vu, adressé aux urgences"… */
+export function outcomeLabel(c: Pick<Consultation, "status" | "after_care">): string {
+  const status = t.statusLabels[c.status] ?? c.status;
+  return c.after_care ? `${status}, ${t.afterCareLabels[c.after_care] ?? c.after_care}` : status;
+}
+
+/** The buttons of one appointment: one click records; once recorded, "Corriger" reopens them. */
+export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRecorded: (c: Consultation) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const reported = item.status === "fulfilled" || item.status === "noshow";
+
+  async function record(body: OutcomeBody) {
+    setPending(true);
+    setErrors([]);
+    const result = await send(
+      api.PUT("/api/agenda/appointments/{appointment_id}/outcome", {
+        params: { path: { appointment_id: item.id } },
+        body,
+      }),
+    );
+    setPending(false);
+    if (result.ok) {
+      setEditing(false);
+      onRecorded(result.data);
+    } else {
+      setErrors(result.errors);
+    }
+  }
+
+  if (reported && !editing) {
+    return (
+      <div className="ag-outcome">
+        <span className={item.status === "fulfilled" ? "status status-ok" : "status status-off"}>{outcomeLabel(item)}</span>
+        <button type="button" className="button button-secondary ag-small" onClick={() => setEditing(true)}>
+          {t.correct}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="ag-outcome">
+      <div className="ag-row-actions" role="group" aria-label={t.outcome}>
+        <button
+          type="button"
+          className="button button-primary ag-small"
+          disabled={pending}
+          onClick={() => void record({ outcome: "fulfilled", after_care: null })}
+        >
+          {t.seen}
+        </button>
+        <button
+          type="button"
+          className="button button-secondary ag-small"
+          disabled={pending}
+          onClick={() => void record({ outcome: "noshow", after_care: null })}
+        >
+          {t.noShow}
+        </button>
+        <details className="ag-outcome-more">
+          <summary className="button button-secondary ag-small">{t.more}</summary>
+          <div className="ag-outcome-menu">
+            <button
+              type="button"
+              className="button button-secondary ag-small"
+              disabled={pending}
+              onClick={() => void record({ outcome: "fulfilled", after_care: "emergency" })}
+            >
+              {t.seenEmergency}
+            </button>
+            <button
+              type="button"
+              className="button button-secondary ag-small"
+              disabled={pending}
+              onClick={() => void record({ outcome: "fulfilled", after_care: "hospitalised" })}
+            >
+              {t.seenHospitalised}
+            </button>
+          </div>
+        </details>
+        {editing ? (
+          <button type="button" className="button button-secondary ag-small" onClick={() => setEditing(false)}>
+            {t.keep}
+          </button>
+        ) : null}
+      </div>
+      {pending ? (
+        <span className="cell-sub" role="status">
+          {t.saving}
+        </span>
+      ) : null}
+      {errors.length > 0 ? (
+        <p className="ag-outcome-error" role="alert">
+          {t.failed}&nbsp;: {errors.map((e) => e.msg).join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A table of consultations, each with its outcome buttons. */
+export function ConsultationTable({
+  items,
+  caption,
+  showEffector,
+  onRecorded,
+}: {
+  items: readonly Consultation[];
+  caption: string;
+  showEffector: boolean;
+  onRecorded: (c: Consultation) => void;
+}) {
+  const captionId = `ag-consultations-${caption.replace(/\W+/g, "-")}`;
+  return (
+    <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby={captionId}>
+      <table className="ag-consultations">
+        <caption id={captionId} className="visually-hidden">
+          {caption}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.when}</th>
+            <th scope="col">{t.patient}</th>
+            {showEffector ? <th scope="col">{t.effector}</th> : null}
+            <th scope="col">{t.outcome}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((c) => (
+            <tr key={c.id} data-appointment={c.id}>
+              <td className="nowrap">
+                <time dateTime={c.start_at}>
+                  <span className="ag-day">{paris(c.start_at).toFormat("cccc d LLLL")}</span>
+                  <span className="cell-sub">{timeRange(c.start_at, c.end_at)}</span>
+                </time>
+              </td>
+              <th scope="row">{c.patient_label ?? t.noLabel}</th>
+              {showEffector ? <td>{c.effector_name}</td> : null}
+              <td>
+                <OutcomeControl item={c} onRecorded={onRecorded} />
+                {c.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(c.outcome_recorded_at))}</span> : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/**
+ * "Consultations à renseigner": appointments of previous days still without an outcome, oldest
+ * first, a page at a time. An effector sees theirs (the server decides); coordinators everyone's.
+ * With `hideWhenEmpty`, nothing shows once everything is reported (the effector's home).
+ */
+export function UnreportedConsultations({
+  showEffector,
+  hideWhenEmpty = false,
+  version = 0,
+}: {
+  showEffector: boolean;
+  hideWhenEmpty?: boolean;
+  version?: number;
+}) {
+  const [offset, setOffset] = useState(0);
+  const { state, reload } = useApiQuery(
+    (signal) =>
+      api.GET("/api/agenda/appointments/unreported", {
+        params: { query: { limit: PAGE_SIZE, offset } },
+        signal,
+      }),
+    [offset, version],
+  );
+  if (hideWhenEmpty && state.status === "ok" && state.data.total === 0) return null;
+  return (
+    <Card
+      title={t.unreportedTitle}
+      id="ag-unreported"
+      aside={state.status === "ok" && state.data.total > 0 ? <span className="badge">{t.count(state.data.total)}</span> : null}
+    >
+      <p className="card-note">{t.unreportedIntro}</p>
+      <Loaded state={state} onRetry={reload}>
+        {({ items, total }) =>
+          items.length === 0 ? (
+            <EmptyState>{t.unreportedEmpty}</EmptyState>
+          ) : (
+            <>
+              <ConsultationTable items={items} caption={t.unreportedTitle} showEffector={showEffector} onRecorded={reload} />
+              {total > PAGE_SIZE ? (
+                <nav className="ag-actions ag-pager" aria-label={t.unreportedTitle}>
+                  <button
+                    type="button"
+                    className="button button-secondary ag-small"
+                    disabled={offset === 0}
+                    onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}
+                  >
+                    {t.previous}
+                  </button>
+                  <span>{t.showing(offset + 1, offset + items.length, total)}</span>
+                  <button
+                    type="button"
+                    className="button button-secondary ag-small"
+                    disabled={offset + PAGE_SIZE >= total}
+                    onClick={() => setOffset(offset + PAGE_SIZE)}
+                  >
+                    {t.next}
+                  </button>
+                </nav>
+              ) : null}
+            </>
+          )
+        }
+      </Loaded>
+    </Card>
+  );
+}
+
+function dayBounds(): { start: string; end: string } {
+  const start = DateTime.now().setZone(PARIS).startOf("day");
+  return {
+    start: start.toISO({ suppressMilliseconds: true }) ?? "",
+    end: start.plus({ days: 1 }).toISO({ suppressMilliseconds: true }) ?? "",
+  };
+}
+
+/** Today's consultations of the effector (booked or already reported), to record as they go. */
+export function TodayConsultations({ effectorId, version = 0 }: { effectorId: number; version?: number }) {
+  const { state, reload } = useApiQuery(
+    (signal) =>
+      api.GET("/api/agenda/consultations", {
+        params: { query: { ...dayBounds(), effector_id: effectorId } },
+        signal,
+      }),
+    [effectorId, version],
+  );
+  if (state.status !== "ok") return null;
+  const items = state.data.filter((c) => c.status === "booked" || c.status === "fulfilled" || c.status === "noshow");
+  if (items.length === 0) return null;
+  return (
+    <Card title={t.todayTitle} id="ag-today">
+      <p className="card-note">{t.todayIntro}</p>
+      <ConsultationTable items={items} caption={t.todayTitle} showEffector={false} onRecorded={reload} />
+    </Card>
+  );
+}
+
+/**
+ * The outcome of a request's appointment, on the request page (operators and coordinators):
+ * shown from the day of the consultation on.
+ */
+export function AppointmentOutcomeCard({ appointmentId, consultationAt }: { appointmentId: string; consultationAt: string }) {
+  const at = DateTime.fromISO(consultationAt, { zone: "utc" });
+  const due = at.setZone(PARIS).startOf("day") <= DateTime.now().setZone(PARIS).startOf("day");
+  const { state, reload } = useApiQuery(
+    (signal) =>
+      api.GET("/api/agenda/consultations", {
+        params: {
+          query: {
+            start: at.minus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) ?? consultationAt,
+            end: at.plus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) ?? consultationAt,
+          },
+        },
+        signal,
+      }),
+    [appointmentId, consultationAt],
+  );
+  if (!due || state.status !== "ok") return null;
+  const item = state.data.find((c) => c.id === appointmentId);
+  if (!item || !(item.status === "booked" || item.status === "fulfilled" || item.status === "noshow")) return null;
+  return (
+    <Card title={t.requestTitle} id="ag-request-outcome">
+      <p className="card-note">{t.requestIntro}</p>
+      <OutcomeControl item={item} onRecorded={reload} />
+    </Card>
+  );
+}
+
+function parisDayStartIso(day: string): string | null {
+  const value = DateTime.fromISO(day, { zone: PARIS });
+  return value.isValid ? value.startOf("day").toISO({ suppressMilliseconds: true }) : null;
+}
+
+/** What became of an appointment, in words: outcome, or who cancelled and why, rescheduled. */
+export function stateLabel(c: Consultation): string {
+  if (c.status === "cancelled") {
+    const by = c.cancelled_by ? (t.cancelledBy[c.cancelled_by] ?? c.cancelled_by) : "";
+    const why = c.cancel_reason ? ` : ${c.cancel_reason}` : "";
+    const text = `${t.statusLabels.cancelled}${by ? ` ${by}` : ""}${why}`;
+    return c.rescheduled_to ? `${text} — ${t.rescheduled}` : text;
+  }
+  if (c.status === "to_rebook" && c.rescheduled_to) return `${t.statusLabels.to_rebook} — ${t.rescheduled}`;
+  return outcomeLabel(c);
+}
+
+/**
+ * The consultation log of a period (Paris days, both included): every appointment, recorded or
+ * not, cancelled (by whom, why) or rescheduled. Outcomes of past days can be recorded here too.
+ */
+export function ConsultationLogCard({ showEffector }: { showEffector: boolean }) {
+  const today = DateTime.now().setZone(PARIS).startOf("day");
+  const [from, setFrom] = useState(today.minus({ days: 7 }).toISODate() ?? "");
+  const [to, setTo] = useState(today.toISODate() ?? "");
+  const start = parisDayStartIso(from);
+  const endDay = parisDayStartIso(to);
+  const end = endDay ? (DateTime.fromISO(endDay).plus({ days: 1 }).toISO({ suppressMilliseconds: true }) ?? null) : null;
+  const { state, reload } = useApiQuery(
+    (signal) =>
+      api.GET("/api/agenda/consultations", {
+        params: { query: { start: start ?? "", end: end ?? "" } },
+        signal,
+      }),
+    [start, end],
+  );
+  const tomorrow = today.plus({ days: 1 });
+  return (
+    <Card title={t.logTitle} id="ag-consultation-log">
+      <p className="card-note">{t.logIntro}</p>
+      <div className="ag-row">
+        <div className="field ag-field">
+          <label htmlFor="ag-log-from">{t.from}</label>
+          <input id="ag-log-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </div>
+        <div className="field ag-field">
+          <label htmlFor="ag-log-to">{t.to}</label>
+          <input id="ag-log-to" type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
+        </div>
+      </div>
+      <Loaded state={state} onRetry={reload}>
+        {(items) =>
+          items.length === 0 ? (
+            <EmptyState>{t.logEmpty}</EmptyState>
+          ) : (
+            <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby="ag-log-table">
+              <table className="ag-consultations">
+                <caption id="ag-log-table" className="visually-hidden">
+                  {t.logTitle}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.when}</th>
+                    <th scope="col">{t.patient}</th>
+                    {showEffector ? <th scope="col">{t.effector}</th> : null}
+                    <th scope="col">{t.state}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((c) => {
+                    const due = paris(c.start_at) < tomorrow;
+                    const reportable = c.status === "booked" || c.status === "fulfilled" || c.status === "noshow";
+                    return (
+                      <tr key={c.id} data-appointment={c.id}>
+                        <td className="nowrap">
+                          <time dateTime={c.start_at}>
+                            <span className="ag-day">{paris(c.start_at).toFormat("cccc d LLLL")}</span>
+                            <span className="cell-sub">{timeRange(c.start_at, c.end_at)}</span>
+                          </time>
+                        </td>
+                        <th scope="row">{c.patient_label ?? t.noLabel}</th>
+                        {showEffector ? <td>{c.effector_name}</td> : null}
+                        <td>
+                          {reportable && due ? <OutcomeControl item={c} onRecorded={reload} /> : stateLabel(c)}
+                          {c.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(c.outcome_recorded_at))}</span> : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loaded>
+    </Card>
+  );
+}

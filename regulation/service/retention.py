@@ -1,0 +1,171 @@
+"""Data protection: identity fields of closed requests are pseudonymised after the retention
+period (setting `retention_months`, 12 by default), by the job `regulation.pseudonymise`.
+
+What goes: names, phone number, street address, GP's name, free-text notes (request notes,
+closing note, call-back notes), the appointment's patient label (agenda) and the rendered SMS
+texts and patient numbers (notifications, through `RequestsPseudonymised`). What stays, so
+every indicator is unchanged: origin, commune, age band at intake, sex, priority, motif,
+structured triage answers, GP's RPPS (the SNP fee's "not the effector's own patient"), every
+time and outcome. The birth date is coarsened to the 1st of January or July of its year and the
+coordinates rounded to 0.01° (about 1 km).
+
+Batched (an indexed query on `closed_at` over the rows not pseudonymised yet), idempotent (a
+pseudonymised row is never selected again), audited once per batch with its count, and never
+touching an open request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import agenda
+from regulation.models import (
+    NOT_PSEUDONYMISED_SQL,
+    CallbackAttempt,
+    RegulationRequest,
+    RequestStatus,
+)
+from regulation.service.records import ENTITY
+from snp import audit, events
+from snp.actor import Actor
+from snp.db import utcnow
+
+JOB_NAME = "regulation.pseudonymise"
+PSEUDONYMISED_FAMILY_NAME = "Patient pseudonymisé"
+PSEUDONYMISED_GIVEN_NAME = ""
+# Parses as a French number (read paths format it) but reaches nobody.
+PSEUDONYMISED_PHONE = "+33000000000"
+COORDINATE_DECIMALS = 2
+DEFAULT_BATCH = 1000
+_CLOSED = (RequestStatus.CLOSED.value, RequestStatus.REDIRECTED_15.value)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestsPseudonymised:
+    """These closed requests lost their identity fields: packages holding copies of them
+    (notifications' SMS texts and numbers) do the same in this transaction."""
+
+    request_ids: tuple[int, ...]
+    appointment_ids: tuple[str, ...]
+
+
+def coarse_birth_date(value: date) -> date:
+    """The 1st of January or of July of the same year (the age stays right within 6 months)."""
+    return date(value.year, 1 if value.month <= 6 else 7, 1)
+
+
+def coarse_coordinate(value: float | None) -> float | None:
+    return None if value is None else round(value, COORDINATE_DECIMALS)
+
+
+def retention_cutoff(now: datetime, retention_months: int) -> datetime:
+    """Requests closed before this instant are past the retention period."""
+    return now - relativedelta(months=retention_months)
+
+
+async def pseudonymise_batch(
+    session: AsyncSession,
+    *,
+    closed_before: datetime,
+    batch_size: int = DEFAULT_BATCH,
+    actor: Actor | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Pseudonymise up to `batch_size` requests closed before `closed_before`, oldest first;
+    returns how many (0 when none is left)."""
+    now = now or utcnow()
+    actor = actor or Actor.system(JOB_NAME)
+    query = (
+        select(
+            RegulationRequest.id,
+            RegulationRequest.birth_date,
+            RegulationRequest.latitude,
+            RegulationRequest.longitude,
+            RegulationRequest.appointment_id,
+        )
+        # Repeated literally: SQLite uses the partial index only for its exact WHERE clause.
+        .where(text(NOT_PSEUDONYMISED_SQL))
+        .where(
+            RegulationRequest.closed_at < closed_before,
+            # `|| ''`: without statistics SQLite would pick the (status, deadline) index and
+            # sort every closed request; this way it reads the oldest straight from the
+            # partial index, in order.
+            (RegulationRequest.status + "").in_(_CLOSED),
+        )
+        .order_by(RegulationRequest.closed_at, RegulationRequest.id)
+        .limit(batch_size)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return 0
+    ids = [row.id for row in rows]
+    await session.execute(
+        update(RegulationRequest).execution_options(synchronize_session=False),
+        [
+            {
+                "id": row.id,
+                "family_name": PSEUDONYMISED_FAMILY_NAME,
+                "given_name": PSEUDONYMISED_GIVEN_NAME,
+                "birth_date": coarse_birth_date(row.birth_date),
+                "phone": PSEUDONYMISED_PHONE,
+                "address_line": None,
+                "latitude": coarse_coordinate(row.latitude),
+                "longitude": coarse_coordinate(row.longitude),
+                "gp_name": None,
+                "notes": None,
+                "outcome_note": None,
+                "pseudonymised_at": now,
+            }
+            for row in rows
+        ],
+    )
+    await session.execute(
+        update(CallbackAttempt)
+        .where(CallbackAttempt.request_id.in_(ids), CallbackAttempt.note.is_not(None))
+        .values(note=None)
+        .execution_options(synchronize_session=False)
+    )
+    await agenda.pseudonymise_appointments(session, ids)
+    appointment_ids = tuple(sorted({r.appointment_id for r in rows if r.appointment_id}))
+    await events.emit(session, RequestsPseudonymised(tuple(ids), appointment_ids))
+    await audit.record(
+        session,
+        actor,
+        "pseudonymise",
+        ENTITY,
+        f"{ids[0]}..{ids[-1]}"[:64],
+        f"count={len(ids)};closed_before={closed_before.date().isoformat()}",
+    )
+    await session.flush()
+    return len(ids)
+
+
+async def pseudonymise_expired(
+    session: AsyncSession,
+    *,
+    retention_months: int,
+    now: datetime | None = None,
+    batch_size: int = DEFAULT_BATCH,
+    max_batches: int = 20,
+    actor: Actor | None = None,
+) -> int:
+    """The job's work: batches of requests closed more than `retention_months` ago, at most
+    `max_batches` per run (the next run carries on); returns how many were pseudonymised."""
+    now = now or utcnow()
+    cutoff = retention_cutoff(now, retention_months)
+    done = 0
+    for _ in range(max_batches):
+        count = await pseudonymise_batch(
+            session, closed_before=cutoff, batch_size=batch_size, actor=actor, now=now
+        )
+        done += count
+        if count < batch_size:
+            break
+    return done

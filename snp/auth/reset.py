@@ -1,0 +1,147 @@
+"""Password reset: a coordinator issues a one-time link, the user chooses a new password.
+
+The token is shown once (in the link) and stored as its SHA-256 only; it expires after
+`password_reset_hours` and works once. Issuing a new link revokes the older ones of that user.
+Setting the password closes the user's open sessions (`service.set_password`). Both steps are
+audited. Accounts created by the SAS platform (INT_R02) get a random password and use this flow.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ForeignKey, String, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from snp import audit
+from snp.actor import Actor
+from snp.auth import service
+from snp.auth.models import User
+from snp.auth.roles import Role
+from snp.db import Base, UTCDateTime, utcnow
+from snp.errors import BusinessRuleError, NotFound
+from snp.settings import Settings
+
+MIN_PASSWORD_LENGTH = 10
+RESET_PATH = "/mot-de-passe/nouveau"
+INVALID_LINK = "Lien de réinitialisation invalide, déjà utilisé ou expiré : demandez-en un nouveau."
+
+
+class PasswordResetToken(Base):
+    __tablename__ = "password_reset_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True, slots=True)
+class ResetLink:
+    user_id: int
+    email: str
+    url: str
+    expires_at: datetime
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def random_password() -> str:
+    """An unguessable password for accounts whose owner will choose theirs through a link."""
+    return secrets.token_urlsafe(24)
+
+
+async def issue_link(
+    session: AsyncSession,
+    actor: Actor,
+    settings: Settings,
+    *,
+    user_id: int | None = None,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> ResetLink:
+    """A new one-time link for the user (by id or e-mail); older links of that user stop working."""
+    now = now or utcnow()
+    if user_id is not None:
+        user = await session.get(User, user_id)
+    else:
+        user = await service.get_user_by_email(session, email or "")
+    if user is None:
+        raise NotFound("Compte introuvable.", ("path", "user_id") if email is None else ("email",))
+    if not user.active:
+        raise BusinessRuleError(
+            "Ce compte est désactivé : réactivez-le avant de réinitialiser son mot de passe.",
+            ("path", "user_id"),
+        )
+    await session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(hours=settings.password_reset_hours)
+    session.add(
+        PasswordResetToken(
+            token_hash=_hash(token),
+            user_id=user.id,
+            created_by=actor.email,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    await audit.record(session, actor, "reset_link", "user", user.id)
+    base = settings.public_base_url.rstrip("/")
+    return ResetLink(user.id, user.email, f"{base}{RESET_PATH}?token={token}", expires)
+
+
+async def check_token(session: AsyncSession, token: str, now: datetime | None = None) -> User:
+    """The user a still-valid link belongs to (422 otherwise)."""
+    now = now or utcnow()
+    row = await session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise BusinessRuleError(INVALID_LINK, ("body", "token"))
+    user = await session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise BusinessRuleError(INVALID_LINK, ("body", "token"))
+    return user
+
+
+async def use_link(
+    session: AsyncSession, token: str, password: str, ip: str | None, now: datetime | None = None
+) -> User:
+    """Set the new password once; the link is then spent (a conditional UPDATE: used once)."""
+    now = now or utcnow()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BusinessRuleError(
+            f"Mot de passe trop court (au moins {MIN_PASSWORD_LENGTH} caractères).",
+            ("body", "password"),
+        )
+    user = await check_token(session, token, now)
+    spent = await session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.token_hash == _hash(token), PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not spent.rowcount:  # type: ignore[attr-defined]
+        raise BusinessRuleError(INVALID_LINK, ("body", "token"))
+    actor = Actor(user.id, user.email, Role(user.role), ip)
+    await service.set_password(session, actor, user, password)
+    return user
+
+
+async def purge_spent(session: AsyncSession, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    await session.execute(
+        delete(PasswordResetToken).where(PasswordResetToken.expires_at < now - timedelta(days=7))
+    )

@@ -1,0 +1,194 @@
+"""The SAS journey end to end: the platform searches our slots (INT_R04), a SAS regulator
+follows a slot's URL with `origin=sas`, logs in, books; the platform receives the Appointment
+(INT_R03 POST); the effector marks the patient seen and the platform receives the update (PUT).
+
+Its own server (not the package's `live_server`): the SAS settings point it at the fake
+platform and the scheduler runs the push job every second."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from snp.sas import fhir
+from tests.e2e.conftest import DEMO_ACCOUNTS, ROOT
+from tests.sas.fake_platform import SAS_SUBJECT, SAS_SUBJECTS_SETTING, FakeSasPlatform
+from tests.support.postgres import free_port
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(scope="module")
+def sas_platform() -> Iterator[FakeSasPlatform]:
+    platform = FakeSasPlatform().start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture(scope="module")
+def sas_server(
+    tmp_path_factory: pytest.TempPathFactory, sas_platform: FakeSasPlatform
+) -> Iterator[str]:
+    dist = ROOT / "frontend" / "dist" / "index.html"
+    if not dist.is_file():
+        pytest.fail("The web UI is not built: run `make test` (it runs `npm run build`).")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    database = tmp_path_factory.mktemp("e2e-sas") / "sas.db"
+    env = {
+        **os.environ,
+        "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
+        "SNP_LOG_LEVEL": "WARNING",
+        "SNP_PUBLIC_BASE_URL": base,
+        "SNP_SAS_CLIENT_SUBJECTS": SAS_SUBJECTS_SETTING,
+        "SNP_SAS_PLATFORM_URL": sas_platform.url,
+        "SNP_SAS_PUSH_INTERVAL_SECONDS": "1",
+        "SNP_SAS_RETRY_BASE_SECONDS": "1",
+        "SNP_SCHEDULER_ENABLED": "true",
+    }
+    for args in (("db", "upgrade"), ("demo",)):
+        subprocess.run(
+            [sys.executable, "-m", "snp.cli", *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+    log_path: Path = tmp_path_factory.getbasetemp() / "e2e-sas-server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail("the SAS e2e server did not start; see e2e-sas-server.log")
+                time.sleep(0.2)
+        yield base
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def logged_in(base: str, role: str) -> Iterator[httpx.Client]:
+    email, password = DEMO_ACCOUNTS[role]
+    with httpx.Client(base_url=base, timeout=10) as http:
+        response = http.post("/api/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        http.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        yield http
+
+
+def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """The push job runs every second in the server: poll the fake platform until it has it."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the fake SAS platform never received {what}")
+        time.sleep(0.2)
+
+
+def test_sas_regulator_books_from_a_slot_url_and_the_platform_follows(
+    browser: Browser, sas_server: str, sas_platform: FakeSasPlatform
+) -> None:
+    # The effector opens a slot later today (an appointment of today can be reported).
+    with logged_in(sas_server, "effector") as effector:
+        me = effector.get("/api/agenda/me").json()
+        now = datetime.now(PARIS)
+        start = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
+        if start.date() != now.date():
+            pytest.skip("too close to midnight for a slot today")
+        created = effector.post(
+            "/api/agenda/slots",
+            json={
+                "site_id": me["sites"][0]["id"],
+                "start_at": start.isoformat(),
+                "end_at": (start + timedelta(minutes=20)).isoformat(),
+            },
+        )
+        assert created.status_code == 201, created.text
+        rpps = me["rpps"]
+
+    # The platform searches this effector's slots (INT_R04) and gets the booking page's URL.
+    with httpx.Client(base_url=sas_server, timeout=7) as platform_client:
+        response = platform_client.get(
+            "/fhir/Slot",
+            params=[
+                ("start", f"ge{datetime.now(PARIS).isoformat()}"),
+                ("start", f"le{(datetime.now(PARIS) + timedelta(days=2)).isoformat()}"),
+                ("schedule.actor:Practitioner.identifier", f"{fhir.IDNPS_SYSTEM}|8{rpps}"),
+                ("status", "free"),
+            ],
+            headers={"X-SSL-Client-S-DN": SAS_SUBJECT, "Accept": "application/json+fhir"},
+        )
+    assert response.status_code == 200, response.text
+    slots = [
+        e["resource"] for e in response.json()["entry"] if e["resource"]["resourceType"] == "Slot"
+    ]
+    ours = next(s for s in slots if s["start"] == start.isoformat(timespec="seconds"))
+    url = ours["comment"]
+    assert url == f"{sas_server}/sas/effecteurs/{me['id']}?origin=sas"
+
+    # The regulator follows it, is asked to log in, and lands back on that agenda.
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(15_000)
+    page: Page = context.new_page()
+    page.goto(url)
+    expect(page).to_have_url(re.compile(r"/connexion$"))
+    email, password = DEMO_ACCOUNTS["sas_regulator"]
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(url)
+    expect(page.get_by_text("Accès régulateur SAS")).to_be_visible()
+
+    page.get_by_role("button", name=f"Choisir {start:%H:%M}").click()
+    page.get_by_label("Nom", exact=True).fill("Durand")
+    page.get_by_label("Prénom").fill("Paul")
+    page.get_by_label("Date de naissance").fill("1970-05-04")
+    page.get_by_label("Téléphone mobile").fill("06 12 34 56 78")
+    page.get_by_label("Commune", exact=True).select_option(index=1)
+    page.get_by_role("button", name="Réserver ce créneau").click()
+    expect(page.get_by_role("heading", name="Rendez-vous réservé")).to_be_visible()
+    context.close()
+
+    wait_for(lambda: len(sas_platform.appointments) == 1, "the new appointment")
+    (identifier,) = sas_platform.appointments
+    assert sas_platform.statuses(identifier) == ["booked"]
+    posted = sas_platform.received[0]
+    assert posted.method == "POST"
+    assert posted.resource["participant"][0]["actor"]["identifier"]["value"] == f"8{rpps}"
+
+    # The effector reports the patient seen (an appointment of today may be reported).
+    with logged_in(sas_server, "effector") as effector:
+        reported = effector.put(
+            f"/api/agenda/appointments/{identifier}/outcome", json={"outcome": "fulfilled"}
+        )
+        assert reported.status_code == 200, reported.text
+    wait_for(lambda: sas_platform.statuses(identifier) == ["booked", "fulfilled"], "the update")
+    assert sas_platform.received[-1].method == "PUT"
+    assert sas_platform.creations == 1
