@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -121,6 +122,21 @@ def _frontend_router(dist: Path) -> APIRouter:
     return router
 
 
+_heap_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """The objects alive once started (modules, settings, caches) live as long as the process:
+    out of the collector's sight, full collections no longer walk them, which takes ~100 ms
+    pauses off the tail latency of the requests that trigger one. Once per process (tests start
+    many apps: what a later one leaves must stay collectable)."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, start_scheduler: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging_setup.configure(settings.log_level)
@@ -132,6 +148,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
         await app.state.live.start()
         if run_scheduler:
             scheduler.start()
+        _freeze_startup_heap()
         try:
             yield
         finally:

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from snp.db import utcnow
-from snp.indicators import labels, periods
+from snp.indicators import labels, periods, rollups
 from snp.indicators.figures import Figures, collect
 from snp.indicators.models import IndAppointment, IndAppointmentMonth
 from snp.indicators.periods import bucket, buckets, shift_year
@@ -329,6 +329,7 @@ async def compute_dashboard(
     session: AsyncSession, filters: Filters, settings: Settings | None = None
 ) -> Dashboard:
     """Every indicator of the dashboard for these filters, from the read model."""
+    await rollups.flush(session)  # this transaction's own writes, if any
     settings = settings or get_settings()
     cap = settings.snp_fee_weekly_cap
     national = await national_indicator(session, filters)

@@ -2,9 +2,10 @@
 
 Three ways in, one definition of what a row counts for:
 - `request_contribution` / `appointment_contribution`: what one read-model row adds to the
-  rollups; `sync` applies (new contribution - old contribution) with `apply` in the writer's
-  transaction, as upserts `count = count + delta` (safe under concurrent writers: the row lock
-  orders them), in a fixed key order (no deadlock between two writers).
+  rollups; `sync` defers (new contribution - old contribution) with `defer`, and the whole
+  transaction's deltas are applied at its commit as upserts `count = count + delta` (safe
+  under concurrent writers: the row lock orders them), in one fixed key order (no deadlock
+  between two writers).
 - `fee_ranks.rerank`: the SNP fee ranks of the effector-weeks a write touches.
 - `rebuild_all` / `recount_supply`: the same figures (and the fee ranks) recomputed in SQL from
   the rows (the
@@ -22,6 +23,7 @@ from sqlalchemy import (
     and_,
     case,
     delete,
+    event,
     func,
     literal,
     or_,
@@ -30,8 +32,10 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -141,32 +145,69 @@ def _columns(model: type[Base]) -> tuple[list[str], list[str]]:
     return keys, [c.name for c in table.columns if c.name not in keys]
 
 
-def _insert(session: AsyncSession, model: type[Base]) -> Any:
-    return dialect_insert(session)(model)
-
-
 def _all_zero(model: type[Base]) -> ColumnElement[bool]:
     table: Any = model.__table__
     return and_(*(table.c[name] == 0 for name in _columns(model)[1]))
 
 
-async def apply(session: AsyncSession, deltas: Deltas) -> None:
-    """Adds these deltas to the rollups, deleting the rows that fall to zero."""
+_PENDING = "snp.indicators.rollup_deltas"
+
+
+def defer(session: AsyncSession, deltas: Deltas) -> None:
+    """Adds these deltas to the transaction's pending ones, applied once at commit (or before a
+    read of the rollups in the same transaction) in one fixed key order.
+
+    Applied event by event, two transactions each moving several hot rollup rows (every request
+    of a month touches the same national rows) could lock them in opposite orders and deadlock
+    on PostgreSQL; one sorted batch per transaction cannot."""
+    if not deltas:
+        return
+    pending: Deltas = session.sync_session.info.setdefault(_PENDING, {})
+    for key, counts in deltas.items():
+        target = pending.setdefault(key, {})
+        for name, value in counts.items():
+            target[name] = target.get(name, 0) + value
+
+
+async def flush(session: AsyncSession) -> None:
+    """Applies the pending deltas now (a dashboard read within the writing transaction)."""
+    await session.run_sync(_apply_pending)
+
+
+def _insert_for(dialect: str) -> Any:
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _apply_pending(session: Session) -> None:
+    pending: Deltas = session.info.pop(_PENDING, {})
+    deltas = {k: {n: v for n, v in c.items() if v} for k, c in pending.items() if any(c.values())}
     for (model, key), counts in sorted(
         deltas.items(), key=lambda kv: (kv[0][0].__name__, kv[0][1])
     ):
         keys, measures = _columns(model)
         table: Any = model.__table__
         values = dict(zip(keys, key, strict=True)) | {m: counts.get(m, 0) for m in measures}
-        statement = _insert(session, model).values(values)
+        statement = _insert_for(session.get_bind().dialect.name)(table).values(values)
         statement = statement.on_conflict_do_update(
             index_elements=keys,
             set_={m: table.c[m] + statement.excluded[m] for m in counts},
         )
-        await session.execute(statement)
+        session.execute(statement)
         if any(v < 0 for v in counts.values()):
             where = [table.c[k] == v for k, v in zip(keys, key, strict=True)]
-            await session.execute(delete(table).where(*where, _all_zero(model)))
+            session.execute(delete(table).where(*where, _all_zero(model)))
+
+
+@event.listens_for(Session, "before_commit")
+def _apply_at_commit(session: Session) -> None:
+    # Runs inside the AsyncSession's greenlet: synchronous execution is allowed here.
+    if session.info.get(_PENDING):
+        _apply_pending(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_at_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 # -- recomputing the rollups in SQL ------------------------------------------------------------
@@ -293,6 +334,7 @@ async def _insert_sums(session: AsyncSession, model: type[Base], parts: list[Any
 
 async def rebuild_all(session: AsyncSession) -> None:
     """Recomputes the fee ranks and every rollup from the read-model rows."""
+    session.sync_session.info.pop(_PENDING, None)  # recomputed below from the rows
     await session.flush()
     await fee_ranks.rank_all(session)
     parts: dict[type[Base], list[Any]] = {m: [] for m in ROLLUPS}
@@ -320,7 +362,7 @@ async def recount_supply(session: AsyncSession, first_day: date, last_day: date)
         grouped = selects[0].subquery("supply")
         # WHERE true: SQLite needs one before ON CONFLICT to parse an INSERT ... SELECT.
         rows = select(*(grouped.c[n] for n in keys + measures)).where(true())
-        statement = _insert(session, model).from_select(keys + measures, rows)
+        statement = dialect_insert(session)(model).from_select(keys + measures, rows)
         statement = statement.on_conflict_do_update(
             index_elements=keys, set_={m: statement.excluded[m] for m in supplied}
         )

@@ -103,7 +103,7 @@ async def write_request(
         old = rollups.request_contribution(row)
     for name, value in values.items():
         setattr(row, name, value)
-    await rollups.apply(session, rollups.difference(old, rollups.request_contribution(row)))
+    rollups.defer(session, rollups.difference(old, rollups.request_contribution(row)))
 
 
 async def write_appointment(
@@ -128,7 +128,7 @@ async def write_appointment(
         was_candidate = fee_ranks.is_fee_candidate(row)
     for name, value in values.items():
         setattr(row, name, value)
-    await rollups.apply(session, rollups.difference(old, rollups.appointment_contribution(row)))
+    rollups.defer(session, rollups.difference(old, rollups.appointment_contribution(row)))
     # A row that is not a candidate, before or after, moves no rank.
     if was_candidate or fee_ranks.is_fee_candidate(row):
         weeks.add((row.effector_id, row.start_week))

@@ -3,6 +3,7 @@ chromium through Playwright's Python package."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -49,45 +50,62 @@ def _snp(env: dict[str, str], *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="package")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def demo_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    settings: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[str]:
+    """`snp serve` (its own process) on a fresh SQLite database holding the demo territory,
+    with these extra `SNP_*` settings; yields its base URL once it answers. Its log is
+    `<name>-server.log` in pytest's base temporary directory."""
     dist = ROOT / "frontend" / "dist" / "index.html"
     if not dist.is_file():
         pytest.fail("The web UI is not built: run `make test` (it runs `npm run build`).")
-    port = free_port()
-    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    port = port or free_port()
+    database = tmp_path_factory.mktemp(name) / f"{name}.db"
     env = {
         **os.environ,
         "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
         "SNP_LOG_LEVEL": "WARNING",
+        **(settings or {}),
     }
     _snp(env, "db", "upgrade")
     _snp(env, "demo")
-    log = (tmp_path_factory.getbasetemp() / "e2e-server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
+    log_path = tmp_path_factory.getbasetemp() / f"{name}-server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"the e2e server did not start; see {log_path}")
+                time.sleep(0.2)
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("the e2e server did not start; see e2e-server.log")
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+            yield base
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@pytest.fixture(scope="package")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_server(tmp_path_factory, "e2e") as base:
+        yield base
 
 
 # Package scope: Playwright's sync API keeps an event loop running in this thread; it must be

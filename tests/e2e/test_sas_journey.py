@@ -8,15 +8,10 @@ platform and the scheduler runs the push job every second."""
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -24,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from snp.sas import fhir
-from tests.e2e.conftest import DEMO_ACCOUNTS, ROOT
+from tests.e2e.conftest import DEMO_ACCOUNTS, demo_server
 from tests.sas.fake_platform import SAS_SUBJECT, SAS_SUBJECTS_SETTING, FakeSasPlatform
 from tests.support.postgres import free_port
 
@@ -42,55 +37,17 @@ def sas_platform() -> Iterator[FakeSasPlatform]:
 def sas_server(
     tmp_path_factory: pytest.TempPathFactory, sas_platform: FakeSasPlatform
 ) -> Iterator[str]:
-    dist = ROOT / "frontend" / "dist" / "index.html"
-    if not dist.is_file():
-        pytest.fail("The web UI is not built: run `make test` (it runs `npm run build`).")
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    database = tmp_path_factory.mktemp("e2e-sas") / "sas.db"
-    env = {
-        **os.environ,
-        "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
-        "SNP_LOG_LEVEL": "WARNING",
-        "SNP_PUBLIC_BASE_URL": base,
+    settings = {
+        "SNP_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "SNP_SAS_CLIENT_SUBJECTS": SAS_SUBJECTS_SETTING,
         "SNP_SAS_PLATFORM_URL": sas_platform.url,
         "SNP_SAS_PUSH_INTERVAL_SECONDS": "1",
         "SNP_SAS_RETRY_BASE_SECONDS": "1",
         "SNP_SCHEDULER_ENABLED": "true",
     }
-    for args in (("db", "upgrade"), ("demo",)):
-        subprocess.run(
-            [sys.executable, "-m", "snp.cli", *args],
-            env=env,
-            check=True,
-            capture_output=True,
-            cwd=ROOT,
-        )
-    log_path: Path = tmp_path_factory.getbasetemp() / "e2e-sas-server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
-                    if response.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    server.kill()
-                    pytest.fail("the SAS e2e server did not start; see e2e-sas-server.log")
-                time.sleep(0.2)
+    with demo_server(tmp_path_factory, "e2e-sas", settings, port) as base:
         yield base
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @contextlib.contextmanager

@@ -12,12 +12,7 @@ checked goes through the UI. The server is shared: patients get names unique to 
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -26,7 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import ROOT, _snp
+from tests.e2e.conftest import demo_server
 from tests.e2e.test_regulation import (
     age_label,
     api,
@@ -36,7 +31,6 @@ from tests.e2e.test_regulation import (
     person,
 )
 from tests.regulation.test_booking_journey import ANSWERS
-from tests.support.postgres import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -48,43 +42,13 @@ UNDELIVERABLE = "+33698760099"
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`snp serve` on the demo territory, one number undeliverable on the console backend."""
-    port = free_port()
-    database = tmp_path_factory.mktemp("e2e-sms") / "e2e.db"
-    env = {
-        **os.environ,
-        "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
-        "SNP_LOG_LEVEL": "WARNING",
+    settings = {
         "SNP_SMS_BACKEND": "console",
         "SNP_SMS_CONSOLE_UNDELIVERABLE": UNDELIVERABLE,
         "SNP_SMS_DISPATCH_INTERVAL_SECONDS": "0.5",
     }
-    _snp(env, "db", "upgrade")
-    _snp(env, "demo")
-    log = (tmp_path_factory.getbasetemp() / "e2e-sms-server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("the e2e server did not start; see e2e-sms-server.log")
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with demo_server(tmp_path_factory, "e2e-sms", settings) as base:
+        yield base
 
 
 @pytest.fixture

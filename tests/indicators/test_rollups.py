@@ -20,7 +20,9 @@ from tests.indicators import dataset
 
 
 async def state(session: AsyncSession) -> dict[str, list[tuple[Any, ...]]]:
-    """Every rollup row and every fee rank, in key order."""
+    """Every rollup row and every fee rank, in key order (this transaction's pending rollup
+    deltas applied first, as a dashboard read does)."""
+    await rollups.flush(session)
     await session.flush()
     out: dict[str, list[tuple[Any, ...]]] = {}
     for model in rollups.ROLLUPS:
@@ -130,3 +132,23 @@ def test_split_into_whole_months_and_days() -> None:
     leap = periods.split(date(2024, 2, 1), date(2024, 2, 29))
     assert (leap.first_month, leap.days) == (date(2024, 2, 1), ())
     assert periods.split(date(2024, 2, 1), date(2024, 2, 28)).first_month is None
+
+
+async def test_rollup_deltas_wait_for_the_commit_and_a_rollback_forgets_them(
+    loaded: AsyncSession,
+) -> None:
+    """Writers move the hot monthly rows once, at commit, in one key order (no deadlock between
+    two transactions); a rolled-back transaction leaves them untouched."""
+    await loaded.commit()
+    before = await state(loaded)
+    await write_request(loaded, 22, {"callback_minutes": None, "would_go_to_ed": None})
+    assert loaded.sync_session.info.get("snp.indicators.rollup_deltas")
+    await loaded.rollback()
+    assert not loaded.sync_session.info.get("snp.indicators.rollup_deltas")
+    assert await state(loaded) == before
+    await write_request(loaded, 22, {"callback_minutes": None, "would_go_to_ed": None})
+    await loaded.commit()
+    assert not loaded.sync_session.info.get("snp.indicators.rollup_deltas")
+    after = await state(loaded)
+    assert after != before
+    assert await rebuilt(loaded) == after
