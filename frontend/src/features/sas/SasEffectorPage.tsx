@@ -114,7 +114,7 @@ function Agenda({ agenda, canBook, onBooked }: { agenda: Agenda; canBook: boolea
                   {canBook ? (
                     <button
                       type="button"
-                      className={`button${chosen?.id === slot.id ? " button-primary" : ""}`}
+                      className={`button ${chosen?.id === slot.id ? "button-primary" : "button-secondary"}`}
                       aria-pressed={chosen?.id === slot.id}
                       aria-label={`${t.choose} ${TIME.format(new Date(slot.start_at))}`}
                       onClick={() => setChosen(slot)}
