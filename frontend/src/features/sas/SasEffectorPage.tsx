@@ -197,6 +197,7 @@ function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot:
             <input
               id={id}
               name="address_line"
+              type="text"
               autoComplete="off"
               value={patient.address_line}
               onChange={(e) => set("address_line", e.target.value)}
@@ -220,9 +221,11 @@ function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot:
           <input type="checkbox" checked={patient.sms_consent} onChange={(e) => set("sms_consent", e.target.checked)} />
           {t.smsConsent}
         </label>
-        <button type="submit" className="button button-primary button-large" disabled={submitting}>
-          {submitting ? t.submitting : t.submit}
-        </button>
+        <div className="form-actions">
+          <button type="submit" className="button button-primary button-large" disabled={submitting}>
+            {submitting ? t.submitting : t.submit}
+          </button>
+        </div>
       </form>
     </Card>
   );
