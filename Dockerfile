@@ -15,6 +15,9 @@ COPY snp/ snp/
 COPY agenda/ agenda/
 COPY regulation/ regulation/
 COPY notifications/ notifications/
+COPY sas/ sas/
+COPY indicators/ indicators/
+COPY composition/ composition/
 RUN pip install --no-cache-dir . && useradd --system --home /app snp && mkdir -p /app/var \
     && chown snp /app/var
 COPY --from=frontend /build/frontend/dist /app/frontend/dist

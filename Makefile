@@ -52,7 +52,7 @@ lint: $(PY_STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(PY_STAMP) $(NODE_STAMP)
-	$(BIN)/mypy snp agenda regulation notifications tests $$(ls bench/*.py 2>/dev/null)
+	$(BIN)/mypy snp agenda regulation notifications sas indicators composition tests $$(ls bench/*.py 2>/dev/null)
 	cd frontend && npm run typecheck
 
 pytest: $(PY_STAMP) $(DIST)
@@ -60,7 +60,7 @@ pytest: $(PY_STAMP) $(DIST)
 
 # Regenerate the typed API client after changing a route or a schema.
 api-client: $(PY_STAMP) $(NODE_STAMP)
-	$(BIN)/python -m snp.openapi frontend/openapi.json
+	$(BIN)/python -m composition.openapi frontend/openapi.json
 	cd frontend && npm run gen:api
 
 bench: $(PY_STAMP)

@@ -1,4 +1,4 @@
-"""`snp effectors ...` and `snp slots ...`: the agenda's commands, mounted by `snp.cli`."""
+"""`snp effectors ...` and `snp slots ...`: the agenda's commands, mounted by `composition.cli`."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ T = TypeVar("T")
 
 
 def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """One transaction for the command, committed only when it succeeds. (Not `snp.cli`'s
-    helper: `snp.cli` imports this module to mount it.)"""
+    """One transaction for the command, committed only when it succeeds. (Not `composition.cli`'s
+    helper: `composition.cli` imports this module to mount it.)"""
 
     async def main() -> T:
         database = Database(get_settings().database_url)

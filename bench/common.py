@@ -98,7 +98,14 @@ async def served_app(url: str, env: Mapping[str, str] | None = None) -> AsyncIte
         **(env or {}),
     }
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "snp.cli", "serve", "--port", str(port), cwd=ROOT, env=process_env
+        sys.executable,
+        "-m",
+        "composition.cli",
+        "serve",
+        "--port",
+        str(port),
+        cwd=ROOT,
+        env=process_env,
     )
     base = f"http://127.0.0.1:{port}"
     try:

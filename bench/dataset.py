@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the repository importable
     sys.path.insert(0, str(ROOT))
 
-from snp import migrate  # noqa: E402 - after the path set-up above
-from snp.app import METADATA  # noqa: E402
+from composition import migrate  # noqa: E402 - after the path set-up above
+from composition.app import METADATA  # noqa: E402
 from snp.identifiers import rpps_with_check_digit  # noqa: E402
 
 PARIS = ZoneInfo("Europe/Paris")

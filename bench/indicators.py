@@ -5,7 +5,7 @@ day by default, about 5.8 million requests, 2.2 million appointments and the slo
 20,000 effectors), in a fresh SQLite file and a fresh PostgreSQL database (COPY; loading is not
 timed), computes the SNP fee ranks and the monthly rollups from those rows as
 `snp indicators rebuild` does (`rollups.rebuild_all`; timed apart, printed as `rollups_s`),
-then times `snp.indicators.compute_dashboard` for the whole year (every block: national
+then times `indicators.compute_dashboard` for the whole year (every block: national
 indicator with the previous year, requests, delays and percentiles, slots, per effector, SNP fee
 with its weekly cap, ED, supply versus demand, satisfaction), `--runs` times after a warm-up;
 the median run is printed:
@@ -40,9 +40,9 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench.common import add_database_arguments, load_average, run_on_databases
-from snp import migrate
+from composition import migrate
+from indicators import Filters, compute_dashboard, rollups
 from snp.db import Database
-from snp.indicators import Filters, compute_dashboard, rollups
 from snp.settings import Settings
 
 PARIS = ZoneInfo("Europe/Paris")

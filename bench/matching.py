@@ -163,7 +163,7 @@ async def measure(
     try:
         requests = await create_requests(database, rng, warmup + searches, day, mix)
         gc.collect()  # start from a settled heap, not from the garbage of the bulk load
-        gc.freeze()  # as the app does once started (snp/app.py)
+        gc.freeze()  # as the app does once started (composition/app.py)
         for n, (request_id, now) in enumerate(requests):
             began = time.perf_counter()
             async with database.transaction() as session:

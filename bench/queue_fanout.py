@@ -40,7 +40,8 @@ from bench.common import (
     run_on_databases,
     served_app,
 )
-from snp import demo, migrate, territory
+from composition import demo, migrate
+from snp import territory
 from snp.actor import Actor
 from snp.auth import service as auth_service
 from snp.auth.roles import Role

@@ -37,10 +37,10 @@ from sqlalchemy import func, insert, select
 
 from agenda.models import Appointment, Effector, Site
 from bench.common import add_database_arguments, load_average, median, p99, run_on_databases
+from composition import migrate
 from notifications.models import OutboxMessage
 from regulation.models import RegulationRequest
 from regulation.service import retention
-from snp import migrate
 from snp.db import Database, utcnow
 
 CHUNK = 5_000

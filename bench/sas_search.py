@@ -41,10 +41,10 @@ from bench.common import (
     served_app,
 )
 from bench.dataset import Dataset, build_dataset, pick_effectors
+from sas.fhir import IDNPS_SYSTEM
 from snp import territory
 from snp.db import Database
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
-from snp.sas.fhir import IDNPS_SYSTEM
 
 EFFECTORS_PER_SEARCH = 25
 SEARCH_DAYS = 7

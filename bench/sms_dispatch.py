@@ -29,11 +29,11 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
 from sqlalchemy import func, select
 
 from bench.common import add_database_arguments, load_average, run_on_databases
+from composition import migrate
 from notifications.backends import TwilioBackend
 from notifications.models import Audience, MessageStatus, OutboxMessage
 from notifications.service import dispatcher, outbox
 from notifications.service.dispatcher import DispatchOptions, DispatchReport
-from snp import migrate
 from snp.db import Database
 from tests.notifications.fake_twilio import (
     ACCOUNT_SID,

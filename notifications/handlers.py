@@ -1,6 +1,7 @@
 """Event handlers: the other packages' events become SMS rows in the same transaction.
 
-Imported once by the composition root (`snp/app.py`), which registers them with `snp.events`.
+Imported once by the composition root (`composition/app.py`), which registers them with
+`snp.events`.
 
 - agenda `SlotBooked`, `AppointmentCancelled`, `AppointmentNeedsRebooking`: effector and patient
   (`messages`); `AppointmentOutcomeRecorded` (fulfilled): the satisfaction survey (`survey`).

@@ -1,6 +1,7 @@
 """Regulation's reactions to events, run inside the emitter's transaction.
 
-Imported once by the composition root (`snp/app.py`), which registers them with `snp.events`.
+Imported once by the composition root (`composition/app.py`), which registers them with
+`snp.events`.
 
 - agenda `AppointmentCancelled` / `AppointmentNeedsRebooking`: the request goes back to the
   queue « à replanifier »; a slot freed by a cancellation is offered first to the waiting

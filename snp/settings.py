@@ -306,7 +306,7 @@ class Settings(BaseSettings):
     sms_survey_answer_hours: int = Field(
         default=48, ge=1, description="How long a satisfaction survey accepts an answer."
     )
-    # --- SAS interface (snp/sas/) ----------------------------------------------------------------
+    # --- SAS interface (sas/) ----------------------------------------------------------------
     sas_client_subjects: str = Field(
         default="",
         description="Client certificates allowed on `/fhir` (the SAS platform), separated by `;`, "

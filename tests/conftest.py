@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp import migrate
-from snp.app import METADATA, create_app
+from composition import migrate
+from composition.app import METADATA, create_app
 from snp.db import Database
 from snp.settings import Settings
 from tests.support.postgres import Cluster, create_database, start_cluster

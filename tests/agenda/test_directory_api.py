@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp import demo
+from composition import demo
 from snp.auth.roles import Role
 from tests.factories import logged_in_as
 

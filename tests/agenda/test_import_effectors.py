@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from agenda.models import Effector, Site
 from agenda.service.effector_import import parse_effectors_csv, parse_structure_id
+from composition.cli import app as cli
 from snp.auth.roles import Role
-from snp.cli import app as cli
 from snp.csv_import import CsvImportError
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
 from snp.settings import get_settings

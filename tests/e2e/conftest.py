@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from snp import demo
+from composition import demo
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _snp(env: dict[str, str], *args: str) -> None:
     subprocess.run(
-        [sys.executable, "-m", "snp.cli", *args], env=env, check=True, capture_output=True, cwd=ROOT
+        [sys.executable, "-m", "composition.cli", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
 
 
@@ -77,7 +81,7 @@ def demo_server(
     log_path = tmp_path_factory.getbasetemp() / f"{name}-server.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "snp.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "composition.cli", "serve", "--port", str(port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
-from snp import demo
+from composition import demo
 from snp.identifiers import rpps_with_check_digit
 from tests.e2e.conftest import DEMO_ACCOUNTS
 

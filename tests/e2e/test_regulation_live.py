@@ -39,7 +39,7 @@ class Server:
         self.process: subprocess.Popen[bytes] | None = None
         for args in (("db", "upgrade"), ("demo",)):
             subprocess.run(
-                [sys.executable, "-m", "snp.cli", *args],
+                [sys.executable, "-m", "composition.cli", *args],
                 env=self.env,
                 check=True,
                 capture_output=True,
@@ -49,7 +49,7 @@ class Server:
     def start(self) -> None:
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "snp.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "composition.cli", "serve", "--port", str(self.port)],
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

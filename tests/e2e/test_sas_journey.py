@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from snp.sas import fhir
+from sas import fhir
 from tests.e2e.conftest import DEMO_ACCOUNTS, demo_server
 from tests.sas.fake_platform import SAS_SUBJECT, SAS_SUBJECTS_SETTING, FakeSasPlatform
 from tests.support.postgres import free_port

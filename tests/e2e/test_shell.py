@@ -1,7 +1,7 @@
 """Browser journeys through the shell: login per role, login errors, logout, coordinator home.
 
 Fixtures (`live_server`, `page`) and the demo accounts come from `tests/e2e/conftest.py`; what the
-demo territory holds comes from `snp.demo`, so these tests follow the demo data.
+demo territory holds comes from `composition.demo`, so these tests follow the demo data.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from snp import demo
+from composition import demo
 from tests.e2e.conftest import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp import demo, territory
+from composition import demo
+from snp import territory
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ straight into the read model with explicit Paris times, every outcome and origin
 exactly 24 h and 48 h, both daylight-saving changes, cancellations, no-shows, a rescheduling,
 emergency-department referrals and an effector crossing the weekly SNP fee cap.
 
-The rows are written by the production writers (`snp.indicators.sync`) from facts, as the event
+The rows are written by the production writers (`indicators.sync`) from facts, as the event
 handlers do: derived columns (Paris day and hour, delays in minutes), SNP fee ranks and monthly
 rollups included; the supply rows are then recounted into the rollups as the supply job does. Every expected figure in
 test_dashboard.py was worked out by hand from the tables below.
@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import AppointmentFacts
-from regulation import RequestFacts
-from snp.indicators import rollups
-from snp.indicators.models import IndSupply
-from snp.indicators.sync import (
+from indicators import rollups
+from indicators.models import IndSupply
+from indicators.sync import (
     appointment_values,
     request_values,
     write_appointment,
     write_request,
 )
+from regulation import RequestFacts
 
 PARIS = ZoneInfo("Europe/Paris")
 REDON, SAVENAY = "35236", "44003"

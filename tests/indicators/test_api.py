@@ -111,7 +111,7 @@ async def test_every_table_exports_as_xlsx(
 ) -> None:
     await dataset.load(session)
     await logged_in_as(client, session, Role.COORDINATOR)
-    from snp.indicators.exports import TABLES
+    from indicators.exports import TABLES
 
     for table in TABLES:
         response = await client.get("/api/indicators/export.xlsx", params=YEAR | {"table": table})

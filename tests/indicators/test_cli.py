@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner, Result
 
-from snp.cli import app
-from snp.indicators.models import IndRequest
+from composition.cli import app
+from indicators.models import IndRequest
 from tests.indicators import dataset
 
 

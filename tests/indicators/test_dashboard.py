@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp.indicators import Dashboard, Filters, compute_dashboard
-from snp.indicators.queries import nearest_rank
-from snp.indicators.schemas import Count
+from indicators import Dashboard, Filters, compute_dashboard
+from indicators.queries import nearest_rank
+from indicators.schemas import Count
 from tests.indicators import dataset
 
 

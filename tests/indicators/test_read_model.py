@@ -13,15 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from indicators import Filters, compute_dashboard, rebuild, refresh_supply, rollups
+from indicators.models import IndAppointment, IndRequest, IndSupply
+from indicators.timeutil import paris
 from notifications import SatisfactionRecorded
 from regulation.service.protocol import default_protocol_text, parse_protocol
 from snp import events
 from snp.auth.roles import Role
 from snp.db import utcnow
 from snp.identifiers import rpps_with_check_digit
-from snp.indicators import Filters, compute_dashboard, rebuild, refresh_supply, rollups
-from snp.indicators.models import IndAppointment, IndRequest, IndSupply
-from snp.indicators.timeutil import paris
 from tests.regulation.builders import REDON, effector, north_of, slot
 from tests.regulation.conftest import actor_of, staff
 from tests.regulation.test_booking_journey import new_request, url

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from indicators import Filters, compute_dashboard, rebuild
+from indicators.timeutil import paris
 from regulation import Outcome, RequestCreate, claim_request, close_request, create_request
 from regulation.models import RegulationRequest
 from regulation.service import booking, retention
@@ -22,8 +24,6 @@ from regulation.service.protocol import default_protocol_text, parse_protocol
 from snp.actor import Actor
 from snp.auth.roles import Role
 from snp.db import utcnow
-from snp.indicators import Filters, compute_dashboard, rebuild
-from snp.indicators.timeutil import paris
 from snp.settings import get_settings
 from tests.factories import create_user
 from tests.regulation.builders import REDON, effector, north_of, slot

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp.indicators import Filters, compute_dashboard, periods, rollups
-from snp.indicators.models import IndAppointment
-from snp.indicators.sync import write_appointment, write_request
+from indicators import Filters, compute_dashboard, periods, rollups
+from indicators.models import IndAppointment
+from indicators.sync import write_appointment, write_request
 from tests.indicators import dataset
 
 
@@ -142,13 +142,13 @@ async def test_rollup_deltas_wait_for_the_commit_and_a_rollback_forgets_them(
     await loaded.commit()
     before = await state(loaded)
     await write_request(loaded, 22, {"callback_minutes": None, "would_go_to_ed": None})
-    assert loaded.sync_session.info.get("snp.indicators.rollup_deltas")
+    assert loaded.sync_session.info.get("indicators.rollup_deltas")
     await loaded.rollback()
-    assert not loaded.sync_session.info.get("snp.indicators.rollup_deltas")
+    assert not loaded.sync_session.info.get("indicators.rollup_deltas")
     assert await state(loaded) == before
     await write_request(loaded, 22, {"callback_minutes": None, "would_go_to_ed": None})
     await loaded.commit()
-    assert not loaded.sync_session.info.get("snp.indicators.rollup_deltas")
+    assert not loaded.sync_session.info.get("indicators.rollup_deltas")
     after = await state(loaded)
     assert after != before
     assert await rebuilt(loaded) == after

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import snp.app  # noqa: F401 - the composition root registers every package's jobs
+import composition.app  # noqa: F401 - the composition root registers every package's jobs
 from notifications import backends, jobs
 from notifications.models import Audience, Broadcast
 from notifications.service import outbox

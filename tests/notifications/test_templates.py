@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from composition.app import create_app
 from notifications.service import templates
 from notifications.service.sms_length import measure
 from notifications.service.templates import MAX_SEGMENTS, TEMPLATES, VARIABLES, TemplateError
-from snp.app import create_app
 from snp.settings import Settings
 
 

@@ -18,8 +18,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 from websockets.asyncio.client import ClientConnection, connect
 
+from composition import demo
 from regulation.service.records import today_paris
-from snp import demo, territory
+from snp import territory
 from snp.actor import Actor
 from snp.auth import service as auth_service
 from snp.auth.models import User

@@ -9,8 +9,9 @@ import time
 import asyncpg
 import pytest
 
-from snp import demo, live, migrate, territory
-from snp.app import create_app
+from composition import demo, migrate
+from composition.app import create_app
+from snp import live, territory
 from snp.auth.roles import Role
 from snp.db import Database
 from tests.conftest import test_settings

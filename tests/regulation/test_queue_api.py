@@ -10,12 +10,12 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from composition.app import create_app
 from regulation.errors import AlreadyClaimed
 from regulation.schemas import RequestCreate
 from regulation.service import intake, queue
 from regulation.service.protocol import default_protocol_text, parse_protocol
 from snp import scheduler
-from snp.app import create_app
 from snp.auth.roles import Role
 from snp.db import Database, utcnow
 from tests.conftest import test_settings

@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Effector
+from composition.app import create_app
 from snp import territory
-from snp.app import create_app
 from snp.db import Database
 from snp.identifiers import finess_with_check_digit
 from tests.agenda.slot_factories import create_effector, create_slot, in_days

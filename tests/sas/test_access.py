@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from snp.app import create_app
-from snp.sas.access import parse_allowed, parse_dn, subject_allowed
+from composition.app import create_app
+from sas.access import parse_allowed, parse_dn, subject_allowed
 from tests.conftest import test_settings
 from tests.sas.fake_platform import SAS_SUBJECTS_SETTING
 
@@ -82,7 +82,7 @@ async def test_others_get_403_operation_outcome(client: httpx.AsyncClient, dn: s
 async def test_check_lifted_by_setting_with_a_loud_warning(
     db_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="snp.sas.access"):
+    with caplog.at_level(logging.WARNING, logger="sas.access"):
         app: FastAPI = create_app(
             test_settings(db_url, sas_require_client_cert=False), start_scheduler=False
         )

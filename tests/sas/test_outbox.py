@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from agenda.models import Effector
+from sas import client as sas_client
+from sas import fhir
+from sas.models import OutboxStatus, SasOutbox
 from snp import territory
 from snp.actor import Actor
 from snp.db import Database, utcnow
 from snp.identifiers import rpps_with_check_digit
-from snp.sas import client as sas_client
-from snp.sas import fhir
-from snp.sas.models import OutboxStatus, SasOutbox
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
 from tests.factories import PASSWORD, login

@@ -11,11 +11,11 @@ from fhir.resources.R4B.practitioner import Practitioner
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sas import fhir
+from sas.models import SasPractitionerAccount
 from snp.audit import AuditEntry
 from snp.auth.models import LoginSession, User
 from snp.identifiers import rpps_with_check_digit
-from snp.sas import fhir
-from snp.sas.models import SasPractitionerAccount
 from tests.factories import login
 from tests.sas.fake_platform import PlatformDriver
 

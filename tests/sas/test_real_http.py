@@ -12,8 +12,8 @@ import pytest
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp.app import create_app
-from snp.sas import fhir
+from composition.app import create_app
+from sas import fhir
 from tests.conftest import test_settings
 from tests.sas.conftest import PUBLIC_URL, arrange_supply, period
 from tests.sas.fake_platform import SAS_SUBJECTS_SETTING, PlatformDriver

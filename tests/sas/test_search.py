@@ -15,8 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Effector, Site
+from sas import fhir
 from snp.identifiers import rpps_with_check_digit
-from snp.sas import fhir
 from tests.agenda.slot_factories import book, create_slot, in_days
 from tests.sas.conftest import CPTS_FINESS, PUBLIC_URL, arrange_supply, period
 from tests.sas.fake_platform import PlatformDriver

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from snp.openapi import schema
+from composition.openapi import schema
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 

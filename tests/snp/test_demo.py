@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Effector, Site
-from snp import demo
+from composition import demo
 from snp.auth.models import User
 from snp.auth.roles import Role
 from snp.auth.service import verify_password

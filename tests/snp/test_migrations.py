@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, text
 
-from snp import migrate
-from snp.app import METADATA
+from composition import migrate
+from composition.app import METADATA
 from snp.db import make_engine
 from tests.support.postgres import Cluster, create_database
 

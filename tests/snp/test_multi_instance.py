@@ -6,7 +6,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp.app import create_app
+from composition.app import create_app
 from tests.conftest import test_settings
 from tests.factories import create_user, login
 

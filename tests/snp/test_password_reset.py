@@ -138,7 +138,7 @@ async def test_cli_prints_a_working_link(
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "snp.cli",
+        "composition.cli",
         "user",
         "reset-link",
         "regul@sas.fr",

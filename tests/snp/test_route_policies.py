@@ -8,7 +8,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.routing import BaseRoute
 
-from snp.app import create_app
+from composition.app import create_app
 from snp.settings import Settings
 
 OPEN_ROUTES = {

@@ -50,7 +50,7 @@ async def test_the_next_period_runs_again_and_the_lease_records_it(database: Dat
 
 
 async def test_registered_jobs_are_named_package_dot_verb() -> None:
-    import snp.app  # noqa: F401 - the composition root registers every package's jobs
+    import composition.app  # noqa: F401 - the composition root registers every package's jobs
 
     names = scheduler.registered_jobs()
     assert "auth.purge_expired_sessions" in names

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
+from composition.cli import app as cli
 from snp import territory
 from snp.auth.roles import Role
-from snp.cli import app as cli
 from snp.settings import get_settings
 from snp.territory.models import Commune
 from tests.factories import logged_in_as

@@ -1,0 +1,182 @@
+"""Composition root: assembles the kernel and every domain package into one FastAPI app."""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+# Importing a package's models registers its tables on `Base.metadata` (used by Alembic).
+import agenda.jobs
+import agenda.models  # noqa: F401
+import indicators.handlers  # the indicators read model follows regulation and agenda
+import indicators.jobs
+import indicators.models  # noqa: F401
+import notifications.handlers  # registers the SMS reactions to the agenda's events
+import notifications.jobs
+import notifications.models  # noqa: F401
+import regulation.handlers  # registers regulation's reactions to the agenda's events
+import regulation.jobs
+import regulation.models  # noqa: F401
+import sas.handlers  # pushes SAS regulators' appointments to the platform
+import sas.jobs
+import sas.models  # noqa: F401
+import snp.audit
+import snp.auth.jobs
+import snp.auth.models
+import snp.scheduler
+import snp.territory.models
+from agenda.api import router as agenda_router
+from indicators.api import router as indicators_router
+from notifications import backends as sms_backends
+from notifications import check_configuration as check_sms_configuration
+from notifications.api import router as notifications_router
+from regulation.api import router as regulation_router
+from sas import access as sas_access
+from sas.api import router as fhir_router
+from sas.booking import router as sas_router
+from sas.fhir import install_fhir_handlers
+from snp import live, logging_setup
+from snp.audit_api import router as audit_router
+from snp.auth.api import router as auth_router
+from snp.auth.api import users_router
+from snp.auth.reset_api import router as password_reset_router
+from snp.db import Base, Database
+from snp.deps import public
+from snp.errors import install_handlers
+from snp.health import router as health_router
+from snp.settings import Settings, get_settings
+from snp.territory.api import router as territory_router
+
+log = logging.getLogger(__name__)
+
+ROUTERS: list[APIRouter] = [
+    health_router,
+    auth_router,
+    users_router,
+    audit_router,
+    territory_router,
+    agenda_router,
+    regulation_router,
+    notifications_router,
+    indicators_router,
+    password_reset_router,
+    sas_router,
+    fhir_router,
+    live.router,
+]
+
+METADATA = Base.metadata
+__all__ = ["METADATA", "create_app"]
+_ = snp.audit  # the audit table is part of the metadata
+
+
+def operation_id(route: APIRoute) -> str:
+    """`<tag>-<route name>`, so the generated client reads `auth-login`, `agenda-list_effectors`."""
+    tag = route.tags[0] if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/api"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+_NO_FRONTEND = """<!doctype html><html lang="fr"><meta charset="utf-8">
+<title>SNP</title><body><h1>Interface non construite</h1>
+<p>L'interface web n'a pas été construite : lancez <code>make run</code>
+(ou <code>cd frontend &amp;&amp; npm ci &amp;&amp; npm run build</code>).</p></body></html>"""
+
+
+def _frontend_router(dist: Path) -> APIRouter:
+    router = APIRouter(tags=["frontend"], include_in_schema=False)
+    root = dist.resolve()
+
+    @router.get("/{path:path}", dependencies=[Depends(public)])
+    async def spa(path: str) -> Response:
+        if path.startswith(("api/", "fhir/")) or path in ("api", "fhir"):
+            return JSONResponse(
+                {"detail": [{"loc": ["path"], "msg": "Ressource introuvable."}]}, status_code=404
+            )
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            return FileResponse(candidate)
+        index = root / "index.html"
+        if index.is_file():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return HTMLResponse(_NO_FRONTEND, status_code=503)
+
+    return router
+
+
+_heap_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """The objects alive once started (modules, settings, caches) live as long as the process:
+    out of the collector's sight, full collections no longer walk them, which takes ~100 ms
+    pauses off the tail latency of the requests that trigger one. Once per process (tests start
+    many apps: what a later one leaves must stay collectable)."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
+def create_app(settings: Settings | None = None, *, start_scheduler: bool | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging_setup.configure(settings.log_level)
+    run_scheduler = settings.scheduler_enabled if start_scheduler is None else start_scheduler
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = snp.scheduler.Scheduler(app.state.db)
+        await app.state.live.start()
+        if run_scheduler:
+            scheduler.start()
+        _freeze_startup_heap()
+        try:
+            yield
+        finally:
+            scheduler.shutdown()
+            await app.state.live.stop()
+            await sms_backends.close_shared()
+            await app.state.db.dispose()
+
+    app = FastAPI(
+        title="SNP — soins non programmés",
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url="/api/docs",
+        swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
+    app.state.db = Database(settings.database_url, settings.database_pool_size)
+    app.state.live = live.LiveHub(app.state.db, settings)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(live.LiveContext, hub=app.state.live)
+    install_handlers(app)
+    install_fhir_handlers(app)  # OperationOutcome errors on /fhir paths
+    sas_access.warn_if_open(settings)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.include_router(_frontend_router(settings.frontend_dist))
+    return app

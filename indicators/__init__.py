@@ -1,0 +1,15 @@
+"""Indicators: the read model of requests, consultations and supply, the indicator queries, the
+dashboard, exports and the annual report. Other packages use only what is exported here."""
+
+from indicators.queries import compute_dashboard
+from indicators.rebuild import RebuildReport, rebuild, refresh_supply
+from indicators.schemas import Dashboard, Filters
+
+__all__ = [
+    "Dashboard",
+    "Filters",
+    "RebuildReport",
+    "compute_dashboard",
+    "rebuild",
+    "refresh_supply",
+]

@@ -1,0 +1,138 @@
+"""Indicators API (coordinators): the dashboard, the pseudonymised drill-down and the exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import ValidationError
+
+from indicators import exports
+from indicators.queries import compute_dashboard
+from indicators.records import list_records
+from indicators.schemas import Dashboard, Filters, Granularity, RecordPage
+from snp import audit
+from snp.actor import Actor
+from snp.auth.roles import Role
+from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.errors import BusinessRuleError
+
+router = APIRouter(prefix="/api/indicators", tags=["indicators"])
+
+Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+
+
+def parse_filters(
+    start: Annotated[date, Query(description="Premier jour (heure de Paris), AAAA-MM-JJ.")],
+    end: Annotated[date, Query(description="Dernier jour, inclus.")],
+    granularity: Annotated[Granularity, Query(description="month, quarter ou year.")] = "month",
+    commune: Annotated[str | None, Query(description="Code INSEE de la commune.")] = None,
+    origin: Annotated[str | None, Query(description="Origine de la demande.")] = None,
+    effector_id: Annotated[int | None, Query(description="Effecteur.")] = None,
+) -> Filters:
+    try:
+        return Filters(
+            start=start,
+            end=end,
+            granularity=granularity,
+            commune=commune or None,
+            origin=origin or None,
+            effector_id=effector_id,
+        )
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "start"
+        message = str(error.get("ctx", {}).get("error", "")) or "Valeur invalide."
+        if error["type"] == "string_pattern_mismatch":
+            message = "Code INSEE de commune invalide (5 caractères)."
+        raise BusinessRuleError(message, ("query", field)) from None
+
+
+FiltersDep = Annotated[Filters, Depends(parse_filters)]
+
+
+@router.get("/dashboard")
+async def dashboard(
+    session: SessionDep, actor: Coordinator, settings: SettingsDep, filters: FiltersDep
+) -> Dashboard:
+    """Every indicator for the period and filters, computed from the read model."""
+    return await compute_dashboard(session, filters, settings)
+
+
+@router.get("/records")
+async def records(
+    session: SessionDep,
+    actor: Coordinator,
+    filters: FiltersDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> RecordPage:
+    """The requests behind the figures, pseudonymised (R-000123, age band; no identity)."""
+    return await list_records(session, filters, offset=offset, limit=limit)
+
+
+async def _export(
+    session: SessionDep,
+    actor: Actor,
+    settings: SettingsDep,
+    filters: Filters,
+    table: str,
+    with_identity: bool,
+) -> exports.Rows:
+    if with_identity and table != "records":
+        raise BusinessRuleError(
+            "L'identité ne peut être exportée qu'avec la liste des demandes.",
+            ("query", "with_identity"),
+        )
+    rows = await exports.build_table(
+        session, filters, table, settings=settings, with_identity=with_identity
+    )
+    if with_identity:
+        detail = filters.model_dump_json(exclude_none=True)
+        await audit.record(session, actor, "export_identity", "indicators", table, detail)
+    return rows
+
+
+TableQuery = Annotated[exports.Table, Query(description="Le tableau à exporter.")]
+IdentityQuery = Annotated[
+    bool, Query(description="Avec l'identité des patients (tracé dans le journal d'audit).")
+]
+
+
+@router.get("/export.csv", response_class=Response)
+async def export_csv(
+    session: SessionDep,
+    actor: Coordinator,
+    settings: SettingsDep,
+    filters: FiltersDep,
+    table: TableQuery,
+    with_identity: IdentityQuery = False,
+) -> Response:
+    """One table as CSV (`;`, UTF-8 with BOM, for Excel in French)."""
+    rows = await _export(session, actor, settings, filters, table, with_identity)
+    name = exports.filename(table, filters, "csv")
+    return Response(
+        exports.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/export.xlsx", response_class=Response)
+async def export_xlsx(
+    session: SessionDep,
+    actor: Coordinator,
+    settings: SettingsDep,
+    filters: FiltersDep,
+    table: TableQuery,
+    with_identity: IdentityQuery = False,
+) -> Response:
+    """One table as an Excel workbook."""
+    rows = await _export(session, actor, settings, filters, table, with_identity)
+    name = exports.filename(table, filters, "xlsx")
+    return Response(
+        exports.to_xlsx(rows, exports.TITLES[table]),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,57 @@
+"""The read model follows the source packages through their events, inside the emitter's
+transaction: every event names a request or an appointment, whose facts are re-read from its
+package (`sync.refresh`), so the rows are those `rebuild` would write."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import regulation
+from agenda import (
+    AppointmentCancelled,
+    AppointmentNeedsRebooking,
+    AppointmentOutcomeRecorded,
+    SlotBooked,
+)
+from indicators.sync import refresh, set_satisfaction
+from notifications import SatisfactionRecorded
+from snp import events
+
+RequestEvent = (
+    regulation.RequestReceived
+    | regulation.RequestTriaged
+    | regulation.RequestRedirected15
+    | regulation.RequestClaimed
+    | regulation.RequestReleased
+    | regulation.RequestTransferred
+    | regulation.RequestUpdated
+    | regulation.RequestOriented
+    | regulation.RequestClosed
+    | regulation.CallbackAttemptLogged
+    | regulation.RequestBooked
+    | regulation.RequestToRebook
+    | regulation.RequestEscalated
+)
+AppointmentEvent = (
+    SlotBooked | AppointmentCancelled | AppointmentNeedsRebooking | AppointmentOutcomeRecorded
+)
+
+
+async def on_request_event(session: AsyncSession, event: RequestEvent) -> None:
+    await refresh(session, request_ids=[event.request_id])
+
+
+async def on_appointment_event(session: AsyncSession, event: AppointmentEvent) -> None:
+    await refresh(session, appointment_ids=[event.appointment_id])
+
+
+async def on_satisfaction(session: AsyncSession, event: SatisfactionRecorded) -> None:
+    """The patient's 1-5 answer to the SMS survey after a fulfilled consultation."""
+    await set_satisfaction(session, event.appointment_id, event.score)
+
+
+events.on(SatisfactionRecorded)(on_satisfaction)
+for _request_event in RequestEvent.__args__:
+    events.on(_request_event)(on_request_event)
+for _appointment_event in AppointmentEvent.__args__:
+    events.on(_appointment_event)(on_appointment_event)
