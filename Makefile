@@ -47,13 +47,14 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-lint: $(PY_STAMP)
+lint: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd frontend && npm run lint
 
 typecheck: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/mypy snp agenda regulation notifications sas indicators composition tests $$(ls bench/*.py 2>/dev/null)
-	cd frontend && npm run typecheck
+	cd frontend && npm run typecheck && npm run test:unit
 
 pytest: $(PY_STAMP) $(DIST)
 	$(BIN)/pytest -q -p no:cacheprovider
