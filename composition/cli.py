@@ -17,9 +17,7 @@ from composition import demo, migrate
 from indicators.cli import indicators_app
 from snp import territory
 from snp.actor import Actor
-from snp.auth import reset_cli
-from snp.auth import service as auth_service
-from snp.auth.roles import ROLE_LABELS, Role
+from snp.auth import ROLE_LABELS, Role, create_account, reset_cli
 from snp.csv_import import CsvImportError, decode
 from snp.db import Database
 from snp.errors import DomainError
@@ -116,7 +114,7 @@ def user_add(
         raise typer.Exit(2)
 
     async def work(session: AsyncSession) -> None:
-        await auth_service.create_user(
+        await create_account(
             session,
             Actor.system("cli"),
             email=email,
