@@ -17,6 +17,7 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.errors import BusinessRuleError
+from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"])
 
@@ -65,11 +66,10 @@ async def records(
     session: SessionDep,
     actor: Coordinator,
     filters: FiltersDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageDep,
 ) -> RecordPage:
     """The requests behind the figures, pseudonymised (R-000123, age band; no identity)."""
-    return await list_records(session, filters, offset=offset, limit=limit)
+    return await list_records(session, filters, page)
 
 
 async def _export(

@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TOP_PACKAGES = ("snp", "agenda", "regulation", "notifications", "sas", "indicators", "composition")
 # The kernel's sub-packages are packages of their own: reached through their `__init__`.
-KERNEL_PACKAGES = ("snp.auth", "snp.territory")
+KERNEL_PACKAGES = ("snp.auth", "snp.kit", "snp.territory")
 
 # What each package must not import (besides the deep-import and table rules).
 FORBIDDEN: dict[str, tuple[str, ...]] = {

@@ -15,6 +15,7 @@ from snp.auth import Role
 from snp.csv_import import decode
 from snp.deps import ANY_ROLE, SessionDep, require_roles
 from snp.errors import BusinessRuleError
+from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -49,11 +50,10 @@ async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
 async def list_effectors(
     session: SessionDep,
     actor: DirectoryReader,
+    page: PageDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> EffectorPage:
-    return await service.list_effectors(session, q=q, limit=limit, offset=offset)
+    return await service.list_effectors(session, q=q, page=page)
 
 
 @router.post("/effectors/import")

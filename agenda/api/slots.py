@@ -13,6 +13,7 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, require_roles
 from snp.errors import BusinessRuleError
+from snp.kit import PageParams, page_params
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -77,6 +78,7 @@ async def delete_slot(
 async def search_free_slots(
     session: SessionDep,
     actor: FreeSlotSearcher,
+    page: Annotated[PageParams, Depends(page_params(default=100, maximum=500, max_offset=5000))],
     start: Annotated[datetime, Query(description="Début de la période, avec fuseau horaire.")],
     end: Annotated[datetime, Query(description="Fin de la période, avec fuseau horaire.")],
     kinds: Annotated[list[Kind] | None, Query(description="Au moins un de ces types.")] = None,
@@ -90,8 +92,6 @@ async def search_free_slots(
     max_km: Annotated[float | None, Query(gt=0, le=1000)] = None,
     shared_with_sas_only: bool = False,
     order: Literal["start", "distance"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=5000)] = 0,
 ) -> FreeSlotPage:
     """Bookable slots, with effector and site (and `distance_km` from `lat`/`lon`).
 
@@ -112,10 +112,13 @@ async def search_free_slots(
         near=(lat, lon) if lat is not None and lon is not None else None,
         max_km=max_km,
         shared_with_sas_only=shared_with_sas_only or actor.has(Role.SAS_REGULATOR),
-        limit=limit + 1,
-        offset=offset,
+        limit=page.limit + 1,
+        offset=page.offset,
         order=order,
     )
     return FreeSlotPage(
-        items=found[:limit], limit=limit, offset=offset, has_more=len(found) > limit
+        items=found[: page.limit],
+        limit=page.limit,
+        offset=page.offset,
+        has_more=len(found) > page.limit,
     )

@@ -27,6 +27,7 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.errors import BusinessRuleError, Forbidden, NotFound
 from snp.identifiers import parse_mobile_phone, parse_phone, parse_rpps
+from snp.kit import PageParams, count_rows
 
 FEED_PATH = "/api/agenda/ics/feed/{token}.ics"
 NOT_LINKED = "Votre compte n'est rattaché à aucun effecteur de l'annuaire."
@@ -127,7 +128,7 @@ async def upsert_effector(session: AsyncSession, data: EffectorData) -> Effector
 
 
 async def list_effectors(
-    session: AsyncSession, *, q: str | None = None, limit: int = 50, offset: int = 0
+    session: AsyncSession, *, q: str | None = None, page: PageParams = PageParams()
 ) -> EffectorPage:
     query = select(Effector)
     if q:
@@ -139,14 +140,15 @@ async def list_effectors(
                 Effector.national_id.like(pattern),
             )
         )
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    total = await count_rows(session, query)
     rows = await session.scalars(
-        query.options(selectinload(Effector.sites))
-        .order_by(Effector.family_name, Effector.given_name, Effector.id)
-        .limit(limit)
-        .offset(offset)
+        page.apply(
+            query.options(selectinload(Effector.sites)).order_by(
+                Effector.family_name, Effector.given_name, Effector.id
+            )
+        )
     )
-    return EffectorPage(items=[EffectorOut.model_validate(e) for e in rows], total=int(total or 0))
+    return EffectorPage(items=[EffectorOut.model_validate(e) for e in rows], total=total)
 
 
 async def count_effectors(session: AsyncSession) -> int:

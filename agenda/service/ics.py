@@ -28,13 +28,14 @@ from agenda.models import Effector, Site, Slot, SlotStatus
 from agenda.schemas_supply import IcsImportReport
 from agenda.service.absences import absence_window
 from agenda.service.directory import managed_effector, pick_site
-from agenda.service.recurrence import PARIS, absence_ranges
+from agenda.service.recurrence import absence_ranges
 from agenda.service.slots import NewSlot, add_generated_slots
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, NotFound
 from snp.identifiers import parse_adeli, parse_rpps
+from snp.kit import PARIS
 from snp.settings import Settings
 
 SOURCE_PREFIX = "ics:"

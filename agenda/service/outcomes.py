@@ -23,12 +23,13 @@ from agenda.models import AfterCare, Appointment, AppointmentStatus, Effector, S
 from agenda.schemas import SiteOut
 from agenda.schemas_outcomes import ConsultationOut, ConsultationPage
 from agenda.service.appointments import appointment_out
-from agenda.service.slot_rules import MAX_WINDOW, PARIS, as_utc, effector_of_user
+from agenda.service.slot_rules import MAX_WINDOW, as_utc, effector_of_user
 from snp import audit, events
 from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
+from snp.kit import PARIS, PageParams
 
 OUTCOMES = frozenset({AppointmentStatus.FULFILLED.value, AppointmentStatus.NOSHOW.value})
 AFTER_CARE = frozenset(a.value for a in AfterCare)
@@ -203,8 +204,7 @@ async def list_unreported(
     before: datetime | None = None,
     *,
     effector_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
     now: datetime | None = None,
 ) -> ConsultationPage:
     """Appointments still `booked` that started before `before` (by default: today's midnight,
@@ -213,9 +213,9 @@ async def list_unreported(
     before = (
         start_of_day_paris(now or utcnow()) if before is None else as_utc(before, "before", "query")
     )
-    if not 1 <= limit <= MAX_PAGE:
+    if not 1 <= page.limit <= MAX_PAGE:
         raise BusinessRuleError(f"Entre 1 et {MAX_PAGE} par page.", loc=["query", "limit"])
-    if offset < 0:
+    if page.offset < 0:
         raise BusinessRuleError("Doit être positif.", loc=["query", "offset"])
     own = await _own_effector_id(session, actor)
     if own is not None:
@@ -233,11 +233,9 @@ async def list_unreported(
     )
     items = await _consultations(
         session,
-        select_consultations()
-        .where(*conditions)
-        .order_by(Appointment.start_at, Appointment.id)
-        .limit(limit)
-        .offset(offset),
+        page.apply(
+            select_consultations().where(*conditions).order_by(Appointment.start_at, Appointment.id)
+        ),
     )
     await audit.read_many(session, actor, "appointment", [i.id for i in items])
     return ConsultationPage(items=items, total=total)

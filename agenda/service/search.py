@@ -27,20 +27,12 @@ from agenda.schemas import FreeSlot, FreeSlotEffector, FreeSlotSite, Kind, Visib
 from agenda.service.slot_rules import KIND_COLUMNS, VISIBILITY_COLUMNS, as_utc
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
+from snp.kit import distance_km
 
-EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = 111.2
 MAX_RESULTS = 1000
 MAX_CANDIDATES = 5_000  # rows read near a point, before exact distances are computed
 _APPROX_MARGIN = 0.01  # the SQL distance filter keeps 1 % more, the exact one decides
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
@@ -203,11 +195,10 @@ def _page(
     """Rows in result order (filtered by exact distance near a point), and each site's distance."""
     if near is None:
         return rows, None
-    lat, lon = near
     distances: dict[int, float] = {}
     for row in rows:
         if row.site_id not in distances:
-            distances[row.site_id] = round(haversine_km(lat, lon, row.latitude, row.longitude), 2)
+            distances[row.site_id] = round(distance_km(near, (row.latitude, row.longitude)), 2)
     kept = [r for r in rows if max_km is None or distances[r.site_id] <= max_km]
     if order == "distance":
         kept.sort(key=lambda r: (distances[r.site_id], r.start_at, r.id))

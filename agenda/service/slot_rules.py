@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +17,7 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, Forbidden, NotFound
+from snp.kit import PARIS
 
 # Consultation kinds (SAS serviceType codes) and visibilities (SAS TRE_R314), with their columns.
 KIND_COLUMNS: dict[str, str] = {"AMB": "kind_amb", "HH": "kind_hh", "VR": "kind_vr"}
@@ -29,7 +29,6 @@ VISIBILITY_COLUMNS: dict[str, str] = {
 }
 DEFAULT_KINDS: frozenset[str] = frozenset({"AMB"})
 DEFAULT_VISIBILITY: frozenset[str] = frozenset({"SNP", "CPTS"})
-PARIS = ZoneInfo("Europe/Paris")
 MAX_WINDOW = timedelta(days=93)  # longest calendar window one request may list
 
 

@@ -22,7 +22,6 @@ from agenda.schemas_supply import (
 )
 from agenda.service.directory import managed_effector, pick_site
 from agenda.service.recurrence import (
-    PARIS,
     materialise,
     remove_future_free_slots,
     template_kinds,
@@ -33,6 +32,7 @@ from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, NotFound
+from snp.kit import PARIS
 
 
 def template_out(template: AvailabilityTemplate) -> TemplateOut:

@@ -29,6 +29,7 @@ from notifications.models import Broadcast
 from notifications.service import sources, timing
 from snp.actor import Actor
 from snp.errors import DomainError, NotFound
+from snp.kit import PARIS
 from snp.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def kind_for(request: regulation.RequestOut) -> str:
 
 def start_today(at: time, now: datetime) -> datetime:
     """`at` (Paris time) today, in UTC."""
-    return datetime.combine(timing.paris_day(now), at, tzinfo=timing.PARIS).astimezone(UTC)
+    return datetime.combine(timing.paris_day(now), at, tzinfo=PARIS).astimezone(UTC)
 
 
 async def _free_slot(

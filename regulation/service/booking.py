@@ -28,7 +28,6 @@ from regulation.service.needs import (
     KIND_LABELS,
     ConsultationKind,
     compatible_kinds,
-    distance_km,
     initials,
     patient_label,
     patient_place,
@@ -47,6 +46,7 @@ from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, DomainError, Forbidden
+from snp.kit import distance_km
 from snp.settings import Settings, get_settings
 
 # The appointment's `origin` (16 characters in agenda) from the request's origin.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from regulation.errors import RequestNotFound
@@ -47,6 +47,7 @@ from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
+from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
 LOCATION_MISSING = (
@@ -198,24 +199,21 @@ async def list_requests(
     actor: Actor,
     *,
     status: RequestStatus | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
 ) -> RequestPage:
     """Every request, newest first (history, follow-up); each one listed is an audited read."""
     query = select(RegulationRequest)
-    count = select(func.count()).select_from(RegulationRequest)
     if status is not None:
         query = query.where(RegulationRequest.status == status)
-        count = count.where(RegulationRequest.status == status)
     rows = list(
         await session.scalars(
-            query.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
-            .limit(limit)
-            .offset(offset)
+            page.apply(
+                query.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
+            )
         )
     )
     await audit.read_many(session, actor, ENTITY, [r.id for r in rows])
-    total = int(await session.scalar(count) or 0)
+    total = await count_rows(session, query)
     return RequestPage(items=[to_summary(r) for r in rows], total=total)
 
 
@@ -285,21 +283,19 @@ def _referral_out(row: RegulationRequest) -> ReferralOut:
 
 
 async def list_my_referrals(
-    session: AsyncSession, actor: Actor, *, limit: int = 50, offset: int = 0
+    session: AsyncSession, actor: Actor, *, page: PageParams = PageParams()
 ) -> ReferralPage:
-    mine = RegulationRequest.referrer_user_id == actor.user_id
+    mine = select(RegulationRequest).where(RegulationRequest.referrer_user_id == actor.user_id)
     rows = list(
         await session.scalars(
-            select(RegulationRequest)
-            .where(mine)
-            .order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
-            .limit(limit)
-            .offset(offset)
+            page.apply(
+                mine.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
+            )
         )
     )
-    total = await session.scalar(select(func.count()).select_from(RegulationRequest).where(mine))
+    total = await count_rows(session, mine)
     await audit.read_many(session, actor, ENTITY, [r.id for r in rows])
-    return ReferralPage(items=[_referral_out(r) for r in rows], total=int(total or 0))
+    return ReferralPage(items=[_referral_out(r) for r in rows], total=total)
 
 
 async def get_my_referral(session: AsyncSession, actor: Actor, request_id: int) -> ReferralOut:

@@ -46,7 +46,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,9 +68,9 @@ from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
+from snp.kit import PARIS
 from snp.settings import Settings, get_settings
 
-PARIS = ZoneInfo("Europe/Paris")
 VISIBLE_TO = ("SNP", "CPTS")  # the channels regulation books for
 MAX_LIMIT = 50
 PAGE = 1000  # agenda's largest page

@@ -35,7 +35,6 @@ from regulation.service.needs import (
     ConsultationKind,
     Place,
     compatible_kinds,
-    distance_km,
     place_from,
 )
 from regulation.service.records import (
@@ -51,6 +50,7 @@ from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
+from snp.kit import distance_km
 from snp.settings import Settings, get_settings
 
 SYSTEM = Actor.system("regulation.rebooking")

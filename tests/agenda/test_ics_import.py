@@ -16,9 +16,9 @@ from agenda.models import Effector, Slot
 from agenda.schemas_supply import AbsenceIn, IcsImportReport
 from agenda.service import absences, ics
 from agenda.service.ics import IcsOptions, IcsRejected
-from agenda.service.recurrence import PARIS
 from composition.cli import app as cli
 from snp.auth.roles import Role
+from snp.kit import PARIS
 from snp.settings import get_settings
 from tests.agenda.ics_helpers import calendar, event
 from tests.agenda.slot_factories import (

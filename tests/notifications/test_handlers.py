@@ -15,12 +15,13 @@ from agenda.service import booking
 from notifications.models import MessageStatus
 from notifications.service import messages
 from notifications.service.sources import PatientContact
-from notifications.service.timing import PARIS, paris_date, paris_time
+from notifications.service.timing import paris_date, paris_time
 from regulation import RequestCreate, Sex
 from snp import events
 from snp.actor import Actor
 from snp.audit import AuditEntry
 from snp.db import utcnow
+from snp.kit import PARIS
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
 from tests.notifications.conftest import outbox_rows, patient
