@@ -3,6 +3,7 @@
 Other packages use only what is exported here.
 """
 
+from agenda.errors import HoldExpired, SlotOverlap, SlotUnavailable
 from agenda.events import (
     AppointmentCancelled,
     AppointmentNeedsRebooking,
@@ -29,8 +30,6 @@ from agenda.schemas_supply import (
 )
 from agenda.service.appointments import cancel, count_booked_by_effector, list_appointments
 from agenda.service.booking import (
-    HoldExpired,
-    SlotUnavailable,
     confirm,
     hold,
     release,
@@ -63,7 +62,7 @@ from agenda.service.sas_supply import (
     sas_free_slots,
 )
 from agenda.service.search import search_free_slots
-from agenda.service.slots import NewSlot, SlotOverlap, add_generated_slots
+from agenda.service.slots import NewSlot, add_generated_slots
 from agenda.service.supply_stats import (
     AppointmentFacts,
     SupplyCell,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, UploadFile
 
+from agenda.errors import InvalidUpload
 from agenda.schemas import EffectorPage
 from agenda.schemas_supply import EffectorImportReport, EffectorPatch, EffectorProfile
 from agenda.service import directory as service
@@ -14,7 +15,6 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.csv_import import decode
 from snp.deps import ANY_ROLE, SessionDep, require_roles
-from snp.errors import BusinessRuleError
 from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
@@ -38,11 +38,11 @@ async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
     """The uploaded file's bytes; a French 422 on `file` when it is empty or too large."""
     data = await file.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise BusinessRuleError(
+        raise InvalidUpload(
             f"Fichier trop volumineux (au plus {max_bytes // 1000} ko).", loc=["file"]
         )
     if not data:
-        raise BusinessRuleError("Le fichier est vide.", loc=["file"])
+        raise InvalidUpload("Le fichier est vide.", loc=["file"])
     return data
 
 

@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from agenda.errors import MissingValue
 from agenda.schemas import FreeSlotPage, Kind, SlotIn, SlotOut, SlotPatch, Visibility
 from agenda.service import search, slot_rules, slots
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, require_roles
-from snp.errors import BusinessRuleError
 from snp.kit import PageParams, page_params
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
@@ -43,7 +43,7 @@ async def list_slots(
     if effector_id is None:
         own = await slot_rules.effector_of_user(session, actor.user_id)
         if own is None:
-            raise BusinessRuleError("Choisissez un effecteur.", loc=["query", "effector_id"])
+            raise MissingValue("Choisissez un effecteur.", loc=["query", "effector_id"])
         effector_id = own.id
     return await slots.list_slots(session, actor, effector_id=effector_id, start=start, end=end)
 
@@ -98,7 +98,7 @@ async def search_free_slots(
     Sorted by start, or by distance when `lat`/`lon` are given. SAS regulators see only the
     slots shared with the SAS."""
     if (lat is None) != (lon is None):
-        raise BusinessRuleError(
+        raise MissingValue(
             "Donnez la latitude et la longitude.", loc=["query", "lon" if lon is None else "lat"]
         )
     found = await search.search_free_slots(

@@ -22,11 +22,11 @@ from typing import Any, Literal, get_args
 from sqlalchemy import and_, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import InvalidPeriod, MissingValue, UnknownValue
 from agenda.models import Effector, Site, Slot, SlotStatus
 from agenda.schemas import FreeSlot, FreeSlotEffector, FreeSlotSite, Kind, Visibility
 from agenda.service.slot_rules import KIND_COLUMNS, VISIBILITY_COLUMNS, as_utc
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
 from snp.kit import distance_km
 
 KM_PER_DEGREE_LATITUDE = 111.2
@@ -46,7 +46,7 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float
 def _any_flag(columns: dict[str, str], codes: Collection[str], name: str) -> Any:
     unknown = set(codes) - columns.keys()
     if unknown:
-        raise BusinessRuleError(
+        raise UnknownValue(
             f"Valeur inconnue : {', '.join(sorted(unknown))} (possibles : {', '.join(columns)}).",
             loc=["query", name],
         )
@@ -113,10 +113,10 @@ async def search_free_slots(
     """
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["query", "end"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
     order = order or ("distance" if near is not None else "start")
     if near is None and (max_km is not None or order == "distance"):
-        raise BusinessRuleError(
+        raise MissingValue(
             "Indiquez le point (latitude et longitude) d'où mesurer la distance.",
             loc=["query", "lat"],
         )

@@ -28,7 +28,7 @@ import regulation
 from notifications.models import Broadcast
 from notifications.service import sources, timing
 from snp.actor import Actor
-from snp.errors import DomainError, NotFound
+from snp.errors import NotFound
 from snp.kit import PARIS
 from snp.settings import get_settings
 
@@ -138,7 +138,7 @@ async def hold_for_winner(
     holder = holder_of(broadcast)
     try:
         held = await agenda.hold(session, slot_id, holder, HOLD_TTL)
-    except DomainError:  # taken a moment ago: one conditional UPDATE, nothing written
+    except (agenda.SlotUnavailable, NotFound):  # taken or removed a moment ago: nothing written
         return None
     contact = await sources.patient_contact(session, broadcast.request_id)
     return Held(

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from regulation.errors import StepImpossible
 from regulation.events import RequestEscalated
 from regulation.models import RegulationRequest, RequestLogEntry, RequestStatus
 from regulation.schemas_booking import EscalationOut, EscalationStep, EscalationStepOut
@@ -35,7 +36,7 @@ from regulation.service.records import (
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Forbidden
+from snp.errors import Forbidden
 from snp.settings import Settings, get_settings
 
 MAX_TARGETS = 200  # largest broadcast notifications accepts
@@ -151,7 +152,7 @@ async def record_escalation(
     current = await ladder(session, row, settings=settings)
     chosen = next(s for s in current.steps if s.step == step)
     if not chosen.available:
-        raise BusinessRuleError(chosen.reason or "Étape impossible.", ("body", "step"))
+        raise StepImpossible(chosen.reason or "Étape impossible.", ("body", "step"))
     place = current.place
     log_step(
         session,

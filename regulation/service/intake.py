@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.errors import RequestNotFound
+from regulation.errors import MissingValue, OutsideTerritory, RequestNotFound
 from regulation.events import RequestReceived, RequestUpdated
 from regulation.models import (
     AssignedTo,
@@ -46,7 +46,6 @@ from regulation.service.records import (
 from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
 from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
@@ -64,16 +63,16 @@ async def _check_location(
 ) -> None:
     if commune_insee is not None:
         if commune_insee not in await territory.commune_codes(session):
-            raise BusinessRuleError(
+            raise OutsideTerritory(
                 "Cette commune n'appartient pas au territoire de la CPTS.",
                 ("body", "commune_insee"),
             )
         return
     if address_line is None:
-        raise BusinessRuleError(LOCATION_MISSING, ("body", "commune_insee"))
+        raise MissingValue(LOCATION_MISSING, ("body", "commune_insee"))
     if latitude is None or longitude is None:
         missing = "latitude" if latitude is None else "longitude"
-        raise BusinessRuleError(
+        raise MissingValue(
             "Coordonnées obligatoires quand la commune n'est pas indiquée.", ("body", missing)
         )
 
@@ -229,7 +228,7 @@ async def update_request(
     nullable |= {"has_gp", "notes"}
     for key, value in sent.items():
         if value is None and key not in nullable:
-            raise BusinessRuleError("Champ obligatoire.", ("body", key))
+            raise MissingValue("Champ obligatoire.", ("body", key))
     changed = sorted(k for k, v in sent.items() if getattr(row, k) != v)
     if not changed:
         return await get_request(session, actor, request_id)

@@ -50,7 +50,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import FreeSlot, FreeSlotEffector, count_booked_by_effector, search_free_slots
-from regulation.errors import RequestNotOpen
+from regulation.errors import RequestNotOpen, RequestNotTriaged
 from regulation.models import RegulationRequest, RequestStatus
 from regulation.schemas_booking import (
     CandidateEffector,
@@ -67,7 +67,6 @@ from regulation.service.records import ENTITY, ensure_open, get_row
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
 from snp.kit import PARIS
 from snp.settings import Settings, get_settings
 
@@ -507,7 +506,7 @@ def _matchable(row: RegulationRequest) -> datetime:
     if row.status not in MATCHABLE:
         raise RequestNotOpen("Demande déjà orientée.")
     if row.triaged_at is None or row.deadline_at is None:
-        raise BusinessRuleError(
+        raise RequestNotTriaged(
             "Triez la demande avant de chercher un créneau.", ("path", "request_id")
         )
     return row.deadline_at

@@ -10,10 +10,10 @@ from typing import Literal, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from regulation.errors import KindNotPossible, NotAConsultation, RequestNotTriaged, UnknownValue
 from regulation.models import Mobility, Orientation, RegulationRequest
 from regulation.service.records import age_label, age_months, today_paris
 from snp import territory
-from snp.errors import BusinessRuleError
 from snp.kit import distance_km
 from snp.territory import CommuneOut
 
@@ -71,9 +71,9 @@ def compatible_kinds(
     home = mobility == Mobility.NEEDS_HOME_VISIT
     if forced is not None:
         if forced not in CONSULTATION_KINDS:
-            raise BusinessRuleError("Type de consultation inconnu.", ("query", "kind"))
+            raise UnknownValue("Type de consultation inconnu.", ("query", "kind"))
         if forced == "AMB" and home:
-            raise BusinessRuleError(
+            raise KindNotPossible(
                 "Le patient ne peut pas se déplacer : choisissez une visite à domicile ou une "
                 "téléconsultation.",
                 ("query", "kind"),
@@ -86,11 +86,11 @@ def compatible_kinds(
     if orientation == Orientation.VR:
         return ("VR", "HH") if home else ("VR", "AMB")
     if orientation is None:
-        raise BusinessRuleError(
+        raise RequestNotTriaged(
             "Triez la demande avant de chercher un créneau.", ("path", "request_id")
         )
     label = ORIENTATION_LABELS.get(orientation, orientation)
-    raise BusinessRuleError(
+    raise NotAConsultation(
         f"L'orientation recommandée ({label}) ne passe pas par un créneau : choisissez un type "
         "de consultation pour chercher quand même.",
         ("query", "kind"),

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import FreeSlot, search_free_slots
-from regulation.errors import RequestNotFound
+from regulation.errors import NotAConsultation, RequestNotFound, RequestNotTriaged
 from regulation.events import FreedSlotOffered, RequestToRebook
 from regulation.models import (
     OPEN_STATUSES,
@@ -49,7 +49,6 @@ from regulation.service.records import (
 from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
 from snp.kit import distance_km
 from snp.settings import Settings, get_settings
 
@@ -164,7 +163,7 @@ def _kind_for(
         return None
     try:
         kinds = compatible_kinds(row.orientation, row.mobility)
-    except BusinessRuleError:  # not a consultation (pharmacist, advice)
+    except (NotAConsultation, RequestNotTriaged):  # pharmacist, advice; or not triaged
         return None
     site = (slot.site.latitude, slot.site.longitude)
     distance = distance_km(place.point, site) if place is not None else None

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from snp.actor import Actor
 from snp.auth import service
+from snp.auth.errors import InvalidCredentials
 from snp.auth.roles import Role
 from snp.auth.schemas import LoginIn, SessionOut, UserCreate, UserList, UserOut
 from snp.deps import (
@@ -20,7 +21,7 @@ from snp.deps import (
     public,
     require_roles,
 )
-from snp.errors import DomainError, NotFound
+from snp.errors import NotFound, TooManyAttempts
 from snp.kit import PageDep
 from snp.settings import Settings
 
@@ -61,7 +62,7 @@ async def login(
         opened = await service.login(
             session, settings, email=body.email, password=body.password, ip=client_ip(request)
         )
-    except DomainError:
+    except (InvalidCredentials, TooManyAttempts):
         # Wrong password or lock: keep the failure counter, it is the throttle's memory.
         await session.commit()
         raise

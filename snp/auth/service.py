@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp import audit
 from snp.actor import Actor
+from snp.auth.errors import InvalidCredentials
 from snp.auth.models import LoginSession, LoginThrottle, User
 from snp.auth.roles import Role
 from snp.db import dialect_insert, utcnow
-from snp.errors import Conflict, NotAuthenticated, TooManyAttempts
+from snp.errors import Conflict, TooManyAttempts
 from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
@@ -28,10 +29,6 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
-
-
-class InvalidCredentials(NotAuthenticated):
-    pass
 
 
 def hash_password(password: str) -> str:
