@@ -32,7 +32,7 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import NotFound
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 # Where a booking comes from, by the role of who confirms it.
 ORIGIN_OF_ROLE: dict[Role, str] = {
@@ -97,7 +97,9 @@ async def hold(
     someone else holds or booked it, when it has started, or when its effector is inactive.
     """
     now = utcnow()
-    expires = now + (ttl if ttl is not None else timedelta(seconds=get_settings().hold_ttl_seconds))
+    expires = now + (
+        ttl if ttl is not None else timedelta(seconds=settings_of(session).hold_ttl_seconds)
+    )
     active_effectors = select(Effector.id).where(Effector.active.is_(True))
     row = (
         await session.execute(

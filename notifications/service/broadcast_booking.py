@@ -30,7 +30,7 @@ from notifications.service import sources, timing
 from snp.actor import Actor
 from snp.errors import NotFound
 from snp.kit import PARIS
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ async def _slot_at(
     contact = await sources.effector_contact(session, effector_id)
     if contact is None or not contact.addresses:
         return None
-    minutes = get_settings().sms_broadcast_slot_minutes
+    minutes = settings_of(session).sms_broadcast_slot_minutes
     await agenda.add_generated_slots(
         session,
         effector_id,
@@ -179,7 +179,7 @@ async def book(
         SYSTEM,
         held.request_id,
         regulation.Outcome.SLOT_BOOKED,
-        settings=get_settings(),
+        settings=settings_of(session),
         now=now,
     )
     log.info("broadcast %d: booked for its winner", broadcast.id)

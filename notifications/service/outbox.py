@@ -33,7 +33,7 @@ from snp.db import dialect_insert, utcnow
 from snp.errors import NotFound
 from snp.identifiers import display_phone, parse_phone
 from snp.kit import PageParams, count_rows
-from snp.settings import get_settings
+from snp.settings import Settings, settings_of
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ class About:
     broadcast_id: int | None = None
 
 
-def current_templates() -> TemplateSet:
-    return templates_module.cached(get_settings().sms_templates_dir)
+def current_templates(settings: Settings) -> TemplateSet:
+    return templates_module.cached(settings.sms_templates_dir)
 
 
 async def is_opted_out(session: AsyncSession, phone: str) -> bool:
@@ -81,7 +81,7 @@ async def enqueue(
         log.warning("SMS %s skipped: unusable phone number", template)
         return False
     about = about or About()
-    body = (templates or current_templates()).render(template, values or {})
+    body = (templates or current_templates(settings_of(session))).render(template, values or {})
     now = utcnow()
     suppressed = not essential and await is_opted_out(session, recipient)
     insert = dialect_insert(session)

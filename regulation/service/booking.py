@@ -48,7 +48,7 @@ from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import DomainError, Forbidden
 from snp.kit import distance_km
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 # The appointment's `origin` (16 characters in agenda) from the request's origin.
 APPOINTMENT_ORIGIN: dict[str, str] = {
@@ -153,7 +153,7 @@ async def hold_slot(
 
     409 when someone else just took the slot; holding another slot gives the previous one back.
     """
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
@@ -214,7 +214,7 @@ async def confirm_booking(
 
     409 (`agenda.HoldExpired`) when the hold ran out or was not taken for this request, 409
     (`agenda.SlotUnavailable`) when someone else got the slot."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)

@@ -37,7 +37,7 @@ from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import Forbidden
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 MAX_TARGETS = 200  # largest broadcast notifications accepts
 LABELS: dict[str, str] = {
@@ -126,7 +126,7 @@ async def escalation_ladder(
     row = await get_row(session, request_id)
     ensure_open(row)
     await audit.read(session, actor, ENTITY, row.id)
-    return await ladder(session, row, settings=settings or get_settings())
+    return await ladder(session, row, settings=settings or settings_of(session))
 
 
 async def record_escalation(
@@ -141,7 +141,7 @@ async def record_escalation(
 ) -> EscalationStepOut:
     """Record that the operator handling the request started a step of the ladder; emits
     `RequestEscalated` (with the step's effectors, for the SMS broadcast)."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)

@@ -68,7 +68,7 @@ from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.kit import PARIS
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 VISIBLE_TO = ("SNP", "CPTS")  # the channels regulation books for
 MAX_LIMIT = 50
@@ -526,7 +526,7 @@ async def propose_candidates(
 
     With nothing before the deadline: the best later slots, flagged `after_deadline`, and the
     escalation ladder. A freed slot offered to this request comes first when it still fits."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     limit = max(1, min(limit, MAX_LIMIT))
     row = await get_row(session, request_id)

@@ -50,7 +50,7 @@ from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.kit import distance_km
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 SYSTEM = Actor.system("regulation.rebooking")
 BY_LABELS = {
@@ -191,7 +191,7 @@ async def proposals_for_slot(
     """Waiting requests the free slot fits (kind, age, distance, deadline), best first:
     priority, then deadline, then distance. Empty when the slot is not free or starts too soon
     for anyone to get there."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     slot = await _free_slot(session, slot_id, effector_id, start_at)
     margin = timedelta(minutes=settings.regulation_travel_margin_minutes)
@@ -241,7 +241,7 @@ async def offer_freed_slot(
     now: datetime | None = None,
 ) -> list[int]:
     """Flag the best waiting requests the freed slot fits (`offered_slot_id`); returns them."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     proposals = await proposals_for_slot(
         session,
