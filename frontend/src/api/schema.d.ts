@@ -5681,8 +5681,6 @@ export interface operations {
     "indicators-records": {
         parameters: {
             query: {
-                offset?: number;
-                limit?: number;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -5695,6 +5693,8 @@ export interface operations {
                 origin?: string | null;
                 /** @description Effecteur. */
                 effector_id?: number | null;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
