@@ -43,6 +43,7 @@ from sas import access as sas_access
 from sas.api import router as fhir_router
 from sas.booking import router as sas_router
 from sas.fhir import install_fhir_handlers
+from sas.link_api import router as sas_link_router
 from snp import live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
@@ -69,6 +70,7 @@ ROUTERS: list[APIRouter] = [
     indicators_router,
     password_reset_router,
     sas_router,
+    sas_link_router,
     fhir_router,
     live.router,
 ]
