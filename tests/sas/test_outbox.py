@@ -4,6 +4,7 @@ sent twice, order kept per appointment."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -378,3 +379,59 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     assert moved["start"] == in_days(2, 15).isoformat(timespec="seconds")
     operator_id = moved["extension"][0]["valueReference"]["identifier"]["value"]
     assert operator_id == "8" + REGULATOR_RPPS  # still the regulator who booked
+
+
+async def test_a_cancelled_sas_appointment_rebooked_by_an_operator_keeps_identifier_and_regulator(
+    app: FastAPI,
+    session: AsyncSession,
+    driver: PlatformDriver,
+    client: httpx.AsyncClient,
+    sas_platform: FakeSasPlatform,
+) -> None:
+    import regulation
+
+    await regulator_logged_in(session, driver, client)
+    booked = await book_as_regulator(session, client)
+    await agenda.cancel(session, booked.appointment_id, by="effector", reason="Imprévu")
+    await session.commit()
+    operator_user = await create_user(session, Role.OPERATOR)
+    operator = Actor(operator_user.id, operator_user.email, Role.OPERATOR, None)
+    other_slot = await create_slot(session, booked.effector, in_days(3, 11))
+    request = (await regulation.list_requests(session, operator)).items[0]
+    await regulation.claim_request(session, operator, request.id)
+    await regulation.hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
+    rebooked = await regulation.confirm_booking(session, operator, request.id, other_slot.id)
+    await session.commit()
+    assert rebooked.appointment.id != booked.appointment_id
+    async with sas_client.http_client(app.state.settings) as http:
+        await sas_client.dispatch_until_idle(app.state.db.sessionmaker, http, app.state.settings)
+    assert [p.method for p in sas_platform.received] == ["POST", "PUT", "PUT"]  # never a new POST
+    assert sas_platform.creations == 1
+    assert sas_platform.statuses(booked.appointment_id) == ["booked", "cancelled", "booked"]
+    final = sas_platform.appointments[booked.appointment_id]
+    assert final["start"] == in_days(3, 11).isoformat(timespec="seconds")
+    (operator_extension,) = final["extension"]
+    assert operator_extension["url"] == fhir.OPERATOR_EXTENSION
+    assert operator_extension["valueReference"]["identifier"]["value"] == "8" + REGULATOR_RPPS
+
+
+async def test_identifier_system_is_a_url_without_a_public_base_url(
+    session: AsyncSession, driver: PlatformDriver, client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    from sas import outbox
+
+    settings = app.state.settings.model_copy(update={"public_base_url": ""})
+    system = outbox.appointment_system(settings)
+    assert system.startswith("https://")
+    assert system.endswith("/fhir/sid/rendez-vous")
+    configured = settings.model_copy(update={"sas_appointment_system": "urn:oid:1.2.3.4.5"})
+    assert outbox.appointment_system(configured) == "urn:oid:1.2.3.4.5"
+    await regulator_logged_in(session, driver, client)
+    booked = await book_as_regulator(session, client)
+    await agenda.cancel(session, booked.appointment_id, by="patient", reason="Empêchement")
+    await session.commit()
+    post, put = await rows(session)
+    first = json.loads(post.payload)["identifier"][0]
+    assert first["system"].startswith(("https://", "http://", "urn:oid:"))
+    assert first["value"] == booked.appointment_id
+    assert json.loads(put.payload)["identifier"][0] == first  # stored: every PUT the same
