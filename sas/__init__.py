@@ -9,9 +9,23 @@
 - INT_R03 (handlers.py, outbox.py, client.py, jobs.py): every appointment booked by a SAS
   regulator, and each of its later changes, pushed to the platform through a durable outbox;
 - `snp sas check` (cli.py, check.py).
-It speaks to the rest only through `agenda`, `regulation` and the kernel.
+It speaks to the rest only through `agenda`, `regulation` and the kernel. The composition root
+mounts the three routers, installs the FHIR error handlers, mounts the CLI and imports
+`sas.handlers` and `sas.jobs`; the demo links its regulator (`link_regulator`).
 """
 
+from sas.access import warn_if_open
+from sas.api import router as fhir_router
+from sas.booking import router as booking_router
+from sas.fhir import install_fhir_handlers
+from sas.link_api import router as link_router
 from sas.practitioners import link_regulator
 
-__all__ = ["link_regulator"]
+__all__ = [
+    "booking_router",
+    "fhir_router",
+    "install_fhir_handlers",
+    "link_regulator",
+    "link_router",
+    "warn_if_open",
+]

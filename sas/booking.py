@@ -29,7 +29,7 @@ from sas.models import SasAppointment
 from sas.practitioners import operator_of_user
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
 from snp.errors import BusinessRuleError, Forbidden, NotFound

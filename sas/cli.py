@@ -7,20 +7,21 @@ from typing import Annotated
 import typer
 
 from sas.check import check_platform
-from snp.settings import get_settings
+from snp.command_line import settings_of, sub_app
 
-sas_app = typer.Typer(help="Interface avec la plateforme nationale SAS.", no_args_is_help=True)
+sas_app = sub_app("Interface avec la plateforme nationale SAS.")
 
 
 @sas_app.command("check")
 def check(
+    ctx: typer.Context,
     url: Annotated[
         str | None,
         typer.Option(help="Adresse FHIR de la plateforme (défaut : SNP_SAS_PLATFORM_URL)."),
     ] = None,
 ) -> None:
     """Tester la liaison avec la plateforme SAS : TLS, certificats, réponse HTTP."""
-    report = check_platform(get_settings(), url)
+    report = check_platform(settings_of(ctx), url)
     for line in report.lines:
         typer.echo(line)
     if not report.ok:

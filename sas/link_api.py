@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from sas import link, password
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 
 router = APIRouter(prefix="/api/sas/link", tags=["sas"])

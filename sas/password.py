@@ -18,10 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sas.models import SasPasswordRequest, SasPractitionerAccount
 from snp import audit
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.models import User
-from snp.auth.reset import ResetLink, issue_link
-from snp.auth.roles import Role
+from snp.auth import ResetLink, Role, find_account, get_account, issue_reset_link
 from snp.db import utcnow
 from snp.errors import NotFound
 from snp.settings import Settings
@@ -43,7 +40,7 @@ class PasswordRequest:
 
 async def request_reset(session: AsyncSession, email: str, ip: str | None) -> None:
     """Record a request when an active SAS regulator has this e-mail; say nothing either way."""
-    user = await auth_service.get_user_by_email(session, email)
+    user = await find_account(session, email)
     if user is None or not user.active or user.role != Role.SAS_REGULATOR.value:
         return
     account = await session.scalar(
@@ -61,14 +58,17 @@ async def request_reset(session: AsyncSession, email: str, ip: str | None) -> No
 
 
 async def list_requests(session: AsyncSession) -> list[PasswordRequest]:
-    rows = await session.execute(
-        select(
-            SasPasswordRequest.user_id, User.full_name, User.email, SasPasswordRequest.requested_at
-        )
-        .join(User, User.id == SasPasswordRequest.user_id)
-        .order_by(SasPasswordRequest.requested_at)
+    rows = await session.scalars(
+        select(SasPasswordRequest).order_by(SasPasswordRequest.requested_at).limit(200)
     )
-    return [PasswordRequest(*r) for r in rows]
+    found: list[PasswordRequest] = []
+    for row in list(rows):
+        account = await get_account(session, row.user_id)
+        if account is not None:
+            found.append(
+                PasswordRequest(row.user_id, account.full_name, account.email, row.requested_at)
+            )
+    return found
 
 
 async def answer_request(
@@ -77,6 +77,6 @@ async def answer_request(
     """The coordinator answers: a one-time reset link for them to send; the request is closed."""
     if await session.get(SasPasswordRequest, user_id) is None:
         raise NotFound("Demande introuvable (déjà traitée ?).", ("path", "user_id"))
-    link = await issue_link(session, actor, settings, user_id=user_id)
+    link = await issue_reset_link(session, actor, settings, user_id=user_id)
     await session.execute(delete(SasPasswordRequest).where(SasPasswordRequest.user_id == user_id))
     return link

@@ -39,10 +39,7 @@ from sas.fhir import (
 from sas.models import SasPractitionerAccount
 from snp import audit
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.models import User
-from snp.auth.reset import random_password
-from snp.auth.roles import Role
+from snp.auth import Account, Role, create_account, get_account, update_account_by_id
 from snp.errors import Conflict, french_message
 
 ENTITY = "sas_practitioner"
@@ -146,7 +143,7 @@ def resource_id(account_id: int) -> str:
     return f"{ID_PREFIX}{account_id}"
 
 
-def as_resource(account: SasPractitionerAccount, user: User) -> dict[str, Any]:
+def as_resource(account: SasPractitionerAccount, user: Account) -> dict[str, Any]:
     """The account as `FrPractitionerRegul` (identifiers as received; e-mail when known)."""
     identifiers: list[dict[str, Any]] = []
     if account.national_id:
@@ -194,17 +191,16 @@ async def _find(
 
 async def _create(session: AsyncSession, actor: Actor, data: PractitionerData) -> Saved:
     try:
-        user = await auth_service.create_user(
+        user = await create_account(
             session,
             actor,
             email=data.email or _placeholder_email(),
             full_name=_full_name(data),
             role=Role.SAS_REGULATOR,
-            password=random_password(),
+            active=data.active,
         )
     except Conflict as exc:
         raise BusinessRule(exc.msg, ("telecom",)) from None
-    user.active = data.active
     account = SasPractitionerAccount(
         user_id=user.id,
         national_id=data.national_id,
@@ -266,8 +262,6 @@ async def _update(
         raise BusinessRule(
             "Cet identifiant appartient déjà à un autre compte régulateur.", ("identifier",)
         )
-    user = await session.get(User, account.user_id)
-    assert user is not None  # the foreign key cascades
     changed: list[str] = []
     # The platform is the authority: a new national id replaces the old one (the FAQ's
     # « changement d'identifiant »); the account stays the same.
@@ -285,16 +279,17 @@ async def _update(
             setattr(account, field, new_value)
             changed.append(field)
     try:
-        changed += await auth_service.update_account(
+        user, account_changes = await update_account_by_id(
             session,
             actor,
-            user,
+            account.user_id,
             email=data.email,  # None: the address we have is kept
             full_name=_full_name(data),
             active=data.active,
         )
     except Conflict as exc:
         raise BusinessRule(exc.msg, ("telecom",)) from None
+    changed += account_changes
     await session.flush()
     if changed:
         await audit.changed(session, actor, ENTITY, account.id, changed)
@@ -310,8 +305,8 @@ async def read_practitioner(
     account = await session.get(SasPractitionerAccount, int(resource_id_[len(ID_PREFIX) :]))
     if account is None:
         return None
-    user = await session.get(User, account.user_id)
-    assert user is not None
+    user = await get_account(session, account.user_id)
+    assert user is not None  # the foreign key cascades
     await audit.read(session, actor, ENTITY, account.id)
     return as_resource(account, user)
 
@@ -325,8 +320,8 @@ async def find_regulators(
     )
     out = []
     for account in found:
-        user = await session.get(User, account.user_id)
-        assert user is not None
+        user = await get_account(session, account.user_id)
+        assert user is not None  # the foreign key cascades
         await audit.read(session, actor, ENTITY, account.id)
         out.append(as_resource(account, user))
     return out

@@ -18,7 +18,7 @@ import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from aiohttp import web
@@ -127,7 +127,7 @@ class FakeSasPlatform:
         }
         return web.json_response(body, status=status, content_type=FHIR_JSON)
 
-    REFUSALS = {
+    REFUSALS: ClassVar[dict[int, str]] = {
         403: "Certificat client non autorisé",
         404: "Ressource inconnue",
         422: "Rendez-vous refusé : règle métier",

@@ -52,14 +52,14 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         code = 200 if self.path.startswith("/ok/") else 403
         self.send_response(code)
         self.send_header("Content-Type", "application/fhir+json")
         self.end_headers()
         self.wfile.write(b'{"resourceType":"CapabilityStatement"}')
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         return
 
 

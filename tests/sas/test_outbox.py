@@ -22,11 +22,11 @@ from sas import fhir, terms
 from sas.models import OutboxStatus, SasOutbox
 from snp import territory
 from snp.actor import Actor
+from snp.auth.roles import Role
 from snp.db import Database, utcnow
 from snp.identifiers import rpps_with_check_digit
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
-from snp.auth.roles import Role
 from tests.factories import PASSWORD, create_user, login
 from tests.sas.fake_platform import FakeSasPlatform, PlatformDriver
 from tests.sas.test_practitioners import practitioner

@@ -98,9 +98,7 @@ def _logical_lines(text: str) -> list[str]:
         stripped = line.strip()
         if not stripped:
             continue
-        if not stripped.startswith("*") and lines and lines[-1].rstrip().endswith(" and"):
-            lines[-1] += " " + stripped
-        elif not stripped.startswith("*") and lines and lines[-1].rstrip().endswith("contains"):
+        if (not stripped.startswith("*") and lines and lines[-1].rstrip().endswith(" and")) or (not stripped.startswith("*") and lines and lines[-1].rstrip().endswith("contains")):
             lines[-1] += " " + stripped
         else:
             lines.append(stripped)
