@@ -83,8 +83,7 @@ def parse_value(text: str, known: dict[str, str]) -> Any:
     if "#" in text:
         system, _, code = text.partition("#")
         code = code.split()[0].strip('"')
-        system = known.get(system, system) or None
-        return Code(system, code)
+        return Code(known.get(system, system) or None, code)
     if re.fullmatch(r"-?\d+", text):
         return int(text)
     return text  # an instance name (Bundle.entry.resource = ExampleX)
@@ -98,7 +97,8 @@ def _logical_lines(text: str) -> list[str]:
         stripped = line.strip()
         if not stripped:
             continue
-        if (not stripped.startswith("*") and lines and lines[-1].rstrip().endswith(" and")) or (not stripped.startswith("*") and lines and lines[-1].rstrip().endswith("contains")):
+        continued = bool(lines) and lines[-1].rstrip().endswith((" and", "contains"))
+        if not stripped.startswith("*") and continued:
             lines[-1] += " " + stripped
         else:
             lines.append(stripped)
