@@ -49,24 +49,24 @@ async def _ready_regulator(session: SessionDep, actor: SasRegulator) -> Actor:
 Regulator = Annotated[Actor, Depends(_ready_regulator)]
 
 
-class TermsOut(BaseModel):
+class SasTermsOut(BaseModel):
     version: str
     title: str
     text: str
     accepted: bool
 
 
-class TermsAcceptIn(BaseModel):
+class SasTermsAcceptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str = Field(min_length=1, max_length=20)
 
 
-class PasswordForgottenIn(BaseModel):
+class SasPasswordForgottenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str = Field(min_length=3, max_length=254)
 
 
-class MessageOut(BaseModel):
+class SasMessageOut(BaseModel):
     message: str
 
 
@@ -119,7 +119,7 @@ class SasBookingOut(BaseModel):
     effector: SasEffectorOut
 
 
-class MyBookingOut(BaseModel):
+class SasMyBookingOut(BaseModel):
     appointment_id: str
     status: Literal["booked", "fulfilled", "noshow", "cancelled"]
     start_at: datetime
@@ -145,15 +145,15 @@ def _effector_out(effector: agenda.SasEffector) -> SasEffectorOut:
 
 
 @router.get("/terms")
-async def get_terms(session: SessionDep, actor: SasRegulator) -> TermsOut:
+async def get_terms(session: SessionDep, actor: SasRegulator) -> SasTermsOut:
     """The current terms of use, and whether you accepted them."""
     assert actor.user_id is not None
     accepted = await terms.has_accepted(session, actor.user_id)
-    return TermsOut(version=terms.VERSION, title=terms.TITLE, text=terms.TEXT, accepted=accepted)
+    return SasTermsOut(version=terms.VERSION, title=terms.TITLE, text=terms.TEXT, accepted=accepted)
 
 
 @router.post("/terms/accept", status_code=status.HTTP_204_NO_CONTENT)
-async def accept_terms(body: TermsAcceptIn, session: SessionDep, actor: SasRegulator) -> None:
+async def accept_terms(body: SasTermsAcceptIn, session: SessionDep, actor: SasRegulator) -> None:
     """Accept the current version (recorded, audited)."""
     await terms.accept(session, actor, body.version)
 
@@ -162,11 +162,11 @@ async def accept_terms(body: TermsAcceptIn, session: SessionDep, actor: SasRegul
     "/password-forgotten", status_code=status.HTTP_202_ACCEPTED, dependencies=[Depends(public)]
 )
 async def password_forgotten(
-    body: PasswordForgottenIn, request: Request, session: SessionDep
-) -> MessageOut:
+    body: SasPasswordForgottenIn, request: Request, session: SessionDep
+) -> SasMessageOut:
     """« Mot de passe oublié » of a SAS regulator: same answer whether an account exists or not."""
     await password.request_reset(session, body.email, client_ip(request))
-    return MessageOut(message=password.ANSWER)
+    return SasMessageOut(message=password.ANSWER)
 
 
 @router.get("/effectors/{effector_id}/slots")
@@ -281,9 +281,9 @@ async def _own_rows(session: SessionDep, actor: Actor) -> list[SasAppointment]:
 
 
 @router.get("/bookings")
-async def my_bookings(session: SessionDep, actor: Regulator) -> list[MyBookingOut]:
+async def my_bookings(session: SessionDep, actor: Regulator) -> list[SasMyBookingOut]:
     """The appointments you booked through the SAS (latest state of each), newest first."""
-    out: list[MyBookingOut] = []
+    out: list[SasMyBookingOut] = []
     effectors: dict[int, SasEffectorOut | None] = {}
     for row in (await _own_rows(session, actor))[:200]:
         facts = await agenda.sas_appointment_facts(session, row.appointment_id)
@@ -295,7 +295,7 @@ async def my_bookings(session: SessionDep, actor: Regulator) -> list[MyBookingOu
             except NotFound:
                 effectors[facts.effector_id] = None
         out.append(
-            MyBookingOut(
+            SasMyBookingOut(
                 appointment_id=row.appointment_id,
                 status=row.status,
                 start_at=row.start_at,
@@ -315,7 +315,7 @@ async def cancel_my_booking(
     body: SasCancelIn,
     session: SessionDep,
     actor: Regulator,
-) -> MyBookingOut:
+) -> SasMyBookingOut:
     """Cancel an appointment you booked (the platform is told: PUT cancelled)."""
     row = await session.get(SasAppointment, appointment_id)
     if row is None or row.booked_by_user_id != actor.user_id:
@@ -326,7 +326,7 @@ async def cancel_my_booking(
         raise BusinessRuleError("Ce rendez-vous n'est plus à venir : il ne peut pas être annulé.")
     await agenda.cancel(session, appointment_id, by="sas", reason=body.reason, actor=actor)
     await session.refresh(row)
-    return MyBookingOut(
+    return SasMyBookingOut(
         appointment_id=row.appointment_id,
         status=row.status,
         start_at=row.start_at,

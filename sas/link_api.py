@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/sas/link", tags=["sas"])
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
 
 
-class RefusedPushOut(BaseModel):
+class SasRefusedPushOut(BaseModel):
     id: int
     appointment: str
     method: str
@@ -32,14 +32,14 @@ class RefusedPushOut(BaseModel):
     created_at: datetime
 
 
-class PasswordRequestOut(BaseModel):
+class SasPasswordRequestOut(BaseModel):
     user_id: int
     full_name: str
     email: str
     requested_at: datetime
 
 
-class LinkStatusOut(BaseModel):
+class SasLinkStatusOut(BaseModel):
     configured: bool
     platform_url: str
     client_certificate: bool
@@ -47,15 +47,15 @@ class LinkStatusOut(BaseModel):
     queue_length: int
     waiting_since: datetime | None
     last_error: str | None
-    refused: list[RefusedPushOut]
-    password_requests: list[PasswordRequestOut]
+    refused: list[SasRefusedPushOut]
+    password_requests: list[SasPasswordRequestOut]
 
 
-class ReplayedOut(BaseModel):
+class SasReplayedOut(BaseModel):
     replayed: int
 
 
-class ResetLinkOut(BaseModel):
+class SasResetLinkOut(BaseModel):
     user_id: int
     email: str
     url: str
@@ -65,11 +65,11 @@ class ResetLinkOut(BaseModel):
 @router.get("")
 async def sas_link_status(
     session: SessionDep, settings: SettingsDep, _actor: Coordinator
-) -> LinkStatusOut:
+) -> SasLinkStatusOut:
     """Last successful push, queue length, refused pushes with the platform's answer."""
     found = await link.link_status(session, settings)
     requests = await password.list_requests(session)
-    return LinkStatusOut(
+    return SasLinkStatusOut(
         configured=bool(found.platform_url),
         platform_url=found.platform_url,
         client_certificate=found.client_certificate,
@@ -78,7 +78,7 @@ async def sas_link_status(
         waiting_since=found.waiting_since,
         last_error=found.last_error,
         refused=[
-            RefusedPushOut(
+            SasRefusedPushOut(
                 id=r.id,
                 appointment=r.appointment,
                 method=r.method,
@@ -93,7 +93,7 @@ async def sas_link_status(
             for r in found.refused
         ],
         password_requests=[
-            PasswordRequestOut(
+            SasPasswordRequestOut(
                 user_id=p.user_id, full_name=p.full_name, email=p.email, requested_at=p.requested_at
             )
             for p in requests
@@ -102,17 +102,17 @@ async def sas_link_status(
 
 
 @router.post("/refused/replay")
-async def replay_all(session: SessionDep, actor: Coordinator) -> ReplayedOut:
+async def replay_all(session: SessionDep, actor: Coordinator) -> SasReplayedOut:
     """Send every refused push again (in order), once the cause is fixed."""
-    return ReplayedOut(replayed=await link.replay(session, actor))
+    return SasReplayedOut(replayed=await link.replay(session, actor))
 
 
 @router.post("/refused/{push_id}/replay")
 async def replay_one(
     push_id: Annotated[int, Path(ge=1, le=2**63 - 1)], session: SessionDep, actor: Coordinator
-) -> ReplayedOut:
+) -> SasReplayedOut:
     """Send one refused push again."""
-    return ReplayedOut(replayed=await link.replay(session, actor, push_id))
+    return SasReplayedOut(replayed=await link.replay(session, actor, push_id))
 
 
 @router.post("/password-requests/{user_id}/link", status_code=status.HTTP_201_CREATED)
@@ -121,9 +121,9 @@ async def answer_password_request(
     session: SessionDep,
     settings: SettingsDep,
     actor: Coordinator,
-) -> ResetLinkOut:
+) -> SasResetLinkOut:
     """A one-time reset link (shown once) for the regulator who asked; the request is closed."""
     found = await password.answer_request(session, actor, settings, user_id)
-    return ResetLinkOut(
+    return SasResetLinkOut(
         user_id=found.user_id, email=found.email, url=found.url, expires_at=found.expires_at
     )
