@@ -269,13 +269,16 @@ async def _own_rows(session: SessionDep, actor: Actor) -> list[SasAppointment]:
             .order_by(SasAppointment.start_at.desc())
         )
     )
+
+    # A rescheduled appointment has several rows (one per slot, same identifier): the current
+    # one is the row still live, else the one waiting for a new slot, else any cancelled one.
+    def rank(row: SasAppointment) -> int:
+        return 2 if row.status != "cancelled" else 1 if row.awaiting_rebooking else 0
+
     latest: dict[str, SasAppointment] = {}
     for row in rows:
         kept = latest.get(row.identifier)
-        if kept is None or (row.booked_at, row.appointment_id) > (
-            kept.booked_at,
-            kept.appointment_id,
-        ):
+        if kept is None or rank(row) > rank(kept):
             latest[row.identifier] = row
     return sorted(latest.values(), key=lambda r: r.start_at, reverse=True)
 

@@ -107,10 +107,6 @@ class BundleContext:
     booking_base: str
 
 
-def booking_url(booking_base: str, effector_id: int, slot_id: int) -> str:
-    return f"{booking_base}/{effector_id}/creneaux/{slot_id}?origin=sas"
-
-
 def _security(slot: agenda.SasSlot, with_cpts: bool) -> list[dict[str, str]]:
     codes = []
     if slot.vis_public:
@@ -283,6 +279,8 @@ class _SlotWriter:
         self.booking_base = booking_base
         self.with_cpts = with_cpts
         self._middles: dict[tuple[Any, ...], str] = {}
+        # `"<booking base>/` encoded once; each comment appends plain digits to it.
+        self._comment_head = _dumps(f"{booking_base}/")[:-1]
         self._times: dict[datetime, str] = {}  # slots share their start and end times
 
     def _time(self, value: datetime) -> str:
@@ -324,7 +322,7 @@ class _SlotWriter:
         return found
 
     def entry(self, slot: agenda.SasSlot, effector: agenda.SasEffector, schedule: str) -> str:
-        comment = _dumps(booking_url(self.booking_base, slot.effector_id, slot.id))
+        comment = f'{self._comment_head}{slot.effector_id}/creneaux/{slot.id}?origin=sas"'
         return (
             f'{{"fullUrl":"{self.base}/Slot/{slot.id}","resource":{{"resourceType":"Slot",'
             f'"id":"{slot.id}",{self._middle(slot, effector)},'
