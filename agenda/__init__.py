@@ -29,7 +29,11 @@ from agenda.service.sas_supply import (
     SasSlot,
     sas_appointment_facts,
     sas_effector,
+    sas_effectors_by_national_id,
     sas_free_slots,
+    sas_sites,
+    sas_slot,
+    slot_shared_with_sas,
 )
 from agenda.service.search import search_free_slots
 from agenda.service.slots import NewSlot, add_generated_slots
@@ -80,8 +84,12 @@ __all__ = [
     "release",
     "sas_appointment_facts",
     "sas_effector",
+    "sas_effectors_by_national_id",
     "sas_free_slots",
+    "sas_sites",
+    "sas_slot",
     "search_free_slots",
+    "slot_shared_with_sas",
     "supply_by_hour",
     "upsert_effector",
 ]

@@ -321,6 +321,18 @@ class Settings(BaseSettings):
         description="Require a forwarded client certificate on `/fhir` (false: local development "
         "only, the FHIR routes are then open to anyone).",
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="Addresses or networks (comma-separated, e.g. `172.28.0.10,10.0.0.0/8`) of "
+        "the TLS proxies whose forwarded client-certificate subject (`X-SSL-Client-S-DN`) is "
+        "believed; from any other address that header gets a 403.",
+    )
+    sas_proxy_secret: str = Field(
+        default="",
+        description="Shared secret the TLS proxy sends in `X-SNP-Proxy-Secret` on `/fhir`: with "
+        "it, the forwarded client-certificate subject is believed from any address (empty: "
+        "only `trusted_proxies` are).",
+    )
     sas_platform_url: str = Field(
         default="",
         description="FHIR base URL of the national SAS platform that receives our appointments "

@@ -120,6 +120,11 @@ async def find_account(session: AsyncSession, email: str) -> Account | None:
     return None if user is None else Account.of(user)
 
 
+async def get_account(session: AsyncSession, user_id: int) -> Account | None:
+    user = await session.get(User, user_id)
+    return None if user is None else Account.of(user)
+
+
 async def set_password(session: AsyncSession, actor: Actor, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))

@@ -387,6 +387,8 @@ export interface paths {
         /**
          * Confirm Slot
          * @description Turn your hold into an appointment. 409 when the hold expired or someone else has it.
+         *
+         *     `request_id` is refused (422): a request's appointment is booked from the request.
          */
         post: operations["agenda-confirm_slot"];
         delete?: never;
@@ -1324,6 +1326,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sas/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Bookings
+         * @description The appointments you booked through the SAS (latest state of each), newest first.
+         */
+        get: operations["sas-my_bookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/bookings/{appointment_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel My Booking
+         * @description Cancel an appointment you booked (the platform is told: PUT cancelled).
+         */
+        post: operations["sas-cancel_my_booking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sas/effectors/{effector_id}/bookings": {
         parameters: {
             query?: never;
@@ -1335,7 +1377,7 @@ export interface paths {
         put?: never;
         /**
          * Sas Book
-         * @description Book one of the effector's slots for the regulator's patient.
+         * @description Book one of the effector's slots shared with the SAS for the regulator's patient.
          */
         post: operations["sas-sas_book"];
         delete?: never;
@@ -1358,6 +1400,146 @@ export interface paths {
         get: operations["sas-sas_effector_slots"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sas Link Status
+         * @description Last successful push, queue length, refused pushes with the platform's answer.
+         */
+        get: operations["sas-sas_link_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/password-requests/{user_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Password Request
+         * @description A one-time reset link (shown once) for the regulator who asked; the request is closed.
+         */
+        post: operations["sas-answer_password_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/refused/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay All
+         * @description Send every refused push again (in order), once the cause is fixed.
+         */
+        post: operations["sas-replay_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/refused/{push_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay One
+         * @description Send one refused push again.
+         */
+        post: operations["sas-replay_one"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/password-forgotten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Password Forgotten
+         * @description « Mot de passe oublié » of a SAS regulator: same answer whether an account exists or not.
+         */
+        post: operations["sas-password_forgotten"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Terms
+         * @description The current terms of use, and whether you accepted them.
+         */
+        get: operations["sas-get_terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/terms/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Terms
+         * @description Accept the current version (recorded, audited).
+         */
+        post: operations["sas-accept_terms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3679,6 +3861,8 @@ export interface components {
         };
         /** SasAgendaOut */
         SasAgendaOut: {
+            /** Days */
+            days: number;
             effector: components["schemas"]["SasEffectorOut"];
             /** Slots */
             slots: components["schemas"]["SasSlotOut"][];
@@ -3716,6 +3900,14 @@ export interface components {
              */
             start_at: string;
         };
+        /** SasCancelIn */
+        SasCancelIn: {
+            /**
+             * Reason
+             * @description Motif (sans donnée de santé).
+             */
+            reason: string;
+        };
         /** SasEffectorOut */
         SasEffectorOut: {
             /** Family Name */
@@ -3728,6 +3920,79 @@ export interface components {
             specialty_code: string;
             /** Specialty Text */
             specialty_text: string | null;
+        };
+        /** SasLinkStatusOut */
+        SasLinkStatusOut: {
+            /** Client Certificate */
+            client_certificate: boolean;
+            /** Configured */
+            configured: boolean;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /** Password Requests */
+            password_requests: components["schemas"]["SasPasswordRequestOut"][];
+            /** Platform Url */
+            platform_url: string;
+            /** Queue Length */
+            queue_length: number;
+            /** Refused */
+            refused: components["schemas"]["SasRefusedPushOut"][];
+            /** Waiting Since */
+            waiting_since: string | null;
+        };
+        /** SasMessageOut */
+        SasMessageOut: {
+            /** Message */
+            message: string;
+        };
+        /** SasMyBookingOut */
+        SasMyBookingOut: {
+            /** Appointment Id */
+            appointment_id: string;
+            /** Awaiting Rebooking */
+            awaiting_rebooking: boolean;
+            /**
+             * Booked At
+             * Format: date-time
+             */
+            booked_at: string;
+            effector: components["schemas"]["SasEffectorOut"] | null;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "fulfilled" | "noshow" | "cancelled";
+        };
+        /** SasPasswordForgottenIn */
+        SasPasswordForgottenIn: {
+            /** Email */
+            email: string;
+        };
+        /** SasPasswordRequestOut */
+        SasPasswordRequestOut: {
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** User Id */
+            user_id: number;
         };
         /**
          * SasPatientIn
@@ -3768,6 +4033,51 @@ export interface components {
              */
             sms_consent: boolean;
         };
+        /** SasRefusedPushOut */
+        SasRefusedPushOut: {
+            /** Answer */
+            answer: string | null;
+            /** Appointment */
+            appointment: string;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Id */
+            id: number;
+            /** Method */
+            method: string;
+            /** Refused At */
+            refused_at: string | null;
+            /** Start */
+            start: string | null;
+            /** Status */
+            status: string;
+        };
+        /** SasReplayedOut */
+        SasReplayedOut: {
+            /** Replayed */
+            replayed: number;
+        };
+        /** SasResetLinkOut */
+        SasResetLinkOut: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Url */
+            url: string;
+            /** User Id */
+            user_id: number;
+        };
         /** SasSiteOut */
         SasSiteOut: {
             /** Address Line */
@@ -3792,12 +4102,33 @@ export interface components {
             id: number;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /**
+             * Remark
+             * @description The effector's remark on the slot (reason, access).
+             */
+            remark: string | null;
             site: components["schemas"]["SasSiteOut"];
             /**
              * Start At
              * Format: date-time
              */
             start_at: string;
+        };
+        /** SasTermsAcceptIn */
+        SasTermsAcceptIn: {
+            /** Version */
+            version: string;
+        };
+        /** SasTermsOut */
+        SasTermsOut: {
+            /** Accepted */
+            accepted: boolean;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: string;
         };
         /** Satisfaction */
         Satisfaction: {
@@ -6934,6 +7265,61 @@ export interface operations {
             };
         };
     };
+    "sas-my_bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMyBookingOut"][];
+                };
+            };
+        };
+    };
+    "sas-cancel_my_booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasCancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMyBookingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "sas-sas_book": {
         parameters: {
             query?: never;
@@ -6990,6 +7376,192 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SasAgendaOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-sas_link_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasLinkStatusOut"];
+                };
+            };
+        };
+    };
+    "sas-answer_password_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasResetLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-replay_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasReplayedOut"];
+                };
+            };
+        };
+    };
+    "sas-replay_one": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                push_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasReplayedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-password_forgotten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasPasswordForgottenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-get_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasTermsOut"];
+                };
+            };
+        };
+    };
+    "sas-accept_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasTermsAcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
