@@ -8,7 +8,7 @@ import { Link, useNavigate } from "react-router";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Page } from "../../shell/Page";
-import { ErrorSummary, Field, Loaded } from "../../ui";
+import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
 import { Call15Alert } from "./components";
 import {
   answersToSend,
@@ -176,19 +176,15 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
           </Field>
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
           {origin === "patient_call" ? null : (
-            <Field id={`${ID}-referrer_structure`} label={ti.referrerStructure} error={byField.referrer_structure}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="text"
-                  autoComplete="off"
-                  value={structure}
-                  onChange={(e) => setStructure(e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                />
-              )}
-            </Field>
+            <InputField
+              id={`${ID}-referrer_structure`}
+              label={ti.referrerStructure}
+              error={byField.referrer_structure}
+              type="text"
+              autoComplete="off"
+              value={structure}
+              onChange={(e) => setStructure(e.target.value)}
+            />
           )}
         </section>
       </div>

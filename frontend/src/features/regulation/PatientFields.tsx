@@ -6,7 +6,7 @@ import { useCallback, useState } from "react";
 
 import type { FieldError, Schemas } from "../../api";
 import { useTerritoryQuery } from "../../shell/territory";
-import { Field, Loaded } from "../../ui";
+import { Field, InputField, Loaded } from "../../ui";
 import { RadioGroup } from "./components";
 import { regulationTexts } from "./texts";
 
@@ -128,24 +128,21 @@ function TextField({
   autoCapitalize?: string;
 }) {
   return (
-    <Field id={`${idPrefix}-${name}`} label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          name={name}
-          type={type}
-          inputMode={type === "tel" ? "tel" : undefined}
-          // The patient's data, not the user's: no browser autofill.
-          autoComplete="off"
-          autoCapitalize={autoCapitalize}
-          spellCheck={false}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-        />
-      )}
-    </Field>
+    <InputField
+      id={`${idPrefix}-${name}`}
+      label={label}
+      hint={hint}
+      error={error}
+      name={name}
+      type={type}
+      inputMode={type === "tel" ? "tel" : undefined}
+      // The patient's data, not the user's: no browser autofill.
+      autoComplete="off"
+      autoCapitalize={autoCapitalize}
+      spellCheck={false}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }
 
@@ -175,21 +172,17 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
         />
       </div>
       <div className="field-row">
-        <Field id={`${idPrefix}-birth_date`} label={ti.birthDate} error={errors.birth_date}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              name="birth_date"
-              type="date"
-              max={today}
-              min="1900-01-01"
-              value={patient.birth_date}
-              onChange={(e) => set("birth_date", e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
+        <InputField
+          id={`${idPrefix}-birth_date`}
+          label={ti.birthDate}
+          error={errors.birth_date}
+          name="birth_date"
+          type="date"
+          max={today}
+          min="1900-01-01"
+          value={patient.birth_date}
+          onChange={(e) => set("birth_date", e.target.value)}
+        />
         <TextField
           idPrefix={idPrefix}
           name="phone"

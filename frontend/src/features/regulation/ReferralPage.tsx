@@ -8,7 +8,7 @@ import { Link, useNavigate } from "react-router";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Page } from "../../shell/Page";
-import { ErrorSummary, Field, Loaded } from "../../ui";
+import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
 import { Call15Alert } from "./components";
 import {
   EMPTY_PATIENT,
@@ -208,31 +208,25 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
           <summary>{tr.more}</summary>
           <SexField idPrefix={ID} patient={patient} set={set} errors={byField} />
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
-          <Field id={`${ID}-structure`} label={tr.structure} hint={tr.structureHint} error={byField.structure}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="text"
-                value={structure}
-                onChange={(e) => setStructure(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
-          <Field id={`${ID}-referrer-phone`} label={tr.referrerPhone} hint={tr.referrerPhoneHint} error={byField.referrer_phone}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="tel"
-                autoComplete="tel"
-                value={referrerPhone}
-                onChange={(e) => setReferrerPhone(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
+          <InputField
+            id={`${ID}-structure`}
+            label={tr.structure}
+            hint={tr.structureHint}
+            error={byField.structure}
+            type="text"
+            value={structure}
+            onChange={(e) => setStructure(e.target.value)}
+          />
+          <InputField
+            id={`${ID}-referrer-phone`}
+            label={tr.referrerPhone}
+            hint={tr.referrerPhoneHint}
+            error={byField.referrer_phone}
+            type="tel"
+            autoComplete="tel"
+            value={referrerPhone}
+            onChange={(e) => setReferrerPhone(e.target.value)}
+          />
         </details>
       </section>
 
