@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 
 import { api, asApiError, fieldErrorIn, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { ErrorSummary, Field, InputField, Modal } from "../../ui";
-import { siteLabel, siteName, type EffectorProfile } from "./me";
+import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
 import { Actions, CheckboxGroup } from "./ui";
@@ -173,17 +173,7 @@ function SlotForm({
             )}
           </Field>
         ) : null}
-        <Field label={f.site} error={fieldErrorIn(errors, "site_id")}>
-          {({ id, describedBy, invalid }) => (
-            <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
-              {me.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {siteLabel(s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SiteField label={f.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
         <CheckboxGroup legend={f.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
         <CheckboxGroup
           legend={f.visibility}

@@ -8,6 +8,7 @@ import type { FieldError, Schemas } from "../../api";
 import { useTerritoryQuery } from "../../shell/territory";
 import { Field, InputField, Loaded } from "../../ui";
 import { RadioGroup } from "./components";
+import type { Origin } from "./model";
 import { regulationTexts } from "./texts";
 
 const t = regulationTexts;
@@ -297,5 +298,68 @@ export function PatientDetails({ idPrefix, patient, set, errors }: Props) {
         </label>
       </div>
     </div>
+  );
+}
+
+/** The free-text notes about the patient's call. */
+export function NotesField({
+  idPrefix,
+  label,
+  hint,
+  patient,
+  set,
+  error,
+}: {
+  idPrefix: string;
+  label: string;
+  hint: string;
+  patient: PatientDraft;
+  set: SetPatient;
+  error?: string | undefined;
+}) {
+  return (
+    <Field id={`${idPrefix}-notes`} label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          rows={3}
+          value={patient.notes}
+          onChange={(e) => set("notes", e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** Who is calling or referring (patient, pharmacist, nurse…), among `options`. */
+export function OriginField<O extends Origin>({
+  idPrefix,
+  label,
+  options,
+  value,
+  onChange,
+  error,
+}: {
+  idPrefix: string;
+  label: string;
+  options: readonly O[];
+  value: O;
+  onChange: (origin: O) => void;
+  error?: string | undefined;
+}) {
+  return (
+    <Field id={`${idPrefix}-origin`} label={label} error={error}>
+      {({ id, describedBy }) => (
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value as O)} aria-describedby={describedBy}>
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {t.labels.origin[o]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

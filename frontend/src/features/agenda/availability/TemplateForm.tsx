@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 
 import { api, fieldErrorIn, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
 import { ErrorSummary, Field, InputField, Modal } from "../../../ui";
-import { siteLabel, type EffectorProfile } from "../me";
+import { SiteField, type EffectorProfile } from "../me";
 import { agendaKeys } from "../queryKeys";
 import { kindOptions, visibilityOptions } from "../SlotDialog";
 import { agendaTexts } from "../texts";
@@ -155,17 +155,7 @@ export function TemplateForm({
             onChange={(e) => setValidUntil(e.target.value)}
           />
         </div>
-        <Field label={t.siteField} error={fieldErrorIn(errors, "site_id")}>
-          {({ id, describedBy, invalid }) => (
-            <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
-              {me.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {siteLabel(s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SiteField label={t.siteField} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
         <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
         <CheckboxGroup
           legend={agendaTexts.slotForm.visibility}
