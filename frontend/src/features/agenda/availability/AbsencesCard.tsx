@@ -1,6 +1,4 @@
 /** The effector's absences: the list, and the dialogs to add, change or delete one. */
-import { useState } from "react";
-
 import { api, useApiQuery } from "../../../api";
 import { Card, EmptyState } from "../../../shell/Page";
 import { DataTable, Loaded, Notice } from "../../../ui";
@@ -10,6 +8,7 @@ import { AbsenceForm } from "./AbsenceForm";
 import { absencePeriod, type Absence } from "./availability";
 import { DeleteAbsence } from "./DeleteAbsence";
 import { RowActions } from "./RowActions";
+import { useEditDialog } from "./useEditDialog";
 
 const a = agendaTexts.absences;
 
@@ -17,18 +16,7 @@ type AbsenceDialog = { mode: "create" } | { mode: "edit"; absence: Absence } | {
 
 export function AbsencesCard() {
   const absences = useApiQuery(agendaKeys.absences, (signal) => api.GET("/api/agenda/absences", { signal }));
-  const [dialog, setDialog] = useState<AbsenceDialog | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
-
-  function open(next: AbsenceDialog) {
-    setFlash(null);
-    setDialog(next);
-  }
-
-  function done(message: string) {
-    setDialog(null);
-    setFlash(message);
-  }
+  const { dialog, flash, open, close, done } = useEditDialog<AbsenceDialog>();
 
   return (
     <Card
@@ -76,9 +64,9 @@ export function AbsencesCard() {
           )
         }
       </Loaded>
-      {dialog?.mode === "create" ? <AbsenceForm absence={null} onClose={() => setDialog(null)} onDone={done} /> : null}
-      {dialog?.mode === "edit" ? <AbsenceForm absence={dialog.absence} onClose={() => setDialog(null)} onDone={done} /> : null}
-      {dialog?.mode === "delete" ? <DeleteAbsence absence={dialog.absence} onClose={() => setDialog(null)} onDone={done} /> : null}
+      {dialog?.mode === "create" ? <AbsenceForm absence={null} onClose={close} onDone={done} /> : null}
+      {dialog?.mode === "edit" ? <AbsenceForm absence={dialog.absence} onClose={close} onDone={done} /> : null}
+      {dialog?.mode === "delete" ? <DeleteAbsence absence={dialog.absence} onClose={close} onDone={done} /> : null}
     </Card>
   );
 }

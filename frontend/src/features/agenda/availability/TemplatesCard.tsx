@@ -1,6 +1,4 @@
 /** The effector's recurring availability: the list, and the dialogs to add, change or delete. */
-import { useState } from "react";
-
 import { api, useApiQuery } from "../../../api";
 import { Card, EmptyState } from "../../../shell/Page";
 import { DataTable, Loaded, Notice } from "../../../ui";
@@ -11,6 +9,7 @@ import { formatDate, hhmm } from "../time";
 import { templateSummary, weekdaysLabel, type Template } from "./availability";
 import { DeleteTemplate } from "./DeleteTemplate";
 import { RowActions } from "./RowActions";
+import { useEditDialog } from "./useEditDialog";
 import { TemplateForm } from "./TemplateForm";
 
 const t = agendaTexts.templates;
@@ -19,18 +18,7 @@ type TemplateDialog = { mode: "create" } | { mode: "edit"; template: Template } 
 
 export function TemplatesCard({ me }: { me: EffectorProfile }) {
   const templates = useApiQuery(agendaKeys.templates, (signal) => api.GET("/api/agenda/templates", { signal }));
-  const [dialog, setDialog] = useState<TemplateDialog | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
-
-  function open(next: TemplateDialog) {
-    setFlash(null);
-    setDialog(next);
-  }
-
-  function done(message: string) {
-    setDialog(null);
-    setFlash(message);
-  }
+  const { dialog, flash, open, close, done } = useEditDialog<TemplateDialog>();
 
   return (
     <Card
@@ -109,9 +97,9 @@ export function TemplatesCard({ me }: { me: EffectorProfile }) {
           )
         }
       </Loaded>
-      {dialog?.mode === "create" ? <TemplateForm me={me} template={null} onClose={() => setDialog(null)} onDone={done} /> : null}
-      {dialog?.mode === "edit" ? <TemplateForm me={me} template={dialog.template} onClose={() => setDialog(null)} onDone={done} /> : null}
-      {dialog?.mode === "delete" ? <DeleteTemplate template={dialog.template} onClose={() => setDialog(null)} onDone={done} /> : null}
+      {dialog?.mode === "create" ? <TemplateForm me={me} template={null} onClose={close} onDone={done} /> : null}
+      {dialog?.mode === "edit" ? <TemplateForm me={me} template={dialog.template} onClose={close} onDone={done} /> : null}
+      {dialog?.mode === "delete" ? <DeleteTemplate template={dialog.template} onClose={close} onDone={done} /> : null}
     </Card>
   );
 }
