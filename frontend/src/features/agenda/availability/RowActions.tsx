@@ -1,4 +1,6 @@
 /** "Modifier" and "Supprimer" at the end of a row, each named after what it acts on. */
+import { Button } from "../../../ui";
+
 export function RowActions({
   edit,
   remove,
@@ -12,12 +14,12 @@ export function RowActions({
 }) {
   return (
     <div className="ag-row-actions">
-      <button type="button" className="button button-secondary ag-small" aria-label={edit.label} onClick={onEdit}>
+      <Button className="ag-small" aria-label={edit.label} onClick={onEdit}>
         {edit.text}
-      </button>
-      <button type="button" className="button ag-button-danger ag-small" aria-label={remove.label} onClick={onRemove}>
+      </Button>
+      <Button className="ag-button-danger ag-small" aria-label={remove.label} onClick={onRemove}>
         {remove.text}
-      </button>
+      </Button>
     </div>
   );
 }
