@@ -3,9 +3,9 @@ import { useRef, useState, type FormEvent } from "react";
 
 import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
-import { ErrorSummary, Field, Modal, Notice } from "../../ui";
+import { ErrorSummary, Field, InputField, Modal, Notice } from "../../ui";
 import { AgendaTabs } from "./AgendaTabs";
-import { siteLabel, WithMyProfile, type EffectorProfile } from "./me";
+import { SiteField, WithMyProfile, type EffectorProfile } from "./me";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 import { dateTimeAt } from "./time";
@@ -194,17 +194,7 @@ function UploadCard({ me }: { me: EffectorProfile }) {
             className="ag-grow"
           />
           {me.sites.length > 1 ? (
-            <Field label={t.site} error={fieldErrorIn(errors, "site_id")} className="ag-grow">
-              {({ id }) => (
-                <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))}>
-                  {me.sites.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {siteLabel(s)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SiteField label={t.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} className="ag-grow" />
           ) : null}
         </div>
         <Actions>
@@ -285,34 +275,19 @@ function SubscriptionCard({ me }: { me: EffectorProfile }) {
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
         <ErrorSummary title={t.subscriptionFailed} error={subscription.error} />
         {flash ? <Notice tone="success">{flash}</Notice> : null}
-        <Field label={t.subscriptionUrl} error={fieldErrorIn(errors, "ics_subscription_url")}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="url"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="https://…"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <InputField
+          label={t.subscriptionUrl}
+          error={fieldErrorIn(errors, "ics_subscription_url")}
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://…"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
         {me.sites.length > 1 ? (
-          <Field label={t.subscriptionSite} error={fieldErrorIn(errors, "ics_subscription_site_id")}>
-            {({ id }) => (
-              <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))}>
-                {me.sites.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {siteLabel(s)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SiteField label={t.subscriptionSite} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "ics_subscription_site_id")} />
         ) : null}
         {saved ? (
           <p className="card-note">

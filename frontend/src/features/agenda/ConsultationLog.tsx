@@ -9,10 +9,11 @@ import { useState } from "react";
 
 import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { Card, EmptyState } from "../../shell/Page";
-import { Loaded } from "../../ui";
+import { DataTable, Loaded, type Column, type RowProps } from "../../ui";
+import { AppointmentWhen } from "./AppointmentWhen";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
-import { dateTimeAt, paris, PARIS, timeRange } from "./time";
+import { dateTimeAt, paris, PARIS } from "./time";
 
 type Consultation = Schemas["ConsultationOut"];
 type OutcomeBody = Schemas["OutcomeIn"];
@@ -109,6 +110,22 @@ export function OutcomeControl({ item }: { item: Consultation }) {
   );
 }
 
+/** The columns every table of consultations starts with: when, who, for whom (coordination). */
+function consultationColumns(showEffector: boolean, last: Column<Consultation>): Column<Consultation>[] {
+  const columns: Column<Consultation>[] = [
+    { key: "when", header: t.when, className: "nowrap", cell: (c) => <AppointmentWhen start={c.start_at} end={c.end_at} /> },
+    { key: "patient", header: t.patient, rowHeader: true, cell: (c) => c.patient_label ?? t.noLabel },
+  ];
+  if (showEffector) columns.push({ key: "effector", header: t.effector, cell: (c) => c.effector_name });
+  return [...columns, last];
+}
+
+function RecordedAt({ item }: { item: Consultation }) {
+  return item.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(item.outcome_recorded_at))}</span> : null;
+}
+
+const consultationRow = (c: Consultation): RowProps => ({ "data-appointment": c.id });
+
 /** A table of consultations, each with its outcome buttons. */
 export function ConsultationTable({
   items,
@@ -119,41 +136,27 @@ export function ConsultationTable({
   caption: string;
   showEffector: boolean;
 }) {
-  const captionId = `ag-consultations-${caption.replace(/\W+/g, "-")}`;
+  const outcome: Column<Consultation> = {
+    key: "outcome",
+    header: t.outcome,
+    cell: (c) => (
+      <>
+        <OutcomeControl item={c} />
+        <RecordedAt item={c} />
+      </>
+    ),
+  };
   return (
-    <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby={captionId}>
-      <table className="ag-consultations">
-        <caption id={captionId} className="visually-hidden">
-          {caption}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.when}</th>
-            <th scope="col">{t.patient}</th>
-            {showEffector ? <th scope="col">{t.effector}</th> : null}
-            <th scope="col">{t.outcome}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.id} data-appointment={c.id}>
-              <td className="nowrap">
-                <time dateTime={c.start_at}>
-                  <span className="ag-day">{paris(c.start_at).toFormat("cccc d LLLL")}</span>
-                  <span className="cell-sub">{timeRange(c.start_at, c.end_at)}</span>
-                </time>
-              </td>
-              <th scope="row">{c.patient_label ?? t.noLabel}</th>
-              {showEffector ? <td>{c.effector_name}</td> : null}
-              <td>
-                <OutcomeControl item={c} />
-                {c.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(c.outcome_recorded_at))}</span> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={caption}
+      captionHidden
+      className="ag-stacked"
+      tableClassName="ag-consultations"
+      columns={consultationColumns(showEffector, outcome)}
+      rows={items}
+      rowKey={(c) => c.id}
+      rowProps={consultationRow}
+    />
   );
 }
 
@@ -322,43 +325,29 @@ export function ConsultationLogCard({ showEffector }: { showEffector: boolean })
           items.length === 0 ? (
             <EmptyState>{t.logEmpty}</EmptyState>
           ) : (
-            <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby="ag-log-table">
-              <table className="ag-consultations">
-                <caption id="ag-log-table" className="visually-hidden">
-                  {t.logTitle}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.when}</th>
-                    <th scope="col">{t.patient}</th>
-                    {showEffector ? <th scope="col">{t.effector}</th> : null}
-                    <th scope="col">{t.state}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((c) => {
-                    const due = paris(c.start_at) < tomorrow;
-                    const reportable = c.status === "booked" || c.status === "fulfilled" || c.status === "noshow";
-                    return (
-                      <tr key={c.id} data-appointment={c.id}>
-                        <td className="nowrap">
-                          <time dateTime={c.start_at}>
-                            <span className="ag-day">{paris(c.start_at).toFormat("cccc d LLLL")}</span>
-                            <span className="cell-sub">{timeRange(c.start_at, c.end_at)}</span>
-                          </time>
-                        </td>
-                        <th scope="row">{c.patient_label ?? t.noLabel}</th>
-                        {showEffector ? <td>{c.effector_name}</td> : null}
-                        <td>
-                          {reportable && due ? <OutcomeControl item={c} /> : stateLabel(c)}
-                          {c.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(c.outcome_recorded_at))}</span> : null}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t.logTitle}
+              captionHidden
+              className="ag-stacked"
+              tableClassName="ag-consultations"
+              columns={consultationColumns(showEffector, {
+                key: "state",
+                header: t.state,
+                cell: (c) => {
+                  const due = paris(c.start_at) < tomorrow;
+                  const reportable = c.status === "booked" || c.status === "fulfilled" || c.status === "noshow";
+                  return (
+                    <>
+                      {reportable && due ? <OutcomeControl item={c} /> : stateLabel(c)}
+                      <RecordedAt item={c} />
+                    </>
+                  );
+                },
+              })}
+              rows={items}
+              rowKey={(c) => c.id}
+              rowProps={consultationRow}
+            />
           )
         }
       </Loaded>

@@ -2,8 +2,8 @@
 import { useState, type FormEvent } from "react";
 
 import { api, asApiError, fieldErrorIn, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
-import { ErrorSummary, Field, Modal } from "../../ui";
-import { siteLabel, siteName, type EffectorProfile } from "./me";
+import { ErrorSummary, Field, InputField, Modal } from "../../ui";
+import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
 import { Actions, CheckboxGroup } from "./ui";
@@ -134,40 +134,31 @@ function SlotForm({
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
         <ErrorSummary title={f.errorTitle} errors={errors} />
         <div className="ag-row">
-          <Field label={f.date} error={fieldErrorIn(errors, "start_at")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="date"
-                value={date}
-                onChange={(e) => setDate(e.target.value)}
-                disabled={timesLocked}
-                required
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
+          <InputField
+            label={f.date}
+            error={fieldErrorIn(errors, "start_at")}
+            className="ag-grow"
+            type="date"
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+            disabled={timesLocked}
+            required
+          />
           <Field label={f.start}>
             {({ id }) => (
               <input id={id} type="time" step={300} value={startTime} onChange={(e) => setStartTime(e.target.value)} disabled={timesLocked} required />
             )}
           </Field>
-          <Field label={f.end} error={fieldErrorIn(errors, "end_at")}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="time"
-                step={300}
-                value={endTime}
-                onChange={(e) => setEndTime(e.target.value)}
-                disabled={timesLocked}
-                required
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
+          <InputField
+            label={f.end}
+            error={fieldErrorIn(errors, "end_at")}
+            type="time"
+            step={300}
+            value={endTime}
+            onChange={(e) => setEndTime(e.target.value)}
+            disabled={timesLocked}
+            required
+          />
         </div>
         {slot === null ? (
           <Field label={f.split} hint={f.splitHint}>
@@ -182,17 +173,7 @@ function SlotForm({
             )}
           </Field>
         ) : null}
-        <Field label={f.site} error={fieldErrorIn(errors, "site_id")}>
-          {({ id, describedBy, invalid }) => (
-            <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
-              {me.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {siteLabel(s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SiteField label={f.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
         <CheckboxGroup legend={f.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
         <CheckboxGroup
           legend={f.visibility}
@@ -208,11 +189,15 @@ function SlotForm({
             {f.sharedWithSas}
           </label>
         </div>
-        <Field label={f.reason} hint={f.reasonHint} error={fieldErrorIn(errors, "reason")}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} type="text" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-          )}
-        </Field>
+        <InputField
+          label={f.reason}
+          hint={f.reasonHint}
+          error={fieldErrorIn(errors, "reason")}
+          type="text"
+          maxLength={200}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
         <Actions>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? f.submitting : slot ? f.submitEdit : pieces.length > 1 ? f.submitCreateMany(pieces.length) : f.submitCreate}

@@ -2,7 +2,7 @@
 import type { ReactNode } from "react";
 
 import { api, useApiQuery, type Schemas } from "../../api";
-import { Loaded } from "../../ui";
+import { Field, Loaded } from "../../ui";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 
@@ -35,4 +35,35 @@ export function siteLabel(site: Pick<Site, "name" | "city">): string {
 export function siteName(sites: readonly Site[], id: number | null | undefined): string {
   const site = sites.find((s) => s.id === id);
   return site ? siteLabel(site) : "";
+}
+
+/** Choosing one of the effector's consultation sites. */
+export function SiteField({
+  label,
+  sites,
+  value,
+  onChange,
+  error,
+  className,
+}: {
+  label: string;
+  sites: readonly Site[];
+  value: number;
+  onChange: (siteId: number) => void;
+  error?: string | undefined;
+  className?: string;
+}) {
+  return (
+    <Field label={label} error={error} {...(className ? { className } : {})}>
+      {({ id, describedBy, invalid }) => (
+        <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
+          {sites.map((s) => (
+            <option key={s.id} value={s.id}>
+              {siteLabel(s)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
 }

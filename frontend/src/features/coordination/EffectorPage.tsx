@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router";
 
 import { api, fieldErrorIn, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { Card, EmptyState, Page } from "../../shell/Page";
-import { ErrorSummary, Field, Loaded, Notice } from "../../ui";
+import { ErrorSummary, Field, InputField, Loaded, Notice } from "../../ui";
 import { Actions, agendaKeys, dateTimeAt } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import { COORDINATION_PATHS } from "./paths";
@@ -260,59 +260,77 @@ function EditCard({ profile }: { profile: Profile }) {
         <ErrorSummary title={t.errorTitle} error={save.error} />
         {flash ? <Notice tone="success">{flash}</Notice> : null}
         <div className="ag-row">
-          <Field label={t.familyName} error={fieldErrorIn(errors, "family_name")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" autoComplete="off" value={form.family_name} onChange={(e) => set("family_name", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.givenName} error={fieldErrorIn(errors, "given_name")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" autoComplete="off" value={form.given_name} onChange={(e) => set("given_name", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.familyName}
+            error={fieldErrorIn(errors, "family_name")}
+            type="text"
+            autoComplete="off"
+            value={form.family_name}
+            onChange={(e) => set("family_name", e.target.value)}
+          />
+          <InputField
+            label={t.givenName}
+            error={fieldErrorIn(errors, "given_name")}
+            type="text"
+            autoComplete="off"
+            value={form.given_name}
+            onChange={(e) => set("given_name", e.target.value)}
+          />
         </div>
         <div className="ag-row">
-          <Field label={t.specialtyCode} hint={t.specialtyCodeHint} error={fieldErrorIn(errors, "specialty_code")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" className="mono" value={form.specialty_code} onChange={(e) => set("specialty_code", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.specialtyText} error={fieldErrorIn(errors, "specialty_text")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" value={form.specialty_text} onChange={(e) => set("specialty_text", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.specialtyCode}
+            hint={t.specialtyCodeHint}
+            error={fieldErrorIn(errors, "specialty_code")}
+            type="text"
+            inputClassName="mono"
+            value={form.specialty_code}
+            onChange={(e) => set("specialty_code", e.target.value)}
+          />
+          <InputField
+            label={t.specialtyText}
+            error={fieldErrorIn(errors, "specialty_text")}
+            className="ag-grow"
+            type="text"
+            value={form.specialty_text}
+            onChange={(e) => set("specialty_text", e.target.value)}
+          />
         </div>
         <div className="ag-row">
-          <Field label={t.phoneField} hint={t.phoneHint} error={fieldErrorIn(errors, "phone")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="tel" autoComplete="off" value={form.phone} onChange={(e) => set("phone", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.email} error={fieldErrorIn(errors, "email")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="email" autoComplete="off" value={form.email} onChange={(e) => set("email", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.phoneField}
+            hint={t.phoneHint}
+            error={fieldErrorIn(errors, "phone")}
+            type="tel"
+            autoComplete="off"
+            value={form.phone}
+            onChange={(e) => set("phone", e.target.value)}
+          />
+          <InputField
+            label={t.email}
+            error={fieldErrorIn(errors, "email")}
+            className="ag-grow"
+            type="email"
+            autoComplete="off"
+            value={form.email}
+            onChange={(e) => set("email", e.target.value)}
+          />
         </div>
 
         <fieldset className="ag-fieldset co-group">
           <legend>{t.constraints}</legend>
           <div className="ag-row">
-            <Field label={t.minAge} hint={t.minAgeHint} error={fieldErrorIn(errors, "min_patient_age_months")} className="ag-grow">
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  value={form.minAge}
-                  onChange={(e) => set("minAge", e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
+            <InputField
+              label={t.minAge}
+              hint={t.minAgeHint}
+              error={fieldErrorIn(errors, "min_patient_age_months")}
+              className="ag-grow"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              value={form.minAge}
+              onChange={(e) => set("minAge", e.target.value)}
+            />
             <Field label={t.unit}>
               {({ id }) => (
                 <select id={id} value={form.minAgeUnit} onChange={(e) => set("minAgeUnit", e.target.value === "months" ? "months" : "years")}>
@@ -329,22 +347,17 @@ function EditCard({ profile }: { profile: Profile }) {
             </label>
           </div>
           {form.home_visits ? (
-            <Field label={t.radius} error={fieldErrorIn(errors, "home_visit_radius_km")}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="number"
-                  inputMode="decimal"
-                  min={1}
-                  max={200}
-                  className="co-narrow"
-                  value={form.radius}
-                  onChange={(e) => set("radius", e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
+            <InputField
+              label={t.radius}
+              error={fieldErrorIn(errors, "home_visit_radius_km")}
+              type="number"
+              inputMode="decimal"
+              min={1}
+              max={200}
+              inputClassName="co-narrow"
+              value={form.radius}
+              onChange={(e) => set("radius", e.target.value)}
+            />
           ) : null}
           <div className="field">
             <label className="checkbox">

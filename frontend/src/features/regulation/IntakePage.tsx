@@ -8,7 +8,7 @@ import { Link, useNavigate } from "react-router";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Page } from "../../shell/Page";
-import { ErrorSummary, Field, Loaded } from "../../ui";
+import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
 import { Call15Alert } from "./components";
 import {
   answersToSend,
@@ -22,6 +22,8 @@ import {
 } from "./model";
 import { CONSOLE_PATH, REQUEST_PATH } from "./paths";
 import {
+  NotesField,
+  OriginField,
   PatientDetails,
   PatientIdentity,
   errorFieldIds,
@@ -146,49 +148,24 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
               )}
             </Field>
           )}
-          <Field id={`${ID}-notes`} label={ti.notes} hint={ti.notesHint} error={byField.notes}>
-            {({ id, describedBy, invalid }) => (
-              <textarea
-                id={id}
-                rows={3}
-                value={patient.notes}
-                onChange={(e) => set("notes", e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
+          <NotesField idPrefix={ID} label={ti.notes} hint={ti.notesHint} patient={patient} set={set} error={byField.notes} />
         </section>
 
         <section className="card intake-patient" aria-labelledby={`${ID}-patient-title`}>
           <h2 id={`${ID}-patient-title`}>{ti.patientSection}</h2>
           <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} />
-          <Field id={`${ID}-origin`} label={ti.origin} error={byField.origin}>
-            {({ id, describedBy }) => (
-              <select id={id} value={origin} onChange={(e) => setOrigin(e.target.value as Origin)} aria-describedby={describedBy}>
-                {ORIGINS.map((o) => (
-                  <option key={o} value={o}>
-                    {t.labels.origin[o]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <OriginField idPrefix={ID} label={ti.origin} options={ORIGINS} value={origin} onChange={setOrigin} error={byField.origin} />
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
           {origin === "patient_call" ? null : (
-            <Field id={`${ID}-referrer_structure`} label={ti.referrerStructure} error={byField.referrer_structure}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="text"
-                  autoComplete="off"
-                  value={structure}
-                  onChange={(e) => setStructure(e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                />
-              )}
-            </Field>
+            <InputField
+              id={`${ID}-referrer_structure`}
+              label={ti.referrerStructure}
+              error={byField.referrer_structure}
+              type="text"
+              autoComplete="off"
+              value={structure}
+              onChange={(e) => setStructure(e.target.value)}
+            />
           )}
         </section>
       </div>

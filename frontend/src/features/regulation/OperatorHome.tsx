@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 
+import { useNow } from "../../shell/clock";
 import { useUser } from "../../shell/auth";
 import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
@@ -12,11 +13,11 @@ import { OperatorSmsPanels } from "../notifications";
 import { motifLabel, type QueueItem } from "./model";
 import { INTAKE_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
+import { useQueue } from "./queue";
 import { QueueNotices } from "./QueueNotices";
 import { QueueTable, useFreshIds } from "./QueueTable";
 import { regulationTexts } from "./texts";
 import { useQueueActions } from "./useQueueActions";
-import { useNow, useQueue } from "./useQueue";
 
 const t = regulationTexts;
 const tc = t.console;

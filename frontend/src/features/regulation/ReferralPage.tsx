@@ -8,10 +8,12 @@ import { Link, useNavigate } from "react-router";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Page } from "../../shell/Page";
-import { ErrorSummary, Field, Loaded } from "../../ui";
+import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
 import { Call15Alert } from "./components";
 import {
   EMPTY_PATIENT,
+  NotesField,
+  OriginField,
   PatientDetails,
   PatientIdentity,
   SexField,
@@ -181,58 +183,38 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
             </select>
           )}
         </Field>
-        <Field id={`${ID}-notes`} label={tr.notes} hint={tr.notesHint} error={byField.notes}>
-          {({ id, describedBy, invalid }) => (
-            <textarea
-              id={id}
-              rows={3}
-              value={patient.notes}
-              onChange={(e) => set("notes", e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
-        <Field id={`${ID}-origin`} label={tr.origin} error={byField.origin}>
-          {({ id, describedBy }) => (
-            <select id={id} value={origin} onChange={(e) => setOrigin(e.target.value as ReferrerOrigin)} aria-describedby={describedBy}>
-              {REFERRER_ORIGINS.map((o) => (
-                <option key={o} value={o}>
-                  {t.labels.origin[o]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <NotesField idPrefix={ID} label={tr.notes} hint={tr.notesHint} patient={patient} set={set} error={byField.notes} />
+        <OriginField
+          idPrefix={ID}
+          label={tr.origin}
+          options={REFERRER_ORIGINS}
+          value={origin}
+          onChange={setOrigin}
+          error={byField.origin}
+        />
         <details className="more" open={hasDetailErrors(byField) || undefined}>
           <summary>{tr.more}</summary>
           <SexField idPrefix={ID} patient={patient} set={set} errors={byField} />
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
-          <Field id={`${ID}-structure`} label={tr.structure} hint={tr.structureHint} error={byField.structure}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="text"
-                value={structure}
-                onChange={(e) => setStructure(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
-          <Field id={`${ID}-referrer-phone`} label={tr.referrerPhone} hint={tr.referrerPhoneHint} error={byField.referrer_phone}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="tel"
-                autoComplete="tel"
-                value={referrerPhone}
-                onChange={(e) => setReferrerPhone(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
+          <InputField
+            id={`${ID}-structure`}
+            label={tr.structure}
+            hint={tr.structureHint}
+            error={byField.structure}
+            type="text"
+            value={structure}
+            onChange={(e) => setStructure(e.target.value)}
+          />
+          <InputField
+            id={`${ID}-referrer-phone`}
+            label={tr.referrerPhone}
+            hint={tr.referrerPhoneHint}
+            error={byField.referrer_phone}
+            type="tel"
+            autoComplete="tel"
+            value={referrerPhone}
+            onChange={(e) => setReferrerPhone(e.target.value)}
+          />
         </details>
       </section>
 

@@ -14,7 +14,7 @@ import { useProtocolDocument } from "./protocol";
 import type { ReferralsBackState } from "./ReferralPage";
 import { regulationKeys } from "./queryKeys";
 import { regulationTexts } from "./texts";
-import { isRequestEvent } from "./useQueue";
+import { isRequestEvent } from "./queue";
 
 const t = regulationTexts;
 const tm = t.myReferrals;

@@ -1,11 +1,12 @@
 /** The medical regulator's page (/regulation/avis): requests the operators transferred to them. */
+import { useNow } from "../../shell/clock";
 import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { QueueNotices } from "./QueueNotices";
 import { QueueTable, useFreshIds } from "./QueueTable";
 import { regulationTexts } from "./texts";
 import { useQueueActions } from "./useQueueActions";
-import { useNow, useQueue } from "./useQueue";
+import { useQueue } from "./queue";
 
 const t = regulationTexts;
 const tr = t.regulator;

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 
 import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from "../../../api";
-import { ErrorSummary, Field, Modal } from "../../../ui";
+import { ErrorSummary, InputField, Modal } from "../../../ui";
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
 import { todayInParis } from "../time";
@@ -44,22 +44,35 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
         <ErrorSummary title={a.errorTitle} errors={errors} />
         <div className="ag-row">
-          <Field label={a.startDate} error={fieldErrorIn(errors, "start_date")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="date" value={start} onChange={(e) => setStart(e.target.value)} required aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={a.endDate} error={fieldErrorIn(errors, "end_date")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="date" value={end} min={start} onChange={(e) => setEnd(e.target.value)} required aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={a.startDate}
+            error={fieldErrorIn(errors, "start_date")}
+            className="ag-grow"
+            type="date"
+            value={start}
+            onChange={(e) => setStart(e.target.value)}
+            required
+          />
+          <InputField
+            label={a.endDate}
+            error={fieldErrorIn(errors, "end_date")}
+            className="ag-grow"
+            type="date"
+            value={end}
+            min={start}
+            onChange={(e) => setEnd(e.target.value)}
+            required
+          />
         </div>
-        <Field label={a.reasonField} hint={a.reasonHint} error={fieldErrorIn(errors, "reason")}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} type="text" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-          )}
-        </Field>
+        <InputField
+          label={a.reasonField}
+          hint={a.reasonHint}
+          error={fieldErrorIn(errors, "reason")}
+          type="text"
+          maxLength={200}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
         <Actions>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? a.submitting : absence ? a.submitEdit : a.submitCreate}

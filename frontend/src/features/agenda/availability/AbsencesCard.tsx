@@ -1,14 +1,14 @@
 /** The effector's absences: the list, and the dialogs to add, change or delete one. */
-import { useState } from "react";
-
 import { api, useApiQuery } from "../../../api";
 import { Card, EmptyState } from "../../../shell/Page";
-import { Loaded, Notice } from "../../../ui";
+import { DataTable, Loaded, Notice } from "../../../ui";
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
 import { AbsenceForm } from "./AbsenceForm";
 import { absencePeriod, type Absence } from "./availability";
 import { DeleteAbsence } from "./DeleteAbsence";
+import { RowActions } from "./RowActions";
+import { useEditDialog } from "./useEditDialog";
 
 const a = agendaTexts.absences;
 
@@ -16,13 +16,7 @@ type AbsenceDialog = { mode: "create" } | { mode: "edit"; absence: Absence } | {
 
 export function AbsencesCard() {
   const absences = useApiQuery(agendaKeys.absences, (signal) => api.GET("/api/agenda/absences", { signal }));
-  const [dialog, setDialog] = useState<AbsenceDialog | null>(null);
-  const [flash, setFlash] = useState<string | null>(null);
-
-  function done(message: string) {
-    setDialog(null);
-    setFlash(message);
-  }
+  const { dialog, flash, open, close, done } = useEditDialog<AbsenceDialog>();
 
   return (
     <Card
@@ -32,10 +26,7 @@ export function AbsencesCard() {
         <button
           type="button"
           className="button button-primary"
-          onClick={() => {
-            setFlash(null);
-            setDialog({ mode: "create" });
-          }}
+          onClick={() => open({ mode: "create" })}
         >
           {a.add}
         </button>
@@ -43,68 +34,39 @@ export function AbsencesCard() {
     >
       {flash ? <Notice tone="success">{flash}</Notice> : null}
       <Loaded query={absences}>
-        {(absences) =>
-          absences.length === 0 ? (
+        {(list) =>
+          list.length === 0 ? (
             <EmptyState>{a.empty}</EmptyState>
           ) : (
-            <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby="ag-absences-table">
-              <table>
-                <caption id="ag-absences-table" className="visually-hidden">
-                  {a.table}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{a.period}</th>
-                    <th scope="col">{a.reason}</th>
-                    <th scope="col">
-                      <span className="visually-hidden">{a.actions}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {[...absences]
-                    .sort((x, y) => x.start_date.localeCompare(y.start_date))
-                    .map((absence) => (
-                      <tr key={absence.id}>
-                        <th scope="row">{absencePeriod(absence)}</th>
-                        <td>{absence.reason ?? "—"}</td>
-                        <td>
-                          <div className="ag-row-actions">
-                            <button
-                              type="button"
-                              className="button button-secondary ag-small"
-                              aria-label={a.editLabel(absencePeriod(absence))}
-                              onClick={() => {
-                                setFlash(null);
-                                setDialog({ mode: "edit", absence });
-                              }}
-                            >
-                              {a.edit}
-                            </button>
-                            <button
-                              type="button"
-                              className="button ag-button-danger ag-small"
-                              aria-label={a.deleteLabel(absencePeriod(absence))}
-                              onClick={() => {
-                                setFlash(null);
-                                setDialog({ mode: "delete", absence });
-                              }}
-                            >
-                              {a.delete}
-                            </button>
-                          </div>
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={a.table}
+              captionHidden
+              className="ag-stacked"
+              columns={[
+                { key: "period", header: a.period, rowHeader: true, cell: absencePeriod },
+                { key: "reason", header: a.reason, cell: (absence) => absence.reason ?? "—" },
+                {
+                  key: "actions",
+                  header: <span className="visually-hidden">{a.actions}</span>,
+                  cell: (absence) => (
+                    <RowActions
+                      edit={{ text: a.edit, label: a.editLabel(absencePeriod(absence)) }}
+                      remove={{ text: a.delete, label: a.deleteLabel(absencePeriod(absence)) }}
+                      onEdit={() => open({ mode: "edit", absence })}
+                      onRemove={() => open({ mode: "delete", absence })}
+                    />
+                  ),
+                },
+              ]}
+              rows={[...list].sort((x, y) => x.start_date.localeCompare(y.start_date))}
+              rowKey={(absence) => absence.id}
+            />
           )
         }
       </Loaded>
-      {dialog?.mode === "create" ? <AbsenceForm absence={null} onClose={() => setDialog(null)} onDone={done} /> : null}
-      {dialog?.mode === "edit" ? <AbsenceForm absence={dialog.absence} onClose={() => setDialog(null)} onDone={done} /> : null}
-      {dialog?.mode === "delete" ? <DeleteAbsence absence={dialog.absence} onClose={() => setDialog(null)} onDone={done} /> : null}
+      {dialog?.mode === "create" ? <AbsenceForm absence={null} onClose={close} onDone={done} /> : null}
+      {dialog?.mode === "edit" ? <AbsenceForm absence={dialog.absence} onClose={close} onDone={done} /> : null}
+      {dialog?.mode === "delete" ? <DeleteAbsence absence={dialog.absence} onClose={close} onDone={done} /> : null}
     </Card>
   );
 }

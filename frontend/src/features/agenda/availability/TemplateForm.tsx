@@ -2,8 +2,8 @@
 import { useState, type FormEvent } from "react";
 
 import { api, fieldErrorIn, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
-import { ErrorSummary, Field, Modal } from "../../../ui";
-import { siteLabel, type EffectorProfile } from "../me";
+import { ErrorSummary, Field, InputField, Modal } from "../../../ui";
+import { SiteField, type EffectorProfile } from "../me";
 import { agendaKeys } from "../queryKeys";
 import { kindOptions, visibilityOptions } from "../SlotDialog";
 import { agendaTexts } from "../texts";
@@ -95,16 +95,24 @@ export function TemplateForm({
           error={fieldErrorIn(errors, "weekdays")}
         />
         <div className="ag-row">
-          <Field label={t.startTime} error={fieldErrorIn(errors, "start_time")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="time" step={300} value={startTime} onChange={(e) => setStartTime(e.target.value)} required aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.endTime} error={fieldErrorIn(errors, "end_time")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="time" step={300} value={endTime} onChange={(e) => setEndTime(e.target.value)} required aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.startTime}
+            error={fieldErrorIn(errors, "start_time")}
+            type="time"
+            step={300}
+            value={startTime}
+            onChange={(e) => setStartTime(e.target.value)}
+            required
+          />
+          <InputField
+            label={t.endTime}
+            error={fieldErrorIn(errors, "end_time")}
+            type="time"
+            step={300}
+            value={endTime}
+            onChange={(e) => setEndTime(e.target.value)}
+            required
+          />
           <Field
             label={t.slotMinutes}
             error={fieldErrorIn(errors, "slot_minutes")}
@@ -128,28 +136,26 @@ export function TemplateForm({
           </Field>
         </div>
         <div className="ag-row">
-          <Field label={t.validFrom} error={fieldErrorIn(errors, "valid_from")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.validUntil} hint={t.validUntilHint} error={fieldErrorIn(errors, "valid_until")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="date" value={validUntil} min={validFrom} onChange={(e) => setValidUntil(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.validFrom}
+            error={fieldErrorIn(errors, "valid_from")}
+            className="ag-grow"
+            type="date"
+            value={validFrom}
+            onChange={(e) => setValidFrom(e.target.value)}
+          />
+          <InputField
+            label={t.validUntil}
+            hint={t.validUntilHint}
+            error={fieldErrorIn(errors, "valid_until")}
+            className="ag-grow"
+            type="date"
+            value={validUntil}
+            min={validFrom}
+            onChange={(e) => setValidUntil(e.target.value)}
+          />
         </div>
-        <Field label={t.siteField} error={fieldErrorIn(errors, "site_id")}>
-          {({ id, describedBy, invalid }) => (
-            <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
-              {me.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {siteLabel(s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SiteField label={t.siteField} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
         <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
         <CheckboxGroup
           legend={agendaTexts.slotForm.visibility}

@@ -1,9 +1,9 @@
 /** The request's priority, motif, origin, status and time left. */
+import { useNow } from "../../../shell/clock";
 import { PriorityBadge, UrgencyTag } from "../components";
 import { formatWhen, motifLabel, OPEN_STATUSES, timeLeftLabel, urgencyOf, type Priority, type RequestOut } from "../model";
 import { useProtocolDocument } from "../protocol";
 import { regulationTexts } from "../texts";
-import { useNow } from "../useQueue";
 
 const t = regulationTexts;
 const td = t.detail;

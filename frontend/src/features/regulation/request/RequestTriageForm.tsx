@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, useApiMutation } from "../../../api";
-import { ErrorSummary, Field } from "../../../ui";
+import { ErrorSummary, InputField } from "../../../ui";
 import {
   answersToSend,
   fieldLabels,
@@ -89,18 +89,15 @@ export function RequestTriageForm({
       />
       {redFlagHit(document, answers) ? null : (
         <>
-          <Field id="tri-callback_at" label={t.intake.callbackAt} hint={t.intake.callbackAtHint} error={byField.callback_at}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="datetime-local"
-                value={callbackAt}
-                onChange={(e) => setCallbackAt(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
+          <InputField
+            id="tri-callback_at"
+            label={t.intake.callbackAt}
+            hint={t.intake.callbackAtHint}
+            error={byField.callback_at}
+            type="datetime-local"
+            value={callbackAt}
+            onChange={(e) => setCallbackAt(e.target.value)}
+          />
           <div className="form-actions">
             <button type="submit" className="button button-primary button-large" disabled={submitting}>
               {submitting ? t.triage.submitting : t.triage.submit}

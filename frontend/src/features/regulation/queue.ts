@@ -1,9 +1,7 @@
 /**
  * The live queue: `GET /api/regulation/queue`, re-fetched on every live event about a request
- * (and on `resync`), never polled. Times move on between fetches (`now` ticks every few seconds).
+ * (and on `resync`), never polled.
  */
-import { useEffect, useState } from "react";
-
 import { api, useApiQuery } from "../../api";
 import { useLiveInvalidation, type LiveMessage } from "../../shell/live";
 import { regulationKeys } from "./queryKeys";
@@ -19,14 +17,4 @@ export function useQueue(assignedTo?: "operator" | "regulator") {
   );
   useLiveInvalidation([key], isRequestEvent);
   return query;
-}
-
-/** The current time, refreshed every `everyMs` (for waiting times and times left). */
-export function useNow(everyMs = 5_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), everyMs);
-    return () => window.clearInterval(timer);
-  }, [everyMs]);
-  return now;
 }
