@@ -391,7 +391,6 @@ async def test_a_cancelled_sas_appointment_rebooked_by_an_operator_keeps_identif
     client: httpx.AsyncClient,
     sas_platform: FakeSasPlatform,
 ) -> None:
-    import regulation
 
     await regulator_logged_in(session, driver, client)
     booked = await book_as_regulator(session, client)
@@ -400,10 +399,10 @@ async def test_a_cancelled_sas_appointment_rebooked_by_an_operator_keeps_identif
     operator_user = await create_user(session, Role.OPERATOR)
     operator = Actor(operator_user.id, operator_user.email, Role.OPERATOR, None)
     other_slot = await create_slot(session, booked.effector, in_days(3, 11))
-    request = (await regulation.list_requests(session, operator)).items[0]
-    await regulation.claim_request(session, operator, request.id)
-    await regulation.hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
-    rebooked = await regulation.confirm_booking(session, operator, request.id, other_slot.id)
+    request = (await list_requests(session, operator)).items[0]
+    await claim_request(session, operator, request.id)
+    await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
+    rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
     assert rebooked.appointment.id != booked.appointment_id
     async with sas_client.http_client(app.state.settings) as http:
