@@ -80,11 +80,12 @@ async def create_user(
     full_name: str,
     role: Role | str,
     password: str,
+    placeholder_email: bool = False,
 ) -> User:
     """Create an account under the rules of `snp.auth.rules` (audited), then emit
     `AccountCreated` (the agenda links a GP account to the directory entry of the same e-mail).
     409 when the e-mail belongs to another account."""
-    email = rules.check_email(email)
+    email = rules.check_email(email, placeholder=placeholder_email)
     full_name = rules.check_full_name(full_name)
     checked_role = rules.check_role(role)
     rules.check_password(password)
@@ -112,6 +113,7 @@ async def create_account(
     role: Role | str,
     password: str | None = None,
     active: bool = True,
+    placeholder_email: bool = False,
 ) -> Account:
     """Create an account (audited); without `password`, a random one its owner replaces through
     a reset link. 409 when the e-mail belongs to another account."""
@@ -122,6 +124,7 @@ async def create_account(
         full_name=full_name,
         role=role,
         password=password or random_password(),
+        placeholder_email=placeholder_email,
     )
     user.active = active
     return Account.of(user)
