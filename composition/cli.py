@@ -186,8 +186,8 @@ def cpts_set(
     typer.echo(f"CPTS enregistrée : {cpts.name} (FINESS {cpts.finess}, {cpts.phone_display}).")
 
 
-@cpts_app.command("show")
-def cpts_show(ctx: typer.Context) -> None:
+@cpts_app.command("info")
+def cpts_info(ctx: typer.Context) -> None:
     """Affiche l'identité de la CPTS."""
     cpts = run_in_session(settings_of(ctx), territory.get_cpts)
     if cpts is None:

@@ -54,11 +54,19 @@ async def test_cli_sets_the_identity_once_and_updates_it_when_run_again(
     (cpts,) = await cpts_rows(session)
     assert (cpts.phone, cpts.address) == ("+33299720000", "Place de la mairie, Redon")
     assert [e.detail for e in await audit_of(session, "update")] == ["address,phone"]
+    status, out, _ = await run_snp(db_url, "cpts", "info")
+    assert status == 0
+    assert out == (
+        "CPTS du Pays de Redon\nFINESS : 350009171\nTéléphone : 02 99 72 00 00\n"
+        "Adresse : Place de la mairie, Redon\n"
+    )
 
 
 async def test_cli_refuses_a_wrong_finess_or_phone_in_one_french_line_writing_nothing(
     db_url: str, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
+    status, _, err = await run_snp(db_url, "cpts", "info")
+    assert (status, err) == (1, "Identité de la CPTS non renseignée (snp cpts set --help).\n")
     status, out, err = await run_snp(
         db_url, "cpts", "set", "--name", "CPTS", "--finess", "350009172", "--phone", "0299710000"
     )
