@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from composition import demo
 from tests.e2e.test_regulation import heading, login
 
 pytestmark = pytest.mark.e2e
@@ -78,3 +79,25 @@ def test_coordinator_creates_a_linked_gp_account_and_deactivates_another(
     expect(other.get_by_role("button", name="Réactiver")).to_be_visible()
     filters.get_by_label("Statut").select_option("false")
     expect(accounts.get_by_role("row").filter(has_text="temporaire@example.fr")).to_have_count(1)
+
+
+def test_coordinator_sees_and_saves_the_cpts_identity(page: Page, live_server: str) -> None:
+    login(page, "coordinator")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Identité de la CPTS"
+    ).click()
+    expect(heading(page)).to_have_text("Identité de la CPTS")
+    finess = page.get_by_label("Numéro FINESS")
+    expect(page.get_by_label("Nom de la CPTS")).to_have_value(demo.CPTS_NAME)
+    expect(finess).to_have_value(demo.CPTS_FINESS)
+
+    # A wrong check digit is refused on its field; the demo's values are then saved unchanged.
+    wrong = demo.CPTS_FINESS[:-1] + str((int(demo.CPTS_FINESS[-1]) + 1) % 10)
+    finess.fill(wrong)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("alert")).to_contain_text("clé de contrôle incorrecte")
+    expect(finess).to_have_attribute("aria-invalid", "true")
+    finess.fill(demo.CPTS_FINESS)
+    page.get_by_role("button", name="Enregistrer").click()
+    saved = page.get_by_role("status").filter(has_text="Identité de la CPTS enregistrée.")
+    expect(saved).to_be_visible()
