@@ -27,7 +27,12 @@ from agenda.schemas_supply import (
     IcsImportReport,
     TemplateIn,
 )
-from agenda.service.appointments import cancel, count_booked_by_effector, list_appointments
+from agenda.service.appointments import (
+    cancel,
+    count_booked_by_effector,
+    count_booked_by_effector_in_periods,
+    list_appointments,
+)
 from agenda.service.booking import (
     HoldExpired,
     SlotUnavailable,
@@ -115,6 +120,7 @@ __all__ = [
     "cancel",
     "confirm",
     "count_booked_by_effector",
+    "count_booked_by_effector_in_periods",
     "count_effectors",
     "create_template",
     "effector_names",

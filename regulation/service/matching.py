@@ -41,16 +41,22 @@ enter the top k, best first (`Matcher.ranked`). The home-visit radius comes with
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import FreeSlot, FreeSlotEffector, count_booked_by_effector, search_free_slots
+from agenda import (
+    FreeSlot,
+    FreeSlotEffector,
+    count_booked_by_effector_in_periods,
+    search_free_slots,
+)
 from regulation.errors import RequestNotOpen
 from regulation.models import RegulationRequest, RequestStatus
 from regulation.schemas_booking import (
@@ -97,9 +103,10 @@ class Weights:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """A slot that fits, with the terms of its score."""
+class Scored(NamedTuple):
+    """A slot that fits, with the terms of its score and its rank (`order`, lower first: the
+    score to a millionth of a minute, then the earlier slot, then the slot id). Built by
+    `scored`, which computes both once (they are compared many times)."""
 
     slot: FreeSlot
     kind: ConsultationKind
@@ -109,26 +116,40 @@ class Scored:
     load_day: int
     load_week: int
     load_cost: float
-
-    @property
-    def score(self) -> float:
-        return self.delay + self.distance_cost + self.load_cost
-
-    @property
-    def order(self) -> tuple[float, datetime, int]:
-        return (round(self.score, 6), self.slot.start_at, self.slot.id)
+    score: float
+    order: tuple[float, datetime, int]
 
 
-def top(scored: Iterable[Scored], limit: int, per_effector: int) -> list[Scored]:
+def scored(
+    slot: FreeSlot,
+    kind: ConsultationKind,
+    distance_km: float | None,
+    delay: float,
+    distance_cost: float,
+    load_day: int = 0,
+    load_week: int = 0,
+    load_cost: float = 0.0,
+) -> Scored:
+    score = delay + distance_cost + load_cost
+    order = (round(score, 6), slot.start_at, slot.id)
+    return Scored(
+        slot, kind, distance_km, delay, distance_cost, load_day, load_week, load_cost, score, order
+    )
+
+
+_ORDER = attrgetter("order")
+
+
+def top(items: Iterable[Scored], limit: int, per_effector: int) -> list[Scored]:
     """The best `limit`, at most `per_effector` slots of one effector, best first."""
     best: dict[int, Scored] = {}
-    for item in scored:  # one entry per slot: the kind that scores best
+    for item in items:  # one entry per slot: the kind that scores best
         known = best.get(item.slot.id)
         if known is None or item.order < known.order:
             best[item.slot.id] = item
     chosen: list[Scored] = []
     taken: dict[int, int] = {}
-    for item in sorted(best.values(), key=lambda s: s.order):
+    for item in sorted(best.values(), key=_ORDER):
         effector = item.slot.effector.id
         if taken.get(effector, 0) >= per_effector:
             continue
@@ -150,7 +171,8 @@ def _day_bounds(day: date, days: int = 1) -> tuple[datetime, datetime]:
 
 
 class Loads:
-    """Patients already given to effectors, per day and week (Europe/Paris), read in bulk."""
+    """Patients already given to effectors, per day and week (Europe/Paris), read in bulk: one
+    query for every day and week a batch of slots needs."""
 
     def __init__(self, session: AsyncSession, weights: Weights) -> None:
         self.session = session
@@ -158,28 +180,42 @@ class Loads:
         self.by_week = weights.week_load_minutes > 0
         self.day: dict[tuple[int, date], int] = {}
         self.week: dict[tuple[int, date], int] = {}
+        self._days: dict[datetime, tuple[date, date]] = {}  # start -> (Paris day, its Monday)
+
+    def day_of(self, moment: datetime) -> tuple[date, date]:
+        """The Europe/Paris day of `moment` and the Monday of its week (slots share starts)."""
+        known = self._days.get(moment)
+        if known is None:
+            day = moment.astimezone(PARIS).date()
+            known = self._days[moment] = (day, _monday(day))
+        return known
 
     async def ensure(self, slots: Iterable[FreeSlot]) -> None:
         days: dict[date, set[int]] = {}
         weeks: dict[date, set[int]] = {}
         for slot in slots:
-            day = slot.start_at.astimezone(PARIS).date()
+            day, monday = self.day_of(slot.start_at)
             effector = slot.effector.id
             if self.by_day and (effector, day) not in self.day:
                 days.setdefault(day, set()).add(effector)
-            if self.by_week and (effector, _monday(day)) not in self.week:
-                weeks.setdefault(_monday(day), set()).add(effector)
-        for day, ids in sorted(days.items()):
-            counts = await count_booked_by_effector(self.session, ids, *_day_bounds(day))
-            self.day.update(((e, day), n) for e, n in counts.items())
-        for monday, ids in sorted(weeks.items()):
-            counts = await count_booked_by_effector(self.session, ids, *_day_bounds(monday, 7))
-            self.week.update(((e, monday), n) for e, n in counts.items())
+            if self.by_week and (effector, monday) not in self.week:
+                weeks.setdefault(monday, set()).add(effector)
+        if not days and not weeks:
+            return
+        wanted: list[tuple[dict[tuple[int, date], int], date, set[int]]] = [
+            *((self.day, day, ids) for day, ids in sorted(days.items())),
+            *((self.week, monday, ids) for monday, ids in sorted(weeks.items())),
+        ]
+        periods = [_day_bounds(key, 1 if table is self.day else 7) for table, key, _ in wanted]
+        everyone = set().union(*(ids for _, _, ids in wanted))
+        counts = await count_booked_by_effector_in_periods(self.session, everyone, periods)
+        for n, (table, key, ids) in enumerate(wanted):
+            table.update(((e, key), counts[e][n]) for e in ids)
 
     def of(self, slot: FreeSlot) -> tuple[int, int]:
-        day = slot.start_at.astimezone(PARIS).date()
+        day, monday = self.day_of(slot.start_at)
         effector = slot.effector.id
-        return self.day.get((effector, day), 0), self.week.get((effector, _monday(day)), 0)
+        return self.day.get((effector, day), 0), self.week.get((effector, monday), 0)
 
 
 def home_visit_reach(effector: FreeSlotEffector, settings: Settings) -> float | None:
@@ -209,6 +245,7 @@ class Matcher:
         self.weights = Weights.of(settings)
         self.loads = Loads(session, self.weights)
         self.completed: dict[tuple[int, str], Scored] = {}
+        self.last_ranked: tuple[list[Scored], list[Scored]] | None = None
         self.max_km: dict[ConsultationKind, float] = {  # farthest slot of each kind
             "AMB": settings.regulation_match_max_km,
             "HH": min(settings.regulation_match_max_km, settings.regulation_home_visit_max_km),
@@ -245,39 +282,42 @@ class Matcher:
                 kind, km = option, option_km
         if kind is None:
             return None
-        return Scored(
-            slot=slot,
-            kind=kind,
-            distance_km=distance,
-            delay=self.minutes_until(slot.start_at),
-            distance_cost=self.weights.km_minutes * km,
-            load_day=0,
-            load_week=0,
-            load_cost=0.0,
+        return scored(
+            slot, kind, distance, self.minutes_until(slot.start_at), self.weights.km_minutes * km
         )
 
     def complete(self, item: Scored) -> Scored:
         """`item` with its load (read before)."""
         key = (item.slot.id, item.kind)
-        if key not in self.completed:
-            self.completed[key] = self._complete(item)
-        return self.completed[key]
+        done = self.completed.get(key)
+        if done is None:
+            load_day, load_week = self.loads.of(item.slot)
+            w = self.weights
+            done = self.completed[key] = scored(
+                item.slot,
+                item.kind,
+                item.distance_km,
+                item.delay,
+                item.distance_cost,
+                load_day,
+                load_week,
+                w.day_load_minutes * load_day + w.week_load_minutes * load_week,
+            )
+        return done
 
-    def _complete(self, item: Scored) -> Scored:
-        load_day, load_week = self.loads.of(item.slot)
-        w = self.weights
-        return dataclasses.replace(
-            item,
-            load_day=load_day,
-            load_week=load_week,
-            load_cost=w.day_load_minutes * load_day + w.week_load_minutes * load_week,
-        )
-
-    async def ranked(self, items: Iterable[Scored]) -> list[Scored]:
+    async def ranked(self, items: list[Scored]) -> list[Scored]:
         """The best `limit` of `items` (base scores), exactly, reading few loads:
         first those of the best `FIRST_BATCH` slots, then of every slot whose base score is
-        still below the k-th score found (at most `NEXT_BATCH` at a time)."""
-        pending = sorted(items, key=lambda s: s.order)
+        still below the k-th score found (at most `NEXT_BATCH` at a time). The answer for the
+        last list ranked is kept: the search (`gather`) and the proposal rank the same list."""
+        if self.last_ranked is not None and self.last_ranked[0] is items:
+            return self.last_ranked[1]
+        best = await self._ranked(items)
+        self.last_ranked = (items, best)
+        return best
+
+    async def _ranked(self, items: list[Scored]) -> list[Scored]:
+        pending = sorted(items, key=_ORDER)
         resolved: list[Scored] = []
         best: list[Scored] = []
         size = FIRST_BATCH
@@ -298,7 +338,7 @@ class Matcher:
         best = top(items, self.limit, self.per_effector)
         return best[-1].score if len(best) >= self.limit else math.inf
 
-    async def kth(self, items: Sequence[Scored], bound: float) -> float:
+    async def kth(self, items: list[Scored], bound: float) -> float:
         """The k-th score when it may be within `bound` (else its lower bound, above it)."""
         low = self.base_kth(items)
         if low > bound:
