@@ -252,8 +252,8 @@ async def count_booked_by_effector_in_periods(
 ) -> dict[int, tuple[int, ...]]:
     """`count_booked_by_effector` for several periods [start, end) in one query: each
     effector's count in each period, in the order given. Every id asked for is in the answer
-    (zeros when none). For regulation's fair spreading: the day and the week of a slot at once.
-    """
+    (zeros when none). Reads what the session has flushed. For regulation's fair spreading: the
+    day and the week of a slot at once."""
     wanted = sorted(set(effector_ids))
     if not periods:
         return dict.fromkeys(wanted, ())
@@ -267,7 +267,9 @@ async def count_booked_by_effector_in_periods(
         values[f"end_{n}"] = as_utc(end, "end", "query")
     values["first"] = min(values[f"start_{n}"] for n in range(len(periods)))
     values["last"] = max(values[f"end_{n}"] for n in range(len(periods)))
-    rows = await session.execute(_count_in_periods(len(periods)), values)
+    # Core rows through the session's connection (as the free-slot search): no ORM overhead.
+    connection = await session.connection()
+    rows = await connection.execute(_count_in_periods(len(periods)), values)
     for effector_id, *found in rows.all():
         counts[int(effector_id)] = tuple(int(n) for n in found)
     return counts

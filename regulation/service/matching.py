@@ -328,9 +328,21 @@ class Matcher:
                 break  # nothing left can enter: its base score is already too high
             batch, pending = pending[: min(within, size)], pending[min(within, size) :]
             await self.loads.ensure(s.slot for s in batch)
-            resolved += [self.complete(s) for s in batch]
-            best = top(resolved, self.limit, self.per_effector)
+            best = self._add(resolved, batch, best)
             size = NEXT_BATCH
+        return best
+
+    def _add(self, resolved: list[Scored], batch: list[Scored], best: list[Scored]) -> list[Scored]:
+        """The best of `resolved` and `batch` (base scores, in rank order; their loads read),
+        completing the batch only as far as a slot may still enter: one whose base rank is past
+        the k-th completed one cannot (its load only adds, and adding slots only lowers the
+        k-th), so it is left out of `resolved` for good. Same answer as completing them all."""
+        step = 2 * self.limit
+        for first in range(0, len(batch), step):
+            if len(best) >= self.limit and batch[first].order > best[-1].order:
+                break
+            resolved += [self.complete(s) for s in batch[first : first + step]]
+            best = top(resolved, self.limit, self.per_effector)
         return best
 
     def base_kth(self, items: Iterable[Scored]) -> float:
