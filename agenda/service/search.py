@@ -1,13 +1,17 @@
 """Free-slot search: who can see a patient, where, when — fast at national scale.
 
-Two queries whatever the number of results, no query per slot:
+One or two queries whatever the number of results, no query per slot:
 1. the slots: one indexed query on `slots` joined to `effectors` (active, specialty), reading
    narrow columns. Effectors given -> index `(effector_id, start_at)`; a distance limit -> the
    sites of the bounding box (subquery on the index `sites (latitude, longitude)`), then
    `(site_id, start_at)`, with an equirectangular distance filter and order in SQL; otherwise
    the partial index of open slots `(start_at, id)`.
-2. the effectors and sites of the page, built once each however many slots they have.
+2. the effectors and sites of the page, built once each however many slots they have. Near a
+   point, where the sites are joined anyway, the first query reads them with the slots (one
+   round trip less: matching searches this way); otherwise a second query reads them.
 The exact great-circle distance is computed in Python on the rows read.
+Each shape of search (which filters it uses) has its statement built once and reused with its
+values (`_slots_query`): building and hashing a statement cost more than running it.
 Results are frozen dataclasses (cheap to build by the hundred); the API validates them.
 """
 
@@ -83,7 +87,7 @@ def _any_flag(columns: tuple[str, ...]) -> Any:
 # index only when the query repeats its predicate with the same constants, not parameters).
 _OPEN = Slot.status.in_([literal_column("'free'"), literal_column("'held'")])
 
-# The first query reads only these narrow columns (plus the site's position near a point).
+# The first query reads only these narrow columns (plus the sites' details near a point).
 _SLOT_COLUMNS = (
     Slot.id,
     Slot.start_at,
@@ -100,8 +104,40 @@ _SLOT_COLUMNS = (
     Slot.effector_id,
     Slot.site_id,
 )
-# Positions in a row of the slots query (`_SLOT_COLUMNS`, then the site's position near a point).
-_ID, _START, _SITE_ID, _LAT, _LON = 0, 1, 13, 14, 15
+# Each site of a page with its effector: what `FreeSlotSite` and `FreeSlotEffector` carry.
+_DETAIL_COLUMNS = (
+    Site.id,
+    Site.name,
+    Site.address_line,
+    Site.postal_code,
+    Site.city,
+    Site.insee_code,
+    Site.latitude,
+    Site.longitude,
+    Site.structure_id,
+    Site.phone.label("site_phone"),
+    Effector.id.label("site_effector_id"),
+    Effector.national_id,
+    Effector.family_name,
+    Effector.given_name,
+    Effector.profession,
+    Effector.specialty_code,
+    Effector.specialty_text,
+    Effector.phone,
+    Effector.home_visits,
+    Effector.teleconsultation,
+    Effector.min_patient_age_months,
+    Effector.home_visit_radius_km,
+)
+_DETAILS = (
+    select(*_DETAIL_COLUMNS)
+    .join(Effector, Effector.id == Site.effector_id)
+    .where(Site.id.in_(bindparam("site_ids", expanding=True)))
+)
+# Positions in a row of the slots query: `_SLOT_COLUMNS`, then near a point (where the sites
+# are joined anyway) `_DETAIL_COLUMNS`, so that no second query is needed.
+_ID, _START, _SITE_ID, _DETAIL = 0, 1, 13, 14
+_LAT, _LON = _DETAIL + 6, _DETAIL + 7
 # Codes for every combination of flags, in the columns' order (AMB, HH, VR / SNP, CPTS, ...).
 _KINDS: dict[tuple[bool, ...], tuple[Kind, ...]] = {
     flags: tuple(code for code, on in zip(get_args(Kind), flags, strict=True) if on)
@@ -136,8 +172,9 @@ async def search_free_slots(
     the closer ones). Sorted by start (then distance), or with `order="distance"` — the default
     when `near` is given — by distance then start. `limit` is capped at 1000.
 
-    Two queries whatever the number of results: the slots (one indexed query joining effectors,
-    and sites when filtering by distance), then the effectors and sites of the page.
+    One or two queries whatever the number of results: the slots (one indexed query joining
+    effectors, and sites near a point: their details and their effectors' then come with the
+    slots), otherwise a second query for the effectors and sites of the page.
     """
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
@@ -190,7 +227,10 @@ async def search_free_slots(
     page = ordered[offset : offset + limit]
     if not page:
         return []
-    details = await _details(session, {row[_SITE_ID] for row in page})
+    if near is not None:
+        details = _details_of(page)
+    else:
+        details = await _details(session, {row[_SITE_ID] for row in page})
     return _shape(page, distances, details)
 
 
@@ -216,7 +256,7 @@ def _slots_query(shape: _Shape) -> Select[Any]:
     form, where building a statement anew for each search cost more than running it."""
     columns: tuple[Any, ...] = _SLOT_COLUMNS
     if shape.near:
-        columns = (*columns, Site.latitude, Site.longitude)
+        columns = (*columns, *_DETAIL_COLUMNS)
     query = (
         select(*columns)
         .join(Effector, Effector.id == Slot.effector_id)
@@ -282,97 +322,79 @@ def _page(
     return kept, distances
 
 
-_DETAILS = (
-    select(
-        Site.id,
-        Site.name,
-        Site.address_line,
-        Site.postal_code,
-        Site.city,
-        Site.insee_code,
-        Site.latitude,
-        Site.longitude,
-        Site.structure_id,
-        Site.phone.label("site_phone"),
-        Effector.id.label("effector_id"),
-        Effector.national_id,
-        Effector.family_name,
-        Effector.given_name,
-        Effector.profession,
-        Effector.specialty_code,
-        Effector.specialty_text,
-        Effector.phone,
-        Effector.home_visits,
-        Effector.teleconsultation,
-        Effector.min_patient_age_months,
-        Effector.home_visit_radius_km,
-    )
-    .join(Effector, Effector.id == Site.effector_id)
-    .where(Site.id.in_(bindparam("site_ids", expanding=True)))
-)
-
-
 async def _details(
     session: AsyncSession, site_ids: set[int]
 ) -> dict[int, tuple[FreeSlotEffector, FreeSlotSite]]:
-    """Each site of the page with its effector, built once however many slots they have."""
+    """Each site of the page with its effector (when the slots query did not read them)."""
     connection = await session.connection()
     rows = await connection.execute(_DETAILS, {"site_ids": sorted(site_ids)})
+    return {row[0]: _built(row) for row in rows}
+
+
+def _details_of(page: Sequence[Any]) -> dict[int, tuple[FreeSlotEffector, FreeSlotSite]]:
+    """Each site of the page with its effector, from the rows of a search near a point (they
+    carry `_DETAIL_COLUMNS`): built once per site however many slots it has."""
     found: dict[int, tuple[FreeSlotEffector, FreeSlotSite]] = {}
-    for row in rows:
-        # Unpacked in `_DETAILS`' column order: much faster than attribute access on each row.
-        (
-            site_id,
-            name,
-            address_line,
-            postal_code,
-            city,
-            insee_code,
-            latitude,
-            longitude,
-            structure_id,
-            site_phone,
-            effector_id,
-            national_id,
-            family_name,
-            given_name,
-            profession,
-            specialty_code,
-            specialty_text,
-            phone,
-            home_visits,
-            teleconsultation,
-            min_patient_age_months,
-            home_visit_radius_km,
-        ) = row
-        effector = FreeSlotEffector(
-            id=effector_id,
-            rpps=national_id,
-            family_name=family_name,
-            given_name=given_name,
-            profession=profession,
-            specialty_code=specialty_code,
-            specialty_text=specialty_text,
-            phone=phone,
-            home_visits=home_visits,
-            teleconsultation=teleconsultation,
-            min_patient_age_months=min_patient_age_months,
-            home_visit_radius_km=home_visit_radius_km,
-        )
-        site = FreeSlotSite(
-            id=site_id,
-            name=name,
-            address_line=address_line,
-            postal_code=postal_code,
-            city=city,
-            insee_code=insee_code,
-            latitude=latitude,
-            longitude=longitude,
-            structure_id=structure_id,
-            phone=site_phone,
-        )
-        found[site_id] = (effector, site)
+    for row in page:
+        if row[_SITE_ID] not in found:
+            found[row[_SITE_ID]] = _built(row[_DETAIL:])
     return found
+
+
+def _built(detail: Sequence[Any]) -> tuple[FreeSlotEffector, FreeSlotSite]:
+    """A site and its effector from values in `_DETAIL_COLUMNS` order (unpacked: much faster
+    than attribute access on each row)."""
+    (
+        site_id,
+        name,
+        address_line,
+        postal_code,
+        city,
+        insee_code,
+        latitude,
+        longitude,
+        structure_id,
+        site_phone,
+        effector_id,
+        national_id,
+        family_name,
+        given_name,
+        profession,
+        specialty_code,
+        specialty_text,
+        phone,
+        home_visits,
+        teleconsultation,
+        min_patient_age_months,
+        home_visit_radius_km,
+    ) = detail
+    effector = FreeSlotEffector(
+        id=effector_id,
+        rpps=national_id,
+        family_name=family_name,
+        given_name=given_name,
+        profession=profession,
+        specialty_code=specialty_code,
+        specialty_text=specialty_text,
+        phone=phone,
+        home_visits=home_visits,
+        teleconsultation=teleconsultation,
+        min_patient_age_months=min_patient_age_months,
+        home_visit_radius_km=home_visit_radius_km,
+    )
+    site = FreeSlotSite(
+        id=site_id,
+        name=name,
+        address_line=address_line,
+        postal_code=postal_code,
+        city=city,
+        insee_code=insee_code,
+        latitude=latitude,
+        longitude=longitude,
+        structure_id=structure_id,
+        phone=site_phone,
+    )
+    return effector, site
 
 
 def _shape(
