@@ -1,7 +1,7 @@
 """Matching: the best candidate slots for a request, each explaining its rank.
 
 Built on `agenda`'s public search (`agenda.search_free_slots`) and load count
-(`agenda.count_booked_by_effector`), never its models.
+(`agenda.count_booked_by_effector_in_periods`), never its models.
 
 A slot is a candidate when it is free, visible to the `SNP` or `CPTS` channel, starts after now
 plus the travel margin and before the request's deadline, offers a consultation kind the request
@@ -33,10 +33,16 @@ fills agenda's largest page (a dense territory), within 10 km. A slot not read s
 best score is below both bounds nothing else can enter the top k; else the region grows to
 what the k-th score asks for, up to the deadline. (Only a territory so dense that 1,000 slots
 fill the region needed gets the best of its earliest 1,000.) Every slot read first gets a base
-score without its load, a lower bound; effectors' loads (`agenda.count_booked_by_effector`, one
-query per day and per week concerned) are read only for the slots whose base score could still
-enter the top k, best first (`Matcher.ranked`). The home-visit radius comes with the search's result
+score without its load, a lower bound; effectors' loads (one query for every day and week
+concerned, `agenda.count_booked_by_effector_in_periods`) are read only for the slots whose base
+score could still enter the top k, best first (`Matcher.ranked`), and a slot is completed with
+its load only while it may still enter. The home-visit radius comes with the search's result
 (`FreeSlotEffector.home_visit_radius_km`): nothing is read per effector.
+
+Cost (issue 12: the remaining time was Python): a search is 4 statements (the request, the
+slots with their sites and effectors, the loads, the audit row) whatever the territory; scores
+and rank keys are computed once per slot (`scored`), the Paris day of each start once
+(`Loads.day_of`), and the ranking of the last list is reused (`Matcher.ranked`).
 """
 
 from __future__ import annotations
