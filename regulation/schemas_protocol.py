@@ -55,3 +55,38 @@ class ProtocolDiffOut(BaseModel):
     number: int
     base_number: int | None = Field(description="The published version compared against.")
     diff: str = Field(description="Unified diff of the YAML texts (empty when identical).")
+
+
+class VignetteResultOut(BaseModel):
+    id: str
+    label: str
+    age_band: str
+    motif: str
+    expected: str = Field(description="What the physicians expect, in French.")
+    outcome: str = Field(description="What the protocol decides, in French.")
+    passed: bool
+    problems: list[str]
+
+
+class PropertyCheckOut(BaseModel):
+    """ "No red flag is ever queued", checked over every red flag x age band x motif x
+    risk-factor setting and every motif rule that is a red flag."""
+
+    holds: bool
+    cases_checked: int
+    violations: list[str] = Field(description="The first violations found, in French.")
+    violations_total: int
+
+
+class ProtocolChecksOut(BaseModel):
+    vignettes: list[VignetteResultOut]
+    vignettes_passed: int
+    vignettes_total: int
+    coverage_gaps: list[str] = Field(
+        description="Age bands, motifs or risk factors without any vignette."
+    )
+    red_flag_property: PropertyCheckOut
+    approvable: bool = Field(
+        description="Every vignette passes, every band/motif/risk factor is covered, and the "
+        "property holds."
+    )

@@ -44,7 +44,13 @@ async def test_the_default_protocol_is_version_1_and_drives_the_triage_form(
     assert document["notice"].startswith("Protocole par défaut : à relire et valider")
     assert document["red_flags"][0]["id"] == "chest_pain"
     fever = next(m for m in document["motifs"] if m["id"] == "fever")
-    assert [q["id"] for q in fever["questions"]] == [*FEVER_OK, "would_go_to_ed"]
+    # Immunosuppression is now asked once for every motif, as a risk factor.
+    assert [q["id"] for q in fever["questions"]] == [
+        "fever_duration",
+        "fever_tolerated",
+        "would_go_to_ed",
+    ]
+    assert "immunocompromised" in {r["id"] for r in document["risk_factors"]}
 
 
 async def test_a_triaged_request_waits_in_the_queue_with_its_priority_and_version(
