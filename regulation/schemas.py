@@ -33,12 +33,16 @@ from regulation.models import (
     Sex,
 )
 from regulation.schemas_protocol import (  # re-exported: the protocol's shapes live there
+    PropertyCheckOut,
+    ProtocolApprovalIn,
+    ProtocolChecksOut,
     ProtocolCurrentOut,
     ProtocolDiffOut,
     ProtocolList,
     ProtocolUploadIn,
     ProtocolVersionOut,
     ProtocolVersionSummary,
+    VignetteResultOut,
 )
 from snp.identifiers import display_phone, parse_mobile_phone, parse_rpps
 from snp.territory import parse_insee_code
@@ -413,10 +417,14 @@ class ReferralPage(BaseModel):
 
 
 __all__ = [
+    "PropertyCheckOut",
+    "ProtocolApprovalIn",
+    "ProtocolChecksOut",
     "ProtocolCurrentOut",
     "ProtocolDiffOut",
     "ProtocolList",
     "ProtocolUploadIn",
     "ProtocolVersionOut",
     "ProtocolVersionSummary",
+    "VignetteResultOut",
 ]

@@ -25,6 +25,12 @@ class ProtocolUploadIn(_In):
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
 
 
+class ProtocolApprovalIn(_In):
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=1000)
+    ] = Field(description="Why the physician approves this version (kept in the audit trail).")
+
+
 class ProtocolVersionSummary(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -34,6 +40,10 @@ class ProtocolVersionSummary(BaseModel):
     note: str | None
     author_name: str
     created_at: datetime
+    approved_by_name: str | None = Field(description="The physician who approved it (four eyes).")
+    approved_at: datetime | None
+    approval_reason: str | None
+    published_by_name: str | None
     published_at: datetime | None
 
 

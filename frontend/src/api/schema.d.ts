@@ -904,7 +904,7 @@ export interface paths {
         };
         /**
          * Get Current Protocol
-         * @description The protocol in force, parsed: red flags, age bands, motifs, questions (the triage form).
+         * @description The protocol in force, parsed: red flags, risk factors, age bands, motifs (the form).
          */
         get: operations["regulation-get_current_protocol"];
         put?: never;
@@ -932,6 +932,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/protocols/{number}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Protocol Version
+         * @description A physician other than the author approves a draft whose checks all pass (403/409/422).
+         */
+        post: operations["regulation-approve_protocol_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Protocol Version
+         * @description The version's vignettes run on it, their coverage, and "no red flag is ever queued".
+         */
+        get: operations["regulation-check_protocol_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/protocols/{number}/diff": {
         parameters: {
             query?: never;
@@ -941,7 +981,7 @@ export interface paths {
         };
         /**
          * Diff Protocol Version
-         * @description Unified diff against the version in force, for review before publishing.
+         * @description Unified diff against the version in force, for review before approval.
          */
         get: operations["regulation-diff_protocol_version"];
         put?: never;
@@ -961,7 +1001,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish Protocol Version */
+        /**
+         * Publish Protocol Version
+         * @description Put an approved version in force (409 for a draft not approved yet).
+         */
         post: operations["regulation-publish_protocol_version"];
         delete?: never;
         options?: never;
@@ -1508,6 +1551,7 @@ export interface components {
         };
         /** AgeBand */
         AgeBand: {
+            floor?: components["schemas"]["Floor"] | null;
             /** Id */
             id: string;
             /** Label */
@@ -1995,7 +2039,8 @@ export interface components {
         };
         /**
          * Condition
-         * @description Every listed answer must match (a value or one of a list) and the age band be listed.
+         * @description Every listed answer must match (a value or one of a list), the age band be listed and,
+         *     when `risk_factors` is given, at least one of them be answered "yes".
          */
         Condition: {
             /** Age Bands */
@@ -2004,6 +2049,8 @@ export interface components {
             answers?: {
                 [key: string]: boolean | string | (boolean | string)[];
             };
+            /** Risk Factors */
+            risk_factors?: string[] | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -2418,6 +2465,22 @@ export interface components {
              */
             timeout_minutes: number;
         };
+        /**
+         * Expectation
+         * @description What a physician expects of a vignette: at least this urgent, at most this late, one of
+         *     these dispositions (`CALL_15` for a red flag, else an orientation).
+         */
+        Expectation: {
+            /** Dispositions */
+            dispositions?: ("CALL_15" | "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE")[] | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P0" | "P1" | "P2" | "P3";
+        };
         /** FeedTokenIn */
         FeedTokenIn: {
             /**
@@ -2469,6 +2532,24 @@ export interface components {
              * @description Premier jour de la période (heure de Paris).
              */
             start: string;
+        };
+        /**
+         * Floor
+         * @description The least urgent a result may be when an age band or a risk factor applies.
+         */
+        Floor: {
+            /** Advice */
+            advice?: string | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /** Orientations */
+            orientations?: components["schemas"]["Orientation"][] | null;
+            /**
+             * Priority
+             * @default P3
+             * @enum {string}
+             */
+            priority: "P2" | "P3";
         };
         /**
          * FreeSlot
@@ -2884,6 +2965,52 @@ export interface components {
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /**
+         * PropertyCheckOut
+         * @description "No red flag is ever queued", checked over every red flag x age band x motif x
+         *     risk-factor setting and every motif rule that is a red flag.
+         */
+        PropertyCheckOut: {
+            /** Cases Checked */
+            cases_checked: number;
+            /** Holds */
+            holds: boolean;
+            /**
+             * Violations
+             * @description The first violations found, in French.
+             */
+            violations: string[];
+            /** Violations Total */
+            violations_total: number;
+        };
+        /** ProtocolApprovalIn */
+        ProtocolApprovalIn: {
+            /**
+             * Reason
+             * @description Why the physician approves this version (kept in the audit trail).
+             */
+            reason: string;
+        };
+        /** ProtocolChecksOut */
+        ProtocolChecksOut: {
+            /**
+             * Approvable
+             * @description Every vignette passes, every band/motif/risk factor is covered, and the property holds.
+             */
+            approvable: boolean;
+            /**
+             * Coverage Gaps
+             * @description Age bands, motifs or risk factors without any vignette.
+             */
+            coverage_gaps: string[];
+            red_flag_property: components["schemas"]["PropertyCheckOut"];
+            /** Vignettes */
+            vignettes: components["schemas"]["VignetteResultOut"][];
+            /** Vignettes Passed */
+            vignettes_passed: number;
+            /** Vignettes Total */
+            vignettes_total: number;
+        };
         /** ProtocolCurrentOut */
         ProtocolCurrentOut: {
             document: components["schemas"]["ProtocolDocument"];
@@ -2920,8 +3047,12 @@ export interface components {
             notice: string;
             /** Red Flags */
             red_flags: components["schemas"]["RedFlag"][];
+            /** Risk Factors */
+            risk_factors?: components["schemas"]["RiskFactor"][];
             /** Title */
             title: string;
+            /** Vignettes */
+            vignettes?: components["schemas"]["Vignette"][];
         };
         /** ProtocolList */
         ProtocolList: {
@@ -2932,7 +3063,7 @@ export interface components {
          * ProtocolStatus
          * @enum {string}
          */
-        ProtocolStatus: "draft" | "published" | "superseded";
+        ProtocolStatus: "draft" | "approved" | "published" | "superseded";
         /** ProtocolUploadIn */
         ProtocolUploadIn: {
             /** Note */
@@ -2945,6 +3076,15 @@ export interface components {
         };
         /** ProtocolVersionOut */
         ProtocolVersionOut: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -2958,6 +3098,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Text */
             text: string;
@@ -2966,6 +3108,15 @@ export interface components {
         };
         /** ProtocolVersionSummary */
         ProtocolVersionSummary: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -2979,6 +3130,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Title */
             title: string;
@@ -3127,6 +3280,11 @@ export interface components {
         RedFlag: {
             /** Age Bands */
             age_bands?: string[] | null;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -3652,6 +3810,21 @@ export interface components {
             priority: "P2" | "P3";
         };
         /**
+         * RiskFactor
+         * @description A yes/no question on the patient, asked for every motif; "yes" applies its floor.
+         */
+        RiskFactor: {
+            /** Age Bands */
+            age_bands?: string[] | null;
+            floor: components["schemas"]["Floor"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Question */
+            question: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -3666,6 +3839,12 @@ export interface components {
         };
         /** RuleRedFlag */
         RuleRedFlag: {
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -4403,6 +4582,51 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /**
+         * Vignette
+         * @description A clinical test case. Unlisted yes/no answers (red flags, risk factors, motif questions)
+         *     are "no"; choice questions must be answered.
+         */
+        Vignette: {
+            /** Age Months */
+            age_months: number;
+            /** Answers */
+            answers?: {
+                [key: string]: boolean | string;
+            };
+            expect: components["schemas"]["Expectation"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+        };
+        /** VignetteResultOut */
+        VignetteResultOut: {
+            /** Age Band */
+            age_band: string;
+            /**
+             * Expected
+             * @description What the physicians expect, in French.
+             */
+            expected: string;
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+            /**
+             * Outcome
+             * @description What the protocol decides, in French.
+             */
+            outcome: string;
+            /** Passed */
+            passed: boolean;
+            /** Problems */
+            problems: string[];
         };
     };
     responses: never;
@@ -6192,6 +6416,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-approve_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProtocolApprovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-check_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolChecksOut"];
                 };
             };
             /** @description Validation Error */
