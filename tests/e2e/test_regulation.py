@@ -139,9 +139,10 @@ def answer(page: Page, question: str, choice: str, *, ends_form: bool = False) -
 
 
 def answer_fever_questions(page: Page) -> None:
+    """The risk factors (asked for every motif: none here), then the fever's questions."""
+    page.get_by_role("button", name="Aucun facteur de risque (tout « Non »)").click()
     answer(page, "Depuis quand dure la fièvre", "De 2 à 5 jours")
     answer(page, "La fièvre est-elle bien tolérée", "Oui")
-    answer(page, "Traitement ou maladie qui affaiblit les défenses", "Non")
 
 
 def fill_identity(page: Page, family: str, given: str, birth: str, phone: str) -> None:
