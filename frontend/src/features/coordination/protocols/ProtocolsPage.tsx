@@ -1,16 +1,20 @@
 /**
- * Protocol versions (/coordination/protocole): the list, uploading a YAML draft (problems shown
- * with their place in the document), the diff against the version in force, and publishing after
- * an explicit confirmation.
+ * Protocol versions (/coordination/protocole), for the coordination and the regulators: the
+ * list, uploading a YAML draft (problems shown with their place in the document), the diff
+ * against the version in force and the clinical checks, the physician's approval (regulators,
+ * with a reason; never the author: the server refuses it), then publishing an approved version.
  */
 import { useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
 
 import { api, type Schemas } from "../../../api/client";
+import { useUser } from "../../../shell/auth";
 import { formatDateTime } from "../../../shell/format";
 import { EmptyState, Loaded, Loading, Page } from "../../../shell/Page";
 import { describeFailure } from "../../../shell/useApi";
 import { perform } from "../../regulation/model";
 import { useRefreshing } from "../../regulation/useRefreshing";
+import { ApproveButton } from "./ApproveButton";
+import { ChecksPanel } from "./ChecksPanel";
 import { parseUnifiedDiff } from "./diff";
 import { protocolTexts as t } from "./texts";
 
@@ -57,6 +61,10 @@ export function ProtocolsPage() {
             setFlash(t.publish.done(n));
             reload();
           }}
+          onApproved={(n) => {
+            setFlash(t.approve.done(n));
+            reload();
+          }}
         />
       ) : null}
 
@@ -97,6 +105,7 @@ function VersionTable({
             <th scope="col">{tl.status}</th>
             <th scope="col">{tl.author}</th>
             <th scope="col">{tl.created}</th>
+            <th scope="col">{tl.approved}</th>
             <th scope="col">{tl.published}</th>
             <th scope="col">
               <span className="visually-hidden">{tl.actions}</span>
@@ -116,6 +125,10 @@ function VersionTable({
               </td>
               <td>{v.author_name}</td>
               <td className="nowrap">{formatDateTime(v.created_at)}</td>
+              <td>
+                {v.approved_by_name ?? "—"}
+                {v.approved_at ? <span className="cell-sub">{formatDateTime(v.approved_at)}</span> : null}
+              </td>
               <td className="nowrap">{v.published_at ? formatDateTime(v.published_at) : "—"}</td>
               <td>
                 <button
@@ -141,14 +154,22 @@ function VersionPanel({
   currentNumber,
   onClose,
   onPublished,
+  onApproved,
 }: {
   number: number;
   currentNumber: number | null;
   onClose: () => void;
   onPublished: (n: number) => void;
+  onApproved: (n: number) => void;
 }) {
   const tv = t.version;
-  const [tab, setTab] = useState<"diff" | "text">("diff");
+  const user = useUser();
+  const [tab, setTab] = useState<"diff" | "checks" | "text">("diff");
+  const checks = useRefreshing(
+    () => api.GET("/api/regulation/protocols/{number}/checks", { params: { path: { number } } }),
+    `c${number}`,
+  );
+  const approvable = checks.state.status === "ok" && checks.state.data.approvable;
   const version = useRefreshing(
     () => api.GET("/api/regulation/protocols/{number}", { params: { path: { number } } }),
     `v${number}`,
@@ -172,7 +193,17 @@ function VersionPanel({
                 {tv.title(v.number, t.status[v.status])}
               </h2>
               <div className="inline-actions">
-                {v.status === "draft" ? (
+                {v.status === "draft" && user.role === "regulator" ? (
+                  <ApproveButton
+                    version={v}
+                    approvable={approvable}
+                    onApproved={() => {
+                      version.reload();
+                      onApproved(v.number);
+                    }}
+                  />
+                ) : null}
+                {v.status === "approved" ? (
                   <PublishButton
                     version={v}
                     currentNumber={currentNumber}
@@ -192,6 +223,7 @@ function VersionPanel({
               <strong>{v.title}</strong>
               {v.note ? ` — ${v.note}` : ""}
             </p>
+            <ApprovalInfo version={v} />
             <div className="tabs" role="tablist" aria-label={tv.title(v.number, t.status[v.status])}>
               <button
                 type="button"
@@ -205,6 +237,15 @@ function VersionPanel({
               <button
                 type="button"
                 role="tab"
+                aria-selected={tab === "checks"}
+                className={tab === "checks" ? "tab tab-active" : "tab"}
+                onClick={() => setTab("checks")}
+              >
+                {tv.checks}
+              </button>
+              <button
+                type="button"
+                role="tab"
                 aria-selected={tab === "text"}
                 className={tab === "text" ? "tab tab-active" : "tab"}
                 onClick={() => setTab("text")}
@@ -212,7 +253,11 @@ function VersionPanel({
                 {tv.text}
               </button>
             </div>
-            {tab === "diff" ? (
+            {tab === "checks" ? (
+              <Loaded state={checks.state} onRetry={checks.reload}>
+                {(c) => <ChecksPanel checks={c} />}
+              </Loaded>
+            ) : tab === "diff" ? (
               v.status === "published" ? (
                 <p className="muted">{tv.isCurrent}</p>
               ) : (
@@ -229,6 +274,24 @@ function VersionPanel({
         )}
       </Loaded>
     </section>
+  );
+}
+
+function ApprovalInfo({ version: v }: { version: Version }) {
+  const tv = t.version;
+  return (
+    <div className="approval-info">
+      {v.approved_by_name && v.approved_at ? (
+        <p className="notice notice-success">{tv.approvedBy(v.approved_by_name, formatDateTime(v.approved_at), v.approval_reason ?? "")}</p>
+      ) : v.status === "draft" ? (
+        <p className="notice notice-info">{tv.waiting}</p>
+      ) : v.status !== "approved" && v.published_by_name === "Système" ? (
+        <p className="notice notice-warning">{tv.notApprovedDefault}</p>
+      ) : null}
+      {v.published_by_name && v.published_at ? (
+        <p className="card-note">{tv.publishedBy(v.published_by_name, formatDateTime(v.published_at))}</p>
+      ) : null}
+    </div>
   );
 }
 
@@ -281,7 +344,6 @@ function PublishButton({
 }) {
   const tp = t.publish;
   const dialog = useRef<HTMLDialogElement>(null);
-  const [checked, setChecked] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -303,7 +365,6 @@ function PublishButton({
         type="button"
         className="button button-primary button-small"
         onClick={() => {
-          setChecked(false);
           setError(null);
           dialog.current?.showModal();
         }}
@@ -313,17 +374,16 @@ function PublishButton({
       <dialog ref={dialog} className="dialog" aria-labelledby="publish-title">
         <h2 id="publish-title">{tp.title(version.number)}</h2>
         <p>{tp.body(version.number, currentNumber)}</p>
-        <label className="checkbox checkbox-large">
-          <input type="checkbox" checked={checked} onChange={(e) => setChecked(e.target.checked)} />
-          {tp.check}
-        </label>
+        {version.approved_by_name && version.approved_at ? (
+          <p>{t.version.approvedBy(version.approved_by_name, formatDateTime(version.approved_at), version.approval_reason ?? "")}</p>
+        ) : null}
         {error ? (
           <p className="notice notice-error" role="alert">
             {error}
           </p>
         ) : null}
         <div className="inline-actions dialog-actions">
-          <button type="button" className="button button-primary" onClick={() => void publish()} disabled={!checked || busy}>
+          <button type="button" className="button button-primary" onClick={() => void publish()} disabled={busy}>
             {busy ? tp.publishing : tp.confirm}
           </button>
           <button type="button" className="button button-secondary" onClick={() => dialog.current?.close()}>
