@@ -344,7 +344,9 @@ def test_intake_validation_error_is_shown_by_the_field_and_keeps_everything(
     ).to_be_checked()
     expect(
         page.get_by_role(
-            "group", name="Douleur thoracique — Douleur dans la poitrine", exact=False
+            "group",
+            name="Douleur thoracique — Douleur, gêne ou oppression dans la poitrine",
+            exact=False,
         ).get_by_label("Non")
     ).to_be_checked()
     expect(page.get_by_label("Notes (facultatif)")).to_have_value("Fièvre à 39 depuis hier soir.")
