@@ -2,10 +2,10 @@
  * The clinical checks of a version, computed by the server: its vignettes run on it, their
  * coverage (age bands, motifs, risk factors) and the "no red flag is ever queued" property.
  */
-import type { Schemas } from "../../../api/client";
+import type { Checks } from "./model";
 import { protocolTexts as t } from "./texts";
 
-type Checks = Schemas["ProtocolChecksOut"];
+
 
 export function ChecksPanel({ checks }: { checks: Checks }) {
   const tc = t.checks;

@@ -7,7 +7,7 @@ export const protocolTexts = {
 
   list: {
     title: "Versions",
-    caption: "Versions du protocole, la plus récente en premier",
+    caption: "Historique du protocole (la plus récente en premier)",
     number: "Version",
     titleColumn: "Titre",
     status: "Statut",
@@ -45,6 +45,7 @@ export const protocolTexts = {
     wholeDocument: "Document",
     done: (n: number) => `Brouillon déposé : version ${n}. Un médecin régulateur doit le relire et l'approuver.`,
     fileError: "Le fichier n'a pas pu être lu.",
+    seeAbove: "Voir les problèmes signalés au-dessus.",
     item: (n: number) => `n° ${n}`,
   },
 
@@ -101,6 +102,7 @@ export const protocolTexts = {
     confirm: "Approuver",
     approving: "Approbation…",
     cancel: "Annuler",
+    errorTitle: "La version n'a pas été approuvée",
     done: (n: number) => `Version ${n} approuvée : elle peut être publiée.`,
   },
 
@@ -113,6 +115,7 @@ export const protocolTexts = {
     confirm: "Publier",
     cancel: "Annuler",
     publishing: "Publication…",
+    errorTitle: "La version n'a pas été publiée",
     done: (n: number) => `Version ${n} publiée : elle est désormais en vigueur.`,
   },
 } as const;
