@@ -228,6 +228,11 @@ class TriageOut(BaseModel):
     orientation: Orientation | None
     advice: str | None
     red_flag: RedFlagOut | None
+    raised_by: list[str] = Field(
+        default_factory=list,
+        description="What made the result stricter than the motif's rule: the age band and risk "
+        'factors whose floor applied ("age:newborn", "risk:anticoagulant").',
+    )
 
 
 class CallbackAttemptOut(BaseModel):

@@ -260,3 +260,30 @@ async def test_requests_record_the_version_they_were_triaged_with(
         for d in (first_detail, second_detail)
     ]
     assert hours == [24, 12]
+
+
+async def test_a_one_month_old_with_a_cough_goes_to_the_regulating_physician_within_4_hours(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await staff(session, client, Role.OPERATOR)
+    document = (await _protocol(client))["document"]
+    created = (
+        await client.post(
+            "/api/regulation/requests", json=patient(birth_date=birth_date_for(months=1))
+        )
+    ).json()
+    answers = no_red_flags(document, "newborn") | {"fever_over_three_days": False}
+    answers |= {"feeding_difficulty": False}
+    response = await client.post(
+        f"/api/regulation/requests/{created['id']}/triage",
+        json={"motif": "cough_cold", "answers": answers},
+    )
+    assert response.status_code == 200, response.text
+    triage = response.json()
+    assert (triage["priority"], triage["orientation"]) == ("P2", "ADVICE")
+    assert triage["raised_by"] == ["age:newborn"]
+    assert triage["advice"].startswith("Nourrisson de moins de 3 mois : avis du médecin régulateur")
+    detail = (await client.get(f"/api/regulation/requests/{created['id']}")).json()
+    triaged = next(e for e in detail["timeline"] if e["kind"] == "triaged")
+    assert triaged["detail"]["raised_by"] == ["age:newborn"]
+    assert triaged["detail"]["deadline_hours"] == 4

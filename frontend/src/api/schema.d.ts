@@ -4530,6 +4530,11 @@ export interface components {
             priority: components["schemas"]["Priority"];
             /** Protocol Version */
             protocol_version: number;
+            /**
+             * Raised By
+             * @description What made the result stricter than the motif's rule: the age band and risk factors whose floor applied ("age:newborn", "risk:anticoagulant").
+             */
+            raised_by?: string[];
             red_flag: components["schemas"]["RedFlagOut"] | null;
             /** Request Id */
             request_id: number;
