@@ -7,12 +7,11 @@
   15 whenever its condition holds, whatever the other answers (a result rule placed before it
   must never shadow it).
 
-Pure (no database); the result depends only on the text, so it is cached by the text's hash.
+Pure (no database); the result depends only on the text, so it is cached by text.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import random
 from collections.abc import Iterator
@@ -46,13 +45,10 @@ _SAMPLE = 2048
 _MAX_LISTED = 20
 
 
-def check_text(text: str) -> ProtocolChecksOut:
-    """The checks of a protocol text (parsed first: `InvalidProtocol` if it does not parse)."""
-    return _cached(hashlib.sha256(text.encode()).hexdigest(), text)
-
-
 @lru_cache(maxsize=32)
-def _cached(_key: str, text: str) -> ProtocolChecksOut:
+def check_text(text: str) -> ProtocolChecksOut:
+    """The checks of a protocol text (parsed first: `InvalidProtocol` if it does not parse).
+    Cached by text: the result is shared, callers must not change it."""
     return check_document(parse_protocol(text))
 
 
