@@ -240,7 +240,14 @@ async def test_requests_record_the_version_they_were_triaged_with(
         )
         assert uploaded.status_code == 201, uploaded.text
         assert uploaded.json()["number"] == 2
-        published = await coordinator.post("/api/regulation/protocols/2/publish")
+    async with client_for(app) as physician:  # four eyes: a regulator approves it
+        await staff(session, physician, Role.REGULATOR)
+        approved = await physician.post(
+            "/api/regulation/protocols/2/approve",
+            json={"reason": "Fièvre de l'adulte : 12 h, relu par les médecins référents."},
+        )
+        assert approved.status_code == 200, approved.text
+        published = await physician.post("/api/regulation/protocols/2/publish")
         assert published.json()["status"] == "published"
     second = (await client.post("/api/regulation/requests", json=patient())).json()
     result = (
