@@ -71,7 +71,9 @@ class VignetteResultOut(BaseModel):
     id: str
     label: str
     age_band: str
+    age_band_label: str
     motif: str
+    motif_label: str
     expected: str = Field(description="What the physicians expect, in French.")
     outcome: str = Field(description="What the protocol decides, in French.")
     passed: bool

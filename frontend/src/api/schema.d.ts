@@ -4612,6 +4612,8 @@ export interface components {
         VignetteResultOut: {
             /** Age Band */
             age_band: string;
+            /** Age Band Label */
+            age_band_label: string;
             /**
              * Expected
              * @description What the physicians expect, in French.
@@ -4623,6 +4625,8 @@ export interface components {
             label: string;
             /** Motif */
             motif: string;
+            /** Motif Label */
+            motif_label: string;
             /**
              * Outcome
              * @description What the protocol decides, in French.

@@ -7,14 +7,14 @@ import { protocolTexts as t } from "./texts";
 
 
 
-export function ChecksPanel({ checks }: { checks: Checks }) {
+export function ChecksPanel({ checks, draft }: { checks: Checks; draft: boolean }) {
   const tc = t.checks;
   const prop = checks.red_flag_property;
   const failed = checks.vignettes.filter((v) => !v.passed);
   return (
     <div className="checks" role="region" aria-label={tc.region}>
       <p className={`notice ${checks.approvable ? "notice-success" : "notice-error"}`}>
-        {checks.approvable ? tc.approvable : tc.notApprovable}
+        {checks.approvable ? (draft ? tc.approvable : tc.allPass) : tc.notApprovable}
       </p>
       <h3>{tc.propertyTitle}</h3>
       {prop.holds ? (
@@ -61,7 +61,9 @@ export function ChecksPanel({ checks }: { checks: Checks }) {
                   <td className="nowrap">{v.passed ? tc.passed : tc.failed}</td>
                   <th scope="row">
                     {v.label}
-                    <span className="cell-sub">{v.motif}</span>
+                    <span className="cell-sub">
+                      {v.motif_label} — {v.age_band_label}
+                    </span>
                   </th>
                   <td>{v.expected}</td>
                   <td>

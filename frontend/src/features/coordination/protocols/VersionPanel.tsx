@@ -99,7 +99,7 @@ export function VersionPanel({
               ))}
             </div>
             {tab === "checks" ? (
-              <Loaded query={checks}>{(c) => <ChecksPanel checks={c} />}</Loaded>
+              <Loaded query={checks}>{(c) => <ChecksPanel checks={c} draft={v.status === "draft"} />}</Loaded>
             ) : tab === "diff" ? (
               v.status === "published" ? (
                 <p className="muted">{tv.isCurrent}</p>

@@ -75,6 +75,7 @@ export const protocolTexts = {
   checks: {
     region: "Résultats des tests cliniques",
     approvable: "Tous les tests passent : la version peut être approuvée.",
+    allPass: "Tous les tests passent.",
     notApprovable: "La version ne peut pas être approuvée tant que ces tests échouent.",
     propertyTitle: "Aucun signe d'alerte en file d'attente",
     propertyHolds: (n: number) => `Vérifié : aucun chemin avec un signe d'alerte n'aboutit à la file d'attente (${n} cas examinés).`,
