@@ -168,7 +168,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
-    app.state.db = Database(settings.database_url, settings.database_pool_size)
+    app.state.db = Database(settings.database_url, settings.database_pool_size, settings)
     app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(live.LiveContext, hub=app.state.live)

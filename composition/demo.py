@@ -19,6 +19,7 @@ from snp import territory
 from snp.actor import Actor
 from snp.auth import Role, create_account, find_account
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
+from snp.kit import PageParams
 from snp.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-snp-2026"  # noqa: S105 - published demo accounts
@@ -234,7 +235,7 @@ _AVAILABILITY = [
 
 async def _load_availability(session: AsyncSession, actor: Actor, settings: Settings) -> None:
     """Weekly SNP availability for a dozen demo GPs, created once (templates are kept)."""
-    page = await agenda.list_effectors(session, limit=13)
+    page = await agenda.list_effectors(session, page=PageParams(limit=13))
     for index, effector in enumerate(page.items[1:13]):
         if await agenda.list_templates(session, actor, effector.id):
             continue

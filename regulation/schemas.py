@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -45,11 +44,12 @@ from regulation.schemas_protocol import (  # re-exported: the protocol's shapes 
     VignetteResultOut,
 )
 from snp.identifiers import display_phone, parse_mobile_phone, parse_rpps
+from snp.kit import PARIS, Page
 from snp.territory import parse_insee_code
 
 
 def _birth_date(value: date) -> date:
-    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    today = datetime.now(PARIS).date()
     if value > today:
         raise ValueError("La date de naissance ne peut pas être dans le futur.")
     if value < today - timedelta(days=366 * 125):
@@ -334,9 +334,8 @@ class RequestSummary(BaseModel):
     closed_at: datetime | None
 
 
-class RequestPage(BaseModel):
-    items: list[RequestSummary]
-    total: int
+class RequestPage(Page[RequestSummary]):
+    pass
 
 
 Urgency = Literal["ok", "soon", "overdue"]
@@ -416,9 +415,8 @@ class ReferralOut(BaseModel):
     message: str | None
 
 
-class ReferralPage(BaseModel):
-    items: list[ReferralOut]
-    total: int
+class ReferralPage(Page[ReferralOut]):
+    pass
 
 
 __all__ = [

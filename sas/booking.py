@@ -16,12 +16,12 @@ from pydantic import BaseModel, ConfigDict
 
 import agenda
 import regulation
+from sas.errors import SlotNotOfEffector
 from snp import audit
 from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
 from snp.deps import SessionDep, SettingsDep, require_roles
-from snp.errors import BusinessRuleError
 
 router = APIRouter(prefix="/api/sas", tags=["sas"])
 
@@ -141,7 +141,7 @@ async def sas_book(
     )
     appointment = booked.appointment
     if appointment.effector_id != effector_id:  # rolled back with the whole request
-        raise BusinessRuleError("Ce créneau n'est pas celui de cet effecteur.", ("body", "slot_id"))
+        raise SlotNotOfEffector("Ce créneau n'est pas celui de cet effecteur.", ("body", "slot_id"))
     site = appointment.site
     return SasBookingOut(
         appointment_id=appointment.id,

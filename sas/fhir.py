@@ -11,7 +11,6 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,10 +18,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from snp.errors import DomainError, french_message
+from snp.kit import PARIS
 
 FHIR_JSON = "application/fhir+json"
 ACCEPTED_CONTENT_TYPES = frozenset({"application/fhir+json", "application/json+fhir"})
-PARIS = ZoneInfo("Europe/Paris")
 
 # Identifier systems and types.
 IDNPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"  # national practitioner ids (8+RPPS, 0+ADELI)

@@ -22,7 +22,7 @@ from sas.models import SasAppointment
 from sas.outbox import enqueue
 from sas.practitioners import operator_of_user
 from snp import events
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 SAS_ORIGIN = "sas"
 
@@ -82,7 +82,7 @@ async def on_slot_booked(session: AsyncSession, event: agenda.SlotBooked) -> Non
         )
     session.add(row)
     await session.flush()
-    await enqueue(session, row, get_settings())
+    await enqueue(session, row, settings_of(session))
 
 
 @events.on(agenda.AppointmentCancelled)
@@ -92,7 +92,7 @@ async def on_cancelled(session: AsyncSession, event: agenda.AppointmentCancelled
         return
     row.status = "cancelled"
     row.awaiting_rebooking = False
-    await enqueue(session, row, get_settings())
+    await enqueue(session, row, settings_of(session))
 
 
 @events.on(AppointmentOutcomeRecorded)
@@ -101,7 +101,7 @@ async def on_outcome(session: AsyncSession, event: AppointmentOutcomeRecorded) -
     if row is None or event.outcome not in ("fulfilled", "noshow") or row.status == event.outcome:
         return
     row.status = event.outcome
-    await enqueue(session, row, get_settings())
+    await enqueue(session, row, settings_of(session))
 
 
 @events.on(agenda.AppointmentNeedsRebooking)

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sas.fhir import IDNPS_SYSTEM, PARIS, BusinessRule, Malformed
+from sas.fhir import IDNPS_SYSTEM, BusinessRule, Malformed
+from snp.kit import PARIS
 
 MAX_PRACTITIONERS = 25
 MAX_PERIOD = timedelta(days=31)

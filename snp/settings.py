@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from snp.db import SETTINGS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -371,7 +374,17 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings read from the environment: for the composition root (and `settings_of`'s
+    fallback) only. Routes use `snp.deps.SettingsDep`; services receive settings as arguments."""
     return Settings()
+
+
+def settings_of(session: AsyncSession) -> Settings:
+    """The settings of the application whose database opened `session` (the composition root
+    builds it with them); the environment's for a database built without (a benchmark, a second
+    connection opened by a test)."""
+    found = session.info.get(SETTINGS_KEY)
+    return found if isinstance(found, Settings) else get_settings()
 
 
 def settings_table() -> str:

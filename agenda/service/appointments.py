@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import CancellationRefused, InvalidPeriod, MissingValue, UnknownValue
 from agenda.events import AppointmentCancelled
 from agenda.models import Appointment, AppointmentStatus, Site, Slot, SlotStatus
 from agenda.schemas import AppointmentOut, SiteOut
@@ -17,7 +18,7 @@ from snp import audit, events
 from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
+from snp.errors import Conflict, Forbidden, NotFound
 
 CANCELLERS = frozenset({"patient", "effector", "operator", "regulator", "coordinator", "sas"})
 
@@ -88,17 +89,17 @@ async def cancel(
     only as themselves or on the patient's behalf.
     """
     if by not in CANCELLERS:
-        raise BusinessRuleError("Auteur de l'annulation inconnu.", loc=["body", "by"])
+        raise UnknownValue("Auteur de l'annulation inconnu.", loc=["body", "by"])
     reason = reason.strip()
     if not reason:
-        raise BusinessRuleError("Motif obligatoire.", loc=["body", "reason"])
+        raise MissingValue("Motif obligatoire.", loc=["body", "reason"])
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None:
         raise NotFound("Rendez-vous introuvable.", loc=["path", "appointment_id"])
     if actor is not None and actor.role is not None:
         await _check_own_appointment(session, actor, appointment)
         if by not in ("patient", canceller_of(actor)):
-            raise BusinessRuleError(
+            raise CancellationRefused(
                 "Vous annulez en votre nom ou au nom du patient.", loc=["body", "by"]
             )
     was_booked = appointment.status == AppointmentStatus.BOOKED
@@ -159,9 +160,9 @@ async def list_appointments(
     their own), coordinators and operators anyone's. Each read is traced in the audit trail."""
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["query", "end"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
     if end - start > MAX_WINDOW:
-        raise BusinessRuleError("Période trop longue (93 jours au plus).", loc=["query", "end"])
+        raise InvalidPeriod("Période trop longue (93 jours au plus).", loc=["query", "end"])
     if actor.has(Role.EFFECTOR):
         own = await effector_of_user(session, actor.user_id)
         if own is None:

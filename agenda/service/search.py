@@ -22,25 +22,17 @@ from typing import Any, Literal, get_args
 from sqlalchemy import and_, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import InvalidPeriod, MissingValue, UnknownValue
 from agenda.models import Effector, Site, Slot, SlotStatus
 from agenda.schemas import FreeSlot, FreeSlotEffector, FreeSlotSite, Kind, Visibility
 from agenda.service.slot_rules import KIND_COLUMNS, VISIBILITY_COLUMNS, as_utc
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
+from snp.kit import distance_km
 
-EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = 111.2
 MAX_RESULTS = 1000
 MAX_CANDIDATES = 5_000  # rows read near a point, before exact distances are computed
 _APPROX_MARGIN = 0.01  # the SQL distance filter keeps 1 % more, the exact one decides
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float, float]:
@@ -54,7 +46,7 @@ def bounding_box(lat: float, lon: float, km: float) -> tuple[float, float, float
 def _any_flag(columns: dict[str, str], codes: Collection[str], name: str) -> Any:
     unknown = set(codes) - columns.keys()
     if unknown:
-        raise BusinessRuleError(
+        raise UnknownValue(
             f"Valeur inconnue : {', '.join(sorted(unknown))} (possibles : {', '.join(columns)}).",
             loc=["query", name],
         )
@@ -121,10 +113,10 @@ async def search_free_slots(
     """
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["query", "end"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
     order = order or ("distance" if near is not None else "start")
     if near is None and (max_km is not None or order == "distance"):
-        raise BusinessRuleError(
+        raise MissingValue(
             "Indiquez le point (latitude et longitude) d'où mesurer la distance.",
             loc=["query", "lat"],
         )
@@ -203,11 +195,10 @@ def _page(
     """Rows in result order (filtered by exact distance near a point), and each site's distance."""
     if near is None:
         return rows, None
-    lat, lon = near
     distances: dict[int, float] = {}
     for row in rows:
         if row.site_id not in distances:
-            distances[row.site_id] = round(haversine_km(lat, lon, row.latitude, row.longitude), 2)
+            distances[row.site_id] = round(distance_km(near, (row.latitude, row.longitude)), 2)
     kept = [r for r in rows if max_km is None or distances[r.site_id] <= max_km]
     if order == "distance":
         kept.sort(key=lambda r: (distances[r.site_id], r.start_at, r.id))

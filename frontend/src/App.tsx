@@ -27,13 +27,12 @@ import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
 import { ROLE_HOME } from "./shell/roles";
-import { TerritoryProvider } from "./shell/territory";
 import { shellTexts } from "./shell/texts";
 import { Loading } from "./ui";
 
 // Every page is its own chunk, loaded on first visit: charts (indicators) and maps (coordination,
 // regulation) reach only the browsers of the people who open those pages.
-const AvailabilityPage = lazy(() => import("./features/agenda/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
+const AvailabilityPage = lazy(() => import("./features/agenda/availability/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
 const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
 const EffectorHome = lazy(() => import("./features/agenda/EffectorHome").then((module) => ({ default: module.EffectorHome })));
 const CoordinatorHome = lazy(() => import("./features/coordination/CoordinatorHome").then((module) => ({ default: module.CoordinatorHome })));
@@ -51,7 +50,7 @@ const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").the
 const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").then((module) => ({ default: module.ReferralPage })));
 const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
 const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
-const RequestPage = lazy(() => import("./features/regulation/RequestPage").then((module) => ({ default: module.RequestPage })));
+const RequestPage = lazy(() => import("./features/regulation/request/RequestPage").then((module) => ({ default: module.RequestPage })));
 const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then((module) => ({ default: module.SasEffectorPage })));
 const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
 
@@ -101,9 +100,7 @@ export function App() {
             <Route
               element={
                 <RequireAuth>
-                  <TerritoryProvider>
-                    <Layout nav={PAGES} />
-                  </TerritoryProvider>
+                  <Layout nav={PAGES} />
                 </RequireAuth>
               }
             >

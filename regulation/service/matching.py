@@ -46,12 +46,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import FreeSlot, FreeSlotEffector, count_booked_by_effector, search_free_slots
-from regulation.errors import RequestNotOpen
+from regulation.errors import RequestNotOpen, RequestNotTriaged
 from regulation.models import RegulationRequest, RequestStatus
 from regulation.schemas_booking import (
     CandidateEffector,
@@ -68,10 +67,9 @@ from regulation.service.records import ENTITY, ensure_open, get_row
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
-from snp.settings import Settings, get_settings
+from snp.kit import PARIS
+from snp.settings import Settings, settings_of
 
-PARIS = ZoneInfo("Europe/Paris")
 VISIBLE_TO = ("SNP", "CPTS")  # the channels regulation books for
 MAX_LIMIT = 50
 PAGE = 1000  # agenda's largest page
@@ -508,7 +506,7 @@ def _matchable(row: RegulationRequest) -> datetime:
     if row.status not in MATCHABLE:
         raise RequestNotOpen("Demande déjà orientée.")
     if row.triaged_at is None or row.deadline_at is None:
-        raise BusinessRuleError(
+        raise RequestNotTriaged(
             "Triez la demande avant de chercher un créneau.", ("path", "request_id")
         )
     return row.deadline_at
@@ -528,7 +526,7 @@ async def propose_candidates(
 
     With nothing before the deadline: the best later slots, flagged `after_deadline`, and the
     escalation ladder. A freed slot offered to this request comes first when it still fits."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     limit = max(1, min(limit, MAX_LIMIT))
     row = await get_row(session, request_id)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from agenda.service.outcomes import record_outcome
 from indicators import Filters, compute_dashboard, rebuild, refresh_supply, rollups
 from indicators.models import IndAppointment, IndRequest, IndSupply
 from indicators.timeutil import paris
@@ -96,10 +97,10 @@ async def test_real_flows_fill_the_read_model_and_rebuild_gives_the_same_rows(
 
     coordinator = actor_of(await staff(session, client, Role.COORDINATOR))
     later = now + timedelta(hours=5)
-    await agenda.record_outcome(
+    await record_outcome(
         session, coordinator, seen_appointment, "fulfilled", "emergency", now=later
     )
-    await agenda.record_outcome(session, coordinator, own_appointment, "noshow", now=later)
+    await record_outcome(session, coordinator, own_appointment, "noshow", now=later)
     await session.commit()
 
     # Supply comes from the supply job, not from events: count it as `rebuild` does.

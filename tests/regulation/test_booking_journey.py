@@ -16,13 +16,8 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
-from regulation import (
-    FreedSlotOffered,
-    RequestBooked,
-    RequestClosed,
-    RequestOriented,
-    get_contact,
-)
+from regulation import RequestBooked, RequestClosed, RequestOriented, get_contact
+from regulation.events import FreedSlotOffered
 from regulation.service.protocol import default_protocol_text, parse_protocol
 from snp import audit, events
 from snp.auth.roles import Role

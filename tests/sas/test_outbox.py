@@ -16,6 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from agenda.models import Effector
+from agenda.service.outcomes import record_outcome
+from regulation.service.booking import confirm_booking, hold_slot
+from regulation.service.intake import list_requests
+from regulation.service.queue import claim_request
 from sas import client as sas_client
 from sas import fhir
 from sas.models import OutboxStatus, SasOutbox
@@ -150,11 +154,11 @@ async def test_later_changes_are_conditional_puts_in_order(
     booked = await book_as_regulator(session, client)
     start = in_days(1, 10)
     actor = Actor.system("tests")
-    await agenda.record_outcome(
+    await record_outcome(
         session, actor, booked.appointment_id, "noshow", now=start + timedelta(minutes=30)
     )
     await session.commit()
-    await agenda.record_outcome(
+    await record_outcome(
         session, actor, booked.appointment_id, "fulfilled", now=start + timedelta(minutes=40)
     )
     await session.commit()
@@ -324,7 +328,6 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     client: httpx.AsyncClient,
     sas_platform: FakeSasPlatform,
 ) -> None:
-    import regulation
     from agenda.service.slots import delete_slot
     from snp.auth.roles import Role
     from tests.factories import create_user
@@ -338,10 +341,10 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     operator_user = await create_user(session, Role.OPERATOR)
     operator = Actor(operator_user.id, operator_user.email, Role.OPERATOR, None)
     other_slot = await create_slot(session, booked.effector, in_days(2, 15))
-    request = (await regulation.list_requests(session, operator)).items[0]
-    await regulation.claim_request(session, operator, request.id)
-    await regulation.hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
-    rebooked = await regulation.confirm_booking(session, operator, request.id, other_slot.id)
+    request = (await list_requests(session, operator)).items[0]
+    await claim_request(session, operator, request.id)
+    await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
+    rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
     assert rebooked.appointment.id != booked.appointment_id
     async with sas_client.http_client(app.state.settings) as http:

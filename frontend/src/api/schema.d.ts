@@ -5914,8 +5914,6 @@ export interface operations {
     "indicators-records": {
         parameters: {
             query: {
-                offset?: number;
-                limit?: number;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -5928,6 +5926,8 @@ export interface operations {
                 origin?: string | null;
                 /** @description Effecteur. */
                 effector_id?: number | null;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;

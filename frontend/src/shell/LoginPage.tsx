@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
 
-import type { FieldError } from "../api/errors";
+import type { FieldError } from "../api";
 import { useAuth } from "./auth";
 import { FullPageLoading, type LoginLocationState } from "./guards";
 import { ROLE_HOME } from "./roles";

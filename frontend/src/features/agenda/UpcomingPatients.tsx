@@ -1,30 +1,29 @@
 /** "Mes prochains patients": the appointments booked on the effector's coming slots. */
-import { api } from "../../api/client";
-import { Card, EmptyState, Loaded } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiQuery } from "../../api";
+import { Card, EmptyState } from "../../shell/Page";
+import { Loaded } from "../../ui";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 import { inDaysIso, nowIso, paris, timeRange } from "./time";
 
 const t = agendaTexts.upcoming;
 const DAYS = 30;
 
-export function UpcomingPatients({ effectorId, version }: { effectorId: number; version: number }) {
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/appointments", {
-        params: { query: { start: nowIso(), end: inDaysIso(DAYS), effector_id: effectorId } },
-        signal,
-      }),
-    [effectorId, version],
+export function UpcomingPatients({ effectorId }: { effectorId: number }) {
+  const upcoming = useApiQuery(agendaKeys.consultationList("upcoming", effectorId), (signal) =>
+    api.GET("/api/agenda/appointments", {
+      params: { query: { start: nowIso(), end: inDaysIso(DAYS), effector_id: effectorId } },
+      signal,
+    }),
   );
   return (
     <Card
       title={t.title}
       id="ag-upcoming"
-      aside={state.status === "ok" && state.data.length > 0 ? <span className="badge">{t.count(state.data.length)}</span> : null}
+      aside={upcoming.data && upcoming.data.length > 0 ? <span className="badge">{t.count(upcoming.data.length)}</span> : null}
     >
       <p className="card-note">{t.intro(DAYS)}</p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={upcoming}>
         {(items) =>
           items.length === 0 ? (
             <EmptyState>{t.empty}</EmptyState>

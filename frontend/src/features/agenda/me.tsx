@@ -1,18 +1,18 @@
 /** The logged-in effector's own profile (`GET /api/agenda/me`): id, sites, calendar links. */
 import type { ReactNode } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import { Loaded } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiQuery, type Schemas } from "../../api";
+import { Loaded } from "../../ui";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 
 export type EffectorProfile = Schemas["EffectorProfile"];
 export type Site = Schemas["SiteProfile"];
 
 /** Renders its children with the profile, or says the account is linked to no effector. */
-export function WithMyProfile({ children }: { children: (me: EffectorProfile, reload: () => void) => ReactNode }) {
-  const { state, reload } = useApiQuery((signal) => api.GET("/api/agenda/me", { signal }), []);
-  if (state.status === "error" && state.httpStatus === 404) {
+export function WithMyProfile({ children }: { children: (me: EffectorProfile) => ReactNode }) {
+  const me = useApiQuery(agendaKeys.me, (signal) => api.GET("/api/agenda/me", { signal }));
+  if (!me.data && me.error?.status === 404) {
     const t = agendaTexts.notLinked;
     return (
       <div className="notice notice-warning" role="status">
@@ -23,9 +23,7 @@ export function WithMyProfile({ children }: { children: (me: EffectorProfile, re
     );
   }
   return (
-    <Loaded state={state} onRetry={reload}>
-      {(me) => children(me, reload)}
-    </Loaded>
+    <Loaded query={me}>{children}</Loaded>
   );
 }
 

@@ -6,17 +6,15 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Loaded, Page } from "../../shell/Page";
-import { Call15Alert, ErrorSummary, Field } from "./components";
+import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { Page } from "../../shell/Page";
+import { ErrorSummary, Field, Loaded } from "../../ui";
+import { Call15Alert } from "./components";
 import {
   answersToSend,
-  errorsByField,
   fieldLabels,
   localInputToIso,
   parisDay,
-  perform,
   redFlagHit,
   type Answers,
   type Origin,
@@ -43,13 +41,13 @@ const ID = "appel";
 const ORIGINS: readonly Origin[] = ["patient_call", "pharmacist", "nurse", "emergency_department", "other"];
 
 export function IntakePage() {
-  const { state, reload } = useProtocol();
+  const protocol = useProtocol();
   return (
     <Page title={ti.title} intro={ti.intro}>
       <p>
         <Link to={CONSOLE_PATH}>← {ti.backToQueue}</Link>
       </p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={protocol}>
         {(protocol) => <IntakeForm protocol={protocol} />}
       </Loaded>
     </Page>
@@ -66,15 +64,18 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   const [answers, setAnswers] = useState<Answers>({});
   const [callbackAt, setCallbackAt] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [submitting, setSubmitting] = useState(false);
+  const create = useApiMutation((body: Schemas["RequestCreate"]) => api.POST("/api/regulation/requests", { body }), {
+    onSuccess: (created) => navigate(REQUEST_PATH(created.id), { state: { justCreated: true } }),
+    onError: (error) => setErrors(withCommuneError(error.messages, patient.commune_insee)),
+  });
+  const submitting = create.isPending;
   const { band, motif: currentMotif } = useTriageContext(document, patient.birth_date, motif);
   const hit = redFlagHit(document, answers);
   const byField = errorsByField(errors);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
-    setSubmitting(true);
     const sent = hit
       ? Object.fromEntries(Object.entries(answers).filter(([key]) => document.red_flags.some((f) => f.id === key)))
       : answersToSend(document, band?.id ?? null, currentMotif, answers);
@@ -88,13 +89,7 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
       callback_at: hit ? null : localInputToIso(callbackAt),
     };
     // Fields left out on purpose (see patientBody): the server names each missing one.
-    const result = await perform(api.POST("/api/regulation/requests", { body: body as Schemas["RequestCreate"] }));
-    setSubmitting(false);
-    if (result.ok) {
-      navigate(REQUEST_PATH(result.data.id), { state: { justCreated: true } });
-      return;
-    }
-    setErrors(withCommuneError(result.errors, patient.commune_insee));
+    create.mutate(body as Schemas["RequestCreate"]);
   }
 
   const fieldIds = errorFieldIds(errors, ID);

@@ -4,11 +4,10 @@
  */
 import { useCallback, useState } from "react";
 
-import type { Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Loaded } from "../../shell/Page";
-import { useTerritory } from "../../shell/territory";
-import { Field, RadioGroup } from "./components";
+import type { FieldError, Schemas } from "../../api";
+import { useTerritoryQuery } from "../../shell/territory";
+import { Field, Loaded } from "../../ui";
+import { RadioGroup } from "./components";
 import { regulationTexts } from "./texts";
 
 const t = regulationTexts;
@@ -152,7 +151,7 @@ function TextField({
 
 /** Who and where: names, birth date, mobile phone, commune (and sex unless `withSex` is false). */
 export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true, today }: Props & { withSex?: boolean; today: string }) {
-  const { state: territory, reload } = useTerritory();
+  const territory = useTerritoryQuery();
   return (
     <div className="patient-fields">
       <div className="field-row">
@@ -203,7 +202,7 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
         />
       </div>
       {withSex ? <SexField idPrefix={idPrefix} patient={patient} set={set} errors={errors} /> : null}
-      <Loaded state={territory} onRetry={reload}>
+      <Loaded query={territory}>
         {({ communes }) => (
           <Field id={`${idPrefix}-commune_insee`} label={ti.commune} hint={ti.communeHint} error={errors.commune_insee}>
             {({ id, describedBy, invalid }) => (

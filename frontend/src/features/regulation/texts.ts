@@ -1,5 +1,5 @@
 /** French strings of the regulation feature (operators, medical regulators, referrers). */
-import type { Schemas } from "../../api/client";
+import type { Schemas } from "../../api";
 
 type Priority = Schemas["Priority"];
 type Origin = Schemas["Origin"];
@@ -390,12 +390,6 @@ export const regulationTexts = {
     } as Record<string, string>,
     staleRelease: "libérée automatiquement (console déconnectée)",
     protocolVersion: (n: number) => `protocole v${n}`,
-  },
-
-  errors: {
-    claimedBy: (name: string) => `Demande déjà prise en charge par ${name}.`,
-    generic: "L'action a échoué. Réessayez.",
-    network: "Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.",
   },
 
   referral: {
