@@ -13,10 +13,10 @@ from tests.e2e.test_regulation import heading, login
 
 pytestmark = pytest.mark.e2e
 
-DEFAULT_TITLE = 'title: "Protocole SNP par défaut (version de démarrage)"'
 NEW_TITLE = 'title: "Protocole SNP en relecture"'
-OLD_RULE = "result: {priority: P2, deadline_hours: 12, orientation: AMB}"
-NEW_RULE = "result: {priority: P2, deadline_hours: 11, orientation: AMB}"
+# The fever's default (the first such line), which the governance journey does not change.
+OLD_RULE = "default: {priority: P2, deadline_hours: 24, orientation: AMB}"
+NEW_RULE = "default: {priority: P2, deadline_hours: 20, orientation: AMB}"
 
 
 def test_coordinator_uploads_and_reviews_a_draft_that_waits_for_a_physician(
@@ -41,7 +41,7 @@ def test_coordinator_uploads_and_reviews_a_draft_that_waits_for_a_physician(
     text_box.fill(broken)
     page.get_by_role("button", name="Déposer le brouillon").click()
     problems = page.get_by_role("alert").filter(has_text="Le document n'a pas été accepté")
-    expect(problems).to_contain_text("motifs › n° 1 › rules › n° 6 › result › priority")
+    expect(problems).to_contain_text("motifs › n° 1 › default › priority")
     expect(problems).to_contain_text("'P2' ou 'P3'")
     expect(text_box).to_have_value(broken)
 
@@ -55,7 +55,7 @@ def test_coordinator_uploads_and_reviews_a_draft_that_waits_for_a_physician(
     # A good one: stored as a draft, its diff shown for review, waiting for a physician.
     title_line = next(line for line in current.splitlines() if line.startswith("title: "))
     text_box.fill(current.replace(title_line, NEW_TITLE).replace(OLD_RULE, NEW_RULE, 1))
-    page.get_by_label("Note de version (facultatif)").fill("Fièvre de plus de 5 jours : 11 h.")
+    page.get_by_label("Note de version (facultatif)").fill("Fièvre de l'adulte : 20 h.")
     page.get_by_role("button", name="Déposer le brouillon").click()
     expect(page.get_by_role("status").filter(has_text="Brouillon déposé")).to_be_visible()
     panel = page.get_by_role("region", name=re.compile(r"Version \d+ \(Brouillon\)"))
