@@ -12,7 +12,12 @@ from agenda.events import (
 )
 from agenda.schemas import AppointmentOut, EffectorOut, FreeSlot, FreeSlotEffector, HoldOut
 from agenda.schemas_supply import TemplateIn
-from agenda.service.appointments import cancel, count_booked_by_effector, list_appointments
+from agenda.service.appointments import (
+    cancel,
+    count_booked_by_effector,
+    count_booked_by_effector_in_periods,
+    list_appointments,
+)
 from agenda.service.booking import confirm, hold, release
 from agenda.service.directory import (
     EffectorData,
@@ -72,6 +77,7 @@ __all__ = [
     "cancel",
     "confirm",
     "count_booked_by_effector",
+    "count_booked_by_effector_in_periods",
     "create_template",
     "effector_names",
     "get_effector",

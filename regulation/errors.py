@@ -45,6 +45,10 @@ class InvalidProtocol(ManyErrors):
     """The uploaded protocol document does not follow the schema."""
 
 
+class ProtocolNotApprovable(ManyErrors):
+    """A vignette fails, coverage is missing or a red flag could be queued: no approval."""
+
+
 class InvalidAnswers(ManyErrors):
     """Triage answers missing, unknown or of the wrong kind."""
 

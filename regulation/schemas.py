@@ -32,12 +32,16 @@ from regulation.models import (
     Sex,
 )
 from regulation.schemas_protocol import (  # re-exported: the protocol's shapes live there
+    PropertyCheckOut,
+    ProtocolApprovalIn,
+    ProtocolChecksOut,
     ProtocolCurrentOut,
     ProtocolDiffOut,
     ProtocolList,
     ProtocolUploadIn,
     ProtocolVersionOut,
     ProtocolVersionSummary,
+    VignetteResultOut,
 )
 from snp.identifiers import display_phone, parse_mobile_phone, parse_rpps
 from snp.kit import PARIS, Page
@@ -224,6 +228,11 @@ class TriageOut(BaseModel):
     orientation: Orientation | None
     advice: str | None
     red_flag: RedFlagOut | None
+    raised_by: list[str] = Field(
+        default_factory=list,
+        description="What made the result stricter than the motif's rule: the age band and risk "
+        'factors whose floor applied ("age:newborn", "risk:anticoagulant").',
+    )
 
 
 class CallbackAttemptOut(BaseModel):
@@ -411,10 +420,14 @@ class ReferralPage(Page[ReferralOut]):
 
 
 __all__ = [
+    "PropertyCheckOut",
+    "ProtocolApprovalIn",
+    "ProtocolChecksOut",
     "ProtocolCurrentOut",
     "ProtocolDiffOut",
     "ProtocolList",
     "ProtocolUploadIn",
     "ProtocolVersionOut",
     "ProtocolVersionSummary",
+    "VignetteResultOut",
 ]

@@ -78,7 +78,7 @@ const PAGES: readonly PageRoute[] = [
   { to: ROLE_HOME.coordinator, label: nav.coordination, roles: ["coordinator"], element: <CoordinatorHome /> },
   { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
-  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator"], element: <ProtocolsPage /> },
+  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator", "regulator"], element: <ProtocolsPage /> },
   { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator"], element: <IndicatorsPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
   { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },

@@ -105,6 +105,7 @@ async def triage_request(
             priority=decision.priority.value,
             deadline_hours=decision.deadline_hours,
             orientation=decision.orientation.value,
+            raised_by=list(decision.raised_by),
         )
         await events.emit(
             session,
@@ -210,4 +211,5 @@ def _triage_out(row: RegulationRequest, decision: Decision, version: int) -> Tri
         red_flag=RedFlagOut(id=flag.id, reason=flag.reason, question=flag.question)
         if flag
         else None,
+        raised_by=list(decision.raised_by),
     )

@@ -31,7 +31,10 @@ pytestmark = pytest.mark.usefixtures("communes")
 DOCTOR_RPPS = rpps_with_check_digit("2000000777")
 DEFAULT = parse_protocol(default_protocol_text())
 # Sore throat with fever: P2 at the practice; the patient would otherwise have gone to the ED.
-SORE_THROAT = {f.id: False for f in DEFAULT.red_flags_for("adult")} | {
+SORE_THROAT = (
+    {f.id: False for f in DEFAULT.red_flags_for("adult")}
+    | {r.id: False for r in DEFAULT.risk_factors_for("adult")}
+) | {
     "cannot_swallow_saliva": False,
     "high_fever": True,
     "would_go_to_ed": True,

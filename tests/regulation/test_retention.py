@@ -38,7 +38,10 @@ pytestmark = pytest.mark.usefixtures("communes")
 
 DEFAULT = parse_protocol(default_protocol_text())
 FEVER_OK = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
-ANSWERS: dict[str, Any] = {f.id: False for f in DEFAULT.red_flags_for("adult")} | FEVER_OK
+ANSWERS: dict[str, Any] = (
+    {f.id: False for f in DEFAULT.red_flags_for("adult")}
+    | {r.id: False for r in DEFAULT.risk_factors_for("adult")}
+) | FEVER_OK
 PSEUDO = "Patient pseudonymisé"
 
 

@@ -970,7 +970,7 @@ export interface paths {
         };
         /**
          * Get Current Protocol
-         * @description The protocol in force, parsed: red flags, age bands, motifs, questions (the triage form).
+         * @description The protocol in force, parsed: red flags, risk factors, age bands, motifs (the form).
          */
         get: operations["regulation-get_current_protocol"];
         put?: never;
@@ -998,6 +998,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/protocols/{number}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Protocol Version
+         * @description A physician other than the author approves a draft whose checks all pass (403/409/422).
+         */
+        post: operations["regulation-approve_protocol_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Protocol Version
+         * @description The version's vignettes run on it, their coverage, and "no red flag is ever queued".
+         */
+        get: operations["regulation-check_protocol_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/protocols/{number}/diff": {
         parameters: {
             query?: never;
@@ -1007,7 +1047,7 @@ export interface paths {
         };
         /**
          * Diff Protocol Version
-         * @description Unified diff against the version in force, for review before publishing.
+         * @description Unified diff against the version in force, for review before approval.
          */
         get: operations["regulation-diff_protocol_version"];
         put?: never;
@@ -1027,7 +1067,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish Protocol Version */
+        /**
+         * Publish Protocol Version
+         * @description Put an approved version in force (409 for a draft not approved yet).
+         */
         post: operations["regulation-publish_protocol_version"];
         delete?: never;
         options?: never;
@@ -1834,6 +1877,7 @@ export interface components {
         };
         /** AgeBand */
         AgeBand: {
+            floor?: components["schemas"]["Floor"] | null;
             /** Id */
             id: string;
             /** Label */
@@ -2321,7 +2365,8 @@ export interface components {
         };
         /**
          * Condition
-         * @description Every listed answer must match (a value or one of a list) and the age band be listed.
+         * @description Every listed answer must match (a value or one of a list), the age band be listed and,
+         *     when `risk_factors` is given, at least one of them be answered "yes".
          */
         Condition: {
             /** Age Bands */
@@ -2330,6 +2375,8 @@ export interface components {
             answers?: {
                 [key: string]: boolean | string | (boolean | string)[];
             };
+            /** Risk Factors */
+            risk_factors?: string[] | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -2757,6 +2804,22 @@ export interface components {
              */
             timeout_minutes: number;
         };
+        /**
+         * Expectation
+         * @description What a physician expects of a vignette: at least this urgent, at most this late, one of
+         *     these dispositions (`CALL_15` for a red flag, else an orientation).
+         */
+        Expectation: {
+            /** Dispositions */
+            dispositions?: ("CALL_15" | "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE")[] | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P0" | "P1" | "P2" | "P3";
+        };
         /** FeedTokenIn */
         FeedTokenIn: {
             /**
@@ -2808,6 +2871,24 @@ export interface components {
              * @description Premier jour de la période (heure de Paris).
              */
             start: string;
+        };
+        /**
+         * Floor
+         * @description The least urgent a result may be when an age band or a risk factor applies.
+         */
+        Floor: {
+            /** Advice */
+            advice?: string | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /** Orientations */
+            orientations?: components["schemas"]["Orientation"][] | null;
+            /**
+             * Priority
+             * @default P3
+             * @enum {string}
+             */
+            priority: "P2" | "P3";
         };
         /**
          * FreeSlot
@@ -3232,6 +3313,52 @@ export interface components {
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /**
+         * PropertyCheckOut
+         * @description "No red flag is ever queued", checked over every red flag x age band x motif x
+         *     risk-factor setting and every motif rule that is a red flag.
+         */
+        PropertyCheckOut: {
+            /** Cases Checked */
+            cases_checked: number;
+            /** Holds */
+            holds: boolean;
+            /**
+             * Violations
+             * @description The first violations found, in French.
+             */
+            violations: string[];
+            /** Violations Total */
+            violations_total: number;
+        };
+        /** ProtocolApprovalIn */
+        ProtocolApprovalIn: {
+            /**
+             * Reason
+             * @description Why the physician approves this version (kept in the audit trail).
+             */
+            reason: string;
+        };
+        /** ProtocolChecksOut */
+        ProtocolChecksOut: {
+            /**
+             * Approvable
+             * @description Every vignette passes, every band/motif/risk factor is covered, and the property holds.
+             */
+            approvable: boolean;
+            /**
+             * Coverage Gaps
+             * @description Age bands, motifs or risk factors without any vignette.
+             */
+            coverage_gaps: string[];
+            red_flag_property: components["schemas"]["PropertyCheckOut"];
+            /** Vignettes */
+            vignettes: components["schemas"]["VignetteResultOut"][];
+            /** Vignettes Passed */
+            vignettes_passed: number;
+            /** Vignettes Total */
+            vignettes_total: number;
+        };
         /** ProtocolCurrentOut */
         ProtocolCurrentOut: {
             document: components["schemas"]["ProtocolDocument"];
@@ -3268,8 +3395,12 @@ export interface components {
             notice: string;
             /** Red Flags */
             red_flags: components["schemas"]["RedFlag"][];
+            /** Risk Factors */
+            risk_factors?: components["schemas"]["RiskFactor"][];
             /** Title */
             title: string;
+            /** Vignettes */
+            vignettes?: components["schemas"]["Vignette"][];
         };
         /** ProtocolList */
         ProtocolList: {
@@ -3280,7 +3411,7 @@ export interface components {
          * ProtocolStatus
          * @enum {string}
          */
-        ProtocolStatus: "draft" | "published" | "superseded";
+        ProtocolStatus: "draft" | "approved" | "published" | "superseded";
         /** ProtocolUploadIn */
         ProtocolUploadIn: {
             /** Note */
@@ -3293,6 +3424,15 @@ export interface components {
         };
         /** ProtocolVersionOut */
         ProtocolVersionOut: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -3306,6 +3446,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Text */
             text: string;
@@ -3314,6 +3456,15 @@ export interface components {
         };
         /** ProtocolVersionSummary */
         ProtocolVersionSummary: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -3327,6 +3478,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Title */
             title: string;
@@ -3475,6 +3628,11 @@ export interface components {
         RedFlag: {
             /** Age Bands */
             age_bands?: string[] | null;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -4000,6 +4158,21 @@ export interface components {
             priority: "P2" | "P3";
         };
         /**
+         * RiskFactor
+         * @description A yes/no question on the patient, asked for every motif; "yes" applies its floor.
+         */
+        RiskFactor: {
+            /** Age Bands */
+            age_bands?: string[] | null;
+            floor: components["schemas"]["Floor"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Question */
+            question: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -4014,6 +4187,12 @@ export interface components {
         };
         /** RuleRedFlag */
         RuleRedFlag: {
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -4848,6 +5027,11 @@ export interface components {
             priority: components["schemas"]["Priority"];
             /** Protocol Version */
             protocol_version: number;
+            /**
+             * Raised By
+             * @description What made the result stricter than the motif's rule: the age band and risk factors whose floor applied ("age:newborn", "risk:anticoagulant").
+             */
+            raised_by?: string[];
             red_flag: components["schemas"]["RedFlagOut"] | null;
             /** Request Id */
             request_id: number;
@@ -4910,6 +5094,55 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /**
+         * Vignette
+         * @description A clinical test case. Unlisted yes/no answers (red flags, risk factors, motif questions)
+         *     are "no"; choice questions must be answered.
+         */
+        Vignette: {
+            /** Age Months */
+            age_months: number;
+            /** Answers */
+            answers?: {
+                [key: string]: boolean | string;
+            };
+            expect: components["schemas"]["Expectation"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+        };
+        /** VignetteResultOut */
+        VignetteResultOut: {
+            /** Age Band */
+            age_band: string;
+            /** Age Band Label */
+            age_band_label: string;
+            /**
+             * Expected
+             * @description What the physicians expect, in French.
+             */
+            expected: string;
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+            /** Motif Label */
+            motif_label: string;
+            /**
+             * Outcome
+             * @description What the protocol decides, in French.
+             */
+            outcome: string;
+            /** Passed */
+            passed: boolean;
+            /** Problems */
+            problems: string[];
         };
     };
     responses: never;
@@ -6815,6 +7048,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-approve_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProtocolApprovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-check_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolChecksOut"];
                 };
             };
             /** @description Validation Error */

@@ -13,6 +13,7 @@ export type ProtocolDocument = Schemas["ProtocolDocument"];
 export type Motif = Schemas["Motif"];
 export type Question = Schemas["Question"];
 export type RedFlag = Schemas["RedFlag"];
+export type RiskFactor = Schemas["RiskFactor"];
 export type Priority = Schemas["Priority"];
 export type Outcome = Schemas["Outcome"];
 export type Orientation = Schemas["Orientation"];
@@ -142,6 +143,11 @@ export function redFlagsFor(document: ProtocolDocument, band: string | null): Re
   return document.red_flags.filter((f) => !f.age_bands || (band !== null && f.age_bands.includes(band)));
 }
 
+/** The risk factors to ask for this age band (all the general ones when the age is not known). */
+export function riskFactorsFor(document: ProtocolDocument, band: string | null): RiskFactor[] {
+  return (document.risk_factors ?? []).filter((r) => !r.age_bands || (band !== null && r.age_bands.includes(band)));
+}
+
 /** The first red flag answered "yes", in the protocol's order. */
 export function redFlagHit(document: ProtocolDocument, answers: Answers): RedFlag | null {
   return document.red_flags.find((f) => answers[f.id] === true) ?? null;
@@ -167,7 +173,11 @@ export function adviceFor(document: ProtocolDocument | null, rule: string | null
 
 /** Only the answers that belong to the questions asked (red flags of the band, the motif's). */
 export function answersToSend(document: ProtocolDocument, band: string | null, motif: Motif | null, answers: Answers): Answers {
-  const asked = new Set([...redFlagsFor(document, band).map((f) => f.id), ...(motif?.questions ?? []).map((q) => q.id)]);
+  const asked = new Set([
+    ...redFlagsFor(document, band).map((f) => f.id),
+    ...riskFactorsFor(document, band).map((r) => r.id),
+    ...(motif?.questions ?? []).map((q) => q.id),
+  ]);
   const out: Answers = {};
   for (const [key, value] of Object.entries(answers)) if (asked.has(key)) out[key] = value;
   return out;
@@ -209,6 +219,7 @@ export function fieldLabels(document: ProtocolDocument | null): Record<string, s
     labels[`answers.${flag.id}`] = flag.reason;
     labels[`red_flags.${flag.id}`] = flag.reason;
   }
+  for (const factor of document?.risk_factors ?? []) labels[`answers.${factor.id}`] = factor.label;
   for (const motif of document?.motifs ?? []) for (const q of motif.questions ?? []) labels[`answers.${q.id}`] = q.text;
   return labels;
 }

@@ -3,8 +3,8 @@ import { useState, type FormEvent } from "react";
 
 import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { EmptyState, Page } from "../../shell/Page";
-import { Button, DataTable, ErrorSummary, Field, Loaded, Modal, Notice, type Column } from "../../ui";
-import { formatWhen } from "../regulation/model";
+import { Button, DataTable, ErrorSummary, InputField, Loaded, Modal, Notice, type Column } from "../../ui";
+import { formatWhen } from "../regulation";
 import { sasKeys } from "./queryKeys";
 import { TermsGate } from "./TermsGate";
 import { sasTexts } from "./texts";
@@ -98,19 +98,14 @@ function CancelDialog({ booking, onClose, onDone }: { booking: Booking; onClose:
     <Modal title={`${t.cancelTitle} — ${formatWhen(booking.start_at)}`} onClose={onClose}>
       <ErrorSummary title={t.errorTitle} error={cancel.error} />
       <form onSubmit={onSubmit} noValidate>
-        <Field label={t.reason} error={cancel.error?.fieldError("reason")}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="text"
-              maxLength={200}
-              value={reason}
-              onChange={(e) => setReason(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <InputField
+          label={t.reason}
+          error={cancel.error?.fieldError("reason")}
+          type="text"
+          maxLength={200}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
         <div className="form-actions">
           <Button type="submit" variant="danger" busy={cancel.isPending}>
             {cancel.isPending ? t.cancelling : t.confirmCancel}

@@ -5,15 +5,22 @@
  * shared with the SAS over the 31 days the search exposes. Booking is offered only when arriving
  * with `origin=sas`; the server enforces the rest (SAS regulator, terms accepted, shared slot).
  */
-import { useEffect, useId, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 
-import { api, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
+import { api, errorsByField, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
 import { Card, EmptyState, Page } from "../../shell/Page";
-import { Button, ErrorSummary, Field, Loaded, Notice } from "../../ui";
-import { EMPTY_PATIENT, PatientIdentity, textOrNull, type PatientDraft, type SetPatient } from "../regulation/PatientFields";
-import { RadioGroup } from "../regulation/components";
-import { errorsByField, formatWhen, parisDay } from "../regulation/model";
+import { Button, ErrorSummary, InputField, Loaded, Notice } from "../../ui";
+import {
+  EMPTY_PATIENT,
+  formatWhen,
+  parisDay,
+  PatientIdentity,
+  RadioGroup,
+  textOrNull,
+  type PatientDraft,
+  type SetPatient,
+} from "../regulation";
 import { SAS_BOOKINGS_PATH } from "./paths";
 import { sasKeys } from "./queryKeys";
 import { TermsGate } from "./TermsGate";
@@ -200,7 +207,6 @@ function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot:
   // Consent to SMS is asked, never assumed (the box starts unticked).
   const [patient, setPatient] = useState<PatientDraft>({ ...EMPTY_PATIENT, sms_consent: false });
   const [kind, setKind] = useState<Kind>(slot.kinds[0] ?? "AMB");
-  const addressId = useId();
   const today = useMemo(() => parisDay(new Date()), []);
   const set: SetPatient = (key, value) => setPatient((p) => ({ ...p, [key]: value }));
   const book = useApiMutation(
@@ -237,20 +243,15 @@ function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot:
       <ErrorSummary title={t.errorTitle} error={book.error} />
       <form onSubmit={onSubmit} noValidate aria-busy={book.isPending}>
         <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} />
-        <Field id={addressId} label={t.address} error={byField.address_line}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              name="address_line"
-              type="text"
-              autoComplete="off"
-              value={patient.address_line}
-              onChange={(e) => set("address_line", e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <InputField
+          label={t.address}
+          error={byField.address_line}
+          name="address_line"
+          type="text"
+          autoComplete="off"
+          value={patient.address_line}
+          onChange={(e) => set("address_line", e.target.value)}
+        />
         {slot.kinds.length > 1 ? (
           <RadioGroup
             id={`${ID}-kind`}

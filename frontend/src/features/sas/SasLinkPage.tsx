@@ -8,7 +8,7 @@ import { useState } from "react";
 import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { Card, EmptyState, Page } from "../../shell/Page";
 import { Button, DataTable, ErrorSummary, Loaded, Notice, type Column } from "../../ui";
-import { formatWhen } from "../regulation/model";
+import { formatWhen } from "../regulation";
 import { sasKeys } from "./queryKeys";
 import { sasTexts } from "./texts";
 import "./sas.css";

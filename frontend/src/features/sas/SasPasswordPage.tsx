@@ -7,7 +7,7 @@ import { Link } from "react-router";
 
 import { api, useApiMutation } from "../../api";
 import { LOGIN_PATH } from "../../shell/guards";
-import { Button, ErrorSummary, Field, Notice } from "../../ui";
+import { Button, ErrorSummary, InputField, Notice } from "../../ui";
 import { sasTexts } from "./texts";
 
 const t = sasTexts.password;
@@ -30,19 +30,14 @@ export function SasPasswordPage() {
             <p>{t.intro}</p>
             <ErrorSummary title={t.errorTitle} error={send.error} />
             <form onSubmit={onSubmit} noValidate>
-              <Field label={t.email} error={send.error?.fieldError("email")}>
-                {({ id, describedBy, invalid }) => (
-                  <input
-                    id={id}
-                    type="email"
-                    autoComplete="email"
-                    value={email}
-                    onChange={(e) => setEmail(e.target.value)}
-                    aria-describedby={describedBy}
-                    aria-invalid={invalid}
-                  />
-                )}
-              </Field>
+              <InputField
+                label={t.email}
+                error={send.error?.fieldError("email")}
+                type="email"
+                autoComplete="email"
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
               <Button type="submit" variant="primary" block busy={send.isPending}>
                 {send.isPending ? t.submitting : t.submit}
               </Button>
