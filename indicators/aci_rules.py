@@ -17,6 +17,7 @@ the variable part earned and the money due. Hand-checked in tests/indicators/tes
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -92,7 +93,7 @@ class Money:
 def money(
     fixed: float,
     variable_max: float,
-    weighted_rates: list[tuple[float, float | None]],
+    weighted_rates: Sequence[tuple[float, float | None]],
     year_start: date,
     year_end: date,
 ) -> Money:

@@ -5,16 +5,26 @@ Ids of demo requests start at DEMO_REQUEST_BASE so they never meet real requests
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from indicators import rollups
-from indicators.models import IndAppointment, IndRequest, IndSupply
+from indicators.models import (
+    AciContract,
+    AciContractVersion,
+    AciFigure,
+    AciIndicator,
+    AciOperatorHours,
+    IndAppointment,
+    IndRequest,
+    IndSupply,
+)
 from indicators.timeutil import PARIS, minutes_between, monday, paris
 from snp.db import utcnow
 
@@ -206,4 +216,136 @@ async def load_history(session: AsyncSession, today: date | None = None) -> int:
             await session.execute(insert(table), rows[start : start + 2000])
     # Bulk inserts bypass `sync`: recompute the fee ranks and the rollups from the rows.
     await rollups.rebuild_all(session)
+    await load_contract(session, today)
     return len(requests)
+
+
+NATIONAL = [
+    (
+        "national_1",
+        "Patients ayant un médecin traitant",
+        "Nombre de patients du territoire ayant déclaré un médecin traitant.",
+        "Chiffre CPAM au dernier jour de l'année du contrat.",
+        60_000.0,
+        61_500.0,
+        "increasing",
+    ),
+    (
+        "national_2",
+        "Patients ALD, 70 ans et plus, CMU-C sans médecin traitant",
+        "Patients en ALD, de 70 ans et plus ou bénéficiaires de la CMU-C (C2S) sans médecin "
+        "traitant.",
+        "Chiffre CPAM au dernier jour de l'année du contrat.",
+        1_200.0,
+        900.0,
+        "decreasing",
+    ),
+    (
+        "national_3",
+        "Passages aux urgences non suivis d'hospitalisation (%)",
+        "Part des passages aux urgences des patients du territoire non suivis d'hospitalisation.",
+        "Passages non suivis d'hospitalisation / passages, chiffre ARS de l'année du contrat.",
+        78.0,
+        74.0,
+        "decreasing",
+    ),
+    (
+        "national_4",
+        "Hospitalisations directes adressées par la ville (%)",
+        "Part des hospitalisations directes (sans passage aux urgences) adressées par un "
+        "professionnel de ville.",
+        "Hospitalisations directes adressées par la ville / hospitalisations directes, ARS.",
+        12.0,
+        15.0,
+        "increasing",
+    ),
+]
+NATIONAL_FIGURES = {"national_1": 60_900.0, "national_2": 1_020.0, "national_3": 76.5}
+
+
+async def load_contract(session: AsyncSession, today: date) -> None:
+    """A demo ACI contract signed 400 days ago (year 1 closed, year 2 running), size 2, with
+    the five national indicators; year 1's national figures entered except one."""
+    if await session.scalar(select(AciContract.id).limit(1)) is not None:
+        return
+    now = utcnow()
+    contract = AciContract(
+        signed_on=today - timedelta(days=400),
+        cpts_size=2,
+        operator_hour_cost=32.0,
+        version=1,
+        updated_at=now,
+        updated_by=None,
+    )
+    session.add(contract)
+    await session.flush()
+    rows: list[dict[str, Any]] = []
+    for year in (1, 2):
+        for code, label, definition, calculation, baseline, target, direction in NATIONAL:
+            rows.append(
+                {
+                    "contract_year": year,
+                    "code": code,
+                    "label": label,
+                    "definition": definition,
+                    "calculation": calculation,
+                    "source": "entered",
+                    "metric": None,
+                    "baseline": baseline,
+                    "target": target,
+                    "weight": 15.0,
+                    "direction": direction,
+                }
+            )
+        rows.append(
+            {
+                "contract_year": year,
+                "code": "national_5",
+                "label": "Consultations enregistrées dans l'organisation SNP",
+                "definition": "Consultations de soins non programmés réalisées dans les créneaux "
+                "de l'organisation territoriale (patient vu).",
+                "calculation": "Rendez-vous SNP dont le patient a été vu, comptés par date "
+                "de consultation (heure de Paris) sur l'année du contrat, jamais au-delà "
+                "d'aujourd'hui.",
+                "source": "platform",
+                "metric": "snp_consultations",
+                "baseline": 600.0 + 150 * (year - 1),
+                "target": 900.0 + 150 * (year - 1),
+                "weight": 40.0,
+                "direction": "increasing",
+            }
+        )
+    session.add_all(AciIndicator(contract_id=contract.id, **row) for row in rows)
+    snapshot = {
+        "signed_on": contract.signed_on.isoformat(),
+        "cpts_size": 2,
+        "operator_hour_cost": 32.0,
+        "indicators": rows,
+    }
+    session.add(
+        AciContractVersion(
+            contract_id=contract.id,
+            version=1,
+            saved_at=now,
+            saved_by=None,
+            snapshot=json.dumps(snapshot),
+        )
+    )
+    figure_day = contract.signed_on + timedelta(days=380)
+    session.add_all(
+        AciFigure(
+            code=code,
+            contract_year=1,
+            value=value,
+            source="CPAM (démonstration)",
+            figure_date=figure_day,
+            entered_at=now,
+            entered_by=None,
+        )
+        for code, value in NATIONAL_FIGURES.items()
+    )
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    for _ in range(12):
+        if await session.get(AciOperatorHours, month) is None:
+            session.add(AciOperatorHours(month=month, hours=140.0, entered_at=now, entered_by=None))
+        month = (month - timedelta(days=1)).replace(day=1)
