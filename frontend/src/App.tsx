@@ -2,7 +2,7 @@
  * The composition root of the UI: which page lives at which address, for which roles, and which
  * ones appear in the navigation. Features export pages; the shell knows nothing about them.
  */
-import type { ReactNode } from "react";
+import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 
 import { AvailabilityPage } from "./features/agenda/AvailabilityPage";
@@ -23,6 +23,7 @@ import { UNREPORTED_PATH, UnreportedPage } from "./features/coordination/Unrepor
 import { IndicatorsPage } from "./features/indicators/IndicatorsPage";
 import { INDICATORS_PATHS } from "./features/indicators/paths";
 import { ReportPage } from "./features/indicators/ReportPage";
+import { aciTexts } from "./features/indicators/aciTexts";
 import { indicatorsTexts } from "./features/indicators/texts";
 import { IntakePage } from "./features/regulation/IntakePage";
 import { OperatorHome } from "./features/regulation/OperatorHome";
@@ -40,6 +41,7 @@ import { SasHome } from "./features/sas/SasHome";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
+import { Loading } from "./shell/Page";
 import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
@@ -53,6 +55,8 @@ interface PageRoute extends NavEntry {
 
 const nav = shellTexts.nav;
 
+const AciReportPage = lazy(() => import("./features/indicators/AciReportPage"));
+
 const PAGES: readonly PageRoute[] = [
   { to: ROLE_HOME.operator, label: nav.queue, roles: ["operator"], element: <OperatorHome /> },
   { to: ROLE_HOME.regulator, label: nav.advice, roles: ["regulator"], element: <RegulatorHome /> },
@@ -64,6 +68,16 @@ const PAGES: readonly PageRoute[] = [
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
   { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator"], element: <ProtocolsPage /> },
   { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator"], element: <IndicatorsPage /> },
+  {
+    to: INDICATORS_PATHS.aci,
+    label: aciTexts.nav,
+    roles: ["coordinator", "funder"],
+    element: (
+      <Suspense fallback={<Loading />}>
+        <AciReportPage />
+      </Suspense>
+    ),
+  },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
 ];
 

@@ -2,4 +2,6 @@
 export const INDICATORS_PATHS = {
   dashboard: "/coordination/indicateurs",
   report: "/coordination/indicateurs/rapport",
+  /** The ACI contract year report (coordinators and funders); also the funders' home. */
+  aci: "/financement",
 } as const;
