@@ -53,6 +53,37 @@ OUTCOMES = [
 STATUSES = [("fulfilled", 88), ("noshow", 6), ("cancelled", 4), ("rescheduled", 2)]
 CHANNEL = {"patient_call": "phone", "other": "phone", "sas": "sas"}
 HOURS = [8, 9, 9, 10, 10, 11, 12, 14, 15, 16, 17, 18, 18, 19, 20]
+# Seasonality of unscheduled care: winter epidemics up, summer holidays down (per month).
+SEASON = {1: 1.3, 2: 1.25, 3: 1.1, 4: 1.0, 5: 0.95, 6: 0.9, 7: 0.8, 8: 0.75, 9: 0.95, 10: 1.05}
+SEASON |= {11: 1.15, 12: 1.3}
+# GPs' office hours for SNP slots (Paris): weekdays 08:00-19:40, Saturday 08:00-11:40.
+OFFICE_OPEN = 8
+OFFICE_CLOSE = {0: 20, 1: 20, 2: 20, 3: 20, 4: 20, 5: 12}
+SLOT_MINUTES = 20
+
+
+def office_slot(wanted: datetime) -> datetime:
+    """The first SNP slot start in office hours at or after `wanted` (Paris, 20-minute grid)."""
+    local = paris(wanted)
+    minute = -(-local.minute // SLOT_MINUTES) * SLOT_MINUTES
+    local = local.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=minute)
+    for _ in range(8 * 24 * 3):
+        close = OFFICE_CLOSE.get(local.weekday())
+        if close is not None and OFFICE_OPEN <= local.hour < close:
+            return local
+        if close is None or local.hour >= close:
+            following = local.date() + timedelta(days=1)
+            local = datetime.combine(following, time(OFFICE_OPEN), tzinfo=PARIS)
+        elif local.hour < OFFICE_OPEN:
+            local = datetime.combine(local.date(), time(OFFICE_OPEN), tzinfo=PARIS)
+    raise ValueError(wanted)  # pragma: no cover - a week always has office hours
+
+
+def daily_volume(rng: random.Random, day: date, offset: int) -> int:
+    """Requests of one day: growing over the history, seasonal, fewer at the weekend."""
+    base = 4 + (DAYS - offset) // 90 + rng.randint(0, 4)
+    weekday = {5: 0.7, 6: 0.45}.get(day.weekday(), 1.0)
+    return max(1, round(base * SEASON[day.month] * weekday))
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
@@ -70,7 +101,7 @@ def build_rows(
     serial = 0
     for offset in range(DAYS, 0, -1):
         day = today - timedelta(days=offset)
-        volume = 4 + (DAYS - offset) // 90 + rng.randint(0, 4) - (3 if day.weekday() == 6 else 0)
+        volume = daily_volume(rng, day, offset)
         for effector_id, commune in effectors[:8]:
             if day.weekday() < 5 and (effector_id + day.toordinal()) % 3 == 0:
                 hour = 14 + effector_id % 5
@@ -84,7 +115,7 @@ def build_rows(
                     "free": 3,
                     "demo": True,
                 }
-        for _ in range(max(volume, 1)):
+        for _ in range(volume):
             serial += 1
             received_local = datetime.combine(
                 day, time(rng.choice(HOURS), rng.randrange(60)), tzinfo=PARIS
@@ -127,10 +158,13 @@ def build_rows(
                 row["callback_minutes"] = minutes_between(received, callback)
             if outcome in ("slot_booked", "cancelled_by_patient"):
                 effector_id, site_commune = rng.choice(effectors)
-                start = received + timedelta(minutes=rng.randint(60, 52 * 60) // 20 * 20)
+                wanted = received + timedelta(minutes=rng.randint(60, 30 * 60))
+                start = office_slot(wanted).astimezone(UTC)
                 status = "cancelled" if outcome == "cancelled_by_patient" else _pick(rng, STATUSES)
                 if status == "cancelled" and outcome == "slot_booked":
                     status = "fulfilled"
+                if paris(start).date() >= today and status != "cancelled":
+                    status = "booked"  # not happened yet: no outcome recorded
                 start_local = paris(start)
                 appointment_id = f"demo-{serial:08d}"
                 delay = minutes_between(received, start)

@@ -57,7 +57,7 @@ TITLES: dict[str, str] = {
     "records": "Demandes (pseudonymisées)",
     "consultations": "Consultations et majoration SNP",
 }
-Cell = str | int | float | None
+Cell = str | int | float | datetime | None
 Rows = tuple[list[str], list[list[Cell]]]
 
 
@@ -78,20 +78,35 @@ def _pairs(pairs: Sequence[tuple[str, Cell]]) -> Rows:
 
 def dashboard_table(d: Dashboard, table: str) -> Rows:
     if table == "national":
-        return (
-            ["Période", "Consultations", "Même période l'an passé", "Évolution (%)"],
+        rows: list[list[Cell]] = [
             [
-                [p.label, p.consultations, p.previous_year, p.growth_percent]
-                for p in d.national.periods
+                p.label + (" (partiel)" if p.partial else ""),
+                p.consultations,
+                p.previous_year,
+                p.growth_percent,
             ]
-            + [
-                [
-                    "Total",
-                    d.national.consultations,
-                    d.national.previous_year,
-                    d.national.growth_percent,
-                ]
-            ],
+            for p in d.national.periods
+        ]
+        rows.append(
+            [
+                "Total" + (" (partiel)" if d.national.partial else ""),
+                d.national.consultations,
+                d.national.previous_year,
+                d.national.growth_percent,
+            ]
+        )
+        rows.append(
+            [
+                "Consultations enregistrées : rendez-vous où le patient a été vu, par date de "
+                "consultation, jamais après aujourd'hui ; l'an passé compté sur les mêmes jours.",
+                None,
+                None,
+                None,
+            ]
+        )
+        return (
+            ["Période", "Consultations", "Mêmes jours l'an passé", "Évolution (%)"],
+            rows,
         )
     if table == "requests_by_origin":
         return _counts("Origine", d.requests.by_origin)
@@ -106,7 +121,7 @@ def dashboard_table(d: Dashboard, table: str) -> Rows:
         return _pairs(
             [
                 ("Demandes orientées vers un créneau", x.slot_requests),
-                ("Consultations réalisées", x.consulted),
+                ("Demandes orientées vues en consultation (par date de demande)", x.consulted),
                 ("Vues dans les 24 h", x.within_24h),
                 ("Vues dans les 48 h", x.within_48h),
                 ("Part vue dans les 24 h (%)", x.share_24h_percent),
@@ -183,8 +198,9 @@ def dashboard_table(d: Dashboard, table: str) -> Rows:
     raise ValueError(table)
 
 
-def _local(value: datetime | None) -> str | None:
-    return paris(value).strftime("%d/%m/%Y %H:%M") if value is not None else None
+def _local(value: datetime | None) -> datetime | None:
+    """Paris wall-clock time without offset: Excel shows it as a date, the CSV as dd/mm/yyyy."""
+    return paris(value).replace(tzinfo=None) if value is not None else None
 
 
 async def records_table(
@@ -213,7 +229,7 @@ async def records_table(
             labels.label(labels.ORIGINS, r.origin),
             labels.label(labels.CHANNELS, r.channel),
             r.commune_insee,
-            r.age_band,
+            labels.label(labels.AGE_BANDS, r.age_band) if r.age_band else None,
             r.priority,
             labels.label(labels.OUTCOMES, r.outcome or "open"),
             _local(r.consultation_at),
@@ -287,6 +303,8 @@ async def build_table(
 def _csv_cell(value: Cell) -> str | int:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, float):
         return str(value).replace(".", ",")  # French decimal comma
     return value
@@ -297,12 +315,7 @@ def to_csv(rows: Rows) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(rows[0])
     for row in rows[1]:
-        writer.writerow(
-            [
-                "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                for v in row
-            ]
-        )
+        writer.writerow([_csv_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -314,10 +327,14 @@ def to_xlsx(rows: Rows, title: str) -> bytes:
     sheet.append(rows[0])
     for row in rows[1]:
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def filename(table: str, filters: Filters, ext: str) -> str:
-    return f"indicateurs-{table}-{filters.start.isoformat()}-{filters.end.isoformat()}.{ext}"
+    name = labels.FILE_NAMES.get(table, table)
+    return f"indicateurs-{name}-{filters.start.isoformat()}-{filters.end.isoformat()}.{ext}"

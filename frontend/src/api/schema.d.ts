@@ -3380,8 +3380,19 @@ export interface components {
         NationalIndicator: {
             /** Consultations */
             consultations: number;
+            /**
+             * Data Until
+             * Format: date
+             * @description Dernier jour compté : jamais après aujourd'hui (les consultations datées dans le futur ne comptent pas) ; l'an passé est compté sur les mêmes jours.
+             */
+            data_until: string;
             /** Growth Percent */
             growth_percent: number | null;
+            /**
+             * Partial
+             * @description La période compte des jours à venir ou un mois incomplet.
+             */
+            partial: boolean;
             /** Periods */
             periods: components["schemas"]["PeriodCount"][];
             /** Previous Year */
@@ -3522,6 +3533,12 @@ export interface components {
             growth_percent: number | null;
             /** Label */
             label: string;
+            /**
+             * Partial
+             * @description Période incomplète (coupée par le filtre ou en cours) : comparée aux mêmes jours de l'an passé, à lire avec prudence.
+             * @default false
+             */
+            partial: boolean;
             /**
              * Period
              * @description 2026-03 (mois), 2026-T1 (trimestre) ou 2026 (année).
