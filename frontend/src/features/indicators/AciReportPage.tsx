@@ -169,4 +169,4 @@ export function AciReportPage() {
   );
 }
 
-export default AciReportPage;
+
