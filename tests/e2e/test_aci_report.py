@@ -47,8 +47,8 @@ def test_the_funder_prints_a_contract_year_on_a4(page: Page) -> None:
     expect(page.get_by_text("Chiffres nationaux non encore saisis")).to_be_visible()
     expect(page.locator(".aci-definition")).to_have_count(5)
     expect(page.get_by_text("Part variable gagnée").first).to_be_visible()
-    # No link to the per-request drill-down for a funder: the navigation has no dashboard.
-    expect(page.get_by_role("link", name="Indicateurs")).to_have_count(0)
+    # Nor a link to the coordinator's input page.
+    expect(page.get_by_role("link", name="Saisir le contrat")).to_have_count(0)
 
     page.emulate_media(media="print")
     page.set_viewport_size({"width": PRINTABLE_WIDTH, "height": PRINTABLE_HEIGHT})
@@ -60,3 +60,41 @@ def test_the_funder_prints_a_contract_year_on_a4(page: Page) -> None:
     assert pages == 1 or last_page_fill > 0.25, (pages, last_page_fill)
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == pages
+
+
+def test_the_funder_sees_the_dashboard_without_any_request(page: Page) -> None:
+    email, password = DEMO_ACCOUNTS["funder"]
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Indicateurs", exact=True).click()
+    expect(page.get_by_role("heading", name="Chiffres clés")).to_be_visible()
+    # Each figure has its definition behind a "?".
+    help_ = page.locator('[data-figure="consultations"] .ind-help')
+    expect(help_).to_have_attribute("title", re.compile("par date de consultation"))
+    expect(page.get_by_role("heading", name="Exports")).to_be_visible()
+    expect(page.get_by_text("Demandes détaillées (pseudonymisées)")).to_have_count(0)
+    tables = page.get_by_label("Tableau").locator("option")
+    expect(tables.filter(has_text="pseudonymisées")).to_have_count(0)
+
+
+def test_the_coordinator_enters_a_national_figure(page: Page) -> None:
+    email, password = DEMO_ACCOUNTS["coordinator"]
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.goto("/coordination/aci")
+    expect(page.get_by_role("heading", name="Chiffres nationaux (CPAM, ARS)")).to_be_visible()
+    figures = page.get_by_role("region", name="Chiffres nationaux (CPAM, ARS)")
+    figures.get_by_label("Indicateur").select_option("national_4")
+    figures.get_by_label("Valeur").fill("13.5")
+    figures.get_by_label("Source").fill("ARS Bretagne")
+    figures.get_by_role("button", name="Enregistrer le chiffre").click()
+    expect(figures.get_by_role("cell", name="ARS Bretagne")).to_be_visible()
+    page.goto("/financement?annee=1")
+    expect(page.get_by_text("ARS Bretagne, chiffre au", exact=False)).to_be_visible()
+    # Every national figure of year 1 is there now: nothing is said to be missing.
+    expect(page.get_by_text("Chiffres nationaux non encore saisis")).to_have_count(0)

@@ -3,9 +3,8 @@
  * and the yearly statement as a PDF. Data from the indicators' `/api/indicators/my-statement`. */
 import { useState } from "react";
 
-import { api } from "../../api/client";
-import { Loaded } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiQuery } from "../../api";
+import { Loaded } from "../../ui";
 
 const t = {
   title: "Mon relevé d'activité SNP (indemnisation)",
@@ -21,9 +20,8 @@ const t = {
 export function MyCompensationStatement() {
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
-  const { state, reload } = useApiQuery(
-    (signal) => api.GET("/api/indicators/my-statement", { params: { query: { year } }, signal }),
-    [year],
+  const statement = useApiQuery(["agenda", "my-statement", year], (signal) =>
+    api.GET("/api/indicators/my-statement", { params: { query: { year } }, signal }),
   );
   return (
     <section className="card" aria-labelledby="my-statement-title">
@@ -43,7 +41,7 @@ export function MyCompensationStatement() {
           {t.pdf}
         </a>
       </p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={statement}>
         {(s) => (
           <>
             <table>

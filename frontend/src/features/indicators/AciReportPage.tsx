@@ -1,14 +1,16 @@
 /** The ACI contract year report, for the coordination and the funders (ARS, CPAM): every
  * indicator with its definition and calculation next to its value, the attainment table and
  * the money. Laid out for A4 portrait: fixed-width tables that wrap, no chart. */
-import { useSearchParams } from "react-router";
+import { Link, useSearchParams } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
+import { api, useApiQuery, type Schemas } from "../../api";
+import { useUser } from "../../shell/auth";
 import { formatNumber } from "../../shell/format";
-import { Loaded } from "../../shell/Page";
 import { useCptsName } from "../../shell/territory";
-import { useApiQuery } from "../../shell/useApi";
+import { Loaded } from "../../ui";
 import { aciTexts as t } from "./aciTexts";
+import { INDICATORS_PATHS } from "./paths";
+import { indicatorsKeys } from "./queryKeys";
 import "./aci.css";
 
 type YearView = Schemas["YearView"];
@@ -131,13 +133,16 @@ function YearReport({ contract, view }: { contract: Contract; view: YearView }) 
 export function AciReportPage() {
   const [params, setParams] = useSearchParams();
   const cpts = useCptsName();
-  const contract = useApiQuery((signal) => api.GET("/api/indicators/aci/contract", { signal }), []);
-  const current =
-    contract.state.status === "ok" ? contract.state.data.years.find((y) => y.status === "live")?.year ?? 1 : 1;
+  const coordinator = useUser().role === "coordinator";
+  const contract = useApiQuery(indicatorsKeys.aciContract, (signal) =>
+    api.GET("/api/indicators/aci/contract", { signal }),
+  );
+  const current = contract.data?.years.find((y) => y.status === "live")?.year ?? 1;
   const year = Number(params.get("annee")) || current;
   const view = useApiQuery(
+    indicatorsKeys.aciYear(year),
     (signal) => api.GET("/api/indicators/aci/years/{year}", { params: { path: { year } }, signal }),
-    [year],
+    { enabled: contract.data !== undefined },
   );
   return (
     <article className="aci-report">
@@ -153,14 +158,15 @@ export function AciReportPage() {
         <button type="button" className="button button-primary" onClick={() => window.print()}>
           {t.print}
         </button>
+        {coordinator ? <Link to={INDICATORS_PATHS.aciManage}>{t.manage}</Link> : null}
       </div>
       <header>
         <h1>{t.title(year)}</h1>
         <p className="aci-sub">{cpts ? `${cpts} — ` : ""}{t.subtitle}</p>
       </header>
-      <Loaded state={contract.state} onRetry={contract.reload}>
+      <Loaded query={contract}>
         {(c) => (
-          <Loaded state={view.state} onRetry={view.reload}>
+          <Loaded query={view}>
             {(v) => <YearReport contract={c} view={v} />}
           </Loaded>
         )}

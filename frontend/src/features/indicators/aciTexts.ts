@@ -5,6 +5,7 @@ export const aciTexts = {
   subtitle: "Mission accès aux soins : indicateurs, taux d'atteinte et montants",
   year: "Année du contrat",
   print: "Imprimer (A4)",
+  manage: "Saisir le contrat, les chiffres et les heures",
   period: (start: string, end: string) => `Du ${start} au ${end}`,
   status: { upcoming: "À venir", live: "En cours", final: "Close" } as Record<string, string>,
   partial: (until: string, elapsed: number, total: number) =>

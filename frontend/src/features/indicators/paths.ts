@@ -4,4 +4,6 @@ export const INDICATORS_PATHS = {
   report: "/coordination/indicateurs/rapport",
   /** The ACI contract year report (coordinators and funders); also the funders' home. */
   aci: "/financement",
+  /** The coordinator's contract, figures and envelopes. */
+  aciManage: "/coordination/aci",
 } as const;
