@@ -205,3 +205,41 @@ async def test_operator_hours_give_the_cost_per_request(
     )
     assert negative.status_code == 422
     assert negative.json()["detail"][0]["loc"] == ["body", "hours"]
+
+
+async def test_every_platform_measure_is_the_dashboards_figure(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await dataset.load(session)
+    await session.commit()
+    await logged_in_as(client, session, Role.COORDINATOR)
+    measures = ("snp_consultations", "ed_visits_avoided", "requests_handled", "slots_offered")
+    body = contract(
+        *(
+            indicator(
+                1,
+                m,
+                source="platform",
+                metric=m,
+                baseline=0,
+                target=1000,
+                weight=25,
+                direction="increasing",
+            )
+            for m in measures
+        )
+    )
+    assert (await client.put("/api/indicators/aci/contract", json=body)).status_code == 200
+    year = (await client.get("/api/indicators/aci/years/1")).json()
+    values = {i["code"]: i["value"] for i in year["indicators"]}
+    d = (
+        await client.get(
+            "/api/indicators/dashboard", params={"start": "2025-01-01", "end": "2025-12-31"}
+        )
+    ).json()
+    assert values == {
+        "snp_consultations": d["national"]["consultations"],
+        "ed_visits_avoided": d["emergency"]["ed_visits_avoided"],
+        "requests_handled": d["requests"]["total"],
+        "slots_offered": d["slots"]["offered"],
+    }
