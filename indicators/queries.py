@@ -110,7 +110,7 @@ async def fulfilled_by_day(
     out: Counter[date] = Counter()
     days: tuple[tuple[date, date], ...] = ((start, end),)
     if periods.uses_rollups(f):
-        parts = periods.split(start, end)
+        parts = periods.split_settled(start, end, paris(utcnow()).date())
         days = parts.days
         if parts.first_month is not None and parts.last_month is not None:
             m = IndAppointmentMonth

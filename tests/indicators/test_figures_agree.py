@@ -42,13 +42,17 @@ def this_year() -> Filters:
 async def test_a_consultation_dated_in_the_future_is_not_counted(session: AsyncSession) -> None:
     await dataset.load(session)
     await session.commit()
-    before = (await compute_dashboard(session, this_year())).national
+    before = await compute_dashboard(session, this_year())
     now = datetime.now(PARIS).replace(second=0, microsecond=0)
     tomorrow = now + timedelta(days=1)
     await add(session, Req(900, now, "patient_call", REDON, "slot_booked", Appt(1, tomorrow)))
-    after = (await compute_dashboard(session, this_year())).national
-    assert after.consultations == before.consultations
-    assert after.data_until == now.date()
+    after = await compute_dashboard(session, this_year())
+    assert after.national.consultations == before.national.consultations
+    assert after.national.data_until == now.date()
+    # Every table agrees: not a patient seen, nor a consultation for the SNP fee.
+    assert after.slots.fulfilled == before.slots.fulfilled
+    assert after.snp_fee.fulfilled == before.snp_fee.fulfilled
+    assert sum(e.seen for e in after.effectors) == sum(e.seen for e in before.effectors)
 
 
 async def test_partial_periods_are_flagged_and_compared_on_the_same_days(
