@@ -9,6 +9,7 @@ import io
 import json
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 from pydantic import ValidationError
 from sqlalchemy import delete, select
@@ -334,8 +335,9 @@ async def year_view(session: AsyncSession, year: int, today: date) -> YearView:
         projected_value = value
         if status == "live" and value is not None and i.metric in COUNT_METRICS:
             projected_value = round(aci_rules.projected(value, days_elapsed, days_in_year), 1)
-        rate = aci_rules.attainment(value, i.baseline, i.target, i.direction)  # type: ignore[arg-type]
-        projected_rate = aci_rules.attainment(projected_value, i.baseline, i.target, i.direction)  # type: ignore[arg-type]
+        direction = cast(aci_rules.Direction, i.direction)
+        rate = aci_rules.attainment(value, i.baseline, i.target, direction)
+        projected_rate = aci_rules.attainment(projected_value, i.baseline, i.target, direction)
         actual.append((i.weight, rate))
         pace.append((i.weight, projected_rate))
         results.append(

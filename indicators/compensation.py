@@ -23,6 +23,7 @@ import agenda
 from indicators import labels
 from indicators.models import IndAppointment, IndSupply
 from indicators.rollups import month_start
+from indicators.timeutil import as_date
 
 DEFINITIONS = (
     ("Consultations SNP", "rendez-vous SNP où le patient a été vu, par date de consultation."),
@@ -87,7 +88,7 @@ async def month_lines(
             .group_by(a.effector_id, month)
         )
         for e, m, n, fee in await session.execute(statement):
-            counts.setdefault((e, _as_date(m)), [0, 0, 0, 0])[0:2] = [int(n), int(fee or 0)]
+            counts.setdefault((e, as_date(m)), [0, 0, 0, 0])[0:2] = [int(n), int(fee or 0)]
         where_s = [s.offered > 0, s.day >= first, s.day <= until]
         if effector_id is not None:
             where_s.append(s.effector_id == effector_id)
@@ -99,7 +100,7 @@ async def month_lines(
             h.effector_id, h.month
         )
         for e, m, h, n in await session.execute(statement):
-            counts.setdefault((e, _as_date(m)), [0, 0, 0, 0])[2:4] = [int(h), int(n or 0)]
+            counts.setdefault((e, as_date(m)), [0, 0, 0, 0])[2:4] = [int(h), int(n or 0)]
     if effector_id is not None:
         for m in _months(first, last):
             counts.setdefault((effector_id, m), [0, 0, 0, 0])
@@ -110,11 +111,6 @@ async def month_lines(
     ]
     lines.sort(key=lambda line: (line.month, line.name, line.effector_id))
     return lines
-
-
-def _as_date(value: object) -> date:
-    """SQLite returns the month as text, PostgreSQL as a date."""
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def to_csv(lines: list[MonthLine]) -> bytes:

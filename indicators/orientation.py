@@ -15,6 +15,7 @@ from indicators import aci_amounts, aci_rules
 from indicators.compensation import month_label
 from indicators.models import AciContract, AciOperatorHours, IndRequest
 from indicators.rollups import month_start
+from indicators.timeutil import as_date
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
@@ -62,10 +63,6 @@ async def set_operator_hours(session: AsyncSession, actor: Actor, data: Operator
     await audit.record(session, actor, "update", "aci_operator_hours", month.isoformat())
 
 
-def _as_date(value: object) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
-
-
 async def envelope(session: AsyncSession, year: int, today: date) -> OrientationEnvelope:
     contract = await session.scalar(select(AciContract).order_by(AciContract.id).limit(1))
     if contract is None:
@@ -81,7 +78,7 @@ async def envelope(session: AsyncSession, year: int, today: date) -> Orientation
             .where(r.received_date >= start, r.received_date <= until)
             .group_by(month)
         )
-        requests = {_as_date(m): int(n) for m, n in await session.execute(statement)}
+        requests = {as_date(m): int(n) for m, n in await session.execute(statement)}
     hours = {
         row.month: row.hours
         for row in await session.scalars(

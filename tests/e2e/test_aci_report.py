@@ -6,6 +6,7 @@ mostly blank last page (measured in the browser, with the print styles applied).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -98,3 +99,22 @@ def test_the_coordinator_enters_a_national_figure(page: Page) -> None:
     expect(page.get_by_text("ARS Bretagne, chiffre au", exact=False)).to_be_visible()
     # Every national figure of year 1 is there now: nothing is said to be missing.
     expect(page.get_by_text("Chiffres nationaux non encore saisis")).to_have_count(0)
+
+
+def test_a_gp_downloads_their_statement_from_their_agenda_page(page: Page, tmp_path: Path) -> None:
+    email, password = DEMO_ACCOUNTS["effector"]
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    statement = page.get_by_role("region", name="Mon relevé d'activité SNP (indemnisation)")
+    expect(statement).to_be_visible()
+    expect(statement.locator("tbody tr")).to_have_count(13)  # 12 months and the total
+    expect(statement.get_by_text("Consultations SNP").first).to_be_visible()
+    with page.expect_download() as download_info:
+        statement.get_by_role("link", name="Télécharger le relevé (PDF)").click()
+    download = download_info.value
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    assert target.name.startswith("releve-snp-")
+    assert target.read_bytes().startswith(b"%PDF")
