@@ -22,10 +22,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snp.db import Base, UTCDateTime
+
+MISSED_SQL = "outcome = 'slot_booked' AND appointment_status IN ('noshow', 'cancelled')"
 
 
 class IndRequest(Base):
@@ -56,6 +59,16 @@ class IndRequest(Base):
         Index("ix_ind_requests_received_date_callback", "received_date", "callback_minutes"),
         Index("ix_ind_requests_commune_insee_received_date", "commune_insee", "received_date"),
         Index("ix_ind_requests_effector_id_received_date", "effector_id", "received_date"),
+        # The booked requests whose patient did not come or cancelled (a few %): they avoided
+        # no emergency visit (`queries.without_missed_consultations`, index-only).
+        Index(
+            "ix_ind_requests_missed_received_date",
+            "received_date",
+            "origin",
+            "would_go_to_ed",
+            sqlite_where=text(MISSED_SQL),
+            postgresql_where=text(MISSED_SQL),
+        ),
     )
 
     request_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

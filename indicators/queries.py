@@ -33,13 +33,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from indicators import labels, periods, rollups
 from indicators.figures import Figures, collect
-from indicators.models import IndAppointment, IndAppointmentMonth, IndRequest
+from indicators.models import MISSED_SQL, IndAppointment, IndAppointmentMonth, IndRequest
 from indicators.periods import bucket, buckets, shift_year
 from indicators.schemas import (
     Count,
@@ -164,13 +164,13 @@ async def national_indicator(
     for day, count in (await fulfilled_by_day(session, f, previous_start, previous_end)).items():
         previous[bucket(shift_year(day, 1), f.granularity)[0]] += count
     periods_ = []
-    for key, text in buckets(f.start, f.end, f.granularity):
+    for key, period_label in buckets(f.start, f.end, f.granularity):
         first, last = _bucket_bounds(_bucket_day(key, f.granularity), f.granularity)
         partial = first < f.start or last > f.end or last > today
         periods_.append(
             PeriodCount(
                 period=key,
-                label=text,
+                label=period_label,
                 consultations=current[key],
                 previous_year=previous[key],
                 growth_percent=growth(current[key], previous[key]),
@@ -215,8 +215,8 @@ def requests_block(f: Filters, agg: Figures) -> tuple[RequestsBlock, EmergencyBl
     for day, count in agg.request_days.items():
         per_bucket[bucket(day, f.granularity)[0]] += count
     by_period = [
-        Count(key=key, label=text, count=per_bucket[key])
-        for key, text in buckets(f.start, f.end, f.granularity)
+        Count(key=key, label=period_label, count=per_bucket[key])
+        for key, period_label in buckets(f.start, f.end, f.granularity)
     ]
     block = RequestsBlock(
         total=sum(by_origin.values()),
@@ -240,12 +240,12 @@ async def without_missed_consultations(
     """A request booked in a slot avoided an emergency visit only if the patient was seen:
     no-shows and cancelled appointments come off (few rows, through the index on outcome)."""
     r = IndRequest
-    missed = ("noshow", "cancelled")
     statement = (
         select(r.origin, func.count())
         .where(
-            r.outcome == "slot_booked",
-            r.appointment_status.in_(missed),
+            # Written as the partial index's predicate (constants, not parameters) so that
+            # PostgreSQL reads that small index only.
+            text(MISSED_SQL),
             (r.origin == "emergency_department") | r.would_go_to_ed.is_(True),
             *periods.request_filters(f, f.start, f.end),
         )

@@ -1,4 +1,5 @@
-"""indicators: the ACI contract, its indicators, national figures, operator hours
+"""indicators: the ACI contract, its indicators, national figures, operator hours; an index of
+the booked requests whose patient did not come
 
 Revision ID: 0016
 Revises: 0011
@@ -16,7 +17,18 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+MISSED_SQL = "outcome = 'slot_booked' AND appointment_status IN ('noshow', 'cancelled')"
+
+
 def upgrade() -> None:
+    # Booked requests whose patient did not come or cancelled: no emergency visit avoided.
+    op.create_index(
+        "ix_ind_requests_missed_received_date",
+        "ind_requests",
+        ["received_date", "origin", "would_go_to_ed"],
+        sqlite_where=sa.text(MISSED_SQL),
+        postgresql_where=sa.text(MISSED_SQL),
+    )
     op.create_table(
         "aci_contracts",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -107,6 +119,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_ind_requests_missed_received_date", table_name="ind_requests")
     op.drop_table("aci_operator_hours")
     op.drop_table("aci_figures")
     op.drop_table("aci_contract_versions")
