@@ -142,7 +142,7 @@ async def export_xlsx(
     rows = await _export(session, actor, settings, filters, table, with_identity)
     name = exports.filename(table, filters, "xlsx")
     return Response(
-        exports.to_xlsx(rows, exports.TITLES[table]),
+        exports.to_xlsx(rows, exports.TITLES[table], exports.DEFINITIONS.get(table)),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

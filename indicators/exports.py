@@ -95,15 +95,6 @@ def dashboard_table(d: Dashboard, table: str) -> Rows:
                 d.national.growth_percent,
             ]
         )
-        rows.append(
-            [
-                "Consultations enregistrées : rendez-vous où le patient a été vu, par date de "
-                "consultation, jamais après aujourd'hui ; l'an passé compté sur les mêmes jours.",
-                None,
-                None,
-                None,
-            ]
-        )
         return (
             ["Période", "Consultations", "Mêmes jours l'an passé", "Évolution (%)"],
             rows,
@@ -319,7 +310,71 @@ def to_csv(rows: Rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: Rows, title: str) -> bytes:
+CONSULTATIONS = (
+    "Consultations",
+    "rendez-vous SNP où le patient a été vu, par date de consultation (heure de Paris), "
+    "jamais après aujourd'hui.",
+)
+REQUESTS = ("Demandes", "demandes reçues (tous canaux), par date de réception (heure de Paris).")
+PARTIAL = (
+    "(partiel)",
+    "période incomplète (en cours ou coupée par le filtre) : comparée aux mêmes jours de l'an "
+    "passé, à lire avec prudence.",
+)
+# What each exported table counts, printed in the workbook's « Définitions » sheet.
+DEFINITIONS: dict[str, list[tuple[str, str]]] = {
+    "national": [
+        CONSULTATIONS,
+        ("Mêmes jours l'an passé", "le même compte sur les mêmes jours un an plus tôt."),
+        ("Évolution (%)", "(période - an passé) / an passé ; vide quand l'an passé vaut 0."),
+        PARTIAL,
+    ],
+    "requests_by_origin": [REQUESTS],
+    "requests_by_channel": [REQUESTS],
+    "requests_by_outcome": [REQUESTS],
+    "requests_by_period": [REQUESTS],
+    "delays": [
+        (
+            "Demandes orientées vers un créneau",
+            "demandes closes avec un créneau réservé, par date de demande.",
+        ),
+        (
+            "Vues dans les 24 h / 48 h",
+            "patient vu au plus 1 440 / 2 880 minutes après la demande (minutes arrondies à la "
+            "minute supérieure).",
+        ),
+        ("Médiane, 90e centile", "méthode du rang le plus proche."),
+    ],
+    "slots": [
+        ("Créneaux proposés", "créneaux SNP des agendas, par date du créneau."),
+        ("Patients vus", CONSULTATIONS[1]),
+        ("Taux d'absence", "patients absents / (vus + absents)."),
+    ],
+    "effectors": [("Patients vus", CONSULTATIONS[1])],
+    "emergency": [
+        (
+            "Passages aux urgences évités",
+            "demandes des urgences prises en charge en ville + patients qui disaient aller aux "
+            "urgences pris en charge en ville ; un rendez-vous manqué ou annulé n'en évite aucun.",
+        )
+    ],
+    "supply_by_hour": [REQUESTS, ("Créneaux proposés", "par heure du créneau (heure de Paris).")],
+    "supply_by_commune": [REQUESTS, ("Créneaux proposés", "par commune du lieu de consultation.")],
+    "snp_fee": [
+        CONSULTATIONS,
+        (
+            "Éligibles à la majoration SNP",
+            "consultations régulées, hors patientèle du médecin traitant, dans les 48 h de la "
+            "demande et dans le plafond hebdomadaire par médecin.",
+        ),
+    ],
+    "satisfaction": [("Note", "réponses 1 à 5 à l'enquête SMS après la consultation.")],
+    "records": [("Demandes", "une ligne par demande, pseudonymisée, par date de réception.")],
+    "consultations": [CONSULTATIONS],
+}
+
+
+def to_xlsx(rows: Rows, title: str, definitions: list[tuple[str, str]] | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -330,6 +385,11 @@ def to_xlsx(rows: Rows, title: str) -> bytes:
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime):
                 cell.number_format = "DD/MM/YYYY HH:MM"
+    if definitions:
+        notes = workbook.create_sheet("Définitions")
+        notes.append(["Libellé", "Définition"])
+        for label, text in definitions:
+            notes.append([label, text])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -139,7 +139,20 @@ async def test_exports_speak_french_and_xlsx_dates_are_dates(
     assert isinstance(first["Reçue le"], datetime)
     assert first["Reçue le"].strftime("%d/%m/%Y %H:%M") == "05/01/2026 09:00"  # Paris time
     assert first["Tranche d'âge"] == "Adulte de 15 à 75 ans"
+    national = await client.get(
+        "/api/indicators/export.xlsx", params=params | {"table": "national"}
+    )
+    notes = load_workbook(io.BytesIO(national.content))["Définitions"]
+    definitions = {row[0]: row[1] for row in notes.iter_rows(min_row=2, values_only=True)}
+    assert "par date de consultation" in str(definitions["Consultations"])
     csv_text = (await client.get("/api/indicators/export.csv", params=params)).content.decode(
         "utf-8-sig"
     )
     assert "05/01/2026 09:00" in csv_text
+
+
+def test_every_exported_table_states_what_it_counts() -> None:
+    from indicators.exports import DEFINITIONS, TABLES
+
+    assert set(DEFINITIONS) == set(TABLES)
+    assert all(DEFINITIONS[t] for t in TABLES)
