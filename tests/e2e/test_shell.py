@@ -39,8 +39,23 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
     "coordinator": (
         "/coordination",
         "Coordination",
-        ["Coordination", "Annuaire", "Carte", "Protocole de tri", "Indicateurs", "Messages SMS"],
+        [
+            "Coordination",
+            "Annuaire",
+            "Carte",
+            "Protocole de tri",
+            "Indicateurs",
+            "Contrat ACI",
+            "Messages SMS",
+        ],
         "Coordination CPTS",
+    ),
+    # The demo contract was signed 400 days ago: its second year is running.
+    "funder": (
+        "/financement",
+        "Rapport annuel ACI — année 2 du contrat",
+        ["Indicateurs", "Contrat ACI"],
+        "Financeur (ARS, CPAM)",
     ),
 }
 
