@@ -27,7 +27,12 @@ from agenda.schemas_supply import (
     IcsImportReport,
     TemplateIn,
 )
-from agenda.service.appointments import cancel, count_booked_by_effector, list_appointments
+from agenda.service.appointments import (
+    cancel,
+    count_booked_by_effector,
+    get_own_appointment,
+    list_appointments,
+)
 from agenda.service.booking import (
     HoldExpired,
     SlotUnavailable,
@@ -120,6 +125,7 @@ __all__ = [
     "effector_names",
     "get_effector_profile",
     "get_my_profile",
+    "get_own_appointment",
     "hold",
     "import_effectors_csv",
     "import_ics_upload",

@@ -69,6 +69,7 @@ from regulation.service.facts import (
     request_facts_page,
     request_identities,
 )
+from regulation.service.free_text import FreeTextFlag, scan_free_text
 from regulation.service.intake import (
     create_referral,
     create_request,
@@ -116,6 +117,7 @@ __all__ = [
     "Contact",
     "EscalationOut",
     "EscalationStepOut",
+    "FreeTextFlag",
     "FreedSlotOffered",
     "Mobility",
     "Orientation",
@@ -187,6 +189,7 @@ __all__ = [
     "request_facts",
     "request_facts_page",
     "request_identities",
+    "scan_free_text",
     "transfer_to_regulator",
     "triage_request",
     "update_request",

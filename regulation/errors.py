@@ -52,3 +52,17 @@ class InvalidAnswers(ManyErrors):
 class ProtocolVersionNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("Version du protocole introuvable.", ("path", "number"))
+
+
+class TriageRequired(Conflict):
+    """The request is not (or no longer) triaged: no booking, no clinical outcome."""
+
+    def __init__(self, msg: str, loc: Sequence[str | int] = ("path", "request_id")) -> None:
+        super().__init__(msg, loc)
+
+
+class RegulatorDecisionRequired(Conflict):
+    """The protocol asked for a regulator's advice and none was recorded yet."""
+
+    def __init__(self, msg: str, loc: Sequence[str | int] = ("path", "request_id")) -> None:
+        super().__init__(msg, loc)

@@ -22,6 +22,7 @@ from sas.models import SasAppointment
 from sas.outbox import enqueue
 from sas.practitioners import operator_of_user
 from snp import events
+from snp.db import utcnow
 from snp.settings import get_settings
 
 SAS_ORIGIN = "sas"
@@ -99,6 +100,8 @@ async def on_cancelled(session: AsyncSession, event: agenda.AppointmentCancelled
 async def on_outcome(session: AsyncSession, event: AppointmentOutcomeRecorded) -> None:
     row = await _row(session, event.appointment_id)
     if row is None or event.outcome not in ("fulfilled", "noshow") or row.status == event.outcome:
+        return
+    if event.start_at > utcnow():  # never tell the SAS about a consultation still to come
         return
     row.status = event.outcome
     await enqueue(session, row, get_settings())

@@ -20,6 +20,10 @@ ProtocolReader = Annotated[
     Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.REFERRER)),
 ]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+# Medical decisions: the regulators (physicians) only.
+Regulator = Annotated[Actor, Depends(require_roles(Role.REGULATOR))]
+# The booked effector's handover (their own appointments only, checked in the service).
+Effector = Annotated[Actor, Depends(require_roles(Role.EFFECTOR))]
 
 
 def regulation_router() -> APIRouter:
