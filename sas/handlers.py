@@ -101,7 +101,7 @@ async def on_outcome(session: AsyncSession, event: AppointmentOutcomeRecorded) -
     row = await _row(session, event.appointment_id)
     if row is None or event.outcome not in ("fulfilled", "noshow") or row.status == event.outcome:
         return
-    if event.start_at > utcnow():  # never tell the SAS about a consultation still to come
+    if (event.recorded_at or utcnow()) < event.start_at:  # never about one still to come
         return
     row.status = event.outcome
     await enqueue(session, row, get_settings())

@@ -146,6 +146,7 @@ async def record_outcome(
                 outcome=outcome,
                 after_care=after_care,
                 recorded_by_user_id=actor.user_id,
+                recorded_at=now,
             ),
         )
     query = select_consultations().where(Appointment.id == appointment.id)

@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import agenda
 from indicators import Filters, compute_dashboard, rebuild
 from indicators.timeutil import paris
-from regulation import Outcome, RequestCreate, claim_request, close_request, create_request
+from regulation import (
+    Outcome,
+    RequestCreate,
+    claim_request,
+    close_request,
+    create_request,
+    triage_request,
+)
 from regulation.models import RegulationRequest
 from regulation.service import booking, retention
 from regulation.service.protocol import default_protocol_text, parse_protocol
@@ -115,6 +122,7 @@ async def build_activity(session: AsyncSession) -> tuple[datetime, int]:
     await agenda.cancel(session, first, by="patient", reason="Empêchement", actor=coordinator)
     await session.commit()
     await claim_request(session, operator, request_id)  # back in the queue « à replanifier »
+    await triage_request(session, operator, request_id, ANSWERS)  # the red flags asked again
     start = base + timedelta(hours=30)
     second = await book(session, operator, request_id, await slot(session, far, start))
     await agenda.record_outcome(session, coordinator, second, "fulfilled", now=start)

@@ -326,6 +326,7 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
 ) -> None:
     import regulation
     from agenda.service.slots import delete_slot
+    from regulation.service.protocol import default_protocol_text, parse_protocol
     from snp.auth.roles import Role
     from tests.factories import create_user
 
@@ -340,6 +341,11 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     other_slot = await create_slot(session, booked.effector, in_days(2, 15))
     request = (await regulation.list_requests(session, operator)).items[0]
     await regulation.claim_request(session, operator, request.id)
+    # Back to triage (its slot was removed): the red flags are asked again before rebooking.
+    document = parse_protocol(default_protocol_text())
+    calm = {f.id: False for f in document.red_flags}
+    fever = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
+    await regulation.triage_request(session, operator, request.id, calm | fever, motif="fever")
     await regulation.hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
     rebooked = await regulation.confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
