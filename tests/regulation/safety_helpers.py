@@ -19,7 +19,7 @@ from regulation.models import (
     RegulationRequest,
     RequestStatus,
 )
-from regulation.service.protocol import default_protocol_text
+from regulation.service.protocol import default_protocol_text, parse_protocol
 from regulation.service.versions import ensure_default_protocol
 from snp.db import utcnow
 
@@ -90,3 +90,15 @@ def default_with_advice(motif_id: str = "fever") -> str:
     motif["rules"] = []
     motif["default"] = {"priority": "P2", "deadline_hours": 6, "orientation": "ADVICE"}
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
+FEVER_OK = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
+
+
+def calm_answers() -> dict[str, Any]:
+    """A well-tolerated fever of an adult: every red flag (and risk factor) answered "no"."""
+    document = parse_protocol(default_protocol_text())
+    answers: dict[str, Any] = {f.id: False for f in document.red_flags}
+    for factor in getattr(document, "risk_factors", None) or []:
+        answers[factor.id] = False
+    return answers | FEVER_OK
