@@ -99,7 +99,8 @@ async def test_the_effector_records_that_the_patient_was_seen_traced_and_announc
         ("dr.vu@example.fr", "outcome:booked->fulfilled;after_care:-->-")
     ]
     (event,) = outcome_events(published)
-    assert event.recorded_at is not None and event.recorded_at >= event.start_at
+    assert event.recorded_at is not None
+    assert event.recorded_at >= event.start_at
     assert event == AppointmentOutcomeRecorded(
         appointment_id=appointment_id,
         effector_id=effector.id,
