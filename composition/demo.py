@@ -17,8 +17,7 @@ import regulation
 from indicators import demo as indicators_demo
 from snp import territory
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
+from snp.auth import Role, create_account, find_account
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
 from snp.settings import Settings, get_settings
 
@@ -194,9 +193,9 @@ async def load(session: AsyncSession, settings: Settings | None = None) -> dict[
     await territory.upsert_communes(session, COMMUNES)
     user_ids: dict[Role, int] = {}
     for account in ACCOUNTS:
-        user = await auth_service.get_user_by_email(session, account.email)
+        user = await find_account(session, account.email)
         if user is None:
-            user = await auth_service.create_user(
+            user = await create_account(
                 session,
                 actor,
                 email=account.email,

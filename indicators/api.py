@@ -14,7 +14,7 @@ from indicators.records import list_records
 from indicators.schemas import Dashboard, Filters, Granularity, RecordPage
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.errors import BusinessRuleError
 

@@ -34,7 +34,7 @@ from notifications.schemas import (
 )
 from notifications.service import broadcast, inbound, inbound_alerts, outbox
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, public, require_roles
 from snp.errors import Conflict, Forbidden
 from snp.settings import Settings

@@ -18,7 +18,7 @@ import agenda
 import regulation
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.errors import BusinessRuleError

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
-from agenda.events import AppointmentOutcomeRecorded
+from agenda import AppointmentOutcomeRecorded
 from sas.fhir import prefixed
 from sas.models import SasAppointment
 from sas.outbox import enqueue

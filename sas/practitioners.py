@@ -34,10 +34,7 @@ from sas.fhir import (
 from sas.models import SasPractitionerAccount
 from snp import audit
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.models import User
-from snp.auth.reset import random_password
-from snp.auth.roles import Role
+from snp.auth import Account, Role, create_account, update_account_by_id
 from snp.errors import Conflict, french_message
 
 ENTITY = "sas_practitioner"
@@ -145,7 +142,7 @@ def parse_identifier_param(value: str | None) -> tuple[str, str]:
 
 
 def as_resource(
-    account: SasPractitionerAccount, user: User, data: PractitionerData
+    account: SasPractitionerAccount, user: Account, data: PractitionerData
 ) -> dict[str, Any]:
     identifiers: list[dict[str, Any]] = []
     if account.national_id:
@@ -189,17 +186,16 @@ async def _create(session: AsyncSession, actor: Actor, data: PractitionerData) -
     if await _find(session, data.national_id, data.technical_id):
         raise BusinessRule("Un compte existe déjà pour cet identifiant.", ("identifier",))
     try:
-        user = await auth_service.create_user(
+        user = await create_account(
             session,
             actor,
             email=data.email,
             full_name=_full_name(data),
             role=Role.SAS_REGULATOR,
-            password=random_password(),
+            active=data.active,
         )
     except Conflict as exc:
         raise BusinessRule(exc.msg, ("telecom",)) from None
-    user.active = data.active
     account = SasPractitionerAccount(
         user_id=user.id,
         national_id=data.national_id,
@@ -240,8 +236,6 @@ async def upsert_practitioner(
         raise BusinessRule(
             "Cet identifiant appartient déjà à un autre compte régulateur.", ("identifier",)
         )
-    user = await session.get(User, account.user_id)
-    assert user is not None  # the foreign key cascades
     changed: list[str] = []
     if data.national_id and data.national_id != account.national_id:
         if account.national_id is not None:
@@ -257,16 +251,17 @@ async def upsert_practitioner(
         account.active = data.active
         changed.append("active")
     try:
-        changed += await auth_service.update_account(
+        user, account_changes = await update_account_by_id(
             session,
             actor,
-            user,
+            account.user_id,
             email=data.email,
             full_name=_full_name(data),
             active=data.active,
         )
     except Conflict as exc:
         raise BusinessRule(exc.msg, ("telecom",)) from None
+    changed += account_changes
     await session.flush()
     if changed:
         await audit.changed(session, actor, ENTITY, account.id, changed)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, require_roles
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])

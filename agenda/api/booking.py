@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from agenda.schemas import AppointmentOut, AppointmentState, CancelIn, ConfirmIn, HoldOut
 from agenda.service import appointments, booking
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])

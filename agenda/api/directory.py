@@ -11,7 +11,7 @@ from agenda.schemas_supply import EffectorImportReport, EffectorPatch, EffectorP
 from agenda.service import directory as service
 from agenda.service import effector_import
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.csv_import import decode
 from snp.deps import ANY_ROLE, SessionDep, require_roles
 from snp.errors import BusinessRuleError

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from agenda.schemas_outcomes import ConsultationOut, ConsultationPage, OutcomeIn
 from agenda.service import outcomes
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, require_roles
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from agenda.schemas import FreeSlotPage, Kind, SlotIn, SlotOut, SlotPatch, Visibility
 from agenda.service import search, slot_rules, slots
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, require_roles
 from snp.errors import BusinessRuleError
 

@@ -15,7 +15,7 @@ from agenda.schemas import AppointmentOut, SiteOut
 from agenda.service.slot_rules import MAX_WINDOW, as_utc, check_reads, effector_of_user
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
 

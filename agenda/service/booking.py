@@ -28,7 +28,7 @@ from agenda.service.appointments import cancel as cancel  # moved; callers may u
 from agenda.service.slot_rules import KIND_COLUMNS, slot_kinds
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, Conflict, NotFound
 from snp.settings import get_settings

@@ -24,7 +24,7 @@ from agenda.schemas_supply import (
 )
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.errors import BusinessRuleError, Forbidden, NotFound
 from snp.identifiers import parse_mobile_phone, parse_phone, parse_rpps
 
@@ -175,6 +175,11 @@ async def load_effector(session: AsyncSession, effector_id: int) -> Effector:
     if effector is None:
         raise NotFound("Effecteur introuvable.", loc=["path", "effector_id"])
     return effector
+
+
+async def get_effector(session: AsyncSession, effector_id: int) -> EffectorOut:
+    """An effector and their sites, for the other packages (404 when unknown)."""
+    return EffectorOut.model_validate(await load_effector(session, effector_id))
 
 
 def can_manage(actor: Actor, effector: Effector) -> bool:

@@ -26,7 +26,7 @@ from agenda.service.appointments import appointment_out
 from agenda.service.slot_rules import MAX_WINDOW, PARIS, as_utc, effector_of_user
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Effector, Site, Slot, SlotStatus
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError, Forbidden, NotFound
 

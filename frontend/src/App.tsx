@@ -2,41 +2,24 @@
  * The composition root of the UI: which page lives at which address, for which roles, and which
  * ones appear in the navigation. Features export pages; the shell knows nothing about them.
  */
-import type { ReactNode } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense, type ReactNode } from "react";
 import { BrowserRouter, Route, Routes } from "react-router";
 
-import { AvailabilityPage } from "./features/agenda/AvailabilityPage";
-import { CalendarsPage } from "./features/agenda/CalendarsPage";
-import { EffectorHome } from "./features/agenda/EffectorHome";
+import { queryClient } from "./api";
+
 import { AGENDA_PATHS } from "./features/agenda/paths";
-import { CoordinatorHome } from "./features/coordination/CoordinatorHome";
-import { DirectoryPage } from "./features/coordination/DirectoryPage";
-import { EffectorPage } from "./features/coordination/EffectorPage";
-import { ImportPage } from "./features/coordination/ImportPage";
-import { MapPage } from "./features/coordination/MapPage";
 import { COORDINATION_PATHS } from "./features/coordination/paths";
 import { coordinationTexts } from "./features/coordination/texts";
 import { PROTOCOLS_PATH } from "./features/coordination/protocols/paths";
-import { ProtocolsPage } from "./features/coordination/protocols/ProtocolsPage";
 import { protocolTexts } from "./features/coordination/protocols/texts";
-import { UNREPORTED_PATH, UnreportedPage } from "./features/coordination/UnreportedPage";
-import { IndicatorsPage } from "./features/indicators/IndicatorsPage";
+import { UNREPORTED_PATH } from "./features/coordination/paths";
 import { INDICATORS_PATHS } from "./features/indicators/paths";
-import { ReportPage } from "./features/indicators/ReportPage";
 import { indicatorsTexts } from "./features/indicators/texts";
-import { IntakePage } from "./features/regulation/IntakePage";
-import { OperatorHome } from "./features/regulation/OperatorHome";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
-import { ReferralPage } from "./features/regulation/ReferralPage";
-import { ReferrerHome } from "./features/regulation/ReferrerHome";
-import { RegulatorHome } from "./features/regulation/RegulatorHome";
-import { RequestPage } from "./features/regulation/RequestPage";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
-import { SmsDemoPage } from "./features/notifications/SmsDemoPage";
 import { notificationsTexts } from "./features/notifications/texts";
 import { SAS_EFFECTOR_ROUTE } from "./features/sas/paths";
-import { SasEffectorPage } from "./features/sas/SasEffectorPage";
-import { SasHome } from "./features/sas/SasHome";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
@@ -46,6 +29,31 @@ import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPag
 import { ROLE_HOME } from "./shell/roles";
 import { TerritoryProvider } from "./shell/territory";
 import { shellTexts } from "./shell/texts";
+import { Loading } from "./ui";
+
+// Every page is its own chunk, loaded on first visit: charts (indicators) and maps (coordination,
+// regulation) reach only the browsers of the people who open those pages.
+const AvailabilityPage = lazy(() => import("./features/agenda/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
+const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
+const EffectorHome = lazy(() => import("./features/agenda/EffectorHome").then((module) => ({ default: module.EffectorHome })));
+const CoordinatorHome = lazy(() => import("./features/coordination/CoordinatorHome").then((module) => ({ default: module.CoordinatorHome })));
+const DirectoryPage = lazy(() => import("./features/coordination/DirectoryPage").then((module) => ({ default: module.DirectoryPage })));
+const EffectorPage = lazy(() => import("./features/coordination/EffectorPage").then((module) => ({ default: module.EffectorPage })));
+const ImportPage = lazy(() => import("./features/coordination/ImportPage").then((module) => ({ default: module.ImportPage })));
+const MapPage = lazy(() => import("./features/coordination/MapPage").then((module) => ({ default: module.MapPage })));
+const UnreportedPage = lazy(() => import("./features/coordination/UnreportedPage").then((module) => ({ default: module.UnreportedPage })));
+const ProtocolsPage = lazy(() => import("./features/coordination/protocols/ProtocolsPage").then((module) => ({ default: module.ProtocolsPage })));
+const IndicatorsPage = lazy(() => import("./features/indicators/IndicatorsPage").then((module) => ({ default: module.IndicatorsPage })));
+const ReportPage = lazy(() => import("./features/indicators/ReportPage").then((module) => ({ default: module.ReportPage })));
+const SmsDemoPage = lazy(() => import("./features/notifications/SmsDemoPage").then((module) => ({ default: module.SmsDemoPage })));
+const IntakePage = lazy(() => import("./features/regulation/IntakePage").then((module) => ({ default: module.IntakePage })));
+const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").then((module) => ({ default: module.OperatorHome })));
+const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").then((module) => ({ default: module.ReferralPage })));
+const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
+const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
+const RequestPage = lazy(() => import("./features/regulation/RequestPage").then((module) => ({ default: module.RequestPage })));
+const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then((module) => ({ default: module.SasEffectorPage })));
+const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
 
 interface PageRoute extends NavEntry {
   element: ReactNode;
@@ -84,7 +92,8 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
 export function App() {
   return (
     <ErrorBoundary>
-      <AuthProvider>
+      <QueryClientProvider client={queryClient}>
+        <AuthProvider>
         <BrowserRouter>
           <Routes>
             <Route path={LOGIN_PATH} element={<LoginPage />} />
@@ -100,13 +109,16 @@ export function App() {
             >
               <Route index element={<HomeRedirect />} />
               {[...PAGES, ...SUB_PAGES].map((page) => (
-                <Route key={page.to} path={page.to} element={<RequireRole roles={page.roles}>{page.element}</RequireRole>} />
+                <Route key={page.to} path={page.to} element={<RequireRole roles={page.roles}>
+                      <Suspense fallback={<Loading />}>{page.element}</Suspense>
+                    </RequireRole>} />
               ))}
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
         </BrowserRouter>
-      </AuthProvider>
+        </AuthProvider>
+      </QueryClientProvider>
     </ErrorBoundary>
   );
 }

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import require_roles
 
 # Operators, medical regulators and the coordination handle requests and see the queue.

@@ -29,8 +29,7 @@ from regulation.schemas import (
 from regulation.service.free_text import scan_free_text, warning_text
 from regulation.service.gates import awaits_regulator
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
+from snp.auth import Role, find_account
 from snp.db import utcnow
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -65,8 +64,8 @@ async def display_name(session: AsyncSession, actor: Actor) -> str:
         return "Système"
     cache: dict[str, str] = session.info.setdefault(_NAMES, {})
     if actor.email not in cache:
-        user = await auth_service.get_user_by_email(session, actor.email)
-        cache[actor.email] = user.full_name if user else actor.email
+        account = await find_account(session, actor.email)
+        cache[actor.email] = account.full_name if account else actor.email
     return cache[actor.email]
 
 

@@ -54,11 +54,6 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def random_password() -> str:
-    """An unguessable password for accounts whose owner will choose theirs through a link."""
-    return secrets.token_urlsafe(24)
-
-
 async def issue_link(
     session: AsyncSession,
     actor: Actor,

@@ -52,6 +52,26 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def random_password() -> str:
+    """An unguessable password for accounts whose owner will choose theirs through a link."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as the other packages see it (never its password hash)."""
+
+    id: int
+    email: str
+    full_name: str
+    role: str
+    active: bool
+
+    @classmethod
+    def of(cls, user: User) -> Account:
+        return cls(user.id, user.email, user.full_name, user.role, user.active)
+
+
 async def create_user(
     session: AsyncSession,
     actor: Actor,
@@ -71,6 +91,35 @@ async def create_user(
     await session.flush()
     await audit.created(session, actor, "user", user.id)
     return user
+
+
+async def create_account(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str | None = None,
+    active: bool = True,
+) -> Account:
+    """Create an account (audited); without `password`, a random one its owner replaces through
+    a reset link. 409 when the e-mail belongs to another account."""
+    user = await create_user(
+        session,
+        actor,
+        email=email,
+        full_name=full_name,
+        role=role,
+        password=password or random_password(),
+    )
+    user.active = active
+    return Account.of(user)
+
+
+async def find_account(session: AsyncSession, email: str) -> Account | None:
+    user = await get_user_by_email(session, email)
+    return None if user is None else Account.of(user)
 
 
 async def set_password(session: AsyncSession, actor: Actor, user: User, password: str) -> None:
@@ -258,3 +307,23 @@ async def update_account(
         await session.flush()
         await audit.changed(session, actor, "user", user.id, changed)
     return changed
+
+
+async def update_account_by_id(
+    session: AsyncSession,
+    actor: Actor,
+    user_id: int,
+    *,
+    email: str | None = None,
+    full_name: str | None = None,
+    active: bool | None = None,
+) -> tuple[Account, list[str]]:
+    """`update_account` for the account `user_id` (which must exist): the account as it now is
+    and the names of the changed fields."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no account {user_id}")
+    changed = await update_account(
+        session, actor, user, email=email, full_name=full_name, active=active
+    )
+    return Account.of(user), changed

@@ -11,9 +11,7 @@ import interactionPlugin, { type EventResizeDoneArg } from "@fullcalendar/intera
 import luxonPlugin from "@fullcalendar/luxon3";
 import timeGridPlugin from "@fullcalendar/timegrid";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { describeFailure } from "../../shell/useApi";
+import { api, asApiError, unwrap, type FieldError, type Schemas } from "../../api";
 import type { EffectorProfile } from "./me";
 import { SlotDialog, type SlotDialogState } from "./SlotDialog";
 import { agendaTexts } from "./texts";
@@ -68,22 +66,17 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
 
   const fetchSlots = useCallback(
     async (info: { startStr: string; endStr: string }): Promise<EventInput[]> => {
-      let result;
       try {
-        result = await api.GET("/api/agenda/slots", {
-          params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } },
-        });
-      } catch {
-        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: describeFailure(null, null) }] });
-        throw new Error("network");
+        const slots = await unwrap(
+          api.GET("/api/agenda/slots", { params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } } }),
+        );
+        setErrors((current) => (current?.title === t.loadFailed ? null : current));
+        return slots.map(toEvent);
+      } catch (thrown) {
+        const error = asApiError(thrown);
+        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: error.message }] });
+        throw error;
       }
-      const { data, error, response } = result;
-      if (!data) {
-        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: describeFailure(response.status, error) }] });
-        throw new Error(String(response.status));
-      }
-      setErrors((current) => (current?.title === t.loadFailed ? null : current));
-      return data.map(toEvent);
     },
     [me.id],
   );

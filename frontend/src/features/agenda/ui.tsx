@@ -160,66 +160,8 @@ export function CheckboxGroup<V extends string>({
   );
 }
 
-/**
- * A modal dialog (the native <dialog>: focus trapped, Escape closes, focus returns to the opener).
- * Rendered only while open; `onClose` runs on Escape, on the close button and on the backdrop.
- */
-export function Modal({
-  title,
-  onClose,
-  children,
-  wide = false,
-}: {
-  title: string;
-  onClose: () => void;
-  children: ReactNode;
-  wide?: boolean;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    const onCancel = (event: Event) => {
-      event.preventDefault();
-      onCloseRef.current();
-    };
-    dialog.addEventListener("cancel", onCancel);
-    return () => {
-      dialog.removeEventListener("cancel", onCancel);
-      if (dialog.open) dialog.close();
-      if (opener?.isConnected) opener.focus({ preventScroll: true });
-    };
-  }, []);
-
-  return (
-    <dialog
-      ref={ref}
-      className={`ag-dialog${wide ? " ag-dialog-wide" : ""}`}
-      aria-labelledby={titleId}
-      onClick={(event) => {
-        if (event.target === ref.current) onCloseRef.current();
-      }}
-    >
-      <div className="ag-dialog-body">
-        <div className="ag-dialog-head">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="ag-dialog-close" onClick={() => onCloseRef.current()} aria-label={agendaTexts.common.close}>
-            <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" focusable="false">
-              <path d="M6 6l12 12M18 6 6 18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-            </svg>
-          </button>
-        </div>
-        {children}
-      </div>
-    </dialog>
-  );
-}
+/** The modal dialog is the UI kit's. */
+export { Modal } from "../../ui";
 
 /** A file field whose button and "no file" text are French whatever the browser's language. */
 export function FilePicker({

@@ -9,7 +9,7 @@ import { useTerritory } from "../../shell/territory";
 import { useApiQuery } from "../../shell/useApi";
 import { effectorPath, COORDINATION_PATHS } from "./paths";
 import { coordinationTexts as t } from "./texts";
-import { UNREPORTED_PATH } from "./UnreportedPage";
+import { UNREPORTED_PATH } from "./paths";
 import { agendaTexts } from "../agenda/texts";
 import { INDICATORS_PATHS } from "../indicators/paths";
 import { indicatorsTexts } from "../indicators/texts";

@@ -7,8 +7,6 @@ import "../agenda/agenda.css";
 
 const t = agendaTexts.consultations;
 
-export const UNREPORTED_PATH = "/coordination/consultations-a-renseigner";
-
 export function UnreportedPage() {
   return (
     <Page title={t.unreportedTitle} intro={t.coordinatorIntro}>

@@ -211,8 +211,9 @@ function CandidateList({
               data-testid="candidate"
               data-slot-id={c.slot_id}
             >
-              <span className="candidate-rank" aria-label={tc.rank(c.rank)}>
-                {c.rank}
+              <span className="candidate-rank">
+                <span className="visually-hidden">{tc.rank(c.rank)}</span>
+                <span aria-hidden="true">{c.rank}</span>
               </span>
               <div className="candidate-body">
                 <p className="candidate-when">
@@ -269,6 +270,7 @@ function BookingDialog({
   onClose: (outcome: DialogOutcome) => Promise<void>;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -278,6 +280,8 @@ function BookingDialog({
 
   useEffect(() => {
     dialog.current?.showModal();
+    // The patient's answer is the next thing to record: start on "confirm".
+    confirmButton.current?.focus();
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(timer);
   }, []);
@@ -371,7 +375,7 @@ function BookingDialog({
         </p>
       ) : null}
       <div className="dialog-actions booking-actions">
-        <button type="button" className="button button-primary button-large" onClick={() => void confirm()} disabled={busy || left <= 0} autoFocus>
+        <button type="button" className="button button-primary button-large" onClick={() => void confirm()} disabled={busy || left <= 0} ref={confirmButton}>
           {busy ? tb.confirming : tb.confirm}
         </button>
         <button type="button" className="button button-secondary" onClick={() => void decline()} disabled={busy}>

@@ -234,7 +234,7 @@ export function useFreshIds(items: readonly QueueItem[] | null): ReadonlySet<num
 
   useEffect(
     () => () => {
-      timers.current.forEach((timer) => window.clearTimeout(timer));
+      for (const timer of timers.current) window.clearTimeout(timer);
     },
     [],
   );

@@ -25,7 +25,7 @@ function load(force = false): Promise<State> {
     // Keep a good copy rather than replace it with a failed refresh.
     if (state.status === "ok" || cached?.status !== "ok") cached = state;
     pending = null;
-    listeners.forEach((listener) => listener(cached ?? state));
+    for (const listener of listeners) listener(cached ?? state);
     return cached ?? state;
   });
   return pending;
