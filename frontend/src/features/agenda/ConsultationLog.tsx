@@ -9,6 +9,7 @@ import { useState } from "react";
 
 import { api, type Schemas } from "../../api/client";
 import type { FieldError } from "../../api/errors";
+import { isBeforeStart, OutcomeNotYet } from "./handover/OutcomeNotYet";
 import { Card, EmptyState, Loaded } from "../../shell/Page";
 import { useApiQuery } from "../../shell/useApi";
 import { agendaTexts } from "./texts";
@@ -52,6 +53,7 @@ export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRec
     }
   }
 
+  if (!reported && isBeforeStart(item.start_at)) return <OutcomeNotYet startAt={item.start_at} />;
   if (reported && !editing) {
     return (
       <div className="ag-outcome">

@@ -2,6 +2,8 @@
 import { api } from "../../api/client";
 import { Card, EmptyState, Loaded } from "../../shell/Page";
 import { useApiQuery } from "../../shell/useApi";
+import { HandoverLink } from "./handover/HandoverLink";
+import { handoverTexts } from "./handover/texts";
 import { agendaTexts } from "./texts";
 import { inDaysIso, nowIso, paris, timeRange } from "./time";
 
@@ -40,6 +42,9 @@ export function UpcomingPatients({ effectorId, version }: { effectorId: number; 
                     <th scope="col">{t.patient}</th>
                     <th scope="col">{t.kind}</th>
                     <th scope="col">{t.site}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{handoverTexts.link}</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -64,6 +69,9 @@ export function UpcomingPatients({ effectorId, version }: { effectorId: number; 
                         ) : (
                           "—"
                         )}
+                      </td>
+                      <td>
+                        <HandoverLink appointmentId={a.id} when={paris(a.start_at).toFormat("d LLLL HH'h'mm")} />
                       </td>
                     </tr>
                   ))}

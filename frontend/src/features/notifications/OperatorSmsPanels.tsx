@@ -13,6 +13,7 @@ import { formatDateTime } from "../../shell/format";
 import { useLiveEvents } from "../../shell/live";
 import { Card, EmptyState, ErrorNotice } from "../../shell/Page";
 import { useRefreshing } from "../regulation/useRefreshing";
+import { InboundAlerts } from "./InboundAlerts";
 import { maskPhone, parisTime, perform } from "./model";
 import { notificationsTexts as t } from "./texts";
 import "./notifications.css";
@@ -20,7 +21,7 @@ import "./notifications.css";
 type Alert = Schemas["AlertOut"];
 type Broadcast = Schemas["BroadcastOut"];
 
-const ALERT_EVENTS = new Set(["notification.undeliverable", "resync"]);
+const ALERT_EVENTS = new Set(["notification.undeliverable", "notification.inbound_alert", "resync"]);
 const BROADCAST_EVENTS = new Set(["broadcast.started", "broadcast.accepted", "broadcast.answered_late", "request.escalated", "resync"]);
 
 function aDayAgo(): string {
@@ -57,12 +58,14 @@ function AlertsCard() {
   }
 
   const items = state.status === "ok" ? state.data.items : [];
+  const inbound = state.status === "ok" ? (state.data.inbound ?? []) : [];
   return (
     <Card
       title={ta.title}
       id="sms-alertes"
-      aside={items.length > 0 ? <span className="badge badge-alert">{items.length}</span> : null}
+      aside={items.length + inbound.length > 0 ? <span className="badge badge-alert">{items.length + inbound.length}</span> : null}
     >
+      <InboundAlerts items={inbound} onChanged={reload} />
       {state.status === "error" ? <ErrorNotice message={state.message} onRetry={reload} /> : null}
       {problem ? (
         <p className="notice notice-error" role="alert">

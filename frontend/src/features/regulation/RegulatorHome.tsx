@@ -6,6 +6,7 @@ import { EmptyState, ErrorNotice, Loading, Page } from "../../shell/Page";
 import { Flash } from "./components";
 import { useQueueActions } from "./OperatorHome";
 import { QueueTable, useFreshIds } from "./QueueTable";
+import { FollowUp15Card } from "./safety";
 import type { BackState } from "./RequestPage";
 import { regulationTexts } from "./texts";
 import { useNow, useQueue } from "./useQueue";
@@ -60,6 +61,7 @@ export function RegulatorHome() {
           </>
         )
       ) : null}
+      <FollowUp15Card />
     </Page>
   );
 }

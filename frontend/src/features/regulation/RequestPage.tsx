@@ -16,6 +16,7 @@ import { useTerritory } from "../../shell/territory";
 import { AppointmentOutcomeCard } from "../agenda/ConsultationLog";
 import { describeFailure } from "../../shell/useApi";
 import { Candidates } from "./Candidates";
+import { RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "./safety";
 import { Call15Alert, ErrorSummary, Field, Flash, PriorityBadge, RadioGroup, UrgencyTag } from "./components";
 import {
   adviceFor,
@@ -160,10 +161,13 @@ function RequestView({ request, reload }: { request: RequestOut; reload: () => P
       {request.status === "redirected_15" ? (
         <Call15Alert reason={request.red_flag_text} instruction={t.call15.instruction}>
           <p>{t.call15.recorded}</p>
+          <Transfer15Card request={request} onRecorded={reload} />
         </Call15Alert>
       ) : null}
 
       <RequestHeader request={request} />
+      <SafetyNotices request={request} />
+      <RegulatorDecisionNote request={request} />
 
       <section className="claim-bar" aria-label={td.handling}>
         <p>
@@ -213,7 +217,10 @@ function RequestView({ request, reload }: { request: RequestOut; reload: () => P
               reload={reload}
             />
           ) : null}
-          {open && request.triaged_at && request.status !== "oriented" && canAct ? (
+          {open && request.awaiting_regulator && user.role === "regulator" && canAct ? (
+            <RegulatorDecisionCard request={request} onDecided={reload} />
+          ) : null}
+          {open && request.triaged_at && request.may_book && request.status !== "oriented" && canAct ? (
             <Candidates request={request} reload={reload} onBooked={(message) => back(message)} />
           ) : null}
           {open && canAct ? (

@@ -1,0 +1,61 @@
+/** Every French text of the clinical safety parts of the request page, in one place to review. */
+export const safetyTexts = {
+  freeText: {
+    title: "Mots d'alerte dans le texte libre",
+    words: (labels: string) => `Repéré : ${labels}.`,
+  },
+  retriage: {
+    title: "Demande renvoyée au tri",
+    body: (reason: string) => `${reason} Aucun créneau ne peut être réservé avant le nouveau tri.`,
+  },
+  awaitingRegulator: {
+    title: "Avis du médecin régulateur attendu",
+    body: "Le protocole demande l'avis d'un médecin régulateur : aucun créneau ne peut être réservé avant sa décision.",
+  },
+  transfer: {
+    title: "Transfert vers le 15",
+    intro: "Consignez comment l'appel est parvenu au 15 (obligatoire après un signe d'alerte).",
+    mode: "Comment ?",
+    modes: {
+      warm_transfer: "Appel transféré au 15 (transfert accompagné)",
+      told_to_call_15: "Patient invité à appeler le 15 immédiatement",
+    },
+    note: "Note (facultatif)",
+    submit: "Consigner le transfert",
+    saving: "Enregistrement…",
+    errorTitle: "Le transfert n'a pas été consigné",
+    recorded: (label: string, when: string, by: string) => `${label} — le ${when}, par ${by}.`,
+    missing: "Transfert non consigné",
+  },
+  decision: {
+    title: "Décision du médecin régulateur",
+    intro: "Où le patient doit être vu et sous quel délai ; votre note est transmise au médecin effecteur.",
+    orientation: "Orientation",
+    orientations: {
+      AMB: "Consultation au cabinet",
+      HH: "Visite à domicile",
+      VR: "Téléconsultation",
+      PHARMACIST: "Pharmacien",
+    },
+    priority: "Priorité",
+    priorities: { P2: "P2 — dans la journée (24 h au plus)", P3: "P3 — sous 48 h" },
+    deadline: "Délai (heures)",
+    note: "Note du régulateur",
+    submit: "Enregistrer la décision",
+    saving: "Enregistrement…",
+    errorTitle: "La décision n'a pas été enregistrée",
+    recorded: (by: string, when: string) => `Décision de ${by}, le ${when}.`,
+    adviceOnly: "Conseil seul ou envoi au 15 : clôturez la demande avec l'issue correspondante.",
+  },
+  followUp: {
+    title: "Suivi des appels réorientés vers le 15",
+    intro: (days: number) => `Les ${days} derniers jours ; ceux dont le transfert n'est pas consigné d'abord.`,
+    empty: "Aucun appel réorienté vers le 15 sur la période.",
+    caption: "Appels réorientés vers le 15",
+    patient: "Patient",
+    reason: "Signe d'alerte",
+    when: "Réorienté le",
+    transfer: "Transfert",
+    open: "Ouvrir",
+  },
+} as const;
