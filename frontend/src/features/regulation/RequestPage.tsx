@@ -16,7 +16,7 @@ import { useTerritory } from "../../shell/territory";
 import { AppointmentOutcomeCard } from "../agenda/ConsultationLog";
 import { describeFailure } from "../../shell/useApi";
 import { Candidates } from "./Candidates";
-import { RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "./safety";
+import { CorrectDetails, RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "./safety";
 import { Call15Alert, ErrorSummary, Field, Flash, PriorityBadge, RadioGroup, UrgencyTag } from "./components";
 import {
   adviceFor,
@@ -229,6 +229,7 @@ function RequestView({ request, reload }: { request: RequestOut; reload: () => P
         </div>
         <div className="request-side">
           <PatientCard request={request} />
+          {canAct && request.status !== "oriented" ? <CorrectDetails request={request} onSaved={reload} /> : null}
           {request.appointment_id && request.consultation_at && (user.role === "operator" || user.role === "coordinator") ? (
             <AppointmentOutcomeCard appointmentId={request.appointment_id} consultationAt={request.consultation_at} />
           ) : null}
