@@ -13,7 +13,7 @@ from __future__ import annotations
 from regulation.errors import RegulatorDecisionRequired, TriageRequired
 from regulation.models import Orientation, Outcome, RegulationRequest
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 
 CLINICAL_OUTCOMES = frozenset(
     {

@@ -40,7 +40,7 @@ from regulation.service.records import (
 from regulation.service.versions import current_version
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
 

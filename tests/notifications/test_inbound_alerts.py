@@ -4,6 +4,8 @@ call the 15 in an emergency."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -21,10 +23,10 @@ CHEST = "j'ai encore mal à la poitrine"
 
 
 @pytest.fixture
-def published() -> list[object]:
+def published() -> Iterator[list[object]]:
     seen: list[object] = []
     events.add_publisher(seen.append)
-    yield seen  # type: ignore[misc]
+    yield seen
     events.remove_publisher(seen.append)
 
 

@@ -343,8 +343,12 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     await regulation.claim_request(session, operator, request.id)
     # Back to triage (its slot was removed): the red flags are asked again before rebooking.
     document = parse_protocol(default_protocol_text())
-    calm = {f.id: False for f in document.red_flags}
-    fever = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
+    calm: dict[str, bool | str] = {f.id: False for f in document.red_flags}
+    fever: dict[str, bool | str] = {
+        "fever_duration": "under_48h",
+        "fever_tolerated": True,
+        "immunocompromised": False,
+    }
     await regulation.triage_request(session, operator, request.id, calm | fever, motif="fever")
     await regulation.hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
     rebooked = await regulation.confirm_booking(session, operator, request.id, other_slot.id)
