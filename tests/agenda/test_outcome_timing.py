@@ -17,6 +17,8 @@ from agenda.models import Appointment
 from indicators.models import IndAppointment
 from notifications.models import OutboxMessage
 from notifications.service import survey
+from sas import handlers as sas_handlers
+from sas.models import SasAppointment, SasOutbox
 from snp.db import utcnow
 from snp.settings import get_settings
 from tests.agenda.slot_factories import book, create_effector_with_account, create_slot, in_days
@@ -98,3 +100,42 @@ async def test_an_outcome_stored_before_the_start_counts_in_no_figure(
     await session.commit()
     (facts,) = await agenda.appointment_facts(session, [appointment_id])
     assert facts.status == "booked"
+
+
+async def test_the_sas_is_not_told_of_an_outcome_recorded_before_the_start(
+    session: AsyncSession,
+) -> None:
+    start = in_days(1, 10)
+    session.add(
+        SasAppointment(
+            appointment_id="sas-appointment-1",
+            identifier="sas-appointment-1",
+            request_id=7,
+            effector_national_id="810001234567",
+            status="booked",
+            start_at=start,
+            end_at=start + timedelta(minutes=20),
+        )
+    )
+    await session.commit()
+    early = AppointmentOutcomeRecorded(
+        appointment_id="sas-appointment-1",
+        effector_id=1,
+        request_id=7,
+        start_at=start,
+        origin="sas",
+        outcome="fulfilled",
+        after_care=None,
+        recorded_by_user_id=None,
+        recorded_at=start - timedelta(minutes=1),
+    )
+
+    await sas_handlers.on_outcome(session, early)
+
+    row = await session.get(SasAppointment, "sas-appointment-1", populate_existing=True)
+    assert row is not None
+    assert row.status == "booked"
+    assert list(await session.scalars(select(SasOutbox))) == []
+    await sas_handlers.on_outcome(session, dataclasses.replace(early, recorded_at=start))
+    assert row.status == "fulfilled"
+    assert len(list(await session.scalars(select(SasOutbox)))) == 1
