@@ -238,6 +238,7 @@ def test_a_pharmacist_who_leaves_a_mobile_gets_the_outcome_by_sms(
     operator = person(contexts, browser, live_server, "operator")
     path = f"/api/regulation/requests/{mine['id']}"
     api(operator, "POST", f"{path}/claim", {})
+    api(operator, "POST", f"{path}/triage", {"answers": ANSWERS})  # advice only once triaged
     api(operator, "POST", f"{path}/close", {"outcome": "medical_advice"})
 
     coordinator = person(contexts, browser, live_server, "coordinator")

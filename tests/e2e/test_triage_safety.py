@@ -65,7 +65,7 @@ def test_a_birth_date_change_sends_the_request_back_to_triage(page: Page, live_s
 
     one_month = (datetime.now(PARIS).date() - relativedelta(months=1)).isoformat()
     page.get_by_text("Corriger la demande").click()
-    page.get_by_label("Date de naissance").fill(one_month)
+    page.get_by_label("Date de naissance (correction)").fill(one_month)
     page.get_by_role("button", name="Enregistrer les corrections").click()
 
     notice = page.get_by_test_id("safety-notices").get_by_role("status")

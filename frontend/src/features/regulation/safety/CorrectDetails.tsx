@@ -24,6 +24,7 @@ export function CorrectDetails({ request, onSaved }: { request: RequestOut; onSa
   const [motif, setMotif] = useState(request.motif ?? "");
   const [notes, setNotes] = useState(request.notes ?? "");
   const [done, setDone] = useState<string | null>(null);
+  const [open, setOpen] = useState(false); // the fields exist only while shown
 
   function changes(): RequestUpdate {
     const body: RequestUpdate = {};
@@ -58,64 +59,66 @@ export function CorrectDetails({ request, onSaved }: { request: RequestOut; onSa
   }
 
   return (
-    <details className="card correct-details">
+    <details className="card correct-details" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{t.title}</summary>
-      <form onSubmit={submit}>
-        <p className="card-note">{t.intro}</p>
-        <ErrorSummary title={t.errorTitle} error={save.error} />
-        <Field label={t.birthDate} error={error("birth_date")}>
-          {(p) => (
-            <input
-              id={p.id}
-              aria-describedby={p.describedBy}
-              aria-invalid={p.invalid}
-              type="date"
-              value={birthDate}
-              onChange={(e) => setBirthDate(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t.sex} error={error("sex")}>
-          {(p) => (
-            <select id={p.id} aria-describedby={p.describedBy} value={sex} onChange={(e) => setSex(e.target.value as Sex)}>
-              {SEXES.map((value) => (
-                <option key={value} value={value}>
-                  {t.sexes[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t.motif} error={error("motif")}>
-          {(p) => (
-            <select id={p.id} aria-describedby={p.describedBy} value={motif} onChange={(e) => setMotif(e.target.value)}>
-              {motif === "" ? <option value="">—</option> : null}
-              {(document?.motifs ?? []).map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t.notes} error={error("notes")}>
-          {(p) => (
-            <textarea
-              id={p.id}
-              aria-describedby={p.describedBy}
-              aria-invalid={p.invalid}
-              rows={3}
-              maxLength={2000}
-              value={notes}
-              onChange={(e) => setNotes(e.target.value)}
-            />
-          )}
-        </Field>
-        {done ? <Notice tone="success">{done}</Notice> : null}
-        <Button type="submit" variant="primary" busy={save.isPending}>
-          {save.isPending ? t.saving : t.submit}
-        </Button>
-      </form>
+      {open ? (
+        <form onSubmit={submit}>
+          <p className="card-note">{t.intro}</p>
+          <ErrorSummary title={t.errorTitle} error={save.error} />
+          <Field label={t.birthDate} error={error("birth_date")}>
+            {(p) => (
+              <input
+                id={p.id}
+                aria-describedby={p.describedBy}
+                aria-invalid={p.invalid}
+                type="date"
+                value={birthDate}
+                onChange={(e) => setBirthDate(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t.sex} error={error("sex")}>
+            {(p) => (
+              <select id={p.id} aria-describedby={p.describedBy} value={sex} onChange={(e) => setSex(e.target.value as Sex)}>
+                {SEXES.map((value) => (
+                  <option key={value} value={value}>
+                    {t.sexes[value]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t.motif} error={error("motif")}>
+            {(p) => (
+              <select id={p.id} aria-describedby={p.describedBy} value={motif} onChange={(e) => setMotif(e.target.value)}>
+                {motif === "" ? <option value="">—</option> : null}
+                {(document?.motifs ?? []).map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t.notes} error={error("notes")}>
+            {(p) => (
+              <textarea
+                id={p.id}
+                aria-describedby={p.describedBy}
+                aria-invalid={p.invalid}
+                rows={3}
+                maxLength={2000}
+                value={notes}
+                onChange={(e) => setNotes(e.target.value)}
+              />
+            )}
+          </Field>
+          {done ? <Notice tone="success">{done}</Notice> : null}
+          <Button type="submit" variant="primary" busy={save.isPending}>
+            {save.isPending ? t.saving : t.submit}
+          </Button>
+        </form>
+      ) : null}
     </details>
   );
 }
