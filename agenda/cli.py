@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import EffectorImportRejected
 from agenda.schemas_supply import EffectorImportReport, IcsImportReport
 from agenda.service import effector_import, ics
 from snp.actor import Actor
@@ -36,7 +37,7 @@ def import_effectors(
         report: EffectorImportReport = run_in_session(
             settings_of(ctx), lambda s: effector_import.import_effectors_csv(s, actor, text)
         )
-    except effector_import.EffectorImportRejected as exc:
+    except EffectorImportRejected as exc:
         for error in exc.errors:
             typer.echo(str(error), err=True)
         typer.echo(exc.msg, err=True)

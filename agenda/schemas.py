@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from snp.identifiers import display_phone
+from snp.kit import Page
 
 
 class SiteOut(BaseModel):
@@ -49,9 +50,8 @@ class EffectorOut(BaseModel):
         return display_phone(self.phone)
 
 
-class EffectorPage(BaseModel):
-    items: list[EffectorOut]
-    total: int
+class EffectorPage(Page[EffectorOut]):
+    pass
 
 
 # --- Slots, booking and free-slot search -------------------------------------------------------

@@ -41,6 +41,7 @@ from notifications.api import router as notifications_router
 from regulation.api import router as regulation_router
 from sas import booking_router as sas_router
 from sas import fhir_router, install_fhir_handlers
+from sas import link_router as sas_link_router
 from sas import warn_if_open as warn_if_sas_open
 from snp import live, logging_setup
 from snp.audit_api import router as audit_router
@@ -68,6 +69,7 @@ ROUTERS: list[APIRouter] = [
     indicators_router,
     password_reset_router,
     sas_router,
+    sas_link_router,
     fhir_router,
     live.router,
 ]
@@ -168,7 +170,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
-    app.state.db = Database(settings.database_url, settings.database_pool_size)
+    app.state.db = Database(settings.database_url, settings.database_pool_size, settings)
     app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(live.LiveContext, hub=app.state.live)

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agenda import cli as agenda_cli
 from composition import demo, migrate
 from indicators.cli import indicators_app
+from sas.cli import sas_app
 from snp import territory
 from snp.actor import Actor
 from snp.auth import ROLE_LABELS, Role, create_account, reset_cli
@@ -54,6 +55,7 @@ territory_app.add_typer(territory_import_app, name="import")
 app.add_typer(agenda_cli.effectors_app, name="effectors")
 app.add_typer(agenda_cli.slots_app, name="slots")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(sas_app, name="sas")
 reset_cli.register(user_app)  # snp user reset-link EMAIL
 
 

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from snp.kit import Page
+
 MessageState = Literal[
     "queued", "sending", "sent", "delivered", "failed", "undeliverable", "suppressed"
 ]
@@ -41,9 +43,7 @@ class MessageOut(BaseModel):
     effector_id: int | None
 
 
-class MessagePage(BaseModel):
-    items: list[MessageOut]
-    total: int
+class MessagePage(Page[MessageOut]):
     limit: int
     offset: int
 
@@ -85,9 +85,7 @@ class InboundAlertOut(BaseModel):
     acknowledged_by: str | None
 
 
-class AlertPage(BaseModel):
-    items: list[AlertOut]
-    total: int
+class AlertPage(Page[AlertOut]):
     inbound: list[InboundAlertOut] = Field(
         default_factory=list,
         description="SMS de patients non compris (les urgents d'abord), à lire et traiter.",

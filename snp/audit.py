@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snp.actor import Actor
 from snp.db import Base, UTCDateTime, utcnow
+from snp.kit import PageParams, count_rows
 
 
 class AuditEntry(Base):
@@ -92,18 +93,14 @@ async def list_entries(
     *,
     entity: str | None = None,
     entity_id: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
 ) -> tuple[list[AuditEntry], int]:
     query = select(AuditEntry)
-    count = select(func.count()).select_from(AuditEntry)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)
-        count = count.where(AuditEntry.entity == entity)
     if entity_id is not None:
         query = query.where(AuditEntry.entity_id == entity_id)
-        count = count.where(AuditEntry.entity_id == entity_id)
     rows = await session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
+        page.apply(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
     )
-    return list(rows), int(await session.scalar(count) or 0)
+    return list(rows), await count_rows(session, query)

@@ -10,6 +10,7 @@ from snp import audit
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, require_roles
+from snp.kit import Page, PageDep
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -28,21 +29,17 @@ class AuditEntryOut(BaseModel):
     detail: str | None
 
 
-class AuditPage(BaseModel):
-    items: list[AuditEntryOut]
-    total: int
+class AuditPage(Page[AuditEntryOut]):
+    pass
 
 
 @router.get("")
 async def list_audit(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require_roles(Role.COORDINATOR))],
+    page: PageDep,
     entity: Annotated[str | None, Query(max_length=64)] = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:
-    rows, total = await audit.list_entries(
-        session, entity=entity, entity_id=entity_id, limit=limit, offset=offset
-    )
+    rows, total = await audit.list_entries(session, entity=entity, entity_id=entity_id, page=page)
     return AuditPage(items=[AuditEntryOut.model_validate(r) for r in rows], total=total)

@@ -39,7 +39,7 @@ def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[
     """One transaction for one command, committed only when it succeeds."""
 
     async def main() -> T:
-        database = Database(settings.database_url)
+        database = Database(settings.database_url, settings=settings)
         try:
             async with database.transaction() as session:
                 return await work(session)

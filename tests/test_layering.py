@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TOP_PACKAGES = ("snp", "agenda", "regulation", "notifications", "sas", "indicators", "composition")
 # The kernel's sub-packages are packages of their own: reached through their `__init__`.
-KERNEL_PACKAGES = ("snp.auth", "snp.territory")
+KERNEL_PACKAGES = ("snp.auth", "snp.kit", "snp.territory")
 
 # What each package must not import (besides the deep-import and table rules).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
@@ -222,3 +222,27 @@ def _imports_of_source(module: str, source: str) -> Import:
     assert isinstance(node, ast.ImportFrom)
     assert node.module is not None
     return Import(module, 1, node.module, tuple(a.name for a in node.names), False, False)
+
+
+# `get_settings()` reads the environment: the composition root does, once; routes get the
+# settings from the `SettingsDep` dependency, services as arguments, jobs and event handlers from
+# their session (`snp.settings.settings_of`, filled by the composition root's `Database`).
+SETTINGS_READERS = frozenset({"snp.settings", "snp.scheduler"})
+
+
+def test_settings_are_read_from_the_environment_only_by_the_composition_root() -> None:
+    readers: list[str] = []
+    for path in source_files():
+        module = module_name(path)
+        if module.startswith("composition") or module in SETTINGS_READERS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        readers += [
+            f"{module}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name | ast.Attribute)
+            and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr)
+            == "get_settings"
+        ]
+    assert readers == []

@@ -4,7 +4,7 @@
  */
 import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, type ReactNode } from "react";
-import { BrowserRouter, Route, Routes } from "react-router";
+import { BrowserRouter, Link, Route, Routes } from "react-router";
 
 import { queryClient } from "./api";
 
@@ -19,7 +19,8 @@ import { indicatorsTexts } from "./features/indicators/texts";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
 import { notificationsTexts } from "./features/notifications/texts";
-import { SAS_EFFECTOR_ROUTE } from "./features/sas/paths";
+import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_PASSWORD_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
+import { sasTexts } from "./features/sas/texts";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
@@ -27,13 +28,12 @@ import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
 import { ROLE_HOME } from "./shell/roles";
-import { TerritoryProvider } from "./shell/territory";
 import { shellTexts } from "./shell/texts";
 import { Loading } from "./ui";
 
 // Every page is its own chunk, loaded on first visit: charts (indicators) and maps (coordination,
 // regulation) reach only the browsers of the people who open those pages.
-const AvailabilityPage = lazy(() => import("./features/agenda/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
+const AvailabilityPage = lazy(() => import("./features/agenda/availability/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
 const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
 const HandoverPage = lazy(() => import("./features/agenda/handover/HandoverPage").then((module) => ({ default: module.HandoverPage })));
 const EffectorHome = lazy(() => import("./features/agenda/EffectorHome").then((module) => ({ default: module.EffectorHome })));
@@ -52,9 +52,12 @@ const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").the
 const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").then((module) => ({ default: module.ReferralPage })));
 const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
 const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
-const RequestPage = lazy(() => import("./features/regulation/RequestPage").then((module) => ({ default: module.RequestPage })));
+const RequestPage = lazy(() => import("./features/regulation/request/RequestPage").then((module) => ({ default: module.RequestPage })));
 const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then((module) => ({ default: module.SasEffectorPage })));
 const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
+const SasBookingsPage = lazy(() => import("./features/sas/SasBookingsPage").then((module) => ({ default: module.SasBookingsPage })));
+const SasLinkPage = lazy(() => import("./features/sas/SasLinkPage").then((module) => ({ default: module.SasLinkPage })));
+const SasPasswordPage = lazy(() => import("./features/sas/SasPasswordPage").then((module) => ({ default: module.SasPasswordPage })));
 
 interface PageRoute extends NavEntry {
   element: ReactNode;
@@ -68,12 +71,14 @@ const PAGES: readonly PageRoute[] = [
   { to: ROLE_HOME.effector, label: nav.agenda, roles: ["effector"], element: <EffectorHome /> },
   { to: ROLE_HOME.referrer, label: nav.orientations, roles: ["referrer"], element: <ReferrerHome /> },
   { to: ROLE_HOME.sas_regulator, label: nav.sas, roles: ["sas_regulator"], element: <SasHome /> },
+  { to: SAS_BOOKINGS_PATH, label: sasTexts.nav.bookings, roles: ["sas_regulator"], element: <SasBookingsPage /> },
   { to: ROLE_HOME.coordinator, label: nav.coordination, roles: ["coordinator"], element: <CoordinatorHome /> },
   { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
-  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator"], element: <ProtocolsPage /> },
+  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator", "regulator"], element: <ProtocolsPage /> },
   { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator"], element: <IndicatorsPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
+  { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
 ];
 
 /** Pages reached from another page, not listed in the navigation. */
@@ -88,7 +93,8 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: INTAKE_PATH, roles: ["operator", "coordinator"], element: <IntakePage /> },
   { to: REQUEST_ROUTE, roles: ["operator", "regulator", "coordinator"], element: <RequestPage /> },
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
-  { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator", "coordinator"], element: <SasEffectorPage /> },
+  { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
+  { to: SAS_SLOT_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
 ];
 
 export function App() {
@@ -98,14 +104,23 @@ export function App() {
         <AuthProvider>
         <BrowserRouter>
           <Routes>
-            <Route path={LOGIN_PATH} element={<LoginPage />} />
+            <Route
+              path={LOGIN_PATH}
+              element={<LoginPage links={<Link to={SAS_PASSWORD_PATH}>{sasTexts.password.loginLink}</Link>} />}
+            />
+            <Route
+              path={SAS_PASSWORD_PATH}
+              element={
+                <Suspense fallback={<Loading />}>
+                  <SasPasswordPage />
+                </Suspense>
+              }
+            />
             <Route path={PASSWORD_RESET_PATH} element={<PasswordResetPage />} />
             <Route
               element={
                 <RequireAuth>
-                  <TerritoryProvider>
-                    <Layout nav={PAGES} />
-                  </TerritoryProvider>
+                  <Layout nav={PAGES} />
                 </RequireAuth>
               }
             >

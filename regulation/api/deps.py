@@ -20,8 +20,10 @@ ProtocolReader = Annotated[
     Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.REFERRER)),
 ]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
-# Medical decisions: the regulators (physicians) only.
-Regulator = Annotated[Actor, Depends(require_roles(Role.REGULATOR))]
+# Protocol governance: the coordination and the physicians (regulators) review, upload and
+# publish; only a physician approves (and never the version's author: checked in the service).
+ProtocolEditor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
+Physician = Annotated[Actor, Depends(require_roles(Role.REGULATOR))]
 # The booked effector's handover (their own appointments only, checked in the service).
 Effector = Annotated[Actor, Depends(require_roles(Role.EFFECTOR))]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from regulation.api.deps import Effector, Regulator, Staff, regulation_router
+from regulation.api.deps import Effector, Physician, Staff, regulation_router
 from regulation.schemas import RequestOut
 from regulation.schemas_safety import (
     FollowUpPage,
@@ -23,7 +23,7 @@ router = regulation_router()
 
 @router.post("/requests/{request_id}/regulator-decision")
 async def record_regulator_decision(
-    request_id: int, body: RegulatorDecisionIn, session: SessionDep, actor: Regulator
+    request_id: int, body: RegulatorDecisionIn, session: SessionDep, actor: Physician
 ) -> RequestOut:
     """A regulator's decision (orientation, priority, delay, note): required before booking a
     request the protocol sent to the regulators."""

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from regulation.errors import SlotNotSuitable
 from regulation.events import RequestBooked
 from regulation.models import Orientation, Origin, Outcome, RegulationRequest, RequestStatus
 from regulation.schemas_booking import BookingOut, ReleaseHoldOut, RequestHoldOut
@@ -29,7 +30,6 @@ from regulation.service.needs import (
     KIND_LABELS,
     ConsultationKind,
     compatible_kinds,
-    distance_km,
     initials,
     patient_label,
     patient_place,
@@ -47,8 +47,9 @@ from regulation.service.records import (
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, DomainError, Forbidden
-from snp.settings import Settings, get_settings
+from snp.errors import DomainError, Forbidden
+from snp.kit import distance_km
+from snp.settings import Settings, settings_of
 
 # The appointment's `origin` (16 characters in agenda) from the request's origin.
 APPOINTMENT_ORIGIN: dict[str, str] = {
@@ -106,7 +107,7 @@ async def _check_fit(
     chosen = next((k for k in wanted if k in held.kinds), None)
     if chosen is None:
         offered = ", ".join(KIND_LABELS[k] for k in held.kinds)
-        raise BusinessRuleError(
+        raise SlotNotSuitable(
             f"Ce créneau ne propose pas de consultation adaptée à la demande (proposé : "
             f"{offered}).",
             ("body", "slot_id"),
@@ -115,7 +116,7 @@ async def _check_fit(
     minimum = profile.min_patient_age_months
     if minimum is not None and age_months(row.birth_date, today_paris(now)) < minimum:
         limit = f"{minimum // 12} ans" if minimum % 12 == 0 else f"{minimum} mois"
-        raise BusinessRuleError(
+        raise SlotNotSuitable(
             f"Cet effecteur ne reçoit pas les patients de moins de {limit}.", ("body", "slot_id")
         )
     if chosen == "HH":
@@ -123,7 +124,7 @@ async def _check_fit(
         site = next((s for s in profile.sites if s.id == held.site_id), None)
         radius = profile.home_visit_radius_km or settings.regulation_home_visit_default_radius_km
         if place is None or site is None:
-            raise BusinessRuleError(
+            raise SlotNotSuitable(
                 "Position du patient inconnue : la visite à domicile ne peut être vérifiée.",
                 ("body", "slot_id"),
             )
@@ -131,7 +132,7 @@ async def _check_fit(
             not profile.home_visits
             or distance_km(place.point, (site.latitude, site.longitude)) > radius
         ):
-            raise BusinessRuleError(
+            raise SlotNotSuitable(
                 f"Le patient habite hors du rayon de visites à domicile de cet effecteur "
                 f"({radius:g} km).",
                 ("body", "slot_id"),
@@ -153,7 +154,7 @@ async def hold_slot(
 
     409 when someone else just took the slot; holding another slot gives the previous one back.
     """
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
@@ -211,7 +212,7 @@ async def confirm_booking(
 
     409 (`agenda.HoldExpired`) when the hold ran out or was not taken for this request, 409
     (`agenda.SlotUnavailable`) when someone else got the slot."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
@@ -225,7 +226,7 @@ async def confirm_booking(
         )
     chosen = row.hold_kind or "AMB"
     if kind is not None and kind != chosen:
-        raise BusinessRuleError(
+        raise SlotNotSuitable(
             f"Ce créneau est tenu pour une {KIND_LABELS[chosen]} : reprenez-le pour changer "
             "de type de consultation.",
             ("body", "kind"),

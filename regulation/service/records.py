@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -31,8 +30,8 @@ from regulation.service.gates import awaits_regulator
 from snp.actor import Actor
 from snp.auth import Role, find_account
 from snp.db import utcnow
+from snp.kit import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 ENTITY = "regulation_request"  # the audit trail's name for a request
 _NAMES = "regulation_actor_names"
 

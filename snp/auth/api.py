@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from snp.actor import Actor
 from snp.auth import service
+from snp.auth.errors import InvalidCredentials
 from snp.auth.roles import Role
 from snp.auth.schemas import LoginIn, SessionOut, UserCreate, UserList, UserOut
 from snp.deps import (
@@ -20,7 +21,8 @@ from snp.deps import (
     public,
     require_roles,
 )
-from snp.errors import DomainError, NotFound
+from snp.errors import NotFound, TooManyAttempts
+from snp.kit import PageDep
 from snp.settings import Settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -60,7 +62,7 @@ async def login(
         opened = await service.login(
             session, settings, email=body.email, password=body.password, ip=client_ip(request)
         )
-    except DomainError:
+    except (InvalidCredentials, TooManyAttempts):
         # Wrong password or lock: keep the failure counter, it is the throttle's memory.
         await session.commit()
         raise
@@ -89,10 +91,9 @@ async def me(request: Request, session: SessionDep, actor: Authenticated) -> Ses
 async def list_users(
     session: SessionDep,
     actor: Coordinator,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageDep,
 ) -> UserList:
-    users, total = await service.list_users(session, limit=limit, offset=offset)
+    users, total = await service.list_users(session, page)
     return UserList(items=[UserOut.model_validate(u) for u in users], total=total)
 
 

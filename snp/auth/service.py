@@ -10,15 +10,17 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp import audit
 from snp.actor import Actor
+from snp.auth.errors import InvalidCredentials
 from snp.auth.models import LoginSession, LoginThrottle, User
 from snp.auth.roles import Role
 from snp.db import dialect_insert, utcnow
-from snp.errors import Conflict, NotAuthenticated, TooManyAttempts
+from snp.errors import Conflict, TooManyAttempts
+from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
 _hasher = PasswordHasher()
@@ -27,10 +29,6 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
-
-
-class InvalidCredentials(NotAuthenticated):
-    pass
 
 
 def hash_password(password: str) -> str:
@@ -122,6 +120,11 @@ async def find_account(session: AsyncSession, email: str) -> Account | None:
     return None if user is None else Account.of(user)
 
 
+async def get_account(session: AsyncSession, user_id: int) -> Account | None:
+    user = await session.get(User, user_id)
+    return None if user is None else Account.of(user)
+
+
 async def set_password(session: AsyncSession, actor: Actor, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
@@ -133,11 +136,10 @@ async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
 
 
 async def list_users(
-    session: AsyncSession, *, limit: int = 50, offset: int = 0
+    session: AsyncSession, page: PageParams = PageParams()
 ) -> tuple[list[User], int]:
-    rows = await session.scalars(select(User).order_by(User.email).limit(limit).offset(offset))
-    total = await session.scalar(select(func.count()).select_from(User))
-    return list(rows), int(total or 0)
+    rows = await session.scalars(page.apply(select(User).order_by(User.email)))
+    return list(rows), await count_rows(session, select(User))
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,8 +132,3 @@ export function errorMessages(body: unknown, fallback: string): FieldError[] {
   const found = parseDetail(body).map((d) => ({ field: fieldOf(d.loc), msg: d.msg }));
   return found.length > 0 ? found : [{ field: null, msg: fallback }];
 }
-
-/** The first message of an error body, for places that show one line. */
-export function errorMessage(body: unknown, fallback: string): string {
-  return errorMessages(body, fallback)[0]?.msg ?? fallback;
-}

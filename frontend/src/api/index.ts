@@ -8,7 +8,6 @@ export { api, onSessionExpired, readCookie, type Schemas } from "./client";
 export {
   ApiError,
   asApiError,
-  errorMessage,
   errorMessages,
   errorsByField,
   fieldErrorIn,

@@ -64,7 +64,11 @@ export interface ApiMutationOptions<T, V> extends Omit<UseMutationOptions<T, Api
   invalidates?: readonly QueryKey[] | ((data: T, variables: V) => readonly QueryKey[]);
 }
 
-/** Changes server data; on success re-fetches `invalidates`, then runs the caller's `onSuccess`. */
+/**
+ * Changes server data. On success: the caller's `onSuccess`, then the queries under `invalidates`
+ * are re-fetched (the mutation stays pending until they are, so the screen never shows stale data
+ * as "done"). `error` is the ApiError of the last failure, cleared by the next attempt.
+ */
 export function useApiMutation<T, V = void>(
   mutator: (variables: V) => Promise<ApiResult<T>>,
   { invalidates = [], onSuccess, ...options }: ApiMutationOptions<T, V> = {},
@@ -74,9 +78,9 @@ export function useApiMutation<T, V = void>(
     ...options,
     mutationFn: (variables) => unwrap(mutator(variables)),
     onSuccess: async (data, variables, onMutateResult, context) => {
+      await onSuccess?.(data, variables, onMutateResult, context);
       const keys = typeof invalidates === "function" ? invalidates(data, variables) : invalidates;
       await Promise.all(keys.map((queryKey) => client.invalidateQueries({ queryKey })));
-      await onSuccess?.(data, variables, onMutateResult, context);
     },
   });
 }

@@ -118,7 +118,7 @@ export interface paths {
         get?: never;
         /**
          * Record Outcome
-         * @description Record or correct the outcome of an appointment once it has started (422 before): seen
+         * @description Record or correct the outcome of an appointment of today or a previous day: seen
          *     (`fulfilled`, optionally sent to the emergency department or hospitalised) or absent
          *     (`noshow`). An effector records only their own.
          */
@@ -387,6 +387,8 @@ export interface paths {
         /**
          * Confirm Slot
          * @description Turn your hold into an appointment. 409 when the hold expired or someone else has it.
+         *
+         *     `request_id` is refused (422): a request's appointment is booked from the request.
          */
         post: operations["agenda-confirm_slot"];
         delete?: never;
@@ -640,8 +642,7 @@ export interface paths {
         };
         /**
          * List Alerts
-         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person;
-         *     and patients' SMS not understood (`inbound`, urgent ones first): read them, call back.
+         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person.
          */
         get: operations["notifications-list_alerts"];
         put?: never;
@@ -728,26 +729,6 @@ export interface paths {
          * @description Demo only (console backend): act on a reply as if a phone had sent it.
          */
         post: operations["notifications-simulate_inbound"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/notifications/inbound-alerts/{inbound_id}/acknowledge": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Acknowledge Inbound Alert
-         * @description Mark a patient's SMS not understood as handled (read, patient called back).
-         */
-        post: operations["notifications-acknowledge_inbound_alert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -895,46 +876,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/regulation/follow-up": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Follow Up
-         * @description Requests sent to the 15 lately, those whose transfer is not recorded first.
-         */
-        get: operations["regulation-list_follow_up"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/regulation/handover/{appointment_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Handover
-         * @description The booked effector's details on their own appointment's patient (404 otherwise).
-         */
-        get: operations["regulation-get_handover"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/regulation/protocols": {
         parameters: {
             query?: never;
@@ -965,7 +906,7 @@ export interface paths {
         };
         /**
          * Get Current Protocol
-         * @description The protocol in force, parsed: red flags, age bands, motifs, questions (the triage form).
+         * @description The protocol in force, parsed: red flags, risk factors, age bands, motifs (the form).
          */
         get: operations["regulation-get_current_protocol"];
         put?: never;
@@ -993,6 +934,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/protocols/{number}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Protocol Version
+         * @description A physician other than the author approves a draft whose checks all pass (403/409/422).
+         */
+        post: operations["regulation-approve_protocol_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Protocol Version
+         * @description The version's vignettes run on it, their coverage, and "no red flag is ever queued".
+         */
+        get: operations["regulation-check_protocol_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/protocols/{number}/diff": {
         parameters: {
             query?: never;
@@ -1002,7 +983,7 @@ export interface paths {
         };
         /**
          * Diff Protocol Version
-         * @description Unified diff against the version in force, for review before publishing.
+         * @description Unified diff against the version in force, for review before approval.
          */
         get: operations["regulation-diff_protocol_version"];
         put?: never;
@@ -1022,7 +1003,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish Protocol Version */
+        /**
+         * Publish Protocol Version
+         * @description Put an approved version in force (409 for a draft not approved yet).
+         */
         post: operations["regulation-publish_protocol_version"];
         delete?: never;
         options?: never;
@@ -1142,11 +1126,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Update Request
-         * @description Correct the patient's details. Birth date, sex or motif changed after triage: the
-         *     request goes back to triage (priority, orientation and deadline cleared, no booking).
-         */
+        /** Update Request */
         patch: operations["regulation-update_request"];
         trace?: never;
     };
@@ -1312,27 +1292,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/regulation/requests/{request_id}/regulator-decision": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Record Regulator Decision
-         * @description A regulator's decision (orientation, priority, delay, note): required before booking a
-         *     request the protocol sent to the regulators.
-         */
-        post: operations["regulation-record_regulator_decision"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/regulation/requests/{request_id}/release": {
         parameters: {
             query?: never;
@@ -1390,27 +1349,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/regulation/requests/{request_id}/transfer-15": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Record Transfer 15
-         * @description Record how a request sent to the 15 reached it (warm transfer or patient told to call),
-         *     when and by whom; once.
-         */
-        post: operations["regulation-record_transfer_15"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/regulation/requests/{request_id}/triage": {
         parameters: {
             query?: never;
@@ -1431,6 +1369,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sas/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Bookings
+         * @description The appointments you booked through the SAS (latest state of each), newest first.
+         */
+        get: operations["sas-my_bookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/bookings/{appointment_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel My Booking
+         * @description Cancel an appointment you booked (the platform is told: PUT cancelled).
+         */
+        post: operations["sas-cancel_my_booking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sas/effectors/{effector_id}/bookings": {
         parameters: {
             query?: never;
@@ -1442,7 +1420,7 @@ export interface paths {
         put?: never;
         /**
          * Sas Book
-         * @description Book one of the effector's slots for the regulator's patient.
+         * @description Book one of the effector's slots shared with the SAS for the regulator's patient.
          */
         post: operations["sas-sas_book"];
         delete?: never;
@@ -1465,6 +1443,146 @@ export interface paths {
         get: operations["sas-sas_effector_slots"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sas Link Status
+         * @description Last successful push, queue length, refused pushes with the platform's answer.
+         */
+        get: operations["sas-sas_link_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/password-requests/{user_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Password Request
+         * @description A one-time reset link (shown once) for the regulator who asked; the request is closed.
+         */
+        post: operations["sas-answer_password_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/refused/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay All
+         * @description Send every refused push again (in order), once the cause is fixed.
+         */
+        post: operations["sas-replay_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/refused/{push_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay One
+         * @description Send one refused push again.
+         */
+        post: operations["sas-replay_one"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/password-forgotten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Password Forgotten
+         * @description « Mot de passe oublié » of a SAS regulator: same answer whether an account exists or not.
+         */
+        post: operations["sas-password_forgotten"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Terms
+         * @description The current terms of use, and whether you accepted them.
+         */
+        get: operations["sas-get_terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/terms/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Terms
+         * @description Accept the current version (recorded, audited).
+         */
+        post: operations["sas-accept_terms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1615,6 +1733,7 @@ export interface components {
         };
         /** AgeBand */
         AgeBand: {
+            floor?: components["schemas"]["Floor"] | null;
             /** Id */
             id: string;
             /** Label */
@@ -1679,11 +1798,6 @@ export interface components {
         };
         /** AlertPage */
         AlertPage: {
-            /**
-             * Inbound
-             * @description SMS de patients non compris (les urgents d'abord), à lire et traiter.
-             */
-            inbound?: components["schemas"]["InboundAlertOut"][];
             /** Items */
             items: components["schemas"]["AlertOut"][];
             /** Total */
@@ -2107,7 +2221,8 @@ export interface components {
         };
         /**
          * Condition
-         * @description Every listed answer must match (a value or one of a list) and the age band be listed.
+         * @description Every listed answer must match (a value or one of a list), the age band be listed and,
+         *     when `risk_factors` is given, at least one of them be answered "yes".
          */
         Condition: {
             /** Age Bands */
@@ -2116,6 +2231,8 @@ export interface components {
             answers?: {
                 [key: string]: boolean | string | (boolean | string)[];
             };
+            /** Risk Factors */
+            risk_factors?: string[] | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -2530,6 +2647,22 @@ export interface components {
              */
             timeout_minutes: number;
         };
+        /**
+         * Expectation
+         * @description What a physician expects of a vignette: at least this urgent, at most this late, one of
+         *     these dispositions (`CALL_15` for a red flag, else an orientation).
+         */
+        Expectation: {
+            /** Dispositions */
+            dispositions?: ("CALL_15" | "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE")[] | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P0" | "P1" | "P2" | "P3";
+        };
         /** FeedTokenIn */
         FeedTokenIn: {
             /**
@@ -2583,54 +2716,22 @@ export interface components {
             start: string;
         };
         /**
-         * FollowUpItem
-         * @description A request sent to the 15: did the call reach it?
+         * Floor
+         * @description The least urgent a result may be when an age band or a risk factor applies.
          */
-        FollowUpItem: {
-            /** Age Label */
-            age_label: string;
-            /** Closed At */
-            closed_at: string | null;
-            /** Family Name */
-            family_name: string;
-            /** Given Name */
-            given_name: string;
-            /** Id */
-            id: number;
-            /** Motif */
-            motif: string | null;
-            origin: components["schemas"]["Origin"];
-            priority: components["schemas"]["Priority"] | null;
-            /** Red Flag Id */
-            red_flag_id: string | null;
-            /** Red Flag Text */
-            red_flag_text: string | null;
-            /** Referrer Structure */
-            referrer_structure: string | null;
-            status: components["schemas"]["RequestStatus"];
-            /** Transfer 15 At */
-            transfer_15_at: string | null;
-            /** Transfer 15 By Name */
-            transfer_15_by_name: string | null;
-            /** Transfer 15 Label */
-            transfer_15_label: string | null;
-            transfer_15_mode: components["schemas"]["Transfer15Mode"] | null;
-            /** Transfer 15 Note */
-            transfer_15_note: string | null;
-            /** Transfer Recorded */
-            transfer_recorded: boolean;
-        };
-        /** FollowUpPage */
-        FollowUpPage: {
+        Floor: {
+            /** Advice */
+            advice?: string | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /** Orientations */
+            orientations?: components["schemas"]["Orientation"][] | null;
             /**
-             * Days
-             * @description Période couverte (jours).
+             * Priority
+             * @default P3
+             * @enum {string}
              */
-            days: number;
-            /** Items */
-            items: components["schemas"]["FollowUpItem"][];
-            /** Total */
-            total: number;
+            priority: "P2" | "P3";
         };
         /**
          * FreeSlot
@@ -2723,85 +2824,10 @@ export interface components {
             /** Structure Id */
             structure_id: string | null;
         };
-        /**
-         * FreeTextFlagOut
-         * @description Red-flag words found in the request's free text (notes, referral comment).
-         */
-        FreeTextFlagOut: {
-            /** Id */
-            id: string;
-            /** Label */
-            label: string;
-            /** Words */
-            words: string[];
-        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
-        };
-        /** HandoverAnswer */
-        HandoverAnswer: {
-            /** Answer */
-            answer: string;
-            /** Question */
-            question: string;
-        };
-        /**
-         * HandoverOut
-         * @description What the booked effector needs to see their patient (their own appointments only).
-         */
-        HandoverOut: {
-            /** Age Label */
-            age_label: string;
-            /** Appointment Id */
-            appointment_id: string;
-            /** Deadline At */
-            deadline_at: string | null;
-            /**
-             * End At
-             * Format: date-time
-             */
-            end_at: string;
-            /** Family Name */
-            family_name: string;
-            /** Given Name */
-            given_name: string;
-            /** Kind */
-            kind: string;
-            /** Kind Label */
-            kind_label: string;
-            /** Motif */
-            motif: string | null;
-            /** Motif Label */
-            motif_label: string | null;
-            /** Phone */
-            phone: string;
-            /** Phone Display */
-            readonly phone_display: string;
-            priority: components["schemas"]["Priority"] | null;
-            /** Protocol Version */
-            protocol_version: number | null;
-            /** Regulator Name */
-            regulator_name: string | null;
-            /** Regulator Note */
-            regulator_note: string | null;
-            /** Request Id */
-            request_id: number;
-            /**
-             * Risk Factors
-             * @description Facteurs de risque et éléments notés au tri.
-             */
-            risk_factors: string[];
-            /** Sex */
-            sex: string;
-            /**
-             * Start At
-             * Format: date-time
-             */
-            start_at: string;
-            /** Triage Answers */
-            triage_answers: components["schemas"]["HandoverAnswer"][];
         };
         /** HeartbeatOut */
         HeartbeatOut: {
@@ -2868,45 +2894,6 @@ export interface components {
             slots: number;
             /** Unchanged */
             unchanged: number;
-        };
-        /**
-         * InboundAlertOut
-         * @description A patient's SMS the platform did not understand: a person must read it (and call back
-         *     at once when it holds red-flag words).
-         */
-        InboundAlertOut: {
-            /** Acknowledged At */
-            acknowledged_at: string | null;
-            /** Acknowledged By */
-            acknowledged_by: string | null;
-            /** Body */
-            body: string;
-            /** Id */
-            id: number;
-            /**
-             * Received At
-             * Format: date-time
-             */
-            received_at: string;
-            /**
-             * Red Flag Words
-             * @description Mots d'alerte trouvés, ou rien.
-             */
-            red_flag_words: string | null;
-            /**
-             * Request Id
-             * @description La dernière demande dont ce numéro a reçu un SMS.
-             */
-            request_id: number | null;
-            /** Sender */
-            sender: string;
-            /** Sender Display */
-            sender_display: string;
-            /**
-             * Urgent
-             * @description Mots d'alerte : rappeler le patient sans attendre.
-             */
-            urgent: boolean;
         };
         /** InboundOut */
         InboundOut: {
@@ -3160,6 +3147,52 @@ export interface components {
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /**
+         * PropertyCheckOut
+         * @description "No red flag is ever queued", checked over every red flag x age band x motif x
+         *     risk-factor setting and every motif rule that is a red flag.
+         */
+        PropertyCheckOut: {
+            /** Cases Checked */
+            cases_checked: number;
+            /** Holds */
+            holds: boolean;
+            /**
+             * Violations
+             * @description The first violations found, in French.
+             */
+            violations: string[];
+            /** Violations Total */
+            violations_total: number;
+        };
+        /** ProtocolApprovalIn */
+        ProtocolApprovalIn: {
+            /**
+             * Reason
+             * @description Why the physician approves this version (kept in the audit trail).
+             */
+            reason: string;
+        };
+        /** ProtocolChecksOut */
+        ProtocolChecksOut: {
+            /**
+             * Approvable
+             * @description Every vignette passes, every band/motif/risk factor is covered, and the property holds.
+             */
+            approvable: boolean;
+            /**
+             * Coverage Gaps
+             * @description Age bands, motifs or risk factors without any vignette.
+             */
+            coverage_gaps: string[];
+            red_flag_property: components["schemas"]["PropertyCheckOut"];
+            /** Vignettes */
+            vignettes: components["schemas"]["VignetteResultOut"][];
+            /** Vignettes Passed */
+            vignettes_passed: number;
+            /** Vignettes Total */
+            vignettes_total: number;
+        };
         /** ProtocolCurrentOut */
         ProtocolCurrentOut: {
             document: components["schemas"]["ProtocolDocument"];
@@ -3196,8 +3229,12 @@ export interface components {
             notice: string;
             /** Red Flags */
             red_flags: components["schemas"]["RedFlag"][];
+            /** Risk Factors */
+            risk_factors?: components["schemas"]["RiskFactor"][];
             /** Title */
             title: string;
+            /** Vignettes */
+            vignettes?: components["schemas"]["Vignette"][];
         };
         /** ProtocolList */
         ProtocolList: {
@@ -3208,7 +3245,7 @@ export interface components {
          * ProtocolStatus
          * @enum {string}
          */
-        ProtocolStatus: "draft" | "published" | "superseded";
+        ProtocolStatus: "draft" | "approved" | "published" | "superseded";
         /** ProtocolUploadIn */
         ProtocolUploadIn: {
             /** Note */
@@ -3221,6 +3258,15 @@ export interface components {
         };
         /** ProtocolVersionOut */
         ProtocolVersionOut: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -3234,6 +3280,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Text */
             text: string;
@@ -3242,6 +3290,15 @@ export interface components {
         };
         /** ProtocolVersionSummary */
         ProtocolVersionSummary: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -3255,6 +3312,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Title */
             title: string;
@@ -3286,12 +3345,6 @@ export interface components {
             /** Age Label */
             age_label: string;
             assigned_to: components["schemas"]["AssignedTo"];
-            /**
-             * Awaiting Regulator
-             * @description Avis du médecin régulateur attendu avant toute réservation.
-             * @default false
-             */
-            awaiting_regulator: boolean;
             /** Callback At */
             callback_at: string | null;
             /** Claimed By Name */
@@ -3306,12 +3359,6 @@ export interface components {
             failed_callbacks: number;
             /** Family Name */
             family_name: string;
-            /**
-             * Free Text Alert
-             * @description Mots d'alerte dans le texte libre de la demande.
-             * @default false
-             */
-            free_text_alert: boolean;
             /** Given Name */
             given_name: string;
             /** Id */
@@ -3339,11 +3386,6 @@ export interface components {
             received_at: string;
             /** Referrer Structure */
             referrer_structure: string | null;
-            /**
-             * Retriage Reason
-             * @description Non vide : renvoyée au tri, et pourquoi.
-             */
-            retriage_reason?: string | null;
             /**
              * Seconds Left
              * @description Negative once the deadline is passed.
@@ -3420,6 +3462,11 @@ export interface components {
         RedFlag: {
             /** Age Bands */
             age_bands?: string[] | null;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -3569,34 +3616,6 @@ export interface components {
             items: components["schemas"]["ReferralOut"][];
             /** Total */
             total: number;
-        };
-        /**
-         * RegulatorDecisionIn
-         * @description A medical regulator's decision on a request the protocol sent to them: where the
-         *     patient goes, how soon. (Advice only, or the 15: close the request with that outcome.)
-         */
-        RegulatorDecisionIn: {
-            /**
-             * Deadline Hours
-             * @description Délai de prise en charge, en heures.
-             */
-            deadline_hours: number;
-            /**
-             * Note
-             * @description La note du régulateur, transmise au médecin effecteur.
-             */
-            note: string;
-            /**
-             * Orientation
-             * @description AMB (cabinet), HH (visite), VR (téléconsultation) ou PHARMACIST.
-             * @enum {string}
-             */
-            orientation: "AMB" | "HH" | "VR" | "PHARMACIST";
-            /**
-             * Priority
-             * @enum {string}
-             */
-            priority: "P2" | "P3";
         };
         /** ReleaseHoldIn */
         ReleaseHoldIn: {
@@ -3750,12 +3769,6 @@ export interface components {
             appointment_id: string | null;
             assigned_to: components["schemas"]["AssignedTo"];
             /**
-             * Awaiting Regulator
-             * @description The protocol asked for a regulator's advice, none recorded yet.
-             * @default false
-             */
-            awaiting_regulator: boolean;
-            /**
              * Birth Date
              * Format: date
              */
@@ -3782,16 +3795,6 @@ export interface components {
             deadline_at: string | null;
             /** Family Name */
             family_name: string;
-            /**
-             * Free Text Flags
-             * @description Mots d'alerte trouvés dans le texte libre.
-             */
-            free_text_flags?: components["schemas"]["FreeTextFlagOut"][];
-            /**
-             * Free Text Warning
-             * @description L'avertissement à montrer à l'opérateur (mots d'alerte).
-             */
-            free_text_warning?: string | null;
             /** Given Name */
             given_name: string;
             /** Gp Name */
@@ -3815,12 +3818,6 @@ export interface components {
             latitude: number | null;
             /** Longitude */
             longitude: number | null;
-            /**
-             * May Book
-             * @description A slot may be held and booked (triaged, no regulator's advice awaited).
-             * @default false
-             */
-            may_book: boolean;
             mobility: components["schemas"]["Mobility"];
             /** Motif */
             motif: string | null;
@@ -3867,31 +3864,12 @@ export interface components {
             referrer_structure: string | null;
             /** Referrer User Id */
             referrer_user_id: number | null;
-            /** Regulator Decision At */
-            regulator_decision_at?: string | null;
-            /** Regulator Decision By Name */
-            regulator_decision_by_name?: string | null;
-            /** Regulator Note */
-            regulator_note?: string | null;
-            /**
-             * Retriage Reason
-             * @description Renvoyée au tri (âge, sexe ou motif changé, RDV annulé) : pourquoi ; aucune réservation avant un nouveau tri.
-             */
-            retriage_reason?: string | null;
             sex: components["schemas"]["Sex"];
             /** Sms Consent */
             sms_consent: boolean;
             status: components["schemas"]["RequestStatus"];
             /** Timeline */
             timeline: components["schemas"]["TimelineEntryOut"][];
-            /** Transfer 15 At */
-            transfer_15_at?: string | null;
-            /** Transfer 15 By Name */
-            transfer_15_by_name?: string | null;
-            /** @description Red flag: how the call reached the 15 (once recorded). */
-            transfer_15_mode?: components["schemas"]["Transfer15Mode"] | null;
-            /** Transfer 15 Note */
-            transfer_15_note?: string | null;
             /** Triage Answers */
             triage_answers: {
                 [key: string]: unknown;
@@ -3965,11 +3943,6 @@ export interface components {
             /** Longitude */
             longitude?: number | null;
             mobility?: components["schemas"]["Mobility"] | null;
-            /**
-             * Motif
-             * @description A motif id of the protocol; changing it after triage sends the request back to triage.
-             */
-            motif?: string | null;
             /** Notes */
             notes?: string | null;
             /** Phone */
@@ -4019,6 +3992,21 @@ export interface components {
             priority: "P2" | "P3";
         };
         /**
+         * RiskFactor
+         * @description A yes/no question on the patient, asked for every motif; "yes" applies its floor.
+         */
+        RiskFactor: {
+            /** Age Bands */
+            age_bands?: string[] | null;
+            floor: components["schemas"]["Floor"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Question */
+            question: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -4033,6 +4021,12 @@ export interface components {
         };
         /** RuleRedFlag */
         RuleRedFlag: {
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -4046,6 +4040,8 @@ export interface components {
         };
         /** SasAgendaOut */
         SasAgendaOut: {
+            /** Days */
+            days: number;
             effector: components["schemas"]["SasEffectorOut"];
             /** Slots */
             slots: components["schemas"]["SasSlotOut"][];
@@ -4083,6 +4079,14 @@ export interface components {
              */
             start_at: string;
         };
+        /** SasCancelIn */
+        SasCancelIn: {
+            /**
+             * Reason
+             * @description Motif (sans donnée de santé).
+             */
+            reason: string;
+        };
         /** SasEffectorOut */
         SasEffectorOut: {
             /** Family Name */
@@ -4095,6 +4099,79 @@ export interface components {
             specialty_code: string;
             /** Specialty Text */
             specialty_text: string | null;
+        };
+        /** SasLinkStatusOut */
+        SasLinkStatusOut: {
+            /** Client Certificate */
+            client_certificate: boolean;
+            /** Configured */
+            configured: boolean;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /** Password Requests */
+            password_requests: components["schemas"]["SasPasswordRequestOut"][];
+            /** Platform Url */
+            platform_url: string;
+            /** Queue Length */
+            queue_length: number;
+            /** Refused */
+            refused: components["schemas"]["SasRefusedPushOut"][];
+            /** Waiting Since */
+            waiting_since: string | null;
+        };
+        /** SasMessageOut */
+        SasMessageOut: {
+            /** Message */
+            message: string;
+        };
+        /** SasMyBookingOut */
+        SasMyBookingOut: {
+            /** Appointment Id */
+            appointment_id: string;
+            /** Awaiting Rebooking */
+            awaiting_rebooking: boolean;
+            /**
+             * Booked At
+             * Format: date-time
+             */
+            booked_at: string;
+            effector: components["schemas"]["SasEffectorOut"] | null;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "fulfilled" | "noshow" | "cancelled";
+        };
+        /** SasPasswordForgottenIn */
+        SasPasswordForgottenIn: {
+            /** Email */
+            email: string;
+        };
+        /** SasPasswordRequestOut */
+        SasPasswordRequestOut: {
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** User Id */
+            user_id: number;
         };
         /**
          * SasPatientIn
@@ -4135,6 +4212,51 @@ export interface components {
              */
             sms_consent: boolean;
         };
+        /** SasRefusedPushOut */
+        SasRefusedPushOut: {
+            /** Answer */
+            answer: string | null;
+            /** Appointment */
+            appointment: string;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Id */
+            id: number;
+            /** Method */
+            method: string;
+            /** Refused At */
+            refused_at: string | null;
+            /** Start */
+            start: string | null;
+            /** Status */
+            status: string;
+        };
+        /** SasReplayedOut */
+        SasReplayedOut: {
+            /** Replayed */
+            replayed: number;
+        };
+        /** SasResetLinkOut */
+        SasResetLinkOut: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Url */
+            url: string;
+            /** User Id */
+            user_id: number;
+        };
         /** SasSiteOut */
         SasSiteOut: {
             /** Address Line */
@@ -4159,12 +4281,33 @@ export interface components {
             id: number;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /**
+             * Remark
+             * @description The effector's remark on the slot (reason, access).
+             */
+            remark: string | null;
             site: components["schemas"]["SasSiteOut"];
             /**
              * Start At
              * Format: date-time
              */
             start_at: string;
+        };
+        /** SasTermsAcceptIn */
+        SasTermsAcceptIn: {
+            /** Version */
+            version: string;
+        };
+        /** SasTermsOut */
+        SasTermsOut: {
+            /** Accepted */
+            accepted: boolean;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: string;
         };
         /** Satisfaction */
         Satisfaction: {
@@ -4674,27 +4817,6 @@ export interface components {
             /** Token */
             token: string;
         };
-        /**
-         * Transfer15In
-         * @description How a red-flag call reached the 15.
-         */
-        Transfer15In: {
-            /**
-             * At
-             * @description Quand (par défaut : maintenant) ; jamais dans le futur.
-             */
-            at?: string | null;
-            /** @description warm_transfer: appel transféré au 15 ; told_to_call_15: patient invité à appeler le 15. */
-            mode: components["schemas"]["Transfer15Mode"];
-            /** Note */
-            note?: string | null;
-        };
-        /**
-         * Transfer15Mode
-         * @description How a red-flag call reached the 15 (SAMU).
-         * @enum {string}
-         */
-        Transfer15Mode: "warm_transfer" | "told_to_call_15";
         /** TransferIn */
         TransferIn: {
             /** Note */
@@ -4739,6 +4861,11 @@ export interface components {
             priority: components["schemas"]["Priority"];
             /** Protocol Version */
             protocol_version: number;
+            /**
+             * Raised By
+             * @description What made the result stricter than the motif's rule: the age band and risk factors whose floor applied ("age:newborn", "risk:anticoagulant").
+             */
+            raised_by?: string[];
             red_flag: components["schemas"]["RedFlagOut"] | null;
             /** Request Id */
             request_id: number;
@@ -4791,6 +4918,55 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /**
+         * Vignette
+         * @description A clinical test case. Unlisted yes/no answers (red flags, risk factors, motif questions)
+         *     are "no"; choice questions must be answered.
+         */
+        Vignette: {
+            /** Age Months */
+            age_months: number;
+            /** Answers */
+            answers?: {
+                [key: string]: boolean | string;
+            };
+            expect: components["schemas"]["Expectation"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+        };
+        /** VignetteResultOut */
+        VignetteResultOut: {
+            /** Age Band */
+            age_band: string;
+            /** Age Band Label */
+            age_band_label: string;
+            /**
+             * Expected
+             * @description What the physicians expect, in French.
+             */
+            expected: string;
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+            /** Motif Label */
+            motif_label: string;
+            /**
+             * Outcome
+             * @description What the protocol decides, in French.
+             */
+            outcome: string;
+            /** Passed */
+            passed: boolean;
+            /** Problems */
+            problems: string[];
         };
     };
     responses: never;
@@ -6069,8 +6245,6 @@ export interface operations {
     "indicators-records": {
         parameters: {
             query: {
-                offset?: number;
-                limit?: number;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -6083,6 +6257,8 @@ export interface operations {
                 origin?: string | null;
                 /** @description Effecteur. */
                 effector_id?: number | null;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -6302,37 +6478,6 @@ export interface operations {
             };
         };
     };
-    "notifications-acknowledge_inbound_alert": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                inbound_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InboundAlertOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     "notifications-list_messages": {
         parameters: {
             query?: {
@@ -6520,68 +6665,6 @@ export interface operations {
             };
         };
     };
-    "regulation-list_follow_up": {
-        parameters: {
-            query?: {
-                days?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FollowUpPage"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    "regulation-get_handover": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                appointment_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HandoverOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     "regulation-list_protocol_versions": {
         parameters: {
             query?: never;
@@ -6673,6 +6756,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-approve_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProtocolApprovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-check_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolChecksOut"];
                 };
             };
             /** @description Validation Error */
@@ -7279,41 +7428,6 @@ export interface operations {
             };
         };
     };
-    "regulation-record_regulator_decision": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                request_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RegulatorDecisionIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RequestOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     "regulation-release_request": {
         parameters: {
             query?: never;
@@ -7415,41 +7529,6 @@ export interface operations {
             };
         };
     };
-    "regulation-record_transfer_15": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                request_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Transfer15In"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RequestOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     "regulation-triage_request": {
         parameters: {
             query?: never;
@@ -7472,6 +7551,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TriageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-my_bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMyBookingOut"][];
+                };
+            };
+        };
+    };
+    "sas-cancel_my_booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasCancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMyBookingOut"];
                 };
             };
             /** @description Validation Error */
@@ -7541,6 +7675,192 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SasAgendaOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-sas_link_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasLinkStatusOut"];
+                };
+            };
+        };
+    };
+    "sas-answer_password_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasResetLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-replay_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasReplayedOut"];
+                };
+            };
+        };
+    };
+    "sas-replay_one": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                push_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasReplayedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-password_forgotten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasPasswordForgottenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-get_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasTermsOut"];
+                };
+            };
+        };
+    };
+    "sas-accept_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasTermsAcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

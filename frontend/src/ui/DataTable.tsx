@@ -1,4 +1,4 @@
-import { useId, useMemo, useState, type ReactNode } from "react";
+import { useId, useMemo, useState, type HTMLAttributes, type ReactNode } from "react";
 
 import { uiTexts } from "./texts";
 
@@ -15,6 +15,9 @@ export interface Column<Row> {
   sort?: (a: Row, b: Row) => number;
 }
 
+/** Attributes of a row: a class, `data-*` attributes for tests and styles. */
+export type RowProps = HTMLAttributes<HTMLTableRowElement> & { [data: `data-${string}`]: string | number };
+
 export interface SortState {
   key: string;
   direction: "ascending" | "descending";
@@ -30,7 +33,7 @@ export function DataTable<Row>({
   columns,
   rows,
   rowKey,
-  rowClassName,
+  rowProps,
   initialSort,
   className,
   tableClassName,
@@ -40,7 +43,7 @@ export function DataTable<Row>({
   columns: readonly Column<Row>[];
   rows: readonly Row[];
   rowKey: (row: Row) => string | number;
-  rowClassName?: (row: Row) => string | undefined;
+  rowProps?: (row: Row) => RowProps;
   initialSort?: SortState;
   className?: string;
   tableClassName?: string;
@@ -102,7 +105,7 @@ export function DataTable<Row>({
         </thead>
         <tbody>
           {sorted.map((row) => (
-            <tr key={rowKey(row)} className={rowClassName?.(row)}>
+            <tr key={rowKey(row)} {...rowProps?.(row)}>
               {columns.map((column) =>
                 column.rowHeader ? (
                   <th key={column.key} scope="row" className={column.className}>

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 
 import type { ApiError } from "../api";
+import { Button } from "./Button";
 import { uiTexts } from "./texts";
 
 /** A spinner line that screen readers announce. */
@@ -19,9 +20,7 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
     <div className="notice notice-error" role="alert">
       <p>{message}</p>
       {onRetry ? (
-        <button type="button" className="button button-secondary" onClick={onRetry}>
-          {uiTexts.retry}
-        </button>
+        <Button onClick={onRetry}>{uiTexts.retry}</Button>
       ) : null}
     </div>
   );

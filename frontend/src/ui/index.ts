@@ -5,9 +5,10 @@
 import "./ui.css";
 
 export { Button, type ButtonVariant } from "./Button";
-export { DataTable, type Column, type SortState } from "./DataTable";
+export { DataTable, type Column, type RowProps, type SortState } from "./DataTable";
 export { ErrorSummary } from "./ErrorSummary";
 export { Field, type FieldControlProps } from "./Field";
+export { InputField } from "./InputField";
 export { ErrorNotice, Loaded, Loading, type QueryView } from "./Loaded";
 export { Modal } from "./Modal";
 export { Notice, type NoticeTone } from "./Notice";

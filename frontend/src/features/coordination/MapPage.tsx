@@ -7,12 +7,11 @@ import { lazy, Suspense } from "react";
 
 import { api, unwrap, type Schemas } from "../../api";
 import { Page } from "../../shell/Page";
-import { useTerritory } from "../../shell/territory";
+import { useTerritoryQuery } from "../../shell/territory";
 import { Loaded, Loading } from "../../ui";
-import { inHoursIso, nowIso } from "../agenda/time";
+import { inHoursIso, nowIso } from "../agenda";
 import { coordinationKeys } from "./queryKeys";
 import { coordinationTexts } from "./texts";
-import "../agenda/agenda.css";
 import "./coordination.css";
 
 const TerritoryMap = lazy(() => import("./TerritoryMap"));
@@ -83,9 +82,9 @@ async function fetchMapData(signal: AbortSignal): Promise<MapData> {
 }
 
 export function MapPage() {
-  const territory = useTerritory();
+  const territory = useTerritoryQuery();
   const query = useQuery({ queryKey: coordinationKeys.map, queryFn: ({ signal }) => fetchMapData(signal) });
-  const communes = territory.state.status === "ok" ? territory.state.data.communes : [];
+  const communes = territory.data?.communes ?? [];
 
   return (
     <Page title={t.title} intro={t.intro}>

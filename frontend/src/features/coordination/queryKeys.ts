@@ -2,4 +2,5 @@
 export const coordinationKeys = {
   all: ["coordination"],
   map: ["coordination", "map"],
+  audit: (limit: number) => ["coordination", "audit", limit] as const,
 } as const;
