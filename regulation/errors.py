@@ -110,3 +110,7 @@ class StepImpossible(BusinessRuleError):
 
 class ClosingRefused(BusinessRuleError):
     """A request that cannot be closed with that outcome yet."""
+
+
+class InvalidTransferTime(BusinessRuleError):
+    """The time a call reached the 15: not in the future, not long before the red flag."""

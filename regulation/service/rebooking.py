@@ -111,7 +111,7 @@ async def reopen_for_rebooking(
         row,
         "Rendez-vous annulé ou déplacé : reposez les signes d'alerte (nouveau tri) avant de "
         "replanifier.",
-        triage_within_minutes=get_settings().regulation_triage_within_minutes,
+        triage_within_minutes=settings_of(session).regulation_triage_within_minutes,
         now=now,
     )
     fields = ["appointment_id", "outcome", "rebook_reason", *retriage.RESET_FIELDS]

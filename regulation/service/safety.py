@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.errors import RequestNotOpen
+from regulation.errors import InvalidTransferTime, RequestNotOpen
 from regulation.events import RequestTransferred, RequestUpdated
 from regulation.models import (
     AssignedTo,
@@ -43,7 +43,7 @@ from snp import audit, events
 from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Conflict, Forbidden
+from snp.errors import Conflict, Forbidden
 
 FOLLOW_UP_DAYS = 7
 _DECISION_FIELDS = [
@@ -137,11 +137,11 @@ async def record_transfer_15(
         )
     at = transfer.at or now
     if at > now + timedelta(minutes=1):
-        raise BusinessRuleError(
+        raise InvalidTransferTime(
             "L'heure du transfert ne peut pas être dans le futur.", ("body", "at")
         )
     if row.closed_at is not None and at < row.closed_at - timedelta(hours=1):
-        raise BusinessRuleError(
+        raise InvalidTransferTime(
             "L'heure du transfert précède le signe d'alerte de plus d'une heure.", ("body", "at")
         )
     name = await display_name(session, actor)

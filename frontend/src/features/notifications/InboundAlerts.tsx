@@ -8,7 +8,7 @@ import { Link } from "react-router";
 import { api, useApiMutation, type Schemas } from "../../api";
 import { formatDateTime } from "../../shell/format";
 import { Button, ErrorSummary } from "../../ui";
-import { REQUEST_PATH } from "../regulation/paths";
+import { REQUEST_PATH } from "../regulation";
 import "./inbound.css";
 
 type InboundAlert = Schemas["InboundAlertOut"];

@@ -10,12 +10,13 @@ import { formatDateTime } from "../../../shell/format";
 import { Card, Page } from "../../../shell/Page";
 import { Loaded } from "../../../ui";
 import { AGENDA_PATHS } from "../paths";
+import { agendaKeys } from "../queryKeys";
 import { handoverTexts as t } from "./texts";
 import "./handover.css";
 
 export function HandoverPage() {
   const appointmentId = useParams().appointmentId ?? "";
-  const query = useApiQuery(["agenda", "handover", appointmentId], (signal) =>
+  const query = useApiQuery(agendaKeys.handover(appointmentId), (signal) =>
     api.GET("/api/regulation/handover/{appointment_id}", { params: { path: { appointment_id: appointmentId } }, signal }),
   );
   return (

@@ -10,10 +10,11 @@ import { useLiveInvalidation } from "../../../shell/live";
 import { Card, EmptyState } from "../../../shell/Page";
 import { Loaded } from "../../../ui";
 import { REQUEST_PATH } from "../paths";
+import { regulationKeys } from "../queryKeys";
 import { safetyTexts } from "./texts";
 
 const t = safetyTexts.followUp;
-const KEY = ["regulation", "follow-up"] as const;
+const KEY = regulationKeys.followUp15;
 
 export function FollowUp15Card() {
   const query = useApiQuery(KEY, (signal) => api.GET("/api/regulation/follow-up", { signal }));
