@@ -23,7 +23,7 @@ from tests.regulation.builders import triaged_request
 from tests.regulation.safety_helpers import calm_answers
 
 pytestmark = pytest.mark.usefixtures("communes")
-NOTE = "Sous chimiothérapie : examen complet, NFS si fièvre persistante."
+NOTE = "Insuffisant rénal dialysé : examen complet, bilan si fièvre persistante."
 
 
 async def booked_patient(session: AsyncSession, email: str) -> tuple[str, str, int]:
@@ -34,7 +34,7 @@ async def booked_patient(session: AsyncSession, email: str) -> tuple[str, str, i
     request_id = await triaged_request(
         session,
         now=utcnow(),
-        triage_answers=calm_answers() | {"immunocompromised": True},
+        triage_answers=calm_answers() | {"chronic_disease": True},
         regulator_note=NOTE,
         regulator_decision_by_name="Dr Paul Régulateur",
     )
@@ -66,9 +66,11 @@ async def test_the_booked_effector_reads_the_handover_of_their_appointment(
     )
     assert (handover["family_name"], handover["age_label"]) == ("Dupont", "34 ans")
     assert (handover["regulator_note"], handover["regulator_name"]) == (NOTE, "Dr Paul Régulateur")
+    # The protocol's risk factors answered yes, then the motif's questions with their answers.
+    assert handover["risk_factors"] == ["Maladie chronique grave"]
     assert {
         "question": next(
-            a["question"] for a in handover["triage_answers"] if "défenses" in a["question"]
+            a["question"] for a in handover["triage_answers"] if "bien tolérée" in a["question"]
         ),
         "answer": "Oui",
     } in handover["triage_answers"]

@@ -33,6 +33,7 @@ from snp.identifiers import rpps_with_check_digit
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
 from tests.factories import PASSWORD, create_user, login
+from tests.regulation.safety_helpers import calm_answers
 from tests.sas.fake_platform import FakeSasPlatform, PlatformDriver
 from tests.sas.test_practitioners import practitioner
 
@@ -354,7 +355,6 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     sas_platform: FakeSasPlatform,
 ) -> None:
     from agenda.service.slots import delete_slot
-    from regulation.service.protocol import default_protocol_text, parse_protocol
     from snp.auth.roles import Role
     from tests.factories import create_user
 
@@ -370,14 +370,7 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     request = (await list_requests(session, operator)).items[0]
     await claim_request(session, operator, request.id)
     # Back to triage (its slot was removed): the red flags are asked again before rebooking.
-    document = parse_protocol(default_protocol_text())
-    calm: dict[str, bool | str] = {f.id: False for f in document.red_flags}
-    fever: dict[str, bool | str] = {
-        "fever_duration": "under_48h",
-        "fever_tolerated": True,
-        "immunocompromised": False,
-    }
-    await triage_request(session, operator, request.id, calm | fever, motif="fever")
+    await triage_request(session, operator, request.id, calm_answers(), motif="fever")
     await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
     rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
@@ -412,6 +405,8 @@ async def test_a_cancelled_sas_appointment_rebooked_by_an_operator_keeps_identif
     other_slot = await create_slot(session, booked.effector, in_days(3, 11))
     request = (await list_requests(session, operator)).items[0]
     await claim_request(session, operator, request.id)
+    # Back to triage (its appointment was cancelled): the red flags are asked again first.
+    await triage_request(session, operator, request.id, calm_answers(), motif="fever")
     await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
     rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
