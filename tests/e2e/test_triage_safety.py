@@ -114,7 +114,7 @@ def calm_answers(page: Page) -> dict[str, Any]:
     return answers | {
         "fever_duration": "under_48h",
         "fever_tolerated": True,
-        "immunocompromised": True,
+        "chronic_disease": True,  # a risk factor (with fever, immunosuppression is a red flag)
     }
 
 
@@ -162,4 +162,6 @@ def test_the_effector_opens_the_handover_details_of_their_appointment(
     expect(handover).to_contain_text("06 21 43 65 87")
     expect(handover).to_contain_text(re.compile(r"P\d — "))
     answers = effector.get_by_role("region", name="Réponses au tri")
-    expect(answers).to_contain_text("Traitement ou maladie qui affaiblit les défenses")
+    expect(answers).to_contain_text("La fièvre est-elle bien tolérée")
+    risks = effector.get_by_role("region", name="Facteurs de risque")
+    expect(risks).to_contain_text("Maladie chronique grave")
