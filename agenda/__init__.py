@@ -25,6 +25,7 @@ from agenda.service.directory import (
     SiteData,
     get_effector,
     get_effector_profile,
+    get_my_profile,
     list_effectors,
     upsert_effector,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "effector_names",
     "get_effector",
     "get_effector_profile",
+    "get_my_profile",
     "get_own_appointment",
     "hold",
     "list_appointments",
