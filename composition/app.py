@@ -34,7 +34,7 @@ import snp.auth.models
 import snp.scheduler
 import snp.territory.models
 from agenda.api import router as agenda_router
-from indicators.aci_api import router as aci_router
+from indicators.api import aci_router
 from indicators.api import router as indicators_router
 from notifications import check_configuration as check_sms_configuration
 from notifications import close_sms_backends

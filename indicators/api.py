@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import ValidationError
 
 from indicators import exports
+from indicators.aci_api import router as aci_router  # the contract's routes, mounted beside
 from indicators.errors import IdentityExportRefused, InvalidFilter
 from indicators.queries import compute_dashboard
 from indicators.records import list_records
@@ -23,6 +24,7 @@ from snp.errors import Forbidden
 from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"])
+__all__ = ["aci_router", "router"]
 
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
 Reader = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.FUNDER))]
