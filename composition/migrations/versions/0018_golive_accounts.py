@@ -1,7 +1,7 @@
 """go-live: the CPTS's postal address and each account's last login
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-05 07:20:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

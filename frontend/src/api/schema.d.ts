@@ -158,7 +158,7 @@ export interface paths {
         get?: never;
         /**
          * Record Outcome
-         * @description Record or correct the outcome of an appointment of today or a previous day: seen
+         * @description Record or correct the outcome of an appointment once it has started (422 before): seen
          *     (`fulfilled`, optionally sent to the emergency department or hospitalised) or absent
          *     (`noshow`). An effector records only their own.
          */
@@ -617,6 +617,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/aci/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Contract
+         * @description The contract: signature, size, the instruction's amounts, the years and indicators.
+         */
+        get: operations["indicators-get_contract"];
+        /**
+         * Save Contract
+         * @description Saves the contract and its indicators as a new version (the previous ones are kept).
+         */
+        put: operations["indicators-save_contract"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/contract/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contract Versions
+         * @description Every saved version of the contract, newest first.
+         */
+        get: operations["indicators-contract_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Figures
+         * @description The national indicators' figures entered or imported (CPAM/ARS), with source and date.
+         */
+        get: operations["indicators-list_figures"];
+        /**
+         * Set Figure
+         * @description Enters (or corrects) one national figure for one contract year.
+         */
+        put: operations["indicators-set_figure"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/figures/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Figures
+         * @description Imports figures from a CSV `indicateur;annee_contrat;valeur;source;date` (all or none).
+         */
+        post: operations["indicators-import_figures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/operator-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Operator Hours
+         * @description Enters the operator hours of one month.
+         */
+        put: operations["indicators-set_operator_hours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/orientation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orientation Envelope
+         * @description The orientation envelope of a contract year: hours, requests handled, cost per request.
+         */
+        get: operations["indicators-orientation_envelope"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contract Year
+         * @description Contract year `year`: each indicator's value, attainment, and the money.
+         */
+        get: operations["indicators-contract_year"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compensation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compensation Table
+         * @description Every GP's SNP activity per month (the compensation envelope).
+         */
+        get: operations["indicators-compensation_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compensation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compensation Csv
+         * @description The same as CSV for the CPTS's accountant (`;`, UTF-8 with BOM).
+         */
+        get: operations["indicators-compensation_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compensation/{effector_id}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Effector Statement Pdf
+         * @description One GP's yearly statement as PDF.
+         */
+        get: operations["indicators-effector_statement_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/indicators/dashboard": {
         parameters: {
             query?: never;
@@ -677,6 +885,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/my-statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement
+         * @description The logged-in effector's own SNP activity per month.
+         */
+        get: operations["indicators-my_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/my-statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement Pdf
+         * @description The logged-in effector's own yearly statement as PDF.
+         */
+        get: operations["indicators-my_statement_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/indicators/records": {
         parameters: {
             query?: never;
@@ -706,7 +954,8 @@ export interface paths {
         };
         /**
          * List Alerts
-         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person.
+         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person;
+         *     and patients' SMS not understood (`inbound`, urgent ones first): read them, call back.
          */
         get: operations["notifications-list_alerts"];
         put?: never;
@@ -793,6 +1042,26 @@ export interface paths {
          * @description Demo only (console backend): act on a reply as if a phone had sent it.
          */
         post: operations["notifications-simulate_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/inbound-alerts/{inbound_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Inbound Alert
+         * @description Mark a patient's SMS not understood as handled (read, patient called back).
+         */
+        post: operations["notifications-acknowledge_inbound_alert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -934,6 +1203,46 @@ export interface paths {
          * @description Keep your claims (the live socket's `ping` does the same).
          */
         post: operations["regulation-heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Follow Up
+         * @description Requests sent to the 15 lately, those whose transfer is not recorded first.
+         */
+        get: operations["regulation-list_follow_up"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/handover/{appointment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Handover
+         * @description The booked effector's details on their own appointment's patient (404 otherwise).
+         */
+        get: operations["regulation-get_handover"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1190,7 +1499,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update Request */
+        /**
+         * Update Request
+         * @description Correct the patient's details. Birth date, sex or motif changed after triage: the
+         *     request goes back to triage (priority, orientation and deadline cleared, no booking).
+         */
         patch: operations["regulation-update_request"];
         trace?: never;
     };
@@ -1356,6 +1669,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/requests/{request_id}/regulator-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Regulator Decision
+         * @description A regulator's decision (orientation, priority, delay, note): required before booking a
+         *     request the protocol sent to the regulators.
+         */
+        post: operations["regulation-record_regulator_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/requests/{request_id}/release": {
         parameters: {
             query?: never;
@@ -1407,6 +1741,27 @@ export interface paths {
          * @description Hand the request over to the medical regulators (back in the queue, assigned to them).
          */
         post: operations["regulation-transfer_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/transfer-15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Transfer 15
+         * @description Record how a request sent to the 15 reached it (warm transfer or patient told to call),
+         *     when and by whom; once.
+         */
+        post: operations["regulation-record_transfer_15"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1942,6 +2297,11 @@ export interface components {
         };
         /** AlertPage */
         AlertPage: {
+            /**
+             * Inbound
+             * @description SMS de patients non compris (les urgents d'abord), à lire et traiter.
+             */
+            inbound?: components["schemas"]["InboundAlertOut"][];
             /** Items */
             items: components["schemas"]["AlertOut"][];
             /** Total */
@@ -2036,6 +2396,11 @@ export interface components {
             file: string;
             /** Site Id */
             site_id?: number | null;
+        };
+        /** Body_indicators-import_figures */
+        "Body_indicators-import_figures": {
+            /** File */
+            file: string;
         };
         /**
          * BookingOut
@@ -2479,6 +2844,89 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** ContractIn */
+        ContractIn: {
+            /**
+             * Cpts Size
+             * @description Taille de la CPTS, 1 à 4.
+             */
+            cpts_size: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorIn"][];
+            /**
+             * Operator Hour Cost
+             * @description Coût chargé d'une heure d'opérateur (€).
+             * @default 0
+             */
+            operator_hour_cost: number;
+            /**
+             * Signed On
+             * Format: date
+             * @description Date de signature : les années du contrat en partent.
+             */
+            signed_on: string;
+        };
+        /** ContractOut */
+        ContractOut: {
+            amounts: components["schemas"]["SizeAmountsOut"];
+            /** Amounts Source */
+            amounts_source: string;
+            /** Cpts Size */
+            cpts_size: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorOut"][];
+            /** Operator Hour Cost */
+            operator_hour_cost: number;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Size Population */
+            size_population: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /** Years */
+            years: components["schemas"]["ContractYearOut"][];
+        };
+        /** ContractVersionOut */
+        ContractVersionOut: {
+            contract: components["schemas"]["ContractIn"];
+            /**
+             * Saved At
+             * Format: date-time
+             */
+            saved_at: string;
+            /** Saved By */
+            saved_by: number | null;
+            /** Version */
+            version: number;
+        };
+        /** ContractYearOut */
+        ContractYearOut: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "upcoming" | "live" | "final";
+            /** Year */
+            year: number;
+        };
         /** Count */
         Count: {
             /** Count */
@@ -2838,6 +3286,56 @@ export interface components {
              */
             url: string;
         };
+        /** FigureImportReport */
+        FigureImportReport: {
+            /** Imported */
+            imported: number;
+        };
+        /** FigureIn */
+        FigureIn: {
+            /** Code */
+            code: string;
+            /** Contract Year */
+            contract_year: number;
+            /**
+             * Figure Date
+             * Format: date
+             * @description Date du chiffre (arrêté au).
+             */
+            figure_date: string;
+            /**
+             * Source
+             * @description Ex. « CPAM d'Ille-et-Vilaine ».
+             */
+            source: string;
+            /** Value */
+            value: number;
+        };
+        /** FigureOut */
+        FigureOut: {
+            /** Code */
+            code: string;
+            /** Contract Year */
+            contract_year: number;
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /**
+             * Figure Date
+             * Format: date
+             * @description Date du chiffre (arrêté au).
+             */
+            figure_date: string;
+            /**
+             * Source
+             * @description Ex. « CPAM d'Ille-et-Vilaine ».
+             */
+            source: string;
+            /** Value */
+            value: number;
+        };
         /**
          * Filters
          * @description Period in Europe/Paris calendar days (both included), plus optional filters.
@@ -2889,6 +3387,56 @@ export interface components {
              * @enum {string}
              */
             priority: "P2" | "P3";
+        };
+        /**
+         * FollowUpItem
+         * @description A request sent to the 15: did the call reach it?
+         */
+        FollowUpItem: {
+            /** Age Label */
+            age_label: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Motif */
+            motif: string | null;
+            origin: components["schemas"]["Origin"];
+            priority: components["schemas"]["Priority"] | null;
+            /** Red Flag Id */
+            red_flag_id: string | null;
+            /** Red Flag Text */
+            red_flag_text: string | null;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+            status: components["schemas"]["RequestStatus"];
+            /** Transfer 15 At */
+            transfer_15_at: string | null;
+            /** Transfer 15 By Name */
+            transfer_15_by_name: string | null;
+            /** Transfer 15 Label */
+            transfer_15_label: string | null;
+            transfer_15_mode: components["schemas"]["Transfer15Mode"] | null;
+            /** Transfer 15 Note */
+            transfer_15_note: string | null;
+            /** Transfer Recorded */
+            transfer_recorded: boolean;
+        };
+        /** FollowUpPage */
+        FollowUpPage: {
+            /**
+             * Days
+             * @description Période couverte (jours).
+             */
+            days: number;
+            /** Items */
+            items: components["schemas"]["FollowUpItem"][];
+            /** Total */
+            total: number;
         };
         /**
          * FreeSlot
@@ -2981,10 +3529,85 @@ export interface components {
             /** Structure Id */
             structure_id: string | null;
         };
+        /**
+         * FreeTextFlagOut
+         * @description Red-flag words found in the request's free text (notes, referral comment).
+         */
+        FreeTextFlagOut: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Words */
+            words: string[];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HandoverAnswer */
+        HandoverAnswer: {
+            /** Answer */
+            answer: string;
+            /** Question */
+            question: string;
+        };
+        /**
+         * HandoverOut
+         * @description What the booked effector needs to see their patient (their own appointments only).
+         */
+        HandoverOut: {
+            /** Age Label */
+            age_label: string;
+            /** Appointment Id */
+            appointment_id: string;
+            /** Deadline At */
+            deadline_at: string | null;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Motif */
+            motif: string | null;
+            /** Motif Label */
+            motif_label: string | null;
+            /** Phone */
+            phone: string;
+            /** Phone Display */
+            readonly phone_display: string;
+            priority: components["schemas"]["Priority"] | null;
+            /** Protocol Version */
+            protocol_version: number | null;
+            /** Regulator Name */
+            regulator_name: string | null;
+            /** Regulator Note */
+            regulator_note: string | null;
+            /** Request Id */
+            request_id: number;
+            /**
+             * Risk Factors
+             * @description Facteurs de risque et éléments notés au tri.
+             */
+            risk_factors: string[];
+            /** Sex */
+            sex: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /** Triage Answers */
+            triage_answers: components["schemas"]["HandoverAnswer"][];
         };
         /** HeartbeatOut */
         HeartbeatOut: {
@@ -3052,6 +3675,45 @@ export interface components {
             /** Unchanged */
             unchanged: number;
         };
+        /**
+         * InboundAlertOut
+         * @description A patient's SMS the platform did not understand: a person must read it (and call back
+         *     at once when it holds red-flag words).
+         */
+        InboundAlertOut: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Acknowledged By */
+            acknowledged_by: string | null;
+            /** Body */
+            body: string;
+            /** Id */
+            id: number;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * Red Flag Words
+             * @description Mots d'alerte trouvés, ou rien.
+             */
+            red_flag_words: string | null;
+            /**
+             * Request Id
+             * @description La dernière demande dont ce numéro a reçu un SMS.
+             */
+            request_id: number | null;
+            /** Sender */
+            sender: string;
+            /** Sender Display */
+            sender_display: string;
+            /**
+             * Urgent
+             * @description Mots d'alerte : rappeler le patient sans attendre.
+             */
+            urgent: boolean;
+        };
         /** InboundOut */
         InboundOut: {
             /**
@@ -3069,6 +3731,173 @@ export interface components {
              * @description Ce qui a été fait.
              */
             outcome: string;
+        };
+        /** IndicatorIn */
+        IndicatorIn: {
+            /**
+             * Baseline
+             * @description Valeur de référence (0 % d'atteinte).
+             */
+            baseline: number;
+            /**
+             * Calculation
+             * @description Modalités de calcul.
+             */
+            calculation: string;
+            /**
+             * Code
+             * @description national_1 … national_5, ou libre.
+             */
+            code: string;
+            /**
+             * Contract Year
+             * @description Année du contrat, 1 à 5.
+             */
+            contract_year: number;
+            /**
+             * Definition
+             * @description Définition écrite au contrat.
+             */
+            definition: string;
+            /**
+             * Direction
+             * @description increasing : doit augmenter ; decreasing : baisser.
+             * @enum {string}
+             */
+            direction: "increasing" | "decreasing";
+            /** Label */
+            label: string;
+            /**
+             * Metric
+             * @description Mesure de la plateforme (source platform).
+             */
+            metric?: ("snp_consultations" | "ed_visits_avoided" | "share_seen_24h" | "requests_handled" | "slots_offered") | null;
+            /**
+             * Source
+             * @description entered : chiffre CPAM/ARS saisi ; platform : calculé ici.
+             * @enum {string}
+             */
+            source: "entered" | "platform";
+            /**
+             * Target
+             * @description Objectif (100 % d'atteinte).
+             */
+            target: number;
+            /**
+             * Weight
+             * @description Poids dans la part variable, en %.
+             */
+            weight: number;
+        };
+        /** IndicatorOut */
+        IndicatorOut: {
+            /**
+             * Baseline
+             * @description Valeur de référence (0 % d'atteinte).
+             */
+            baseline: number;
+            /**
+             * Calculation
+             * @description Modalités de calcul.
+             */
+            calculation: string;
+            /**
+             * Code
+             * @description national_1 … national_5, ou libre.
+             */
+            code: string;
+            /**
+             * Contract Year
+             * @description Année du contrat, 1 à 5.
+             */
+            contract_year: number;
+            /**
+             * Definition
+             * @description Définition écrite au contrat.
+             */
+            definition: string;
+            /**
+             * Direction
+             * @description increasing : doit augmenter ; decreasing : baisser.
+             * @enum {string}
+             */
+            direction: "increasing" | "decreasing";
+            /** Label */
+            label: string;
+            /**
+             * Metric
+             * @description Mesure de la plateforme (source platform).
+             */
+            metric?: ("snp_consultations" | "ed_visits_avoided" | "share_seen_24h" | "requests_handled" | "slots_offered") | null;
+            /**
+             * Source
+             * @description entered : chiffre CPAM/ARS saisi ; platform : calculé ici.
+             * @enum {string}
+             */
+            source: "entered" | "platform";
+            /**
+             * Target
+             * @description Objectif (100 % d'atteinte).
+             */
+            target: number;
+            /**
+             * Weight
+             * @description Poids dans la part variable, en %.
+             */
+            weight: number;
+        };
+        /** IndicatorResult */
+        IndicatorResult: {
+            /** Attainment Percent */
+            attainment_percent: number | null;
+            /** Baseline */
+            baseline: number;
+            /** Calculation */
+            calculation: string;
+            /** Code */
+            code: string;
+            /** Definition */
+            definition: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "increasing" | "decreasing";
+            /** Label */
+            label: string;
+            /** Metric */
+            metric: ("snp_consultations" | "ed_visits_avoided" | "share_seen_24h" | "requests_handled" | "slots_offered") | null;
+            /**
+             * Missing
+             * @description Chiffre national non encore saisi.
+             */
+            missing: boolean;
+            /** Projected Attainment Percent */
+            projected_attainment_percent: number | null;
+            /**
+             * Projected Value
+             * @description Valeur en fin d'année à ce rythme.
+             */
+            projected_value: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "entered" | "platform";
+            /** Target */
+            target: number;
+            /**
+             * Value
+             * @description Valeur à ce jour (année close : valeur finale).
+             */
+            value: number | null;
+            /**
+             * Value Origin
+             * @description D'où vient la valeur (plateforme ou source saisie).
+             */
+            value_origin: string | null;
+            /** Weight */
+            weight: number;
         };
         /** LinkCandidateOut */
         LinkCandidateOut: {
@@ -3212,6 +4041,31 @@ export interface components {
          * @enum {string}
          */
         Mobility: "can_travel" | "needs_home_visit";
+        /** MoneyOut */
+        MoneyOut: {
+            /** Advance */
+            advance: number;
+            /**
+             * Advance Date
+             * Format: date
+             */
+            advance_date: string;
+            /** Balance */
+            balance: number;
+            /**
+             * Balance Due By
+             * Format: date
+             */
+            balance_due_by: string;
+            /** Fixed */
+            fixed: number;
+            /** Total */
+            total: number;
+            /** Variable Earned */
+            variable_earned: number;
+            /** Variable Max */
+            variable_max: number;
+        };
         /** Motif */
         Motif: {
             default: components["schemas"]["Result"];
@@ -3231,8 +4085,19 @@ export interface components {
         NationalIndicator: {
             /** Consultations */
             consultations: number;
+            /**
+             * Data Until
+             * Format: date
+             * @description Dernier jour compté : jamais après aujourd'hui (les consultations datées dans le futur ne comptent pas) ; l'an passé est compté sur les mêmes jours.
+             */
+            data_until: string;
             /** Growth Percent */
             growth_percent: number | null;
+            /**
+             * Partial
+             * @description La période compte des jours à venir ou un mois incomplet.
+             */
+            partial: boolean;
             /** Periods */
             periods: components["schemas"]["PeriodCount"][];
             /** Previous Year */
@@ -3245,11 +4110,85 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** OperatorHoursIn */
+        OperatorHoursIn: {
+            /**
+             * Hours
+             * @description Heures d'opérateur du mois.
+             */
+            hours: number;
+            /**
+             * Month
+             * Format: date
+             * @description Un jour du mois (le premier est retenu).
+             */
+            month: string;
+        };
         /**
          * Orientation
          * @enum {string}
          */
         Orientation: "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE";
+        /** OrientationEnvelope */
+        OrientationEnvelope: {
+            /** Cost Per Request */
+            cost_per_request: number | null;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Envelope
+             * @description Enveloppe fléchée de l'année (taille de la CPTS).
+             */
+            envelope: number;
+            /** Months */
+            months: components["schemas"]["OrientationMonth"][];
+            /** Operator Hour Cost */
+            operator_hour_cost: number;
+            /** Remaining */
+            remaining: number;
+            /** Requests Handled */
+            requests_handled: number;
+            /** Spent */
+            spent: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Year */
+            year: number;
+        };
+        /** OrientationMonth */
+        OrientationMonth: {
+            /** Cost */
+            cost: number | null;
+            /** Cost Per Request */
+            cost_per_request: number | null;
+            /**
+             * Days Counted
+             * @description Jours du mois dans l'année du contrat, jusqu'à ce jour.
+             */
+            days_counted: number;
+            /** Label */
+            label: string;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /** Operator Hours */
+            operator_hours: number | null;
+            /**
+             * Partial
+             * @description Mois incomplet (début ou fin d'année, ou mois en cours).
+             */
+            partial: boolean;
+            /** Requests Handled */
+            requests_handled: number;
+        };
         /**
          * Origin
          * @enum {string}
@@ -3299,6 +4238,12 @@ export interface components {
             growth_percent: number | null;
             /** Label */
             label: string;
+            /**
+             * Partial
+             * @description Période incomplète (coupée par le filtre ou en cours) : comparée aux mêmes jours de l'an passé, à lire avec prudence.
+             * @default false
+             */
+            partial: boolean;
             /**
              * Period
              * @description 2026-03 (mois), 2026-T1 (trimestre) ou 2026 (année).
@@ -3511,6 +4456,12 @@ export interface components {
             /** Age Label */
             age_label: string;
             assigned_to: components["schemas"]["AssignedTo"];
+            /**
+             * Awaiting Regulator
+             * @description Avis du médecin régulateur attendu avant toute réservation.
+             * @default false
+             */
+            awaiting_regulator: boolean;
             /** Callback At */
             callback_at: string | null;
             /** Claimed By Name */
@@ -3525,6 +4476,12 @@ export interface components {
             failed_callbacks: number;
             /** Family Name */
             family_name: string;
+            /**
+             * Free Text Alert
+             * @description Mots d'alerte dans le texte libre de la demande.
+             * @default false
+             */
+            free_text_alert: boolean;
             /** Given Name */
             given_name: string;
             /** Id */
@@ -3552,6 +4509,11 @@ export interface components {
             received_at: string;
             /** Referrer Structure */
             referrer_structure: string | null;
+            /**
+             * Retriage Reason
+             * @description Non vide : renvoyée au tri, et pourquoi.
+             */
+            retriage_reason?: string | null;
             /**
              * Seconds Left
              * @description Negative once the deadline is passed.
@@ -3783,6 +4745,34 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * RegulatorDecisionIn
+         * @description A medical regulator's decision on a request the protocol sent to them: where the
+         *     patient goes, how soon. (Advice only, or the 15: close the request with that outcome.)
+         */
+        RegulatorDecisionIn: {
+            /**
+             * Deadline Hours
+             * @description Délai de prise en charge, en heures.
+             */
+            deadline_hours: number;
+            /**
+             * Note
+             * @description La note du régulateur, transmise au médecin effecteur.
+             */
+            note: string;
+            /**
+             * Orientation
+             * @description AMB (cabinet), HH (visite), VR (téléconsultation) ou PHARMACIST.
+             * @enum {string}
+             */
+            orientation: "AMB" | "HH" | "VR" | "PHARMACIST";
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P2" | "P3";
+        };
         /** ReleaseHoldIn */
         ReleaseHoldIn: {
             /** Slot Id */
@@ -3935,6 +4925,12 @@ export interface components {
             appointment_id: string | null;
             assigned_to: components["schemas"]["AssignedTo"];
             /**
+             * Awaiting Regulator
+             * @description The protocol asked for a regulator's advice, none recorded yet.
+             * @default false
+             */
+            awaiting_regulator: boolean;
+            /**
              * Birth Date
              * Format: date
              */
@@ -3961,6 +4957,16 @@ export interface components {
             deadline_at: string | null;
             /** Family Name */
             family_name: string;
+            /**
+             * Free Text Flags
+             * @description Mots d'alerte trouvés dans le texte libre.
+             */
+            free_text_flags?: components["schemas"]["FreeTextFlagOut"][];
+            /**
+             * Free Text Warning
+             * @description L'avertissement à montrer à l'opérateur (mots d'alerte).
+             */
+            free_text_warning?: string | null;
             /** Given Name */
             given_name: string;
             /** Gp Name */
@@ -3984,6 +4990,12 @@ export interface components {
             latitude: number | null;
             /** Longitude */
             longitude: number | null;
+            /**
+             * May Book
+             * @description A slot may be held and booked (triaged, no regulator's advice awaited).
+             * @default false
+             */
+            may_book: boolean;
             mobility: components["schemas"]["Mobility"];
             /** Motif */
             motif: string | null;
@@ -4030,12 +5042,31 @@ export interface components {
             referrer_structure: string | null;
             /** Referrer User Id */
             referrer_user_id: number | null;
+            /** Regulator Decision At */
+            regulator_decision_at?: string | null;
+            /** Regulator Decision By Name */
+            regulator_decision_by_name?: string | null;
+            /** Regulator Note */
+            regulator_note?: string | null;
+            /**
+             * Retriage Reason
+             * @description Renvoyée au tri (âge, sexe ou motif changé, RDV annulé) : pourquoi ; aucune réservation avant un nouveau tri.
+             */
+            retriage_reason?: string | null;
             sex: components["schemas"]["Sex"];
             /** Sms Consent */
             sms_consent: boolean;
             status: components["schemas"]["RequestStatus"];
             /** Timeline */
             timeline: components["schemas"]["TimelineEntryOut"][];
+            /** Transfer 15 At */
+            transfer_15_at?: string | null;
+            /** Transfer 15 By Name */
+            transfer_15_by_name?: string | null;
+            /** @description Red flag: how the call reached the 15 (once recorded). */
+            transfer_15_mode?: components["schemas"]["Transfer15Mode"] | null;
+            /** Transfer 15 Note */
+            transfer_15_note?: string | null;
             /** Triage Answers */
             triage_answers: {
                 [key: string]: unknown;
@@ -4109,6 +5140,11 @@ export interface components {
             /** Longitude */
             longitude?: number | null;
             mobility?: components["schemas"]["Mobility"] | null;
+            /**
+             * Motif
+             * @description A motif id of the protocol; changing it after triage sends the request back to triage.
+             */
+            motif?: string | null;
             /** Notes */
             notes?: string | null;
             /** Phone */
@@ -4176,7 +5212,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "operator" | "regulator" | "effector" | "referrer" | "sas_regulator" | "coordinator";
+        Role: "operator" | "regulator" | "effector" | "referrer" | "sas_regulator" | "coordinator" | "funder";
         /** Rule */
         Rule: {
             /** Id */
@@ -4484,6 +5520,14 @@ export interface components {
             /** Distribution */
             distribution: components["schemas"]["Count"][];
         };
+        /** Saved */
+        Saved: {
+            /**
+             * Saved
+             * @default true
+             */
+            saved: boolean;
+        };
         /**
          * ScoreParts
          * @description The score's terms, in minutes: it is their sum (lower is better).
@@ -4560,6 +5604,19 @@ export interface components {
              * @description Préfixé comme en FHIR : 1 FINESS, 3 SIRET, 4 RPPS rang.
              */
             structure_id: string | null;
+        };
+        /** SizeAmountsOut */
+        SizeAmountsOut: {
+            /** Access Fixed */
+            access_fixed: number;
+            /** Access Variable */
+            access_variable: number;
+            /** Gp Compensation */
+            gp_compensation: number;
+            /** Orientation Service */
+            orientation_service: number;
+            /** Running */
+            running: number;
         };
         /**
          * SlotAppointmentOut
@@ -4747,6 +5804,40 @@ export interface components {
             not_eligible_own_patient: number;
             /** Weekly Cap */
             weekly_cap: number;
+        };
+        /** Statement */
+        Statement: {
+            /** Definitions */
+            definitions: [
+                string,
+                string
+            ][];
+            /** Lines */
+            lines: components["schemas"]["StatementLine"][];
+            /** Year */
+            year: number;
+        };
+        /** StatementLine */
+        StatementLine: {
+            /** Consultations */
+            consultations: number;
+            /** Effector Id */
+            effector_id: number;
+            /** Fee Eligible */
+            fee_eligible: number;
+            /** Hours With Slots */
+            hours_with_slots: number;
+            /** Label */
+            label: string;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /** Name */
+            name: string;
+            /** Slots Offered */
+            slots_offered: number;
         };
         /** SupplyDemand */
         SupplyDemand: {
@@ -4983,6 +6074,27 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * Transfer15In
+         * @description How a red-flag call reached the 15.
+         */
+        Transfer15In: {
+            /**
+             * At
+             * @description Quand (par défaut : maintenant) ; jamais dans le futur.
+             */
+            at?: string | null;
+            /** @description warm_transfer: appel transféré au 15 ; told_to_call_15: patient invité à appeler le 15. */
+            mode: components["schemas"]["Transfer15Mode"];
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * Transfer15Mode
+         * @description How a red-flag call reached the 15 (SAMU).
+         * @enum {string}
+         */
+        Transfer15Mode: "warm_transfer" | "told_to_call_15";
         /** TransferIn */
         TransferIn: {
             /** Note */
@@ -5143,6 +6255,53 @@ export interface components {
             passed: boolean;
             /** Problems */
             problems: string[];
+        };
+        /** YearView */
+        YearView: {
+            amounts: components["schemas"]["SizeAmountsOut"];
+            /** Cpts Size */
+            cpts_size: number;
+            /**
+             * Data Until
+             * @description Dernier jour compté (aujourd'hui en cours d'année).
+             */
+            data_until: string | null;
+            /** Days Elapsed */
+            days_elapsed: number;
+            /** Days In Year */
+            days_in_year: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorResult"][];
+            /** Missing Figures */
+            missing_figures: string[];
+            /** @description Montants sur les valeurs à ce jour (finales si close). */
+            money: components["schemas"]["MoneyOut"];
+            /**
+             * Partial
+             * @description Année en cours : chiffres partiels.
+             */
+            partial: boolean;
+            /** @description Année en cours : à ce rythme. */
+            projected_money: components["schemas"]["MoneyOut"] | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "upcoming" | "live" | "final";
+            /** Weights Total */
+            weights_total: number;
+            /** Year */
+            year: number;
         };
     };
     responses: never;
@@ -6404,6 +7563,359 @@ export interface operations {
             };
         };
     };
+    "indicators-get_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+        };
+    };
+    "indicators-save_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-contract_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractVersionOut"][];
+                };
+            };
+        };
+    };
+    "indicators-list_figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigureOut"][];
+                };
+            };
+        };
+    };
+    "indicators-set_figure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FigureIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigureOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-import_figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_indicators-import_figures"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigureImportReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-set_operator_hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorHoursIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-orientation_envelope": {
+        parameters: {
+            query: {
+                /** @description Année du contrat. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrientationEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-contract_year": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-compensation_table": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+                /** @description Mois (1-12), sinon l'année. */
+                month?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-compensation_csv": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+                /** @description Mois (1-12), sinon l'année. */
+                month?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-effector_statement_pdf": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+            };
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "indicators-dashboard": {
         parameters: {
             query: {
@@ -6509,6 +8021,68 @@ export interface operations {
                 origin?: string | null;
                 /** @description Effecteur. */
                 effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-my_statement": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-my_statement_pdf": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
             };
             header?: never;
             path?: never;
@@ -6770,6 +8344,37 @@ export interface operations {
             };
         };
     };
+    "notifications-acknowledge_inbound_alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inbound_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundAlertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "notifications-list_messages": {
         parameters: {
             query?: {
@@ -6953,6 +8558,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HeartbeatOut"];
+                };
+            };
+        };
+    };
+    "regulation-list_follow_up": {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7720,6 +9387,41 @@ export interface operations {
             };
         };
     };
+    "regulation-record_regulator_decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegulatorDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "regulation-release_request": {
         parameters: {
             query?: never;
@@ -7808,6 +9510,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-record_transfer_15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Transfer15In"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,10 +1,12 @@
 /** The effector's home: consultations to report, their week of SNP slots and their next patients. */
 import { lazy, Suspense } from "react";
 
-import { Loading, Page } from "../../shell/Page";
+import { Page } from "../../shell/Page";
+import { Loading } from "../../ui";
 import { AgendaTabs } from "./AgendaTabs";
 import { ConsultationLogCard, TodayConsultations, UnreportedConsultations } from "./ConsultationLog";
 import { WithMyProfile } from "./me";
+import { MyCompensationStatement } from "./MyCompensationStatement";
 import { agendaTexts } from "./texts";
 import "./agenda.css";
 
@@ -25,6 +27,7 @@ export function EffectorHome() {
               <WeekAgenda me={me} />
             </Suspense>
             <ConsultationLogCard showEffector={false} />
+            <MyCompensationStatement />
           </>
         )}
       </WithMyProfile>
