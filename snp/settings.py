@@ -47,16 +47,37 @@ class Settings(BaseSettings):
         description="Mark cookies `Secure` (set to true behind HTTPS in production).",
     )
     login_slowdown_after: int = Field(
-        default=3, ge=1, description="Failed logins for one e-mail before answers are slowed."
+        default=3,
+        ge=1,
+        description="Login attempts on one account (from any address) before each further "
+        "attempt must wait (answered 429 when too early; nobody is kept waiting).",
     )
     login_slowdown_seconds: float = Field(
-        default=1.0, ge=0, description="Extra delay per failed login beyond the slowdown threshold."
+        default=1.0,
+        ge=0,
+        description="Wait added per login attempt on one account beyond the slowdown threshold.",
+    )
+    login_slowdown_max_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="Longest wait between two login attempts on one account: the real user, "
+        "from any address, can always try again after it.",
     )
     login_lock_after: int = Field(
-        default=8, ge=2, description="Failed logins for one e-mail before it is locked."
+        default=8,
+        ge=2,
+        description="Login attempts on one account from one address before that address is "
+        "locked out of that account (other addresses are not).",
+    )
+    login_ip_lock_after: int = Field(
+        default=30,
+        ge=2,
+        description="Failed login attempts from one address (any account) before the address "
+        "is locked out.",
     )
     login_lock_minutes: int = Field(
-        default=15, ge=1, description="How long a locked e-mail stays locked."
+        default=15, ge=1, description="How long a locked-out address stays locked out."
     )
     scheduler_enabled: bool = Field(
         default=True, description="Start the job scheduler with the app (off for one-off CLIs)."
