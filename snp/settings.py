@@ -109,6 +109,21 @@ class Settings(BaseSettings):
         ge=1000,
         description="Largest ICS calendar accepted (upload or subscription), in bytes.",
     )
+    ics_max_expansion: int = Field(
+        default=200_000,
+        ge=100,
+        le=10_000_000,
+        description="Most recurrence steps an ICS calendar may ask to expand (from each "
+        "repeated availability's start to the horizon) and most slots it may offer; larger "
+        "calendars are refused before any expansion (a 224-byte `FREQ=SECONDLY` file is one).",
+    )
+    ics_time_budget_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=120,
+        description="Longest time one ICS calendar may take to read (in a worker thread, two at "
+        "a time); slower ones are refused.",
+    )
     ics_allow_private_hosts: bool = Field(
         default=False,
         description="Allow subscribed ICS calendars on loopback/private addresses (tests and "
