@@ -43,7 +43,7 @@ from sas import access as sas_access
 from sas.api import router as fhir_router
 from sas.booking import router as sas_router
 from sas.fhir import install_fhir_handlers
-from snp import live, logging_setup
+from snp import edge, live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
@@ -166,6 +166,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(edge.bounded_integers)],
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(live.LiveContext, hub=app.state.live)
+    app.add_middleware(edge.InputGuard)  # outermost: bad bytes stop before anything else
     install_handlers(app)
     install_fhir_handlers(app)  # OperationOutcome errors on /fhir paths
     sas_access.warn_if_open(settings)

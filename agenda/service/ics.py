@@ -180,6 +180,24 @@ def availability_slots(
             "Calendrier incohérent : des règles de répétition ou des fuseaux horaires sont "
             "illisibles."
         ) from None
+    try:
+        return _slots_of(occurrences, options=options, now=now, horizon_end=horizon_end)
+    except IcsRejected:
+        raise
+    except Exception:  # odd values in an event (dates, categories): the calendar's fault
+        raise IcsRejected(
+            "Calendrier incohérent : des dates ou des règles de répétition sont illisibles."
+        ) from None
+
+
+def _slots_of(
+    occurrences: list[icalendar.cal.Component],
+    *,
+    options: IcsOptions,
+    now: datetime,
+    horizon_end: datetime,
+) -> tuple[list[NewSlot], int]:
+    pattern = keyword_pattern(options.keyword)
     length = timedelta(minutes=options.slot_minutes)
     slots: list[NewSlot] = []
     events = 0
