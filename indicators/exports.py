@@ -21,6 +21,7 @@ from indicators.records import list_consultations, list_records
 from indicators.schemas import Count, Dashboard, Filters, SupplyDemandRow
 from indicators.timeutil import paris
 from snp.settings import Settings
+from snp.spreadsheet import safe_cell
 
 Table = Literal[
     "national",
@@ -293,16 +294,12 @@ def _csv_cell(value: Cell) -> str | int:
 
 
 def to_csv(rows: Rows) -> bytes:
+    """Every cell goes through `safe_cell` (no formula injection), numbers excepted."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(rows[0])
+    writer.writerow([safe_cell(h) for h in rows[0]])
     for row in rows[1]:
-        writer.writerow(
-            [
-                "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                for v in row
-            ]
-        )
+        writer.writerow([_csv_cell(safe_cell(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -311,9 +308,9 @@ def to_xlsx(rows: Rows, title: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31]
-    sheet.append(rows[0])
+    sheet.append([safe_cell(h) for h in rows[0]])
     for row in rows[1]:
-        sheet.append(row)
+        sheet.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
