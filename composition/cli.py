@@ -20,7 +20,7 @@ from snp.actor import Actor
 from snp.auth import reset_cli
 from snp.auth import service as auth_service
 from snp.auth.roles import ROLE_LABELS, Role
-from snp.csv_import import CsvImportError, decode
+from snp.csv_import import CsvImportError, decode, error_lines
 from snp.db import Database
 from snp.errors import DomainError
 from snp.settings import get_settings
@@ -140,12 +140,16 @@ def import_communes(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Import communes from CSV: insee_code,name,postal_code,latitude,longitude."""
-    text = decode(file.read_bytes())
+    try:
+        text = decode(file.read_bytes())
+    except DomainError as exc:
+        typer.echo(exc.msg, err=True)
+        raise typer.Exit(1) from None
     try:
         report = run_in_session(lambda s: territory.import_communes_csv(s, text))
     except CsvImportError as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
+        for line in error_lines(exc.errors):
+            typer.echo(line, err=True)
         typer.echo(f"{len(exc.errors)} erreur(s) : aucune commune importée.", err=True)
         raise typer.Exit(1) from None
     typer.echo(

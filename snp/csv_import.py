@@ -33,6 +33,17 @@ class CsvImportError(Exception):
         self.errors = errors
 
 
+PRINTED_ERRORS = 50
+
+
+def error_lines(errors: Sequence[CsvError], limit: int = PRINTED_ERRORS) -> list[str]:
+    """What a CLI prints of an import's errors: the first `limit`, then how many more."""
+    lines = [str(e) for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"… et {len(errors) - limit} autre(s) erreur(s) non affichée(s).")
+    return lines
+
+
 @dataclass(frozen=True, slots=True)
 class CsvRow:
     line: int

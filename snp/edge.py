@@ -1,10 +1,12 @@
 """Bad input stops at the edge, in one place, with a clear 4xx (never a 500 from the database).
 
-- `InputGuard` (ASGI middleware, outermost): a NUL byte in the path is a 404; a NUL byte in a
-  query value, a JSON string or a form field, and a JSON integer outside the databases' 32-bit
-  range, are a 422 naming the field; JSON bodies are capped in size. It also turns an unhandled
-  exception into a JSON 500 *without* re-raising it, so the server keeps the keep-alive
-  connection (a re-raised error makes uvicorn drop it, and the client's next request with it).
+- `InputGuard` (ASGI middleware, outermost): a state-changing request sent from another site's
+  page (Origin, else Referer, not this host) is a 403; a NUL byte in the path is a 404; a NUL
+  byte in a query value, a JSON string or a form field, a JSON integer outside the databases'
+  32-bit range and an ISO date outside years 1000-2999 are a 422 naming the field; JSON bodies
+  are capped in size. It also turns an unhandled exception into a JSON 500 *without*
+  re-raising it, so the server keeps the keep-alive connection (a re-raised error makes uvicorn
+  drop it, and the client's next request with it).
 - `bounded_integers` (dependency on every route): path and query parameters declared `int`
   must fit the 32-bit range (a 404 for a path id, a 422 for a query value).
 - `within(...)`, `day_within(...)`: validators refusing absurd dates (year 9999, 1970).
@@ -18,7 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, get_args
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
 from fastapi.dependencies.models import Dependant
@@ -28,12 +30,14 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from snp.errors import NotFound
+from snp.settings import Settings
 
 log = logging.getLogger(__name__)
 
 MAX_INT = 2**31 - 1  # PostgreSQL `integer`; every id and count of the API fits it
 MIN_INT = -(2**31)
 MAX_JSON_BYTES = 5_000_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PARIS = ZoneInfo("Europe/Paris")
 
 Loc = list[str | int]
@@ -107,9 +111,25 @@ async def _send_json(send: Send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def trusted_origins(settings: Settings) -> frozenset[str]:
+    """Hosts (`host[:port]`) a browser page may send state-changing requests from, besides the
+    request's own `Host`: the public URL's (behind a proxy that rewrites `Host`)."""
+    hosts = {urlsplit(settings.public_base_url).netloc} if settings.public_base_url else set()
+    return frozenset(h.lower() for h in hosts if h)
+
+
+def _origin_host(headers: dict[bytes, bytes]) -> str | None:
+    """The `host[:port]` of the page that sent the request (Origin, else Referer), if told."""
+    raw = headers.get(b"origin") or headers.get(b"referer")
+    if not raw or raw == b"null":
+        return "null" if raw == b"null" else None
+    return urlsplit(raw.decode("latin-1")).netloc.lower()
+
+
 class InputGuard:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, trusted_origins: frozenset[str] = frozenset()) -> None:
         self.app = app
+        self.trusted_origins = trusted_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,7 +144,17 @@ class InputGuard:
         if problems:
             await _send_json(send, 422, _error(problems))
             return
-        content_type = dict(scope.get("headers", [])).get(b"content-type", b"").lower()
+        headers = dict(scope.get("headers", []))
+        if scope["method"] not in SAFE_METHODS:
+            # A page of another site must not drive a logged-in browser (CSRF, login CSRF):
+            # browsers always tell where a cross-site request comes from.
+            origin = _origin_host(headers)
+            host = headers.get(b"host", b"").decode("latin-1").lower()
+            if origin is not None and origin != host and origin not in self.trusted_origins:
+                msg = "Requête refusée : elle ne vient pas d'une page de la plateforme."
+                await _send_json(send, 403, _error([(["header", "origin"], msg)]))
+                return
+        content_type = headers.get(b"content-type", b"").lower()
         if scope["method"] in ("POST", "PUT", "PATCH") and (
             content_type.startswith(b"application/json")
             or content_type.startswith(b"application/x-www-form-urlencoded")

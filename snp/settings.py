@@ -43,8 +43,9 @@ class Settings(BaseSettings):
         description="A login session ends this long after login, even when active.",
     )
     cookie_secure: bool = Field(
-        default=False,
-        description="Mark cookies `Secure` (set to true behind HTTPS in production).",
+        default=True,
+        description="Mark cookies `Secure` (sent over HTTPS only) and send HSTS; `make run` and "
+        "the tests set it to false explicitly for plain-HTTP local use.",
     )
     login_slowdown_after: int = Field(
         default=3,

@@ -8,13 +8,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from agenda.schemas import AppointmentOut, AppointmentState, CancelIn, ConfirmIn, HoldOut
 from agenda.service import appointments, booking
+from snp import idempotency
 from snp.actor import Actor
 from snp.auth.roles import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.idempotency import IdempotencyKeyHeader
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -51,21 +53,39 @@ async def hold_slot(
     )
 
 
-@router.post("/slots/{slot_id}/confirm", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/slots/{slot_id}/confirm",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AppointmentOut,
+)
 async def confirm_slot(
-    session: SessionDep, actor: Booker, slot_id: int, body: ConfirmIn
-) -> AppointmentOut:
-    """Turn your hold into an appointment. 409 when the hold expired or someone else has it."""
-    return await booking.confirm(
+    request: Request,
+    session: SessionDep,
+    actor: Booker,
+    slot_id: int,
+    body: ConfirmIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
+    """Turn your hold into an appointment. 409 when the hold expired or someone else has it.
+
+    Sent again with the same `Idempotency-Key`, returns the first answer."""
+    return await idempotency.once(
         session,
-        slot_id,
-        holder_of(actor),
-        request_id=body.request_id,
-        patient_label=body.patient_label,
-        kind=body.kind,
-        origin=booking.ORIGIN_OF_ROLE.get(actor.role, "operator") if actor.role else "operator",
-        booked_by_user_id=actor.user_id,
-        actor=actor,
+        request,
+        actor,
+        idempotency_key,
+        status.HTTP_201_CREATED,
+        lambda: booking.confirm(
+            session,
+            slot_id,
+            holder_of(actor),
+            request_id=body.request_id,
+            patient_label=body.patient_label,
+            kind=body.kind,
+            origin=booking.ORIGIN_OF_ROLE.get(actor.role, "operator") if actor.role else "operator",
+            booked_by_user_id=actor.user_id,
+            actor=actor,
+        ),
     )
 
 

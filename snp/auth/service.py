@@ -167,7 +167,12 @@ async def resolve_session(
         await session.execute(
             select(LoginSession, User)
             .join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires_at > now)
+            .where(
+                LoginSession.token_hash == _token_hash(token),
+                LoginSession.expires_at > now,
+                # The maximum holds on every request, whatever the sliding expiry says.
+                LoginSession.created_at > now - timedelta(hours=settings.session_max_hours),
+            )
         )
     ).first()
     if row is None:

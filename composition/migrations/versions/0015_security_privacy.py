@@ -1,4 +1,4 @@
-"""security and privacy: login throttle per address, account and pair
+"""security and privacy: login throttle per address, account and pair; idempotency keys
 
 Revision ID: 0015
 Revises: 0011
@@ -41,8 +41,26 @@ def upgrade() -> None:
             batch_op.f("ix_login_throttle_last_attempt_at"), ["last_attempt_at"], unique=False
         )
 
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column("operation", sa.String(length=200), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "key", name=op.f("pk_idempotency_keys")),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_idempotency_keys_created_at"), ["created_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_created_at"))
+    op.drop_table("idempotency_keys")
     _drop_throttle("ix_login_throttle_last_attempt_at")
     op.create_table(
         "login_throttle",

@@ -387,6 +387,8 @@ export interface paths {
         /**
          * Confirm Slot
          * @description Turn your hold into an appointment. 409 when the hold expired or someone else has it.
+         *
+         *     Sent again with the same `Idempotency-Key`, returns the first answer.
          */
         post: operations["agenda-confirm_slot"];
         delete?: never;
@@ -1175,7 +1177,8 @@ export interface paths {
          * Confirm Booking
          * @description Book the held slot: the appointment is created and the request closed (`slot_booked`).
          *
-         *     409 when the hold expired or someone else got the slot.
+         *     409 when the hold expired or someone else got the slot. Sent again with the same
+         *     `Idempotency-Key`, returns the first answer.
          */
         post: operations["regulation-confirm_booking"];
         delete?: never;
@@ -5189,7 +5192,10 @@ export interface operations {
     "agenda-confirm_slot": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clé unique choisie par le client (UUID) : renvoyer la même requête avec la même clé rend la première réponse sans rien refaire. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 slot_id: number;
             };
@@ -6665,7 +6671,10 @@ export interface operations {
     "regulation-confirm_booking": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clé unique choisie par le client (UUID) : renvoyer la même requête avec la même clé rend la première réponse sans rien refaire. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 request_id: number;
             };
