@@ -38,6 +38,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+_CHATTY = (
+    "sqlalchemy",
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "aiosqlite",
+    "asyncpg",
+    "httpx",
+    "httpcore",
+    "twilio",
+    "twilio.http_client",
+    "multipart",
+    "python_multipart",
+)
+
+
 def configure(level: str = "INFO") -> None:
     root = logging.getLogger()
     if not any(isinstance(f, RedactingFilter) for h in root.handlers for f in h.filters):
@@ -52,3 +67,7 @@ def configure(level: str = "INFO") -> None:
         logger.propagate = True
     # Each job tick would otherwise log twice every few seconds.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG these libraries log result rows, statements with their values, request bodies:
+    # patient data. They stay at WARNING whatever the level asked.
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -159,6 +159,14 @@ class Settings(BaseSettings):
         description="Identity fields of closed requests are pseudonymised this many months "
         "after closing (job `regulation.pseudonymise`); every indicator stays unchanged.",
     )
+    regulation_abandoned_after_days: int = Field(
+        default=30,
+        ge=2,
+        le=366,
+        description="A request still open this many days after it came in is closed "
+        "automatically (job `regulation.close_abandoned`, nobody texted), so the retention "
+        "period applies to it too.",
+    )
     # --- Matching and booking (regulation/service/matching.py) -------------------------------
     regulation_travel_margin_minutes: int = Field(
         default=30,

@@ -2,14 +2,18 @@
 for patients, their number; satisfaction surveys keep their score, not the number
 (`regulation.RequestsPseudonymised`, handled in `notifications.handlers` within the retention
 job's transaction). Messages still waiting to be sent are left alone (a request closed more than
-a year ago has none)."""
+a year ago has none). SMS tied to no request (received ones, auto-replies) are blanked by age
+(`pseudonymise_unlinked`, job `notifications.pseudonymise_unlinked`). Opt-out numbers (STOP)
+are kept: they are what honours the objection."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import String, case, cast, literal, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.models import Audience, MessageStatus, OutboxMessage, Survey
+from notifications.models import Audience, InboundMessage, MessageStatus, OutboxMessage, Survey
 
 PSEUDONYMISED_BODY = "[SMS effacé : données pseudonymisées]"
 PSEUDONYMISED_RECIPIENT = "+33000000000"
@@ -60,3 +64,35 @@ async def pseudonymise_messages(
         .execution_options(synchronize_session=False)
     )
     return changed
+
+
+async def pseudonymise_unlinked(session: AsyncSession, *, before: datetime) -> int:
+    """What no request's retention reaches, once older than `before`: SMS received (sender and
+    text: they may be clinical) and sent messages tied to no request or appointment
+    (auto-replies, broadcasts' texts). Returns how many rows changed (idempotent)."""
+    sent = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.request_id.is_(None),
+            OutboxMessage.appointment_id.is_(None),
+            OutboxMessage.created_at < before,
+            OutboxMessage.status.not_in(_PENDING),
+            OutboxMessage.body != PSEUDONYMISED_BODY,
+        )
+        .values(
+            body=PSEUDONYMISED_BODY,
+            idempotency_key=literal("pseudonymised:").concat(cast(OutboxMessage.id, String)),
+            recipient=case(
+                (OutboxMessage.audience == Audience.PATIENT.value, PSEUDONYMISED_RECIPIENT),
+                else_=OutboxMessage.recipient,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    received = await session.execute(
+        update(InboundMessage)
+        .where(InboundMessage.received_at < before, InboundMessage.body != PSEUDONYMISED_BODY)
+        .values(sender=PSEUDONYMISED_RECIPIENT, body=PSEUDONYMISED_BODY)
+        .execution_options(synchronize_session=False)
+    )
+    return int(sent.rowcount or 0) + int(received.rowcount or 0)  # type: ignore[attr-defined]

@@ -136,7 +136,8 @@ function Agenda({ agenda, canBook, onBooked }: { agenda: Agenda; canBook: boolea
 }
 
 function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot: Slot; onBooked: (b: Booking) => void }) {
-  const [patient, setPatient] = useState<PatientDraft>({ ...EMPTY_PATIENT, sms_consent: true });
+  // Consent is asked, never presumed: the box starts unticked.
+  const [patient, setPatient] = useState<PatientDraft>({ ...EMPTY_PATIENT });
   const [kind, setKind] = useState<Kind>(slot.kinds[0] ?? "AMB");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [submitting, setSubmitting] = useState(false);
