@@ -30,6 +30,7 @@ import sas.handlers  # pushes SAS regulators' appointments to the platform
 import sas.jobs
 import sas.models  # noqa: F401
 import snp.audit
+import snp.audit_archive  # the daily audit archive job
 import snp.auth.jobs
 import snp.auth.models
 import snp.idempotency  # its table and its hourly purge

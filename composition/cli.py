@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -15,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agenda import cli as agenda_cli
 from composition import demo, migrate
 from indicators.cli import indicators_app
-from snp import territory
+from snp import audit_archive, territory
 from snp.actor import Actor
 from snp.auth import reset_cli
 from snp.auth import service as auth_service
 from snp.auth.roles import ROLE_LABELS, Role
 from snp.csv_import import CsvImportError, decode, error_lines
-from snp.db import Database
+from snp.db import Database, utcnow
 from snp.errors import DomainError
 from snp.settings import get_settings
 
@@ -40,7 +41,11 @@ territory_app = typer.Typer(
 territory_import_app = typer.Typer(
     help="Imports du territoire.", no_args_is_help=True, pretty_exceptions_enable=False
 )
+audit_app = typer.Typer(
+    help="Journal d'audit : archive chaînée.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(territory_app, name="territory")
 territory_app.add_typer(territory_import_app, name="import")
@@ -156,6 +161,31 @@ def import_communes(
         f"Communes importées : {report.created} créée(s), {report.updated} modifiée(s), "
         f"{report.unchanged} inchangée(s)."
     )
+
+
+@audit_app.command("archive")
+def audit_archive_command(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Fichier d'archive (ajout seul).")],
+    older_than_days: Annotated[int, typer.Option(min=1, help="Entrées plus anciennes que.")] = 365,
+) -> None:
+    """Move audit entries older than N days to the hash-chained archive file."""
+    before = utcnow() - timedelta(days=older_than_days)
+    total = 0
+    while moved := run_in_session(lambda s: audit_archive.archive(s, file, before)):
+        total += moved
+    typer.echo(f"{total} entrée(s) archivée(s) dans {file}.")
+
+
+@audit_app.command("verify")
+def audit_verify_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Check that no line of the archive was changed, removed or reordered."""
+    result = audit_archive.verify(file)
+    if result.broken_at is not None:
+        typer.echo(f"Chaîne rompue à la ligne {result.broken_at} : archive altérée.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Archive intacte : {result.lines} entrée(s).")
 
 
 def main() -> None:

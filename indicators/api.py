@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated
 
@@ -79,17 +80,32 @@ async def _export(
     filters: Filters,
     table: str,
     with_identity: bool,
+    reason: str | None = None,
 ) -> exports.Rows:
     if with_identity and table != "records":
         raise BusinessRuleError(
             "L'identité ne peut être exportée qu'avec la liste des demandes.",
             ("query", "with_identity"),
         )
+    if with_identity and (reason is None or len(reason.strip()) < 5):
+        raise BusinessRuleError(
+            "Indiquez le motif de l'export nominatif (au moins 5 caractères).",
+            ("query", "reason"),
+        )
     rows = await exports.build_table(
         session, filters, table, settings=settings, with_identity=with_identity
     )
     if with_identity:
-        detail = filters.model_dump_json(exclude_none=True)
+        # Whose data left, how many rows, and why: the filters, the count, the stated reason.
+        detail = json.dumps(
+            {
+                "filters": filters.model_dump(mode="json", exclude_none=True),
+                "rows": len(rows[1]),
+                "reason": (reason or "").strip(),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )[:500]
         await audit.record(session, actor, "export_identity", "indicators", table, detail)
     return rows
 
@@ -97,6 +113,10 @@ async def _export(
 TableQuery = Annotated[exports.Table, Query(description="Le tableau à exporter.")]
 IdentityQuery = Annotated[
     bool, Query(description="Avec l'identité des patients (tracé dans le journal d'audit).")
+]
+ReasonQuery = Annotated[
+    str | None,
+    Query(max_length=200, description="Motif d'un export nominatif (obligatoire avec l'identité)."),
 ]
 
 
@@ -108,9 +128,10 @@ async def export_csv(
     filters: FiltersDep,
     table: TableQuery,
     with_identity: IdentityQuery = False,
+    reason: ReasonQuery = None,
 ) -> Response:
     """One table as CSV (`;`, UTF-8 with BOM, for Excel in French)."""
-    rows = await _export(session, actor, settings, filters, table, with_identity)
+    rows = await _export(session, actor, settings, filters, table, with_identity, reason)
     name = exports.filename(table, filters, "csv")
     return Response(
         exports.to_csv(rows),
@@ -127,9 +148,10 @@ async def export_xlsx(
     filters: FiltersDep,
     table: TableQuery,
     with_identity: IdentityQuery = False,
+    reason: ReasonQuery = None,
 ) -> Response:
     """One table as an Excel workbook."""
-    rows = await _export(session, actor, settings, filters, table, with_identity)
+    rows = await _export(session, actor, settings, filters, table, with_identity, reason)
     name = exports.filename(table, filters, "xlsx")
     return Response(
         exports.to_xlsx(rows, exports.TITLES[table]),

@@ -167,6 +167,18 @@ class Settings(BaseSettings):
         "automatically (job `regulation.close_abandoned`, nobody texted), so the retention "
         "period applies to it too.",
     )
+    audit_retention_days: int = Field(
+        default=365,
+        ge=30,
+        le=3660,
+        description="Audit entries older than this move from the database to the archive "
+        "file (`SNP_AUDIT_ARCHIVE_FILE`); kept in the database while no file is set.",
+    )
+    audit_archive_file: Path | None = Field(
+        default=None,
+        description="Append-only, hash-chained archive of old audit entries (JSON lines; "
+        "`snp audit verify <file>` checks the chain). Put it on storage backed up apart.",
+    )
     # --- Matching and booking (regulation/service/matching.py) -------------------------------
     regulation_travel_margin_minutes: int = Field(
         default=30,

@@ -77,6 +77,7 @@ async def test_a_patient_named_as_a_formula_stays_a_name_in_the_identity_export(
     await logged_in_as(client, session, Role.COORDINATOR)
     today = datetime.now(ZoneInfo("Europe/Paris")).date().isoformat()
     params = {"start": today, "end": today, "table": "records", "with_identity": "true"}
+    params["reason"] = "Contrôle de sécurité"
     xlsx = await client.get("/api/indicators/export.xlsx", params=params)
     assert xlsx.status_code == 200, xlsx.text
     sheet = load_workbook(io.BytesIO(xlsx.content)).active

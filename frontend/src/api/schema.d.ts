@@ -492,7 +492,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Audit */
+        /**
+         * List Audit
+         * @description The audit trail, newest first; filter by record, author, action and period.
+         */
         get: operations["audit-list_audit"];
         put?: never;
         post?: never;
@@ -5454,6 +5457,14 @@ export interface operations {
             query?: {
                 entity?: string | null;
                 entity_id?: string | null;
+                /** @description Auteur (adresse e-mail). */
+                actor_email?: string | null;
+                /** @description Ex. `read`, `export_identity`. */
+                action?: string | null;
+                /** @description À partir de (inclus). */
+                since?: string | null;
+                /** @description Jusqu'à (exclu). */
+                until?: string | null;
                 limit?: number;
                 offset?: number;
             };
@@ -5603,6 +5614,8 @@ export interface operations {
                 table: "national" | "requests_by_origin" | "requests_by_channel" | "requests_by_outcome" | "requests_by_period" | "delays" | "slots" | "effectors" | "emergency" | "supply_by_hour" | "supply_by_commune" | "snp_fee" | "satisfaction" | "records" | "consultations";
                 /** @description Avec l'identité des patients (tracé dans le journal d'audit). */
                 with_identity?: boolean;
+                /** @description Motif d'un export nominatif (obligatoire avec l'identité). */
+                reason?: string | null;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -5647,6 +5660,8 @@ export interface operations {
                 table: "national" | "requests_by_origin" | "requests_by_channel" | "requests_by_outcome" | "requests_by_period" | "delays" | "slots" | "effectors" | "emergency" | "supply_by_hour" | "supply_by_commune" | "snp_fee" | "satisfaction" | "records" | "consultations";
                 /** @description Avec l'identité des patients (tracé dans le journal d'audit). */
                 with_identity?: boolean;
+                /** @description Motif d'un export nominatif (obligatoire avec l'identité). */
+                reason?: string | null;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
