@@ -1,8 +1,9 @@
 # Production image: the built web UI and the Python app in one container.
-FROM node:20-bookworm-slim AS frontend
+FROM node:22-bookworm-slim AS frontend
 WORKDIR /build/frontend
 COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
+# .dockerignore keeps the host's node_modules and dist out: the image's own modules stay.
 COPY frontend/ ./
 RUN npm run build
 
@@ -10,6 +11,9 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     SNP_HOST=0.0.0.0 SNP_PORT=8000 SNP_FRONTEND_DIST=/app/frontend/dist
 WORKDIR /app
+# The locked versions, checked against their hashes, then the project without resolving again.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY snp/ snp/
 COPY agenda/ agenda/
@@ -18,7 +22,7 @@ COPY notifications/ notifications/
 COPY sas/ sas/
 COPY indicators/ indicators/
 COPY composition/ composition/
-RUN pip install --no-cache-dir . && useradd --system --home /app snp && mkdir -p /app/var \
+RUN pip install --no-cache-dir --no-deps . && useradd --system --home /app snp && mkdir -p /app/var \
     && chown snp /app/var
 COPY --from=frontend /build/frontend/dist /app/frontend/dist
 USER snp

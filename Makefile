@@ -8,7 +8,7 @@ NODE_STAMP := frontend/node_modules/.installed
 DIST := frontend/dist/index.html
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system-deps lint typecheck pytest frontend api-client clean bench
+.PHONY: run test setup system-deps lint typecheck pytest frontend api-client clean bench lock
 
 run: $(PY_STAMP) $(DIST)
 	mkdir -p var
@@ -21,11 +21,20 @@ test: system-deps $(PY_STAMP) $(DIST) lint typecheck pytest
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 
-$(PY_STAMP): pyproject.toml
+# The locked versions (with their hashes), then the project itself without resolving again.
+$(PY_STAMP): pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolve the lock files after changing a dependency in pyproject.toml (uv is a dev
+# dependency: installed by the set-up above). Versions already locked are kept when they fit.
+LOCK := $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --quiet
+lock: $(PY_STAMP)
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
 
 $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
@@ -47,13 +56,14 @@ system-deps:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-lint: $(PY_STAMP)
+lint: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	cd frontend && npm run lint
 
 typecheck: $(PY_STAMP) $(NODE_STAMP)
 	$(BIN)/mypy snp agenda regulation notifications sas indicators composition tests $$(ls bench/*.py 2>/dev/null)
-	cd frontend && npm run typecheck
+	cd frontend && npm run typecheck && npm run test:unit
 
 pytest: $(PY_STAMP) $(DIST)
 	$(BIN)/pytest -q -p no:cacheprovider

@@ -2,52 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import EffectorImportRejected
 from agenda.schemas_supply import EffectorImportReport, IcsImportReport
 from agenda.service import effector_import, ics
 from snp.actor import Actor
+from snp.command_line import run_in_session, settings_of, sub_app
 from snp.csv_import import decode, error_lines
-from snp.db import Database
 from snp.errors import DomainError
-from snp.settings import get_settings
 
-effectors_app = typer.Typer(
-    help="Annuaire des effecteurs.", no_args_is_help=True, pretty_exceptions_enable=False
-)
-slots_app = typer.Typer(
-    help="Créneaux SNP des effecteurs.", no_args_is_help=True, pretty_exceptions_enable=False
-)
-
-T = TypeVar("T")
-
-
-def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """One transaction for the command, committed only when it succeeds. (Not `composition.cli`'s
-    helper: `composition.cli` imports this module to mount it.)"""
-
-    async def main() -> T:
-        database = Database(get_settings().database_url)
-        try:
-            async with database.transaction() as session:
-                return await work(session)
-        finally:
-            await database.dispose()
-
-    return asyncio.run(main())
+effectors_app = sub_app("Annuaire des effecteurs.")
+slots_app = sub_app("Créneaux SNP des effecteurs.")
 
 
 @effectors_app.command("import")
 def import_effectors(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Fichier CSV à importer."),
+    ],
 ) -> None:
-    """Import effectors and their sites from CSV (one row per effector and site):
+    """Importe les effecteurs et leurs lieux depuis un CSV (une ligne par effecteur et lieu) :
     rpps,family_name,given_name,specialty_code,phone,email,site_name,address_line,
     postal_code,city,insee_code,latitude,longitude,structure_id."""
     try:
@@ -57,10 +38,10 @@ def import_effectors(
         raise typer.Exit(1) from None
     actor = Actor.system("cli")
     try:
-        report: EffectorImportReport = _run(
-            lambda s: effector_import.import_effectors_csv(s, actor, text)
+        report: EffectorImportReport = run_in_session(
+            settings_of(ctx), lambda s: effector_import.import_effectors_csv(s, actor, text)
         )
-    except effector_import.EffectorImportRejected as exc:
+    except EffectorImportRejected as exc:
         for line in error_lines(exc.errors):
             typer.echo(line, err=True)
         typer.echo(exc.msg, err=True)
@@ -74,15 +55,19 @@ def import_effectors(
 
 @slots_app.command("import")
 def import_slots(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Calendrier ICS à lire."),
+    ],
     rpps: Annotated[str, typer.Option(help="RPPS (ou ADELI) de l'effecteur.")],
     site: Annotated[
         str | None,
         typer.Option(help="Nom du lieu dans l'annuaire (facultatif si l'effecteur n'en a qu'un)."),
     ] = None,
 ) -> None:
-    """Import SNP availability from an ICS calendar (events marked with the keyword)."""
-    settings = get_settings()
+    """Importe les disponibilités SNP d'un calendrier ICS (événements portant le mot-clé)."""
+    settings = settings_of(ctx)
     options = ics.IcsOptions.from_settings(settings)
     data = file.read_bytes()
     actor = Actor.system("cli")
@@ -94,7 +79,7 @@ def import_slots(
         )
 
     try:
-        report = _run(work)
+        report = run_in_session(settings, work)
     except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.service import booking, ics, ics_subscriptions, recurrence
 from snp import scheduler
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ async def release_expired_holds(session: AsyncSession) -> None:
 async def materialise_templates(session: AsyncSession) -> None:
     """Open the slots of every weekly template over the rolling horizon (idempotent)."""
     created = await recurrence.materialise_all(
-        session, horizon_days=get_settings().agenda_horizon_days
+        session, horizon_days=settings_of(session).agenda_horizon_days
     )
     if created:
         log.info("materialised %d slots from availability templates", created)
@@ -37,7 +37,7 @@ async def refresh_ics_subscriptions(session: AsyncSession) -> None:
     """Fetch the subscribed calendars due for a refresh (every `ics_refresh_minutes`); one
     that fails keeps its reason in `ics_last_error` and never stops the others."""
     report = await ics_subscriptions.refresh_subscriptions(
-        session, options=ics.IcsOptions.from_settings(get_settings())
+        session, options=ics.IcsOptions.from_settings(settings_of(session))
     )
     if report.refreshed or report.failed:
         log.info("ICS subscriptions: %d refreshed, %d failed", report.refreshed, report.failed)

@@ -17,6 +17,7 @@ from pydantic import (
 
 from snp.edge import within
 from snp.identifiers import display_phone
+from snp.kit import Page
 
 
 class SiteOut(BaseModel):
@@ -50,9 +51,8 @@ class EffectorOut(BaseModel):
         return display_phone(self.phone)
 
 
-class EffectorPage(BaseModel):
-    items: list[EffectorOut]
-    total: int
+class EffectorPage(Page[EffectorOut]):
+    pass
 
 
 # --- Slots, booking and free-slot search -------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agenda.schemas import AppointmentOut
+from snp.kit import Page
 
 OutcomeValue = Literal["fulfilled", "noshow"]
 AfterCareValue = Literal["emergency", "hospitalised"]
@@ -37,6 +38,5 @@ class ConsultationOut(AppointmentOut):
     )
 
 
-class ConsultationPage(BaseModel):
-    items: list[ConsultationOut]
-    total: int
+class ConsultationPage(Page[ConsultationOut]):
+    pass

@@ -38,14 +38,14 @@ import snp.scheduler
 import snp.territory.models
 from agenda.api import router as agenda_router
 from indicators.api import router as indicators_router
-from notifications import backends as sms_backends
 from notifications import check_configuration as check_sms_configuration
+from notifications import close_sms_backends
 from notifications.api import router as notifications_router
 from regulation.api import router as regulation_router
-from sas import access as sas_access
-from sas.api import router as fhir_router
-from sas.booking import router as sas_router
-from sas.fhir import install_fhir_handlers
+from sas import booking_router as sas_router
+from sas import fhir_router, install_fhir_handlers
+from sas import link_router as sas_link_router
+from sas import warn_if_open as warn_if_sas_open
 from snp import edge, live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
@@ -72,6 +72,7 @@ ROUTERS: list[APIRouter] = [
     indicators_router,
     password_reset_router,
     sas_router,
+    sas_link_router,
     fhir_router,
     live.router,
 ]
@@ -189,7 +190,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
         finally:
             scheduler.shutdown()
             await app.state.live.stop()
-            await sms_backends.close_shared()
+            await close_sms_backends()
             await app.state.db.dispose()
 
     app = FastAPI(
@@ -205,14 +206,14 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
-    app.state.db = Database(settings.database_url, settings.database_pool_size)
+    app.state.db = Database(settings.database_url, settings.database_pool_size, settings)
     app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
     app.add_middleware(live.LiveContext, hub=app.state.live)
     app.add_middleware(edge.InputGuard, trusted_origins=edge.trusted_origins(settings))
     install_handlers(app)
     install_fhir_handlers(app)  # OperationOutcome errors on /fhir paths
-    sas_access.warn_if_open(settings)
+    warn_if_sas_open(settings)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(_frontend_router(settings.frontend_dist))

@@ -1,49 +1,56 @@
-"""The `snp` command (composition root for the command line)."""
+"""The `snp` command (composition root for the command line).
+
+The root reads the settings once and puts them on the command's context, where every
+sub-command finds them (`snp.command_line.settings_of`). `main()` turns every failure into one
+French line on stderr and a non-zero exit status: no traceback reaches the user.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import errno
+import re
 import secrets
-from collections.abc import Awaitable, Callable
+import socket
+import sys
+from collections.abc import Sequence
 from datetime import timedelta
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any
 
+import pydantic
+import sqlalchemy.exc
 import typer
+import typer.main
+import typer.rich_utils
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import cli as agenda_cli
 from composition import demo, migrate
 from indicators.cli import indicators_app
+from sas.cli import sas_app
 from snp import audit_archive, territory
 from snp.actor import Actor
-from snp.auth import reset_cli
-from snp.auth import service as auth_service
-from snp.auth.roles import ROLE_LABELS, Role
+from snp.auth import ROLE_LABELS, Role, create_account, reset_cli
+from snp.command_line import HELP_OPTION, run_in_session, settings_of, sub_app
 from snp.csv_import import CsvImportError, decode, error_lines
-from snp.db import Database, utcnow
-from snp.errors import DomainError
+from snp.db import utcnow
+from snp.errors import DomainError, french_message
 from snp.settings import get_settings
 
 app = typer.Typer(
     help="Plateforme SNP : soins non programmés de la CPTS.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
-db_app = typer.Typer(help="Base de données.", no_args_is_help=True, pretty_exceptions_enable=False)
-user_app = typer.Typer(
-    help="Comptes utilisateurs.", no_args_is_help=True, pretty_exceptions_enable=False
-)
-territory_app = typer.Typer(
-    help="Territoire de la CPTS.", no_args_is_help=True, pretty_exceptions_enable=False
-)
-territory_import_app = typer.Typer(
-    help="Imports du territoire.", no_args_is_help=True, pretty_exceptions_enable=False
-)
-audit_app = typer.Typer(
-    help="Journal d'audit : archive chaînée.", no_args_is_help=True, pretty_exceptions_enable=False
-)
+db_app = sub_app("Base de données.")
+user_app = sub_app("Comptes utilisateurs.")
+territory_app = sub_app("Territoire de la CPTS.")
+territory_import_app = sub_app("Imports du territoire.")
+audit_app = sub_app("Journal d'audit : archive chaînée.")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
@@ -52,32 +59,48 @@ territory_app.add_typer(territory_import_app, name="import")
 app.add_typer(agenda_cli.effectors_app, name="effectors")
 app.add_typer(agenda_cli.slots_app, name="slots")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(sas_app, name="sas")
 reset_cli.register(user_app)  # snp user reset-link EMAIL
 
-T = TypeVar("T")
+
+def snp_version() -> str:
+    try:
+        return package_version("snp")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "inconnue"
 
 
-def run_in_session(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """One transaction for one CLI command, committed only when it succeeds."""
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"snp {snp_version()}")
+        raise typer.Exit()
 
-    async def main() -> T:
-        database = Database(get_settings().database_url)
-        try:
-            async with database.transaction() as session:
-                return await work(session)
-        finally:
-            await database.dispose()
 
-    return asyncio.run(main())
+@app.callback()
+def root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Afficher la version et quitter.",
+            is_eager=True,
+            callback=_print_version,
+        ),
+    ] = False,
+) -> None:
+    """Plateforme SNP : soins non programmés de la CPTS."""
+    ctx.obj = get_settings()
 
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Adresse d'écoute.")] = None,
     port: Annotated[int | None, typer.Option(help="Port d'écoute.")] = None,
 ) -> None:
-    """Serve the API and the web UI."""
-    settings = get_settings()
+    """Sert l'API et l'interface web."""
+    settings = settings_of(ctx)
     uvicorn.run(
         "composition.app:create_app",
         factory=True,
@@ -89,16 +112,17 @@ def serve(
 
 
 @db_app.command("upgrade")
-def db_upgrade() -> None:
-    """Apply every pending migration."""
-    migrate.upgrade(get_settings().database_url)
+def db_upgrade(ctx: typer.Context) -> None:
+    """Applique toutes les migrations en attente."""
+    migrate.upgrade(settings_of(ctx).database_url)
     typer.echo("Base de données à jour.")
 
 
 @app.command("demo")
-def load_demo() -> None:
-    """Load (or refresh) the demo territory and its accounts."""
-    accounts = run_in_session(demo.load)
+def load_demo(ctx: typer.Context) -> None:
+    """Charge (ou rafraîchit) le territoire de démonstration et ses comptes."""
+    settings = settings_of(ctx)
+    accounts = run_in_session(settings, lambda session: demo.load(session, settings))
     typer.echo(f"Territoire de démonstration chargé : {demo.CPTS_NAME}.")
     typer.echo(f"Comptes de démonstration (mot de passe : {demo.DEMO_PASSWORD}) :")
     for role, account in accounts.items():
@@ -107,6 +131,7 @@ def load_demo() -> None:
 
 @user_app.command("add")
 def user_add(
+    ctx: typer.Context,
     role: Annotated[Role, typer.Option(help="Rôle du compte.", case_sensitive=False)],
     email: Annotated[str, typer.Option(help="Adresse e-mail (identifiant).")],
     name: Annotated[str | None, typer.Option(help="Nom affiché.")] = None,
@@ -114,14 +139,14 @@ def user_add(
         str | None, typer.Option(help="Mot de passe (généré et affiché si absent).")
     ] = None,
 ) -> None:
-    """Create an account."""
+    """Crée un compte."""
     chosen = password or secrets.token_urlsafe(12)
     if len(chosen) < 10:
         typer.echo("Le mot de passe doit comporter au moins 10 caractères.", err=True)
         raise typer.Exit(2)
 
     async def work(session: AsyncSession) -> None:
-        await auth_service.create_user(
+        await create_account(
             session,
             Actor.system("cli"),
             email=email,
@@ -131,7 +156,7 @@ def user_add(
         )
 
     try:
-        run_in_session(work)
+        run_in_session(settings_of(ctx), work)
     except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
@@ -142,16 +167,20 @@ def user_add(
 
 @territory_import_app.command("communes")
 def import_communes(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Fichier CSV à importer."),
+    ],
 ) -> None:
-    """Import communes from CSV: insee_code,name,postal_code,latitude,longitude."""
+    """Importe les communes depuis un CSV : insee_code,name,postal_code,latitude,longitude."""
     try:
         text = decode(file.read_bytes())
     except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
     try:
-        report = run_in_session(lambda s: territory.import_communes_csv(s, text))
+        report = run_in_session(settings_of(ctx), lambda s: territory.import_communes_csv(s, text))
     except CsvImportError as exc:
         for line in error_lines(exc.errors):
             typer.echo(line, err=True)
@@ -165,22 +194,27 @@ def import_communes(
 
 @audit_app.command("archive")
 def audit_archive_command(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(dir_okay=False, help="Fichier d'archive (ajout seul).")],
     older_than_days: Annotated[int, typer.Option(min=1, help="Entrées plus anciennes que.")] = 365,
 ) -> None:
-    """Move audit entries older than N days to the hash-chained archive file."""
+    """Déplace les entrées d'audit de plus de N jours dans l'archive chaînée."""
     before = utcnow() - timedelta(days=older_than_days)
     total = 0
-    while moved := run_in_session(lambda s: audit_archive.archive(s, file, before)):
+    settings = settings_of(ctx)
+    while moved := run_in_session(settings, lambda s: audit_archive.archive(s, file, before)):
         total += moved
     typer.echo(f"{total} entrée(s) archivée(s) dans {file}.")
 
 
 @audit_app.command("verify")
 def audit_verify_command(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Fichier d'archive."),
+    ],
 ) -> None:
-    """Check that no line of the archive was changed, removed or reordered."""
+    """Vérifie qu'aucune ligne de l'archive n'a été modifiée, supprimée ou déplacée."""
     result = audit_archive.verify(file)
     if result.broken_at is not None:
         typer.echo(f"Chaîne rompue à la ligne {result.broken_at} : archive altérée.", err=True)
@@ -188,8 +222,151 @@ def audit_verify_command(
     typer.echo(f"Archive intacte : {result.lines} entrée(s).")
 
 
+# --- One French line for every failure ----------------------------------------------------------
+
+_PANEL_TITLES = {
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commandes",
+    "REQUIRED_LONG_STRING": "[obligatoire]",
+    "DEFAULT_STRING": "[par défaut : {}]",
+    "ERRORS_PANEL_TITLE": "Erreur",
+    "ABORTED_TEXT": "Interrompu.",
+}
+
+
+def _in_french(command: Any) -> Any:
+    """The click command tree of `app`, its help option described in French."""
+    for name, text in _PANEL_TITLES.items():
+        setattr(typer.rich_utils, name, text)
+    pending = [command]
+    while pending:
+        current = pending.pop()
+        option = current.get_help_option(typer.Context(current))
+        if option is not None:
+            option.help = HELP_OPTION
+        pending += list(getattr(current, "commands", {}).values())
+    return command
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _parameter(error: typer.BadParameter) -> str:
+    if error.param is not None and error.param.opts:
+        return str(error.param.opts[0])
+    if error.param is not None and error.param.name:
+        return error.param.name.upper()
+    return str(error.param_hint or "")
+
+
+# click's English usage errors -> French; `True` when the sentence names its parameter itself.
+_USAGE = [
+    (r"No such command '(?P<name>.+)'", "Commande inconnue : « {name} ».", True),
+    (r"No such option: (?P<name>\S+)", "Option inconnue : {name}.", True),
+    (r"(file|path|directory) '(?P<name>.+)' does not exist", "Fichier introuvable : {name}.", True),
+    (r"(file|path|directory) '(?P<name>.+)' is a directory", "« {name} » est un dossier.", True),
+    (
+        r"'(?P<value>.*)' is not one of (?P<choices>.+?)\.?$",
+        "« {value} » n'est pas une valeur possible ({choices}).",
+        False,
+    ),
+    (r"'(?P<value>.*)' is not a valid (integer|float)", "« {value} » n'est pas un nombre.", False),
+    (r"Input should be a valid (integer|number)", "doit être un nombre.", False),
+    (
+        r"Got unexpected extra argument(\(s\)|s)? \((?P<value>.*)\)",
+        "Argument en trop : {value}.",
+        True,
+    ),
+]
+
+
+def usage_message(error: Any) -> str:
+    """A usage error (unknown command, missing or invalid parameter) in one French line."""
+    is_parameter = isinstance(error, typer.BadParameter)
+    text = str(error.message if is_parameter else error.format_message())
+    text = text.removeprefix("Value error, ")
+    complete = False
+    for pattern, template, names_itself in _USAGE:
+        match = re.search(pattern, text, re.IGNORECASE)
+        if match:
+            text, complete = template.format(**match.groupdict()), names_itself
+            break
+    if type(error).__name__ == "MissingParameter":
+        text, complete = f"Paramètre obligatoire manquant : {_parameter(error)}.", True
+    if is_parameter and not complete:
+        text = f"Valeur invalide pour {_parameter(error)} : {text}"
+    command = error.ctx.command_path if error.ctx is not None else "snp"
+    return f"{text} Voir « {command} --help »."
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EISDIR: "c'est un dossier",
+}
+
+
+def error_message(error: BaseException) -> tuple[str, int]:
+    """One French line and the exit status for a failure of a command."""
+    if isinstance(error, DomainError):
+        return error.msg, 1
+    if isinstance(error, pydantic.ValidationError):
+        problems = "; ".join(
+            f"SNP_{'_'.join(str(part) for part in e['loc']).upper()} : {french_message(dict(e))}"
+            for e in error.errors()
+        )
+        return f"Configuration invalide : {problems}", 1
+    if isinstance(error, sqlalchemy.exc.ArgumentError):
+        return f"Adresse de base de données invalide (SNP_DATABASE_URL) : {_first_line(error)}", 1
+    if isinstance(error, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError):
+        return f"Base de données injoignable : {_first_line(error.orig or error)}", 1
+    if isinstance(error, ConnectionError | TimeoutError | socket.gaierror):
+        return f"Base de données injoignable : {_first_line(error)}", 1
+    if isinstance(error, sqlalchemy.exc.DBAPIError):
+        return f"Erreur de la base de données : {_first_line(error.orig or error)}", 1
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        reason = _OS_ERRORS.get(error.errno or 0, error.strerror or _first_line(error))
+        return f"Erreur système : {reason}{where}.", 1
+    return f"Erreur inattendue ({type(error).__name__}) : {_first_line(error)}", 1
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the `snp` command; the exit status (every failure reported on one French line)."""
+    command = _in_french(typer.main.get_command(app))
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = command.main(args=args, prog_name="snp", standalone_mode=False)
+    except KeyboardInterrupt:
+        typer.echo("Interrompu.", err=True)
+        return 130
+    except typer.Abort:
+        typer.echo("Interrompu.", err=True)
+        return 1
+    except typer.TyperException as error:  # the command line itself is wrong
+        status = int(getattr(error, "exit_code", 1))
+        if type(error).__name__ == "NoArgsIsHelpError":  # `snp db` alone: its help, as before
+            typer.echo(error.format_message())
+        elif status == 2:
+            typer.echo(usage_message(error), err=True)
+        else:
+            typer.echo(error.format_message(), err=True)
+        return status
+    except Exception as error:  # every other failure ends here, as one line
+        message, status = error_message(error)
+        typer.echo(message, err=True)
+        return status
+    return result if isinstance(result, int) else 0
+
+
 def main() -> None:
-    app(prog_name="snp")
+    sys.exit(run())
 
 
 if __name__ == "__main__":

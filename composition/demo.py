@@ -14,17 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 import regulation
+import sas
 from indicators import demo as indicators_demo
 from snp import territory
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
+from snp.auth import Role, create_account, find_account
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
+from snp.kit import PageParams
 from snp.settings import Settings, get_settings
 
 DEMO_PASSWORD = "demo-snp-2026"  # noqa: S105 - published demo accounts
 SEED = 20261123
 
+DEMO_SAS_TECHNICAL_ID = "4f8c2a6e-0d1b-4c3e-9a57-2b6d8e1f0a93"  # as the platform would give
 CPTS_NAME = "CPTS du Val de Vilaine (démonstration)"
 CPTS_FINESS = finess_with_check_digit("35000917")
 CPTS_PHONE = "+33299710000"
@@ -194,9 +196,9 @@ async def load(session: AsyncSession, settings: Settings | None = None) -> dict[
     await territory.upsert_communes(session, COMMUNES)
     user_ids: dict[Role, int] = {}
     for account in ACCOUNTS:
-        user = await auth_service.get_user_by_email(session, account.email)
+        user = await find_account(session, account.email)
         if user is None:
-            user = await auth_service.create_user(
+            user = await create_account(
                 session,
                 actor,
                 email=account.email,
@@ -205,6 +207,14 @@ async def load(session: AsyncSession, settings: Settings | None = None) -> dict[
                 password=DEMO_PASSWORD,
             )
         user_ids[account.role] = user.id
+    await sas.link_regulator(
+        session,
+        actor,
+        user_ids[Role.SAS_REGULATOR],
+        technical_id=DEMO_SAS_TECHNICAL_ID,
+        family_name="Régulateur SAS",
+        given_name="Paul",
+    )
     for index, effector in enumerate(demo_effectors()):
         if index == 0:  # the demo effector account is Dr Anne Martin
             effector = replace(effector, user_id=user_ids[Role.EFFECTOR])
@@ -235,7 +245,7 @@ _AVAILABILITY = [
 
 async def _load_availability(session: AsyncSession, actor: Actor, settings: Settings) -> None:
     """Weekly SNP availability for a dozen demo GPs, created once (templates are kept)."""
-    page = await agenda.list_effectors(session, limit=13)
+    page = await agenda.list_effectors(session, page=PageParams(limit=13))
     for index, effector in enumerate(page.items[1:13]):
         if await agenda.list_templates(session, actor, effector.id):
             continue

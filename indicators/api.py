@@ -10,14 +10,15 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import ValidationError
 
 from indicators import exports
+from indicators.errors import IdentityExportRefused, InvalidFilter
 from indicators.queries import compute_dashboard
 from indicators.records import list_records
 from indicators.schemas import Dashboard, Filters, Granularity, RecordPage
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
-from snp.errors import BusinessRuleError
+from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"])
 
@@ -47,7 +48,7 @@ def parse_filters(
         message = str(error.get("ctx", {}).get("error", "")) or "Valeur invalide."
         if error["type"] == "string_pattern_mismatch":
             message = "Code INSEE de commune invalide (5 caractères)."
-        raise BusinessRuleError(message, ("query", field)) from None
+        raise InvalidFilter(message, ("query", field)) from None
 
 
 FiltersDep = Annotated[Filters, Depends(parse_filters)]
@@ -66,11 +67,10 @@ async def records(
     session: SessionDep,
     actor: Coordinator,
     filters: FiltersDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageDep,
 ) -> RecordPage:
     """The requests behind the figures, pseudonymised (R-000123, age band; no identity)."""
-    return await list_records(session, filters, offset=offset, limit=limit)
+    return await list_records(session, filters, page)
 
 
 async def _export(
@@ -83,7 +83,7 @@ async def _export(
     reason: str | None = None,
 ) -> exports.Rows:
     if with_identity and table != "records":
-        raise BusinessRuleError(
+        raise IdentityExportRefused(
             "L'identité ne peut être exportée qu'avec la liste des demandes.",
             ("query", "with_identity"),
         )

@@ -15,8 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import agenda
 from indicators import rollups
 from indicators.models import IndAppointment, IndRequest, IndSupply
-from indicators.timeutil import PARIS, minutes_between, monday, paris
+from indicators.timeutil import minutes_between, monday, paris
 from snp.db import utcnow
+from snp.kit import PARIS, PageParams
 
 SEED = 20261123
 DAYS = 500
@@ -189,7 +190,7 @@ def build_rows(
 async def load_history(session: AsyncSession, today: date | None = None) -> int:
     """(Re)write the demo history; returns the number of demo requests."""
     today = today or paris(utcnow()).date()
-    page = await agenda.list_effectors(session, limit=13)
+    page = await agenda.list_effectors(session, page=PageParams(limit=13))
     effectors = [(e.id, e.sites[0].insee_code) for e in page.items if e.sites]
     if not effectors:
         return 0

@@ -20,6 +20,7 @@ from indicators.queries import compute_dashboard
 from indicators.records import list_consultations, list_records
 from indicators.schemas import Count, Dashboard, Filters, SupplyDemandRow
 from indicators.timeutil import paris
+from snp.kit import PageParams
 from snp.settings import Settings
 from snp.spreadsheet import safe_cell
 
@@ -205,7 +206,7 @@ async def records_table(
         "Délai (min)",
         "Serait allé aux urgences",
     ]
-    page = await list_records(session, filters, offset=0, limit=10_000_000)
+    page = await list_records(session, filters, PageParams(limit=10_000_000))
     ids = [int(r.pseudonym[2:]) for r in page.items]
     rows: list[list[Cell]] = [
         [

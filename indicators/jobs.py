@@ -13,14 +13,13 @@ from indicators.rebuild import refresh_supply
 from indicators.timeutil import paris
 from snp import scheduler
 from snp.db import utcnow
-from snp.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
 @scheduler.register(
     "indicators.refresh_supply",
-    timedelta(minutes=get_settings().indicators_supply_interval_minutes),
+    lambda settings: timedelta(minutes=settings.indicators_supply_interval_minutes),
 )
 async def refresh_supply_job(session: AsyncSession) -> None:
     today = paris(utcnow()).date()

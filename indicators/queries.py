@@ -54,7 +54,7 @@ from indicators.schemas import (
     SupplyDemandRow,
 )
 from snp.db import utcnow
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 MINUTES_24H = 24 * 60
 MINUTES_48H = 48 * 60
@@ -330,7 +330,7 @@ async def compute_dashboard(
 ) -> Dashboard:
     """Every indicator of the dashboard for these filters, from the read model."""
     await rollups.flush(session)  # this transaction's own writes, if any
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     cap = settings.snp_fee_weekly_cap
     national = await national_indicator(session, filters)
     agg = await collect(session, filters)

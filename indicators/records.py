@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from indicators.models import IndAppointment, IndRequest
 from indicators.periods import appointment_filters, request_filters
 from indicators.schemas import Filters, RecordPage, RecordRow
+from snp.kit import PageParams, count_rows
 
 
 def pseudonym(request_id: int) -> str:
@@ -18,23 +19,17 @@ def pseudonym(request_id: int) -> str:
 
 
 async def list_records(
-    session: AsyncSession, filters: Filters, *, offset: int = 0, limit: int = 50
+    session: AsyncSession, filters: Filters, page: PageParams = PageParams()
 ) -> RecordPage:
-    where = request_filters(filters, filters.start, filters.end)
-    total = int(
-        await session.scalar(select(func.count()).select_from(IndRequest).where(*where)) or 0
-    )
+    query = select(IndRequest).where(*request_filters(filters, filters.start, filters.end))
+    total = await count_rows(session, query)
     rows = await session.scalars(
-        select(IndRequest)
-        .where(*where)
-        .order_by(IndRequest.received_at, IndRequest.request_id)
-        .offset(offset)
-        .limit(limit)
+        page.apply(query.order_by(IndRequest.received_at, IndRequest.request_id))
     )
     return RecordPage(
         total=total,
-        offset=offset,
-        limit=limit,
+        offset=page.offset,
+        limit=page.limit,
         items=[
             RecordRow(
                 pseudonym=pseudonym(r.request_id),

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from snp.kit import Page
+
 Granularity = Literal["month", "quarter", "year"]
 MAX_PERIOD_DAYS = 3 * 366
 
@@ -183,8 +185,6 @@ class RecordRow(BaseModel):
     would_go_to_ed: bool | None
 
 
-class RecordPage(BaseModel):
-    total: int
+class RecordPage(Page[RecordRow]):
     offset: int
     limit: int
-    items: list[RecordRow]

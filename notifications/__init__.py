@@ -7,6 +7,7 @@ Other packages use only what is exported here. Reactions to the agenda's and reg
 when a patient answers the satisfaction survey (for the indicators).
 """
 
+from notifications.backends import close_shared as close_sms_backends
 from notifications.events import (
     BroadcastAccepted,
     BroadcastAnsweredLate,
@@ -40,6 +41,7 @@ __all__ = [
     "SatisfactionRecorded",
     "TemplateError",
     "check_configuration",
+    "close_sms_backends",
     "enqueue",
     "get_broadcast",
     "list_alerts",

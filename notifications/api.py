@@ -33,9 +33,10 @@ from notifications.schemas import (
 )
 from notifications.service import broadcast, inbound, outbox
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, public, require_roles
 from snp.errors import Conflict, Forbidden
+from snp.kit import PageDep
 from snp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,13 @@ TWILIO_STATUSES = {
 async def list_messages(
     session: SessionDep,
     actor: Coordinator,
+    page: PageDep,
     status_filter: Annotated[MessageState | None, Query(alias="status")] = None,
     audience: AudienceName | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> MessagePage:
     """The SMS outbox, newest first: what was (or would be) sent, for the demo page."""
     return await outbox.list_messages(
-        session, actor, status=status_filter, audience=audience, limit=limit, offset=offset
+        session, actor, status=status_filter, audience=audience, page=page
     )
 
 

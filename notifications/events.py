@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.live import LiveMessage
 
 STAFF = frozenset({Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR})

@@ -28,7 +28,7 @@ from regulation import (
     RequestsPseudonymised,
 )
 from snp import events
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 
 @events.on(SlotBooked)
@@ -49,7 +49,7 @@ async def notify_rebooking(session: AsyncSession, event: AppointmentNeedsRebooki
 
 @events.on(AppointmentOutcomeRecorded)
 async def ask_satisfaction(session: AsyncSession, event: AppointmentOutcomeRecorded) -> None:
-    await survey.ask(session, event, get_settings())
+    await survey.ask(session, event, settings_of(session))
 
 
 @events.on(RequestEscalated)

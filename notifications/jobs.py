@@ -24,7 +24,7 @@ from notifications.models import Broadcast, BroadcastStatus
 from notifications.service import digest, dispatcher, retention
 from snp import scheduler
 from snp.db import utcnow
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,12 @@ OWNER = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
 
 
 @scheduler.register(
-    "notifications.dispatch", timedelta(seconds=get_settings().sms_dispatch_interval_seconds)
+    "notifications.dispatch",
+    lambda settings: timedelta(seconds=settings.sms_dispatch_interval_seconds),
 )
 async def dispatch(session: AsyncSession) -> None:
     """Send the due SMS (each result in its own transaction: `session` is only the way in)."""
-    settings = get_settings()
+    settings = settings_of(session)
     engine = session.bind
     assert isinstance(engine, AsyncEngine)
     report = await dispatcher.dispatch_until_idle(
@@ -69,7 +70,7 @@ async def close_expired_broadcasts(session: AsyncSession) -> None:
 @scheduler.register("notifications.morning_digest", timedelta(minutes=5))
 async def morning_digest(session: AsyncSession) -> None:
     """The day's SNP patients, one SMS per effector (when `sms_digest_enabled`)."""
-    queued = await digest.send_digests(session, utcnow(), get_settings())
+    queued = await digest.send_digests(session, utcnow(), settings_of(session))
     if queued:
         log.info("morning digest: %d SMS queued", queued)
 

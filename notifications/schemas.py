@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from snp.kit import Page
+
 MessageState = Literal[
     "queued", "sending", "sent", "delivered", "failed", "undeliverable", "suppressed"
 ]
@@ -41,9 +43,7 @@ class MessageOut(BaseModel):
     effector_id: int | None
 
 
-class MessagePage(BaseModel):
-    items: list[MessageOut]
-    total: int
+class MessagePage(Page[MessageOut]):
     limit: int
     offset: int
 
@@ -69,9 +69,8 @@ class AlertOut(BaseModel):
     acknowledged_by: str | None
 
 
-class AlertPage(BaseModel):
-    items: list[AlertOut]
-    total: int
+class AlertPage(Page[AlertOut]):
+    pass
 
 
 class ConsoleInboundIn(BaseModel):

@@ -6,8 +6,6 @@ Other packages (SAS adapter, notifications, indicators) use only what is exporte
 
 from regulation.events import (
     CallbackAttemptLogged,
-    FreedSlotOffered,
-    ProtocolPublished,
     RequestBooked,
     RequestClaimed,
     RequestClosed,
@@ -21,121 +19,34 @@ from regulation.events import (
     RequestTriaged,
     RequestUpdated,
 )
-from regulation.models import (
-    AssignedTo,
-    CallbackResult,
-    Mobility,
-    Orientation,
-    Origin,
-    Outcome,
-    Priority,
-    RequestStatus,
-    Sex,
-)
-from regulation.schemas import (
-    CallbackOut,
-    ClaimOut,
-    QueueOut,
-    ReferralCreate,
-    ReferralOut,
-    RequestCreate,
-    RequestOut,
-    RequestUpdate,
-    TriageOut,
-)
-from regulation.schemas_booking import (
-    BookingOut,
-    CandidateOut,
-    CandidatesOut,
-    EscalationOut,
-    EscalationStepOut,
-    ReleaseHoldOut,
-    RequestHoldOut,
-)
-from regulation.service.booking import (
-    Contact,
-    confirm_booking,
-    get_contact,
-    hold_slot,
-    release_hold,
-)
-from regulation.service.closing import close_request, log_callback_attempt, mark_oriented
-from regulation.service.engine import evaluate
-from regulation.service.escalation import escalation_ladder, record_escalation
+from regulation.models import Mobility, Orientation, Outcome, RequestStatus
+from regulation.schemas import RequestOut
+from regulation.schemas_booking import CandidatesOut
+from regulation.service.booking import get_contact
+from regulation.service.closing import close_request, mark_oriented
 from regulation.service.facts import (
     RequestFacts,
-    RequestIdentity,
     request_facts,
     request_facts_page,
     request_identities,
 )
-from regulation.service.intake import (
-    create_referral,
-    create_request,
-    get_my_referral,
-    get_request,
-    list_my_referrals,
-    list_requests,
-    update_request,
-)
+from regulation.service.intake import get_request
 from regulation.service.matching import propose_candidates
-from regulation.service.protocol import ProtocolDocument, parse_protocol
-from regulation.service.queue import (
-    claim_request,
-    list_queue,
-    refresh_heartbeat,
-    release_request,
-    release_stale_claims,
-    transfer_to_regulator,
-)
-from regulation.service.rebooking import SlotProposal, offer_freed_slot, proposals_for_slot
-from regulation.service.retention import (
-    RequestsPseudonymised,
-    pseudonymise_batch,
-    pseudonymise_expired,
-)
+from regulation.service.retention import RequestsPseudonymised
 from regulation.service.sas_booking import SasPatientIn, book_for_sas
-from regulation.service.triage import triage_request
-from regulation.service.versions import (
-    current_version,
-    ensure_default_protocol,
-    get_current,
-    publish_version,
-    upload_version,
-)
+from regulation.service.versions import ensure_default_protocol
 
 __all__ = [
-    "AssignedTo",
-    "BookingOut",
     "CallbackAttemptLogged",
-    "CallbackOut",
-    "CallbackResult",
-    "CandidateOut",
     "CandidatesOut",
-    "ClaimOut",
-    "Contact",
-    "EscalationOut",
-    "EscalationStepOut",
-    "FreedSlotOffered",
     "Mobility",
     "Orientation",
-    "Origin",
     "Outcome",
-    "Priority",
-    "ProtocolDocument",
-    "ProtocolPublished",
-    "QueueOut",
-    "ReferralCreate",
-    "ReferralOut",
-    "ReleaseHoldOut",
     "RequestBooked",
     "RequestClaimed",
     "RequestClosed",
-    "RequestCreate",
     "RequestEscalated",
     "RequestFacts",
-    "RequestHoldOut",
-    "RequestIdentity",
     "RequestOriented",
     "RequestOut",
     "RequestReceived",
@@ -145,50 +56,17 @@ __all__ = [
     "RequestToRebook",
     "RequestTransferred",
     "RequestTriaged",
-    "RequestUpdate",
     "RequestUpdated",
     "RequestsPseudonymised",
     "SasPatientIn",
-    "Sex",
-    "SlotProposal",
-    "TriageOut",
     "book_for_sas",
-    "claim_request",
     "close_request",
-    "confirm_booking",
-    "create_referral",
-    "create_request",
-    "current_version",
     "ensure_default_protocol",
-    "escalation_ladder",
-    "evaluate",
     "get_contact",
-    "get_current",
-    "get_my_referral",
     "get_request",
-    "hold_slot",
-    "list_my_referrals",
-    "list_queue",
-    "list_requests",
-    "log_callback_attempt",
     "mark_oriented",
-    "offer_freed_slot",
-    "parse_protocol",
-    "proposals_for_slot",
     "propose_candidates",
-    "pseudonymise_batch",
-    "pseudonymise_expired",
-    "publish_version",
-    "record_escalation",
-    "refresh_heartbeat",
-    "release_hold",
-    "release_request",
-    "release_stale_claims",
     "request_facts",
     "request_facts_page",
     "request_identities",
-    "transfer_to_regulator",
-    "triage_request",
-    "update_request",
-    "upload_version",
 ]

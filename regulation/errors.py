@@ -45,6 +45,10 @@ class InvalidProtocol(ManyErrors):
     """The uploaded protocol document does not follow the schema."""
 
 
+class ProtocolNotApprovable(ManyErrors):
+    """A vignette fails, coverage is missing or a red flag could be queued: no approval."""
+
+
 class InvalidAnswers(ManyErrors):
     """Triage answers missing, unknown or of the wrong kind."""
 
@@ -52,3 +56,43 @@ class InvalidAnswers(ManyErrors):
 class ProtocolVersionNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("Version du protocole introuvable.", ("path", "number"))
+
+
+class RequestNotTriaged(BusinessRuleError):
+    """Matching and booking come after triage."""
+
+
+class TriageLocked(BusinessRuleError):
+    """An oriented request's triage no longer changes."""
+
+
+class MissingValue(BusinessRuleError):
+    """A field required here (motif, location, note...), or one that may not be emptied."""
+
+
+class OutsideTerritory(BusinessRuleError):
+    """A commune outside the CPTS's territory."""
+
+
+class UnknownValue(BusinessRuleError):
+    """A code outside the allowed values."""
+
+
+class KindNotPossible(BusinessRuleError):
+    """A kind of consultation the patient cannot have (a visit to a patient who cannot move)."""
+
+
+class NotAConsultation(BusinessRuleError):
+    """The recommended orientation goes through no slot (pharmacist, regulator's advice)."""
+
+
+class SlotNotSuitable(BusinessRuleError):
+    """A slot that does not fit the request (kind, patient's age, home-visit reach)."""
+
+
+class StepImpossible(BusinessRuleError):
+    """An escalation step that cannot be taken now."""
+
+
+class ClosingRefused(BusinessRuleError):
+    """A request that cannot be closed with that outcome yet."""

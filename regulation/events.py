@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.live import LiveMessage
 
 STAFF = frozenset({Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR})

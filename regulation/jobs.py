@@ -19,15 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from regulation.service import queue, retention
 from snp import live, scheduler
 from snp.actor import Actor
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 log = logging.getLogger(__name__)
 
 
 @scheduler.register("regulation.release_stale_claims", timedelta(seconds=30))
 async def release_stale_claims(session: AsyncSession) -> None:
-    # Jobs receive only a session: the process's settings are those of the app it runs in.
-    grace = get_settings().regulation_claim_grace_seconds
+    grace = settings_of(session).regulation_claim_grace_seconds
     released = await queue.release_stale_claims(session, grace_seconds=grace)
     if released:
         log.info("released %d stale claims: %s", len(released), released)
@@ -37,7 +36,7 @@ async def release_stale_claims(session: AsyncSession) -> None:
 async def pseudonymise(session: AsyncSession) -> None:
     # Identity of requests closed more than `SNP_RETENTION_MONTHS` ago; batched, resumable.
     done = await retention.pseudonymise_expired(
-        session, retention_months=get_settings().retention_months
+        session, retention_months=settings_of(session).retention_months
     )
     if done:
         log.info("pseudonymised %d closed requests", done)

@@ -112,6 +112,7 @@ class AssignedTo(StrEnum):
 
 class ProtocolStatus(StrEnum):
     DRAFT = "draft"
+    APPROVED = "approved"  # by a physician other than its author; may then be published
     PUBLISHED = "published"
     SUPERSEDED = "superseded"
 
@@ -279,3 +280,11 @@ class ProtocolVersion(Base):
     author_name: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Four eyes: a physician (regulator) other than the author approves, with a reason.
+    approved_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    approved_by_name: Mapped[str | None] = mapped_column(String(254))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approval_reason: Mapped[str | None] = mapped_column(String(1000))
+    published_by_name: Mapped[str | None] = mapped_column(String(254))

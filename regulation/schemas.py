@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -33,15 +32,20 @@ from regulation.models import (
     Sex,
 )
 from regulation.schemas_protocol import (  # re-exported: the protocol's shapes live there
+    PropertyCheckOut,
+    ProtocolApprovalIn,
+    ProtocolChecksOut,
     ProtocolCurrentOut,
     ProtocolDiffOut,
     ProtocolList,
     ProtocolUploadIn,
     ProtocolVersionOut,
     ProtocolVersionSummary,
+    VignetteResultOut,
 )
 from snp.edge import within
 from snp.identifiers import display_phone, parse_mobile_phone, parse_rpps
+from snp.kit import PARIS, Page
 from snp.territory import parse_insee_code
 
 # A call-back is agreed for the coming days: not in 1970, not next year.
@@ -52,7 +56,7 @@ CallbackTime = Annotated[
 
 
 def _birth_date(value: date) -> date:
-    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    today = datetime.now(PARIS).date()
     if value > today:
         raise ValueError("La date de naissance ne peut pas être dans le futur.")
     if value < today - timedelta(days=366 * 125):
@@ -231,6 +235,11 @@ class TriageOut(BaseModel):
     orientation: Orientation | None
     advice: str | None
     red_flag: RedFlagOut | None
+    raised_by: list[str] = Field(
+        default_factory=list,
+        description="What made the result stricter than the motif's rule: the age band and risk "
+        'factors whose floor applied ("age:newborn", "risk:anticoagulant").',
+    )
 
 
 class CallbackAttemptOut(BaseModel):
@@ -332,9 +341,8 @@ class RequestSummary(BaseModel):
     closed_at: datetime | None
 
 
-class RequestPage(BaseModel):
-    items: list[RequestSummary]
-    total: int
+class RequestPage(Page[RequestSummary]):
+    pass
 
 
 Urgency = Literal["ok", "soon", "overdue"]
@@ -414,16 +422,19 @@ class ReferralOut(BaseModel):
     message: str | None
 
 
-class ReferralPage(BaseModel):
-    items: list[ReferralOut]
-    total: int
+class ReferralPage(Page[ReferralOut]):
+    pass
 
 
 __all__ = [
+    "PropertyCheckOut",
+    "ProtocolApprovalIn",
+    "ProtocolChecksOut",
     "ProtocolCurrentOut",
     "ProtocolDiffOut",
     "ProtocolList",
     "ProtocolUploadIn",
     "ProtocolVersionOut",
     "ProtocolVersionSummary",
+    "VignetteResultOut",
 ]

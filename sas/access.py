@@ -8,12 +8,20 @@ RFC 4514 (`CN=a,OU=b,O=c`, nginx's `$ssl_client_s_dn`) and the legacy one (`/C=F
 `$ssl_client_s_dn_legacy`); attribute order, case of the attribute names and spacing do not
 matter. `SNP_SAS_REQUIRE_CLIENT_CERT=false` lifts the check (local development only; the app
 logs a warning at start).
+
+The header is believed only when the request comes from the proxy: its address is one of
+`SNP_TRUSTED_PROXIES` (default loopback only), or it carries the shared secret
+`SNP_SAS_PROXY_SECRET` in `X-SNP-Proxy-Secret`. Anything else calling `/fhir` — someone who
+reaches the app's port directly and sends the header themself — gets a 403.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -26,6 +34,7 @@ from snp.settings import Settings
 log = logging.getLogger(__name__)
 
 SUBJECT_HEADER = "X-SSL-Client-S-DN"
+SECRET_HEADER = "X-SNP-Proxy-Secret"  # noqa: S105 (a header name)
 SAS_ACTOR_NAME = "plateforme-sas"
 
 
@@ -86,10 +95,46 @@ def subject_allowed(dn: str, allowed: list[Subject]) -> bool:
     return any(s.cn.casefold() in cns and s.ou.casefold() in ous for s in allowed)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=16)
+def parse_networks(setting: str) -> tuple[Network, ...]:
+    """`127.0.0.1,::1,10.0.0.0/8` -> networks; an entry that is not an address is ignored."""
+    networks: list[Network] = []
+    for entry in setting.split(","):
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            continue
+    return tuple(networks)
+
+
+def from_trusted_proxy(request: Request, settings: Settings) -> bool:
+    """The request came through the TLS proxy (trusted address or shared secret)."""
+    secret = settings.sas_proxy_secret
+    sent = request.headers.get(SECRET_HEADER, "")
+    if secret and sent and secrets.compare_digest(sent.encode(), secret.encode()):
+        return True
+    host = client_ip(request)
+    if host is None:
+        return False
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return any(address in network for network in parse_networks(settings.trusted_proxies))
+
+
 def check_request(request: Request, settings: Settings) -> Actor:
     actor = Actor(None, SAS_ACTOR_NAME, None, client_ip(request))
     if not settings.sas_require_client_cert:
         return actor
+    if not from_trusted_proxy(request, settings):
+        log.warning("SAS access refused: request not coming through a trusted TLS proxy")
+        raise AccessDenied(
+            "Accès refusé : les appels FHIR doivent passer par le proxy TLS de la plateforme."
+        )
     dn = request.headers.get(SUBJECT_HEADER, "").strip()
     if not dn:
         raise AccessDenied("Certificat client requis : accès réservé à la plateforme SAS.")
@@ -115,6 +160,11 @@ def warn_if_open(settings: Settings) -> None:
         log.warning(
             "SNP_SAS_REQUIRE_CLIENT_CERT=false: the SAS FHIR routes (/fhir) accept ANY caller "
             "without a client certificate. Local development only, never in production."
+        )
+    elif not parse_networks(settings.trusted_proxies) and not settings.sas_proxy_secret:
+        log.warning(
+            "Neither SNP_TRUSTED_PROXIES nor SNP_SAS_PROXY_SECRET is set: every call to the SAS "
+            "FHIR routes (/fhir) will be refused."
         )
     elif not parse_allowed(settings.sas_client_subjects):
         log.warning(

@@ -7,10 +7,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, status
 from starlette.responses import Response
 
-from sas import practitioners
+from sas import practitioners, reads
 from sas.access import SasClient
 from sas.capability import capability_statement
-from sas.fhir import ACCEPTED_CONTENT_TYPES, FhirError, FhirResponse, UnknownResource
+from sas.fhir import (
+    ACCEPTED_CONTENT_TYPES,
+    FhirResponse,
+    UnknownResource,
+    UnsupportedMediaType,
+)
 from sas.search import BundleContext, parse_query, search_slots
 from snp.deps import SessionDep, SettingsDep
 from snp.settings import Settings
@@ -26,11 +31,6 @@ def fhir_base(request: Request, settings: Settings) -> str:
 
 def public_base(request: Request, settings: Settings) -> str:
     return (settings.public_base_url or str(request.base_url)).rstrip("/")
-
-
-class UnsupportedMediaType(FhirError):
-    status_code = 415
-    code = "not-supported"
 
 
 def _check_content_type(request: Request) -> None:
@@ -53,18 +53,63 @@ async def search_slot(
 ) -> FhirResponse:
     """INT_R04 (CPTS): the free slots of 1 to 25 practitioners over a period."""
     query = parse_query(request.query_params.multi_items())
-    context = BundleContext(
+    return FhirResponse(await search_slots(session, query, _context(request, settings)))
+
+
+def _context(request: Request, settings: Settings) -> BundleContext:
+    return BundleContext(
         base=fhir_base(request, settings),
         self_url=str(request.url),
         booking_base=public_base(request, settings) + "/sas/effecteurs",
     )
-    return FhirResponse(await search_slots(session, query, context))
+
+
+@router.get("/Slot/{slot_id}")
+async def read_slot(
+    slot_id: str, request: Request, session: SessionDep, settings: SettingsDep, _sas: SasClient
+) -> FhirResponse:
+    """A free slot shared with the SAS, as the search returns it."""
+    return FhirResponse(await reads.read_slot(session, slot_id, _context(request, settings)))
+
+
+@router.get("/Schedule")
+async def search_schedule(
+    request: Request, session: SessionDep, settings: SettingsDep, _sas: SasClient
+) -> FhirResponse:
+    """The Schedules of a Practitioner (`actor=Practitioner/<id>`) or of a role."""
+    bundle = await reads.search_schedules(
+        session, request.query_params.get("actor"), _context(request, settings)
+    )
+    return FhirResponse(bundle)
+
+
+@router.get("/Schedule/{schedule_id}")
+async def read_schedule(schedule_id: str, session: SessionDep, _sas: SasClient) -> FhirResponse:
+    return FhirResponse(await reads.read_schedule(session, schedule_id))
+
+
+@router.get("/Practitioner")
+async def search_practitioner(
+    request: Request, session: SessionDep, settings: SettingsDep, sas: SasClient
+) -> FhirResponse:
+    """Effectors by RPPS/ADELI, regulator accounts by the id the platform gave them."""
+    bundle = await reads.search_practitioners(
+        session, sas, request.query_params.get("identifier"), _context(request, settings)
+    )
+    return FhirResponse(bundle)
+
+
+@router.get("/Practitioner/{practitioner_id}")
+async def read_practitioner(
+    practitioner_id: str, session: SessionDep, sas: SasClient
+) -> FhirResponse:
+    return FhirResponse(await reads.read_practitioner(session, sas, practitioner_id))
 
 
 def _saved_response(
     request: Request, settings: Settings, saved: practitioners.Saved, code: int
 ) -> FhirResponse:
-    location = f"{fhir_base(request, settings)}/Practitioner/{saved.account_id}"
+    location = f"{fhir_base(request, settings)}/Practitioner/{saved.resource['id']}"
     return FhirResponse(saved.resource, status_code=code, headers={"Location": location})
 
 
@@ -72,10 +117,11 @@ def _saved_response(
 async def create_practitioner(
     request: Request, session: SessionDep, settings: SettingsDep, sas: SasClient
 ) -> FhirResponse:
-    """INT_R02: a new regulator account."""
+    """INT_R02: a new regulator account (201); an account already known is updated (200)."""
     _check_content_type(request)
     saved = await practitioners.create_practitioner(session, sas, await request.body())
-    return _saved_response(request, settings, saved, status.HTTP_201_CREATED)
+    code = status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK
+    return _saved_response(request, settings, saved, code)
 
 
 @router.put("/Practitioner")

@@ -7,7 +7,13 @@ from typing import Any
 
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 
-from sas.fhir import PRACTITIONER_PROFILE, SLOT_PROFILE
+from sas.fhir import (
+    IG_URL,
+    PRACTITIONER_PROFILE,
+    REGULATOR_PROFILE,
+    SCHEDULE_PROFILE,
+    SLOT_PROFILE,
+)
 from sas.query import IDENTIFIER_PARAM
 
 _INCLUDES = [
@@ -32,40 +38,67 @@ def capability_statement(base_url: str) -> dict[str, Any]:
             "url": base_url,
         },
         "fhirVersion": "4.0.1",
+        "implementationGuide": [IG_URL],
         "format": ["application/fhir+json", "application/json+fhir"],
         "rest": [
             {
                 "mode": "server",
                 "security": {
+                    "cors": False,
                     "description": "TLS mutuel (certificat client IGC-Santé) : accès réservé à "
-                    "la plateforme SAS (CN et OU du certificat vérifiés)."
+                    "la plateforme SAS (CN et OU du certificat vérifiés).",
                 },
                 "resource": [
                     {
                         "type": "Slot",
+                        "profile": SLOT_PROFILE,
                         "supportedProfile": [SLOT_PROFILE],
-                        "interaction": [{"code": "search-type"}],
-                        "searchInclude": _INCLUDES[:1] + _INCLUDES[2:3],
+                        "interaction": [{"code": "read"}, {"code": "search-type"}],
+                        "searchInclude": _INCLUDES,
                         "searchParam": [
-                            {"name": "start", "type": "date"},
+                            {
+                                "name": "start",
+                                "definition": f"{IG_URL}/SearchParameter/slot-sp-start",
+                                "type": "date",
+                            },
                             {"name": IDENTIFIER_PARAM, "type": "token"},
                             {"name": "status", "type": "token"},
-                            {"name": "_count", "type": "number"},
                         ],
                     },
-                    {"type": "Schedule", "searchInclude": ["Schedule:actor"]},
                     {
-                        "type": "HealthcareService",
-                        "searchInclude": ["HealthcareService:organization"],
+                        "type": "Schedule",
+                        "profile": SCHEDULE_PROFILE,
+                        "interaction": [{"code": "read"}, {"code": "search-type"}],
+                        "searchParam": [
+                            {
+                                "name": "actor",
+                                "definition": "http://hl7.org/fhir/SearchParameter/Schedule-actor",
+                                "type": "reference",
+                            }
+                        ],
                     },
                     {
                         "type": "Practitioner",
-                        "supportedProfile": [PRACTITIONER_PROFILE],
-                        "interaction": [{"code": "create"}, {"code": "update"}],
+                        "profile": PRACTITIONER_PROFILE,
+                        "supportedProfile": [PRACTITIONER_PROFILE, REGULATOR_PROFILE],
+                        "interaction": [
+                            {"code": "read"},
+                            {"code": "search-type"},
+                            {"code": "create"},
+                            {"code": "update"},
+                        ],
                         "updateCreate": True,
                         "conditionalUpdate": True,
                         "conditionalCreate": False,
                         "conditionalDelete": "not-supported",
+                        "searchParam": [
+                            {
+                                "name": "identifier",
+                                "definition": "http://hl7.org/fhir/SearchParameter/"
+                                "Practitioner-identifier",
+                                "type": "token",
+                            }
+                        ],
                     },
                 ],
             }

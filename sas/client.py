@@ -2,13 +2,15 @@
 
 Guarantees, whatever the platform does (down for hours, slow, failing):
 - nothing lost: a row leaves `pending` only when the platform answered 2xx (`sent`) or refused
-  it for good with a 4xx (`rejected`, logged; later changes of the appointment still go);
+  it with a 4xx (`rejected`): a refused row is kept with the platform's answer, shown to the
+  coordinators (« Lien SAS ») and sent again when they replay it (`replay`), once the cause
+  (certificate, URL, data) is fixed; the later rows of that appointment wait behind it;
 - nothing sent twice: a row is claimed by a conditional UPDATE before it is sent (several app
   instances never send the same row), and a POST whose outcome is unknown (timeout after the
   request left, dispatcher crash) is retried as the conditional PUT, which the platform applies
   idempotently, so one booking never makes two platform appointments;
 - order per appointment: a row is claimed only when every earlier row of the same appointment
-  is `sent` or `rejected`.
+  is `sent`.
 Failures are retried with exponential backoff (`sas_retry_base_seconds` doubled, capped at
 `sas_retry_max_seconds`). Each result is recorded in its own short transaction.
 """
@@ -27,7 +29,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from sas.fhir import FHIR_JSON
+from sas.fhir import FHIR_JSON, LEGACY_FHIR_JSON
 from sas.models import OutboxStatus, SasOutbox
 from snp.db import utcnow
 from snp.settings import Settings
@@ -36,26 +38,34 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 _RETRYABLE_4XX = frozenset({408, 425, 429})
+MAX_ANSWER = 4000
+
+
+def tls_context(settings: Settings) -> ssl.SSLContext:
+    """TLS 1.2 minimum, the configured CA bundle (else the system's) and our client
+    certificate when configured."""
+    context = ssl.create_default_context(
+        cafile=str(settings.sas_ca_file) if settings.sas_ca_file else None
+    )
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    if settings.sas_client_cert_file is not None:
+        context.load_cert_chain(
+            str(settings.sas_client_cert_file),
+            str(settings.sas_client_key_file) if settings.sas_client_key_file else None,
+        )
+    return context
 
 
 def http_client(settings: Settings) -> httpx.AsyncClient:
     """httpx client for the platform, presenting our client certificate when configured."""
     verify: ssl.SSLContext | bool = True
     if settings.sas_ca_file is not None or settings.sas_client_cert_file is not None:
-        context = ssl.create_default_context(
-            cafile=str(settings.sas_ca_file) if settings.sas_ca_file else None
-        )
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        if settings.sas_client_cert_file is not None:
-            context.load_cert_chain(
-                str(settings.sas_client_cert_file),
-                str(settings.sas_client_key_file) if settings.sas_client_key_file else None,
-            )
-        verify = context
+        verify = tls_context(settings)
     return httpx.AsyncClient(
         verify=verify,
         timeout=settings.sas_timeout_seconds,
-        headers={"Content-Type": FHIR_JSON, "Accept": FHIR_JSON},
+        # The guide's table: `Accept: application/json+fhir`; the standard name beside it.
+        headers={"Content-Type": FHIR_JSON, "Accept": f"{LEGACY_FHIR_JSON}, {FHIR_JSON}"},
     )
 
 
@@ -81,7 +91,9 @@ async def claim(
     blocked = exists().where(
         earlier.identifier == SasOutbox.identifier,
         earlier.id < SasOutbox.id,
-        earlier.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+        earlier.status.in_(
+            [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value, OutboxStatus.REJECTED.value]
+        ),
     )
     candidates = list(
         await session.execute(
@@ -125,8 +137,9 @@ async def _send(
     method: str,
     payload: str,
     uncertain: bool,
-) -> tuple[str, str | None, bool]:
-    """(outcome, error, uncertain-after) where outcome is sent, retry or rejected."""
+) -> tuple[str, str | None, bool, str | None]:
+    """(outcome, error, uncertain-after, answer) where outcome is sent, retry or rejected and
+    answer the platform's refusal (status and body, truncated)."""
     base = settings.sas_platform_url.rstrip("/")
     if method == "POST" and not uncertain:
         request = http.build_request("POST", f"{base}/Appointment", content=payload.encode())
@@ -138,15 +151,16 @@ async def _send(
     try:
         response = await http.send(request)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-        return "retry", f"connexion impossible ({type(exc).__name__})", uncertain
+        return "retry", f"connexion impossible ({type(exc).__name__})", uncertain, None
     except httpx.HTTPError as exc:  # the request may have reached the platform
-        return "retry", f"sans réponse ({type(exc).__name__})", True
+        return "retry", f"sans réponse ({type(exc).__name__})", True, None
     if response.is_success:
-        return "sent", None, uncertain
+        return "sent", None, uncertain, None
     error = f"HTTP {response.status_code}"
     if 400 <= response.status_code < 500 and response.status_code not in _RETRYABLE_4XX:
-        return "rejected", error, uncertain
-    return "retry", error, uncertain or response.status_code != 503
+        answer = f"HTTP {response.status_code} {response.reason_phrase}\n{response.text}"
+        return "rejected", error, uncertain, answer[:MAX_ANSWER]
+    return "retry", error, uncertain or response.status_code != 503, None
 
 
 def backoff(settings: Settings, attempts: int) -> timedelta:
@@ -170,7 +184,7 @@ async def dispatch_once(
         claimed = await claim(session, now or utcnow(), batch)
     report.claimed = len(claimed)
     for row_id, identifier, method, payload, uncertain in claimed:
-        outcome, error, uncertain_after = await _send(
+        outcome, error, uncertain_after, answer = await _send(
             http, settings, identifier, method, payload, uncertain
         )
         finished = utcnow()
@@ -184,9 +198,12 @@ async def dispatch_once(
             if outcome == "sent":
                 row.status = OutboxStatus.SENT.value
                 row.sent_at = finished
+                row.last_response = None
                 report.sent += 1
             elif outcome == "rejected":
                 row.status = OutboxStatus.REJECTED.value
+                row.last_response = answer
+                row.rejected_at = finished
                 report.rejected += 1
                 log.error("SAS platform refused appointment push %s: %s", row_id, error)
             else:

@@ -11,7 +11,6 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,16 +18,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from snp.errors import DomainError, french_message
+from snp.kit import PARIS
 
 FHIR_JSON = "application/fhir+json"
+LEGACY_FHIR_JSON = "application/json+fhir"  # the guide's tables (Accept) and the platform
 ACCEPTED_CONTENT_TYPES = frozenset({"application/fhir+json", "application/json+fhir"})
-PARIS = ZoneInfo("Europe/Paris")
 
 # Identifier systems and types.
 IDNPS_SYSTEM = "urn:oid:1.2.250.1.71.4.2.1"  # national practitioner ids (8+RPPS, 0+ADELI)
 IDNST_SYSTEM = "urn:oid:1.2.250.1.71.4.2.2"  # structure ids (1+FINESS, 3+SIRET, ...)
 SAS_SYSTEM = "urn:oid:1.2.250.1.213.3.6"  # the SAS platform: technical ids, meta.source
 ID_TYPE_SYSTEM = "http://interopsante.org/fhir/CodeSystem/fr-v2-0203"
+# The CPTS Organization's FSH (FrOrganizationAgregateurCPTS) fixes its identifier type here.
+FR_CORE_ID_TYPE_SYSTEM = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+IG_URL = "https://interop.esante.gouv.fr/ig/fhir/sas"
 
 # Code systems of the Slot.
 VISIBILITY_SYSTEM = "https://mos.esante.gouv.fr/NOS/TRE_R314-TypeCreneau/FHIR/TRE-R314-TypeCreneau"
@@ -47,7 +50,9 @@ _IG = "https://interop.esante.gouv.fr/ig/fhir/sas/StructureDefinition/"
 BUNDLE_PROFILE = _IG + "sas-cpts-bundle-aggregator"
 SLOT_PROFILE = _IG + "sas-cpts-slot-aggregator"
 HEALTHCARE_SERVICE_PROFILE = _IG + "sas-cpts-healthcareservice-aggregator"
-ORGANIZATION_PROFILE = _IG + "sas-sos-organization-aggregator"
+ORGANIZATION_PROFILE = _IG + "sas-cpts-organization-aggregator"
+EMPTY_BUNDLE_PROFILE = "http://sas.fr/fhir/StructureDefinition/BundleAgregateur"
+REGULATOR_PROFILE = _IG + "FrPractitionerRegul"  # no ^url in its FSH: the IG's canonical
 SCHEDULE_PROFILE = "http://sas.fr/fhir/StructureDefinition/FrScheduleAgregateur"
 PRACTITIONER_PROFILE = "http://sas.fr/fhir/StructureDefinition/FrPractitionerAgregateur"
 PRACTITIONER_ROLE_PROFILE = (
@@ -57,9 +62,9 @@ LOCATION_PROFILE = "http://sas.fr/fhir/StructureDefinition/FrLocationAgregateur"
 APPOINTMENT_PROFILE = "http://sas.fr/fhir/StructureDefinition/FrAppointmentSAS"
 
 
-def id_type(code: str) -> dict[str, Any]:
+def id_type(code: str, system: str = ID_TYPE_SYSTEM) -> dict[str, Any]:
     """`Identifier.type` for IDNPS, IDNST or INTRN."""
-    return {"coding": [{"system": ID_TYPE_SYSTEM, "code": code}]}
+    return {"coding": [{"system": system, "code": code}]}
 
 
 def fhir_datetime(value: datetime) -> str:
@@ -115,6 +120,11 @@ class BusinessRule(FhirError):
 class AccessDenied(FhirError):
     status_code = 403
     code = "security"
+
+
+class UnsupportedMediaType(FhirError):
+    status_code = 415
+    code = "not-supported"
 
 
 class UnknownResource(FhirError):

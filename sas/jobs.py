@@ -10,15 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from sas import client
 from snp import scheduler
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 log = logging.getLogger(__name__)
 
 
-@scheduler.register("sas.push", timedelta(seconds=get_settings().sas_push_interval_seconds))
+@scheduler.register(
+    "sas.push", lambda settings: timedelta(seconds=settings.sas_push_interval_seconds)
+)
 async def push(session: AsyncSession) -> None:
     """Push the due appointments to the SAS platform (`session` is only the way in)."""
-    settings = get_settings()
+    settings = settings_of(session)
     if not settings.sas_platform_url:
         return
     engine = session.bind

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snp.db import Base, UTCDateTime, utcnow
@@ -15,18 +15,47 @@ from snp.db import Base, UTCDateTime, utcnow
 
 class SasPractitionerAccount(Base):
     """The link between a local account (role `sas_regulator`) and its SAS identifiers: the
-    national id (IDNPS, stored prefixed: `8` + RPPS or `0` + ADELI) and/or the SAS technical id
-    (INTRN, a UUID); a later update may attach the national id to a technical-id account."""
+    national id (IDNPS, stored as received: `8` + RPPS, `0` + ADELI or a prefixed form such as
+    `3456780581/11242343`) and/or the SAS technical id (INTRN, a UUID); a later update may
+    attach the national id to a technical-id account. `has_email` is false when the platform
+    sent no e-mail (the local account then carries a placeholder address)."""
 
     __tablename__ = "sas_practitioner_accounts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
+    national_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     technical_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    has_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    family_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    given_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SasTermsAcceptance(Base):
+    """A SAS regulator accepted a version of the editor's terms of use (`sas/terms.py`)."""
+
+    __tablename__ = "sas_terms_acceptances"
+    __table_args__ = (UniqueConstraint("user_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(String(20))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SasPasswordRequest(Base):
+    """A SAS regulator asked for a new password (« mot de passe oublié »): shown to the
+    coordinators, who send them a reset link, until handled. One open request per account."""
+
+    __tablename__ = "sas_password_requests"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SasAppointment(Base):
@@ -40,7 +69,13 @@ class SasAppointment(Base):
 
     appointment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     identifier: Mapped[str] = mapped_column(String(36), index=True)
+    # `Appointment.identifier.system` as first pushed, kept for every later PUT.
+    identifier_system: Mapped[str | None] = mapped_column(String(300))
     request_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The SAS regulator who booked it (kept when an operator rebooks the patient).
+    booked_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     effector_national_id: Mapped[str] = mapped_column(String(12))
     operator_type: Mapped[str | None] = mapped_column(String(8))  # IDNPS or INTRN
     operator_value: Mapped[str | None] = mapped_column(String(64))
@@ -56,7 +91,9 @@ class OutboxStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
-    REJECTED = "rejected"  # the platform refused it (4xx): kept for the coordinator, not retried
+    # The platform refused it (4xx): kept, shown to coordinators, replayed on their demand;
+    # later rows of the same appointment wait behind it (order is kept).
+    REJECTED = "rejected"
 
 
 class SasOutbox(Base):
@@ -85,5 +122,8 @@ class SasOutbox(Base):
     # which the platform applies idempotently: never two appointments for one booking.
     uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str | None] = mapped_column(String(300))
+    # The platform's answer to a refused push (status line and body, truncated).
+    last_response: Mapped[str | None] = mapped_column(Text)
+    rejected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,6 +10,7 @@ one appointment are numbered (`sequence`) and sent strictly in order (`client.py
 from __future__ import annotations
 
 import json
+import socket
 from datetime import datetime
 from typing import Any
 
@@ -29,14 +30,19 @@ from sas.models import OutboxStatus, SasAppointment, SasOutbox
 from snp.db import utcnow
 from snp.settings import Settings
 
+SYSTEM_PATH = "/fhir/sid/rendez-vous"
+
 
 def appointment_system(settings: Settings) -> str:
-    """`Appointment.identifier.system`: the setting, else our public URL, else a URN."""
+    """`Appointment.identifier.system` for a new appointment, always a URL (or the OID the
+    setting gives): the setting, else our public URL, else a URL naming this host. It is
+    stored with the appointment, so every later PUT uses the system its POST carried."""
     if settings.sas_appointment_system:
         return settings.sas_appointment_system
     if settings.public_base_url:
-        return settings.public_base_url.rstrip("/") + "/fhir/sid/rendez-vous"
-    return "urn:snp:rendez-vous"
+        return settings.public_base_url.rstrip("/") + SYSTEM_PATH
+    host = socket.getfqdn() or "localhost"
+    return f"https://{host}{SYSTEM_PATH}"
 
 
 def appointment_resource(row: SasAppointment, settings: Settings) -> dict[str, Any]:
@@ -44,7 +50,12 @@ def appointment_resource(row: SasAppointment, settings: Settings) -> dict[str, A
     resource: dict[str, Any] = {
         "resourceType": "Appointment",
         "meta": {"profile": [APPOINTMENT_PROFILE]},
-        "identifier": [{"system": appointment_system(settings), "value": row.identifier}],
+        "identifier": [
+            {
+                "system": row.identifier_system or appointment_system(settings),
+                "value": row.identifier,
+            }
+        ],
         "status": row.status,
         "start": fhir_datetime(row.start_at),
         "end": fhir_datetime(row.end_at),

@@ -12,6 +12,14 @@ Resources: one Slot per free slot (`search.mode` match), then (include) its Sche
 (effector, site) —, the Practitioner, the PractitionerRole of that site with its Location
 contained, and, when a slot is visible to CPTS structures, our CPTS's HealthcareService and
 Organization (once per bundle).
+
+The `CPTS` visibility code never goes without its `604` serviceType and HealthcareService: when
+no CPTS is configured, or its FINESS cannot be written as the guide's invariant demands
+(`^1[0-9]{9}$`: the Corsican FINESS `2A…`/`2B…` cannot), the code is left out, and a slot
+visible only to CPTS structures is left out of the answer (it would otherwise be shown more
+widely than its effector chose). `Slot.comment` is the booking page of that very slot.
+An empty answer declares the individual-practitioner bundle profile (the CPTS one requires a
+Slot), as the guide's FAQ does.
 """
 
 from __future__ import annotations
@@ -33,8 +41,11 @@ from sas.fhir import (
     APPOINTMENT_TYPE_SYSTEM,
     BUNDLE_PROFILE,
     CPTS_CATEGORY,
+    EMPTY_BUNDLE_PROFILE,
     ESTABLISHMENT_SYSTEM,
+    FR_CORE_ID_TYPE_SYSTEM,
     HEALTHCARE_SERVICE_PROFILE,
+    ID_TYPE_SYSTEM,
     IDNST_SYSTEM,
     LOCATION_PROFILE,
     ORGANIZATION_PROFILE,
@@ -73,18 +84,30 @@ def fhir_phone(value: str | None) -> str | None:
 
 
 def cpts_identifier(finess: str) -> str | None:
+    """`1` + FINESS when the guide's invariant accepts it (never for a Corsican `2A`/`2B`)."""
     value = "1" + finess
     return value if _FINESS_FHIR.match(value) else None
+
+
+def organization_id_type() -> dict[str, Any]:
+    """IDNST as FrOrganizationAgregateurCPTS fixes it, with the FAQ's coding beside it."""
+    return {
+        "coding": [
+            {"system": FR_CORE_ID_TYPE_SYSTEM, "code": "IDNST"},
+            {"system": ID_TYPE_SYSTEM, "code": "IDNST"},
+        ]
+    }
 
 
 @dataclass(frozen=True, slots=True)
 class BundleContext:
     base: str  # FHIR base URL (…/fhir), for fullUrl
     self_url: str
-    booking_base: str  # the effector booking page: f"{booking_base}/<effector id>?origin=sas"
+    # the slot's booking page: f"{booking_base}/<effector id>/creneaux/<slot id>?origin=sas"
+    booking_base: str
 
 
-def _security(slot: agenda.SasSlot) -> list[dict[str, str]]:
+def _security(slot: agenda.SasSlot, with_cpts: bool) -> list[dict[str, str]]:
     codes = []
     if slot.vis_public:
         codes.append("PUBLIC")
@@ -92,7 +115,7 @@ def _security(slot: agenda.SasSlot) -> list[dict[str, str]]:
         codes.append("PRO")
     if slot.vis_snp:
         codes.append("SNP")
-    if slot.vis_cpts:
+    if slot.vis_cpts and with_cpts:
         codes.append("CPTS")
     return [{"system": VISIBILITY_SYSTEM, "code": c} for c in codes]
 
@@ -180,6 +203,60 @@ def _role(effector: agenda.SasEffector, site: agenda.SasSite, key: str) -> dict[
     return role
 
 
+def schedule_key(effector_id: int, site_id: int) -> str:
+    return f"{effector_id}-{site_id}"
+
+
+def schedule_resource(effector_id: int, site_id: int) -> dict[str, Any]:
+    """One Schedule per (effector, consultation place); actors: Practitioner and its role."""
+    key = schedule_key(effector_id, site_id)
+    return {
+        "resourceType": "Schedule",
+        "id": key,
+        "meta": {"profile": [SCHEDULE_PROFILE]},
+        "actor": [
+            {"reference": f"Practitioner/{effector_id}"},
+            {"reference": f"PractitionerRole/{key}"},
+        ],
+    }
+
+
+def practitioner_resource(effector: agenda.SasEffector) -> dict[str, Any]:
+    return _practitioner(effector)
+
+
+def slot_resource(
+    slot: agenda.SasSlot, effector: agenda.SasEffector, context: BundleContext, with_cpts: bool
+) -> dict[str, Any]:
+    writer = _SlotWriter(context.base, context.booking_base, with_cpts)
+    entry = writer.entry(slot, effector, schedule_key(slot.effector_id, slot.site_id))
+    resource: dict[str, Any] = json.loads(entry)["resource"]
+    return resource
+
+
+async def cpts_expressible(session: AsyncSession) -> bool:
+    """A CPTS is configured and its FINESS can be written as the guide demands."""
+    row = await get_cpts(session)
+    return row is not None and cpts_identifier(row.finess) is not None
+
+
+def searchset(
+    context: BundleContext, resources: list[dict[str, Any]], profile: str | None = None
+) -> dict[str, Any]:
+    """A searchset Bundle of `resources` (all `match`), one `self` link."""
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "id": str(uuid.uuid4())}
+    meta: dict[str, Any] = {"lastUpdated": fhir_datetime(utcnow())}
+    if profile:
+        meta["profile"] = [profile]
+    bundle["meta"] = meta
+    bundle["type"] = "searchset"
+    bundle["total"] = len(resources)
+    bundle["link"] = [{"relation": "self", "url": context.self_url}]
+    if resources:
+        bundle["entry"] = [_entry(context.base, r, "match") for r in resources]
+    return bundle
+
+
 def _entry(base: str, resource: dict[str, Any], mode: str) -> dict[str, Any]:
     return {
         "fullUrl": f"{base}/{resource['resourceType']}/{resource['id']}",
@@ -202,7 +279,8 @@ class _SlotWriter:
         self.booking_base = booking_base
         self.with_cpts = with_cpts
         self._middles: dict[tuple[Any, ...], str] = {}
-        self._comments: dict[int, str] = {}
+        # `"<booking base>/` encoded once; each comment appends plain digits to it.
+        self._comment_head = _dumps(f"{booking_base}/")[:-1]
         self._times: dict[datetime, str] = {}  # slots share their start and end times
 
     def _time(self, value: datetime) -> str:
@@ -227,7 +305,7 @@ class _SlotWriter:
         found = self._middles.get(key)
         if found is None:
             meta: dict[str, Any] = {"profile": [SLOT_PROFILE]}
-            security = _security(slot)
+            security = _security(slot, self.with_cpts)
             if security:
                 meta["security"] = security
             parts: dict[str, Any] = {"meta": meta}
@@ -244,10 +322,7 @@ class _SlotWriter:
         return found
 
     def entry(self, slot: agenda.SasSlot, effector: agenda.SasEffector, schedule: str) -> str:
-        comment = self._comments.get(slot.effector_id)
-        if comment is None:
-            url = f"{self.booking_base}/{slot.effector_id}?origin=sas"
-            comment = self._comments[slot.effector_id] = _dumps(url)
+        comment = f'{self._comment_head}{slot.effector_id}/creneaux/{slot.id}?origin=sas"'
         return (
             f'{{"fullUrl":"{self.base}/Slot/{slot.id}","resource":{{"resourceType":"Slot",'
             f'"id":"{slot.id}",{self._middle(slot, effector)},'
@@ -261,42 +336,41 @@ async def search_slots(session: AsyncSession, query: SlotQuery, context: BundleC
     """The searchset Bundle answering `query`, as JSON (`total: 0` and no entry when nothing
     matches)."""
     supply = await agenda.sas_free_slots(session, query.national_ids, query.start, query.end)
-    slots = supply.slots
-    total = len(slots)
-    if query.count is not None:
-        slots = slots[: query.count]
-    head: dict[str, Any] = {
-        "resourceType": "Bundle",
-        "id": str(uuid.uuid4()),
-        "meta": {"profile": [BUNDLE_PROFILE], "lastUpdated": fhir_datetime(utcnow())},
-        "type": "searchset",
-        "total": total,
-        "link": [{"relation": "self", "url": context.self_url}],
-    }
-    if not slots:
-        return _dumps(head).encode()
-    base = context.base
+    slots = [
+        s
+        for s in supply.slots
+        if (query.start_inclusive or s.start_at != query.start)
+        and (query.end_inclusive or s.start_at != query.end)
+    ]
     cpts_row = await get_cpts(session) if any(s.vis_cpts for s in slots) else None
     cpts_value = cpts_identifier(cpts_row.finess) if cpts_row is not None else None
     if cpts_row is not None and cpts_value is None:
         log.warning("CPTS FINESS not expressible as 1+9 digits: CPTS left out of SAS slots")
     with_cpts = cpts_row is not None and cpts_value is not None
+    if not with_cpts:  # never the CPTS code alone; nor a CPTS-only slot shown to others
+        slots = [s for s in slots if s.vis_snp or s.vis_pro or s.vis_public]
+    head: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "meta": {
+            "profile": [BUNDLE_PROFILE if slots else EMPTY_BUNDLE_PROFILE],
+            "lastUpdated": fhir_datetime(utcnow()),
+        },
+        "type": "searchset",
+        "total": len(slots),
+        "link": [{"relation": "self", "url": context.self_url}],
+    }
+    if not slots:
+        return _dumps(head).encode()
+    base = context.base
     writer = _SlotWriter(base, context.booking_base, with_cpts)
     matches: list[str] = []
     schedules: dict[str, dict[str, Any]] = {}
     for slot in slots:
         effector = supply.effectors[slot.effector_id]
-        key = f"{slot.effector_id}-{slot.site_id}"
+        key = schedule_key(slot.effector_id, slot.site_id)
         if key not in schedules:
-            schedules[key] = {
-                "resourceType": "Schedule",
-                "id": key,
-                "meta": {"profile": [SCHEDULE_PROFILE]},
-                "actor": [
-                    {"reference": f"Practitioner/{slot.effector_id}"},
-                    {"reference": f"PractitionerRole/{key}"},
-                ],
-            }
+            schedules[key] = schedule_resource(slot.effector_id, slot.site_id)
         matches.append(writer.entry(slot, effector, key))
     included: list[dict[str, Any]] = []
     practitioners_done: set[int] = set()
@@ -313,7 +387,9 @@ async def search_slots(session: AsyncSession, query: SlotQuery, context: BundleC
             "resourceType": "Organization",
             "id": CPTS_ID,
             "meta": {"profile": [ORGANIZATION_PROFILE]},
-            "identifier": [{"type": id_type("IDNST"), "system": IDNST_SYSTEM, "value": cpts_value}],
+            "identifier": [
+                {"type": organization_id_type(), "system": IDNST_SYSTEM, "value": cpts_value}
+            ],
             "name": cpts_row.name,
         }
         phone = fhir_phone(cpts_row.phone)
@@ -332,4 +408,15 @@ async def search_slots(session: AsyncSession, query: SlotQuery, context: BundleC
     return f'{_dumps(head)[:-1]},"entry":[{entries}]}}'.encode()
 
 
-__all__ = ["BundleContext", "SlotQuery", "parse_query", "search_slots"]
+__all__ = [
+    "BundleContext",
+    "SlotQuery",
+    "cpts_expressible",
+    "parse_query",
+    "practitioner_resource",
+    "schedule_key",
+    "schedule_resource",
+    "search_slots",
+    "searchset",
+    "slot_resource",
+]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from snp.auth.roles import Role
+if TYPE_CHECKING:  # at run time, snp.auth (its services audit as an Actor) imports this module
+    from snp.auth import Role
 
 
 @dataclass(frozen=True, slots=True)

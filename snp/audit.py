@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from snp.actor import Actor
 from snp.db import Base, UTCDateTime, utcnow
+from snp.kit import PageParams, count_rows
 
 
 class AuditEntry(Base):
@@ -96,8 +97,7 @@ async def list_entries(
     action: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
 ) -> tuple[list[AuditEntry], int]:
     """Entries, newest first, filtered by record, actor (e-mail, any case), action and time."""
     conditions = []
@@ -114,8 +114,7 @@ async def list_entries(
     if until is not None:
         conditions.append(AuditEntry.at < until)
     query = select(AuditEntry).where(*conditions)
-    count = select(func.count()).select_from(AuditEntry).where(*conditions)
     rows = await session.scalars(
-        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
+        page.apply(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
     )
-    return list(rows), int(await session.scalar(count) or 0)
+    return list(rows), await count_rows(session, query)

@@ -8,8 +8,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, require_roles
+from snp.kit import Page, PageDep
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -28,15 +29,15 @@ class AuditEntryOut(BaseModel):
     detail: str | None
 
 
-class AuditPage(BaseModel):
-    items: list[AuditEntryOut]
-    total: int
+class AuditPage(Page[AuditEntryOut]):
+    pass
 
 
 @router.get("")
 async def list_audit(
     session: SessionDep,
     actor: Annotated[Actor, Depends(require_roles(Role.COORDINATOR))],
+    page: PageDep,
     entity: Annotated[str | None, Query(max_length=64)] = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
     actor_email: Annotated[
@@ -47,8 +48,6 @@ async def list_audit(
     ] = None,
     since: Annotated[AwareDatetime | None, Query(description="À partir de (inclus).")] = None,
     until: Annotated[AwareDatetime | None, Query(description="Jusqu'à (exclu).")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> AuditPage:
     """The audit trail, newest first; filter by record, author, action and period."""
     rows, total = await audit.list_entries(
@@ -59,7 +58,6 @@ async def list_audit(
         action=action,
         since=since,
         until=until,
-        limit=limit,
-        offset=offset,
+        page=page,
     )
     return AuditPage(items=[AuditEntryOut.model_validate(r) for r in rows], total=total)

@@ -107,11 +107,23 @@ def make_engine(url: str, pool_size: int = 10, *, for_migrations: bool = False) 
     )
 
 
+SETTINGS_KEY = "snp.settings"
+
+
 class Database:
-    def __init__(self, url: str, pool_size: int = 10) -> None:
+    """The application's database. Built by the composition root with the application's
+    settings, which ride on every session it opens (`snp.settings.settings_of(session)`): event
+    handlers and jobs find them there."""
+
+    def __init__(self, url: str, pool_size: int = 10, settings: object | None = None) -> None:
         self.url = url
+        self.settings = settings
         self.engine = make_engine(url, pool_size)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine,
+            expire_on_commit=False,
+            info={SETTINGS_KEY: settings} if settings is not None else None,
+        )
 
     @property
     def dialect(self) -> str:

@@ -14,8 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
+from snp.auth import Role, resolve_session
 from snp.db import Database
 from snp.errors import Forbidden, NotAuthenticated
 from snp.settings import Settings
@@ -53,7 +52,7 @@ def client_ip(request: Request) -> str | None:
 
 async def _authenticated(request: Request, session: SessionDep, settings: SettingsDep) -> Actor:
     token = request.cookies.get(SESSION_COOKIE)
-    resolved = await auth_service.resolve_session(session, settings, token) if token else None
+    resolved = await resolve_session(session, settings, token) if token else None
     if resolved is None:
         raise NotAuthenticated("Connexion requise.")
     if request.method not in SAFE_METHODS:

@@ -40,8 +40,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 
 from snp import events
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
+from snp.auth import Role, resolve_session
 from snp.db import Database
 from snp.deps import ANY_ROLE, SESSION_COOKIE
 from snp.settings import Settings
@@ -382,7 +381,7 @@ class LiveHub:
 
     async def _still_logged_in(self, actor: Actor, token: str) -> bool:
         async with self.database.transaction() as session:
-            resolved = await auth_service.resolve_session(session, self.settings, token)
+            resolved = await resolve_session(session, self.settings, token)
         return resolved is not None and resolved.user.id == actor.user_id
 
 
@@ -457,7 +456,7 @@ def require_socket_roles(*roles: Role) -> Callable[[WebSocket], Awaitable[Actor]
             database: Database = websocket.app.state.db
             settings: Settings = websocket.app.state.settings
             async with database.transaction() as session:
-                resolved = await auth_service.resolve_session(session, settings, token)
+                resolved = await resolve_session(session, settings, token)
         if resolved is None:
             raise WebSocketException(status.WS_1008_POLICY_VIOLATION, "Connexion requise.")
         role = Role(resolved.user.role)

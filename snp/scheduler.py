@@ -20,10 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snp.db import Base, Database, UTCDateTime, dialect_insert, utcnow
+from snp.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 JobFunc = Callable[[AsyncSession], Awaitable[None]]
+Interval = timedelta | Callable[[Settings], timedelta]  # fixed, or read from the settings
 
 
 class JobLease(Base):
@@ -44,21 +46,27 @@ class Job:
     interval: timedelta
 
 
-_REGISTRY: dict[str, Job] = {}
+_REGISTRY: dict[str, tuple[JobFunc, Interval]] = {}
 
 
-def register(name: str, interval: timedelta) -> Callable[[JobFunc], JobFunc]:
-    """Decorator used by the packages' `jobs.py` modules."""
+def register(name: str, interval: Interval) -> Callable[[JobFunc], JobFunc]:
+    """Decorator used by the packages' `jobs.py` modules; a job reads its settings from its
+    session (`snp.settings.settings_of`)."""
 
     def decorate(func: JobFunc) -> JobFunc:
-        _REGISTRY[name] = Job(name, func, interval)
+        _REGISTRY[name] = (func, interval)
         return func
 
     return decorate
 
 
-def registered_jobs() -> dict[str, Job]:
-    return dict(_REGISTRY)
+def registered_jobs(settings: Settings | None = None) -> dict[str, Job]:
+    """Every registered job, its interval read from `settings` (the environment's if none)."""
+    settings = settings or get_settings()
+    return {
+        name: Job(name, func, interval if isinstance(interval, timedelta) else interval(settings))
+        for name, (func, interval) in _REGISTRY.items()
+    }
 
 
 async def claim(session: AsyncSession, job: Job, owner: str, now: datetime | None = None) -> bool:
@@ -113,7 +121,8 @@ class Scheduler:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
 
     def start(self) -> None:
-        for job in _REGISTRY.values():
+        settings = self.database.settings
+        for job in registered_jobs(settings if isinstance(settings, Settings) else None).values():
             # Tick often; the lease decides whether the period's run is due and whose it is.
             tick = min(self.tick_seconds, job.interval.total_seconds())
             self._scheduler.add_job(

@@ -13,6 +13,9 @@ from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from snp.db import SETTINGS_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -375,6 +378,18 @@ class Settings(BaseSettings):
         description="Require a forwarded client certificate on `/fhir` (false: local development "
         "only, the FHIR routes are then open to anyone).",
     )
+    trusted_proxies: str = Field(
+        default="127.0.0.1,::1",
+        description="Addresses or networks (comma-separated, e.g. `172.28.0.10,10.0.0.0/8`) of "
+        "the TLS proxies whose forwarded client-certificate subject (`X-SSL-Client-S-DN`) is "
+        "believed; from any other address that header gets a 403.",
+    )
+    sas_proxy_secret: str = Field(
+        default="",
+        description="Shared secret the TLS proxy sends in `X-SNP-Proxy-Secret` on `/fhir`: with "
+        "it, the forwarded client-certificate subject is believed from any address (empty: "
+        "only `trusted_proxies` are).",
+    )
     sas_platform_url: str = Field(
         default="",
         description="FHIR base URL of the national SAS platform that receives our appointments "
@@ -428,7 +443,17 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings read from the environment: for the composition root (and `settings_of`'s
+    fallback) only. Routes use `snp.deps.SettingsDep`; services receive settings as arguments."""
     return Settings()
+
+
+def settings_of(session: AsyncSession) -> Settings:
+    """The settings of the application whose database opened `session` (the composition root
+    builds it with them); the environment's for a database built without (a benchmark, a second
+    connection opened by a test)."""
+    found = session.info.get(SETTINGS_KEY)
+    return found if isinstance(found, Settings) else get_settings()
 
 
 def settings_table() -> str:

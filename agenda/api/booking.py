@@ -1,6 +1,10 @@
 """Booking: hold a slot, confirm or release it; cancel and list appointments.
 
 The holder of an API hold is the logged-in user (`user:<id>`): only they can confirm it.
+SAS regulators book and cancel only through the SAS routes (`/api/sas`), which keep them to the
+slots shared with the SAS and to their own appointments. An appointment for a regulation
+request is booked from that request (`/api/regulation/requests/<id>/confirm`, which checks it):
+this generic route books appointments without request only.
 """
 
 from __future__ import annotations
@@ -14,23 +18,17 @@ from agenda.schemas import AppointmentOut, AppointmentState, CancelIn, ConfirmIn
 from agenda.service import appointments, booking
 from snp import idempotency
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.errors import BusinessRuleError
 from snp.idempotency import IdempotencyKeyHeader
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
-Booker = Annotated[
-    Actor,
-    Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.SAS_REGULATOR, Role.COORDINATOR)),
-]
+Booker = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR))]
 Canceller = Annotated[
     Actor,
-    Depends(
-        require_roles(
-            Role.OPERATOR, Role.REGULATOR, Role.SAS_REGULATOR, Role.COORDINATOR, Role.EFFECTOR
-        )
-    ),
+    Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.EFFECTOR)),
 ]
 AppointmentReader = Annotated[
     Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR, Role.OPERATOR))
@@ -68,7 +66,13 @@ async def confirm_slot(
 ) -> Response:
     """Turn your hold into an appointment. 409 when the hold expired or someone else has it.
 
+    `request_id` is refused (422): a request's appointment is booked from the request.
     Sent again with the same `Idempotency-Key`, returns the first answer."""
+    if body.request_id is not None:
+        raise BusinessRuleError(
+            "Un rendez-vous pour une demande se prend depuis cette demande (régulation).",
+            ("body", "request_id"),
+        )
     return await idempotency.once(
         session,
         request,
@@ -79,7 +83,7 @@ async def confirm_slot(
             session,
             slot_id,
             holder_of(actor),
-            request_id=body.request_id,
+            request_id=None,
             patient_label=body.patient_label,
             kind=body.kind,
             origin=booking.ORIGIN_OF_ROLE.get(actor.role, "operator") if actor.role else "operator",

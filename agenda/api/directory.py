@@ -6,15 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, UploadFile
 
+from agenda.errors import InvalidUpload
 from agenda.schemas import EffectorPage
 from agenda.schemas_supply import EffectorImportReport, EffectorPatch, EffectorProfile
 from agenda.service import directory as service
 from agenda.service import effector_import
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.csv_import import decode
 from snp.deps import ANY_ROLE, SessionDep, require_roles
-from snp.errors import BusinessRuleError
+from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -37,11 +38,11 @@ async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
     """The uploaded file's bytes; a French 422 on `file` when it is empty or too large."""
     data = await file.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise BusinessRuleError(
+        raise InvalidUpload(
             f"Fichier trop volumineux (au plus {max_bytes // 1000} ko).", loc=["file"]
         )
     if not data:
-        raise BusinessRuleError("Le fichier est vide.", loc=["file"])
+        raise InvalidUpload("Le fichier est vide.", loc=["file"])
     return data
 
 
@@ -49,11 +50,10 @@ async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
 async def list_effectors(
     session: SessionDep,
     actor: DirectoryReader,
+    page: PageDep,
     q: Annotated[str | None, Query(max_length=100)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> EffectorPage:
-    return await service.list_effectors(session, q=q, limit=limit, offset=offset)
+    return await service.list_effectors(session, q=q, page=page)
 
 
 @router.post("/effectors/import")

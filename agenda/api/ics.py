@@ -11,7 +11,7 @@ from agenda.schemas_supply import FeedTokenIn, FeedTokenOut, IcsImportReport
 from agenda.service import ics
 from agenda.service import ics_feed as feeds
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
 
 router = APIRouter(prefix="/api/agenda/ics", tags=["agenda"])

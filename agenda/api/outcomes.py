@@ -10,18 +10,21 @@ from fastapi import APIRouter, Depends, Query
 from agenda.schemas_outcomes import ConsultationOut, ConsultationPage, OutcomeIn
 from agenda.service import outcomes
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, require_roles
+from snp.kit import PageParams, page_params
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
 Reporter = Annotated[Actor, Depends(require_roles(Role.EFFECTOR, Role.OPERATOR, Role.COORDINATOR))]
+UnreportedPage = Annotated[PageParams, Depends(page_params(maximum=outcomes.MAX_PAGE))]
 
 
 @router.get("/appointments/unreported")
 async def list_unreported(
     session: SessionDep,
     actor: Reporter,
+    page: UnreportedPage,
     before: Annotated[
         datetime | None,
         Query(
@@ -31,12 +34,10 @@ async def list_unreported(
     effector_id: Annotated[
         int | None, Query(description="Un effecteur (pour un effecteur : le sien).")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=outcomes.MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> ConsultationPage:
     """Consultations à renseigner: appointments of previous days still `booked`, oldest first."""
     return await outcomes.list_unreported(
-        session, actor, before, effector_id=effector_id, limit=limit, offset=offset
+        session, actor, before, effector_id=effector_id, page=page
     )
 
 

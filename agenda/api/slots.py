@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response, status
 
+from agenda.errors import MissingValue
 from agenda.schemas import FreeSlotPage, Kind, SlotIn, SlotOut, SlotPatch, Visibility
 from agenda.service import search, slot_rules, slots
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, require_roles
-from snp.errors import BusinessRuleError
+from snp.kit import PageParams, page_params
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -42,7 +43,7 @@ async def list_slots(
     if effector_id is None:
         own = await slot_rules.effector_of_user(session, actor.user_id)
         if own is None:
-            raise BusinessRuleError("Choisissez un effecteur.", loc=["query", "effector_id"])
+            raise MissingValue("Choisissez un effecteur.", loc=["query", "effector_id"])
         effector_id = own.id
     return await slots.list_slots(session, actor, effector_id=effector_id, start=start, end=end)
 
@@ -77,6 +78,7 @@ async def delete_slot(
 async def search_free_slots(
     session: SessionDep,
     actor: FreeSlotSearcher,
+    page: Annotated[PageParams, Depends(page_params(default=100, maximum=500, max_offset=5000))],
     start: Annotated[datetime, Query(description="Début de la période, avec fuseau horaire.")],
     end: Annotated[datetime, Query(description="Fin de la période, avec fuseau horaire.")],
     kinds: Annotated[list[Kind] | None, Query(description="Au moins un de ces types.")] = None,
@@ -90,15 +92,13 @@ async def search_free_slots(
     max_km: Annotated[float | None, Query(gt=0, le=1000)] = None,
     shared_with_sas_only: bool = False,
     order: Literal["start", "distance"] | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=5000)] = 0,
 ) -> FreeSlotPage:
     """Bookable slots, with effector and site (and `distance_km` from `lat`/`lon`).
 
     Sorted by start, or by distance when `lat`/`lon` are given. SAS regulators see only the
     slots shared with the SAS."""
     if (lat is None) != (lon is None):
-        raise BusinessRuleError(
+        raise MissingValue(
             "Donnez la latitude et la longitude.", loc=["query", "lon" if lon is None else "lat"]
         )
     found = await search.search_free_slots(
@@ -112,10 +112,13 @@ async def search_free_slots(
         near=(lat, lon) if lat is not None and lon is not None else None,
         max_km=max_km,
         shared_with_sas_only=shared_with_sas_only or actor.has(Role.SAS_REGULATOR),
-        limit=limit + 1,
-        offset=offset,
+        limit=page.limit + 1,
+        offset=page.offset,
         order=order,
     )
     return FreeSlotPage(
-        items=found[:limit], limit=limit, offset=offset, has_more=len(found) > limit
+        items=found[: page.limit],
+        limit=page.limit,
+        offset=page.offset,
+        has_more=len(found) > page.limit,
     )

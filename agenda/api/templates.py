@@ -20,7 +20,7 @@ from agenda.schemas_supply import (
 )
 from agenda.service import absences, templates
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])

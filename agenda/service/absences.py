@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import InvalidPeriod, MissingValue
 from agenda.models import Absence, Slot, SlotStatus
 from agenda.schemas_supply import AbsenceIn, AbsenceOut, AbsencePatch, AbsenceSaved
 from agenda.service.directory import managed_effector
@@ -20,7 +21,7 @@ from agenda.service.recurrence import materialise_effector, paris_midnight_utc
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, NotFound
+from snp.errors import NotFound
 
 
 def absence_window(start: date, end: date) -> tuple[datetime, datetime]:
@@ -147,12 +148,12 @@ async def update_absence(
     sent = {name: getattr(patch, name) for name in patch.model_fields_set}
     for name in ("start_date", "end_date"):
         if name in sent and sent[name] is None:
-            raise BusinessRuleError("Ce champ ne peut pas être vide.", loc=["body", name])
+            raise MissingValue("Ce champ ne peut pas être vide.", loc=["body", name])
     changed = [k for k, v in sent.items() if getattr(absence, k) != v]
     for key in changed:
         setattr(absence, key, sent[key])
     if absence.end_date < absence.start_date:
-        raise BusinessRuleError(
+        raise InvalidPeriod(
             "La date de fin doit être égale ou postérieure à la date de début.",
             loc=["body", "end_date"],
         )

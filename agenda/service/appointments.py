@@ -3,21 +3,24 @@ each effector was given. (Booking itself — hold, confirm, release — is in `b
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import functools
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import CancellationRefused, InvalidPeriod, MissingValue, UnknownValue
 from agenda.events import AppointmentCancelled
 from agenda.models import Appointment, AppointmentStatus, Site, Slot, SlotStatus
 from agenda.schemas import AppointmentOut, SiteOut
 from agenda.service.slot_rules import MAX_WINDOW, as_utc, check_reads, effector_of_user
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
+from snp.errors import Conflict, Forbidden, NotFound
 
 CANCELLERS = frozenset({"patient", "effector", "operator", "regulator", "coordinator", "sas"})
 
@@ -88,17 +91,17 @@ async def cancel(
     only as themselves or on the patient's behalf.
     """
     if by not in CANCELLERS:
-        raise BusinessRuleError("Auteur de l'annulation inconnu.", loc=["body", "by"])
+        raise UnknownValue("Auteur de l'annulation inconnu.", loc=["body", "by"])
     reason = reason.strip()
     if not reason:
-        raise BusinessRuleError("Motif obligatoire.", loc=["body", "reason"])
+        raise MissingValue("Motif obligatoire.", loc=["body", "reason"])
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None:
         raise NotFound("Rendez-vous introuvable.", loc=["path", "appointment_id"])
     if actor is not None and actor.role is not None:
         await _check_own_appointment(session, actor, appointment)
         if by not in ("patient", canceller_of(actor)):
-            raise BusinessRuleError(
+            raise CancellationRefused(
                 "Vous annulez en votre nom ou au nom du patient.", loc=["body", "by"]
             )
     was_booked = appointment.status == AppointmentStatus.BOOKED
@@ -159,9 +162,9 @@ async def list_appointments(
     their own), coordinators and operators anyone's. Each read is traced in the audit trail."""
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["query", "end"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
     if end - start > MAX_WINDOW:
-        raise BusinessRuleError("Période trop longue (93 jours au plus).", loc=["query", "end"])
+        raise InvalidPeriod("Période trop longue (93 jours au plus).", loc=["query", "end"])
     if actor.has(Role.EFFECTOR):
         own = await effector_of_user(session, actor.user_id)
         if own is None:
@@ -215,4 +218,59 @@ async def count_booked_by_effector(
     )
     for effector_id, count in rows.all():
         counts[int(effector_id)] = int(count)
+    return counts
+
+
+@functools.lru_cache(maxsize=16)
+def _count_in_periods(periods: int) -> Select[Any]:
+    """Patients given per effector in `periods` periods at once: named parameters
+    `effector_ids`, `first` and `last` (the span of every period) and `start_<n>` and `end_<n>`.
+    Built once per number of periods and reused (no statement building per call)."""
+    start_at = Appointment.start_at
+    counts = [
+        func.count(
+            case((and_(start_at >= bindparam(f"start_{n}"), start_at < bindparam(f"end_{n}")), 1))
+        )
+        for n in range(periods)
+    ]
+    columns: list[Any] = [Appointment.effector_id, *counts]
+    return (
+        select(*columns)
+        .where(
+            Appointment.effector_id.in_(bindparam("effector_ids", expanding=True)),
+            start_at >= bindparam("first"),
+            start_at < bindparam("last"),
+            Appointment.status.in_([s.value for s in _GIVEN]),
+        )
+        .group_by(Appointment.effector_id)
+    )
+
+
+async def count_booked_by_effector_in_periods(
+    session: AsyncSession,
+    effector_ids: Collection[int],
+    periods: Sequence[tuple[datetime, datetime]],
+) -> dict[int, tuple[int, ...]]:
+    """`count_booked_by_effector` for several periods [start, end) in one query: each
+    effector's count in each period, in the order given. Every id asked for is in the answer
+    (zeros when none). Reads what the session has flushed. For regulation's fair spreading: the
+    day and the week of a slot at once."""
+    wanted = sorted(set(effector_ids))
+    if not periods:
+        return dict.fromkeys(wanted, ())
+    zeros = (0,) * len(periods)
+    counts = dict.fromkeys(wanted, zeros)
+    if not wanted:
+        return counts
+    values: dict[str, Any] = {"effector_ids": wanted}
+    for n, (start, end) in enumerate(periods):
+        values[f"start_{n}"] = as_utc(start, "start", "query")
+        values[f"end_{n}"] = as_utc(end, "end", "query")
+    values["first"] = min(values[f"start_{n}"] for n in range(len(periods)))
+    values["last"] = max(values[f"end_{n}"] for n in range(len(periods)))
+    # Core rows through the session's connection (as the free-slot search): no ORM overhead.
+    connection = await session.connection()
+    rows = await connection.execute(_count_in_periods(len(periods)), values)
+    for effector_id, *found in rows.all():
+        counts[int(effector_id)] = tuple(int(n) for n in found)
     return counts

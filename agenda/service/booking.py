@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import HoldExpired, KindNotOffered, SlotUnavailable, UnknownValue
 from agenda.events import SlotBooked
 from agenda.models import Appointment, AppointmentStatus, Effector, Slot, SlotStatus
 from agenda.schemas import AppointmentOut, HoldOut
@@ -28,19 +29,10 @@ from agenda.service.appointments import cancel as cancel  # moved; callers may u
 from agenda.service.slot_rules import KIND_COLUMNS, slot_kinds
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Conflict, NotFound
-from snp.settings import get_settings
-
-
-class SlotUnavailable(Conflict):
-    """409: another holder has the slot, or it is booked."""
-
-
-class HoldExpired(Conflict):
-    """409: the caller's hold ran out (or was never taken) before confirming."""
-
+from snp.errors import NotFound
+from snp.settings import settings_of
 
 # Where a booking comes from, by the role of who confirms it.
 ORIGIN_OF_ROLE: dict[Role, str] = {
@@ -105,7 +97,9 @@ async def hold(
     someone else holds or booked it, when it has started, or when its effector is inactive.
     """
     now = utcnow()
-    expires = now + (ttl if ttl is not None else timedelta(seconds=get_settings().hold_ttl_seconds))
+    expires = now + (
+        ttl if ttl is not None else timedelta(seconds=settings_of(session).hold_ttl_seconds)
+    )
     active_effectors = select(Effector.id).where(Effector.active.is_(True))
     row = (
         await session.execute(
@@ -170,7 +164,7 @@ async def _why_not_confirmable(
         and slot.hold_expires_at > now
     )
     if mine_and_running:  # then only the kind can be wrong
-        return BusinessRuleError(
+        return KindNotOffered(
             f"Ce créneau ne propose pas ce type de consultation "
             f"(proposés : {', '.join(slot_kinds(slot))}).",
             loc=["body", "kind"],
@@ -209,7 +203,7 @@ async def confirm(
     has the slot, a 422 when the slot does not offer `kind`.
     """
     if kind not in KIND_COLUMNS:
-        raise BusinessRuleError("Type de consultation inconnu.", loc=["body", "kind"])
+        raise UnknownValue("Type de consultation inconnu.", loc=["body", "kind"])
     now = utcnow()
     row = (
         await session.execute(

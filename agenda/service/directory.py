@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from agenda.errors import MissingValue, SiteNotChosen, SiteNotOfEffector
 from agenda.models import Effector, Site
 from agenda.schemas import EffectorOut, EffectorPage
 from agenda.schemas_supply import (
@@ -24,9 +25,10 @@ from agenda.schemas_supply import (
 )
 from snp import audit
 from snp.actor import Actor
-from snp.auth.roles import Role
-from snp.errors import BusinessRuleError, Forbidden, NotFound
+from snp.auth import Role
+from snp.errors import Forbidden, NotFound
 from snp.identifiers import parse_mobile_phone, parse_phone, parse_rpps
+from snp.kit import PageParams, count_rows
 
 FEED_PATH = "/api/agenda/ics/feed/{token}.ics"
 NOT_LINKED = "Votre compte n'est rattaché à aucun effecteur de l'annuaire."
@@ -127,7 +129,7 @@ async def upsert_effector(session: AsyncSession, data: EffectorData) -> Effector
 
 
 async def list_effectors(
-    session: AsyncSession, *, q: str | None = None, limit: int = 50, offset: int = 0
+    session: AsyncSession, *, q: str | None = None, page: PageParams = PageParams()
 ) -> EffectorPage:
     query = select(Effector)
     if q:
@@ -139,14 +141,15 @@ async def list_effectors(
                 Effector.national_id.like(pattern),
             )
         )
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    total = await count_rows(session, query)
     rows = await session.scalars(
-        query.options(selectinload(Effector.sites))
-        .order_by(Effector.family_name, Effector.given_name, Effector.id)
-        .limit(limit)
-        .offset(offset)
+        page.apply(
+            query.options(selectinload(Effector.sites)).order_by(
+                Effector.family_name, Effector.given_name, Effector.id
+            )
+        )
     )
-    return EffectorPage(items=[EffectorOut.model_validate(e) for e in rows], total=int(total or 0))
+    return EffectorPage(items=[EffectorOut.model_validate(e) for e in rows], total=total)
 
 
 async def count_effectors(session: AsyncSession) -> int:
@@ -177,6 +180,11 @@ async def load_effector(session: AsyncSession, effector_id: int) -> Effector:
     return effector
 
 
+async def get_effector(session: AsyncSession, effector_id: int) -> EffectorOut:
+    """An effector and their sites, for the other packages (404 when unknown)."""
+    return EffectorOut.model_validate(await load_effector(session, effector_id))
+
+
 def can_manage(actor: Actor, effector: Effector) -> bool:
     """The coordination and the system manage any agenda; an effector only their own."""
     if actor.role is None or actor.role == Role.COORDINATOR:
@@ -205,7 +213,7 @@ async def managed_effector(
         if own is None and actor.role == Role.EFFECTOR:
             raise NotFound(NOT_LINKED)
         if own is None:
-            raise BusinessRuleError("Précisez l'effecteur concerné.", loc=loc)
+            raise MissingValue("Précisez l'effecteur concerné.", loc=loc)
         return own
     effector = await load_effector(session, effector_id)
     ensure_can_manage(actor, effector)
@@ -220,7 +228,7 @@ def pick_site(
         for site in effector.sites:
             if site.id == site_id:
                 return site
-        raise BusinessRuleError(
+        raise SiteNotOfEffector(
             "Ce lieu de consultation n'appartient pas à cet effecteur.", loc=["body", "site_id"]
         )
     names = ", ".join(s.name for s in effector.sites)
@@ -229,16 +237,16 @@ def pick_site(
         for site in effector.sites:
             if site.name.casefold() == wanted:
                 return site
-        raise BusinessRuleError(
+        raise SiteNotChosen(
             f"Lieu « {site_name} » inconnu pour cet effecteur (lieux : {names or 'aucun'}).",
             loc=["body", "site"],
         )
     if not effector.sites:
-        raise BusinessRuleError(
+        raise SiteNotChosen(
             "Cet effecteur n'a aucun lieu de consultation dans l'annuaire.", loc=["body", "site"]
         )
     if len(effector.sites) > 1:
-        raise BusinessRuleError(
+        raise SiteNotChosen(
             f"Cet effecteur consulte dans plusieurs lieux : précisez lequel ({names}).",
             loc=["body", "site"],
         )
@@ -315,7 +323,7 @@ async def update_effector(
         raise Forbidden("Seule la coordination peut modifier ce champ.", loc=["body", reserved[0]])
     for name in sorted(sent.keys() & _NOT_NULL_FIELDS):
         if sent[name] is None:
-            raise BusinessRuleError("Ce champ ne peut pas être vide.", loc=["body", name])
+            raise MissingValue("Ce champ ne peut pas être vide.", loc=["body", name])
     _check_constraints(effector, sent)
     if "ics_subscription_url" in sent or "ics_subscription_site_id" in sent:
         _check_subscription(effector, sent)
@@ -337,7 +345,7 @@ def _check_constraints(effector: Effector, sent: dict[str, Any]) -> None:
     home_visits = sent.get("home_visits", effector.home_visits)
     radius = sent.get("home_visit_radius_km", effector.home_visit_radius_km)
     if home_visits and radius is None:
-        raise BusinessRuleError(
+        raise MissingValue(
             "Indiquez le rayon des visites à domicile (en km).",
             loc=["body", "home_visit_radius_km"],
         )
@@ -354,12 +362,12 @@ def _check_subscription(effector: Effector, sent: dict[str, Any]) -> None:
     if site_id is None:
         if len(effector.sites) != 1:
             names = ", ".join(s.name for s in effector.sites) or "aucun lieu dans l'annuaire"
-            raise BusinessRuleError(
+            raise SiteNotChosen(
                 f"Précisez le lieu des créneaux de ce calendrier ({names}).", loc=loc
             )
         site_id = effector.sites[0].id
     elif site_id not in {s.id for s in effector.sites}:
-        raise BusinessRuleError(
+        raise SiteNotOfEffector(
             "Ce lieu de consultation n'appartient pas à cet effecteur.", loc=loc
         )
     sent["ics_subscription_site_id"] = site_id

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from functools import partial
-from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -19,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from stdnum.fr import siret
 
+from agenda.errors import EffectorImportRejected
 from agenda.models import Effector, Site
 from agenda.schemas_supply import SPECIALTY_PATTERN, EffectorImportReport
 from snp import audit
 from snp.actor import Actor
 from snp.csv_import import CsvError, CsvImportError, iter_checked, parse_float_in, read_rows
-from snp.errors import BusinessRuleError
 from snp.identifiers import parse_adeli, parse_finess, parse_mobile_phone, parse_rpps
 from snp.territory import parse_insee_code, parse_postal_code
 
@@ -48,19 +47,6 @@ EFFECTOR_COLUMNS = (
 _EFFECTOR_FIELDS = ("family_name", "given_name", "specialty_code", "phone", "email")
 _SPECIALTY_TEXT = {"SM54": "Médecine générale"}
 _QUERY_CHUNK = 500
-
-
-class EffectorImportRejected(BusinessRuleError):
-    """422 listing every error of the file as `{"loc": ["file", line, column], "msg": ...}`."""
-
-    def __init__(self, errors: list[CsvError]) -> None:
-        super().__init__(f"{len(errors)} erreur(s) : aucun effecteur importé.", loc=["file"])
-        self.errors = errors
-
-    def as_detail(self) -> list[dict[str, Any]]:
-        return [
-            {"loc": ["file", e.line, e.column], "msg": str(e), "type": "csv"} for e in self.errors
-        ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,18 +26,20 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from agenda.errors import IcsRejected, InvalidIdentifier
 from agenda.models import Effector, Site, Slot, SlotStatus
 from agenda.schemas_supply import IcsImportReport
 from agenda.service.absences import absence_window
 from agenda.service.directory import managed_effector, pick_site
 from agenda.service.ics_bounds import TooCostly, expansion_cost
-from agenda.service.recurrence import PARIS, absence_ranges
+from agenda.service.recurrence import absence_ranges
 from agenda.service.slots import NewSlot, add_generated_slots
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, NotFound
+from snp.errors import NotFound
 from snp.identifiers import parse_adeli, parse_rpps
+from snp.kit import PARIS
 from snp.settings import Settings
 
 SOURCE_PREFIX = "ics:"
@@ -68,13 +70,6 @@ class IcsOptions:
             refresh_minutes=settings.ics_refresh_minutes,
             allow_private_hosts=settings.ics_allow_private_hosts,
         )
-
-
-class IcsRejected(BusinessRuleError):
-    """A calendar that cannot be used (unreadable, too large, unreachable): 422 on `file`."""
-
-    def __init__(self, msg: str) -> None:
-        super().__init__(msg, loc=["file"])
 
 
 # --- Reading availability ----------------------------------------------------------------------
@@ -366,7 +361,7 @@ async def effector_by_national_id(session: AsyncSession, national_id: str) -> Ef
     try:
         normalised = parse_adeli(digits) if len(digits) <= 10 else parse_rpps(digits)
     except ValueError as exc:
-        raise BusinessRuleError(str(exc), loc=["rpps"]) from None
+        raise InvalidIdentifier(str(exc), loc=["rpps"]) from None
     effector = await session.scalar(
         select(Effector)
         .options(selectinload(Effector.sites))

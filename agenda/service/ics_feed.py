@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Appointment, AppointmentStatus, Effector, Site
 from agenda.service.directory import feed_path, managed_effector
-from agenda.service.recurrence import PARIS
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import NotFound
+from snp.kit import PARIS
 
 FEED_PAST_DAYS = 30  # booked appointments this old still show in the feed
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")

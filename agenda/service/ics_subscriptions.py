@@ -18,9 +18,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from agenda.errors import IcsRejected
 from agenda.models import Effector
 from agenda.service.directory import pick_site
-from agenda.service.ics import IcsOptions, IcsRejected, import_ics
+from agenda.service.ics import IcsOptions, import_ics
 from snp.db import utcnow
 from snp.errors import DomainError
 

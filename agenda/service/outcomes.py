@@ -18,17 +18,19 @@ from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from agenda.errors import InvalidPage, InvalidPeriod, OutcomeRefused, UnknownValue
 from agenda.events import AppointmentOutcomeRecorded
 from agenda.models import AfterCare, Appointment, AppointmentStatus, Effector, Site
 from agenda.schemas import SiteOut
 from agenda.schemas_outcomes import ConsultationOut, ConsultationPage
 from agenda.service.appointments import appointment_out
-from agenda.service.slot_rules import MAX_WINDOW, PARIS, as_utc, effector_of_user
+from agenda.service.slot_rules import MAX_WINDOW, as_utc, effector_of_user
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
+from snp.errors import Conflict, Forbidden, NotFound
+from snp.kit import PARIS, PageParams
 
 OUTCOMES = frozenset({AppointmentStatus.FULFILLED.value, AppointmentStatus.NOSHOW.value})
 AFTER_CARE = frozenset(a.value for a in AfterCare)
@@ -69,16 +71,16 @@ async def record_outcome(
     again changes nothing (no trace, no event)."""
     now = now or utcnow()
     if outcome not in OUTCOMES:
-        raise BusinessRuleError(
+        raise UnknownValue(
             "Issue inconnue (valeurs possibles : fulfilled, noshow).", loc=["body", "outcome"]
         )
     if after_care is not None and after_care not in AFTER_CARE:
-        raise BusinessRuleError(
+        raise UnknownValue(
             "Suite inconnue (valeurs possibles : emergency, hospitalised).",
             loc=["body", "after_care"],
         )
     if after_care is not None and outcome != AppointmentStatus.FULFILLED:
-        raise BusinessRuleError(
+        raise OutcomeRefused(
             "Un patient absent ne peut pas être adressé aux urgences ni hospitalisé.",
             loc=["body", "after_care"],
         )
@@ -94,7 +96,7 @@ async def record_outcome(
             loc=["path", "appointment_id"],
         )
     if appointment.start_at.astimezone(PARIS).date() > now.astimezone(PARIS).date():
-        raise BusinessRuleError(
+        raise OutcomeRefused(
             "Consultation à venir : son issue se renseigne à partir du jour du rendez-vous.",
             loc=["path", "appointment_id"],
         )
@@ -203,8 +205,7 @@ async def list_unreported(
     before: datetime | None = None,
     *,
     effector_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
     now: datetime | None = None,
 ) -> ConsultationPage:
     """Appointments still `booked` that started before `before` (by default: today's midnight,
@@ -213,10 +214,10 @@ async def list_unreported(
     before = (
         start_of_day_paris(now or utcnow()) if before is None else as_utc(before, "before", "query")
     )
-    if not 1 <= limit <= MAX_PAGE:
-        raise BusinessRuleError(f"Entre 1 et {MAX_PAGE} par page.", loc=["query", "limit"])
-    if offset < 0:
-        raise BusinessRuleError("Doit être positif.", loc=["query", "offset"])
+    if not 1 <= page.limit <= MAX_PAGE:
+        raise InvalidPage(f"Entre 1 et {MAX_PAGE} par page.", loc=["query", "limit"])
+    if page.offset < 0:
+        raise InvalidPage("Doit être positif.", loc=["query", "offset"])
     own = await _own_effector_id(session, actor)
     if own is not None:
         if effector_id is not None and effector_id != own:
@@ -233,11 +234,9 @@ async def list_unreported(
     )
     items = await _consultations(
         session,
-        select_consultations()
-        .where(*conditions)
-        .order_by(Appointment.start_at, Appointment.id)
-        .limit(limit)
-        .offset(offset),
+        page.apply(
+            select_consultations().where(*conditions).order_by(Appointment.start_at, Appointment.id)
+        ),
     )
     await audit.read_many(session, actor, "appointment", [i.id for i in items])
     return ConsultationPage(items=items, total=total)
@@ -255,9 +254,9 @@ async def list_consultation_log(
     cancelled by whom and why, rescheduled), as the consultation log shows it."""
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["query", "end"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
     if end - start > MAX_WINDOW:
-        raise BusinessRuleError("Période trop longue (93 jours au plus).", loc=["query", "end"])
+        raise InvalidPeriod("Période trop longue (93 jours au plus).", loc=["query", "end"])
     own = await _own_effector_id(session, actor)
     if own is not None:
         if effector_id is not None and effector_id != own:

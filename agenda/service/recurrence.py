@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import cast
-from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule, weekday
@@ -31,8 +30,8 @@ from agenda.service.slots import (
     add_generated_slots,
 )
 from snp.db import utcnow
+from snp.kit import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 _BYDAY: dict[str, weekday] = {
     "MO": MO,
     "TU": TU,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -220,3 +220,58 @@ async def sas_effector(session: AsyncSession, effector_id: int) -> SasEffector:
     if row is None:
         raise NotFound("Effecteur introuvable.", ("path", "effector_id"))
     return SasEffector(*row)
+
+
+_SITE_COLUMNS = (
+    Site.id,
+    Site.effector_id,
+    Site.name,
+    Site.address_line,
+    Site.postal_code,
+    Site.city,
+    Site.structure_id,
+    Site.phone,
+)
+
+
+async def sas_slot(
+    session: AsyncSession, slot_id: int, *, now: datetime | None = None
+) -> SasSupply:
+    """One slot as the SAS sees it (read `Slot/<id>`): its effector, site and the slot when it
+    is free, shared with the SAS, not started and its effector active; else no slot."""
+    national = await session.scalar(
+        select(Effector.national_id)
+        .join(Slot, Slot.effector_id == Effector.id)
+        .where(Slot.id == slot_id)
+    )
+    if national is None:
+        return SasSupply({}, {}, [])
+    now = now or utcnow()
+    supply = await sas_free_slots(session, [national], now, now + timedelta(days=3660), now=now)
+    slots = [s for s in supply.slots if s.id == slot_id]
+    return SasSupply(supply.effectors, supply.sites, slots)
+
+
+async def sas_sites(session: AsyncSession, effector_id: int) -> list[SasSite]:
+    """The consultation places of an active effector (one SAS Schedule each)."""
+    rows = await session.execute(
+        select(*_SITE_COLUMNS)
+        .join(Effector, Effector.id == Site.effector_id)
+        .where(Site.effector_id == effector_id, Effector.active.is_(True))
+        .order_by(Site.id)
+    )
+    return [SasSite(*r) for r in rows]
+
+
+async def sas_effectors_by_national_id(
+    session: AsyncSession, national_ids: Collection[str]
+) -> list[SasEffector]:
+    """The active effectors having these unprefixed RPPS or ADELI."""
+    supply = await sas_free_slots(session, national_ids, utcnow(), utcnow())
+    return sorted(supply.effectors.values(), key=lambda e: e.id)
+
+
+async def slot_shared_with_sas(session: AsyncSession, slot_id: int) -> bool | None:
+    """Whether the slot is shared with the SAS (None when there is no such slot)."""
+    row = (await session.execute(select(Slot.shared_with_sas).where(Slot.id == slot_id))).first()
+    return None if row is None else bool(row[0])

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import (
+    InvalidPeriod,
+    MissingTimezone,
+    MissingValue,
+    SiteNotOfEffector,
+    UnknownValue,
+)
 from agenda.models import Effector, Site, Slot, SlotStatus
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Forbidden, NotFound
+from snp.errors import Forbidden, NotFound
+from snp.kit import PARIS
 
 # Consultation kinds (SAS serviceType codes) and visibilities (SAS TRE_R314), with their columns.
 KIND_COLUMNS: dict[str, str] = {"AMB": "kind_amb", "HH": "kind_hh", "VR": "kind_vr"}
@@ -29,7 +35,6 @@ VISIBILITY_COLUMNS: dict[str, str] = {
 }
 DEFAULT_KINDS: frozenset[str] = frozenset({"AMB"})
 DEFAULT_VISIBILITY: frozenset[str] = frozenset({"SNP", "CPTS"})
-PARIS = ZoneInfo("Europe/Paris")
 MAX_WINDOW = timedelta(days=93)  # longest calendar window one request may list
 
 
@@ -38,13 +43,13 @@ def kind_values(kinds: Iterable[str]) -> dict[str, bool]:
     chosen = set(kinds)
     unknown = chosen - KIND_COLUMNS.keys()
     if unknown:
-        raise BusinessRuleError(
+        raise UnknownValue(
             f"Type de consultation inconnu : {', '.join(sorted(unknown))} "
             "(valeurs possibles : AMB, HH, VR).",
             loc=["body", "kinds"],
         )
     if not chosen:
-        raise BusinessRuleError("Au moins un type de consultation.", loc=["body", "kinds"])
+        raise MissingValue("Au moins un type de consultation.", loc=["body", "kinds"])
     return {column: code in chosen for code, column in KIND_COLUMNS.items()}
 
 
@@ -52,13 +57,13 @@ def visibility_values(visibility: Iterable[str]) -> dict[str, bool]:
     chosen = set(visibility)
     unknown = chosen - VISIBILITY_COLUMNS.keys()
     if unknown:
-        raise BusinessRuleError(
+        raise UnknownValue(
             f"Visibilité inconnue : {', '.join(sorted(unknown))} "
             "(valeurs possibles : SNP, CPTS, PRO, PUBLIC).",
             loc=["body", "visibility"],
         )
     if not chosen:
-        raise BusinessRuleError("Au moins une visibilité.", loc=["body", "visibility"])
+        raise MissingValue("Au moins une visibilité.", loc=["body", "visibility"])
     return {column: code in chosen for code, column in VISIBILITY_COLUMNS.items()}
 
 
@@ -73,7 +78,7 @@ def slot_visibility(slot: Slot) -> list[str]:
 def as_utc(value: datetime, name: str, where: str = "body") -> datetime:
     """A timezone-aware datetime converted to UTC; a naive one is refused in French."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise BusinessRuleError(
+        raise MissingTimezone(
             "Fuseau horaire obligatoire (par exemple 2026-11-24T14:00:00+01:00).",
             loc=[where, name],
         )
@@ -84,7 +89,7 @@ def check_times(start_at: datetime, end_at: datetime) -> tuple[datetime, datetim
     start = as_utc(start_at, "start_at")
     end = as_utc(end_at, "end_at")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["body", "end_at"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["body", "end_at"])
     return start, end
 
 
@@ -107,7 +112,7 @@ async def lock_effector(session: AsyncSession, effector_id: int) -> None:
 async def check_site(session: AsyncSession, effector_id: int, site_id: int) -> Site:
     site = await session.get(Site, site_id)
     if site is None or site.effector_id != effector_id:
-        raise BusinessRuleError(
+        raise SiteNotOfEffector(
             "Ce lieu de consultation n'appartient pas à cet effecteur.", loc=["body", "site_id"]
         )
     return site
@@ -120,21 +125,6 @@ def describe(start_at: datetime, end_at: datetime) -> str:
     """French wording of a slot in Europe/Paris time: `mardi 24/11 14:00–14:20`."""
     start, end = start_at.astimezone(PARIS), end_at.astimezone(PARIS)
     return f"{_WEEKDAYS[start.weekday()]} {start:%d/%m %H:%M}–{end:%H:%M}"
-
-
-class SlotOverlap(BusinessRuleError):
-    """422 naming the conflicting slot; its id is in `ctx.conflicting_slot_id` for the UI."""
-
-    def __init__(self, conflicting: Slot, loc: list[str | int]) -> None:
-        super().__init__(
-            f"Chevauche le créneau du {describe(conflicting.start_at, conflicting.end_at)}.", loc
-        )
-        self.conflicting_slot_id = conflicting.id
-
-    def as_detail(self) -> list[dict[str, Any]]:
-        detail = super().as_detail()
-        detail[0]["ctx"] = {"conflicting_slot_id": self.conflicting_slot_id}
-        return detail
 
 
 async def effector_of_user(session: AsyncSession, user_id: int | None) -> Effector | None:

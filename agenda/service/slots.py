@@ -14,6 +14,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import (
+    InvalidPeriod,
+    MissingValue,
+    SiteNotOfEffector,
+    SlotInThePast,
+    SlotOverlap,
+)
 from agenda.events import AppointmentNeedsRebooking
 from agenda.models import Appointment, AppointmentStatus, Site, Slot, SlotStatus
 from agenda.schemas import SlotAppointmentOut, SlotIn, SlotOut, SlotPatch
@@ -23,12 +30,12 @@ from agenda.service.slot_rules import (
     KIND_COLUMNS,
     MAX_WINDOW,
     VISIBILITY_COLUMNS,
-    SlotOverlap,
     as_utc,
     check_manages,
     check_reads,
     check_site,
     check_times,
+    describe,
     effective_status,
     kind_values,
     lock_effector,
@@ -39,7 +46,7 @@ from agenda.service.slot_rules import (
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import dialect_insert, utcnow
-from snp.errors import BusinessRuleError, NotFound
+from snp.errors import NotFound
 
 # Names other modules import from here (they live in `slot_rules`).
 __all__ = [
@@ -206,9 +213,9 @@ async def list_slots(
     """An effector's slots overlapping [start, end), with the booked patient of each booked one."""
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
-        raise BusinessRuleError("La fin doit être après le début.", loc=["query", "end"])
+        raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
     if end - start > MAX_WINDOW:
-        raise BusinessRuleError("Période trop longue (93 jours au plus).", loc=["query", "end"])
+        raise InvalidPeriod("Période trop longue (93 jours au plus).", loc=["query", "end"])
     await check_reads(session, actor, effector_id)
     slots = list(
         await session.scalars(
@@ -232,7 +239,7 @@ async def list_slots(
 
 def _check_future(start: datetime, loc: str = "start_at") -> None:
     if start <= utcnow():
-        raise BusinessRuleError("Le créneau doit commencer dans le futur.", loc=["body", loc])
+        raise SlotInThePast("Le créneau doit commencer dans le futur.", loc=["body", loc])
 
 
 async def _refuse_overlap(
@@ -250,14 +257,18 @@ async def _refuse_overlap(
         query = query.where(Slot.id != exclude_id)
     conflicting = await session.scalar(query.order_by(Slot.start_at).limit(1))
     if conflicting is not None:
-        raise SlotOverlap(conflicting, ["body", "start_at"])
+        raise SlotOverlap(
+            conflicting.id,
+            describe(conflicting.start_at, conflicting.end_at),
+            ["body", "start_at"],
+        )
 
 
 async def create_slot(session: AsyncSession, actor: Actor, data: SlotIn) -> SlotOut:
     """Open one slot at one of the effector's sites (the site tells whose agenda it is)."""
     site = await session.get(Site, data.site_id)
     if site is None:
-        raise BusinessRuleError("Lieu de consultation introuvable.", loc=["body", "site_id"])
+        raise SiteNotOfEffector("Lieu de consultation introuvable.", loc=["body", "site_id"])
     await check_manages(session, actor, site.effector_id)
     start, end = check_times(data.start_at, data.end_at)
     _check_future(start)
@@ -340,7 +351,7 @@ async def update_slot(
     fields = patch.model_fields_set
     for name in _REQUIRED_IN_PATCH:
         if name in fields and getattr(patch, name) is None:
-            raise BusinessRuleError("Ne peut pas être vide.", loc=["body", name])
+            raise MissingValue("Ne peut pas être vide.", loc=["body", name])
     slot = await _locked_slot(session, actor, slot_id)
     changed: list[str] = []
     start, end = slot.start_at, slot.end_at
@@ -390,7 +401,7 @@ async def delete_slot(
     `AppointmentNeedsRebooking` tells the operators. Returns that appointment's id, if any."""
     slot = await _locked_slot(session, actor, slot_id)
     if slot.status == SlotStatus.BOOKED and slot.start_at <= utcnow():
-        raise BusinessRuleError(
+        raise SlotInThePast(
             "Un créneau passé avec un patient ne peut pas être supprimé.", loc=["path", "slot_id"]
         )
     wording = f"Créneau supprimé : {reason}" if reason else "Créneau supprimé."

@@ -11,14 +11,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Appointment, AppointmentStatus, Effector, Site, Slot, SlotStatus
-
-PARIS = ZoneInfo("Europe/Paris")
+from snp.kit import PARIS
 
 # agenda's appointment statuses -> the consultation log's words
 _STATUS = {

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import InvalidPeriod, MissingValue
 from agenda.models import AvailabilityTemplate
 from agenda.schemas_supply import (
     TemplateIn,
@@ -22,7 +23,6 @@ from agenda.schemas_supply import (
 )
 from agenda.service.directory import managed_effector, pick_site
 from agenda.service.recurrence import (
-    PARIS,
     materialise,
     remove_future_free_slots,
     template_kinds,
@@ -32,7 +32,8 @@ from agenda.service.slots import kind_values, visibility_values
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, NotFound
+from snp.errors import NotFound
+from snp.kit import PARIS
 
 
 def template_out(template: AvailabilityTemplate) -> TemplateOut:
@@ -136,7 +137,7 @@ async def update_template(
     sent = {name: getattr(patch, name) for name in patch.model_fields_set}
     for name in sorted(sent.keys() - {"valid_until"}):
         if sent[name] is None:
-            raise BusinessRuleError("Ce champ ne peut pas être vide.", loc=["body", name])
+            raise MissingValue("Ce champ ne peut pas être vide.", loc=["body", name])
     if "site_id" in sent:
         effector = await managed_effector(session, actor, template.effector_id)
         pick_site(effector, site_id=sent["site_id"])
@@ -174,15 +175,15 @@ async def delete_template(
 def _check_rule(template: AvailabilityTemplate) -> None:
     """Cross-field rules, checked on the merged values (a PATCH may send one field only)."""
     if template.end_time <= template.start_time:
-        raise BusinessRuleError(
+        raise InvalidPeriod(
             "L'heure de fin doit être après l'heure de début.", loc=["body", "end_time"]
         )
     if template.slot_minutes > minutes_between(template.start_time, template.end_time):
-        raise BusinessRuleError(
+        raise InvalidPeriod(
             "La durée d'un créneau dépasse la plage horaire.", loc=["body", "slot_minutes"]
         )
     if template.valid_until is not None and template.valid_until < template.valid_from:
-        raise BusinessRuleError(
+        raise InvalidPeriod(
             "La date de fin de validité doit suivre la date de début.",
             loc=["body", "valid_until"],
         )

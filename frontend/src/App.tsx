@@ -2,41 +2,25 @@
  * The composition root of the UI: which page lives at which address, for which roles, and which
  * ones appear in the navigation. Features export pages; the shell knows nothing about them.
  */
-import type { ReactNode } from "react";
-import { BrowserRouter, Route, Routes } from "react-router";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { lazy, Suspense, type ReactNode } from "react";
+import { BrowserRouter, Link, Route, Routes } from "react-router";
 
-import { AvailabilityPage } from "./features/agenda/AvailabilityPage";
-import { CalendarsPage } from "./features/agenda/CalendarsPage";
-import { EffectorHome } from "./features/agenda/EffectorHome";
+import { queryClient } from "./api";
+
 import { AGENDA_PATHS } from "./features/agenda/paths";
-import { CoordinatorHome } from "./features/coordination/CoordinatorHome";
-import { DirectoryPage } from "./features/coordination/DirectoryPage";
-import { EffectorPage } from "./features/coordination/EffectorPage";
-import { ImportPage } from "./features/coordination/ImportPage";
-import { MapPage } from "./features/coordination/MapPage";
 import { COORDINATION_PATHS } from "./features/coordination/paths";
 import { coordinationTexts } from "./features/coordination/texts";
 import { PROTOCOLS_PATH } from "./features/coordination/protocols/paths";
-import { ProtocolsPage } from "./features/coordination/protocols/ProtocolsPage";
 import { protocolTexts } from "./features/coordination/protocols/texts";
-import { UNREPORTED_PATH, UnreportedPage } from "./features/coordination/UnreportedPage";
-import { IndicatorsPage } from "./features/indicators/IndicatorsPage";
+import { UNREPORTED_PATH } from "./features/coordination/paths";
 import { INDICATORS_PATHS } from "./features/indicators/paths";
-import { ReportPage } from "./features/indicators/ReportPage";
 import { indicatorsTexts } from "./features/indicators/texts";
-import { IntakePage } from "./features/regulation/IntakePage";
-import { OperatorHome } from "./features/regulation/OperatorHome";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
-import { ReferralPage } from "./features/regulation/ReferralPage";
-import { ReferrerHome } from "./features/regulation/ReferrerHome";
-import { RegulatorHome } from "./features/regulation/RegulatorHome";
-import { RequestPage } from "./features/regulation/RequestPage";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
-import { SmsDemoPage } from "./features/notifications/SmsDemoPage";
 import { notificationsTexts } from "./features/notifications/texts";
-import { SAS_EFFECTOR_ROUTE } from "./features/sas/paths";
-import { SasEffectorPage } from "./features/sas/SasEffectorPage";
-import { SasHome } from "./features/sas/SasHome";
+import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_PASSWORD_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
+import { sasTexts } from "./features/sas/texts";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
@@ -44,8 +28,35 @@ import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
 import { ROLE_HOME } from "./shell/roles";
-import { TerritoryProvider } from "./shell/territory";
 import { shellTexts } from "./shell/texts";
+import { Loading } from "./ui";
+
+// Every page is its own chunk, loaded on first visit: charts (indicators) and maps (coordination,
+// regulation) reach only the browsers of the people who open those pages.
+const AvailabilityPage = lazy(() => import("./features/agenda/availability/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
+const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
+const EffectorHome = lazy(() => import("./features/agenda/EffectorHome").then((module) => ({ default: module.EffectorHome })));
+const CoordinatorHome = lazy(() => import("./features/coordination/CoordinatorHome").then((module) => ({ default: module.CoordinatorHome })));
+const DirectoryPage = lazy(() => import("./features/coordination/DirectoryPage").then((module) => ({ default: module.DirectoryPage })));
+const EffectorPage = lazy(() => import("./features/coordination/EffectorPage").then((module) => ({ default: module.EffectorPage })));
+const ImportPage = lazy(() => import("./features/coordination/ImportPage").then((module) => ({ default: module.ImportPage })));
+const MapPage = lazy(() => import("./features/coordination/MapPage").then((module) => ({ default: module.MapPage })));
+const UnreportedPage = lazy(() => import("./features/coordination/UnreportedPage").then((module) => ({ default: module.UnreportedPage })));
+const ProtocolsPage = lazy(() => import("./features/coordination/protocols/ProtocolsPage").then((module) => ({ default: module.ProtocolsPage })));
+const IndicatorsPage = lazy(() => import("./features/indicators/IndicatorsPage").then((module) => ({ default: module.IndicatorsPage })));
+const ReportPage = lazy(() => import("./features/indicators/ReportPage").then((module) => ({ default: module.ReportPage })));
+const SmsDemoPage = lazy(() => import("./features/notifications/SmsDemoPage").then((module) => ({ default: module.SmsDemoPage })));
+const IntakePage = lazy(() => import("./features/regulation/IntakePage").then((module) => ({ default: module.IntakePage })));
+const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").then((module) => ({ default: module.OperatorHome })));
+const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").then((module) => ({ default: module.ReferralPage })));
+const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
+const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
+const RequestPage = lazy(() => import("./features/regulation/request/RequestPage").then((module) => ({ default: module.RequestPage })));
+const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then((module) => ({ default: module.SasEffectorPage })));
+const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
+const SasBookingsPage = lazy(() => import("./features/sas/SasBookingsPage").then((module) => ({ default: module.SasBookingsPage })));
+const SasLinkPage = lazy(() => import("./features/sas/SasLinkPage").then((module) => ({ default: module.SasLinkPage })));
+const SasPasswordPage = lazy(() => import("./features/sas/SasPasswordPage").then((module) => ({ default: module.SasPasswordPage })));
 
 interface PageRoute extends NavEntry {
   element: ReactNode;
@@ -59,12 +70,14 @@ const PAGES: readonly PageRoute[] = [
   { to: ROLE_HOME.effector, label: nav.agenda, roles: ["effector"], element: <EffectorHome /> },
   { to: ROLE_HOME.referrer, label: nav.orientations, roles: ["referrer"], element: <ReferrerHome /> },
   { to: ROLE_HOME.sas_regulator, label: nav.sas, roles: ["sas_regulator"], element: <SasHome /> },
+  { to: SAS_BOOKINGS_PATH, label: sasTexts.nav.bookings, roles: ["sas_regulator"], element: <SasBookingsPage /> },
   { to: ROLE_HOME.coordinator, label: nav.coordination, roles: ["coordinator"], element: <CoordinatorHome /> },
   { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
-  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator"], element: <ProtocolsPage /> },
+  { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator", "regulator"], element: <ProtocolsPage /> },
   { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator"], element: <IndicatorsPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
+  { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
 ];
 
 /** Pages reached from another page, not listed in the navigation. */
@@ -78,35 +91,49 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: INTAKE_PATH, roles: ["operator", "coordinator"], element: <IntakePage /> },
   { to: REQUEST_ROUTE, roles: ["operator", "regulator", "coordinator"], element: <RequestPage /> },
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
-  { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator", "coordinator"], element: <SasEffectorPage /> },
+  { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
+  { to: SAS_SLOT_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
 ];
 
 export function App() {
   return (
     <ErrorBoundary>
-      <AuthProvider>
+      <QueryClientProvider client={queryClient}>
+        <AuthProvider>
         <BrowserRouter>
           <Routes>
-            <Route path={LOGIN_PATH} element={<LoginPage />} />
+            <Route
+              path={LOGIN_PATH}
+              element={<LoginPage links={<Link to={SAS_PASSWORD_PATH}>{sasTexts.password.loginLink}</Link>} />}
+            />
+            <Route
+              path={SAS_PASSWORD_PATH}
+              element={
+                <Suspense fallback={<Loading />}>
+                  <SasPasswordPage />
+                </Suspense>
+              }
+            />
             <Route path={PASSWORD_RESET_PATH} element={<PasswordResetPage />} />
             <Route
               element={
                 <RequireAuth>
-                  <TerritoryProvider>
-                    <Layout nav={PAGES} />
-                  </TerritoryProvider>
+                  <Layout nav={PAGES} />
                 </RequireAuth>
               }
             >
               <Route index element={<HomeRedirect />} />
               {[...PAGES, ...SUB_PAGES].map((page) => (
-                <Route key={page.to} path={page.to} element={<RequireRole roles={page.roles}>{page.element}</RequireRole>} />
+                <Route key={page.to} path={page.to} element={<RequireRole roles={page.roles}>
+                      <Suspense fallback={<Loading />}>{page.element}</Suspense>
+                    </RequireRole>} />
               ))}
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
         </BrowserRouter>
-      </AuthProvider>
+        </AuthProvider>
+      </QueryClientProvider>
     </ErrorBoundary>
   );
 }

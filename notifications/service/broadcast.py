@@ -26,6 +26,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.errors import NoReachableEffector
 from notifications.events import BroadcastAccepted, BroadcastAnsweredLate, BroadcastStarted
 from notifications.models import Audience, Broadcast, BroadcastStatus, BroadcastTarget
 from notifications.schemas import BroadcastOut
@@ -34,7 +35,7 @@ from notifications.service.outbox import About
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, NotFound
+from snp.errors import NotFound
 
 
 async def _free_code(session: AsyncSession) -> str:
@@ -102,7 +103,9 @@ async def start_broadcast(
         if c is not None
     ]
     if not contacts:
-        raise BusinessRuleError("Aucun effecteur joignable par SMS.", loc=["body", "effector_ids"])
+        raise NoReachableEffector(
+            "Aucun effecteur joignable par SMS.", loc=["body", "effector_ids"]
+        )
     broadcast = Broadcast(
         code=await _free_code(session),
         request_id=request_id,

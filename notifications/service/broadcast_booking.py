@@ -28,8 +28,9 @@ import regulation
 from notifications.models import Broadcast
 from notifications.service import sources, timing
 from snp.actor import Actor
-from snp.errors import DomainError, NotFound
-from snp.settings import get_settings
+from snp.errors import NotFound
+from snp.kit import PARIS
+from snp.settings import settings_of
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def kind_for(request: regulation.RequestOut) -> str:
 
 def start_today(at: time, now: datetime) -> datetime:
     """`at` (Paris time) today, in UTC."""
-    return datetime.combine(timing.paris_day(now), at, tzinfo=timing.PARIS).astimezone(UTC)
+    return datetime.combine(timing.paris_day(now), at, tzinfo=PARIS).astimezone(UTC)
 
 
 async def _free_slot(
@@ -91,7 +92,7 @@ async def _slot_at(
     contact = await sources.effector_contact(session, effector_id)
     if contact is None or not contact.addresses:
         return None
-    minutes = get_settings().sms_broadcast_slot_minutes
+    minutes = settings_of(session).sms_broadcast_slot_minutes
     await agenda.add_generated_slots(
         session,
         effector_id,
@@ -137,7 +138,7 @@ async def hold_for_winner(
     holder = holder_of(broadcast)
     try:
         held = await agenda.hold(session, slot_id, holder, HOLD_TTL)
-    except DomainError:  # taken a moment ago: one conditional UPDATE, nothing written
+    except (agenda.SlotUnavailable, NotFound):  # taken or removed a moment ago: nothing written
         return None
     contact = await sources.patient_contact(session, broadcast.request_id)
     return Held(
@@ -178,7 +179,7 @@ async def book(
         SYSTEM,
         held.request_id,
         regulation.Outcome.SLOT_BOOKED,
-        settings=get_settings(),
+        settings=settings_of(session),
         now=now,
     )
     log.info("broadcast %d: booked for its winner", broadcast.id)

@@ -21,6 +21,7 @@ from notifications.models import Audience
 from notifications.service import outbox, sources, timing
 from notifications.service.outbox import About
 from snp.actor import Actor
+from snp.kit import PARIS
 from snp.settings import Settings
 
 READER = Actor.system("notifications.digest")
@@ -29,7 +30,7 @@ SHOWN = 6  # patients named in one SMS; the others are counted
 
 
 def _local(day_start: datetime, clock: time) -> datetime:
-    return datetime.combine(timing.paris_day(day_start), clock, tzinfo=timing.PARIS).astimezone(UTC)
+    return datetime.combine(timing.paris_day(day_start), clock, tzinfo=PARIS).astimezone(UTC)
 
 
 def due(now: datetime, settings: Settings) -> bool:

@@ -18,11 +18,11 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from notifications.errors import NoReachableEffector
 from notifications.models import Broadcast
 from notifications.service import broadcast
 from regulation import RequestEscalated
 from snp.actor import Actor
-from snp.errors import BusinessRuleError
 
 ESCALATION = Actor.system("regulation.escalation")
 
@@ -47,9 +47,9 @@ async def on_request_escalated(session: AsyncSession, event: RequestEscalated) -
             expires_in=timedelta(minutes=event.timeout_minutes),
             step=event.step,
         )
-    except BusinessRuleError as exc:
+    except NoReachableEffector as exc:
         # The step cannot be run: refuse it as a whole (the request's log keeps nothing).
-        raise BusinessRuleError(
+        raise NoReachableEffector(
             "Aucun effecteur de cette étape n'est joignable par SMS.", loc=["body", "step"]
         ) from exc
     return started.id

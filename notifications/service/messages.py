@@ -23,7 +23,7 @@ from notifications.service.outbox import About
 from notifications.service.sources import EffectorContact, PatientContact
 from snp.db import utcnow
 from snp.identifiers import display_phone
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ async def patient_phone(
 async def on_slot_booked(
     session: AsyncSession, event: SlotBooked, settings: Settings | None = None
 ) -> None:
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = utcnow()
     effector = await sources.effector_contact(session, event.effector_id)
     contact = await sources.patient_contact(session, event.request_id)
@@ -220,7 +220,7 @@ async def on_appointment_cancelled(
         patient_template=(
             "patient_annulation_confirmee" if event.by == "patient" else "patient_annulation"
         ),
-        settings=settings or get_settings(),
+        settings=settings or settings_of(session),
     )
 
 
@@ -236,5 +236,5 @@ async def on_needs_rebooking(
         start_at=event.start_at,
         effector_template="effecteur_a_reprogrammer",
         patient_template="patient_a_reprogrammer",
-        settings=settings or get_settings(),
+        settings=settings or settings_of(session),
     )

@@ -32,7 +32,8 @@ from snp.actor import Actor
 from snp.db import dialect_insert, utcnow
 from snp.errors import NotFound
 from snp.identifiers import display_phone, parse_phone
-from snp.settings import get_settings
+from snp.kit import PageParams, count_rows
+from snp.settings import Settings, settings_of
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ class About:
     broadcast_id: int | None = None
 
 
-def current_templates() -> TemplateSet:
-    return templates_module.cached(get_settings().sms_templates_dir)
+def current_templates(settings: Settings) -> TemplateSet:
+    return templates_module.cached(settings.sms_templates_dir)
 
 
 async def is_opted_out(session: AsyncSession, phone: str) -> bool:
@@ -80,7 +81,7 @@ async def enqueue(
         log.warning("SMS %s skipped: unusable phone number", template)
         return False
     about = about or About()
-    body = (templates or current_templates()).render(template, values or {})
+    body = (templates or current_templates(settings_of(session))).render(template, values or {})
     now = utcnow()
     suppressed = not essential and await is_opted_out(session, recipient)
     insert = dialect_insert(session)
@@ -316,8 +317,7 @@ async def list_messages(
     *,
     status: str | None = None,
     audience: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
 ) -> MessagePage:
     """The outbox, newest first (the coordinator's demo page); every row shown is traced."""
     query = select(OutboxMessage)
@@ -325,13 +325,11 @@ async def list_messages(
         query = query.where(OutboxMessage.status == status)
     if audience is not None:
         query = query.where(OutboxMessage.audience == audience)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = list(
-        await session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit).offset(offset))
-    )
+    total = await count_rows(session, query)
+    rows = list(await session.scalars(page.apply(query.order_by(OutboxMessage.id.desc()))))
     await audit.read_many(session, actor, "sms", [m.id for m in rows])
     return MessagePage(
-        items=[message_out(m) for m in rows], total=int(total or 0), limit=limit, offset=offset
+        items=[message_out(m) for m in rows], total=total, limit=page.limit, offset=page.offset
     )
 
 
@@ -368,10 +366,10 @@ async def list_alerts(
     )
     if not include_acknowledged:
         query = query.where(OutboxMessage.acknowledged_at.is_(None))
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    total = await count_rows(session, query)
     rows = list(await session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)))
     await audit.read_many(session, actor, "sms", [m.id for m in rows])
-    return AlertPage(items=[alert_out(m) for m in rows], total=int(total or 0))
+    return AlertPage(items=[alert_out(m) for m in rows], total=total)
 
 
 async def acknowledge_alert(session: AsyncSession, actor: Actor, message_id: int) -> AlertOut:

@@ -15,7 +15,7 @@ from notifications.models import Audience
 from notifications.service import outbox, sources, timing
 from notifications.service.messages import KIND_LABELS
 from notifications.service.outbox import About
-from snp.settings import Settings, get_settings
+from snp.settings import Settings, settings_of
 
 ISSUES: dict[str, str] = {
     "slot_booked": "un RDV a été trouvé",
@@ -35,7 +35,7 @@ async def tell_referrer(
     session: AsyncSession, request_id: int, outcome: str, settings: Settings | None = None
 ) -> bool:
     """Queue the referrer's outcome SMS; False when there is nobody to tell."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     if not settings.sms_referrer_outcome:
         return False
     referral = await sources.referral_of(session, request_id)

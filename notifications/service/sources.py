@@ -26,9 +26,9 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import agenda
 import regulation
 from agenda import EffectorOut
-from agenda.service.directory import load_effector  # see `effector_contact`
 from snp.actor import Actor
 from snp.errors import NotFound
 
@@ -138,17 +138,13 @@ def effector_contact_of(effector: EffectorOut) -> EffectorContact:
 
 
 async def effector_contact(session: AsyncSession, effector_id: int) -> EffectorContact | None:
-    """The effector's name, mobile and site addresses (None if unknown).
-
-    `agenda` exports no look-up by id yet: this is the one place that reaches into
-    `agenda.service.directory`, and it turns the row into the public `agenda.EffectorOut` at
-    once. To replace by `agenda.get_effector(session, effector_id)` once exported."""
+    """The effector's name, mobile and site addresses (None if unknown)."""
     try:
-        effector = await load_effector(session, effector_id)
+        effector = await agenda.get_effector(session, effector_id)
     except NotFound:
         log.warning("SMS to effector %d skipped: unknown effector", effector_id)
         return None
-    return effector_contact_of(EffectorOut.model_validate(effector))
+    return effector_contact_of(effector)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ Patients' messages are not delayed: they follow from a call the patient has just
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from snp.kit import PARIS
+
 _WEEKDAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 REMINDER_MIN_LEAD = timedelta(minutes=30)
 

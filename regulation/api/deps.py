@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.deps import require_roles
 
 # Operators, medical regulators and the coordination handle requests and see the queue.
@@ -20,6 +20,10 @@ ProtocolReader = Annotated[
     Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.REFERRER)),
 ]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+# Protocol governance: the coordination and the physicians (regulators) review, upload and
+# publish; only a physician approves (and never the version's author: checked in the service).
+ProtocolEditor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
+Physician = Annotated[Actor, Depends(require_roles(Role.REGULATOR))]
 
 
 def regulation_router() -> APIRouter:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import Query, status
+from fastapi import status
 
 from regulation.api.deps import Referrer, regulation_router
 from regulation.schemas import ReferralCreate, ReferralOut, ReferralPage
 from regulation.service import intake
 from snp.deps import SessionDep, SettingsDep
+from snp.kit import PageDep
 
 router = regulation_router()
 
@@ -26,11 +25,10 @@ async def create_referral(
 async def list_my_referrals(
     session: SessionDep,
     actor: Referrer,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageDep,
 ) -> ReferralPage:
     """Your own referrals only, newest first, with their status and outcome."""
-    return await intake.list_my_referrals(session, actor, limit=limit, offset=offset)
+    return await intake.list_my_referrals(session, actor, page=page)
 
 
 @router.get("/referrals/{request_id}")

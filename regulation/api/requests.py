@@ -25,6 +25,7 @@ from regulation.schemas import (
 )
 from regulation.service import closing, intake, queue, triage
 from snp.deps import SessionDep, SettingsDep
+from snp.kit import PageDep
 
 router = regulation_router()
 
@@ -41,13 +42,10 @@ async def create_request(
 async def list_requests(
     session: SessionDep,
     actor: Staff,
+    page: PageDep,
     status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> RequestPage:
-    return await intake.list_requests(
-        session, actor, status=status_filter, limit=limit, offset=offset
-    )
+    return await intake.list_requests(session, actor, status=status_filter, page=page)
 
 
 @router.get("/requests/{request_id}")

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from regulation.errors import RequestNotTriaged, SlotNotSuitable
 from regulation.events import RequestBooked
 from regulation.models import Orientation, Origin, Outcome, RegulationRequest, RequestStatus
 from regulation.schemas_booking import BookingOut, ReleaseHoldOut, RequestHoldOut
@@ -28,7 +29,6 @@ from regulation.service.needs import (
     KIND_LABELS,
     ConsultationKind,
     compatible_kinds,
-    distance_km,
     initials,
     patient_label,
     patient_place,
@@ -46,8 +46,9 @@ from regulation.service.records import (
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, DomainError, Forbidden
-from snp.settings import Settings, get_settings
+from snp.errors import DomainError, Forbidden
+from snp.kit import distance_km
+from snp.settings import Settings, settings_of
 
 # The appointment's `origin` (16 characters in agenda) from the request's origin.
 APPOINTMENT_ORIGIN: dict[str, str] = {
@@ -105,7 +106,7 @@ async def _check_fit(
     chosen = next((k for k in wanted if k in held.kinds), None)
     if chosen is None:
         offered = ", ".join(KIND_LABELS[k] for k in held.kinds)
-        raise BusinessRuleError(
+        raise SlotNotSuitable(
             f"Ce créneau ne propose pas de consultation adaptée à la demande (proposé : "
             f"{offered}).",
             ("body", "slot_id"),
@@ -114,7 +115,7 @@ async def _check_fit(
     minimum = profile.min_patient_age_months
     if minimum is not None and age_months(row.birth_date, today_paris(now)) < minimum:
         limit = f"{minimum // 12} ans" if minimum % 12 == 0 else f"{minimum} mois"
-        raise BusinessRuleError(
+        raise SlotNotSuitable(
             f"Cet effecteur ne reçoit pas les patients de moins de {limit}.", ("body", "slot_id")
         )
     if chosen == "HH":
@@ -122,7 +123,7 @@ async def _check_fit(
         site = next((s for s in profile.sites if s.id == held.site_id), None)
         radius = profile.home_visit_radius_km or settings.regulation_home_visit_default_radius_km
         if place is None or site is None:
-            raise BusinessRuleError(
+            raise SlotNotSuitable(
                 "Position du patient inconnue : la visite à domicile ne peut être vérifiée.",
                 ("body", "slot_id"),
             )
@@ -130,7 +131,7 @@ async def _check_fit(
             not profile.home_visits
             or distance_km(place.point, (site.latitude, site.longitude)) > radius
         ):
-            raise BusinessRuleError(
+            raise SlotNotSuitable(
                 f"Le patient habite hors du rayon de visites à domicile de cet effecteur "
                 f"({radius:g} km).",
                 ("body", "slot_id"),
@@ -152,13 +153,13 @@ async def hold_slot(
 
     409 when someone else just took the slot; holding another slot gives the previous one back.
     """
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     ensure_claim_holder(row, actor)
     if row.triaged_at is None:
-        raise BusinessRuleError(
+        raise RequestNotTriaged(
             "Triez la demande avant de réserver un créneau.", ("path", "request_id")
         )
     holder = holder_of(row.id, actor)
@@ -213,7 +214,7 @@ async def confirm_booking(
 
     409 (`agenda.HoldExpired`) when the hold ran out or was not taken for this request, 409
     (`agenda.SlotUnavailable`) when someone else got the slot."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
@@ -226,7 +227,7 @@ async def confirm_booking(
         )
     chosen = row.hold_kind or "AMB"
     if kind is not None and kind != chosen:
-        raise BusinessRuleError(
+        raise SlotNotSuitable(
             f"Ce créneau est tenu pour une {KIND_LABELS[chosen]} : reprenez-le pour changer "
             "de type de consultation.",
             ("body", "kind"),

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from regulation.errors import ClosingRefused, MissingValue
 from regulation.events import CallbackAttemptLogged, RequestClosed, RequestOriented
 from regulation.models import (
     CallbackAttempt,
@@ -29,7 +30,6 @@ from regulation.service.records import (
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
 from snp.settings import Settings
 
 
@@ -128,7 +128,7 @@ async def close_request(
     ensure_open(row)
     ensure_not_held_by_other(row, actor)
     if outcome == Outcome.NO_SLOT_FOUND and not note:
-        raise BusinessRuleError(
+        raise MissingValue(
             "Indiquez ce qui a été tenté (créneaux cherchés, effecteurs sollicités).",
             ("body", "note"),
         )
@@ -136,13 +136,13 @@ async def close_request(
         needed = settings.regulation_unreachable_after_attempts
         failed = await failed_callbacks(session, row.id)
         if failed < needed:
-            raise BusinessRuleError(
+            raise ClosingRefused(
                 f"Patient injoignable : {needed} tentatives de rappel sans réponse doivent être "
                 f"consignées (actuellement {failed}).",
                 ("body", "outcome"),
             )
     if outcome == Outcome.SLOT_BOOKED and row.status != RequestStatus.ORIENTED:
-        raise BusinessRuleError(
+        raise ClosingRefused(
             "Aucun rendez-vous n'est réservé pour cette demande.", ("body", "outcome")
         )
     row.status = (

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import list_effectors
-from regulation.service.needs import EARTH_RADIUS_KM, Place, distance_km
+from regulation.service.needs import Place
+from snp.kit import EARTH_RADIUS_KM, PageParams, distance_km
 
 DIRECTORY_PAGE = 1000
 DIRECTORY_TTL_SECONDS = 60.0
@@ -147,7 +148,7 @@ async def active_members(session: AsyncSession) -> Directory:
     members: list[Member] = []
     offset = 0
     while True:
-        page = await list_effectors(session, limit=DIRECTORY_PAGE, offset=offset)
+        page = await list_effectors(session, page=PageParams(DIRECTORY_PAGE, offset))
         members += [
             Member(e.id, e.rpps, tuple((s.latitude, s.longitude) for s in e.sites))
             for e in page.items

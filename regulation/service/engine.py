@@ -1,8 +1,10 @@
 """The triage engine: apply a protocol document to one request's answers (pure, no database).
 
 Red flags first: any red-flag question answered "yes" ends triage at once (call the 15), before
-the answers are even checked; then every question due is checked, and the motif's rules are
-tried in order (first match wins), else its default.
+the answers are even checked; then every question due is checked (red flags and risk factors of
+the age band, the motif's questions), and the motif's rules are tried in order (first match
+wins), else its default. A result then meets the floors of the age band and of every risk factor
+answered "yes" (highest priority, shortest deadline, orientations allowed): the safer wins.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from regulation.errors import InvalidAnswers
 from regulation.models import Orientation, Priority
-from regulation.service.protocol import Answers, ProtocolDocument, Question, Result
+from regulation.service.protocol import Answers, Floor, ProtocolDocument, Question, Result
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,8 @@ class Decision:
     deadline_hours: int | None = None
     orientation: Orientation | None = None
     advice: str | None = None
+    # What made the result stricter than the motif's: "age:<band>", "risk:<factor>".
+    raised_by: tuple[str, ...] = ()
 
     @property
     def call_15(self) -> bool:
@@ -81,12 +85,16 @@ def evaluate(
         )
     errors: list[dict[str, Any]] = []
     all_flags = {f.id: f for f in document.red_flags}
+    all_factors = {r.id: r for r in document.risk_factors}
     for flag in document.red_flags_for(band.id):
         if flag.id not in answers:
             errors.append(_error(loc, flag.id, f"Réponse obligatoire : {flag.question}"))
+    for factor in document.risk_factors_for(band.id):
+        if factor.id not in answers:
+            errors.append(_error(loc, factor.id, f"Réponse obligatoire : {factor.question}"))
     for key, value in answers.items():
         question = motif.question(key)
-        if key in all_flags:
+        if key in all_flags or key in all_factors:
             if not isinstance(value, bool):
                 errors.append(_error(loc, key, "Répondez par oui ou non."))
         elif question is None:
@@ -108,18 +116,50 @@ def evaluate(
             hit = FlagHit(outcome.id, outcome.reason, Priority(outcome.priority), None)
             return Decision(band.id, hit.priority, name, red_flag=hit)
         assert rule.result is not None
-        return _decided(band.id, name, rule.result)
-    return _decided(band.id, f"{motif.id}:default", motif.default)
+        return _decided(document, band.id, name, rule.result, answers)
+    return _decided(document, band.id, f"{motif.id}:default", motif.default, answers)
 
 
-def _decided(band: str, name: str, result: Result) -> Decision:
+def _decided(
+    document: ProtocolDocument, band: str, name: str, result: Result, answers: Answers
+) -> Decision:
+    floors: list[tuple[str, Floor]] = []
+    band_floor = next(b.floor for b in document.age_bands if b.id == band)
+    if band_floor is not None:
+        floors.append((f"age:{band}", band_floor))
+    # A factor answered "yes" counts even outside the bands it is asked in: the safer wins.
+    floors += [
+        (f"risk:{r.id}", r.floor) for r in document.risk_factors if answers.get(r.id) is True
+    ]
+    priority, deadline = result.priority, result.deadline_hours
+    orientation, advice = result.orientation, result.advice
+    raised: list[str] = []
+    allowed: list[Orientation] | None = None
+    for source, floor in floors:
+        before = (priority, deadline, orientation)
+        priority = min(priority, floor.priority)
+        if floor.max_deadline_hours is not None:
+            deadline = min(deadline, floor.max_deadline_hours)
+        if priority == "P2":
+            deadline = min(deadline, 24)
+        if floor.orientations is not None:
+            base = floor.orientations if allowed is None else allowed
+            allowed = [o for o in base if o in floor.orientations]
+            if orientation not in allowed:
+                # No orientation fits every floor: the regulating physician decides.
+                orientation = allowed[0] if allowed else Orientation.ADVICE
+        if (priority, deadline, orientation) != before:
+            raised.append(source)
+            if floor.advice:
+                advice = f"{advice} {floor.advice}" if advice else floor.advice
     return Decision(
         band,
-        Priority(result.priority),
+        Priority(priority),
         name,
-        deadline_hours=result.deadline_hours,
-        orientation=result.orientation,
-        advice=result.advice,
+        deadline_hours=deadline,
+        orientation=orientation,
+        advice=advice,
+        raised_by=tuple(raised),
     )
 
 

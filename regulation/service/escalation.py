@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from regulation.errors import StepImpossible
 from regulation.events import RequestEscalated
 from regulation.models import RegulationRequest, RequestLogEntry, RequestStatus
 from regulation.schemas_booking import EscalationOut, EscalationStep, EscalationStepOut
@@ -35,8 +36,8 @@ from regulation.service.records import (
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError, Forbidden
-from snp.settings import Settings, get_settings
+from snp.errors import Forbidden
+from snp.settings import Settings, settings_of
 
 MAX_TARGETS = 200  # largest broadcast notifications accepts
 LABELS: dict[str, str] = {
@@ -125,7 +126,7 @@ async def escalation_ladder(
     row = await get_row(session, request_id)
     ensure_open(row)
     await audit.read(session, actor, ENTITY, row.id)
-    return await ladder(session, row, settings=settings or get_settings())
+    return await ladder(session, row, settings=settings or settings_of(session))
 
 
 async def record_escalation(
@@ -140,7 +141,7 @@ async def record_escalation(
 ) -> EscalationStepOut:
     """Record that the operator handling the request started a step of the ladder; emits
     `RequestEscalated` (with the step's effectors, for the SMS broadcast)."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
@@ -151,7 +152,7 @@ async def record_escalation(
     current = await ladder(session, row, settings=settings)
     chosen = next(s for s in current.steps if s.step == step)
     if not chosen.available:
-        raise BusinessRuleError(chosen.reason or "Étape impossible.", ("body", "step"))
+        raise StepImpossible(chosen.reason or "Étape impossible.", ("body", "step"))
     place = current.place
     log_step(
         session,

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.errors import RequestNotFound
+from regulation.errors import MissingValue, OutsideTerritory, RequestNotFound
 from regulation.events import RequestReceived, RequestUpdated
 from regulation.models import (
     AssignedTo,
@@ -46,7 +46,7 @@ from regulation.service.records import (
 from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
+from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
 LOCATION_MISSING = (
@@ -63,16 +63,16 @@ async def _check_location(
 ) -> None:
     if commune_insee is not None:
         if commune_insee not in await territory.commune_codes(session):
-            raise BusinessRuleError(
+            raise OutsideTerritory(
                 "Cette commune n'appartient pas au territoire de la CPTS.",
                 ("body", "commune_insee"),
             )
         return
     if address_line is None:
-        raise BusinessRuleError(LOCATION_MISSING, ("body", "commune_insee"))
+        raise MissingValue(LOCATION_MISSING, ("body", "commune_insee"))
     if latitude is None or longitude is None:
         missing = "latitude" if latitude is None else "longitude"
-        raise BusinessRuleError(
+        raise MissingValue(
             "Coordonnées obligatoires quand la commune n'est pas indiquée.", ("body", missing)
         )
 
@@ -198,24 +198,21 @@ async def list_requests(
     actor: Actor,
     *,
     status: RequestStatus | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    page: PageParams = PageParams(),
 ) -> RequestPage:
     """Every request, newest first (history, follow-up); each one listed is an audited read."""
     query = select(RegulationRequest)
-    count = select(func.count()).select_from(RegulationRequest)
     if status is not None:
         query = query.where(RegulationRequest.status == status)
-        count = count.where(RegulationRequest.status == status)
     rows = list(
         await session.scalars(
-            query.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
-            .limit(limit)
-            .offset(offset)
+            page.apply(
+                query.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
+            )
         )
     )
     await audit.read_many(session, actor, ENTITY, [r.id for r in rows])
-    total = int(await session.scalar(count) or 0)
+    total = await count_rows(session, query)
     return RequestPage(items=[to_summary(r) for r in rows], total=total)
 
 
@@ -231,7 +228,7 @@ async def update_request(
     nullable |= {"has_gp", "notes"}
     for key, value in sent.items():
         if value is None and key not in nullable:
-            raise BusinessRuleError("Champ obligatoire.", ("body", key))
+            raise MissingValue("Champ obligatoire.", ("body", key))
     changed = sorted(k for k, v in sent.items() if getattr(row, k) != v)
     if not changed:
         return await get_request(session, actor, request_id)
@@ -285,21 +282,19 @@ def _referral_out(row: RegulationRequest) -> ReferralOut:
 
 
 async def list_my_referrals(
-    session: AsyncSession, actor: Actor, *, limit: int = 50, offset: int = 0
+    session: AsyncSession, actor: Actor, *, page: PageParams = PageParams()
 ) -> ReferralPage:
-    mine = RegulationRequest.referrer_user_id == actor.user_id
+    mine = select(RegulationRequest).where(RegulationRequest.referrer_user_id == actor.user_id)
     rows = list(
         await session.scalars(
-            select(RegulationRequest)
-            .where(mine)
-            .order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
-            .limit(limit)
-            .offset(offset)
+            page.apply(
+                mine.order_by(RegulationRequest.received_at.desc(), RegulationRequest.id.desc())
+            )
         )
     )
-    total = await session.scalar(select(func.count()).select_from(RegulationRequest).where(mine))
+    total = await count_rows(session, mine)
     await audit.read_many(session, actor, ENTITY, [r.id for r in rows])
-    return ReferralPage(items=[_referral_out(r) for r in rows], total=int(total or 0))
+    return ReferralPage(items=[_referral_out(r) for r in rows], total=total)
 
 
 async def get_my_referral(session: AsyncSession, actor: Actor, request_id: int) -> ReferralOut:

@@ -1,7 +1,7 @@
 """Matching: the best candidate slots for a request, each explaining its rank.
 
 Built on `agenda`'s public search (`agenda.search_free_slots`) and load count
-(`agenda.count_booked_by_effector`), never its models.
+(`agenda.count_booked_by_effector_in_periods`), never its models.
 
 A slot is a candidate when it is free, visible to the `SNP` or `CPTS` channel, starts after now
 plus the travel margin and before the request's deadline, offers a consultation kind the request
@@ -33,25 +33,36 @@ fills agenda's largest page (a dense territory), within 10 km. A slot not read s
 best score is below both bounds nothing else can enter the top k; else the region grows to
 what the k-th score asks for, up to the deadline. (Only a territory so dense that 1,000 slots
 fill the region needed gets the best of its earliest 1,000.) Every slot read first gets a base
-score without its load, a lower bound; effectors' loads (`agenda.count_booked_by_effector`, one
-query per day and per week concerned) are read only for the slots whose base score could still
-enter the top k, best first (`Matcher.ranked`). The home-visit radius comes with the search's result
+score without its load, a lower bound; effectors' loads (one query for every day and week
+concerned, `agenda.count_booked_by_effector_in_periods`) are read only for the slots whose base
+score could still enter the top k, best first (`Matcher.ranked`), and a slot is completed with
+its load only while it may still enter. The home-visit radius comes with the search's result
 (`FreeSlotEffector.home_visit_radius_km`): nothing is read per effector.
+
+Cost (issue 12: the remaining time was Python): a search is 4 statements (the request, the
+slots with their sites and effectors, the loads, the audit row) whatever the territory; scores
+and rank keys are computed once per slot (`scored`), the Paris day of each start once
+(`Loads.day_of`), and the ranking of the last list is reused (`Matcher.ranked`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from operator import attrgetter
+from typing import NamedTuple
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import FreeSlot, FreeSlotEffector, count_booked_by_effector, search_free_slots
-from regulation.errors import RequestNotOpen
+from agenda import (
+    FreeSlot,
+    FreeSlotEffector,
+    count_booked_by_effector_in_periods,
+    search_free_slots,
+)
+from regulation.errors import RequestNotOpen, RequestNotTriaged
 from regulation.models import RegulationRequest, RequestStatus
 from regulation.schemas_booking import (
     CandidateEffector,
@@ -68,10 +79,9 @@ from regulation.service.records import ENTITY, ensure_open, get_row
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
-from snp.settings import Settings, get_settings
+from snp.kit import PARIS
+from snp.settings import Settings, settings_of
 
-PARIS = ZoneInfo("Europe/Paris")
 VISIBLE_TO = ("SNP", "CPTS")  # the channels regulation books for
 MAX_LIMIT = 50
 PAGE = 1000  # agenda's largest page
@@ -97,9 +107,10 @@ class Weights:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """A slot that fits, with the terms of its score."""
+class Scored(NamedTuple):
+    """A slot that fits, with the terms of its score and its rank (`order`, lower first: the
+    score to a millionth of a minute, then the earlier slot, then the slot id). Built by
+    `scored`, which computes both once (they are compared many times)."""
 
     slot: FreeSlot
     kind: ConsultationKind
@@ -109,26 +120,40 @@ class Scored:
     load_day: int
     load_week: int
     load_cost: float
-
-    @property
-    def score(self) -> float:
-        return self.delay + self.distance_cost + self.load_cost
-
-    @property
-    def order(self) -> tuple[float, datetime, int]:
-        return (round(self.score, 6), self.slot.start_at, self.slot.id)
+    score: float
+    order: tuple[float, datetime, int]
 
 
-def top(scored: Iterable[Scored], limit: int, per_effector: int) -> list[Scored]:
+def scored(
+    slot: FreeSlot,
+    kind: ConsultationKind,
+    distance_km: float | None,
+    delay: float,
+    distance_cost: float,
+    load_day: int = 0,
+    load_week: int = 0,
+    load_cost: float = 0.0,
+) -> Scored:
+    score = delay + distance_cost + load_cost
+    order = (round(score, 6), slot.start_at, slot.id)
+    return Scored(
+        slot, kind, distance_km, delay, distance_cost, load_day, load_week, load_cost, score, order
+    )
+
+
+_ORDER = attrgetter("order")
+
+
+def top(items: Iterable[Scored], limit: int, per_effector: int) -> list[Scored]:
     """The best `limit`, at most `per_effector` slots of one effector, best first."""
     best: dict[int, Scored] = {}
-    for item in scored:  # one entry per slot: the kind that scores best
+    for item in items:  # one entry per slot: the kind that scores best
         known = best.get(item.slot.id)
         if known is None or item.order < known.order:
             best[item.slot.id] = item
     chosen: list[Scored] = []
     taken: dict[int, int] = {}
-    for item in sorted(best.values(), key=lambda s: s.order):
+    for item in sorted(best.values(), key=_ORDER):
         effector = item.slot.effector.id
         if taken.get(effector, 0) >= per_effector:
             continue
@@ -150,7 +175,8 @@ def _day_bounds(day: date, days: int = 1) -> tuple[datetime, datetime]:
 
 
 class Loads:
-    """Patients already given to effectors, per day and week (Europe/Paris), read in bulk."""
+    """Patients already given to effectors, per day and week (Europe/Paris), read in bulk: one
+    query for every day and week a batch of slots needs."""
 
     def __init__(self, session: AsyncSession, weights: Weights) -> None:
         self.session = session
@@ -158,28 +184,42 @@ class Loads:
         self.by_week = weights.week_load_minutes > 0
         self.day: dict[tuple[int, date], int] = {}
         self.week: dict[tuple[int, date], int] = {}
+        self._days: dict[datetime, tuple[date, date]] = {}  # start -> (Paris day, its Monday)
+
+    def day_of(self, moment: datetime) -> tuple[date, date]:
+        """The Europe/Paris day of `moment` and the Monday of its week (slots share starts)."""
+        known = self._days.get(moment)
+        if known is None:
+            day = moment.astimezone(PARIS).date()
+            known = self._days[moment] = (day, _monday(day))
+        return known
 
     async def ensure(self, slots: Iterable[FreeSlot]) -> None:
         days: dict[date, set[int]] = {}
         weeks: dict[date, set[int]] = {}
         for slot in slots:
-            day = slot.start_at.astimezone(PARIS).date()
+            day, monday = self.day_of(slot.start_at)
             effector = slot.effector.id
             if self.by_day and (effector, day) not in self.day:
                 days.setdefault(day, set()).add(effector)
-            if self.by_week and (effector, _monday(day)) not in self.week:
-                weeks.setdefault(_monday(day), set()).add(effector)
-        for day, ids in sorted(days.items()):
-            counts = await count_booked_by_effector(self.session, ids, *_day_bounds(day))
-            self.day.update(((e, day), n) for e, n in counts.items())
-        for monday, ids in sorted(weeks.items()):
-            counts = await count_booked_by_effector(self.session, ids, *_day_bounds(monday, 7))
-            self.week.update(((e, monday), n) for e, n in counts.items())
+            if self.by_week and (effector, monday) not in self.week:
+                weeks.setdefault(monday, set()).add(effector)
+        if not days and not weeks:
+            return
+        wanted: list[tuple[dict[tuple[int, date], int], date, set[int]]] = [
+            *((self.day, day, ids) for day, ids in sorted(days.items())),
+            *((self.week, monday, ids) for monday, ids in sorted(weeks.items())),
+        ]
+        periods = [_day_bounds(key, 1 if table is self.day else 7) for table, key, _ in wanted]
+        everyone = set().union(*(ids for _, _, ids in wanted))
+        counts = await count_booked_by_effector_in_periods(self.session, everyone, periods)
+        for n, (table, key, ids) in enumerate(wanted):
+            table.update(((e, key), counts[e][n]) for e in ids)
 
     def of(self, slot: FreeSlot) -> tuple[int, int]:
-        day = slot.start_at.astimezone(PARIS).date()
+        day, monday = self.day_of(slot.start_at)
         effector = slot.effector.id
-        return self.day.get((effector, day), 0), self.week.get((effector, _monday(day)), 0)
+        return self.day.get((effector, day), 0), self.week.get((effector, monday), 0)
 
 
 def home_visit_reach(effector: FreeSlotEffector, settings: Settings) -> float | None:
@@ -209,6 +249,7 @@ class Matcher:
         self.weights = Weights.of(settings)
         self.loads = Loads(session, self.weights)
         self.completed: dict[tuple[int, str], Scored] = {}
+        self.last_ranked: tuple[list[Scored], list[Scored]] | None = None
         self.max_km: dict[ConsultationKind, float] = {  # farthest slot of each kind
             "AMB": settings.regulation_match_max_km,
             "HH": min(settings.regulation_match_max_km, settings.regulation_home_visit_max_km),
@@ -245,39 +286,42 @@ class Matcher:
                 kind, km = option, option_km
         if kind is None:
             return None
-        return Scored(
-            slot=slot,
-            kind=kind,
-            distance_km=distance,
-            delay=self.minutes_until(slot.start_at),
-            distance_cost=self.weights.km_minutes * km,
-            load_day=0,
-            load_week=0,
-            load_cost=0.0,
+        return scored(
+            slot, kind, distance, self.minutes_until(slot.start_at), self.weights.km_minutes * km
         )
 
     def complete(self, item: Scored) -> Scored:
         """`item` with its load (read before)."""
         key = (item.slot.id, item.kind)
-        if key not in self.completed:
-            self.completed[key] = self._complete(item)
-        return self.completed[key]
+        done = self.completed.get(key)
+        if done is None:
+            load_day, load_week = self.loads.of(item.slot)
+            w = self.weights
+            done = self.completed[key] = scored(
+                item.slot,
+                item.kind,
+                item.distance_km,
+                item.delay,
+                item.distance_cost,
+                load_day,
+                load_week,
+                w.day_load_minutes * load_day + w.week_load_minutes * load_week,
+            )
+        return done
 
-    def _complete(self, item: Scored) -> Scored:
-        load_day, load_week = self.loads.of(item.slot)
-        w = self.weights
-        return dataclasses.replace(
-            item,
-            load_day=load_day,
-            load_week=load_week,
-            load_cost=w.day_load_minutes * load_day + w.week_load_minutes * load_week,
-        )
-
-    async def ranked(self, items: Iterable[Scored]) -> list[Scored]:
+    async def ranked(self, items: list[Scored]) -> list[Scored]:
         """The best `limit` of `items` (base scores), exactly, reading few loads:
         first those of the best `FIRST_BATCH` slots, then of every slot whose base score is
-        still below the k-th score found (at most `NEXT_BATCH` at a time)."""
-        pending = sorted(items, key=lambda s: s.order)
+        still below the k-th score found (at most `NEXT_BATCH` at a time). The answer for the
+        last list ranked is kept: the search (`gather`) and the proposal rank the same list."""
+        if self.last_ranked is not None and self.last_ranked[0] is items:
+            return self.last_ranked[1]
+        best = await self._ranked(items)
+        self.last_ranked = (items, best)
+        return best
+
+    async def _ranked(self, items: list[Scored]) -> list[Scored]:
+        pending = sorted(items, key=_ORDER)
         resolved: list[Scored] = []
         best: list[Scored] = []
         size = FIRST_BATCH
@@ -288,9 +332,21 @@ class Matcher:
                 break  # nothing left can enter: its base score is already too high
             batch, pending = pending[: min(within, size)], pending[min(within, size) :]
             await self.loads.ensure(s.slot for s in batch)
-            resolved += [self.complete(s) for s in batch]
-            best = top(resolved, self.limit, self.per_effector)
+            best = self._add(resolved, batch, best)
             size = NEXT_BATCH
+        return best
+
+    def _add(self, resolved: list[Scored], batch: list[Scored], best: list[Scored]) -> list[Scored]:
+        """The best of `resolved` and `batch` (base scores, in rank order; their loads read),
+        completing the batch only as far as a slot may still enter: one whose base rank is past
+        the k-th completed one cannot (its load only adds, and adding slots only lowers the
+        k-th), so it is left out of `resolved` for good. Same answer as completing them all."""
+        step = 2 * self.limit
+        for first in range(0, len(batch), step):
+            if len(best) >= self.limit and batch[first].order > best[-1].order:
+                break
+            resolved += [self.complete(s) for s in batch[first : first + step]]
+            best = top(resolved, self.limit, self.per_effector)
         return best
 
     def base_kth(self, items: Iterable[Scored]) -> float:
@@ -298,7 +354,7 @@ class Matcher:
         best = top(items, self.limit, self.per_effector)
         return best[-1].score if len(best) >= self.limit else math.inf
 
-    async def kth(self, items: Sequence[Scored], bound: float) -> float:
+    async def kth(self, items: list[Scored], bound: float) -> float:
         """The k-th score when it may be within `bound` (else its lower bound, above it)."""
         low = self.base_kth(items)
         if low > bound:
@@ -508,7 +564,7 @@ def _matchable(row: RegulationRequest) -> datetime:
     if row.status not in MATCHABLE:
         raise RequestNotOpen("Demande déjà orientée.")
     if row.triaged_at is None or row.deadline_at is None:
-        raise BusinessRuleError(
+        raise RequestNotTriaged(
             "Triez la demande avant de chercher un créneau.", ("path", "request_id")
         )
     return row.deadline_at
@@ -528,7 +584,7 @@ async def propose_candidates(
 
     With nothing before the deadline: the best later slots, flagged `after_deadline`, and the
     escalation ladder. A freed slot offered to this request comes first when it still fits."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     limit = max(1, min(limit, MAX_LIMIT))
     row = await get_row(session, request_id)

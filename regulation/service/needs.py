@@ -3,7 +3,6 @@ booking journey. Pure helpers plus the one read of the territory's communes."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,10 +10,11 @@ from typing import Literal, get_args
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from regulation.errors import KindNotPossible, NotAConsultation, RequestNotTriaged, UnknownValue
 from regulation.models import Mobility, Orientation, RegulationRequest
 from regulation.service.records import age_label, age_months, today_paris
 from snp import territory
-from snp.errors import BusinessRuleError
+from snp.kit import distance_km
 from snp.territory import CommuneOut
 
 ConsultationKind = Literal["AMB", "HH", "VR"]
@@ -28,15 +28,6 @@ ORIENTATION_LABELS: dict[str, str] = {
     Orientation.PHARMACIST: "pharmacien",
     Orientation.ADVICE: "avis du médecin régulateur",
 }
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in kilometres between two (latitude, longitude) points."""
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    dp, dl = p2 - p1, math.radians(b[1] - a[1])
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +71,9 @@ def compatible_kinds(
     home = mobility == Mobility.NEEDS_HOME_VISIT
     if forced is not None:
         if forced not in CONSULTATION_KINDS:
-            raise BusinessRuleError("Type de consultation inconnu.", ("query", "kind"))
+            raise UnknownValue("Type de consultation inconnu.", ("query", "kind"))
         if forced == "AMB" and home:
-            raise BusinessRuleError(
+            raise KindNotPossible(
                 "Le patient ne peut pas se déplacer : choisissez une visite à domicile ou une "
                 "téléconsultation.",
                 ("query", "kind"),
@@ -95,11 +86,11 @@ def compatible_kinds(
     if orientation == Orientation.VR:
         return ("VR", "HH") if home else ("VR", "AMB")
     if orientation is None:
-        raise BusinessRuleError(
+        raise RequestNotTriaged(
             "Triez la demande avant de chercher un créneau.", ("path", "request_id")
         )
     label = ORIENTATION_LABELS.get(orientation, orientation)
-    raise BusinessRuleError(
+    raise NotAConsultation(
         f"L'orientation recommandée ({label}) ne passe pas par un créneau : choisissez un type "
         "de consultation pour chercher quand même.",
         ("query", "kind"),

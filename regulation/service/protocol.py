@@ -4,10 +4,18 @@ A protocol is a YAML document owned by the CPTS's medical referents (see
 `regulation/protocols/default.yaml`):
 
 - `age_bands`: contiguous bands in months (`min_months` inclusive, `max_months` exclusive);
-- `red_flags`: asked first, yes/no; any "yes" ends triage at once: call the 15 (P0/P1);
+- `red_flags`: asked first, yes/no; any "yes" ends triage at once: call the 15 (P0/P1). Each
+  has a stable `category` (`chest_pain`, `sepsis`, ...): governance checks the core set by
+  category, never by wording;
+- `risk_factors`: yes/no questions on the patient (anticoagulant, immunosuppression,
+  pregnancy, ...) asked for every motif; a "yes" applies its `floor` and motif rules may test it;
 - `motifs`: per motif, questions, then `rules` tried in order (first match wins), each with a
-  condition on answers and age band and either a `red_flag` (call the 15) or a `result`
-  (priority P2/P3, deadline in hours, orientation), and a `default` result.
+  condition on answers, risk factors and age band and either a `red_flag` (call the 15) or a
+  `result` (priority P2/P3, deadline in hours, orientation), and a `default` result;
+- age bands and risk factors may carry a `floor`: the least urgent a result may be for them
+  (priority, longest deadline, orientations allowed); the strictest floor wins;
+- `vignettes`: the version's own clinical test cases (answers -> minimum priority, longest
+  deadline, dispositions allowed), run before a version may be approved (`protocol_checks`).
 
 `engine.evaluate()` applies a document (pure, no database); `triage` records its decision.
 """
@@ -56,11 +64,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Floor(_Strict):
+    """The least urgent a result may be when an age band or a risk factor applies."""
+
+    priority: Literal["P2", "P3"] = "P3"  # at least this urgent
+    max_deadline_hours: int | None = Field(default=None, ge=1, le=48)
+    # Orientations allowed; a result oriented elsewhere takes the first one listed.
+    orientations: list[Orientation] | None = Field(default=None, min_length=1)
+    advice: str | None = Field(default=None, max_length=500)
+
+
 class AgeBand(_Strict):
     id: Ident
     label: Text
     min_months: int = Field(default=0, ge=0)
     max_months: int | None = Field(default=None, gt=0)
+    floor: Floor | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> AgeBand:
@@ -72,14 +91,71 @@ class AgeBand(_Strict):
         return self.min_months <= months and (self.max_months is None or months < self.max_months)
 
 
+RedFlagCategory = Literal[
+    # the core set every version must ask (see `protocol_checks.CORE_RED_FLAGS`)
+    "chest_pain",
+    "breathing",
+    "stroke",
+    "consciousness",
+    "bleeding",
+    "anaphylaxis",
+    "severe_trauma",
+    "suicidal_risk",
+    "infant_fever",
+    "pregnancy_emergency",
+    "meningitis_purpura",
+    "sepsis",
+    # the others
+    "abdominal",
+    "poisoning",
+    "testicular_torsion",
+    "urinary_retention",
+    "burns",
+    "limb_ischaemia",
+    "hypoglycaemia",
+    "eye",
+    "dehydration",
+    "other",
+]
+
+
+# The red flags every version must ask, by category, over the ages (months, max exclusive)
+# where they apply: every age band overlapping that range must ask one flag of the category.
+CORE_RED_FLAGS: dict[str, tuple[str, int, int | None]] = {
+    "chest_pain": ("douleur thoracique", 24, None),
+    "breathing": ("difficulté respiratoire", 0, None),
+    "stroke": ("signes d'AVC", 180, None),
+    "consciousness": ("perte de connaissance ou convulsions", 0, None),
+    "bleeding": ("hémorragie", 0, None),
+    "anaphylaxis": ("réaction allergique sévère", 0, None),
+    "severe_trauma": ("traumatisme grave", 0, None),
+    "suicidal_risk": ("risque suicidaire", 96, None),
+    "infant_fever": ("fièvre du nourrisson de moins de 3 mois", 0, 3),
+    "pregnancy_emergency": ("urgence de la grossesse", 144, 600),
+    "meningitis_purpura": ("méningite ou purpura", 0, None),
+    "sepsis": ("signes de sepsis", 0, None),
+}
+
+
 class RedFlag(_Strict):
     """A question asked before anything else; "yes" means: call the 15 now."""
 
     id: Ident
+    category: RedFlagCategory
     question: Text
     reason: Text  # logged on the request and shown in the console
     priority: Literal["P0", "P1"] = "P0"
     age_bands: list[Ident] | None = None  # asked only in these bands (all when absent)
+
+
+class RiskFactor(_Strict):
+    """A yes/no question on the patient, asked for every motif; "yes" applies its floor."""
+
+    id: Ident
+    question: Text
+    label: Text  # short, shown with the decision ("Sous anticoagulant")
+    age_bands: list[Ident] | None = None  # asked only in these bands (all when absent)
+    floor: Floor
 
 
 class Choice(_Strict):
@@ -117,13 +193,19 @@ ConditionValue = bool | Ident | list[bool | Ident]
 
 
 class Condition(_Strict):
-    """Every listed answer must match (a value or one of a list) and the age band be listed."""
+    """Every listed answer must match (a value or one of a list), the age band be listed and,
+    when `risk_factors` is given, at least one of them be answered "yes"."""
 
     answers: dict[Ident, ConditionValue] = Field(default_factory=dict)
     age_bands: list[Ident] | None = None
+    risk_factors: list[Ident] | None = Field(default=None, min_length=1)
 
     def matches(self, answers: Answers, band: str) -> bool:
         if self.age_bands is not None and band not in self.age_bands:
+            return False
+        if self.risk_factors is not None and not any(
+            answers.get(r) is True for r in self.risk_factors
+        ):
             return False
         for question, expected in self.answers.items():
             if question not in answers:
@@ -140,6 +222,7 @@ class RuleRedFlag(_Strict):
     id: Ident
     reason: Text
     priority: Literal["P0", "P1"] = "P1"
+    category: RedFlagCategory = "other"
 
 
 class Result(_Strict):
@@ -202,6 +285,30 @@ class Motif(_Strict):
         return next((q for q in self.questions if q.id == question_id), None)
 
 
+Disposition = Literal["CALL_15", "AMB", "HH", "VR", "PHARMACIST", "ADVICE"]
+
+
+class Expectation(_Strict):
+    """What a physician expects of a vignette: at least this urgent, at most this late, one of
+    these dispositions (`CALL_15` for a red flag, else an orientation)."""
+
+    priority: Literal["P0", "P1", "P2", "P3"]
+    max_deadline_hours: int | None = Field(default=None, ge=1, le=48)
+    dispositions: list[Disposition] | None = Field(default=None, min_length=1)
+
+
+class Vignette(_Strict):
+    """A clinical test case. Unlisted yes/no answers (red flags, risk factors, motif questions)
+    are "no"; choice questions must be answered."""
+
+    id: Ident
+    label: Text
+    age_months: int = Field(ge=0, le=1500)
+    motif: Ident
+    answers: dict[Ident, bool | Ident] = Field(default_factory=dict)
+    expect: Expectation
+
+
 class ProtocolDocument(_Strict):
     """The whole protocol, as the YAML document is written and as the triage form reads it."""
 
@@ -209,7 +316,9 @@ class ProtocolDocument(_Strict):
     notice: Text  # e.g. "Protocole par défaut : à relire et valider par les médecins référents"
     age_bands: list[AgeBand] = Field(min_length=1)
     red_flags: list[RedFlag] = Field(min_length=1)
+    risk_factors: list[RiskFactor] = Field(default_factory=list)
     motifs: list[Motif] = Field(min_length=1)
+    vignettes: list[Vignette] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> ProtocolDocument:
@@ -230,26 +339,76 @@ class ProtocolDocument(_Strict):
         flag_ids = [f.id for f in self.red_flags]
         flag_ids += [r.red_flag.id for m in self.motifs for r in m.rules if r.red_flag]
         _unique(flag_ids, "signes d'alerte")
+        _unique([r.id for r in self.risk_factors], "facteurs de risque")
+        _unique([v.id for v in self.vignettes], "vignettes")
         known_bands = set(band_ids)
         for flag in self.red_flags:
             _known(flag.age_bands, known_bands, f"signe d'alerte « {flag.id} »")
+        for factor in self.risk_factors:
+            _known(factor.age_bands, known_bands, f"facteur de risque « {factor.id} »")
         global_flags = {f.id for f in self.red_flags}
+        factors = {r.id for r in self.risk_factors}
+        if global_flags & factors:
+            raise ValueError(
+                f"Facteur(s) de risque {', '.join(sorted(global_flags & factors))} portant "
+                "l'identifiant d'un signe d'alerte."
+            )
         for motif in self.motifs:
             for number, rule in enumerate(motif.rules, start=1):
-                _known(rule.when.age_bands, known_bands, f"motif « {motif.id} », règle {number}")
-            clash = global_flags & {q.id for q in motif.questions}
+                where = f"motif « {motif.id} », règle {number}"
+                _known(rule.when.age_bands, known_bands, where)
+                unknown = sorted(set(rule.when.risk_factors or []) - factors)
+                if unknown:
+                    raise ValueError(
+                        f"{where.capitalize()} : facteur(s) de risque inconnu(s) "
+                        f"{', '.join(unknown)}."
+                    )
+            clash = (global_flags | factors) & {q.id for q in motif.questions}
             if clash:
                 raise ValueError(
                     f"Motif « {motif.id} » : question(s) {', '.join(sorted(clash))} portant "
-                    "l'identifiant d'un signe d'alerte."
+                    "l'identifiant d'un signe d'alerte ou d'un facteur de risque."
+                )
+        self._asks_the_core_red_flags()
+        motif_ids = {m.id for m in self.motifs}
+        for vignette in self.vignettes:
+            if vignette.motif not in motif_ids:
+                raise ValueError(
+                    f"Vignette « {vignette.id} » : motif « {vignette.motif} » inconnu."
                 )
         return self
+
+    def _asks_the_core_red_flags(self) -> None:
+        missing = []
+        for category, (label, low, high) in CORE_RED_FLAGS.items():
+            bands = [
+                b
+                for b in self.age_bands
+                if (high is None or b.min_months < high)
+                and (b.max_months is None or b.max_months > low)
+            ]
+            uncovered = [
+                b.label
+                for b in bands
+                if not any(f.category == category for f in self.red_flags_for(b.id))
+            ]
+            if uncovered:
+                missing.append(f"{label} ({category}) pour : {', '.join(uncovered)}")
+        if missing:
+            raise ValueError(
+                "Signes d'alerte indispensables absents des questions posées d'emblée : "
+                + " ; ".join(missing)
+                + "."
+            )
 
     def band_for(self, age_months: int) -> AgeBand:
         return next(b for b in self.age_bands if b.contains(max(age_months, 0)))
 
     def red_flags_for(self, band: str) -> list[RedFlag]:
         return [f for f in self.red_flags if f.age_bands is None or band in f.age_bands]
+
+    def risk_factors_for(self, band: str) -> list[RiskFactor]:
+        return [r for r in self.risk_factors if r.age_bands is None or band in r.age_bands]
 
     def motif(self, motif_id: str) -> Motif | None:
         return next((m for m in self.motifs if m.id == motif_id), None)

@@ -41,7 +41,7 @@ from regulation.service.records import (
 )
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import Forbidden
 

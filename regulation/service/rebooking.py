@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import FreeSlot, search_free_slots
-from regulation.errors import RequestNotFound
+from regulation.errors import NotAConsultation, RequestNotFound, RequestNotTriaged
 from regulation.events import FreedSlotOffered, RequestToRebook
 from regulation.models import (
     OPEN_STATUSES,
@@ -35,7 +35,6 @@ from regulation.service.needs import (
     ConsultationKind,
     Place,
     compatible_kinds,
-    distance_km,
     place_from,
 )
 from regulation.service.records import (
@@ -50,8 +49,8 @@ from regulation.service.records import (
 from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
-from snp.settings import Settings, get_settings
+from snp.kit import distance_km
+from snp.settings import Settings, settings_of
 
 SYSTEM = Actor.system("regulation.rebooking")
 BY_LABELS = {
@@ -164,7 +163,7 @@ def _kind_for(
         return None
     try:
         kinds = compatible_kinds(row.orientation, row.mobility)
-    except BusinessRuleError:  # not a consultation (pharmacist, advice)
+    except (NotAConsultation, RequestNotTriaged):  # pharmacist, advice; or not triaged
         return None
     site = (slot.site.latitude, slot.site.longitude)
     distance = distance_km(place.point, site) if place is not None else None
@@ -192,7 +191,7 @@ async def proposals_for_slot(
     """Waiting requests the free slot fits (kind, age, distance, deadline), best first:
     priority, then deadline, then distance. Empty when the slot is not free or starts too soon
     for anyone to get there."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     slot = await _free_slot(session, slot_id, effector_id, start_at)
     margin = timedelta(minutes=settings.regulation_travel_margin_minutes)
@@ -242,7 +241,7 @@ async def offer_freed_slot(
     now: datetime | None = None,
 ) -> list[int]:
     """Flag the best waiting requests the freed slot fits (`offered_slot_id`); returns them."""
-    settings = settings or get_settings()
+    settings = settings or settings_of(session)
     now = now or utcnow()
     proposals = await proposals_for_slot(
         session,

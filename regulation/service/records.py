@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -26,11 +25,10 @@ from regulation.schemas import (
     TimelineEntryOut,
 )
 from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
+from snp.auth import Role, find_account
 from snp.db import utcnow
+from snp.kit import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 ENTITY = "regulation_request"  # the audit trail's name for a request
 _NAMES = "regulation_actor_names"
 
@@ -62,8 +60,8 @@ async def display_name(session: AsyncSession, actor: Actor) -> str:
         return "Système"
     cache: dict[str, str] = session.info.setdefault(_NAMES, {})
     if actor.email not in cache:
-        user = await auth_service.get_user_by_email(session, actor.email)
-        cache[actor.email] = user.full_name if user else actor.email
+        account = await find_account(session, actor.email)
+        cache[actor.email] = account.full_name if account else actor.email
     return cache[actor.email]
 
 

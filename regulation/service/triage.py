@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from regulation.errors import MissingValue, TriageLocked
 from regulation.events import RequestRedirected15, RequestTriaged
 from regulation.models import Outcome, RegulationRequest, RequestStatus
 from regulation.schemas import RedFlagOut, TriageOut
@@ -36,7 +37,6 @@ from regulation.service.versions import current_version
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
-from snp.errors import BusinessRuleError
 
 _TRIAGE_FIELDS = [
     "age_band",
@@ -67,12 +67,12 @@ async def triage_request(
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     if row.status == RequestStatus.ORIENTED:
-        raise BusinessRuleError("Demande déjà orientée : le tri n'est plus modifiable.")
+        raise TriageLocked("Demande déjà orientée : le tri n'est plus modifiable.")
     ensure_not_held_by_other(row, actor)
     motif = motif or row.motif
     version, document = await current_version(session)
     if motif is None and red_flag_hit(document, answers) is None:
-        raise BusinessRuleError("Choisissez le motif de la demande.", ("body", "motif"))
+        raise MissingValue("Choisissez le motif de la demande.", ("body", "motif"))
     months = age_months(row.birth_date, today_paris(now))
     decision = evaluate(document, motif or "", answers, months)
     name = await display_name(session, actor)
@@ -105,6 +105,7 @@ async def triage_request(
             priority=decision.priority.value,
             deadline_hours=decision.deadline_hours,
             orientation=decision.orientation.value,
+            raised_by=list(decision.raised_by),
         )
         await events.emit(
             session,
@@ -210,4 +211,5 @@ def _triage_out(row: RegulationRequest, decision: Decision, version: int) -> Tri
         red_flag=RedFlagOut(id=flag.id, reason=flag.reason, question=flag.question)
         if flag
         else None,
+        raised_by=list(decision.raised_by),
     )

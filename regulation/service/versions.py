@@ -1,8 +1,13 @@
-"""Protocol versions in the database: upload (draft), review (diff), publish, current.
+"""Protocol versions in the database: upload (draft), review (diff and clinical checks),
+approval by a physician (four eyes), publication, the version in force.
 
-The shipped default protocol becomes version 1 the first time one is needed. Versions are never
-edited: a change is a new version, so each request's `protocol_version` says exactly which text
-triaged it.
+A version goes draft -> approved -> published (the previous one becomes superseded). Only a
+regulator (a physician) approves, never the author of the version, with a reason kept on the
+version and in the audit trail, and only when its vignettes all pass, cover every age band,
+motif and risk factor, and no red flag can be queued (`protocol_checks`, computed here, on the
+server). The shipped default protocol becomes version 1 the first time one is needed. Versions
+are never edited: a change is a new version, so each request's `protocol_version` says exactly
+which text triaged it.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.errors import ProtocolVersionNotFound
+from regulation.errors import ProtocolNotApprovable, ProtocolVersionNotFound
 from regulation.events import ProtocolPublished
 from regulation.models import ProtocolStatus, ProtocolVersion
 from regulation.schemas import (
+    ProtocolChecksOut,
     ProtocolCurrentOut,
     ProtocolDiffOut,
     ProtocolList,
@@ -24,11 +30,12 @@ from regulation.schemas import (
     ProtocolVersionSummary,
 )
 from regulation.service.protocol import ProtocolDocument, default_protocol_text, parse_protocol
+from regulation.service.protocol_checks import check_text
 from regulation.service.records import display_name
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import dialect_insert, utcnow
-from snp.errors import Conflict
+from snp.errors import Conflict, Forbidden
 
 ENTITY = "regulation_protocol"
 
@@ -53,6 +60,7 @@ async def ensure_default_protocol(session: AsyncSession) -> None:
             author_name="Système",
             created_at=now,
             published_at=now,
+            published_by_name="Système",
         )
         .on_conflict_do_nothing()
     )
@@ -136,19 +144,91 @@ async def diff_version(session: AsyncSession, number: int) -> ProtocolDiffOut:
 
 _STATUS_FR = {
     ProtocolStatus.DRAFT: "brouillon",
+    ProtocolStatus.APPROVED: "approuvée",
     ProtocolStatus.PUBLISHED: "en vigueur",
     ProtocolStatus.SUPERSEDED: "remplacée",
 }
 
 
-async def publish_version(session: AsyncSession, actor: Actor, number: int) -> ProtocolVersionOut:
-    """Put draft `number` in force; the previous version becomes `superseded`."""
+async def get_checks(session: AsyncSession, number: int) -> ProtocolChecksOut:
+    """The clinical checks of version `number`: vignettes, coverage, the red-flag property."""
+    await ensure_default_protocol(session)
+    return check_text((await _row(session, number)).yaml_text)
+
+
+def _ensure_approvable(text: str) -> None:
+    checks = check_text(text)
+    if checks.approvable:
+        return
+    errors: list[dict[str, object]] = [
+        {"loc": ["vignettes", v.id], "msg": f"Vignette « {v.label} » : {' '.join(v.problems)}"}
+        for v in checks.vignettes
+        if not v.passed
+    ]
+    if not checks.vignettes:
+        errors.append({"loc": ["vignettes"], "msg": "Aucune vignette clinique dans la version."})
+    errors += [{"loc": ["vignettes"], "msg": gap} for gap in checks.coverage_gaps]
+    prop = checks.red_flag_property
+    errors += [
+        {"loc": ["red_flag_property"], "msg": f"Signe d'alerte mis en file d'attente : {v}"}
+        for v in prop.violations
+    ]
+    raise ProtocolNotApprovable(errors)
+
+
+async def approve_version(
+    session: AsyncSession, actor: Actor, number: int, reason: str
+) -> ProtocolVersionOut:
+    """A physician other than the author approves draft `number`, when its checks all pass."""
     await ensure_default_protocol(session)
     row = await _row(session, number)
     if row.status != ProtocolStatus.DRAFT:
-        raise Conflict("Seul un brouillon peut être publié.", ("path", "number"))
-    parse_protocol(row.yaml_text)  # validated at upload; checked again before it rules triage
+        raise Conflict("Seul un brouillon peut être approuvé.", ("path", "number"))
+    if row.author_user_id is not None and row.author_user_id == actor.user_id:
+        raise Forbidden(
+            "Double validation : l'auteur d'une version ne peut pas l'approuver lui-même ; "
+            "un autre médecin doit le faire.",
+            ("path", "number"),
+        )
+    _ensure_approvable(row.yaml_text)
+    result = await session.execute(
+        update(ProtocolVersion)
+        .where(ProtocolVersion.id == row.id, ProtocolVersion.status == ProtocolStatus.DRAFT)
+        .values(
+            status=ProtocolStatus.APPROVED,
+            approved_by_user_id=actor.user_id,
+            approved_by_name=await display_name(session, actor),
+            approved_at=utcnow(),
+            approval_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if not result.rowcount:  # type: ignore[attr-defined]
+        raise Conflict("Cette version vient d'être approuvée par ailleurs.", ("path", "number"))
+    # Not patient data: the physician's reason belongs in the trail with who and when.
+    await audit.record(
+        session, actor, "approve", ENTITY, number, detail=f"Approuvée : {reason}"[:500]
+    )
+    session.expire(row)
+    return await get_version(session, number)
+
+
+async def publish_version(session: AsyncSession, actor: Actor, number: int) -> ProtocolVersionOut:
+    """Put approved version `number` in force; the previous version becomes `superseded`."""
+    await ensure_default_protocol(session)
+    row = await _row(session, number)
+    if row.status == ProtocolStatus.DRAFT:
+        raise Conflict(
+            "Cette version doit d'abord être approuvée par un médecin régulateur "
+            "(autre que son auteur).",
+            ("path", "number"),
+        )
+    if row.status != ProtocolStatus.APPROVED:
+        raise Conflict("Seule une version approuvée peut être publiée.", ("path", "number"))
+    # Approved on this very text; checked again in case the engine changed since.
+    _ensure_approvable(row.yaml_text)
     now = utcnow()
+    publisher = await display_name(session, actor)
     try:
         await session.execute(
             update(ProtocolVersion)
@@ -158,8 +238,12 @@ async def publish_version(session: AsyncSession, actor: Actor, number: int) -> P
         )
         result = await session.execute(
             update(ProtocolVersion)
-            .where(ProtocolVersion.id == row.id, ProtocolVersion.status == ProtocolStatus.DRAFT)
-            .values(status=ProtocolStatus.PUBLISHED, published_at=now)
+            .where(ProtocolVersion.id == row.id, ProtocolVersion.status == ProtocolStatus.APPROVED)
+            .values(
+                status=ProtocolStatus.PUBLISHED,
+                published_at=now,
+                published_by_name=publisher,
+            )
             .execution_options(synchronize_session=False)
         )
     except IntegrityError:
@@ -168,7 +252,9 @@ async def publish_version(session: AsyncSession, actor: Actor, number: int) -> P
         ) from None
     if not result.rowcount:  # type: ignore[attr-defined]
         raise Conflict("Cette version vient d'être publiée par ailleurs.", ("path", "number"))
-    await audit.changed(session, actor, ENTITY, number, ["status", "published_at"])
+    await audit.changed(
+        session, actor, ENTITY, number, ["status", "published_at", "published_by_name"]
+    )
     await events.emit(session, ProtocolPublished(number))
     session.expire(row)
     return await get_version(session, number)

@@ -1,5 +1,27 @@
-"""Accounts, roles, sessions. Other packages use `Role`, `Actor` and the policies in `snp.deps`."""
+"""Accounts, roles, sessions. Other packages use `Role`, `Actor` and the policies in `snp.deps`,
+and reach accounts through the functions exported here (never the `User` table)."""
 
+from snp.auth.reset import ResetLink
+from snp.auth.reset import issue_link as issue_reset_link
 from snp.auth.roles import ROLE_LABELS, Role
+from snp.auth.service import (
+    Account,
+    create_account,
+    find_account,
+    get_account,
+    resolve_session,
+    update_account_by_id,
+)
 
-__all__ = ["ROLE_LABELS", "Role"]
+__all__ = [
+    "ROLE_LABELS",
+    "Account",
+    "ResetLink",
+    "Role",
+    "create_account",
+    "find_account",
+    "get_account",
+    "issue_reset_link",
+    "resolve_session",
+    "update_account_by_id",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from snp.actor import Actor
 from snp.auth import service
@@ -22,6 +22,7 @@ from snp.deps import (
     require_roles,
 )
 from snp.errors import NotFound
+from snp.kit import PageDep
 from snp.settings import Settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -90,10 +91,9 @@ async def me(request: Request, session: SessionDep, actor: Authenticated) -> Ses
 async def list_users(
     session: SessionDep,
     actor: Coordinator,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageDep,
 ) -> UserList:
-    users, total = await service.list_users(session, limit=limit, offset=offset)
+    users, total = await service.list_users(session, page)
     return UserList(items=[UserOut.model_validate(u) for u in users], total=total)
 
 

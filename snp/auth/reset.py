@@ -20,10 +20,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from snp import audit
 from snp.actor import Actor
 from snp.auth import service
+from snp.auth.errors import AccountInactive, InvalidResetLink, PasswordTooShort
 from snp.auth.models import User
 from snp.auth.roles import Role
 from snp.db import Base, UTCDateTime, utcnow
-from snp.errors import BusinessRuleError, NotFound
+from snp.errors import NotFound
 from snp.settings import Settings
 
 MIN_PASSWORD_LENGTH = 10
@@ -54,11 +55,6 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def random_password() -> str:
-    """An unguessable password for accounts whose owner will choose theirs through a link."""
-    return secrets.token_urlsafe(24)
-
-
 async def issue_link(
     session: AsyncSession,
     actor: Actor,
@@ -77,7 +73,7 @@ async def issue_link(
     if user is None:
         raise NotFound("Compte introuvable.", ("path", "user_id") if email is None else ("email",))
     if not user.active:
-        raise BusinessRuleError(
+        raise AccountInactive(
             "Ce compte est désactivé : réactivez-le avant de réinitialiser son mot de passe.",
             ("path", "user_id"),
         )
@@ -109,10 +105,10 @@ async def check_token(session: AsyncSession, token: str, now: datetime | None = 
         select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash(token))
     )
     if row is None or row.used_at is not None or row.expires_at <= now:
-        raise BusinessRuleError(INVALID_LINK, ("body", "token"))
+        raise InvalidResetLink(INVALID_LINK, ("body", "token"))
     user = await session.get(User, row.user_id)
     if user is None or not user.active:
-        raise BusinessRuleError(INVALID_LINK, ("body", "token"))
+        raise InvalidResetLink(INVALID_LINK, ("body", "token"))
     return user
 
 
@@ -122,7 +118,7 @@ async def use_link(
     """Set the new password once; the link is then spent (a conditional UPDATE: used once)."""
     now = now or utcnow()
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise BusinessRuleError(
+        raise PasswordTooShort(
             f"Mot de passe trop court (au moins {MIN_PASSWORD_LENGTH} caractères).",
             ("body", "password"),
         )
@@ -134,7 +130,7 @@ async def use_link(
         .execution_options(synchronize_session=False)
     )
     if not spent.rowcount:  # type: ignore[attr-defined]
-        raise BusinessRuleError(INVALID_LINK, ("body", "token"))
+        raise InvalidResetLink(INVALID_LINK, ("body", "token"))
     actor = Actor(user.id, user.email, Role(user.role), ip)
     await service.set_password(session, actor, user, password)
     return user

@@ -3,32 +3,29 @@ to hand over (accounts created by the SAS platform start with a random password)
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp.actor import Actor
 from snp.auth import reset
-from snp.db import Database
+from snp.command_line import run_in_session, settings_of
 from snp.errors import DomainError
-from snp.settings import get_settings
 
 
-def reset_link(email: Annotated[str, typer.Argument(help="Adresse e-mail du compte.")]) -> None:
-    """Print a one-time link to choose a new password (older links stop working)."""
-    settings = get_settings()
+def reset_link(
+    ctx: typer.Context, email: Annotated[str, typer.Argument(help="Adresse e-mail du compte.")]
+) -> None:
+    """Affiche un lien à usage unique pour choisir un nouveau mot de passe (les liens précédents
+    ne fonctionnent plus)."""
+    settings = settings_of(ctx)
 
-    async def main() -> reset.ResetLink:
-        database = Database(settings.database_url)
-        try:
-            async with database.transaction() as session:
-                return await reset.issue_link(session, Actor.system("cli"), settings, email=email)
-        finally:
-            await database.dispose()
+    async def work(session: AsyncSession) -> reset.ResetLink:
+        return await reset.issue_link(session, Actor.system("cli"), settings, email=email)
 
     try:
-        link = asyncio.run(main())
+        link = run_in_session(settings, work)
     except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from snp.auth.roles import Role
+from snp.kit import Page
 
 
 class LoginIn(BaseModel):
@@ -35,6 +36,5 @@ class UserCreate(BaseModel):
     password: str = Field(min_length=10, max_length=200)
 
 
-class UserList(BaseModel):
-    items: list[UserOut]
-    total: int
+class UserList(Page[UserOut]):
+    pass

@@ -10,16 +10,18 @@ from datetime import datetime, timedelta
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp import audit
 from snp.actor import Actor
 from snp.auth import throttle
+from snp.auth.errors import InvalidCredentials
 from snp.auth.models import LoginSession, User
 from snp.auth.roles import Role
 from snp.db import Database, utcnow
-from snp.errors import Conflict, NotAuthenticated, TooManyAttempts
+from snp.errors import Conflict, TooManyAttempts
+from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
 _hasher = PasswordHasher()
@@ -28,10 +30,6 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
-
-
-class InvalidCredentials(NotAuthenticated):
-    pass
 
 
 def hash_password(password: str) -> str:
@@ -51,6 +49,26 @@ def _token_hash(token: str) -> str:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def random_password() -> str:
+    """An unguessable password for accounts whose owner will choose theirs through a link."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account as the other packages see it (never its password hash)."""
+
+    id: int
+    email: str
+    full_name: str
+    role: str
+    active: bool
+
+    @classmethod
+    def of(cls, user: User) -> Account:
+        return cls(user.id, user.email, user.full_name, user.role, user.active)
 
 
 async def create_user(
@@ -73,6 +91,40 @@ async def create_user(
     return user
 
 
+async def create_account(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    password: str | None = None,
+    active: bool = True,
+) -> Account:
+    """Create an account (audited); without `password`, a random one its owner replaces through
+    a reset link. 409 when the e-mail belongs to another account."""
+    user = await create_user(
+        session,
+        actor,
+        email=email,
+        full_name=full_name,
+        role=role,
+        password=password or random_password(),
+    )
+    user.active = active
+    return Account.of(user)
+
+
+async def find_account(session: AsyncSession, email: str) -> Account | None:
+    user = await get_user_by_email(session, email)
+    return None if user is None else Account.of(user)
+
+
+async def get_account(session: AsyncSession, user_id: int) -> Account | None:
+    user = await session.get(User, user_id)
+    return None if user is None else Account.of(user)
+
+
 async def set_password(session: AsyncSession, actor: Actor, user: User, password: str) -> None:
     user.password_hash = await anyio.to_thread.run_sync(hash_password, password)
     await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
@@ -84,11 +136,10 @@ async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
 
 
 async def list_users(
-    session: AsyncSession, *, limit: int = 50, offset: int = 0
+    session: AsyncSession, page: PageParams = PageParams()
 ) -> tuple[list[User], int]:
-    rows = await session.scalars(select(User).order_by(User.email).limit(limit).offset(offset))
-    total = await session.scalar(select(func.count()).select_from(User))
-    return list(rows), int(total or 0)
+    rows = await session.scalars(page.apply(select(User).order_by(User.email)))
+    return list(rows), await count_rows(session, select(User))
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,3 +289,23 @@ async def update_account(
         await session.flush()
         await audit.changed(session, actor, "user", user.id, changed)
     return changed
+
+
+async def update_account_by_id(
+    session: AsyncSession,
+    actor: Actor,
+    user_id: int,
+    *,
+    email: str | None = None,
+    full_name: str | None = None,
+    active: bool | None = None,
+) -> tuple[Account, list[str]]:
+    """`update_account` for the account `user_id` (which must exist): the account as it now is
+    and the names of the changed fields."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"no account {user_id}")
+    changed = await update_account(
+        session, actor, user, email=email, full_name=full_name, active=active
+    )
+    return Account.of(user), changed

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agenda.models import Effector
 from agenda.schemas_supply import AbsenceIn, AbsencePatch, TemplateIn
 from agenda.service import absences, templates
-from agenda.service.recurrence import PARIS
+from snp.kit import PARIS
 from tests.agenda.slot_factories import (
     book,
     create_effector,

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import jobs
+from agenda.errors import HoldExpired, SlotUnavailable
 from agenda.events import AppointmentCancelled, SlotBooked
 from agenda.models import Appointment, Slot
 from agenda.service import appointments, booking
-from agenda.service.booking import HoldExpired, SlotUnavailable
 from snp.db import Database, utcnow
 from snp.errors import BusinessRuleError, Conflict, NotFound
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days

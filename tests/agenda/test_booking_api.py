@@ -35,7 +35,7 @@ async def test_an_operator_holds_then_confirms_a_slot(
     assert held.json()["holder"] == f"user:{operator.id}"
     confirmed = await client.post(
         f"/api/agenda/slots/{slot.id}/confirm",
-        json={"request_id": 12, "patient_label": "M. D., 54 ans", "kind": "AMB"},
+        json={"patient_label": "M. D., 54 ans", "kind": "AMB"},
     )
     assert confirmed.status_code == 201, confirmed.text
     appointment = confirmed.json()
@@ -70,7 +70,7 @@ async def test_releasing_a_hold_frees_the_slot(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     slot = await create_slot(session, await create_effector(session), in_days(1, 10))
-    await logged_in_as(client, session, Role.SAS_REGULATOR)
+    await logged_in_as(client, session, Role.REGULATOR)
     await client.post(f"/api/agenda/slots/{slot.id}/hold")
     assert (await client.post(f"/api/agenda/slots/{slot.id}/release")).status_code == 204
     stored = await session.get(Slot, slot.id, populate_existing=True)
@@ -78,8 +78,8 @@ async def test_releasing_a_hold_frees_the_slot(
     assert stored.status == "free"
 
 
-@pytest.mark.parametrize("role", [Role.EFFECTOR, Role.REFERRER])
-async def test_effectors_and_referrers_do_not_book(
+@pytest.mark.parametrize("role", [Role.EFFECTOR, Role.REFERRER, Role.SAS_REGULATOR])
+async def test_effectors_referrers_and_sas_regulators_do_not_book_here(
     client: httpx.AsyncClient, session: AsyncSession, role: Role
 ) -> None:
     slot = await create_slot(session, await create_effector(session), in_days(1, 10))
@@ -165,5 +165,34 @@ async def test_an_effector_cannot_cancel_another_effectors_appointment(
     await login(client, intruder.email)
     response = await client.post(
         f"/api/agenda/appointments/{appointment.id}/cancel", json={"reason": "x"}
+    )
+    assert response.status_code == 403
+
+
+async def test_a_request_id_is_refused_on_the_generic_confirm(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """A request's appointment is booked from that request (regulation checks it exists and
+    is the caller's to serve): a made-up or foreign request id never reaches an appointment."""
+    slot = await create_slot(session, await create_effector(session), in_days(1, 10))
+    await logged_in_as(client, session, Role.OPERATOR)
+    assert (await client.post(f"/api/agenda/slots/{slot.id}/hold")).status_code == 200
+    confirmed = await client.post(
+        f"/api/agenda/slots/{slot.id}/confirm",
+        json={"request_id": 999999, "patient_label": "M. D., 54 ans"},
+    )
+    assert confirmed.status_code == 422
+    assert confirmed.json()["detail"][0]["loc"] == ["body", "request_id"]
+    stored = await session.get(Slot, slot.id, populate_existing=True)
+    assert stored is not None
+    assert stored.status == "held"
+
+
+async def test_a_sas_regulator_cannot_cancel_through_the_generic_route(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await logged_in_as(client, session, Role.SAS_REGULATOR)
+    response = await client.post(
+        "/api/agenda/appointments/any-id/cancel", json={"reason": "Plus nécessaire"}
     )
     assert response.status_code == 403

@@ -11,9 +11,9 @@ import asyncio
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import HoldExpired, SlotUnavailable
 from agenda.models import Appointment, Slot
 from agenda.service import booking
-from agenda.service.booking import HoldExpired, SlotUnavailable
 from snp.db import Database
 from tests.agenda.slot_factories import create_effector, create_slot, in_days
 

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Effector
 from agenda.service import booking
-from agenda.service.recurrence import PARIS
 from snp.audit import AuditEntry
 from snp.auth.roles import Role
+from snp.kit import PARIS
 from tests.agenda.slot_factories import (
     book,
     create_effector,

@@ -12,13 +12,14 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
+from agenda.errors import IcsRejected
 from agenda.models import Effector, Slot
 from agenda.schemas_supply import AbsenceIn, IcsImportReport
 from agenda.service import absences, ics
-from agenda.service.ics import IcsOptions, IcsRejected
-from agenda.service.recurrence import PARIS
+from agenda.service.ics import IcsOptions
 from composition.cli import app as cli
 from snp.auth.roles import Role
+from snp.kit import PARIS
 from snp.settings import get_settings
 from tests.agenda.ics_helpers import calendar, event
 from tests.agenda.slot_factories import (

@@ -21,8 +21,8 @@ from snp.audit import AuditEntry
 from snp.auth.models import User
 from snp.auth.roles import Role
 from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
+from snp.kit import PARIS, PageParams
 from tests.agenda.slot_factories import (
-    PARIS,
     book,
     create_effector,
     create_effector_with_account,
@@ -269,7 +269,9 @@ async def test_the_day_after_unreported_appointments_are_listed_to_their_effecto
     assert today not in [c.id for c in everyone.items]
 
     # Paginated, oldest first, with the total for the pager.
-    page = await outcomes.list_unreported(session, coord, now=now, limit=2, offset=2)
+    page = await outcomes.list_unreported(
+        session, coord, now=now, page=PageParams(limit=2, offset=2)
+    )
     assert ([c.id for c in page.items], page.total) == ([yesterday], 3)
     one_effector = await outcomes.list_unreported(session, coord, now=now, effector_id=other.id)
     assert [c.id for c in one_effector.items] == [others]

@@ -13,8 +13,9 @@ from agenda import jobs
 from agenda.models import Appointment, AvailabilityTemplate, Effector
 from agenda.schemas_supply import TemplateIn, TemplatePatch, parse_weekdays
 from agenda.service import booking, recurrence, templates
-from agenda.service.recurrence import PARIS, WeeklyRule, day_slots, occurrence_dates
+from agenda.service.recurrence import WeeklyRule, day_slots, occurrence_dates
 from snp import scheduler
+from snp.kit import PARIS
 from tests.agenda.slot_factories import book, create_effector, in_days
 from tests.agenda.supply_helpers import COORDINATOR, count_slots, slots_of, utc
 

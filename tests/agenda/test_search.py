@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agenda.models import Effector
 from agenda.schemas import FreeSlot
 from agenda.service import booking
-from agenda.service.search import haversine_km, search_free_slots
+from agenda.service.search import search_free_slots
 from snp.auth.roles import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
+from snp.kit import distance_km
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
 from tests.factories import logged_in_as
 
@@ -117,7 +118,7 @@ async def test_near_a_point_results_carry_their_distance_and_come_closest_first(
 
     everywhere = await search(session, near=REDON)
     assert ids(everywhere) == [in_redon.id, in_pipriac.id, in_rennes.id]
-    assert everywhere[2].distance_km == pytest.approx(haversine_km(*REDON, *RENNES), abs=0.01)
+    assert everywhere[2].distance_km == pytest.approx(distance_km(REDON, RENNES), abs=0.01)
 
     by_time = await search(session, near=REDON, order="start")
     assert ids(by_time) == [in_rennes.id, in_pipriac.id, in_redon.id]

@@ -79,7 +79,7 @@ def test_each_waiting_request_shows_its_time_left_in_a_colour(page: Page, live_s
     sore_throat = next(m for m in protocol["motifs"] if m["id"] == "sore_throat")
     answers: dict[str, object] = {
         f["id"]: False
-        for f in protocol["red_flags"]
+        for f in [*protocol["red_flags"], *protocol["risk_factors"]]
         if not f.get("age_bands") or "adult" in f["age_bands"]
     }
     for question in sore_throat["questions"]:  # the mildest answers

@@ -60,6 +60,32 @@ def logged_in(base: str, role: str) -> Iterator[httpx.Client]:
         yield http
 
 
+def log_in_from(page: Page, url: str) -> None:
+    """Open a `Slot.comment` URL: log in as the demo SAS regulator, accept the terms of use the
+    first time, land back on that URL."""
+    page.goto(url)
+    expect(page).to_have_url(re.compile(r"/connexion$"))
+    email, password = DEMO_ACCOUNTS["sas_regulator"]
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(url)
+    accept = page.get_by_role("button", name="J'ai lu et j'accepte les conditions d'utilisation")
+    heading = page.get_by_role("heading", name=re.compile("^Créneaux SAS — "))
+    expect(accept.or_(heading)).to_be_visible()
+    if accept.is_visible():
+        accept.click()
+    expect(heading).to_be_visible()
+
+
+def fill_patient(page: Page) -> None:
+    page.get_by_label("Nom", exact=True).fill("Durand")
+    page.get_by_label("Prénom").fill("Paul")
+    page.get_by_label("Date de naissance").fill("1970-05-04")
+    page.get_by_label("Téléphone mobile").fill("06 12 34 56 78")
+    page.get_by_label("Commune", exact=True).select_option(index=1)
+
+
 def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
     """The push job runs every second in the server: poll the fake platform until it has it."""
     deadline = time.monotonic() + seconds
@@ -108,35 +134,30 @@ def test_sas_regulator_books_from_a_slot_url_and_the_platform_follows(
     ]
     ours = next(s for s in slots if s["start"] == start.isoformat(timespec="seconds"))
     url = ours["comment"]
-    assert url == f"{sas_server}/sas/effecteurs/{me['id']}?origin=sas"
+    assert url == f"{sas_server}/sas/effecteurs/{me['id']}/creneaux/{ours['id']}?origin=sas"
 
-    # The regulator follows it, is asked to log in, and lands back on that agenda.
+    # The regulator follows it, is asked to log in, and lands back on that slot.
     context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
     context.set_default_timeout(15_000)
     page: Page = context.new_page()
-    page.goto(url)
-    expect(page).to_have_url(re.compile(r"/connexion$"))
-    email, password = DEMO_ACCOUNTS["sas_regulator"]
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(url)
+    log_in_from(page, url)
     expect(page.get_by_text("Accès régulateur SAS")).to_be_visible()
-
-    page.get_by_role("button", name=f"Choisir {start:%H:%M}").click()
-    page.get_by_label("Nom", exact=True).fill("Durand")
-    page.get_by_label("Prénom").fill("Paul")
-    page.get_by_label("Date de naissance").fill("1970-05-04")
-    page.get_by_label("Téléphone mobile").fill("06 12 34 56 78")
-    page.get_by_label("Commune", exact=True).select_option(index=1)
+    expect(
+        page.get_by_role("button", name=re.compile(f"^Choisir .*{start:%H:%M}"))
+    ).to_have_attribute("aria-pressed", "true")  # opened on that slot
+    fill_patient(page)
     page.get_by_role("button", name="Réserver ce créneau").click()
     expect(page.get_by_role("heading", name="Rendez-vous réservé")).to_be_visible()
     context.close()
 
-    wait_for(lambda: len(sas_platform.appointments) == 1, "the new appointment")
-    (identifier,) = sas_platform.appointments
+    wanted = start.isoformat(timespec="seconds")
+    wait_for(
+        lambda: any(a["start"] == wanted for a in sas_platform.appointments.values()),
+        "the new appointment",
+    )
+    identifier = next(k for k, a in sas_platform.appointments.items() if a["start"] == wanted)
     assert sas_platform.statuses(identifier) == ["booked"]
-    posted = sas_platform.received[0]
+    posted = next(p for p in sas_platform.received if p.resource["start"] == wanted)
     assert posted.method == "POST"
     assert posted.resource["participant"][0]["actor"]["identifier"]["value"] == f"8{rpps}"
 
@@ -148,4 +169,70 @@ def test_sas_regulator_books_from_a_slot_url_and_the_platform_follows(
         assert reported.status_code == 200, reported.text
     wait_for(lambda: sas_platform.statuses(identifier) == ["booked", "fulfilled"], "the update")
     assert sas_platform.received[-1].method == "PUT"
-    assert sas_platform.creations == 1
+    assert (
+        sum(
+            1
+            for p in sas_platform.received
+            if p.method == "POST" and p.resource["identifier"][0]["value"] == identifier
+        )
+        == 1
+    )
+
+
+def test_a_slot_twelve_days_ahead_is_booked_from_its_url_and_pushed(
+    browser: Browser, sas_server: str, sas_platform: FakeSasPlatform
+) -> None:
+    """The search exposes 31 days: a slot 12 days ahead seen in the SAS can be booked here."""
+    with logged_in(sas_server, "effector") as effector:
+        me = effector.get("/api/agenda/me").json()
+        day = (datetime.now(PARIS) + timedelta(days=12)).date()
+        start = datetime(day.year, day.month, day.day, 10, 40, tzinfo=PARIS)
+        created = effector.post(
+            "/api/agenda/slots",
+            json={
+                "site_id": me["sites"][0]["id"],
+                "start_at": start.isoformat(),
+                "end_at": (start + timedelta(minutes=20)).isoformat(),
+                "reason": "Entrée par la cour",
+            },
+        )
+        assert created.status_code == 201, created.text
+    with httpx.Client(base_url=sas_server, timeout=7) as platform_client:
+        response = platform_client.get(
+            "/fhir/Slot",
+            params=[
+                ("start", f"ge{datetime.now(PARIS).isoformat()}"),
+                ("start", f"le{(datetime.now(PARIS) + timedelta(days=31)).isoformat()}"),
+                ("schedule.actor:Practitioner.identifier", f"{fhir.IDNPS_SYSTEM}|8{me['rpps']}"),
+                ("status", "free"),
+            ],
+            headers={"X-SSL-Client-S-DN": SAS_SUBJECT, "Accept": "application/json+fhir"},
+        )
+    assert response.status_code == 200, response.text
+    wanted = start.isoformat(timespec="seconds")
+    slot = next(
+        e["resource"]
+        for e in response.json()["entry"]
+        if e["resource"]["resourceType"] == "Slot" and e["resource"]["start"] == wanted
+    )
+    context = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    context.set_default_timeout(15_000)
+    page: Page = context.new_page()
+    log_in_from(page, slot["comment"])
+    recap = page.locator(".sas-recap")
+    expect(recap).to_contain_text("10:40")
+    expect(recap).to_contain_text("Entrée par la cour")  # the GP's remark on the slot
+    fill_patient(page)
+    page.get_by_role("button", name="Réserver ce créneau").click()
+    expect(page.get_by_role("heading", name="Rendez-vous réservé")).to_be_visible()
+    expect(page.get_by_text("Le aujourd'hui")).to_have_count(0)
+    page.get_by_role("link", name="Mes réservations SAS").first.click()
+    expect(page.get_by_role("rowheader").first).to_be_visible()
+    context.close()
+    wait_for(
+        lambda: any(a["start"] == wanted for a in sas_platform.appointments.values()),
+        "the appointment 12 days ahead",
+    )
+    pushed = next(a for a in sas_platform.appointments.values() if a["start"] == wanted)
+    assert pushed["status"] == "booked"
+    assert pushed["extension"][0]["url"] == fhir.OPERATOR_EXTENSION

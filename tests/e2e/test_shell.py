@@ -35,11 +35,24 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
         ["Mes orientations"],
         "Orienteur (pharmacie, IDE, urgences)",
     ),
-    "sas_regulator": ("/sas", "Créneaux SAS", ["Créneaux SAS"], "Régulateur SAS"),
+    "sas_regulator": (
+        "/sas",
+        "Créneaux SAS",
+        ["Créneaux SAS", "Mes réservations SAS"],
+        "Régulateur SAS",
+    ),
     "coordinator": (
         "/coordination",
         "Coordination",
-        ["Coordination", "Annuaire", "Carte", "Protocole de tri", "Indicateurs", "Messages SMS"],
+        [
+            "Coordination",
+            "Annuaire",
+            "Carte",
+            "Protocole de tri",
+            "Indicateurs",
+            "Messages SMS",
+            "Lien SAS",
+        ],
         "Coordination CPTS",
     ),
 }

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from agenda.service.outcomes import record_outcome
 from indicators import Filters, compute_dashboard, rebuild, refresh_supply, rollups
 from indicators.models import IndAppointment, IndRequest, IndSupply
 from indicators.timeutil import paris
@@ -30,7 +31,10 @@ pytestmark = pytest.mark.usefixtures("communes")
 DOCTOR_RPPS = rpps_with_check_digit("2000000777")
 DEFAULT = parse_protocol(default_protocol_text())
 # Sore throat with fever: P2 at the practice; the patient would otherwise have gone to the ED.
-SORE_THROAT = {f.id: False for f in DEFAULT.red_flags_for("adult")} | {
+SORE_THROAT = (
+    {f.id: False for f in DEFAULT.red_flags_for("adult")}
+    | {r.id: False for r in DEFAULT.risk_factors_for("adult")}
+) | {
     "cannot_swallow_saliva": False,
     "high_fever": True,
     "would_go_to_ed": True,
@@ -93,10 +97,10 @@ async def test_real_flows_fill_the_read_model_and_rebuild_gives_the_same_rows(
 
     coordinator = actor_of(await staff(session, client, Role.COORDINATOR))
     later = now + timedelta(hours=5)
-    await agenda.record_outcome(
+    await record_outcome(
         session, coordinator, seen_appointment, "fulfilled", "emergency", now=later
     )
-    await agenda.record_outcome(session, coordinator, own_appointment, "noshow", now=later)
+    await record_outcome(session, coordinator, own_appointment, "noshow", now=later)
     await session.commit()
 
     # Supply comes from the supply job, not from events: count it as `rebuild` does.

@@ -15,12 +15,16 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from agenda.service.outcomes import record_outcome
 from indicators import Filters, compute_dashboard, rebuild
 from indicators.timeutil import paris
-from regulation import Outcome, RequestCreate, claim_request, close_request, create_request
+from regulation import Outcome, close_request
 from regulation.models import RegulationRequest
+from regulation.schemas import RequestCreate
 from regulation.service import booking, retention
+from regulation.service.intake import create_request
 from regulation.service.protocol import default_protocol_text, parse_protocol
+from regulation.service.queue import claim_request
 from snp.actor import Actor
 from snp.auth.roles import Role
 from snp.db import utcnow
@@ -33,7 +37,10 @@ pytestmark = pytest.mark.usefixtures("communes")
 
 DEFAULT = parse_protocol(default_protocol_text())
 FEVER_OK = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
-ANSWERS: dict[str, Any] = {f.id: False for f in DEFAULT.red_flags_for("adult")} | FEVER_OK
+ANSWERS: dict[str, Any] = (
+    {f.id: False for f in DEFAULT.red_flags_for("adult")}
+    | {r.id: False for r in DEFAULT.risk_factors_for("adult")}
+) | FEVER_OK
 PSEUDO = "Patient pseudonymisé"
 REDON_INSEE = "35236"
 
@@ -96,7 +103,7 @@ async def build_activity(session: AsyncSession) -> tuple[datetime, int]:
         appointment_id = await book(
             session, operator, request_id, await slot(session, doctor, start)
         )
-        await agenda.record_outcome(
+        await record_outcome(
             session,
             coordinator,
             appointment_id,
@@ -117,7 +124,7 @@ async def build_activity(session: AsyncSession) -> tuple[datetime, int]:
     await claim_request(session, operator, request_id)  # back in the queue « à replanifier »
     start = base + timedelta(hours=30)
     second = await book(session, operator, request_id, await slot(session, far, start))
-    await agenda.record_outcome(session, coordinator, second, "fulfilled", now=start)
+    await record_outcome(session, coordinator, second, "fulfilled", now=start)
     await session.commit()
 
     # Still open: in the queue, untouched by the retention job.

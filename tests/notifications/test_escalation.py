@@ -15,11 +15,12 @@ from notifications.events import BroadcastAccepted, BroadcastStarted
 from notifications.models import Broadcast, OutboxMessage
 from notifications.service import escalation, inbound, sources
 from notifications.service.inbound import answer_time
-from notifications.service.timing import PARIS, paris_time
+from notifications.service.timing import paris_time
 from regulation import RequestEscalated
 from snp.auth.roles import Role
 from snp.db import utcnow
 from snp.errors import BusinessRuleError
+from snp.kit import PARIS
 from tests.notifications.conftest import outbox_rows
 from tests.regulation.builders import REDON, effector, north_of, slot
 from tests.regulation.conftest import client_for, communes, staff  # noqa: F401 (fixture)

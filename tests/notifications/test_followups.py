@@ -22,10 +22,11 @@ from notifications.service import digest, dispatcher, inbound, outbox, survey
 from notifications.service.dispatcher import DispatchOptions
 from notifications.service.outbox import About
 from notifications.service.sources import PatientContact
-from notifications.service.timing import PARIS, paris_time
+from notifications.service.timing import paris_time
 from snp import events, scheduler
 from snp.auth.roles import Role
 from snp.db import Database, utcnow
+from snp.kit import PARIS
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot
 from tests.notifications.conftest import outbox_rows, patient

@@ -9,18 +9,20 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import regulation
 from agenda.events import AppointmentNeedsRebooking
 from agenda.service import booking
 from notifications.models import MessageStatus
 from notifications.service import messages
 from notifications.service.sources import PatientContact
-from notifications.service.timing import PARIS, paris_date, paris_time
-from regulation import RequestCreate, Sex
+from notifications.service.timing import paris_date, paris_time
+from regulation.models import Sex
+from regulation.schemas import RequestCreate
+from regulation.service.intake import create_request
 from snp import events
 from snp.actor import Actor
 from snp.audit import AuditEntry
 from snp.db import utcnow
+from snp.kit import PARIS
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
 from tests.notifications.conftest import outbox_rows, patient
@@ -238,7 +240,7 @@ async def test_by_default_the_patient_contact_comes_from_the_regulation_request(
     """Regulation's lean `get_contact` is the default source (initials in its `J.D.` style)."""
     today = utcnow().astimezone(PARIS).date()
     birth = today - relativedelta(years=54, months=6)
-    request = await regulation.create_request(
+    request = await create_request(
         session,
         Actor.system("tests"),
         RequestCreate(

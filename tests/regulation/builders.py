@@ -24,10 +24,10 @@ from regulation.models import (
 )
 from snp.db import utcnow
 from snp.identifiers import rpps_with_check_digit
+from snp.kit import EARTH_RADIUS_KM
 
 PARIS = ZoneInfo("Europe/Paris")
 REDON = (47.6514, -2.0843)
-EARTH_RADIUS_KM = 6371.0088  # as agenda's search
 _serial = itertools.count(1)
 
 

@@ -79,10 +79,11 @@ def birth_date_for(years: int = 0, months: int = 0, days: int = 0) -> str:
 
 
 def no_red_flags(document: dict[str, Any], band: str | None = None) -> dict[str, bool]:
-    """Every red flag of the protocol document (JSON) answered "no"."""
+    """Every red flag and every risk factor of the protocol document (JSON) answered "no"."""
+    asked = [*document["red_flags"], *document.get("risk_factors", [])]
     return {
         f["id"]: False
-        for f in document["red_flags"]
+        for f in asked
         if band is None or f["age_bands"] is None or band in f["age_bands"]
     }
 

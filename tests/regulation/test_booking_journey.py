@@ -16,13 +16,8 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
-from regulation import (
-    FreedSlotOffered,
-    RequestBooked,
-    RequestClosed,
-    RequestOriented,
-    get_contact,
-)
+from regulation import RequestBooked, RequestClosed, RequestOriented, get_contact
+from regulation.events import FreedSlotOffered
 from regulation.service.protocol import default_protocol_text, parse_protocol
 from snp import audit, events
 from snp.auth.roles import Role
@@ -34,7 +29,10 @@ pytestmark = pytest.mark.usefixtures("communes")
 
 DEFAULT = parse_protocol(default_protocol_text())
 FEVER_OK = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
-ANSWERS: dict[str, Any] = {f.id: False for f in DEFAULT.red_flags_for("adult")} | FEVER_OK
+ANSWERS: dict[str, Any] = (
+    {f.id: False for f in DEFAULT.red_flags_for("adult")}
+    | {r.id: False for r in DEFAULT.risk_factors_for("adult")}
+) | FEVER_OK
 TAKEN = "Ce créneau vient d'être pris par quelqu'un d'autre : choisissez-en un autre."
 PATIENT_FIELDS = {"family_name", "given_name", "phone", "birth_date", "patient_label"}
 

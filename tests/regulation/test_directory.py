@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regulation.service.directory import Directory, Member
-from regulation.service.needs import Place, distance_km
+from regulation.service.needs import Place
+from snp.kit import distance_km
 
 # Sites spread from Corsica to the Channel, some members with several sites, some with none.
 LATITUDES = st.floats(min_value=41.0, max_value=51.5, allow_nan=False)

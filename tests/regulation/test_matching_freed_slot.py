@@ -9,8 +9,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation import offer_freed_slot, proposals_for_slot
 from regulation.models import Mobility, Orientation, Priority, RegulationRequest
+from regulation.service.rebooking import offer_freed_slot, proposals_for_slot
 from snp.settings import Settings
 from tests.regulation.builders import REDON, base_now, effector, north_of, slot, triaged_request
 

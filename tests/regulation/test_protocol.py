@@ -21,8 +21,10 @@ AGES = {"newborn": 1, "infant": 12, "child": 96, "adult": 480, "elderly": 960}
 def answers_for(
     document: ProtocolDocument, motif: str, band: str, **chosen: bool | str
 ) -> dict[str, bool | str]:
-    """Every question of the band and motif answered: red flags "no", motif "no"/first choice."""
+    """Every question of the band and motif answered: red flags and risk factors "no", motif
+    "no"/first choice."""
     answers: dict[str, bool | str] = {f.id: False for f in document.red_flags_for(band)}
+    answers |= {r.id: False for r in document.risk_factors_for(band)}
     found = document.motif(motif)
     assert found is not None
     for question in found.questions:
@@ -48,6 +50,7 @@ def test_the_default_protocol_is_labelled_and_covers_the_frequent_motifs() -> No
         "back_pain",
         "vomiting_diarrhoea",
         "prescription_renewal",
+        "fall",
     } <= motifs
     flags = {f.id for f in DEFAULT.red_flags}
     assert {
@@ -60,7 +63,21 @@ def test_the_default_protocol_is_labelled_and_covers_the_frequent_motifs() -> No
         "suicidal_thoughts",
         "severe_allergy",
         "infant_fever",
+        "sepsis_signs",
+        "testicular_pain",
+        "urinary_retention",
+        "severe_burn",
+        "preeclampsia_postpartum",
+        "limb_ischaemia",
+        "hypoglycaemia",
+        "asthma_not_responding",
+        "eye_emergency",
     } <= flags
+    assert {r.id for r in DEFAULT.risk_factors} >= {
+        "anticoagulant",
+        "immunocompromised",
+        "pregnant",
+    }
     assert [b.id for b in DEFAULT.age_bands] == ["newborn", "infant", "child", "adult", "elderly"]
 
 
@@ -237,6 +254,7 @@ def valid_answers(draw: st.DrawFn) -> tuple[str, dict[str, bool | str], int]:
     age = draw(st.integers(min_value=0, max_value=1300))
     band = DEFAULT.band_for(age).id
     values: dict[str, bool | str] = {f.id: False for f in DEFAULT.red_flags_for(band)}
+    values |= {r.id: draw(st.booleans()) for r in DEFAULT.risk_factors_for(band)}
     for question in motif.questions:
         if question.kind == "choice":
             values[question.id] = draw(st.sampled_from([c.id for c in question.choices]))

@@ -1,4 +1,6 @@
-"""Coordinators upload, review (diff) and publish protocol versions; others only read."""
+"""Coordinators upload and review (diff) protocol versions, a physician approves, then they are
+published; operators and referrers only read the version in force. Four-eyes approval and the
+clinical checks are in `test_protocol_governance_api.py`."""
 
 from __future__ import annotations
 
@@ -50,8 +52,22 @@ async def test_upload_review_and_publish_a_new_version(
     assert "+title: Protocole SNP validé par les médecins référents" in diff["diff"]
     assert "deadline_hours: 12" in diff["diff"]
 
+    not_yet = await client.post("/api/regulation/protocols/2/publish")
+    assert not_yet.status_code == 409
+    assert "approuvée par un médecin régulateur" in not_yet.json()["detail"][0]["msg"]
+    await staff(
+        session, client, Role.REGULATOR, name="Dr Anne Référente", email="anne.referente@example.fr"
+    )
+    approved = await client.post(
+        "/api/regulation/protocols/2/approve",
+        json={"reason": "Relu en réunion des médecins référents du 12 janvier."},
+    )
+    assert approved.status_code == 200, approved.text
+    await staff(session, client, Role.COORDINATOR, name="Paul Coordinateur")
     published = await client.post("/api/regulation/protocols/2/publish")
     assert published.status_code == 200, published.text
+    assert published.json()["approved_by_name"] == "Dr Anne Référente"
+    assert published.json()["published_by_name"] == "Paul Coordinateur"
     assert published.json()["status"] == "published"
     assert published.json()["published_at"] is not None
     statuses = [
@@ -68,7 +84,7 @@ async def test_upload_review_and_publish_a_new_version(
     trail = await session.scalars(
         select(AuditEntry.action).where(AuditEntry.entity == "regulation_protocol")
     )
-    assert list(trail) == ["create", "update"]
+    assert list(trail) == ["create", "approve", "update"]
 
 
 async def test_an_invalid_document_is_refused_with_the_place_of_each_problem(
@@ -106,7 +122,7 @@ async def test_cross_reference_errors_are_reported_too(
     assert "tranche(s) d'âge inconnue(s) teenager" in error["msg"]
 
 
-@pytest.mark.parametrize("role", [Role.OPERATOR, Role.REGULATOR, Role.REFERRER])
+@pytest.mark.parametrize("role", [Role.OPERATOR, Role.REFERRER])
 async def test_others_read_the_version_in_force_only(
     client: httpx.AsyncClient, session: AsyncSession, role: Role
 ) -> None:

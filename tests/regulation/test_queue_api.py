@@ -25,7 +25,9 @@ from tests.regulation.conftest import actor_of, client_for, patient, referral, s
 pytestmark = pytest.mark.usefixtures("communes")
 
 DEFAULT = parse_protocol(default_protocol_text())
-NO_FLAGS = {f.id: False for f in DEFAULT.red_flags_for("adult")}
+NO_FLAGS = {f.id: False for f in DEFAULT.red_flags_for("adult")} | {
+    r.id: False for r in DEFAULT.risk_factors_for("adult")
+}
 
 
 async def _new(client: httpx.AsyncClient, motif: str, **answers: bool | str) -> int:

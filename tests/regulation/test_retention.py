@@ -14,19 +14,15 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-import agenda
 from agenda.models import Appointment
+from agenda.service.outcomes import record_outcome
+from agenda.service.retention import PSEUDONYMISED_LABEL
 from notifications.models import OutboxMessage, Survey
-from regulation import (
-    CallbackResult,
-    Outcome,
-    RequestCreate,
-    close_request,
-    create_request,
-    get_request,
-)
-from regulation.models import CallbackAttempt, RegulationRequest
+from regulation import Outcome, close_request, get_request
+from regulation.models import CallbackAttempt, CallbackResult, RegulationRequest
+from regulation.schemas import RequestCreate
 from regulation.service import booking, closing, retention
+from regulation.service.intake import create_request
 from regulation.service.protocol import default_protocol_text, parse_protocol
 from snp import scheduler
 from snp.actor import Actor
@@ -42,7 +38,10 @@ pytestmark = pytest.mark.usefixtures("communes")
 
 DEFAULT = parse_protocol(default_protocol_text())
 FEVER_OK = {"fever_duration": "under_48h", "fever_tolerated": True, "immunocompromised": False}
-ANSWERS: dict[str, Any] = {f.id: False for f in DEFAULT.red_flags_for("adult")} | FEVER_OK
+ANSWERS: dict[str, Any] = (
+    {f.id: False for f in DEFAULT.red_flags_for("adult")}
+    | {r.id: False for r in DEFAULT.risk_factors_for("adult")}
+) | FEVER_OK
 PSEUDO = "Patient pseudonymisé"
 
 
@@ -217,7 +216,7 @@ async def test_a_booked_request_its_appointment_label_and_sms_lose_identity_and_
     booked = await booking.confirm_booking(session, operator, request_id, slot_id)
     await session.commit()
     appointment_id = booked.appointment.id
-    await agenda.record_outcome(
+    await record_outcome(
         session, operator, appointment_id, "fulfilled", now=start + timedelta(hours=1)
     )
     await session.commit()
@@ -248,7 +247,7 @@ async def test_a_booked_request_its_appointment_label_and_sms_lose_identity_and_
     label = await session.scalar(
         select(Appointment.patient_label).where(Appointment.id == appointment_id)
     )
-    assert label == agenda.PSEUDONYMISED_LABEL
+    assert label == PSEUDONYMISED_LABEL
     kept = await session.scalar(select(Appointment.status).where(Appointment.id == appointment_id))
     assert kept == "fulfilled"
     session.expire_all()

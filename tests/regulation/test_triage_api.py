@@ -44,7 +44,13 @@ async def test_the_default_protocol_is_version_1_and_drives_the_triage_form(
     assert document["notice"].startswith("Protocole par défaut : à relire et valider")
     assert document["red_flags"][0]["id"] == "chest_pain"
     fever = next(m for m in document["motifs"] if m["id"] == "fever")
-    assert [q["id"] for q in fever["questions"]] == [*FEVER_OK, "would_go_to_ed"]
+    # Immunosuppression is now asked once for every motif, as a risk factor.
+    assert [q["id"] for q in fever["questions"]] == [
+        "fever_duration",
+        "fever_tolerated",
+        "would_go_to_ed",
+    ]
+    assert "immunocompromised" in {r["id"] for r in document["risk_factors"]}
 
 
 async def test_a_triaged_request_waits_in_the_queue_with_its_priority_and_version(
@@ -234,7 +240,14 @@ async def test_requests_record_the_version_they_were_triaged_with(
         )
         assert uploaded.status_code == 201, uploaded.text
         assert uploaded.json()["number"] == 2
-        published = await coordinator.post("/api/regulation/protocols/2/publish")
+    async with client_for(app) as physician:  # four eyes: a regulator approves it
+        await staff(session, physician, Role.REGULATOR)
+        approved = await physician.post(
+            "/api/regulation/protocols/2/approve",
+            json={"reason": "Fièvre de l'adulte : 12 h, relu par les médecins référents."},
+        )
+        assert approved.status_code == 200, approved.text
+        published = await physician.post("/api/regulation/protocols/2/publish")
         assert published.json()["status"] == "published"
     second = (await client.post("/api/regulation/requests", json=patient())).json()
     result = (
@@ -254,3 +267,30 @@ async def test_requests_record_the_version_they_were_triaged_with(
         for d in (first_detail, second_detail)
     ]
     assert hours == [24, 12]
+
+
+async def test_a_one_month_old_with_a_cough_goes_to_the_regulating_physician_within_4_hours(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await staff(session, client, Role.OPERATOR)
+    document = (await _protocol(client))["document"]
+    created = (
+        await client.post(
+            "/api/regulation/requests", json=patient(birth_date=birth_date_for(months=1))
+        )
+    ).json()
+    answers = no_red_flags(document, "newborn") | {"fever_over_three_days": False}
+    answers |= {"feeding_difficulty": False}
+    response = await client.post(
+        f"/api/regulation/requests/{created['id']}/triage",
+        json={"motif": "cough_cold", "answers": answers},
+    )
+    assert response.status_code == 200, response.text
+    triage = response.json()
+    assert (triage["priority"], triage["orientation"]) == ("P2", "ADVICE")
+    assert triage["raised_by"] == ["age:newborn"]
+    assert triage["advice"].startswith("Nourrisson de moins de 3 mois : avis du médecin régulateur")
+    detail = (await client.get(f"/api/regulation/requests/{created['id']}")).json()
+    triaged = next(e for e in detail["timeline"] if e["kind"] == "triaged")
+    assert triaged["detail"]["raised_by"] == ["age:newborn"]
+    assert triaged["detail"]["deadline_hours"] == 4

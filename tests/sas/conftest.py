@@ -22,6 +22,7 @@ from tests.conftest import empty_database, test_settings
 from tests.sas.fake_platform import SAS_SUBJECTS_SETTING, FakeSasPlatform, PlatformDriver
 
 PUBLIC_URL = "https://snp.example.fr"
+PROXY_ADDRESS = "203.0.113.7"  # the test client's address: it stands for the TLS proxy
 CPTS_FINESS = finess_with_check_digit("35000917")
 
 
@@ -40,6 +41,7 @@ def sas_platform(sas_platform_server: FakeSasPlatform) -> FakeSasPlatform:
     platform.creations = 0
     platform.fail_next(0)
     platform.hang_next(0)
+    platform.refuse_next([])
     return platform
 
 
@@ -48,6 +50,7 @@ async def app(db_url: str, sas_platform: FakeSasPlatform) -> AsyncIterator[FastA
     settings = test_settings(
         db_url,
         sas_client_subjects=f"CN=autre,OU=AUTRE;{SAS_SUBJECTS_SETTING}",
+        trusted_proxies=f"127.0.0.1,::1,{PROXY_ADDRESS}",
         public_base_url=PUBLIC_URL,
         sas_platform_url=sas_platform.url,
         sas_timeout_seconds=1.0,

@@ -7,7 +7,9 @@ The server receives our INT_R03 pushes: `POST /Appointment` (201) and
 creates). It keeps every request received (`received`) and the appointments by identifier
 (`appointments`). `fail_next(n)` answers the next n pushes with 503 (the platform is down);
 `hang_next(n)` records the push then never answers before the client gives up (the outcome is
-unknown to the sender).
+unknown to the sender); `refuse_next([403, 404, 422])` refuses the next pushes with those 4xx
+(certificate not accepted, wrong URL, data refused) and an OperationOutcome saying why. Like the
+real platform, it refuses (422) an Appointment without the mandatory `FrAppointmentOperator`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import asyncio
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from aiohttp import web
@@ -26,6 +28,7 @@ from tests.support.postgres import free_port
 FHIR_JSON = "application/fhir+json"
 SAS_SUBJECT = "CN=plateforme.sas.sante.fr,OU=SAS,O=ANS,C=FR"
 SAS_SUBJECTS_SETTING = "CN=plateforme.sas.sante.fr,OU=SAS"
+OPERATOR_EXTENSION = "http://interopsante.org/fhir/StructureDefinition/FrAppointmentOperator"
 
 
 @dataclass
@@ -43,6 +46,7 @@ class FakeSasPlatform:
     creations: int = 0
     _fail: int = 0
     _hang: int = 0
+    _refuse: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -77,6 +81,10 @@ class FakeSasPlatform:
         with self._lock:
             self._hang = count
 
+    def refuse_next(self, statuses: list[int]) -> None:
+        with self._lock:
+            self._refuse = list(statuses)
+
     def statuses(self, identifier: str) -> list[str]:
         """The statuses the platform received for one appointment, in order (2xx only)."""
         return [
@@ -101,6 +109,8 @@ class FakeSasPlatform:
 
     def _behaviour(self) -> str:
         with self._lock:
+            if self._refuse:
+                return f"refuse:{self._refuse.pop(0)}"
             if self._fail > 0:
                 self._fail -= 1
                 return "fail"
@@ -117,17 +127,40 @@ class FakeSasPlatform:
         }
         return web.json_response(body, status=status, content_type=FHIR_JSON)
 
-    async def _read(self, request: web.Request) -> dict[str, Any] | web.Response:
+    REFUSALS: ClassVar[dict[int, str]] = {
+        403: "Certificat client non autorisé",
+        404: "Ressource inconnue",
+        422: "Rendez-vous refusé : règle métier",
+    }
+
+    async def _read(
+        self, request: web.Request, behaviour: str, method: str
+    ) -> dict[str, Any] | web.Response:
         if request.content_type not in ("application/fhir+json", "application/json+fhir"):
             return self._outcome(415, "content type")
         resource = json.loads(await request.read())
+        token = request.query.get("identifier") if method == "PUT" else None
+        if behaviour.startswith("refuse:"):
+            status = int(behaviour.partition(":")[2])
+            self.received.append(Push(method, token, resource, status))
+            return self._outcome(status, self.REFUSALS.get(status, "refusé"))
         if resource.get("resourceType") != "Appointment":
+            self.received.append(Push(method, token, resource, 400))
             return self._outcome(400, "Appointment expected")
+        operators = [
+            e
+            for e in resource.get("extension", [])
+            if e.get("url") == OPERATOR_EXTENSION
+            and e.get("valueReference", {}).get("identifier", {}).get("value")
+        ]
+        if not operators:
+            self.received.append(Push(method, token, resource, 422))
+            return self._outcome(422, "FrAppointmentOperator obligatoire")
         return dict(resource)
 
     async def _post(self, request: web.Request) -> web.Response:
         behaviour = self._behaviour()
-        resource = await self._read(request)
+        resource = await self._read(request, behaviour, "POST")
         if isinstance(resource, web.Response):
             return resource
         if behaviour == "fail":
@@ -144,7 +177,7 @@ class FakeSasPlatform:
 
     async def _put(self, request: web.Request) -> web.Response:
         behaviour = self._behaviour()
-        resource = await self._read(request)
+        resource = await self._read(request, behaviour, "PUT")
         if isinstance(resource, web.Response):
             return resource
         token = request.query.get("identifier", "")

@@ -102,3 +102,48 @@ async def test_required_by_default(db_url: str) -> None:
         response = await _metadata(client, "CN=plateforme.sas.sante.fr,OU=SAS")
         assert response.status_code == 403
     await app.state.db.dispose()
+
+
+def _client_from(app: FastAPI, address: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def test_a_spoofed_subject_from_outside_the_proxies_is_refused(app: FastAPI) -> None:
+    """Issue 20: someone reaching the app's port directly and sending the header themself."""
+    async with _client_from(app, "198.51.100.9") as outsider:
+        response = await _metadata(outsider, "CN=plateforme.sas.sante.fr,OU=SAS,O=ANS,C=FR")
+    assert response.status_code == 403
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert "proxy" in response.json()["issue"][0]["diagnostics"]
+
+
+async def test_trusted_proxies_are_addresses_or_networks(db_url: str) -> None:
+    settings = test_settings(
+        db_url, sas_client_subjects=SAS_SUBJECTS_SETTING, trusted_proxies="10.0.0.0/8, ::1"
+    )
+    application = create_app(settings, start_scheduler=False)
+    subject = "CN=plateforme.sas.sante.fr,OU=SAS"
+    async with _client_from(application, "10.1.2.3") as proxy:
+        assert (await _metadata(proxy, subject)).status_code == 200
+    async with _client_from(application, "127.0.0.1") as loopback:  # no longer listed
+        assert (await _metadata(loopback, subject)).status_code == 403
+    await application.state.db.dispose()
+
+
+async def test_a_shared_secret_lets_the_proxy_in_from_any_address(db_url: str) -> None:
+    settings = test_settings(
+        db_url,
+        sas_client_subjects=SAS_SUBJECTS_SETTING,
+        trusted_proxies="",
+        sas_proxy_secret="s3cret-entre-proxy-et-app",
+    )
+    application = create_app(settings, start_scheduler=False)
+    subject = {"X-SSL-Client-S-DN": "CN=plateforme.sas.sante.fr,OU=SAS"}
+    async with _client_from(application, "172.28.0.10") as proxy:
+        good = {**subject, "X-SNP-Proxy-Secret": "s3cret-entre-proxy-et-app"}
+        assert (await proxy.get("/fhir/metadata", headers=good)).status_code == 200
+        bad = {**subject, "X-SNP-Proxy-Secret": "devine"}
+        assert (await proxy.get("/fhir/metadata", headers=bad)).status_code == 403
+        assert (await proxy.get("/fhir/metadata", headers=subject)).status_code == 403
+    await application.state.db.dispose()

@@ -4,6 +4,7 @@ sent twice, order kept per appointment."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,16 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from agenda.models import Effector
+from agenda.service.outcomes import record_outcome
+from regulation.service.booking import confirm_booking, hold_slot
+from regulation.service.intake import list_requests
+from regulation.service.queue import claim_request
 from sas import client as sas_client
-from sas import fhir
+from sas import fhir, terms
 from sas.models import OutboxStatus, SasOutbox
 from snp import territory
 from snp.actor import Actor
+from snp.auth.roles import Role
 from snp.db import Database, utcnow
 from snp.identifiers import rpps_with_check_digit
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
-from tests.factories import PASSWORD, login
+from tests.factories import PASSWORD, create_user, login
 from tests.sas.fake_platform import FakeSasPlatform, PlatformDriver
 from tests.sas.test_practitioners import practitioner
 
@@ -58,6 +64,8 @@ async def regulator_logged_in(
     await service.set_password(session, Actor.system("tests"), user, PASSWORD)
     await session.commit()
     await login(client, user.email)
+    accepted = await client.post("/api/sas/terms/accept", json={"version": terms.VERSION})
+    assert accepted.status_code == 204, accepted.text
 
 
 def patient() -> dict[str, Any]:
@@ -150,11 +158,11 @@ async def test_later_changes_are_conditional_puts_in_order(
     booked = await book_as_regulator(session, client)
     start = in_days(1, 10)
     actor = Actor.system("tests")
-    await agenda.record_outcome(
+    await record_outcome(
         session, actor, booked.appointment_id, "noshow", now=start + timedelta(minutes=30)
     )
     await session.commit()
-    await agenda.record_outcome(
+    await record_outcome(
         session, actor, booked.appointment_id, "fulfilled", now=start + timedelta(minutes=40)
     )
     await session.commit()
@@ -259,24 +267,44 @@ async def test_two_dispatchers_never_send_the_same_row(
     assert taken[0][4] is True
 
 
-async def test_rejected_push_does_not_block_later_changes(
+async def test_refused_pushes_are_kept_shown_and_replayed_without_loss_or_duplicate(
     app: FastAPI,
     session: AsyncSession,
     driver: PlatformDriver,
     client: httpx.AsyncClient,
     sas_platform: FakeSasPlatform,
 ) -> None:
+    """The platform refuses with 403, 404 then 422 (certificate, URL, data) for a while: each
+    refused push is kept with its answer, later changes of the appointment wait behind it,
+    and once the platform accepts, replaying delivers everything once, in order."""
     await regulator_logged_in(session, driver, client)
     booked = await book_as_regulator(session, client)
-    (row,) = await rows(session)
-    row.payload = row.payload.replace('"Appointment"', '"Nothing"')  # the platform will say 400
-    await session.commit()
     await agenda.cancel(session, booked.appointment_id, by="patient", reason="Empêchement")
     await session.commit()
-    assert (await dispatch(app)).rejected == 1
-    assert (await dispatch(app)).sent == 1
-    statuses = [r.status for r in await rows(session)]
-    assert statuses == [OutboxStatus.REJECTED, OutboxStatus.SENT]
+    await login(client, (await create_user(session, Role.COORDINATOR)).email)
+    for refusal in (403, 404, 422):
+        sas_platform.refuse_next([refusal])
+        assert (await dispatch(app, later=True)).rejected == 1
+        assert (await dispatch(app, later=True)).claimed == 0  # the PUT waits behind the POST
+        (refused, waiting) = await rows(session)
+        assert refused.status == OutboxStatus.REJECTED
+        assert refused.last_response is not None
+        assert refused.last_response.startswith(f"HTTP {refusal}")
+        assert waiting.status == OutboxStatus.PENDING
+        status = (await client.get("/api/sas/link")).json()
+        assert [r["appointment"] for r in status["refused"]] == [booked.appointment_id]
+        assert status["queue_length"] == 1
+        replayed = await client.post(f"/api/sas/link/refused/{refused.id}/replay")
+        assert replayed.json() == {"replayed": 1}
+    async with sas_client.http_client(app.state.settings) as http:
+        await sas_client.dispatch_until_idle(app.state.db.sessionmaker, http, app.state.settings)
+    assert [r.status for r in await rows(session)] == [OutboxStatus.SENT, OutboxStatus.SENT]
+    assert sas_platform.creations == 1
+    assert sas_platform.statuses(booked.appointment_id) == ["booked", "cancelled"]
+    status = (await client.get("/api/sas/link")).json()
+    assert status["refused"] == []
+    assert status["queue_length"] == 0
+    assert status["last_success_at"] is not None
 
 
 async def test_a_refused_booking_leaves_nothing_behind(
@@ -324,7 +352,6 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     client: httpx.AsyncClient,
     sas_platform: FakeSasPlatform,
 ) -> None:
-    import regulation
     from agenda.service.slots import delete_slot
     from snp.auth.roles import Role
     from tests.factories import create_user
@@ -338,18 +365,75 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     operator_user = await create_user(session, Role.OPERATOR)
     operator = Actor(operator_user.id, operator_user.email, Role.OPERATOR, None)
     other_slot = await create_slot(session, booked.effector, in_days(2, 15))
-    request = (await regulation.list_requests(session, operator)).items[0]
-    await regulation.claim_request(session, operator, request.id)
-    await regulation.hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
-    rebooked = await regulation.confirm_booking(session, operator, request.id, other_slot.id)
+    request = (await list_requests(session, operator)).items[0]
+    await claim_request(session, operator, request.id)
+    await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
+    rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
     assert rebooked.appointment.id != booked.appointment_id
     async with sas_client.http_client(app.state.settings) as http:
         await sas_client.dispatch_until_idle(app.state.db.sessionmaker, http, app.state.settings)
-    assert [p.method for p in sas_platform.received] == ["POST", "PUT"]
+    # Cancelled at once (the time no longer exists), then the same appointment rebooked.
+    assert [p.method for p in sas_platform.received] == ["POST", "PUT", "PUT"]
+    assert sas_platform.statuses(booked.appointment_id) == ["booked", "cancelled", "booked"]
     assert sas_platform.creations == 1
     moved = sas_platform.appointments[booked.appointment_id]
     assert moved["status"] == "booked"
     assert moved["start"] == in_days(2, 15).isoformat(timespec="seconds")
     operator_id = moved["extension"][0]["valueReference"]["identifier"]["value"]
     assert operator_id == "8" + REGULATOR_RPPS  # still the regulator who booked
+
+
+async def test_a_cancelled_sas_appointment_rebooked_by_an_operator_keeps_identifier_and_regulator(
+    app: FastAPI,
+    session: AsyncSession,
+    driver: PlatformDriver,
+    client: httpx.AsyncClient,
+    sas_platform: FakeSasPlatform,
+) -> None:
+
+    await regulator_logged_in(session, driver, client)
+    booked = await book_as_regulator(session, client)
+    await agenda.cancel(session, booked.appointment_id, by="effector", reason="Imprévu")
+    await session.commit()
+    operator_user = await create_user(session, Role.OPERATOR)
+    operator = Actor(operator_user.id, operator_user.email, Role.OPERATOR, None)
+    other_slot = await create_slot(session, booked.effector, in_days(3, 11))
+    request = (await list_requests(session, operator)).items[0]
+    await claim_request(session, operator, request.id)
+    await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
+    rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
+    await session.commit()
+    assert rebooked.appointment.id != booked.appointment_id
+    async with sas_client.http_client(app.state.settings) as http:
+        await sas_client.dispatch_until_idle(app.state.db.sessionmaker, http, app.state.settings)
+    assert [p.method for p in sas_platform.received] == ["POST", "PUT", "PUT"]  # never a new POST
+    assert sas_platform.creations == 1
+    assert sas_platform.statuses(booked.appointment_id) == ["booked", "cancelled", "booked"]
+    final = sas_platform.appointments[booked.appointment_id]
+    assert final["start"] == in_days(3, 11).isoformat(timespec="seconds")
+    (operator_extension,) = final["extension"]
+    assert operator_extension["url"] == fhir.OPERATOR_EXTENSION
+    assert operator_extension["valueReference"]["identifier"]["value"] == "8" + REGULATOR_RPPS
+
+
+async def test_identifier_system_is_a_url_without_a_public_base_url(
+    session: AsyncSession, driver: PlatformDriver, client: httpx.AsyncClient, app: FastAPI
+) -> None:
+    from sas import outbox
+
+    settings = app.state.settings.model_copy(update={"public_base_url": ""})
+    system = outbox.appointment_system(settings)
+    assert system.startswith("https://")
+    assert system.endswith("/fhir/sid/rendez-vous")
+    configured = settings.model_copy(update={"sas_appointment_system": "urn:oid:1.2.3.4.5"})
+    assert outbox.appointment_system(configured) == "urn:oid:1.2.3.4.5"
+    await regulator_logged_in(session, driver, client)
+    booked = await book_as_regulator(session, client)
+    await agenda.cancel(session, booked.appointment_id, by="patient", reason="Empêchement")
+    await session.commit()
+    post, put = await rows(session)
+    first = json.loads(post.payload)["identifier"][0]
+    assert first["system"].startswith(("https://", "http://", "urn:oid:"))
+    assert first["value"] == booked.appointment_id
+    assert json.loads(put.payload)["identifier"][0] == first  # stored: every PUT the same

@@ -85,12 +85,17 @@ async def test_post_creates_a_sas_regulator_account(
     assert trail == 1
 
 
-async def test_unprefixed_rpps_is_stored_prefixed(
+async def test_national_ids_are_stored_as_received(
     session: AsyncSession, driver: PlatformDriver
 ) -> None:
+    """The platform is the authority on its regulators' ids: no prefixing, no key check."""
     response = await driver.create_practitioner(practitioner(national=RPPS))
     assert response.status_code == 201
-    assert response.json()["identifier"][0]["value"] == "8" + RPPS
+    assert response.json()["identifier"][0]["value"] == RPPS
+    wrong_key = "8" + RPPS[:-1] + str((int(RPPS[-1]) + 1) % 10)
+    other = await driver.create_practitioner(practitioner(national=wrong_key, email="b@sas.fr"))
+    assert other.status_code == 201, other.text
+    assert other.json()["identifier"][0]["value"] == wrong_key
 
 
 async def test_both_fhir_content_types_accepted_others_refused(driver: PlatformDriver) -> None:
@@ -206,8 +211,8 @@ async def test_malformed_or_refused_bodies(
 @pytest.mark.parametrize(
     "change",
     [
-        {"national": "81234"},  # not an RPPS nor an ADELI
-        {"national": "8" + RPPS[:-1] + str((int(RPPS[-1]) + 1) % 10)},  # wrong check digit
+        {"national": "8" * 65},  # longer than any national id
+        {"national": "   "},
         {"email": "pas-une-adresse"},
     ],
 )
@@ -227,10 +232,21 @@ async def test_name_is_required(driver: PlatformDriver) -> None:
     assert response.json()["issue"][0]["expression"] == ["name.0.family"]
 
 
-async def test_duplicate_identifier_or_email_is_422(driver: PlatformDriver) -> None:
-    assert (await driver.create_practitioner(practitioner(national="8" + RPPS))).status_code == 201
+async def test_a_repeated_post_updates_the_account(
+    session: AsyncSession, driver: PlatformDriver
+) -> None:
+    first = await driver.create_practitioner(practitioner(national="8" + RPPS))
+    assert first.status_code == 201
     again = await driver.create_practitioner(practitioner(national="8" + RPPS, email="x@y.fr"))
-    assert again.status_code == 422
+    assert again.status_code == 200, again.text
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["location"] == first.headers["location"]
+    assert await session.scalar(select(func.count()).select_from(SasPractitionerAccount)) == 1
+    assert (await _user(session, "x@y.fr")).role == "sas_regulator"
+
+
+async def test_an_email_of_another_account_is_422(driver: PlatformDriver) -> None:
+    assert (await driver.create_practitioner(practitioner(national="8" + RPPS))).status_code == 201
     same_mail = await driver.create_practitioner(practitioner(technical=str(uuid.uuid4())))
     assert same_mail.status_code == 422
 

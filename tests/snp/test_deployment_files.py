@@ -3,10 +3,15 @@ them, so they are checked as data)."""
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from sqlalchemy.engine import make_url
 
 from snp.settings import Settings
@@ -63,3 +68,71 @@ def test_the_dockerfile_builds_the_ui_and_migrates_before_serving() -> None:
     assert "snp db upgrade && snp serve" in dockerfile
     for package in ("snp/", "agenda/", "regulation/", "notifications/"):
         assert f"COPY {package} {package}" in dockerfile
+
+
+def pyproject() -> dict[str, Any]:
+    data: dict[str, Any] = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return data
+
+
+def declared(extra: str | None) -> list[Requirement]:
+    project = pyproject()["project"]
+    raw = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
+    return [Requirement(line) for line in raw]
+
+
+def locked(lock_file: str) -> dict[str, str]:
+    """name -> version pinned in a lock file; every pin carries at least one hash."""
+    text = (ROOT / lock_file).read_text()
+    pins: dict[str, str] = {}
+    for block in re.split(r"\n(?=[A-Za-z0-9])", text):
+        match = re.match(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==([^ \\;]+)", block)
+        if match:
+            assert "--hash=sha256:" in block, f"{match.group(1)} is locked without a hash"
+            pins[canonicalize_name(match.group(1))] = match.group(2)
+    return pins
+
+
+def test_every_dependency_has_a_lower_and_an_upper_bound() -> None:
+    build = [Requirement(line) for line in pyproject()["build-system"]["requires"]]
+    for requirement in [*declared(None), *declared("dev"), *build]:
+        operators = {spec.operator for spec in requirement.specifier}
+        assert ">=" in operators, f"{requirement.name} has no lower bound"
+        assert "<" in operators, f"{requirement.name} has no upper bound"
+
+
+@pytest.mark.parametrize(
+    ("lock_file", "extras"),
+    [("requirements.lock", [None]), ("requirements-dev.lock", [None, "dev"])],
+)
+def test_the_lock_files_pin_every_dependency_within_its_bounds(
+    lock_file: str, extras: list[str | None]
+) -> None:
+    pins = locked(lock_file)
+    for extra in extras:
+        for requirement in declared(extra):
+            name = canonicalize_name(requirement.name)
+            assert name in pins, f"{requirement.name} missing from {lock_file}"
+            assert requirement.specifier.contains(pins[name], prereleases=True)
+    runtime = locked("requirements.lock")
+    assert {name: pins[name] for name in runtime} == runtime  # dev adds, never moves, a pin
+
+
+def test_make_and_the_image_install_from_the_lock_files() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --quiet --require-hashes -r requirements-dev.lock" in makefile
+    assert "pip install --quiet --no-deps -e ." in makefile
+    assert "pip install --no-cache-dir --require-hashes -r requirements.lock" in dockerfile
+    assert "pip install --no-cache-dir --no-deps ." in dockerfile
+    assert dockerfile.index("requirements.lock") < dockerfile.index("--no-deps")
+
+
+def test_the_image_builds_the_ui_on_a_supported_node_without_host_modules() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "FROM node:22-" in dockerfile
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    for entry in (".venv", "**/node_modules", "var", "frontend/dist", ".git", "**/__pycache__"):
+        assert entry in ignored
+    frontend_ignored = (ROOT / "frontend" / ".dockerignore").read_text().split()
+    assert {"node_modules", "dist"} <= set(frontend_ignored)

@@ -24,3 +24,27 @@ def test_the_readme_starts_with_the_two_commands() -> None:
         ["make", "run"],
         ["make", "test"],
     ]
+
+
+def _relative_links(text: str) -> list[str]:
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text)
+    links += re.findall(r"`(\.\./[^`]+)`", text)
+    return [link for link in links if not re.match(r"[a-z]+:", link)]
+
+
+def test_the_architecture_document_is_in_the_repository_and_linked() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/architecture.md)" in readme
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for package in ("snp/", "agenda/", "regulation/", "notifications/", "sas/", "indicators/"):
+        assert f" {package} " in architecture, package  # in the picture
+    assert "composition/" in architecture
+    assert "tests/test_layering.py" in architecture
+
+
+def test_no_document_links_outside_the_repository() -> None:
+    for document in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for link in _relative_links(document.read_text(encoding="utf-8")):
+            target = (document.parent / link).resolve()
+            assert target.is_relative_to(ROOT), f"{document.name} links outside: {link}"
+            assert target.exists(), f"{document.name} links to a missing file: {link}"

@@ -29,6 +29,8 @@ OPEN_ROUTES = {
     # Password reset by link: the one-time token in the body is the key.
     ("POST", "/api/password-reset/check"),
     ("POST", "/api/password-reset/use"),
+    # « Mot de passe oublié » of SAS regulators: the same answer whether an account exists.
+    ("POST", "/api/sas/password-forgotten"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 

@@ -52,7 +52,7 @@ const sessionMiddleware: Middleware = {
   onResponse({ request, response }) {
     if (response.status === 401) {
       const path = new URL(request.url, window.location.origin).pathname;
-      if (!AUTH_PATHS.includes(path)) sessionExpiredListeners.forEach((listener) => listener());
+      if (!AUTH_PATHS.includes(path)) for (const listener of sessionExpiredListeners) listener();
     }
     return response;
   },

@@ -388,6 +388,7 @@ export interface paths {
          * Confirm Slot
          * @description Turn your hold into an appointment. 409 when the hold expired or someone else has it.
          *
+         *     `request_id` is refused (422): a request's appointment is booked from the request.
          *     Sent again with the same `Idempotency-Key`, returns the first answer.
          */
         post: operations["agenda-confirm_slot"];
@@ -909,7 +910,7 @@ export interface paths {
         };
         /**
          * Get Current Protocol
-         * @description The protocol in force, parsed: red flags, age bands, motifs, questions (the triage form).
+         * @description The protocol in force, parsed: red flags, risk factors, age bands, motifs (the form).
          */
         get: operations["regulation-get_current_protocol"];
         put?: never;
@@ -937,6 +938,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/protocols/{number}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Protocol Version
+         * @description A physician other than the author approves a draft whose checks all pass (403/409/422).
+         */
+        post: operations["regulation-approve_protocol_version"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/protocols/{number}/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check Protocol Version
+         * @description The version's vignettes run on it, their coverage, and "no red flag is ever queued".
+         */
+        get: operations["regulation-check_protocol_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/protocols/{number}/diff": {
         parameters: {
             query?: never;
@@ -946,7 +987,7 @@ export interface paths {
         };
         /**
          * Diff Protocol Version
-         * @description Unified diff against the version in force, for review before publishing.
+         * @description Unified diff against the version in force, for review before approval.
          */
         get: operations["regulation-diff_protocol_version"];
         put?: never;
@@ -966,7 +1007,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish Protocol Version */
+        /**
+         * Publish Protocol Version
+         * @description Put an approved version in force (409 for a draft not approved yet).
+         */
         post: operations["regulation-publish_protocol_version"];
         delete?: never;
         options?: never;
@@ -1330,6 +1374,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sas/bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Bookings
+         * @description The appointments you booked through the SAS (latest state of each), newest first.
+         */
+        get: operations["sas-my_bookings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/bookings/{appointment_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel My Booking
+         * @description Cancel an appointment you booked (the platform is told: PUT cancelled).
+         */
+        post: operations["sas-cancel_my_booking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sas/effectors/{effector_id}/bookings": {
         parameters: {
             query?: never;
@@ -1341,7 +1425,7 @@ export interface paths {
         put?: never;
         /**
          * Sas Book
-         * @description Book one of the effector's slots for the regulator's patient.
+         * @description Book one of the effector's slots shared with the SAS for the regulator's patient.
          */
         post: operations["sas-sas_book"];
         delete?: never;
@@ -1364,6 +1448,146 @@ export interface paths {
         get: operations["sas-sas_effector_slots"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sas Link Status
+         * @description Last successful push, queue length, refused pushes with the platform's answer.
+         */
+        get: operations["sas-sas_link_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/password-requests/{user_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer Password Request
+         * @description A one-time reset link (shown once) for the regulator who asked; the request is closed.
+         */
+        post: operations["sas-answer_password_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/refused/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay All
+         * @description Send every refused push again (in order), once the cause is fixed.
+         */
+        post: operations["sas-replay_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/link/refused/{push_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay One
+         * @description Send one refused push again.
+         */
+        post: operations["sas-replay_one"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/password-forgotten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Password Forgotten
+         * @description « Mot de passe oublié » of a SAS regulator: same answer whether an account exists or not.
+         */
+        post: operations["sas-password_forgotten"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Terms
+         * @description The current terms of use, and whether you accepted them.
+         */
+        get: operations["sas-get_terms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sas/terms/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Terms
+         * @description Accept the current version (recorded, audited).
+         */
+        post: operations["sas-accept_terms"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1514,6 +1738,7 @@ export interface components {
         };
         /** AgeBand */
         AgeBand: {
+            floor?: components["schemas"]["Floor"] | null;
             /** Id */
             id: string;
             /** Label */
@@ -2001,7 +2226,8 @@ export interface components {
         };
         /**
          * Condition
-         * @description Every listed answer must match (a value or one of a list) and the age band be listed.
+         * @description Every listed answer must match (a value or one of a list), the age band be listed and,
+         *     when `risk_factors` is given, at least one of them be answered "yes".
          */
         Condition: {
             /** Age Bands */
@@ -2010,6 +2236,8 @@ export interface components {
             answers?: {
                 [key: string]: boolean | string | (boolean | string)[];
             };
+            /** Risk Factors */
+            risk_factors?: string[] | null;
         };
         /** ConfirmIn */
         ConfirmIn: {
@@ -2424,6 +2652,22 @@ export interface components {
              */
             timeout_minutes: number;
         };
+        /**
+         * Expectation
+         * @description What a physician expects of a vignette: at least this urgent, at most this late, one of
+         *     these dispositions (`CALL_15` for a red flag, else an orientation).
+         */
+        Expectation: {
+            /** Dispositions */
+            dispositions?: ("CALL_15" | "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE")[] | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P0" | "P1" | "P2" | "P3";
+        };
         /** FeedTokenIn */
         FeedTokenIn: {
             /**
@@ -2475,6 +2719,24 @@ export interface components {
              * @description Premier jour de la période (heure de Paris).
              */
             start: string;
+        };
+        /**
+         * Floor
+         * @description The least urgent a result may be when an age band or a risk factor applies.
+         */
+        Floor: {
+            /** Advice */
+            advice?: string | null;
+            /** Max Deadline Hours */
+            max_deadline_hours?: number | null;
+            /** Orientations */
+            orientations?: components["schemas"]["Orientation"][] | null;
+            /**
+             * Priority
+             * @default P3
+             * @enum {string}
+             */
+            priority: "P2" | "P3";
         };
         /**
          * FreeSlot
@@ -2890,6 +3152,52 @@ export interface components {
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /**
+         * PropertyCheckOut
+         * @description "No red flag is ever queued", checked over every red flag x age band x motif x
+         *     risk-factor setting and every motif rule that is a red flag.
+         */
+        PropertyCheckOut: {
+            /** Cases Checked */
+            cases_checked: number;
+            /** Holds */
+            holds: boolean;
+            /**
+             * Violations
+             * @description The first violations found, in French.
+             */
+            violations: string[];
+            /** Violations Total */
+            violations_total: number;
+        };
+        /** ProtocolApprovalIn */
+        ProtocolApprovalIn: {
+            /**
+             * Reason
+             * @description Why the physician approves this version (kept in the audit trail).
+             */
+            reason: string;
+        };
+        /** ProtocolChecksOut */
+        ProtocolChecksOut: {
+            /**
+             * Approvable
+             * @description Every vignette passes, every band/motif/risk factor is covered, and the property holds.
+             */
+            approvable: boolean;
+            /**
+             * Coverage Gaps
+             * @description Age bands, motifs or risk factors without any vignette.
+             */
+            coverage_gaps: string[];
+            red_flag_property: components["schemas"]["PropertyCheckOut"];
+            /** Vignettes */
+            vignettes: components["schemas"]["VignetteResultOut"][];
+            /** Vignettes Passed */
+            vignettes_passed: number;
+            /** Vignettes Total */
+            vignettes_total: number;
+        };
         /** ProtocolCurrentOut */
         ProtocolCurrentOut: {
             document: components["schemas"]["ProtocolDocument"];
@@ -2926,8 +3234,12 @@ export interface components {
             notice: string;
             /** Red Flags */
             red_flags: components["schemas"]["RedFlag"][];
+            /** Risk Factors */
+            risk_factors?: components["schemas"]["RiskFactor"][];
             /** Title */
             title: string;
+            /** Vignettes */
+            vignettes?: components["schemas"]["Vignette"][];
         };
         /** ProtocolList */
         ProtocolList: {
@@ -2938,7 +3250,7 @@ export interface components {
          * ProtocolStatus
          * @enum {string}
          */
-        ProtocolStatus: "draft" | "published" | "superseded";
+        ProtocolStatus: "draft" | "approved" | "published" | "superseded";
         /** ProtocolUploadIn */
         ProtocolUploadIn: {
             /** Note */
@@ -2951,6 +3263,15 @@ export interface components {
         };
         /** ProtocolVersionOut */
         ProtocolVersionOut: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -2964,6 +3285,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Text */
             text: string;
@@ -2972,6 +3295,15 @@ export interface components {
         };
         /** ProtocolVersionSummary */
         ProtocolVersionSummary: {
+            /** Approval Reason */
+            approval_reason: string | null;
+            /** Approved At */
+            approved_at: string | null;
+            /**
+             * Approved By Name
+             * @description The physician who approved it (four eyes).
+             */
+            approved_by_name: string | null;
             /** Author Name */
             author_name: string;
             /**
@@ -2985,6 +3317,8 @@ export interface components {
             number: number;
             /** Published At */
             published_at: string | null;
+            /** Published By Name */
+            published_by_name: string | null;
             status: components["schemas"]["ProtocolStatus"];
             /** Title */
             title: string;
@@ -3133,6 +3467,11 @@ export interface components {
         RedFlag: {
             /** Age Bands */
             age_bands?: string[] | null;
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -3658,6 +3997,21 @@ export interface components {
             priority: "P2" | "P3";
         };
         /**
+         * RiskFactor
+         * @description A yes/no question on the patient, asked for every motif; "yes" applies its floor.
+         */
+        RiskFactor: {
+            /** Age Bands */
+            age_bands?: string[] | null;
+            floor: components["schemas"]["Floor"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Question */
+            question: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -3672,6 +4026,12 @@ export interface components {
         };
         /** RuleRedFlag */
         RuleRedFlag: {
+            /**
+             * Category
+             * @default other
+             * @enum {string}
+             */
+            category: "chest_pain" | "breathing" | "stroke" | "consciousness" | "bleeding" | "anaphylaxis" | "severe_trauma" | "suicidal_risk" | "infant_fever" | "pregnancy_emergency" | "meningitis_purpura" | "sepsis" | "abdominal" | "poisoning" | "testicular_torsion" | "urinary_retention" | "burns" | "limb_ischaemia" | "hypoglycaemia" | "eye" | "dehydration" | "other";
             /** Id */
             id: string;
             /**
@@ -3685,6 +4045,8 @@ export interface components {
         };
         /** SasAgendaOut */
         SasAgendaOut: {
+            /** Days */
+            days: number;
             effector: components["schemas"]["SasEffectorOut"];
             /** Slots */
             slots: components["schemas"]["SasSlotOut"][];
@@ -3722,6 +4084,14 @@ export interface components {
              */
             start_at: string;
         };
+        /** SasCancelIn */
+        SasCancelIn: {
+            /**
+             * Reason
+             * @description Motif (sans donnée de santé).
+             */
+            reason: string;
+        };
         /** SasEffectorOut */
         SasEffectorOut: {
             /** Family Name */
@@ -3734,6 +4104,79 @@ export interface components {
             specialty_code: string;
             /** Specialty Text */
             specialty_text: string | null;
+        };
+        /** SasLinkStatusOut */
+        SasLinkStatusOut: {
+            /** Client Certificate */
+            client_certificate: boolean;
+            /** Configured */
+            configured: boolean;
+            /** Last Error */
+            last_error: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /** Password Requests */
+            password_requests: components["schemas"]["SasPasswordRequestOut"][];
+            /** Platform Url */
+            platform_url: string;
+            /** Queue Length */
+            queue_length: number;
+            /** Refused */
+            refused: components["schemas"]["SasRefusedPushOut"][];
+            /** Waiting Since */
+            waiting_since: string | null;
+        };
+        /** SasMessageOut */
+        SasMessageOut: {
+            /** Message */
+            message: string;
+        };
+        /** SasMyBookingOut */
+        SasMyBookingOut: {
+            /** Appointment Id */
+            appointment_id: string;
+            /** Awaiting Rebooking */
+            awaiting_rebooking: boolean;
+            /**
+             * Booked At
+             * Format: date-time
+             */
+            booked_at: string;
+            effector: components["schemas"]["SasEffectorOut"] | null;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "fulfilled" | "noshow" | "cancelled";
+        };
+        /** SasPasswordForgottenIn */
+        SasPasswordForgottenIn: {
+            /** Email */
+            email: string;
+        };
+        /** SasPasswordRequestOut */
+        SasPasswordRequestOut: {
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /**
+             * Requested At
+             * Format: date-time
+             */
+            requested_at: string;
+            /** User Id */
+            user_id: number;
         };
         /**
          * SasPatientIn
@@ -3774,6 +4217,51 @@ export interface components {
              */
             sms_consent: boolean;
         };
+        /** SasRefusedPushOut */
+        SasRefusedPushOut: {
+            /** Answer */
+            answer: string | null;
+            /** Appointment */
+            appointment: string;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Id */
+            id: number;
+            /** Method */
+            method: string;
+            /** Refused At */
+            refused_at: string | null;
+            /** Start */
+            start: string | null;
+            /** Status */
+            status: string;
+        };
+        /** SasReplayedOut */
+        SasReplayedOut: {
+            /** Replayed */
+            replayed: number;
+        };
+        /** SasResetLinkOut */
+        SasResetLinkOut: {
+            /** Email */
+            email: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Url */
+            url: string;
+            /** User Id */
+            user_id: number;
+        };
         /** SasSiteOut */
         SasSiteOut: {
             /** Address Line */
@@ -3798,12 +4286,33 @@ export interface components {
             id: number;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /**
+             * Remark
+             * @description The effector's remark on the slot (reason, access).
+             */
+            remark: string | null;
             site: components["schemas"]["SasSiteOut"];
             /**
              * Start At
              * Format: date-time
              */
             start_at: string;
+        };
+        /** SasTermsAcceptIn */
+        SasTermsAcceptIn: {
+            /** Version */
+            version: string;
+        };
+        /** SasTermsOut */
+        SasTermsOut: {
+            /** Accepted */
+            accepted: boolean;
+            /** Text */
+            text: string;
+            /** Title */
+            title: string;
+            /** Version */
+            version: string;
         };
         /** Satisfaction */
         Satisfaction: {
@@ -4357,6 +4866,11 @@ export interface components {
             priority: components["schemas"]["Priority"];
             /** Protocol Version */
             protocol_version: number;
+            /**
+             * Raised By
+             * @description What made the result stricter than the motif's rule: the age band and risk factors whose floor applied ("age:newborn", "risk:anticoagulant").
+             */
+            raised_by?: string[];
             red_flag: components["schemas"]["RedFlagOut"] | null;
             /** Request Id */
             request_id: number;
@@ -4409,6 +4923,55 @@ export interface components {
             msg: string;
             /** Error Type */
             type: string;
+        };
+        /**
+         * Vignette
+         * @description A clinical test case. Unlisted yes/no answers (red flags, risk factors, motif questions)
+         *     are "no"; choice questions must be answered.
+         */
+        Vignette: {
+            /** Age Months */
+            age_months: number;
+            /** Answers */
+            answers?: {
+                [key: string]: boolean | string;
+            };
+            expect: components["schemas"]["Expectation"];
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+        };
+        /** VignetteResultOut */
+        VignetteResultOut: {
+            /** Age Band */
+            age_band: string;
+            /** Age Band Label */
+            age_band_label: string;
+            /**
+             * Expected
+             * @description What the physicians expect, in French.
+             */
+            expected: string;
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Motif */
+            motif: string;
+            /** Motif Label */
+            motif_label: string;
+            /**
+             * Outcome
+             * @description What the protocol decides, in French.
+             */
+            outcome: string;
+            /** Passed */
+            passed: boolean;
+            /** Problems */
+            problems: string[];
         };
     };
     responses: never;
@@ -5702,8 +6265,6 @@ export interface operations {
     "indicators-records": {
         parameters: {
             query: {
-                offset?: number;
-                limit?: number;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -5716,6 +6277,8 @@ export interface operations {
                 origin?: string | null;
                 /** @description Effecteur. */
                 effector_id?: number | null;
+                limit?: number;
+                offset?: number;
             };
             header?: never;
             path?: never;
@@ -6213,6 +6776,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-approve_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProtocolApprovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolVersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-check_protocol_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProtocolChecksOut"];
                 };
             };
             /** @description Validation Error */
@@ -6958,6 +7587,61 @@ export interface operations {
             };
         };
     };
+    "sas-my_bookings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMyBookingOut"][];
+                };
+            };
+        };
+    };
+    "sas-cancel_my_booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasCancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMyBookingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "sas-sas_book": {
         parameters: {
             query?: never;
@@ -7014,6 +7698,192 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SasAgendaOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-sas_link_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasLinkStatusOut"];
+                };
+            };
+        };
+    };
+    "sas-answer_password_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasResetLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-replay_all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasReplayedOut"];
+                };
+            };
+        };
+    };
+    "sas-replay_one": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                push_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasReplayedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-password_forgotten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasPasswordForgottenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasMessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "sas-get_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SasTermsOut"];
+                };
+            };
+        };
+    };
+    "sas-accept_terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SasTermsAcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -1,8 +1,8 @@
 /** The login form. Server messages (French) are shown as sent, per field when `loc` names one. */
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Navigate, useLocation, useNavigate } from "react-router";
 
-import type { FieldError } from "../api/errors";
+import type { FieldError } from "../api";
 import { useAuth } from "./auth";
 import { FullPageLoading, type LoginLocationState } from "./guards";
 import { ROLE_HOME } from "./roles";
@@ -15,7 +15,8 @@ function fieldIsKnown(field: string | null): field is Field {
   return field === "email" || field === "password";
 }
 
-export function LoginPage() {
+/** `links`: extra links under the form, given by the composition root (e.g. a feature's page). */
+export function LoginPage({ links }: { links?: ReactNode } = {}) {
   const { state, login } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
@@ -167,6 +168,7 @@ export function LoginPage() {
             {submitting ? t.submitting : t.submit}
           </button>
         </form>
+        {links ? <p>{links}</p> : null}
 
         <p className="login-emergency">
           <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" focusable="false">

@@ -1,6 +1,7 @@
-/** Building blocks every page uses: the titled page, the card, the empty and error states. */
+/** Building blocks every page uses: the titled page, the card, the empty state. */
 import { useEffect, useRef, type ReactNode } from "react";
 
+import { ErrorNotice, Loading } from "../ui";
 import { useCptsName } from "./territory";
 import { shellTexts } from "./texts";
 import type { LoadState } from "./useApi";
@@ -14,6 +15,7 @@ export function Page({ title, intro, children }: { title: string; intro?: ReactN
     document.title = shellTexts.documentTitle(title, cpts);
   }, [title, cpts]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new title is a new page: focus its heading
   useEffect(() => {
     heading.current?.focus({ preventScroll: true });
   }, [title]);
@@ -70,29 +72,9 @@ export function EmptyState({ children }: { children: ReactNode }) {
   );
 }
 
-export function Loading({ label = shellTexts.loading }: { label?: string }) {
-  return (
-    <p className="loading" role="status">
-      <span className="spinner" aria-hidden="true" />
-      {label}
-    </p>
-  );
-}
+export { ErrorNotice, Loading };
 
-export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: () => void }) {
-  return (
-    <div className="notice notice-error" role="alert">
-      <p>{message}</p>
-      {onRetry ? (
-        <button type="button" className="button button-secondary" onClick={onRetry}>
-          {shellTexts.errors.retry}
-        </button>
-      ) : null}
-    </div>
-  );
-}
-
-/** Renders loading / error / data for a LoadState. */
+/** Renders loading / error / data for a LoadState (the hooks of `useApi.ts`; new code: ui's `Loaded`). */
 export function Loaded<T>({
   state,
   onRetry,

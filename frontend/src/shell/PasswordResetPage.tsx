@@ -2,9 +2,9 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { api } from "../api/client";
-import { errorMessages, type FieldError } from "../api/errors";
+import { api, useApiMutation, useApiQuery, type ApiError, type FieldError } from "../api";
 import { LOGIN_PATH } from "./guards";
+import { shellKeys } from "./queryKeys";
 import { shellTexts } from "./texts";
 
 export const PASSWORD_RESET_PATH = "/mot-de-passe/nouveau";
@@ -22,33 +22,41 @@ const t = {
   invalid: "Lien invalide ou expiré.",
 };
 
+/** The server's reasons, or "invalid link" when it gave none. */
+function reasons(error: ApiError): FieldError[] {
+  return error.status === null || error.status >= 500 || error.detail.length === 0
+    ? [{ field: null, msg: error.status === null || error.status >= 500 ? error.message : t.invalid }]
+    : error.fieldErrors;
+}
+
 export function PasswordResetPage() {
   const [search] = useSearchParams();
   const token = search.get("token") ?? "";
-  const [email, setEmail] = useState<string | null>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [mismatch, setMismatch] = useState(false);
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [done, setDone] = useState(false);
   const ids = { password: useId(), confirm: useId() };
+  // Checking the link changes nothing on the server: read once, never re-checked behind the user's back.
+  const check = useApiQuery(
+    shellKeys.passwordReset(token),
+    (signal) => api.POST("/api/password-reset/check", { body: { token }, signal }),
+    { staleTime: Number.POSITIVE_INFINITY, gcTime: 0 },
+  );
+  const use = useApiMutation(() => api.POST("/api/password-reset/use", { body: { token, password } }));
+  const email = check.data?.email ?? null;
+  const done = use.isSuccess;
+  const failure = use.error ?? (check.data ? null : check.error);
+  const errors: FieldError[] = mismatch ? [{ field: "confirm", msg: t.mismatch }] : failure ? reasons(failure) : [];
 
   useEffect(() => {
     document.title = shellTexts.documentTitle(t.title, null);
-    api.POST("/api/password-reset/check", { body: { token } }).then(({ data, error }) => {
-      if (data) setEmail(data.email);
-      else setErrors(errorMessages(error, t.invalid));
-    });
-  }, [token]);
+  }, []);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (password !== confirm) {
-      setErrors([{ field: "confirm", msg: t.mismatch }]);
-      return;
-    }
-    const { error, response } = await api.POST("/api/password-reset/use", { body: { token, password } });
-    if (response.ok) setDone(true);
-    else setErrors(errorMessages(error, t.invalid));
+    setMismatch(password !== confirm);
+    if (password !== confirm) return;
+    use.mutate();
   }
 
   return (

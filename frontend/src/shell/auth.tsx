@@ -2,10 +2,10 @@
  * Who is logged in. At start the provider asks `GET /api/auth/me`; login and logout go through it
  * so the whole app sees one state. A 401 on any other call flips it to "anonymous / expired".
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
-import { api, onSessionExpired } from "../api/client";
-import { errorMessages, type FieldError } from "../api/errors";
+import { api, asApiError, onSessionExpired, unwrap, type FieldError } from "../api";
 import type { User } from "./roles";
 import { shellTexts } from "./texts";
 
@@ -29,6 +29,8 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<AuthState>({ status: "loading" });
+  // Cached answers belong to one session: never shown to the next person at this screen.
+  const queries = useQueryClient();
 
   useEffect(() => {
     const controller = new AbortController();
@@ -46,26 +48,27 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(
     () =>
       onSessionExpired(() => {
+        queries.clear();
         setState((current) => (current.status === "authenticated" ? { status: "anonymous", reason: "expired" } : current));
       }),
-    [],
+    [queries],
   );
 
   const login = useCallback(async (email: string, password: string): Promise<LoginResult> => {
-    let result;
     try {
-      result = await api.POST("/api/auth/login", { body: { email, password } });
-    } catch {
-      return { ok: false, errors: [{ field: null, msg: shellTexts.login.networkError }] };
+      const { user } = await unwrap(api.POST("/api/auth/login", { body: { email, password } }));
+      queries.clear();
+      setState({ status: "authenticated", user });
+      return { ok: true, user };
+    } catch (thrown) {
+      const error = asApiError(thrown);
+      if (error.status === null) return { ok: false, errors: [{ field: null, msg: shellTexts.login.networkError }] };
+      if (error.status >= 500 || error.detail.length === 0) {
+        return { ok: false, errors: [{ field: null, msg: error.status >= 500 ? error.message : shellTexts.login.genericError }] };
+      }
+      return { ok: false, errors: error.fieldErrors };
     }
-    const { data, error, response } = result;
-    if (data) {
-      setState({ status: "authenticated", user: data.user });
-      return { ok: true, user: data.user };
-    }
-    const fallback = response.status >= 500 ? shellTexts.errors.server : shellTexts.login.genericError;
-    return { ok: false, errors: errorMessages(error, fallback) };
-  }, []);
+  }, [queries]);
 
   const logout = useCallback(async (): Promise<boolean> => {
     try {
@@ -74,9 +77,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       return false;
     }
     // Whatever the answer (204, or 401 when the session had already expired), we are out.
+    queries.clear();
     setState({ status: "anonymous", reason: "logged_out" });
     return true;
-  }, []);
+  }, [queries]);
 
   const value = useMemo(() => ({ state, login, logout }), [state, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -10,6 +10,8 @@ const PARIS_DATE_TIME = new Intl.DateTimeFormat("fr-FR", {
   second: "2-digit",
 });
 
+const PARIS_CLOCK = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", hour: "2-digit", minute: "2-digit" });
+
 const NUMBER = new Intl.NumberFormat("fr-FR");
 
 /** Parses an API timestamp; a string without offset is taken as UTC (the API stores UTC). */
@@ -22,6 +24,12 @@ export function parseApiDate(value: string): Date {
 export function formatDateTime(value: string): string {
   const date = parseApiDate(value);
   return Number.isNaN(date.getTime()) ? value : PARIS_DATE_TIME.format(date);
+}
+
+/** "14:30" in Paris time; the raw value when it is not a date. */
+export function formatClock(value: string | Date): string {
+  const date = typeof value === "string" ? parseApiDate(value) : value;
+  return Number.isNaN(date.getTime()) ? String(value) : PARIS_CLOCK.format(date);
 }
 
 export function formatNumber(value: number): string {

@@ -14,10 +14,14 @@
  * - every (re)connection delivers a synthetic `{"type": "resync"}` to listeners, like the
  *   server's own `resync`: whatever happened while disconnected is re-fetched.
  *
- * Use `useLiveEvents(handler)` to listen, `useLiveStatus()` or `<LiveStatusBanner />` to show
+ * Use `useLiveInvalidation(keys, matches)` to re-fetch queries on news (the usual case),
+ * `useLiveEvents(handler)` for anything else, `useLiveStatus()` or `<LiveStatusBanner />` to show
  * the connection state.
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from "react";
+
+import { refreshCoalesced, type QueryKey } from "../api";
 
 import "./live.css";
 import { shellTexts } from "./texts";
@@ -101,7 +105,7 @@ class LiveConnection {
   private setStatus(status: LiveStatus): void {
     if (status === this.currentStatus) return;
     this.currentStatus = status;
-    this.statusListeners.forEach((listener) => listener());
+    for (const listener of this.statusListeners) listener();
   }
 
   private emit(message: LiveMessage): void {
@@ -241,6 +245,22 @@ export function useLiveEvents(handler: LiveHandler, enabled = true): void {
       connection.release();
     };
   }, [enabled]);
+}
+
+/**
+ * Re-fetches the queries under `keys` whenever a live message `matches` (and on every resync),
+ * coalesced by `refreshCoalesced`: bursts of events never pile up calls.
+ */
+export function useLiveInvalidation(
+  keys: readonly QueryKey[],
+  matches: (message: LiveMessage) => boolean,
+  enabled = true,
+): void {
+  const client = useQueryClient();
+  useLiveEvents((message) => {
+    if (message.type !== RESYNC.type && !matches(message)) return;
+    for (const queryKey of keys) refreshCoalesced(client, queryKey);
+  }, enabled);
 }
 
 /** The connection state, for components that show it. */

@@ -1,5 +1,5 @@
 /** Roles as the API names them, and where each one lands after login. */
-import type { Schemas } from "../api/client";
+import type { Schemas } from "../api";
 import { shellTexts } from "./texts";
 
 export type User = Schemas["UserOut"];

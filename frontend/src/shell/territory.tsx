@@ -1,31 +1,24 @@
 /** The CPTS and its communes, loaded once per session and shared (header, coordination page…). */
-import { createContext, useContext, type ReactNode } from "react";
-
-import { api, type Schemas } from "../api/client";
-import { useApiQuery, type LoadState } from "./useApi";
+import { api, useApiQuery, type Schemas } from "../api";
+import { shellKeys } from "./queryKeys";
+import { toLoadState, type LoadState } from "./useApi";
 
 export type Territory = Schemas["TerritoryOut"];
 
-interface TerritoryContextValue {
-  state: LoadState<Territory>;
-  reload: () => void;
+/** The territory (cached for the session: it changes only through the CLI). */
+export function useTerritoryQuery() {
+  return useApiQuery(shellKeys.territory, (signal) => api.GET("/api/territory", { signal }), {
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 }
 
-const TerritoryContext = createContext<TerritoryContextValue | null>(null);
-
-export function TerritoryProvider({ children }: { children: ReactNode }) {
-  const value = useApiQuery((signal) => api.GET("/api/territory", { signal }), []);
-  return <TerritoryContext.Provider value={value}>{children}</TerritoryContext.Provider>;
-}
-
-export function useTerritory(): TerritoryContextValue {
-  const value = useContext(TerritoryContext);
-  if (!value) throw new Error("useTerritory must be used inside <TerritoryProvider>");
-  return value;
+/** The territory as a LoadState: kept for features/indicators (its owner moves to useTerritoryQuery). */
+export function useTerritory(): { state: LoadState<Territory>; reload: () => void } {
+  const query = useTerritoryQuery();
+  return { state: toLoadState(query), reload: () => void query.refetch() };
 }
 
 /** The CPTS name, or null while loading or when no territory is loaded. */
 export function useCptsName(): string | null {
-  const value = useContext(TerritoryContext);
-  return value?.state.status === "ok" ? value.state.data.cpts.name : null;
+  return useTerritoryQuery().data?.cpts.name ?? null;
 }

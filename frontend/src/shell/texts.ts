@@ -1,4 +1,5 @@
 /** Every French string of the shell (login, layout, navigation, generic states), in one place. */
+import { apiTexts } from "../api";
 import type { Role } from "./roles";
 
 export const shellTexts = {
@@ -77,11 +78,7 @@ export const shellTexts = {
   },
 
   errors: {
-    network: "Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.",
-    forbidden: "Vous n'avez pas accès à ces informations.",
-    notFound: "Information introuvable.",
-    server: "Le serveur a rencontré une erreur. Réessayez plus tard.",
-    generic: "Le chargement a échoué.",
+    ...apiTexts,
     retry: "Réessayer",
   },
 

@@ -1,52 +1,36 @@
-/** A small "load on mount, abort on unmount, reload on demand" hook for GET calls. */
-import { useCallback, useEffect, useState, type DependencyList } from "react";
+/**
+ * The "load state" hook of the first screens, now a thin adapter over the data layer (TanStack
+ * Query, `src/api`). Kept for `features/sas` and `features/indicators` (their owners move them to
+ * `useApiQuery` from `src/api`); new code uses `useApiQuery` and ui's `Loaded` directly.
+ */
+import { useQuery, type UseQueryResult } from "@tanstack/react-query";
+import { useId, type DependencyList } from "react";
 
-import { errorMessage } from "../api/errors";
-import { shellTexts } from "./texts";
+import { ApiError, unwrap, type ApiResult } from "../api";
 
 export type LoadState<T> =
   | { status: "loading" }
   | { status: "error"; httpStatus: number | null; message: string }
   | { status: "ok"; data: T };
 
-/** What an openapi-fetch call resolves to, seen from here. */
-interface ApiResult<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
+/** The French message of a failed call (ApiError's). */
+export function describeFailure(httpStatus: number | null, body: unknown): string {
+  return (httpStatus === null ? ApiError.network() : ApiError.fromResponse(httpStatus, body)).message;
 }
 
-export function describeFailure(httpStatus: number | null, body: unknown): string {
-  if (httpStatus === null) return shellTexts.errors.network;
-  if (httpStatus >= 500) return shellTexts.errors.server;
-  if (httpStatus === 403) return errorMessage(body, shellTexts.errors.forbidden);
-  if (httpStatus === 404) return errorMessage(body, shellTexts.errors.notFound);
-  return errorMessage(body, shellTexts.errors.generic);
+/** A query result seen as a LoadState: data kept while re-fetching, else the error, else loading. */
+export function toLoadState<T>(query: UseQueryResult<T, ApiError>): LoadState<T> {
+  if (query.data !== undefined) return { status: "ok", data: query.data };
+  if (query.error) return { status: "error", httpStatus: query.error.status, message: query.error.message };
+  return { status: "loading" };
 }
 
 export function useApiQuery<T>(
   fetcher: (signal: AbortSignal) => Promise<ApiResult<T>>,
   deps: DependencyList,
 ): { state: LoadState<T>; reload: () => void } {
-  const [state, setState] = useState<LoadState<T>>({ status: "loading" });
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: "loading" });
-    fetcher(controller.signal)
-      .then(({ data, error, response }) => {
-        if (controller.signal.aborted) return;
-        if (response.ok && data !== undefined) setState({ status: "ok", data });
-        else setState({ status: "error", httpStatus: response.status, message: describeFailure(response.status, error) });
-      })
-      .catch(() => {
-        if (!controller.signal.aborted) setState({ status: "error", httpStatus: null, message: describeFailure(null, null) });
-      });
-    return () => controller.abort();
-    // The fetcher is a fresh closure on every render: the caller lists its inputs in `deps`.
-  }, [generation, ...deps]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { state, reload };
+  // The fetcher is a fresh closure on every render: the caller lists its inputs in `deps`.
+  const key = ["component", useId(), ...deps];
+  const query = useQuery<T, ApiError>({ queryKey: key, queryFn: ({ signal }) => unwrap(fetcher(signal)), gcTime: 0 });
+  return { state: toLoadState(query), reload: () => void query.refetch() };
 }

@@ -1,14 +1,15 @@
 /** ICS: the secret feed of booked appointments, the upload of availability, the subscription. */
 import { useRef, useState, type FormEvent } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
+import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
+import { ErrorSummary, Field, InputField, Modal, Notice } from "../../ui";
 import { AgendaTabs } from "./AgendaTabs";
-import { siteLabel, WithMyProfile, type EffectorProfile } from "./me";
+import { SiteField, WithMyProfile, type EffectorProfile } from "./me";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 import { dateTimeAt } from "./time";
-import { Actions, ErrorSummary, Field, fieldError, FilePicker, Modal, send, Success } from "./ui";
+import { Actions, FilePicker } from "./ui";
 import "./agenda.css";
 
 type IcsReport = Schemas["IcsImportReport"];
@@ -40,35 +41,32 @@ function FeedCard({ me }: { me: EffectorProfile }) {
   const [path, setPath] = useState<string | null>(me.ics?.feed_path ?? null);
   const [confirm, setConfirm] = useState<"regenerate" | "revoke" | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-
-  async function regenerate() {
-    setBusy(true);
-    setErrors([]);
-    setFlash(null);
-    const outcome = await send(api.POST("/api/agenda/ics/feed-token", { body: { effector_id: me.id } }));
-    setBusy(false);
-    setConfirm(null);
-    if (outcome.ok) {
-      setPath(outcome.data.path);
+  const settle = { invalidates: [agendaKeys.me], onMutate: () => setFlash(null), onSettled: () => setConfirm(null) };
+  const create = useApiMutation(() => api.POST("/api/agenda/ics/feed-token", { body: { effector_id: me.id } }), {
+    ...settle,
+    onSuccess: (token) => {
+      setPath(token.path);
       setFlash(t.feedCreated);
-    } else setErrors(outcome.errors);
-  }
-
-  async function revoke() {
-    setBusy(true);
-    setErrors([]);
-    setFlash(null);
-    const outcome = await send(api.DELETE("/api/agenda/ics/feed-token", { params: { query: { effector_id: me.id } } }));
-    setBusy(false);
-    setConfirm(null);
-    if (outcome.ok) {
+    },
+  });
+  const remove = useApiMutation(() => api.DELETE("/api/agenda/ics/feed-token", { params: { query: { effector_id: me.id } } }), {
+    ...settle,
+    onSuccess: () => {
       setPath(null);
       setFlash(t.feedRevoked);
-    } else setErrors(outcome.errors);
-  }
+    },
+  });
+  const busy = create.isPending || remove.isPending;
+  const error = create.error ?? remove.error;
+  const regenerate = () => {
+    remove.reset();
+    create.mutate();
+  };
+  const revoke = () => {
+    create.reset();
+    remove.mutate();
+  };
 
   async function copy() {
     if (!path) return;
@@ -85,8 +83,8 @@ function FeedCard({ me }: { me: EffectorProfile }) {
   return (
     <Card title={t.feedTitle} id="ag-feed">
       <p>{t.feedIntro}</p>
-      <ErrorSummary title={t.feedFailed} errors={errors} />
-      {flash ? <Success>{flash}</Success> : null}
+      <ErrorSummary title={t.feedFailed} error={error} />
+      {flash ? <Notice tone="success">{flash}</Notice> : null}
       {path ? (
         <>
           <Field label={t.feedLabel} hint={t.feedSecret}>
@@ -152,31 +150,30 @@ function UploadCard({ me }: { me: EffectorProfile }) {
   const [siteId, setSiteId] = useState<number>(me.sites[0]?.id ?? 0);
   const [report, setReport] = useState<IcsReport | null>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
+  const upload = useApiMutation(
+    (form: FormData) =>
+      api.POST("/api/agenda/ics/import", {
+        // The typed body says `file: string`; the real body is the FormData built by onSubmit.
+        body: { file: "" },
+        bodySerializer: () => form,
+      }),
+    { onSuccess: setReport, onError: (error) => setErrors(error.messages) },
+  );
+  const busy = upload.isPending;
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (!file) {
       setErrors([{ field: "file", msg: t.chooseFile }]);
       return;
     }
-    setBusy(true);
     setErrors([]);
     setReport(null);
     const form = new FormData();
     form.append("file", file);
     form.append("effector_id", String(me.id));
     if (siteId) form.append("site_id", String(siteId));
-    const outcome = await send(
-      api.POST("/api/agenda/ics/import", {
-        // The typed body says `file: string`; the real body is the FormData built above.
-        body: { file: "" },
-        bodySerializer: () => form,
-      }),
-    );
-    setBusy(false);
-    if (outcome.ok) setReport(outcome.data);
-    else setErrors(outcome.errors);
+    upload.mutate(form);
   }
 
   return (
@@ -193,21 +190,11 @@ function UploadCard({ me }: { me: EffectorProfile }) {
               setFile(f);
               setReport(null);
             }}
-            error={fieldError(errors, "file")}
+            error={fieldErrorIn(errors, "file")}
             className="ag-grow"
           />
           {me.sites.length > 1 ? (
-            <Field label={t.site} error={fieldError(errors, "site_id")} className="ag-grow">
-              {({ id }) => (
-                <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))}>
-                  {me.sites.map((s) => (
-                    <option key={s.id} value={s.id}>
-                      {siteLabel(s)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SiteField label={t.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} className="ag-grow" />
           ) : null}
         </div>
         <Actions>
@@ -255,68 +242,52 @@ function SubscriptionCard({ me }: { me: EffectorProfile }) {
   const [ics, setIcs] = useState(me.ics ?? null);
   const [url, setUrl] = useState(me.ics?.subscription_url ?? "");
   const [siteId, setSiteId] = useState<number>(me.ics?.subscription_site_id ?? me.sites[0]?.id ?? 0);
-  const [errors, setErrors] = useState<FieldError[]>([]);
   const [flash, setFlash] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const saved = ics?.subscription_url ?? null;
-
-  async function save(value: string | null) {
-    setBusy(true);
-    setErrors([]);
-    setFlash(null);
-    const outcome = await send(
+  const subscription = useApiMutation(
+    (value: string | null) =>
       api.PATCH("/api/agenda/effectors/{effector_id}", {
         params: { path: { effector_id: me.id } },
         body: value ? { ics_subscription_url: value, ics_subscription_site_id: siteId || null } : { ics_subscription_url: null },
       }),
-    );
-    setBusy(false);
-    if (outcome.ok) {
-      setFlash(value ? t.subscriptionSaved : t.subscriptionRemoved);
-      setIcs(outcome.data.ics ?? null);
-      setUrl(outcome.data.ics?.subscription_url ?? "");
-    } else setErrors(outcome.errors);
-  }
+    {
+      invalidates: [agendaKeys.me, agendaKeys.effectors],
+      onMutate: () => setFlash(null),
+      onSuccess: (profile, value) => {
+        setFlash(value ? t.subscriptionSaved : t.subscriptionRemoved);
+        setIcs(profile.ics ?? null);
+        setUrl(profile.ics?.subscription_url ?? "");
+      },
+    },
+  );
+  const busy = subscription.isPending;
+  const errors = subscription.error?.messages ?? [];
+  const save = (value: string | null) => subscription.mutate(value);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    void save(url.trim() || null);
+    save(url.trim() || null);
   }
 
   return (
     <Card title={t.subscriptionTitle} id="ag-subscription">
       <p>{t.subscriptionIntro}</p>
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={t.subscriptionFailed} errors={errors} />
-        {flash ? <Success>{flash}</Success> : null}
-        <Field label={t.subscriptionUrl} error={fieldError(errors, "ics_subscription_url")}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="url"
-              inputMode="url"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="https://…"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <ErrorSummary title={t.subscriptionFailed} error={subscription.error} />
+        {flash ? <Notice tone="success">{flash}</Notice> : null}
+        <InputField
+          label={t.subscriptionUrl}
+          error={fieldErrorIn(errors, "ics_subscription_url")}
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://…"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
         {me.sites.length > 1 ? (
-          <Field label={t.subscriptionSite} error={fieldError(errors, "ics_subscription_site_id")}>
-            {({ id }) => (
-              <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))}>
-                {me.sites.map((s) => (
-                  <option key={s.id} value={s.id}>
-                    {siteLabel(s)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SiteField label={t.subscriptionSite} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "ics_subscription_site_id")} />
         ) : null}
         {saved ? (
           <p className="card-note">
@@ -335,7 +306,7 @@ function SubscriptionCard({ me }: { me: EffectorProfile }) {
             {busy ? t.subscriptionSaving : t.subscriptionSave}
           </button>
           {saved ? (
-            <button type="button" className="button button-secondary" onClick={() => void save(null)} disabled={busy}>
+            <button type="button" className="button button-secondary" onClick={() => save(null)} disabled={busy}>
               {t.subscriptionRemove}
             </button>
           ) : null}

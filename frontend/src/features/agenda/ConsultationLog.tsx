@@ -7,13 +7,13 @@
 import { DateTime } from "luxon";
 import { useState } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Card, EmptyState, Loaded } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
+import { Card, EmptyState } from "../../shell/Page";
+import { DataTable, Loaded, type Column, type RowProps } from "../../ui";
+import { AppointmentWhen } from "./AppointmentWhen";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
-import { dateTimeAt, paris, PARIS, timeRange } from "./time";
-import { send } from "./ui";
+import { dateTimeAt, paris, PARIS } from "./time";
 
 type Consultation = Schemas["ConsultationOut"];
 type OutcomeBody = Schemas["OutcomeIn"];
@@ -28,29 +28,17 @@ export function outcomeLabel(c: Pick<Consultation, "status" | "after_care">): st
 }
 
 /** The buttons of one appointment: one click records; once recorded, "Corriger" reopens them. */
-export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRecorded: (c: Consultation) => void }) {
+export function OutcomeControl({ item }: { item: Consultation }) {
   const [editing, setEditing] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [errors, setErrors] = useState<FieldError[]>([]);
   const reported = item.status === "fulfilled" || item.status === "noshow";
-
-  async function record(body: OutcomeBody) {
-    setPending(true);
-    setErrors([]);
-    const result = await send(
-      api.PUT("/api/agenda/appointments/{appointment_id}/outcome", {
-        params: { path: { appointment_id: item.id } },
-        body,
-      }),
-    );
-    setPending(false);
-    if (result.ok) {
-      setEditing(false);
-      onRecorded(result.data);
-    } else {
-      setErrors(result.errors);
-    }
-  }
+  // Every list of consultations is re-read: the one shown here, the ones to report, the log.
+  const outcome = useApiMutation(
+    (body: OutcomeBody) =>
+      api.PUT("/api/agenda/appointments/{appointment_id}/outcome", { params: { path: { appointment_id: item.id } }, body }),
+    { invalidates: [agendaKeys.consultations], onSuccess: () => setEditing(false) },
+  );
+  const pending = outcome.isPending;
+  const record = (body: OutcomeBody) => outcome.mutate(body);
 
   if (reported && !editing) {
     return (
@@ -69,7 +57,7 @@ export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRec
           type="button"
           className="button button-primary ag-small"
           disabled={pending}
-          onClick={() => void record({ outcome: "fulfilled", after_care: null })}
+          onClick={() => record({ outcome: "fulfilled", after_care: null })}
         >
           {t.seen}
         </button>
@@ -77,7 +65,7 @@ export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRec
           type="button"
           className="button button-secondary ag-small"
           disabled={pending}
-          onClick={() => void record({ outcome: "noshow", after_care: null })}
+          onClick={() => record({ outcome: "noshow", after_care: null })}
         >
           {t.noShow}
         </button>
@@ -88,7 +76,7 @@ export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRec
               type="button"
               className="button button-secondary ag-small"
               disabled={pending}
-              onClick={() => void record({ outcome: "fulfilled", after_care: "emergency" })}
+              onClick={() => record({ outcome: "fulfilled", after_care: "emergency" })}
             >
               {t.seenEmergency}
             </button>
@@ -96,7 +84,7 @@ export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRec
               type="button"
               className="button button-secondary ag-small"
               disabled={pending}
-              onClick={() => void record({ outcome: "fulfilled", after_care: "hospitalised" })}
+              onClick={() => record({ outcome: "fulfilled", after_care: "hospitalised" })}
             >
               {t.seenHospitalised}
             </button>
@@ -113,62 +101,62 @@ export function OutcomeControl({ item, onRecorded }: { item: Consultation; onRec
           {t.saving}
         </span>
       ) : null}
-      {errors.length > 0 ? (
+      {outcome.error ? (
         <p className="ag-outcome-error" role="alert">
-          {t.failed}&nbsp;: {errors.map((e) => e.msg).join(" ")}
+          {t.failed}&nbsp;: {outcome.error.messages.map((e) => e.msg).join(" ")}
         </p>
       ) : null}
     </div>
   );
 }
 
+/** The columns every table of consultations starts with: when, who, for whom (coordination). */
+function consultationColumns(showEffector: boolean, last: Column<Consultation>): Column<Consultation>[] {
+  const columns: Column<Consultation>[] = [
+    { key: "when", header: t.when, className: "nowrap", cell: (c) => <AppointmentWhen start={c.start_at} end={c.end_at} /> },
+    { key: "patient", header: t.patient, rowHeader: true, cell: (c) => c.patient_label ?? t.noLabel },
+  ];
+  if (showEffector) columns.push({ key: "effector", header: t.effector, cell: (c) => c.effector_name });
+  return [...columns, last];
+}
+
+function RecordedAt({ item }: { item: Consultation }) {
+  return item.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(item.outcome_recorded_at))}</span> : null;
+}
+
+const consultationRow = (c: Consultation): RowProps => ({ "data-appointment": c.id });
+
 /** A table of consultations, each with its outcome buttons. */
 export function ConsultationTable({
   items,
   caption,
   showEffector,
-  onRecorded,
 }: {
   items: readonly Consultation[];
   caption: string;
   showEffector: boolean;
-  onRecorded: (c: Consultation) => void;
 }) {
-  const captionId = `ag-consultations-${caption.replace(/\W+/g, "-")}`;
+  const outcome: Column<Consultation> = {
+    key: "outcome",
+    header: t.outcome,
+    cell: (c) => (
+      <>
+        <OutcomeControl item={c} />
+        <RecordedAt item={c} />
+      </>
+    ),
+  };
   return (
-    <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby={captionId}>
-      <table className="ag-consultations">
-        <caption id={captionId} className="visually-hidden">
-          {caption}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.when}</th>
-            <th scope="col">{t.patient}</th>
-            {showEffector ? <th scope="col">{t.effector}</th> : null}
-            <th scope="col">{t.outcome}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => (
-            <tr key={c.id} data-appointment={c.id}>
-              <td className="nowrap">
-                <time dateTime={c.start_at}>
-                  <span className="ag-day">{paris(c.start_at).toFormat("cccc d LLLL")}</span>
-                  <span className="cell-sub">{timeRange(c.start_at, c.end_at)}</span>
-                </time>
-              </td>
-              <th scope="row">{c.patient_label ?? t.noLabel}</th>
-              {showEffector ? <td>{c.effector_name}</td> : null}
-              <td>
-                <OutcomeControl item={c} onRecorded={onRecorded} />
-                {c.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(c.outcome_recorded_at))}</span> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={caption}
+      captionHidden
+      className="ag-stacked"
+      tableClassName="ag-consultations"
+      columns={consultationColumns(showEffector, outcome)}
+      rows={items}
+      rowKey={(c) => c.id}
+      rowProps={consultationRow}
+    />
   );
 }
 
@@ -180,36 +168,30 @@ export function ConsultationTable({
 export function UnreportedConsultations({
   showEffector,
   hideWhenEmpty = false,
-  version = 0,
 }: {
   showEffector: boolean;
   hideWhenEmpty?: boolean;
-  version?: number;
 }) {
   const [offset, setOffset] = useState(0);
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/appointments/unreported", {
-        params: { query: { limit: PAGE_SIZE, offset } },
-        signal,
-      }),
-    [offset, version],
+  const unreported = useApiQuery(agendaKeys.consultationList("unreported", offset), (signal) =>
+    api.GET("/api/agenda/appointments/unreported", { params: { query: { limit: PAGE_SIZE, offset } }, signal }),
   );
-  if (hideWhenEmpty && state.status === "ok" && state.data.total === 0) return null;
+  const total = unreported.data?.total ?? 0;
+  if (hideWhenEmpty && unreported.data && total === 0) return null;
   return (
     <Card
       title={t.unreportedTitle}
       id="ag-unreported"
-      aside={state.status === "ok" && state.data.total > 0 ? <span className="badge">{t.count(state.data.total)}</span> : null}
+      aside={total > 0 ? <span className="badge">{t.count(total)}</span> : null}
     >
       <p className="card-note">{t.unreportedIntro}</p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={unreported}>
         {({ items, total }) =>
           items.length === 0 ? (
             <EmptyState>{t.unreportedEmpty}</EmptyState>
           ) : (
             <>
-              <ConsultationTable items={items} caption={t.unreportedTitle} showEffector={showEffector} onRecorded={reload} />
+              <ConsultationTable items={items} caption={t.unreportedTitle} showEffector={showEffector} />
               {total > PAGE_SIZE ? (
                 <nav className="ag-actions ag-pager" aria-label={t.unreportedTitle}>
                   <button
@@ -248,22 +230,18 @@ function dayBounds(): { start: string; end: string } {
 }
 
 /** Today's consultations of the effector (booked or already reported), to record as they go. */
-export function TodayConsultations({ effectorId, version = 0 }: { effectorId: number; version?: number }) {
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/consultations", {
-        params: { query: { ...dayBounds(), effector_id: effectorId } },
-        signal,
-      }),
-    [effectorId, version],
+export function TodayConsultations({ effectorId }: { effectorId: number }) {
+  const day = dayBounds();
+  const today = useApiQuery(agendaKeys.consultationList("day", effectorId, day.start), (signal) =>
+    api.GET("/api/agenda/consultations", { params: { query: { ...day, effector_id: effectorId } }, signal }),
   );
-  if (state.status !== "ok") return null;
-  const items = state.data.filter((c) => c.status === "booked" || c.status === "fulfilled" || c.status === "noshow");
+  if (!today.data) return null;
+  const items = today.data.filter((c) => c.status === "booked" || c.status === "fulfilled" || c.status === "noshow");
   if (items.length === 0) return null;
   return (
     <Card title={t.todayTitle} id="ag-today">
       <p className="card-note">{t.todayIntro}</p>
-      <ConsultationTable items={items} caption={t.todayTitle} showEffector={false} onRecorded={reload} />
+      <ConsultationTable items={items} caption={t.todayTitle} showEffector={false} />
     </Card>
   );
 }
@@ -275,26 +253,24 @@ export function TodayConsultations({ effectorId, version = 0 }: { effectorId: nu
 export function AppointmentOutcomeCard({ appointmentId, consultationAt }: { appointmentId: string; consultationAt: string }) {
   const at = DateTime.fromISO(consultationAt, { zone: "utc" });
   const due = at.setZone(PARIS).startOf("day") <= DateTime.now().setZone(PARIS).startOf("day");
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/consultations", {
-        params: {
-          query: {
-            start: at.minus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) ?? consultationAt,
-            end: at.plus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) ?? consultationAt,
-          },
+  const around = useApiQuery(agendaKeys.consultationList("appointment", appointmentId, consultationAt), (signal) =>
+    api.GET("/api/agenda/consultations", {
+      params: {
+        query: {
+          start: at.minus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) ?? consultationAt,
+          end: at.plus({ minutes: 1 }).toISO({ suppressMilliseconds: true }) ?? consultationAt,
         },
-        signal,
-      }),
-    [appointmentId, consultationAt],
+      },
+      signal,
+    }),
   );
-  if (!due || state.status !== "ok") return null;
-  const item = state.data.find((c) => c.id === appointmentId);
+  if (!due || !around.data) return null;
+  const item = around.data.find((c) => c.id === appointmentId);
   if (!item || !(item.status === "booked" || item.status === "fulfilled" || item.status === "noshow")) return null;
   return (
     <Card title={t.requestTitle} id="ag-request-outcome">
       <p className="card-note">{t.requestIntro}</p>
-      <OutcomeControl item={item} onRecorded={reload} />
+      <OutcomeControl item={item} />
     </Card>
   );
 }
@@ -327,70 +303,51 @@ export function ConsultationLogCard({ showEffector }: { showEffector: boolean })
   const start = parisDayStartIso(from);
   const endDay = parisDayStartIso(to);
   const end = endDay ? (DateTime.fromISO(endDay).plus({ days: 1 }).toISO({ suppressMilliseconds: true }) ?? null) : null;
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/consultations", {
-        params: { query: { start: start ?? "", end: end ?? "" } },
-        signal,
-      }),
-    [start, end],
+  const log = useApiQuery(agendaKeys.consultationList("log", start, end), (signal) =>
+    api.GET("/api/agenda/consultations", { params: { query: { start: start ?? "", end: end ?? "" } }, signal }),
   );
   const tomorrow = today.plus({ days: 1 });
   return (
     <Card title={t.logTitle} id="ag-consultation-log">
       <p className="card-note">{t.logIntro}</p>
       <div className="ag-row">
-        <div className="field ag-field">
+        <div className="field">
           <label htmlFor="ag-log-from">{t.from}</label>
           <input id="ag-log-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         </div>
-        <div className="field ag-field">
+        <div className="field">
           <label htmlFor="ag-log-to">{t.to}</label>
           <input id="ag-log-to" type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
         </div>
       </div>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={log}>
         {(items) =>
           items.length === 0 ? (
             <EmptyState>{t.logEmpty}</EmptyState>
           ) : (
-            <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby="ag-log-table">
-              <table className="ag-consultations">
-                <caption id="ag-log-table" className="visually-hidden">
-                  {t.logTitle}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.when}</th>
-                    <th scope="col">{t.patient}</th>
-                    {showEffector ? <th scope="col">{t.effector}</th> : null}
-                    <th scope="col">{t.state}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((c) => {
-                    const due = paris(c.start_at) < tomorrow;
-                    const reportable = c.status === "booked" || c.status === "fulfilled" || c.status === "noshow";
-                    return (
-                      <tr key={c.id} data-appointment={c.id}>
-                        <td className="nowrap">
-                          <time dateTime={c.start_at}>
-                            <span className="ag-day">{paris(c.start_at).toFormat("cccc d LLLL")}</span>
-                            <span className="cell-sub">{timeRange(c.start_at, c.end_at)}</span>
-                          </time>
-                        </td>
-                        <th scope="row">{c.patient_label ?? t.noLabel}</th>
-                        {showEffector ? <td>{c.effector_name}</td> : null}
-                        <td>
-                          {reportable && due ? <OutcomeControl item={c} onRecorded={reload} /> : stateLabel(c)}
-                          {c.outcome_recorded_at ? <span className="cell-sub">{t.recordedAt(dateTimeAt(c.outcome_recorded_at))}</span> : null}
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t.logTitle}
+              captionHidden
+              className="ag-stacked"
+              tableClassName="ag-consultations"
+              columns={consultationColumns(showEffector, {
+                key: "state",
+                header: t.state,
+                cell: (c) => {
+                  const due = paris(c.start_at) < tomorrow;
+                  const reportable = c.status === "booked" || c.status === "fulfilled" || c.status === "noshow";
+                  return (
+                    <>
+                      {reportable && due ? <OutcomeControl item={c} /> : stateLabel(c)}
+                      <RecordedAt item={c} />
+                    </>
+                  );
+                },
+              })}
+              rows={items}
+              rowKey={(c) => c.id}
+              rowProps={consultationRow}
+            />
           )
         }
       </Loaded>

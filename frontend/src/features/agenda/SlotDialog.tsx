@@ -1,12 +1,12 @@
 /** The slot dialog: open a slot (or several), see one, change it, delete it. */
 import { useState, type FormEvent } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { siteLabel, siteName, type EffectorProfile } from "./me";
+import { api, asApiError, fieldErrorIn, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { ErrorSummary, Field, InputField, Modal } from "../../ui";
+import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
-import { Actions, CheckboxGroup, ErrorSummary, Field, fieldError, Modal, send } from "./ui";
+import { Actions, CheckboxGroup } from "./ui";
 
 type Slot = Schemas["SlotOut"];
 type Kind = Slot["kinds"][number];
@@ -97,20 +97,29 @@ function SlotForm({
     const common = { site_id: siteId, kinds, visibility, shared_with_sas: shared, reason: reason.trim() || null };
     if (slot) {
       const body = timesLocked ? common : { ...common, start_at: startIso, end_at: endIso };
-      const outcome = await send(api.PATCH("/api/agenda/slots/{slot_id}", { params: { path: { slot_id: slot.id } }, body }));
-      setBusy(false);
-      if (outcome.ok) onDone(agendaTexts.effectorHome.updated);
-      else setErrors(outcome.errors);
+      try {
+        await unwrap(api.PATCH("/api/agenda/slots/{slot_id}", { params: { path: { slot_id: slot.id } }, body }));
+        onDone(agendaTexts.effectorHome.updated);
+      } catch (error) {
+        setErrors(asApiError(error).messages);
+      } finally {
+        setBusy(false);
+      }
       return;
     }
+    // One call per piece, one after the other: each is accepted or refused on its own.
     let created = 0;
     const refused: FieldError[] = [];
     for (const [pieceStart, pieceEnd] of pieces) {
-      const outcome = await send(api.POST("/api/agenda/slots", { body: { ...common, start_at: pieceStart, end_at: pieceEnd } }));
-      if (outcome.ok) created += 1;
-      else if (pieces.length === 1) refused.push(...outcome.errors);
-      // Several slots: one line per refused slot, in the summary only (not beside the fields).
-      else refused.push(...outcome.errors.map((e) => ({ field: null, msg: `${parisTime(pieceStart)}\u00a0: ${e.msg}` })));
+      try {
+        await unwrap(api.POST("/api/agenda/slots", { body: { ...common, start_at: pieceStart, end_at: pieceEnd } }));
+        created += 1;
+      } catch (error) {
+        const messages = asApiError(error).messages;
+        if (pieces.length === 1) refused.push(...messages);
+        // Several slots: one line per refused slot, in the summary only (not beside the fields).
+        else refused.push(...messages.map((e) => ({ field: null, msg: `${parisTime(pieceStart)}\u00a0: ${e.msg}` })));
+      }
     }
     setBusy(false);
     if (refused.length === 0) {
@@ -125,40 +134,31 @@ function SlotForm({
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
         <ErrorSummary title={f.errorTitle} errors={errors} />
         <div className="ag-row">
-          <Field label={f.date} error={fieldError(errors, "start_at")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="date"
-                value={date}
-                onChange={(e) => setDate(e.target.value)}
-                disabled={timesLocked}
-                required
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
+          <InputField
+            label={f.date}
+            error={fieldErrorIn(errors, "start_at")}
+            className="ag-grow"
+            type="date"
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+            disabled={timesLocked}
+            required
+          />
           <Field label={f.start}>
             {({ id }) => (
               <input id={id} type="time" step={300} value={startTime} onChange={(e) => setStartTime(e.target.value)} disabled={timesLocked} required />
             )}
           </Field>
-          <Field label={f.end} error={fieldError(errors, "end_at")}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="time"
-                step={300}
-                value={endTime}
-                onChange={(e) => setEndTime(e.target.value)}
-                disabled={timesLocked}
-                required
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
+          <InputField
+            label={f.end}
+            error={fieldErrorIn(errors, "end_at")}
+            type="time"
+            step={300}
+            value={endTime}
+            onChange={(e) => setEndTime(e.target.value)}
+            disabled={timesLocked}
+            required
+          />
         </div>
         {slot === null ? (
           <Field label={f.split} hint={f.splitHint}>
@@ -173,37 +173,31 @@ function SlotForm({
             )}
           </Field>
         ) : null}
-        <Field label={f.site} error={fieldError(errors, "site_id")}>
-          {({ id, describedBy, invalid }) => (
-            <select id={id} value={siteId} onChange={(e) => setSiteId(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
-              {me.sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {siteLabel(s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <CheckboxGroup legend={f.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldError(errors, "kinds")} />
+        <SiteField label={f.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
+        <CheckboxGroup legend={f.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
         <CheckboxGroup
           legend={f.visibility}
           hint={f.visibilityHint}
           options={visibilityOptions}
           value={visibility}
           onChange={setVisibility}
-          error={fieldError(errors, "visibility")}
+          error={fieldErrorIn(errors, "visibility")}
         />
-        <div className="field ag-field">
+        <div className="field">
           <label className="checkbox">
             <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
             {f.sharedWithSas}
           </label>
         </div>
-        <Field label={f.reason} hint={f.reasonHint} error={fieldError(errors, "reason")}>
-          {({ id, describedBy, invalid }) => (
-            <input id={id} type="text" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-          )}
-        </Field>
+        <InputField
+          label={f.reason}
+          hint={f.reasonHint}
+          error={fieldErrorIn(errors, "reason")}
+          type="text"
+          maxLength={200}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
         <Actions>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? f.submitting : slot ? f.submitEdit : pieces.length > 1 ? f.submitCreateMany(pieces.length) : f.submitCreate}
@@ -318,27 +312,21 @@ function DeleteSlot({
 }) {
   const x = agendaTexts.deleteSlot;
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [busy, setBusy] = useState(false);
   const when = slotWhen(slot.start_at, slot.end_at);
   const booked = slot.status === "booked";
-
-  async function onConfirm() {
-    setBusy(true);
-    setErrors([]);
-    const outcome = await send(
+  const remove = useApiMutation(
+    () =>
       api.DELETE("/api/agenda/slots/{slot_id}", {
         params: { path: { slot_id: slot.id }, query: booked && reason.trim() ? { reason: reason.trim() } : {} },
       }),
-    );
-    setBusy(false);
-    if (outcome.ok) onDone(agendaTexts.effectorHome.deleted(when));
-    else setErrors(outcome.errors);
-  }
+    { onSuccess: () => onDone(agendaTexts.effectorHome.deleted(when)) },
+  );
+  const busy = remove.isPending;
+  const onConfirm = () => remove.mutate();
 
   return (
     <Modal title={x.title} onClose={onClose}>
-      <ErrorSummary title={x.failed} errors={errors} />
+      <ErrorSummary title={x.failed} error={remove.error} />
       <p>{x.body(when)}</p>
       {booked ? (
         <div className="notice notice-warning" role="note">

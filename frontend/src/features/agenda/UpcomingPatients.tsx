@@ -1,75 +1,65 @@
 /** "Mes prochains patients": the appointments booked on the effector's coming slots. */
-import { api } from "../../api/client";
-import { Card, EmptyState, Loaded } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiQuery, type Schemas } from "../../api";
+import { Card, EmptyState } from "../../shell/Page";
+import { DataTable, Loaded, type Column } from "../../ui";
+import { AppointmentWhen } from "./AppointmentWhen";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
-import { inDaysIso, nowIso, paris, timeRange } from "./time";
+import { inDaysIso, nowIso } from "./time";
 
 const t = agendaTexts.upcoming;
+
+type Appointment = Schemas["AppointmentOut"];
+
+const COLUMNS: readonly Column<Appointment>[] = [
+  { key: "when", header: t.when, className: "nowrap", cell: (a) => <AppointmentWhen start={a.start_at} end={a.end_at} /> },
+  { key: "patient", header: t.patient, rowHeader: true, cell: (a) => a.patient_label ?? t.noLabel },
+  { key: "kind", header: t.kind, cell: (a) => agendaTexts.kinds[a.kind] },
+  {
+    key: "site",
+    header: t.site,
+    cell: (a) =>
+      a.site ? (
+        <>
+          {a.site.name}
+          <span className="cell-sub">
+            {a.site.address_line}, {a.site.postal_code} {a.site.city}
+          </span>
+        </>
+      ) : (
+        "—"
+      ),
+  },
+];
 const DAYS = 30;
 
-export function UpcomingPatients({ effectorId, version }: { effectorId: number; version: number }) {
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/appointments", {
-        params: { query: { start: nowIso(), end: inDaysIso(DAYS), effector_id: effectorId } },
-        signal,
-      }),
-    [effectorId, version],
+export function UpcomingPatients({ effectorId }: { effectorId: number }) {
+  const upcoming = useApiQuery(agendaKeys.consultationList("upcoming", effectorId), (signal) =>
+    api.GET("/api/agenda/appointments", {
+      params: { query: { start: nowIso(), end: inDaysIso(DAYS), effector_id: effectorId } },
+      signal,
+    }),
   );
   return (
     <Card
       title={t.title}
       id="ag-upcoming"
-      aside={state.status === "ok" && state.data.length > 0 ? <span className="badge">{t.count(state.data.length)}</span> : null}
+      aside={upcoming.data && upcoming.data.length > 0 ? <span className="badge">{t.count(upcoming.data.length)}</span> : null}
     >
       <p className="card-note">{t.intro(DAYS)}</p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={upcoming}>
         {(items) =>
           items.length === 0 ? (
             <EmptyState>{t.empty}</EmptyState>
           ) : (
-            <div className="table-scroll ag-stacked" tabIndex={0} role="region" aria-labelledby="ag-upcoming-table">
-              <table>
-                <caption id="ag-upcoming-table" className="visually-hidden">
-                  {t.table}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t.when}</th>
-                    <th scope="col">{t.patient}</th>
-                    <th scope="col">{t.kind}</th>
-                    <th scope="col">{t.site}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((a) => (
-                    <tr key={a.id}>
-                      <td className="nowrap">
-                        <time dateTime={a.start_at}>
-                          <span className="ag-day">{paris(a.start_at).toFormat("cccc d LLLL")}</span>
-                          <span className="cell-sub">{timeRange(a.start_at, a.end_at)}</span>
-                        </time>
-                      </td>
-                      <th scope="row">{a.patient_label ?? t.noLabel}</th>
-                      <td>{agendaTexts.kinds[a.kind]}</td>
-                      <td>
-                        {a.site ? (
-                          <>
-                            {a.site.name}
-                            <span className="cell-sub">
-                              {a.site.address_line}, {a.site.postal_code} {a.site.city}
-                            </span>
-                          </>
-                        ) : (
-                          "—"
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption={t.table}
+              captionHidden
+              className="ag-stacked"
+              columns={COLUMNS}
+              rows={items}
+              rowKey={(appointment) => appointment.id}
+            />
           )
         }
       </Loaded>

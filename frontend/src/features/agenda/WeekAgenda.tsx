@@ -11,14 +11,15 @@ import interactionPlugin, { type EventResizeDoneArg } from "@fullcalendar/intera
 import luxonPlugin from "@fullcalendar/luxon3";
 import timeGridPlugin from "@fullcalendar/timegrid";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { describeFailure } from "../../shell/useApi";
+import { useQueryClient } from "@tanstack/react-query";
+
+import { api, asApiError, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { ErrorSummary, Notice } from "../../ui";
 import type { EffectorProfile } from "./me";
 import { SlotDialog, type SlotDialogState } from "./SlotDialog";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 import { PARIS, paris, slotWhen, withOffset } from "./time";
-import { ErrorSummary, send, Success } from "./ui";
 import { UpcomingPatients } from "./UpcomingPatients";
 
 type Slot = Schemas["SlotOut"];
@@ -58,32 +59,34 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   const [dialog, setDialog] = useState<SlotDialogState | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
   const [errors, setErrors] = useState<{ title: string; errors: FieldError[] } | null>(null);
-  const [version, setVersion] = useState(0);
   const phone = useMemo(() => window.matchMedia(PHONE_QUERY).matches, []);
+  const client = useQueryClient();
 
+  // The calendar fetches its slots itself (FullCalendar's event source); the patients below too.
   const refresh = useCallback(() => {
     calendar.current?.getApi().refetchEvents();
-    setVersion((v) => v + 1);
-  }, []);
+    void client.invalidateQueries({ queryKey: agendaKeys.consultations });
+  }, [client]);
+  const move = useApiMutation((to: { slotId: number; start: string; end: string }) =>
+    api.PATCH("/api/agenda/slots/{slot_id}", {
+      params: { path: { slot_id: to.slotId } },
+      body: { start_at: to.start, end_at: to.end },
+    }),
+  );
 
   const fetchSlots = useCallback(
     async (info: { startStr: string; endStr: string }): Promise<EventInput[]> => {
-      let result;
       try {
-        result = await api.GET("/api/agenda/slots", {
-          params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } },
-        });
-      } catch {
-        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: describeFailure(null, null) }] });
-        throw new Error("network");
+        const slots = await unwrap(
+          api.GET("/api/agenda/slots", { params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } } }),
+        );
+        setErrors((current) => (current?.title === t.loadFailed ? null : current));
+        return slots.map(toEvent);
+      } catch (thrown) {
+        const error = asApiError(thrown);
+        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: error.message }] });
+        throw error;
       }
-      const { data, error, response } = result;
-      if (!data) {
-        setErrors({ title: t.loadFailed, errors: [{ field: null, msg: describeFailure(response.status, error) }] });
-        throw new Error(String(response.status));
-      }
-      setErrors((current) => (current?.title === t.loadFailed ? null : current));
-      return data.map(toEvent);
     },
     [me.id],
   );
@@ -101,27 +104,25 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
     setDialog({ mode: "details", slot });
   }, []);
 
+  const { mutate: moveSlot } = move;
   const onMoved = useCallback(
-    async (info: EventDropArg | EventResizeDoneArg) => {
+    (info: EventDropArg | EventResizeDoneArg) => {
       const slot = slotOf(info.event);
       if (!slot) return;
       setFlash(null);
       setErrors(null);
-      const outcome = await send(
-        api.PATCH("/api/agenda/slots/{slot_id}", {
-          params: { path: { slot_id: slot.id } },
-          body: { start_at: info.event.startStr, end_at: info.event.endStr },
-        }),
-      );
-      if (!outcome.ok) {
-        info.revert();
-        setErrors({ title: t.moveFailed, errors: outcome.errors });
-        return;
-      }
-      setFlash(t.moved(slotWhen(outcome.data.start_at, outcome.data.end_at)));
-      refresh();
+      moveSlot({ slotId: slot.id, start: info.event.startStr, end: info.event.endStr }, {
+        onError: (error) => {
+          info.revert();
+          setErrors({ title: t.moveFailed, errors: error.messages });
+        },
+        onSuccess: (moved) => {
+          setFlash(t.moved(slotWhen(moved.start_at, moved.end_at)));
+          refresh();
+        },
+      });
     },
-    [refresh],
+    [moveSlot, refresh],
   );
 
   const onEventMount = useCallback((info: EventMountArg) => {
@@ -172,7 +173,7 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
         </div>
         <p className="card-note">{t.help}</p>
         <Legend />
-        {flash ? <Success>{flash}</Success> : null}
+        {flash ? <Notice tone="success">{flash}</Notice> : null}
         {errors ? <ErrorSummary title={errors.title} errors={errors.errors} /> : null}
         <div className="ag-calendar">
           <FullCalendar
@@ -233,7 +234,7 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
           />
         </div>
       </section>
-      <UpcomingPatients effectorId={me.id} version={version} />
+      <UpcomingPatients effectorId={me.id} />
       {dialog ? <SlotDialog state={dialog} me={me} onClose={closeDialog} onDone={onDone} onChange={setDialog} /> : null}
     </>
   );

@@ -1,18 +1,18 @@
 /** The logged-in effector's own profile (`GET /api/agenda/me`): id, sites, calendar links. */
 import type { ReactNode } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import { Loaded } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiQuery, type Schemas } from "../../api";
+import { Field, Loaded } from "../../ui";
+import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 
 export type EffectorProfile = Schemas["EffectorProfile"];
 export type Site = Schemas["SiteProfile"];
 
 /** Renders its children with the profile, or says the account is linked to no effector. */
-export function WithMyProfile({ children }: { children: (me: EffectorProfile, reload: () => void) => ReactNode }) {
-  const { state, reload } = useApiQuery((signal) => api.GET("/api/agenda/me", { signal }), []);
-  if (state.status === "error" && state.httpStatus === 404) {
+export function WithMyProfile({ children }: { children: (me: EffectorProfile) => ReactNode }) {
+  const me = useApiQuery(agendaKeys.me, (signal) => api.GET("/api/agenda/me", { signal }));
+  if (!me.data && me.error?.status === 404) {
     const t = agendaTexts.notLinked;
     return (
       <div className="notice notice-warning" role="status">
@@ -23,9 +23,7 @@ export function WithMyProfile({ children }: { children: (me: EffectorProfile, re
     );
   }
   return (
-    <Loaded state={state} onRetry={reload}>
-      {(me) => children(me, reload)}
-    </Loaded>
+    <Loaded query={me}>{children}</Loaded>
   );
 }
 
@@ -37,4 +35,35 @@ export function siteLabel(site: Pick<Site, "name" | "city">): string {
 export function siteName(sites: readonly Site[], id: number | null | undefined): string {
   const site = sites.find((s) => s.id === id);
   return site ? siteLabel(site) : "";
+}
+
+/** Choosing one of the effector's consultation sites. */
+export function SiteField({
+  label,
+  sites,
+  value,
+  onChange,
+  error,
+  className,
+}: {
+  label: string;
+  sites: readonly Site[];
+  value: number;
+  onChange: (siteId: number) => void;
+  error?: string | undefined;
+  className?: string;
+}) {
+  return (
+    <Field label={label} error={error} {...(className ? { className } : {})}>
+      {({ id, describedBy, invalid }) => (
+        <select id={id} value={value} onChange={(e) => onChange(Number(e.target.value))} aria-describedby={describedBy} aria-invalid={invalid}>
+          {sites.map((s) => (
+            <option key={s.id} value={s.id}>
+              {siteLabel(s)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
 }

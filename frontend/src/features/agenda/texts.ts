@@ -1,6 +1,6 @@
 /** French strings of the agenda feature (effectors' slots, availability, calendars). */
 // `\u00a0` is a no-break space: French typography before : ; ? ! and inside « ».
-import type { Schemas } from "../../api/client";
+import type { Schemas } from "../../api";
 
 type Kind = Schemas["SlotOut"]["kinds"][number];
 type Visibility = Schemas["SlotOut"]["visibility"][number];

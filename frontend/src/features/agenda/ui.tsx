@@ -1,110 +1,11 @@
 /**
- * Small building blocks shared by the agenda and the coordination screens: sending a mutation and
- * reading its French errors, the error summary, form fields, checkbox groups, the modal dialog.
+ * Form pieces of the agenda screens (also used by the coordination's): checkbox groups, a French
+ * file picker, the row of actions. Fields, summaries, notices and dialogs are the UI kit's.
  */
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 
-import { errorMessages, type FieldError } from "../../api/errors";
-import { describeFailure } from "../../shell/useApi";
+import { Field } from "../../ui";
 import { agendaTexts } from "./texts";
-
-/** What an openapi-fetch call resolves to, seen from here. */
-interface ApiResult<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
-}
-
-export type Outcome<T> = { ok: true; data: T } | { ok: false; status: number | null; errors: FieldError[] };
-
-/** Awaits a mutation; on failure, every French message the server sent (or one generic line). */
-export async function send<T>(call: Promise<ApiResult<T>>): Promise<Outcome<T>> {
-  try {
-    const { data, error, response } = await call;
-    if (response.ok) return { ok: true, data: data as T };
-    const status = response.status;
-    const errors =
-      status === 400 || status === 409 || status === 422
-        ? errorMessages(error, describeFailure(status, error))
-        : [{ field: null, msg: describeFailure(status, error) }];
-    return { ok: false, status, errors };
-  } catch {
-    return { ok: false, status: null, errors: [{ field: null, msg: describeFailure(null, null) }] };
-  }
-}
-
-/** Messages about one field (`loc` = body.<name>), joined for display next to it. */
-export function fieldError(errors: readonly FieldError[], ...names: string[]): string | undefined {
-  const text = errors
-    .filter((e) => e.field !== null && names.includes(e.field))
-    .map((e) => e.msg)
-    .join(" ");
-  return text || undefined;
-}
-
-export function ErrorSummary({ title, errors, intro }: { title: string; errors: readonly FieldError[]; intro?: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (errors.length > 0) ref.current?.focus();
-  }, [errors]);
-  if (errors.length === 0) return null;
-  return (
-    <div className="notice notice-error error-summary" role="alert" tabIndex={-1} ref={ref}>
-      <h2>{title}</h2>
-      {intro ? <p>{intro}</p> : null}
-      <ul>
-        {errors.map((e, i) => (
-          <li key={i}>{e.msg}</li>
-        ))}
-      </ul>
-    </div>
-  );
-}
-
-/** A success line that screen readers announce. */
-export function Success({ children }: { children: ReactNode }) {
-  return (
-    <p className="notice ag-success" role="status">
-      {children}
-    </p>
-  );
-}
-
-/** Label, hint, error and one control; the control receives its id and aria-describedby. */
-export function Field({
-  label,
-  hint,
-  error,
-  className,
-  children,
-}: {
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: string | undefined;
-  className?: string;
-  children: (ids: { id: string; describedBy: string | undefined; invalid: true | undefined }) => ReactNode;
-}) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`field ag-field${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
-      {children({ id, describedBy, invalid: error ? true : undefined })}
-    </div>
-  );
-}
 
 /** A fieldset of checkboxes choosing several codes (kinds, visibility, weekdays). */
 export function CheckboxGroup<V extends string>({
@@ -157,67 +58,6 @@ export function CheckboxGroup<V extends string>({
         ))}
       </div>
     </fieldset>
-  );
-}
-
-/**
- * A modal dialog (the native <dialog>: focus trapped, Escape closes, focus returns to the opener).
- * Rendered only while open; `onClose` runs on Escape, on the close button and on the backdrop.
- */
-export function Modal({
-  title,
-  onClose,
-  children,
-  wide = false,
-}: {
-  title: string;
-  onClose: () => void;
-  children: ReactNode;
-  wide?: boolean;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    const onCancel = (event: Event) => {
-      event.preventDefault();
-      onCloseRef.current();
-    };
-    dialog.addEventListener("cancel", onCancel);
-    return () => {
-      dialog.removeEventListener("cancel", onCancel);
-      if (dialog.open) dialog.close();
-      if (opener?.isConnected) opener.focus({ preventScroll: true });
-    };
-  }, []);
-
-  return (
-    <dialog
-      ref={ref}
-      className={`ag-dialog${wide ? " ag-dialog-wide" : ""}`}
-      aria-labelledby={titleId}
-      onClick={(event) => {
-        if (event.target === ref.current) onCloseRef.current();
-      }}
-    >
-      <div className="ag-dialog-body">
-        <div className="ag-dialog-head">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="ag-dialog-close" onClick={() => onCloseRef.current()} aria-label={agendaTexts.common.close}>
-            <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" focusable="false">
-              <path d="M6 6l12 12M18 6 6 18" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
-            </svg>
-          </button>
-        </div>
-        {children}
-      </div>
-    </dialog>
   );
 }
 

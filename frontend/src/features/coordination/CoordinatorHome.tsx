@@ -1,21 +1,20 @@
 /** Coordinator home: the CPTS territory, the directory of effectors and the latest access log. */
 import { Link } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
+import { api, useApiQuery, type Schemas } from "../../api";
 import { formatDateTime, formatNumber } from "../../shell/format";
 import { roleLabel } from "../../shell/roles";
-import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
-import { useTerritory } from "../../shell/territory";
-import { useApiQuery } from "../../shell/useApi";
-import { effectorPath, COORDINATION_PATHS } from "./paths";
-import { coordinationTexts as t } from "./texts";
-import { UNREPORTED_PATH } from "./UnreportedPage";
-import { agendaTexts } from "../agenda/texts";
+import { Card, EmptyState, Page } from "../../shell/Page";
+import { useTerritoryQuery } from "../../shell/territory";
+import { DataTable, Loaded, type Column } from "../../ui";
+import { agendaKeys, agendaTexts } from "../agenda";
+// features/indicators has no public entry yet (its owner adds index.ts): its address and label only.
 import { INDICATORS_PATHS } from "../indicators/paths";
 import { indicatorsTexts } from "../indicators/texts";
-import { NOTIFICATIONS_PATHS } from "../notifications/paths";
-import { notificationsTexts } from "../notifications/texts";
-import "../agenda/agenda.css";
+import { NOTIFICATIONS_PATHS, notificationsTexts } from "../notifications";
+import { COORDINATION_PATHS, effectorPath, UNREPORTED_PATH } from "./paths";
+import { coordinationKeys } from "./queryKeys";
+import { coordinationTexts as t } from "./texts";
 import "./coordination.css";
 
 type Effector = Schemas["EffectorOut"];
@@ -34,14 +33,14 @@ export function CoordinatorHome() {
 }
 
 function TerritoryCard() {
-  const { state, reload } = useTerritory();
+  const territory = useTerritoryQuery();
   const tt = t.territory;
   return (
     <Card title={tt.title} id="carte-territoire">
-      {state.status === "error" && state.httpStatus === 404 ? (
+      {!territory.data && territory.error?.status === 404 ? (
         <EmptyState>{tt.noTerritory}</EmptyState>
       ) : (
-        <Loaded state={state} onRetry={reload}>
+        <Loaded query={territory}>
           {({ cpts, communes }) => (
             <>
               <p className="cpts-name">{cpts.name}</p>
@@ -98,19 +97,36 @@ function effectorName(e: Effector): string {
   return `${e.given_name} ${e.family_name}`.trim();
 }
 
+const EFFECTOR_COLUMNS: readonly Column<Effector>[] = [
+  {
+    key: "name",
+    header: t.effectors.name,
+    rowHeader: true,
+    cell: (e) => <Link to={effectorPath(e.id)}>{effectorName(e)}</Link>,
+  },
+  { key: "rpps", header: t.effectors.rpps, className: "mono", cell: (e) => e.rpps },
+  { key: "commune", header: t.effectors.commune, cell: (e) => e.sites[0]?.city ?? t.effectors.noSite },
+  {
+    key: "status",
+    header: t.effectors.status,
+    cell: (e) => (
+      <span className={e.active ? "status status-ok" : "status status-off"}>{e.active ? t.effectors.active : t.effectors.inactive}</span>
+    ),
+  },
+];
+
 function EffectorsCard() {
   const te = t.effectors;
-  const { state, reload } = useApiQuery(
-    (signal) => api.GET("/api/agenda/effectors", { params: { query: { limit: t.limit, offset: 0 } }, signal }),
-    [],
+  const effectors = useApiQuery(agendaKeys.effectorList("home", t.limit), (signal) =>
+    api.GET("/api/agenda/effectors", { params: { query: { limit: t.limit, offset: 0 } }, signal }),
   );
   return (
     <Card
       title={te.title}
       id="carte-effecteurs"
       aside={
-        state.status === "ok" ? (
-          <span className="badge">{te.total(formatNumber(state.data.total), state.data.total)}</span>
+        effectors.data ? (
+          <span className="badge">{te.total(formatNumber(effectors.data.total), effectors.data.total)}</span>
         ) : null
       }
     >
@@ -134,44 +150,14 @@ function EffectorsCard() {
           {notificationsTexts.demo.link}
         </Link>
       </p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={effectors}>
         {({ items, total }) =>
           items.length === 0 ? (
             <EmptyState>{te.empty}</EmptyState>
           ) : (
             <>
               {total > items.length ? <p className="card-note">{te.showing(items.length, formatNumber(total))}</p> : null}
-              <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="table-effecteurs">
-                <table>
-                  <caption id="table-effecteurs" className="visually-hidden">
-                    {te.table}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{te.name}</th>
-                      <th scope="col">{te.rpps}</th>
-                      <th scope="col">{te.commune}</th>
-                      <th scope="col">{te.status}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((e) => (
-                      <tr key={e.id}>
-                        <th scope="row">
-                          <Link to={effectorPath(e.id)}>{effectorName(e)}</Link>
-                        </th>
-                        <td className="mono">{e.rpps}</td>
-                        <td>{e.sites[0]?.city ?? te.noSite}</td>
-                        <td>
-                          <span className={e.active ? "status status-ok" : "status status-off"}>
-                            {e.active ? te.active : te.inactive}
-                          </span>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={te.table} captionHidden columns={EFFECTOR_COLUMNS} rows={items} rowKey={(e) => e.id} />
             </>
           )
         }
@@ -188,66 +174,61 @@ function entityLabel(entity: string): string {
   return t.audit.entities[entity] ?? entity;
 }
 
-function AuditRow({ entry }: { entry: AuditEntry }) {
-  const ta = t.audit;
-  return (
-    <tr>
-      <td className="nowrap">
-        <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
-      </td>
-      <td>
-        {entry.actor_email || ta.unknownActor}
+const AUDIT_COLUMNS: readonly Column<AuditEntry>[] = [
+  {
+    key: "at",
+    header: t.audit.at,
+    className: "nowrap",
+    cell: (entry) => <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>,
+  },
+  {
+    key: "actor",
+    header: t.audit.actor,
+    cell: (entry) => (
+      <>
+        {entry.actor_email || t.audit.unknownActor}
         {entry.actor_role ? <span className="cell-sub">{roleLabel(entry.actor_role)}</span> : null}
-      </td>
-      <td>
+      </>
+    ),
+  },
+  {
+    key: "action",
+    header: t.audit.action,
+    cell: (entry) => (
+      <>
         {actionLabel(entry.action)}
         {entry.detail ? <span className="cell-sub">{entry.detail}</span> : null}
-      </td>
-      <td>
+      </>
+    ),
+  },
+  {
+    key: "entity",
+    header: t.audit.entity,
+    cell: (entry) => (
+      <>
         {entityLabel(entry.entity)}
         {entry.entity_id ? <span className="muted"> n° {entry.entity_id}</span> : null}
-      </td>
-      <td className="mono">{entry.ip ?? "—"}</td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+  { key: "ip", header: t.audit.ip, className: "mono", cell: (entry) => entry.ip ?? "—" },
+];
 
 function AuditCard() {
   const ta = t.audit;
-  const { state, reload } = useApiQuery(
-    (signal) => api.GET("/api/audit", { params: { query: { limit: t.limit, offset: 0 } }, signal }),
-    [],
+  const audit = useApiQuery(coordinationKeys.audit(t.limit), (signal) =>
+    api.GET("/api/audit", { params: { query: { limit: t.limit, offset: 0 } }, signal }),
   );
   return (
     <Card title={ta.title} id="carte-journal">
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={audit}>
         {({ items }) =>
           items.length === 0 ? (
             <EmptyState>{ta.empty}</EmptyState>
           ) : (
             <>
               <p className="card-note">{ta.latest(items.length)}</p>
-              <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="table-journal">
-                <table>
-                  <caption id="table-journal" className="visually-hidden">
-                    {ta.table}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{ta.at}</th>
-                      <th scope="col">{ta.actor}</th>
-                      <th scope="col">{ta.action}</th>
-                      <th scope="col">{ta.entity}</th>
-                      <th scope="col">{ta.ip}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.map((entry) => (
-                      <AuditRow key={entry.id} entry={entry} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable caption={ta.table} captionHidden columns={AUDIT_COLUMNS} rows={items} rowKey={(entry) => entry.id} />
             </>
           )
         }

@@ -2,12 +2,12 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
+import { api, useApiQuery, type Schemas } from "../../api";
+import { Card, EmptyState, Page } from "../../shell/Page";
+import { Loaded } from "../../ui";
+import { agendaKeys } from "../agenda";
 import { COORDINATION_PATHS, effectorPath } from "./paths";
 import { coordinationTexts } from "./texts";
-import "../agenda/agenda.css";
 import "./coordination.css";
 
 type Effector = Schemas["EffectorOut"];
@@ -26,13 +26,11 @@ export function DirectoryPage() {
 
   useEffect(() => setDraft(q ?? ""), [q]);
 
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/agenda/effectors", {
-        params: { query: { ...(q ? { q } : {}), limit: t.pageSize, offset: (page - 1) * t.pageSize } },
-        signal,
-      }),
-    [q, page],
+  const effectors = useApiQuery(agendaKeys.effectorList("directory", q, page), (signal) =>
+    api.GET("/api/agenda/effectors", {
+      params: { query: { ...(q ? { q } : {}), limit: t.pageSize, offset: (page - 1) * t.pageSize } },
+      signal,
+    }),
   );
 
   function go(next: { q?: string | null; page?: number }) {
@@ -85,9 +83,9 @@ export function DirectoryPage() {
       <Card
         title={t.table}
         id="co-directory"
-        aside={state.status === "ok" ? <span className="badge" role="status">{t.results(state.data.total, q)}</span> : null}
+        aside={effectors.data ? <span className="badge" role="status">{t.results(effectors.data.total, q)}</span> : null}
       >
-        <Loaded state={state} onRetry={reload}>
+        <Loaded query={effectors}>
           {({ items, total }) => {
             const pages = Math.max(1, Math.ceil(total / t.pageSize));
             if (items.length === 0)

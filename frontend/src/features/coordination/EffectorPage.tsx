@@ -2,16 +2,14 @@
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
-import { dateTimeAt } from "../agenda/time";
-import { Actions, ErrorSummary, Field, fieldError, send, Success } from "../agenda/ui";
+import { api, fieldErrorIn, useApiMutation, useApiQuery, type Schemas } from "../../api";
+import { Card, EmptyState, Page } from "../../shell/Page";
+import { ErrorSummary, Field, InputField, Loaded, Notice } from "../../ui";
+import { Actions, agendaKeys, dateTimeAt } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import { COORDINATION_PATHS } from "./paths";
+import { coordinationKeys } from "./queryKeys";
 import { coordinationTexts } from "./texts";
-import "../agenda/agenda.css";
 import "./coordination.css";
 
 type Profile = Schemas["EffectorProfile"];
@@ -22,12 +20,11 @@ const t = coordinationTexts.effector;
 export function EffectorPage() {
   const { effectorId } = useParams();
   const id = Number(effectorId);
-  const { state, reload } = useApiQuery(
-    (signal) => api.GET("/api/agenda/effectors/{effector_id}", { params: { path: { effector_id: id } }, signal }),
-    [id],
+  const effector = useApiQuery(agendaKeys.effector(id), (signal) =>
+    api.GET("/api/agenda/effectors/{effector_id}", { params: { path: { effector_id: id } }, signal }),
   );
-  const [saved, setSaved] = useState<Profile | null>(null);
-  const profile = saved && saved.id === id ? saved : state.status === "ok" ? state.data : null;
+  const profile = effector.data ?? null;
+  const unknown = !profile && (effector.error?.status === 404 || effector.error?.status === 422);
   const title = profile ? `${profile.given_name} ${profile.family_name}` : coordinationTexts.directory.title;
 
   return (
@@ -35,22 +32,20 @@ export function EffectorPage() {
       <p>
         <Link to={COORDINATION_PATHS.directory}>← {t.back}</Link>
       </p>
-      {state.status === "error" && (state.httpStatus === 404 || state.httpStatus === 422) ? (
+      {unknown ? (
         <EmptyState>{t.notFound}</EmptyState>
       ) : (
-        <Loaded state={state} onRetry={reload}>
-          {() =>
-            profile ? (
-              <div className="co-profile">
-                <div className="co-profile-side">
-                  <IdentityCard profile={profile} />
-                  <CalendarsCard profile={profile} />
-                </div>
-                <EditCard key={profile.id} profile={profile} onSaved={setSaved} />
-                <SitesCard profile={profile} />
+        <Loaded query={effector}>
+          {(loaded) => (
+            <div className="co-profile">
+              <div className="co-profile-side">
+                <IdentityCard profile={loaded} />
+                <CalendarsCard profile={loaded} />
               </div>
-            ) : null
-          }
+              <EditCard key={loaded.id} profile={loaded} />
+              <SitesCard profile={loaded} />
+            </div>
+          )}
         </Loaded>
       )}
     </Page>
@@ -226,95 +221,116 @@ function patchOf(p: Profile, f: FormState): Patch {
   return patch;
 }
 
-function EditCard({ profile, onSaved }: { profile: Profile; onSaved: (p: Profile) => void }) {
+function EditCard({ profile }: { profile: Profile }) {
   const [form, setForm] = useState<FormState>(() => formOf(profile));
-  const [errors, setErrors] = useState<FieldError[]>([]);
   const [flash, setFlash] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const save = useApiMutation(
+    (patch: Patch) => api.PATCH("/api/agenda/effectors/{effector_id}", { params: { path: { effector_id: profile.id } }, body: patch }),
+    {
+      // The profile on this page and every list of effectors (directory, coordination home, map).
+      invalidates: [agendaKeys.effectors, coordinationKeys.all],
+      onSuccess: (saved) => {
+        setForm(formOf(saved));
+        setFlash(t.saved);
+      },
+    },
+  );
+  const busy = save.isPending;
+  const errors = save.error?.fieldErrors ?? [];
 
   function set<K extends keyof FormState>(key: K, value: FormState[K]) {
     setForm((f) => ({ ...f, [key]: value }));
   }
 
-  async function onSubmit(event: FormEvent) {
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
     setFlash(null);
     const patch = patchOf(profile, form);
     if (Object.keys(patch).length === 0) {
-      setErrors([]);
+      save.reset();
       setFlash(t.nothingChanged);
       return;
     }
-    setBusy(true);
-    setErrors([]);
-    const outcome = await send(api.PATCH("/api/agenda/effectors/{effector_id}", { params: { path: { effector_id: profile.id } }, body: patch }));
-    setBusy(false);
-    if (outcome.ok) {
-      onSaved(outcome.data);
-      setForm(formOf(outcome.data));
-      setFlash(t.saved);
-    } else setErrors(outcome.errors);
+    save.mutate(patch);
   }
 
   return (
     <Card title={t.edit} id="co-edit">
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={t.errorTitle} errors={errors} />
-        {flash ? <Success>{flash}</Success> : null}
+        <ErrorSummary title={t.errorTitle} error={save.error} />
+        {flash ? <Notice tone="success">{flash}</Notice> : null}
         <div className="ag-row">
-          <Field label={t.familyName} error={fieldError(errors, "family_name")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" autoComplete="off" value={form.family_name} onChange={(e) => set("family_name", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.givenName} error={fieldError(errors, "given_name")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" autoComplete="off" value={form.given_name} onChange={(e) => set("given_name", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.familyName}
+            error={fieldErrorIn(errors, "family_name")}
+            type="text"
+            autoComplete="off"
+            value={form.family_name}
+            onChange={(e) => set("family_name", e.target.value)}
+          />
+          <InputField
+            label={t.givenName}
+            error={fieldErrorIn(errors, "given_name")}
+            type="text"
+            autoComplete="off"
+            value={form.given_name}
+            onChange={(e) => set("given_name", e.target.value)}
+          />
         </div>
         <div className="ag-row">
-          <Field label={t.specialtyCode} hint={t.specialtyCodeHint} error={fieldError(errors, "specialty_code")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" className="mono" value={form.specialty_code} onChange={(e) => set("specialty_code", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.specialtyText} error={fieldError(errors, "specialty_text")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="text" value={form.specialty_text} onChange={(e) => set("specialty_text", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.specialtyCode}
+            hint={t.specialtyCodeHint}
+            error={fieldErrorIn(errors, "specialty_code")}
+            type="text"
+            inputClassName="mono"
+            value={form.specialty_code}
+            onChange={(e) => set("specialty_code", e.target.value)}
+          />
+          <InputField
+            label={t.specialtyText}
+            error={fieldErrorIn(errors, "specialty_text")}
+            className="ag-grow"
+            type="text"
+            value={form.specialty_text}
+            onChange={(e) => set("specialty_text", e.target.value)}
+          />
         </div>
         <div className="ag-row">
-          <Field label={t.phoneField} hint={t.phoneHint} error={fieldError(errors, "phone")}>
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="tel" autoComplete="off" value={form.phone} onChange={(e) => set("phone", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
-          <Field label={t.email} error={fieldError(errors, "email")} className="ag-grow">
-            {({ id, describedBy, invalid }) => (
-              <input id={id} type="email" autoComplete="off" value={form.email} onChange={(e) => set("email", e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-            )}
-          </Field>
+          <InputField
+            label={t.phoneField}
+            hint={t.phoneHint}
+            error={fieldErrorIn(errors, "phone")}
+            type="tel"
+            autoComplete="off"
+            value={form.phone}
+            onChange={(e) => set("phone", e.target.value)}
+          />
+          <InputField
+            label={t.email}
+            error={fieldErrorIn(errors, "email")}
+            className="ag-grow"
+            type="email"
+            autoComplete="off"
+            value={form.email}
+            onChange={(e) => set("email", e.target.value)}
+          />
         </div>
 
         <fieldset className="ag-fieldset co-group">
           <legend>{t.constraints}</legend>
           <div className="ag-row">
-            <Field label={t.minAge} hint={t.minAgeHint} error={fieldError(errors, "min_patient_age_months")} className="ag-grow">
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  value={form.minAge}
-                  onChange={(e) => set("minAge", e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
+            <InputField
+              label={t.minAge}
+              hint={t.minAgeHint}
+              error={fieldErrorIn(errors, "min_patient_age_months")}
+              className="ag-grow"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              value={form.minAge}
+              onChange={(e) => set("minAge", e.target.value)}
+            />
             <Field label={t.unit}>
               {({ id }) => (
                 <select id={id} value={form.minAgeUnit} onChange={(e) => set("minAgeUnit", e.target.value === "months" ? "months" : "years")}>
@@ -324,31 +340,26 @@ function EditCard({ profile, onSaved }: { profile: Profile; onSaved: (p: Profile
               )}
             </Field>
           </div>
-          <div className="field ag-field">
+          <div className="field">
             <label className="checkbox">
               <input type="checkbox" checked={form.home_visits} onChange={(e) => set("home_visits", e.target.checked)} />
               {t.homeVisits}
             </label>
           </div>
           {form.home_visits ? (
-            <Field label={t.radius} error={fieldError(errors, "home_visit_radius_km")}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="number"
-                  inputMode="decimal"
-                  min={1}
-                  max={200}
-                  className="co-narrow"
-                  value={form.radius}
-                  onChange={(e) => set("radius", e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid}
-                />
-              )}
-            </Field>
+            <InputField
+              label={t.radius}
+              error={fieldErrorIn(errors, "home_visit_radius_km")}
+              type="number"
+              inputMode="decimal"
+              min={1}
+              max={200}
+              inputClassName="co-narrow"
+              value={form.radius}
+              onChange={(e) => set("radius", e.target.value)}
+            />
           ) : null}
-          <div className="field ag-field">
+          <div className="field">
             <label className="checkbox">
               <input type="checkbox" checked={form.teleconsultation} onChange={(e) => set("teleconsultation", e.target.checked)} />
               {t.teleconsultation}
@@ -358,7 +369,7 @@ function EditCard({ profile, onSaved }: { profile: Profile; onSaved: (p: Profile
 
         <fieldset className="ag-fieldset co-group">
           <legend>{t.activity}</legend>
-          <div className={`field ag-field${form.active ? "" : " co-off"}`}>
+          <div className={`field${form.active ? "" : " co-off"}`}>
             <label className="checkbox">
               <input type="checkbox" checked={form.active} onChange={(e) => set("active", e.target.checked)} aria-describedby="co-active-hint" />
               {t.activeField}
@@ -366,7 +377,7 @@ function EditCard({ profile, onSaved }: { profile: Profile; onSaved: (p: Profile
             <p className="field-hint" id="co-active-hint">
               {t.activeHint}
             </p>
-            {fieldError(errors, "active") ? <p className="field-error">{fieldError(errors, "active")}</p> : null}
+            {fieldErrorIn(errors, "active") ? <p className="field-error">{fieldErrorIn(errors, "active")}</p> : null}
           </div>
         </fieldset>
 

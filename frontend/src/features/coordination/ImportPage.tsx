@@ -5,14 +5,13 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import { errorMessages, type FieldError } from "../../api/errors";
+import { api, fieldErrorIn, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
-import { describeFailure } from "../../shell/useApi";
-import { Actions, ErrorSummary, fieldError, FilePicker } from "../agenda/ui";
+import { ErrorSummary } from "../../ui";
+import { Actions, agendaKeys, FilePicker } from "../agenda";
 import { COORDINATION_PATHS } from "./paths";
+import { coordinationKeys } from "./queryKeys";
 import { coordinationTexts } from "./texts";
-import "../agenda/agenda.css";
 import "./coordination.css";
 
 type Report = Schemas["EffectorImportReport"];
@@ -62,14 +61,11 @@ interface CsvProblem {
 }
 
 /** The 422 of the import: per-cell errors (`loc: ["file", line, column]`) and other messages. */
-function readRejection(body: unknown): { problems: CsvProblem[]; others: FieldError[] } {
+function readRejection(error: ApiError): { problems: CsvProblem[]; others: FieldError[] } {
   const problems: CsvProblem[] = [];
-  const detail = typeof body === "object" && body !== null ? (body as { detail?: unknown }).detail : undefined;
-  if (Array.isArray(detail)) {
-    for (const item of detail) {
-      if (typeof item !== "object" || item === null) continue;
-      const { loc, msg } = item as { loc?: unknown; msg?: unknown };
-      if (Array.isArray(loc) && loc.length >= 3 && loc[0] === "file" && typeof msg === "string") {
+  if (error.status === 422) {
+    for (const { loc, msg } of error.detail) {
+      if (loc.length >= 3 && loc[0] === "file") {
         problems.push({
           line: Number(loc[1]),
           column: String(loc[2]),
@@ -79,7 +75,7 @@ function readRejection(body: unknown): { problems: CsvProblem[]; others: FieldEr
       }
     }
   }
-  return { problems, others: problems.length > 0 ? [] : errorMessages(body, t.failed) };
+  return { problems, others: problems.length > 0 ? [] : error.messages };
 }
 
 function capitalize(text: string): string {
@@ -93,7 +89,6 @@ function columnLabel(column: string): string {
 
 export function ImportPage() {
   const [file, setFile] = useState<File | null>(null);
-  const [busy, setBusy] = useState(false);
   const [report, setReport] = useState<Report | null>(null);
   const [problems, setProblems] = useState<CsvProblem[]>([]);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -101,7 +96,27 @@ export function ImportPage() {
   const problemsRef = useRef<HTMLDivElement>(null);
   const templateUrl = `data:text/csv;charset=utf-8,${encodeURIComponent(TEMPLATE_CSV)}`;
 
-  async function onSubmit(event: FormEvent) {
+  const upload = useApiMutation(
+    (form: FormData) =>
+      api.POST("/api/agenda/effectors/import", {
+        // The typed body says `file: string`; the real body is the FormData built by onSubmit.
+        body: { file: "" },
+        bodySerializer: () => form,
+      }),
+    {
+      invalidates: [agendaKeys.effectors, coordinationKeys.all],
+      onSuccess: setReport,
+      onError: (error) => {
+        const rejection = readRejection(error);
+        setProblems(rejection.problems);
+        setErrors(rejection.others);
+        if (rejection.problems.length > 0) requestAnimationFrame(() => problemsRef.current?.focus());
+      },
+    },
+  );
+  const busy = upload.isPending;
+
+  function onSubmit(event: FormEvent) {
     event.preventDefault();
     setReport(null);
     setProblems([]);
@@ -110,27 +125,10 @@ export function ImportPage() {
       return;
     }
     setErrors([]);
-    setBusy(true);
     setFileName(file.name);
     const form = new FormData();
     form.append("file", file);
-    try {
-      const { data, error, response } = await api.POST("/api/agenda/effectors/import", {
-        // The typed body says `file: string`; the real body is the FormData built above.
-        body: { file: "" },
-        bodySerializer: () => form,
-      });
-      if (data) setReport(data);
-      else if (response.status === 422) {
-        const rejection = readRejection(error);
-        setProblems(rejection.problems);
-        setErrors(rejection.others);
-        if (rejection.problems.length > 0) requestAnimationFrame(() => problemsRef.current?.focus());
-      } else setErrors([{ field: null, msg: describeFailure(response.status, error) }]);
-    } catch {
-      setErrors([{ field: null, msg: describeFailure(null, null) }]);
-    }
-    setBusy(false);
+    upload.mutate(form);
   }
 
   return (
@@ -160,7 +158,7 @@ export function ImportPage() {
             label={t.file}
             accept=".csv,text/csv"
             file={file}
-            error={fieldError(errors, "file")}
+            error={fieldErrorIn(errors, "file")}
             onChange={(f) => {
               setFile(f);
               setReport(null);

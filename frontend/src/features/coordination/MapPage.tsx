@@ -2,15 +2,16 @@
  * The map page: the CPTS's communes and the effectors' consultation sites, each with its free
  * slots of the next 24 hours (one search over the whole window, paged), drawn by TerritoryMap.
  */
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { lazy, Suspense } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import { Loaded, Loading, Page } from "../../shell/Page";
-import { useTerritory } from "../../shell/territory";
-import { describeFailure, type LoadState } from "../../shell/useApi";
-import { inHoursIso, nowIso } from "../agenda/time";
+import { api, unwrap, type Schemas } from "../../api";
+import { Page } from "../../shell/Page";
+import { useTerritoryQuery } from "../../shell/territory";
+import { Loaded, Loading } from "../../ui";
+import { inHoursIso, nowIso } from "../agenda";
+import { coordinationKeys } from "./queryKeys";
 import { coordinationTexts } from "./texts";
-import "../agenda/agenda.css";
 import "./coordination.css";
 
 const TerritoryMap = lazy(() => import("./TerritoryMap"));
@@ -37,25 +38,12 @@ export interface MapData {
   loadedAt: string;
 }
 
-class LoadError extends Error {
-  constructor(
-    readonly httpStatus: number | null,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 async function fetchEffectors(signal: AbortSignal): Promise<Effector[]> {
   const all: Effector[] = [];
   for (let offset = 0; ; offset += EFFECTOR_PAGE) {
-    const { data, error, response } = await api.GET("/api/agenda/effectors", {
-      params: { query: { limit: EFFECTOR_PAGE, offset } },
-      signal,
-    });
-    if (!data) throw new LoadError(response.status, describeFailure(response.status, error));
-    all.push(...data.items);
-    if (data.items.length < EFFECTOR_PAGE || all.length >= data.total) return all;
+    const page = await unwrap(api.GET("/api/agenda/effectors", { params: { query: { limit: EFFECTOR_PAGE, offset } }, signal }));
+    all.push(...page.items);
+    if (page.items.length < EFFECTOR_PAGE || all.length >= page.total) return all;
   }
 }
 
@@ -64,64 +52,46 @@ async function fetchFreeSlots(signal: AbortSignal): Promise<{ slots: FreeSlot[];
   const end = inHoursIso(24);
   const slots: FreeSlot[] = [];
   for (let page = 0; page < MAX_SLOT_PAGES; page += 1) {
-    const { data, error, response } = await api.GET("/api/agenda/slots/free", {
-      params: { query: { start, end, limit: SLOT_PAGE, offset: page * SLOT_PAGE, order: "start" } },
-      signal,
-    });
-    if (!data) throw new LoadError(response.status, describeFailure(response.status, error));
-    slots.push(...data.items);
-    if (!data.has_more) return { slots, truncated: false };
+    const found = await unwrap(
+      api.GET("/api/agenda/slots/free", {
+        params: { query: { start, end, limit: SLOT_PAGE, offset: page * SLOT_PAGE, order: "start" } },
+        signal,
+      }),
+    );
+    slots.push(...found.items);
+    if (!found.has_more) return { slots, truncated: false };
   }
   return { slots, truncated: true };
 }
 
-function useMapData(): { state: LoadState<MapData>; reload: () => void } {
-  const [state, setState] = useState<LoadState<MapData>>({ status: "loading" });
-  const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setState({ status: "loading" });
-    Promise.all([fetchEffectors(controller.signal), fetchFreeSlots(controller.signal)])
-      .then(([effectors, { slots, truncated }]) => {
-        if (controller.signal.aborted) return;
-        const bySite = new Map<number, FreeSlot[]>();
-        for (const slot of slots) {
-          const list = bySite.get(slot.site.id) ?? [];
-          list.push(slot);
-          bySite.set(slot.site.id, list);
-        }
-        const points: SitePoint[] = [];
-        for (const effector of effectors) {
-          if (!effector.active) continue;
-          for (const site of effector.sites) points.push({ effector, site, slots: bySite.get(site.id) ?? [] });
-        }
-        setState({ status: "ok", data: { points, truncated, loadedAt: nowIso() } });
-      })
-      .catch((reason: unknown) => {
-        if (controller.signal.aborted) return;
-        const status = reason instanceof LoadError ? reason.httpStatus : null;
-        const message = reason instanceof LoadError ? reason.message : describeFailure(null, null);
-        setState({ status: "error", httpStatus: status, message });
-      });
-    return () => controller.abort();
-  }, [generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { state, reload };
+/** Every active effector's sites, each with its free slots of the next 24 hours. */
+async function fetchMapData(signal: AbortSignal): Promise<MapData> {
+  const [effectors, { slots, truncated }] = await Promise.all([fetchEffectors(signal), fetchFreeSlots(signal)]);
+  const bySite = new Map<number, FreeSlot[]>();
+  for (const slot of slots) {
+    const list = bySite.get(slot.site.id) ?? [];
+    list.push(slot);
+    bySite.set(slot.site.id, list);
+  }
+  const points: SitePoint[] = [];
+  for (const effector of effectors) {
+    if (!effector.active) continue;
+    for (const site of effector.sites) points.push({ effector, site, slots: bySite.get(site.id) ?? [] });
+  }
+  return { points, truncated, loadedAt: nowIso() };
 }
 
 export function MapPage() {
-  const territory = useTerritory();
-  const { state, reload } = useMapData();
-  const communes = territory.state.status === "ok" ? territory.state.data.communes : [];
+  const territory = useTerritoryQuery();
+  const query = useQuery({ queryKey: coordinationKeys.map, queryFn: ({ signal }) => fetchMapData(signal) });
+  const communes = territory.data?.communes ?? [];
 
   return (
     <Page title={t.title} intro={t.intro}>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={query}>
         {(data) => (
           <Suspense fallback={<Loading />}>
-            <TerritoryMap data={data} communes={communes} onRefresh={reload} />
+            <TerritoryMap data={data} communes={communes} onRefresh={() => void query.refetch()} />
           </Suspense>
         )}
       </Loaded>

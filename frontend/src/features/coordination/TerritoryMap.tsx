@@ -10,10 +10,9 @@ import type { LatLngBoundsExpression } from "leaflet";
 import "leaflet/dist/leaflet.css";
 import { Link } from "react-router";
 
-import type { Schemas } from "../../api/client";
+import type { Schemas } from "../../api";
 import { Card, EmptyState } from "../../shell/Page";
-import { agendaTexts } from "../agenda/texts";
-import { paris, shortDateTime } from "../agenda/time";
+import { agendaTexts, paris, shortDateTime } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import type { MapData, SitePoint } from "./MapPage";
 import { effectorPath } from "./paths";

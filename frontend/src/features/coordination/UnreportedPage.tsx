@@ -1,13 +1,9 @@
 /** Coordination: every effector's consultations still to report (the day after), to chase up
  * or record on their behalf, and the consultation log of a period. */
-import { ConsultationLogCard, UnreportedConsultations } from "../agenda/ConsultationLog";
-import { agendaTexts } from "../agenda/texts";
 import { Page } from "../../shell/Page";
-import "../agenda/agenda.css";
+import { agendaTexts, ConsultationLogCard, UnreportedConsultations } from "../agenda";
 
 const t = agendaTexts.consultations;
-
-export const UNREPORTED_PATH = "/coordination/consultations-a-renseigner";
 
 export function UnreportedPage() {
   return (

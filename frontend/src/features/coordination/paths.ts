@@ -1,4 +1,4 @@
-/** Addresses of the coordination's directory and map pages (App.tsx mounts them). */
+/** Addresses of the coordination's pages (App.tsx mounts them). */
 export const COORDINATION_PATHS = {
   home: "/coordination",
   directory: "/coordination/annuaire",
@@ -10,3 +10,6 @@ export const COORDINATION_PATHS = {
 export function effectorPath(id: number): string {
   return `${COORDINATION_PATHS.directory}/${id}`;
 }
+
+/** The consultations still to report, every effector's. */
+export const UNREPORTED_PATH = "/coordination/consultations-a-renseigner";

@@ -6,22 +6,24 @@
  * Both lists re-fetch on the live events that concern them (`notification.undeliverable`,
  * `broadcast.*`, `request.escalated`, and `resync` after a reconnection).
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { api, type Schemas } from "../../api/client";
-import { formatDateTime } from "../../shell/format";
-import { useLiveEvents } from "../../shell/live";
-import { Card, EmptyState, ErrorNotice } from "../../shell/Page";
-import { useRefreshing } from "../regulation/useRefreshing";
-import { maskPhone, parisTime, perform } from "./model";
+import { api, refreshCoalesced, useApiMutation, useApiQuery, type Schemas } from "../../api";
+import { formatClock, formatDateTime } from "../../shell/format";
+import { useLiveInvalidation } from "../../shell/live";
+import { Card, EmptyState } from "../../shell/Page";
+import { ErrorNotice } from "../../ui";
+import { maskPhone } from "./model";
+import { notificationsKeys } from "./queryKeys";
 import { notificationsTexts as t } from "./texts";
 import "./notifications.css";
 
 type Alert = Schemas["AlertOut"];
 type Broadcast = Schemas["BroadcastOut"];
 
-const ALERT_EVENTS = new Set(["notification.undeliverable", "resync"]);
-const BROADCAST_EVENTS = new Set(["broadcast.started", "broadcast.accepted", "broadcast.answered_late", "request.escalated", "resync"]);
+const ALERT_EVENTS = new Set(["notification.undeliverable"]);
+const BROADCAST_EVENTS = new Set(["broadcast.started", "broadcast.accepted", "broadcast.answered_late", "request.escalated"]);
 
 function aDayAgo(): string {
   return new Date(Date.now() - 24 * 3600 * 1000).toISOString();
@@ -38,38 +40,33 @@ export function OperatorSmsPanels() {
 
 function AlertsCard() {
   const ta = t.alerts;
-  const { state, reload } = useRefreshing(() => api.GET("/api/notifications/alerts"), "alerts");
-  useLiveEvents((message) => {
-    if (ALERT_EVENTS.has(message.type)) reload();
-  });
-  const [busy, setBusy] = useState<number | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const client = useQueryClient();
+  const alerts = useApiQuery(notificationsKeys.alerts, (signal) => api.GET("/api/notifications/alerts", { signal }));
+  useLiveInvalidation([notificationsKeys.alerts], (message) => ALERT_EVENTS.has(message.type));
+  const acknowledge = useApiMutation(
+    (alert: Alert) => api.POST("/api/notifications/alerts/{message_id}/acknowledge", { params: { path: { message_id: alert.id } } }),
+    {
+      invalidates: [notificationsKeys.alerts],
+      onError: () => refreshCoalesced(client, notificationsKeys.alerts),
+    },
+  );
+  const busy = acknowledge.isPending ? (acknowledge.variables?.id ?? null) : null;
+  const problem = acknowledge.error?.message ?? null;
 
-  async function acknowledge(alert: Alert) {
-    setBusy(alert.id);
-    setProblem(null);
-    const result = await perform(
-      api.POST("/api/notifications/alerts/{message_id}/acknowledge", { params: { path: { message_id: alert.id } } }),
-    );
-    setBusy(null);
-    if (!result.ok) setProblem(result.message);
-    reload();
-  }
-
-  const items = state.status === "ok" ? state.data.items : [];
+  const items = alerts.data?.items ?? [];
   return (
     <Card
       title={ta.title}
       id="sms-alertes"
       aside={items.length > 0 ? <span className="badge badge-alert">{items.length}</span> : null}
     >
-      {state.status === "error" ? <ErrorNotice message={state.message} onRetry={reload} /> : null}
+      {alerts.error && !alerts.data ? <ErrorNotice message={alerts.error.message} onRetry={() => void alerts.refetch()} /> : null}
       {problem ? (
         <p className="notice notice-error" role="alert">
           {problem}
         </p>
       ) : null}
-      {state.status === "ok" && items.length === 0 ? <p className="card-note">{ta.empty}</p> : null}
+      {alerts.data && items.length === 0 ? <p className="card-note">{ta.empty}</p> : null}
       {items.length > 0 ? (
         <>
           <p className="card-note">{ta.intro}</p>
@@ -91,7 +88,7 @@ function AlertsCard() {
                   type="button"
                   className="button button-primary"
                   disabled={busy !== null}
-                  onClick={() => void acknowledge(alert)}
+                  onClick={() => acknowledge.mutate(alert)}
                 >
                   {busy === alert.id ? ta.acknowledging : ta.acknowledge}
                 </button>
@@ -106,10 +103,10 @@ function AlertsCard() {
 
 function broadcastState(b: Broadcast): string {
   const tb = t.broadcasts;
-  if (b.status === "open") return tb.open(parisTime(b.expires_at));
+  if (b.status === "open") return tb.open(formatClock(b.expires_at));
   if (b.status === "taken") {
     const who = tb.taken(b.winner_name ?? null);
-    return b.appointment_start_at ? `${who} · ${tb.booked(parisTime(b.appointment_start_at))}` : `${who} · ${tb.toAgree}`;
+    return b.appointment_start_at ? `${who} · ${tb.booked(formatClock(b.appointment_start_at))}` : `${who} · ${tb.toAgree}`;
   }
   return tb.closed;
 }
@@ -134,16 +131,18 @@ function BroadcastList({
   hideWhenEmpty?: boolean;
 }) {
   const tb = t.broadcasts;
-  const { state, reload } = useRefreshing(() => api.GET("/api/notifications/broadcasts", { params: { query } }), cacheKey);
-  useLiveEvents((message) => {
-    if (BROADCAST_EVENTS.has(message.type)) reload();
-  });
-  const items = state.status === "ok" ? state.data.items : [];
+  const broadcasts = useApiQuery(notificationsKeys.broadcastList(query), (signal) =>
+    api.GET("/api/notifications/broadcasts", { params: { query }, signal }),
+  );
+  useLiveInvalidation([notificationsKeys.broadcasts], (message) => BROADCAST_EVENTS.has(message.type));
+  const items = broadcasts.data?.items ?? [];
   if (hideWhenEmpty && items.length === 0) return null;
   return (
     <Card title={tb.title} id={`sms-diffusions-${cacheKey}`}>
-      {state.status === "error" ? <ErrorNotice message={state.message} onRetry={reload} /> : null}
-      {state.status === "ok" && items.length === 0 ? <EmptyState>{tb.empty}</EmptyState> : null}
+      {broadcasts.error && !broadcasts.data ? (
+        <ErrorNotice message={broadcasts.error.message} onRetry={() => void broadcasts.refetch()} />
+      ) : null}
+      {broadcasts.data && items.length === 0 ? <EmptyState>{tb.empty}</EmptyState> : null}
       {items.length > 0 ? (
         <ul className="sms-broadcasts" aria-label={tb.caption} data-testid="sms-broadcasts">
           {items.map((b) => (

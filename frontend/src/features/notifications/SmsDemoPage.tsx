@@ -3,14 +3,16 @@
  * have sent), newest first, refreshed every few seconds and at once on live events; filters by
  * state and recipient; and a form simulating an SMS reply (ANNULER, STOP, OUI <code>, a score).
  */
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 
-import { api, type Schemas } from "../../api/client";
+import { api, refreshCoalesced, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { formatDateTime } from "../../shell/format";
-import { useLiveEvents } from "../../shell/live";
-import { EmptyState, ErrorNotice, Loading, Page } from "../../shell/Page";
-import { useRefreshing } from "../regulation/useRefreshing";
-import { maskPhone, perform } from "./model";
+import { useLiveInvalidation } from "../../shell/live";
+import { EmptyState, Page } from "../../shell/Page";
+import { Loaded } from "../../ui";
+import { maskPhone } from "./model";
+import { notificationsKeys } from "./queryKeys";
 import { notificationsTexts as t } from "./texts";
 import "./notifications.css";
 
@@ -26,8 +28,10 @@ export function SmsDemoPage() {
   const [status, setStatus] = useState<MessageState | "">("");
   const [audience, setAudience] = useState<Audience | "">("");
   const [sender, setSender] = useState("");
-  const { state, reload } = useRefreshing(
-    () =>
+  const client = useQueryClient();
+  const messages = useApiQuery(
+    notificationsKeys.messageList(status, audience),
+    (signal) =>
       api.GET("/api/notifications/messages", {
         params: {
           query: {
@@ -37,18 +41,13 @@ export function SmsDemoPage() {
             ...(audience ? { audience } : {}),
           },
         },
+        signal,
       }),
-    `${status}|${audience}`,
+    // The dispatcher changes states without live events: a light poll keeps the page current.
+    { refetchInterval: REFRESH_MS },
   );
-
-  // The dispatcher changes states without live events: a light poll keeps the page current.
-  const latestReload = useRef(reload);
-  latestReload.current = reload;
-  useEffect(() => {
-    const timer = window.setInterval(() => latestReload.current(), REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, []);
-  useLiveEvents(() => reload());
+  useLiveInvalidation([notificationsKeys.messages], () => true);
+  const reload = () => refreshCoalesced(client, notificationsKeys.messages);
 
   return (
     <Page title={td.title} intro={td.intro}>
@@ -78,18 +77,14 @@ export function SmsDemoPage() {
         <button type="button" className="button button-secondary" onClick={reload}>
           {td.refresh}
         </button>
-        {state.status === "ok" ? <span className="badge">{td.total(state.data.total)}</span> : null}
+        {messages.data ? <span className="badge">{td.total(messages.data.total)}</span> : null}
       </form>
       <InboundForm sender={sender} onSender={setSender} onDone={reload} />
-      {state.status === "loading" ? <Loading /> : null}
-      {state.status === "error" ? <ErrorNotice message={state.message} onRetry={reload} /> : null}
-      {state.status === "ok" ? (
-        state.data.items.length === 0 ? (
-          <EmptyState>{td.empty}</EmptyState>
-        ) : (
-          <MessagesTable items={state.data.items} onPick={setSender} />
-        )
-      ) : null}
+      <Loaded query={messages}>
+        {(data) =>
+          data.items.length === 0 ? <EmptyState>{td.empty}</EmptyState> : <MessagesTable items={data.items} onPick={setSender} />
+        }
+      </Loaded>
     </Page>
   );
 }
@@ -155,29 +150,26 @@ function MessagesTable({ items, onPick }: { items: readonly Message[]; onPick: (
 function InboundForm({ sender, onSender, onDone }: { sender: string; onSender: (v: string) => void; onDone: () => void }) {
   const ti = td.inbound;
   const [body, setBody] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    setDone(null);
-    const result = await perform(api.POST("/api/notifications/console/inbound", { body: { sender, body } }));
-    setBusy(false);
-    if (result.ok) {
-      setDone(ti.done(result.data.keyword, result.data.outcome));
+  const inbound = useApiMutation(() => api.POST("/api/notifications/console/inbound", { body: { sender, body } }), {
+    onSuccess: () => {
       setBody("");
       onDone();
-    } else setProblem(result.message);
+    },
+  });
+  const busy = inbound.isPending;
+  const problem = inbound.error?.message ?? null;
+  const done = inbound.data ? ti.done(inbound.data.keyword, inbound.data.outcome) : null;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    inbound.mutate();
   }
 
   return (
     <section className="card sms-inbound" aria-labelledby="sms-inbound-title">
       <h2 id="sms-inbound-title">{ti.title}</h2>
       <p className="card-note">{ti.intro}</p>
-      <form onSubmit={(e) => void submit(e)} className="sms-inbound-form">
+      <form onSubmit={submit} className="sms-inbound-form">
         <label>
           {ti.sender}
           <input type="tel" value={sender} onChange={(e) => onSender(e.target.value)} required minLength={6} maxLength={30} />

@@ -89,10 +89,6 @@ export const notificationsTexts = {
         `Réponse traitée${keyword ? ` (${keyword})` : ""} : ${OUTCOME[outcome] ?? outcome}.`,
       pick: "Répondre depuis ce numéro",
     },
-    errors: {
-      generic: "L'opération n'a pas abouti.",
-      network: "Serveur injoignable : vérifiez la connexion puis réessayez.",
-    },
   },
   alerts: {
     title: "SMS non distribués : à appeler",

@@ -4,16 +4,17 @@
  * booked (the request is closed). When nothing fits the deadline: the best later options and
  * the escalation ladder (SMS broadcasts to the médecin traitant, nearby effectors, the CPTS).
  */
+import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 
-import { api, type Schemas } from "../../api/client";
+import { api, refreshCoalesced, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { useUser } from "../../shell/auth";
-import { useLiveEvents } from "../../shell/live";
-import { ErrorNotice, Loading } from "../../shell/Page";
-import { Flash } from "./components";
-import { formatClock, formatDuration, formatWhen, perform, type RequestOut } from "./model";
+import { formatClock } from "../../shell/format";
+import { useLiveInvalidation } from "../../shell/live";
+import { ErrorNotice, Loading, Notice } from "../../ui";
+import { formatDuration, formatWhen, type RequestOut } from "./model";
+import { regulationKeys } from "./queryKeys";
 import { regulationTexts } from "./texts";
-import { useRefreshing } from "./useRefreshing";
 
 const CandidatesMap = lazy(() => import("./CandidatesMap"));
 
@@ -35,54 +36,50 @@ function countdown(seconds: number): string {
 }
 
 
-export function Candidates({
-  request,
-  reload,
-  onBooked,
-}: {
-  request: RequestOut;
-  reload: () => Promise<void>;
-  onBooked: (message: string) => void;
-}) {
+export function Candidates({ request, onBooked }: { request: RequestOut; onBooked: (message: string) => void }) {
   const user = useUser();
   const mine = request.status === "claimed" && request.claimed_by_user_id === user.id;
   const [kind, setKind] = useState<Kind | "">("");
   const [selected, setSelected] = useState<number | null>(null);
-  const [holding, setHolding] = useState<number | null>(null);
   const [hold, setHold] = useState<{ hold: Hold; candidate: Candidate } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const { state, reload: refresh } = useRefreshing(
-    () =>
+  const client = useQueryClient();
+  const allCandidates = regulationKeys.candidates(request.id);
+  const candidates = useApiQuery(
+    regulationKeys.candidates(request.id, kind, request.deadline_at ?? "", request.orientation ?? ""),
+    (signal) =>
       api.GET("/api/regulation/requests/{request_id}/candidates", {
         params: { path: { request_id: request.id }, query: kind ? { limit: 10, kind } : { limit: 10 } },
+        signal,
       }),
-    `${request.id}:${kind}:${request.deadline_at ?? ""}:${request.orientation ?? ""}`,
   );
+  const refresh = () => refreshCoalesced(client, allCandidates);
 
   // Another request booked (a slot may be gone) or we reconnected: the list may be stale.
-  useLiveEvents((message) => {
-    if (message.type === "resync" || (message.type === "request.booked" && message.request_id !== request.id)) refresh();
-  });
+  useLiveInvalidation([allCandidates], (message) => message.type === "request.booked" && message.request_id !== request.id);
 
-  async function select(candidate: Candidate) {
-    setSelected(candidate.slot_id);
-    setProblem(null);
-    setHolding(candidate.slot_id);
-    const result = await perform(
+  const holdSlot = useApiMutation(
+    (candidate: Candidate) =>
       api.POST("/api/regulation/requests/{request_id}/hold", {
         params: { path: { request_id: request.id } },
         body: { slot_id: candidate.slot_id, kind: candidate.kind },
       }),
-    );
-    setHolding(null);
-    if (result.ok) setHold({ hold: result.data, candidate });
-    else {
-      setProblem(result.errors[0]?.msg ?? t.errors.generic);
-      refresh();
-    }
-  }
+    {
+      onMutate: (candidate) => {
+        setSelected(candidate.slot_id);
+        setProblem(null);
+      },
+      onSuccess: (held, candidate) => setHold({ hold: held, candidate }),
+      onError: (error) => {
+        setProblem(error.message);
+        refresh();
+      },
+    },
+  );
+  const holding = holdSlot.isPending ? (holdSlot.variables?.slot_id ?? null) : null;
+  const select = (candidate: Candidate) => holdSlot.mutate(candidate);
 
-  const data = state.status === "ok" ? state.data : null;
+  const data = candidates.data ?? null;
   const inTime = data?.items.filter((c) => !c.after_deadline) ?? [];
   const later = data?.items.filter((c) => c.after_deadline) ?? [];
 
@@ -114,8 +111,8 @@ export function Candidates({
           <p>{problem}</p>
         </div>
       ) : null}
-      {state.status === "loading" ? <Loading /> : null}
-      {state.status === "error" ? <ErrorNotice message={state.message} onRetry={refresh} /> : null}
+      {candidates.isPending ? <Loading /> : null}
+      {candidates.error && !data ? <ErrorNotice message={candidates.error.message} onRetry={refresh} /> : null}
       {data ? (
         <>
           {data.message ? <p className="notice notice-warning">{data.message}</p> : null}
@@ -125,7 +122,7 @@ export function Candidates({
               canBook={mine}
               holding={holding}
               selected={selected}
-              onSelect={(c) => void select(c)}
+              onSelect={select}
               label={tc.listLabel}
             />
           ) : (
@@ -140,7 +137,7 @@ export function Candidates({
                 canBook={mine}
                 holding={holding}
                 selected={selected}
-                onSelect={(c) => void select(c)}
+                onSelect={select}
                 label={tc.laterTitle}
               />
             </div>
@@ -168,7 +165,7 @@ export function Candidates({
             }
             if (outcome.message) setProblem(outcome.message);
             refresh();
-            await reload();
+            await client.invalidateQueries({ queryKey: regulationKeys.request(request.id) });
           }}
         />
       ) : null}
@@ -211,8 +208,9 @@ function CandidateList({
               data-testid="candidate"
               data-slot-id={c.slot_id}
             >
-              <span className="candidate-rank" aria-label={tc.rank(c.rank)}>
-                {c.rank}
+              <span className="candidate-rank">
+                <span className="visually-hidden">{tc.rank(c.rank)}</span>
+                <span aria-hidden="true">{c.rank}</span>
               </span>
               <div className="candidate-body">
                 <p className="candidate-when">
@@ -269,8 +267,7 @@ function BookingDialog({
   onClose: (outcome: DialogOutcome) => Promise<void>;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const confirmButton = useRef<HTMLButtonElement>(null);
   const [now, setNow] = useState(() => Date.now());
   const expiresAt = Date.parse(hold.hold_expires_at);
   const left = Math.round((expiresAt - now) / 1000);
@@ -278,6 +275,8 @@ function BookingDialog({
 
   useEffect(() => {
     dialog.current?.showModal();
+    // The patient's answer is the next thing to record: start on "confirm".
+    confirmButton.current?.focus();
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(timer);
   }, []);
@@ -289,34 +288,29 @@ function BookingDialog({
     await onClose(outcome);
   }
 
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    const result = await perform(
+  const confirmation = useApiMutation(
+    () =>
       api.POST("/api/regulation/requests/{request_id}/confirm", {
         params: { path: { request_id: request.id } },
         body: { slot_id: hold.slot_id, kind: hold.kind },
       }),
-    );
-    setBusy(false);
-    if (result.ok) {
-      await finish({ booked: true, message: tb.booked(candidate.effector.name, formatWhen(result.data.appointment.start_at)) });
-      return;
-    }
-    setError(result.errors[0]?.msg ?? t.errors.generic);
-  }
-
-  async function decline(message: string | null = null) {
-    setBusy(true);
-    await perform(
-      api.POST("/api/regulation/requests/{request_id}/release-hold", {
-        params: { path: { request_id: request.id } },
-        body: { slot_id: hold.slot_id },
-      }),
-    );
-    setBusy(false);
-    await finish({ booked: false, message });
-  }
+    {
+      onSuccess: (booked) =>
+        finish({ booked: true, message: tb.booked(candidate.effector.name, formatWhen(booked.appointment.start_at)) }),
+    },
+  );
+  // Whether the server answers or not, the dialog closes: the hold expires by itself anyway.
+  const release = useApiMutation(() =>
+    api.POST("/api/regulation/requests/{request_id}/release-hold", {
+      params: { path: { request_id: request.id } },
+      body: { slot_id: hold.slot_id },
+    }),
+  );
+  const busy = confirmation.isPending || release.isPending;
+  const error = confirmation.error?.message ?? null;
+  const confirm = () => confirmation.mutate();
+  const decline = (message: string | null = null) =>
+    release.mutate(undefined, { onSettled: () => void finish({ booked: false, message }) });
 
   return (
     <dialog
@@ -327,7 +321,7 @@ function BookingDialog({
       onCancel={(event) => {
         // Escape: the patient did not confirm; give the slot back.
         event.preventDefault();
-        if (!busy) void decline();
+        if (!busy) decline();
       }}
     >
       <h2 id="booking-title">{tb.title}</h2>
@@ -371,10 +365,10 @@ function BookingDialog({
         </p>
       ) : null}
       <div className="dialog-actions booking-actions">
-        <button type="button" className="button button-primary button-large" onClick={() => void confirm()} disabled={busy || left <= 0} autoFocus>
+        <button type="button" className="button button-primary button-large" onClick={confirm} disabled={busy || left <= 0} ref={confirmButton}>
           {busy ? tb.confirming : tb.confirm}
         </button>
-        <button type="button" className="button button-secondary" onClick={() => void decline()} disabled={busy}>
+        <button type="button" className="button button-secondary" onClick={() => decline()} disabled={busy}>
           {left > 0 && !error ? tb.decline : tb.otherSlot}
         </button>
       </div>
@@ -393,26 +387,23 @@ function EscalationLadder({
   canAct: boolean;
   onStarted: () => void;
 }) {
-  const [busy, setBusy] = useState<string | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
   const [flash, setFlash] = useState<string | null>(null);
-
-  async function start(step: EscalationStep) {
-    setBusy(step.step);
-    setProblem(null);
-    // One call: regulation records the step and, in the same transaction, notifications starts
-    // the step's SMS broadcast (its handler of `RequestEscalated`).
-    const recorded = await perform(
+  // One call: regulation records the step and, in the same transaction, notifications starts
+  // the step's SMS broadcast (its handler of `RequestEscalated`).
+  const escalate = useApiMutation(
+    (step: EscalationStep) =>
       api.POST("/api/regulation/requests/{request_id}/escalations", {
         params: { path: { request_id: requestId } },
         body: { step: step.step },
       }),
-    );
-    setBusy(null);
-    if (!recorded.ok) setProblem(recorded.errors[0]?.msg ?? t.errors.generic);
-    else setFlash(te.done(step.label, recorded.data.effector_ids.length));
-    onStarted();
-  }
+    {
+      onSuccess: (recorded, step) => setFlash(te.done(step.label, recorded.effector_ids.length)),
+      onSettled: () => onStarted(),
+    },
+  );
+  const busy = escalate.isPending ? (escalate.variables?.step ?? null) : null;
+  const problem = escalate.error?.message ?? null;
+  const start = (step: EscalationStep) => escalate.mutate(step);
 
   return (
     <div className="escalation">
@@ -423,7 +414,7 @@ function EscalationLadder({
           {problem}
         </p>
       ) : null}
-      {flash ? <Flash>{flash}</Flash> : null}
+      {flash ? <Notice tone="success">{flash}</Notice> : null}
       <ol className="ladder">
         {ladder.steps.map((step) => (
           <li key={step.step} className={step.available ? "ladder-step" : "ladder-step ladder-step-off"}>
@@ -442,7 +433,7 @@ function EscalationLadder({
                 type="button"
                 className="button button-secondary"
                 disabled={!canAct || busy !== null}
-                onClick={() => void start(step)}
+                onClick={() => start(step)}
                 aria-label={te.startLabel(step.label)}
               >
                 {busy === step.step ? te.starting : te.start}

@@ -7,8 +7,8 @@ import "leaflet/dist/leaflet.css";
 import { useMemo } from "react";
 import { CircleMarker, MapContainer, Marker, Tooltip } from "react-leaflet";
 
-import type { Schemas } from "../../api/client";
-import { useTerritory } from "../../shell/territory";
+import type { Schemas } from "../../api";
+import { useTerritoryQuery } from "../../shell/territory";
 import type { Candidate } from "./Candidates";
 import { regulationTexts } from "./texts";
 
@@ -41,8 +41,8 @@ export default function CandidatesMap({
   selected: number | null;
   onSelect: (slotId: number) => void;
 }) {
-  const { state: territory } = useTerritory();
-  const communes = territory.status === "ok" ? territory.data.communes : [];
+  const territory = useTerritoryQuery();
+  const communes = territory.data ? territory.data.communes : [];
   // One marker per practice: the best-ranked candidate there.
   const sites = useMemo(() => {
     const bySite = new Map<number, Candidate>();

@@ -6,17 +6,15 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Loaded, Page } from "../../shell/Page";
-import { Call15Alert, ErrorSummary, Field } from "./components";
+import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { Page } from "../../shell/Page";
+import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
+import { Call15Alert } from "./components";
 import {
   answersToSend,
-  errorsByField,
   fieldLabels,
   localInputToIso,
   parisDay,
-  perform,
   redFlagHit,
   type Answers,
   type Origin,
@@ -24,6 +22,8 @@ import {
 } from "./model";
 import { CONSOLE_PATH, REQUEST_PATH } from "./paths";
 import {
+  NotesField,
+  OriginField,
   PatientDetails,
   PatientIdentity,
   errorFieldIds,
@@ -43,13 +43,13 @@ const ID = "appel";
 const ORIGINS: readonly Origin[] = ["patient_call", "pharmacist", "nurse", "emergency_department", "other"];
 
 export function IntakePage() {
-  const { state, reload } = useProtocol();
+  const protocol = useProtocol();
   return (
     <Page title={ti.title} intro={ti.intro}>
       <p>
         <Link to={CONSOLE_PATH}>← {ti.backToQueue}</Link>
       </p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={protocol}>
         {(protocol) => <IntakeForm protocol={protocol} />}
       </Loaded>
     </Page>
@@ -66,15 +66,18 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   const [answers, setAnswers] = useState<Answers>({});
   const [callbackAt, setCallbackAt] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [submitting, setSubmitting] = useState(false);
+  const create = useApiMutation((body: Schemas["RequestCreate"]) => api.POST("/api/regulation/requests", { body }), {
+    onSuccess: (created) => navigate(REQUEST_PATH(created.id), { state: { justCreated: true } }),
+    onError: (error) => setErrors(withCommuneError(error.messages, patient.commune_insee)),
+  });
+  const submitting = create.isPending;
   const { band, motif: currentMotif } = useTriageContext(document, patient.birth_date, motif);
   const hit = redFlagHit(document, answers);
   const byField = errorsByField(errors);
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
-    setSubmitting(true);
     const sent = hit
       ? Object.fromEntries(Object.entries(answers).filter(([key]) => document.red_flags.some((f) => f.id === key)))
       : answersToSend(document, band?.id ?? null, currentMotif, answers);
@@ -88,13 +91,7 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
       callback_at: hit ? null : localInputToIso(callbackAt),
     };
     // Fields left out on purpose (see patientBody): the server names each missing one.
-    const result = await perform(api.POST("/api/regulation/requests", { body: body as Schemas["RequestCreate"] }));
-    setSubmitting(false);
-    if (result.ok) {
-      navigate(REQUEST_PATH(result.data.id), { state: { justCreated: true } });
-      return;
-    }
-    setErrors(withCommuneError(result.errors, patient.commune_insee));
+    create.mutate(body as Schemas["RequestCreate"]);
   }
 
   const fieldIds = errorFieldIds(errors, ID);
@@ -151,49 +148,24 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
               )}
             </Field>
           )}
-          <Field id={`${ID}-notes`} label={ti.notes} hint={ti.notesHint} error={byField.notes}>
-            {({ id, describedBy, invalid }) => (
-              <textarea
-                id={id}
-                rows={3}
-                value={patient.notes}
-                onChange={(e) => set("notes", e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
+          <NotesField idPrefix={ID} label={ti.notes} hint={ti.notesHint} patient={patient} set={set} error={byField.notes} />
         </section>
 
         <section className="card intake-patient" aria-labelledby={`${ID}-patient-title`}>
           <h2 id={`${ID}-patient-title`}>{ti.patientSection}</h2>
           <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} />
-          <Field id={`${ID}-origin`} label={ti.origin} error={byField.origin}>
-            {({ id, describedBy }) => (
-              <select id={id} value={origin} onChange={(e) => setOrigin(e.target.value as Origin)} aria-describedby={describedBy}>
-                {ORIGINS.map((o) => (
-                  <option key={o} value={o}>
-                    {t.labels.origin[o]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <OriginField idPrefix={ID} label={ti.origin} options={ORIGINS} value={origin} onChange={setOrigin} error={byField.origin} />
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
           {origin === "patient_call" ? null : (
-            <Field id={`${ID}-referrer_structure`} label={ti.referrerStructure} error={byField.referrer_structure}>
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="text"
-                  autoComplete="off"
-                  value={structure}
-                  onChange={(e) => setStructure(e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                />
-              )}
-            </Field>
+            <InputField
+              id={`${ID}-referrer_structure`}
+              label={ti.referrerStructure}
+              error={byField.referrer_structure}
+              type="text"
+              autoComplete="off"
+              value={structure}
+              onChange={(e) => setStructure(e.target.value)}
+            />
           )}
         </section>
       </div>

@@ -3,68 +3,24 @@
  * claims, releases and outcomes arrive over the live socket and the list re-fetches itself.
  */
 import { useEffect, useState } from "react";
-import { Link, useLocation, useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 
-import { api } from "../../api/client";
+import { useNow } from "../../shell/clock";
 import { useUser } from "../../shell/auth";
 import { LiveStatusBanner } from "../../shell/live";
-import { EmptyState, ErrorNotice, Loading, Page } from "../../shell/Page";
-import { OperatorSmsPanels } from "../notifications/OperatorSmsPanels";
-import { Flash } from "./components";
-import { motifLabel, perform, type QueueItem } from "./model";
-import { INTAKE_PATH, REQUEST_PATH } from "./paths";
+import { EmptyState, Page } from "../../shell/Page";
+import { OperatorSmsPanels } from "../notifications";
+import { motifLabel, type QueueItem } from "./model";
+import { INTAKE_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
-import { patientName, QueueTable, useFreshIds } from "./QueueTable";
-import type { BackState } from "./RequestPage";
+import { useQueue } from "./queue";
+import { QueueNotices } from "./QueueNotices";
+import { QueueTable, useFreshIds } from "./QueueTable";
 import { regulationTexts } from "./texts";
-import { useNow, useQueue } from "./useQueue";
+import { useQueueActions } from "./useQueueActions";
 
 const t = regulationTexts;
 const tc = t.console;
-
-/** Claim (then open) and release, with the 409 "who has it" shown to the user. */
-export function useQueueActions(reload: () => void) {
-  const navigate = useNavigate();
-  const [busyId, setBusyId] = useState<number | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [info, setInfo] = useState<string | null>(null);
-
-  async function claim(item: QueueItem) {
-    setBusyId(item.id);
-    setProblem(null);
-    setInfo(null);
-    const result = await perform(api.POST("/api/regulation/requests/{request_id}/claim", { params: { path: { request_id: item.id } } }));
-    setBusyId(null);
-    if (result.ok) {
-      navigate(REQUEST_PATH(item.id));
-      return;
-    }
-    setProblem(result.errors[0]?.msg ?? t.errors.generic);
-    reload();
-  }
-
-  async function release(item: QueueItem) {
-    setBusyId(item.id);
-    setProblem(null);
-    setInfo(null);
-    const result = await perform(
-      api.POST("/api/regulation/requests/{request_id}/release", { params: { path: { request_id: item.id } } }),
-    );
-    setBusyId(null);
-    if (result.ok) setInfo(tc.released);
-    else setProblem(result.errors[0]?.msg ?? t.errors.generic);
-    reload();
-  }
-
-  return {
-    busyId,
-    problem,
-    info,
-    claim,
-    release,
-    open: (item: QueueItem) => navigate(REQUEST_PATH(item.id)),
-  };
-}
 
 /** Announces new requests to screen readers (the row itself is highlighted for everyone). */
 function useArrivalAnnouncement(items: readonly QueueItem[], fresh: ReadonlySet<number>): string {
@@ -80,11 +36,10 @@ function useArrivalAnnouncement(items: readonly QueueItem[], fresh: ReadonlySet<
 
 export function OperatorHome() {
   const navigate = useNavigate();
-  const backFlash = (useLocation().state as BackState | null)?.flash ?? null;
   const user = useUser();
   const queue = useQueue();
   const now = useNow();
-  const actions = useQueueActions(queue.reload);
+  const actions = useQueueActions();
   const items = queue.data?.items ?? [];
   const forOperators = items.filter((i) => i.assigned_to === "operator");
   const forRegulators = items.filter((i) => i.assigned_to === "regulator");
@@ -122,14 +77,7 @@ export function OperatorHome() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
-      {actions.problem ? (
-        <div className="notice notice-error" role="alert">
-          <p>{actions.problem}</p>
-        </div>
-      ) : null}
-      {actions.info ? <Flash>{actions.info}</Flash> : backFlash && !actions.problem ? <Flash>{backFlash}</Flash> : null}
-      {queue.error && !queue.data ? <ErrorNotice message={queue.error} onRetry={queue.reload} /> : null}
-      {queue.loading && !queue.data ? <Loading /> : null}
+      <QueueNotices queue={queue} actions={actions} />
       {queue.data ? (
         forOperators.length === 0 ? (
           <EmptyState>{tc.empty}</EmptyState>
@@ -139,7 +87,7 @@ export function OperatorHome() {
             <QueueTable
               testId="queue"
               items={forOperators}
-              fetchedAt={queue.fetchedAt}
+              fetchedAt={queue.dataUpdatedAt}
               now={now}
               caption={tc.tableCaption}
               captionHidden
@@ -161,7 +109,7 @@ export function OperatorHome() {
           <QueueTable
             testId="queue-regulator"
             items={forRegulators}
-            fetchedAt={queue.fetchedAt}
+            fetchedAt={queue.dataUpdatedAt}
             now={now}
             caption={tc.regulatorSectionCaption}
             captionHidden
@@ -178,5 +126,3 @@ export function OperatorHome() {
     </Page>
   );
 }
-
-export { patientName };

@@ -4,11 +4,11 @@
  */
 import { useCallback, useState } from "react";
 
-import type { Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Loaded } from "../../shell/Page";
-import { useTerritory } from "../../shell/territory";
-import { Field, RadioGroup } from "./components";
+import type { FieldError, Schemas } from "../../api";
+import { useTerritoryQuery } from "../../shell/territory";
+import { Field, InputField, Loaded } from "../../ui";
+import { RadioGroup } from "./components";
+import type { Origin } from "./model";
 import { regulationTexts } from "./texts";
 
 const t = regulationTexts;
@@ -129,30 +129,27 @@ function TextField({
   autoCapitalize?: string;
 }) {
   return (
-    <Field id={`${idPrefix}-${name}`} label={label} hint={hint} error={error}>
-      {({ id, describedBy, invalid }) => (
-        <input
-          id={id}
-          name={name}
-          type={type}
-          inputMode={type === "tel" ? "tel" : undefined}
-          // The patient's data, not the user's: no browser autofill.
-          autoComplete="off"
-          autoCapitalize={autoCapitalize}
-          spellCheck={false}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
-          aria-describedby={describedBy}
-          aria-invalid={invalid || undefined}
-        />
-      )}
-    </Field>
+    <InputField
+      id={`${idPrefix}-${name}`}
+      label={label}
+      hint={hint}
+      error={error}
+      name={name}
+      type={type}
+      inputMode={type === "tel" ? "tel" : undefined}
+      // The patient's data, not the user's: no browser autofill.
+      autoComplete="off"
+      autoCapitalize={autoCapitalize}
+      spellCheck={false}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+    />
   );
 }
 
 /** Who and where: names, birth date, mobile phone, commune (and sex unless `withSex` is false). */
 export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true, today }: Props & { withSex?: boolean; today: string }) {
-  const { state: territory, reload } = useTerritory();
+  const territory = useTerritoryQuery();
   return (
     <div className="patient-fields">
       <div className="field-row">
@@ -176,21 +173,17 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
         />
       </div>
       <div className="field-row">
-        <Field id={`${idPrefix}-birth_date`} label={ti.birthDate} error={errors.birth_date}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              name="birth_date"
-              type="date"
-              max={today}
-              min="1900-01-01"
-              value={patient.birth_date}
-              onChange={(e) => set("birth_date", e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
+        <InputField
+          id={`${idPrefix}-birth_date`}
+          label={ti.birthDate}
+          error={errors.birth_date}
+          name="birth_date"
+          type="date"
+          max={today}
+          min="1900-01-01"
+          value={patient.birth_date}
+          onChange={(e) => set("birth_date", e.target.value)}
+        />
         <TextField
           idPrefix={idPrefix}
           name="phone"
@@ -203,7 +196,7 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
         />
       </div>
       {withSex ? <SexField idPrefix={idPrefix} patient={patient} set={set} errors={errors} /> : null}
-      <Loaded state={territory} onRetry={reload}>
+      <Loaded query={territory}>
         {({ communes }) => (
           <Field id={`${idPrefix}-commune_insee`} label={ti.commune} hint={ti.communeHint} error={errors.commune_insee}>
             {({ id, describedBy, invalid }) => (
@@ -305,5 +298,68 @@ export function PatientDetails({ idPrefix, patient, set, errors }: Props) {
         </label>
       </div>
     </div>
+  );
+}
+
+/** The free-text notes about the patient's call. */
+export function NotesField({
+  idPrefix,
+  label,
+  hint,
+  patient,
+  set,
+  error,
+}: {
+  idPrefix: string;
+  label: string;
+  hint: string;
+  patient: PatientDraft;
+  set: SetPatient;
+  error?: string | undefined;
+}) {
+  return (
+    <Field id={`${idPrefix}-notes`} label={label} hint={hint} error={error}>
+      {({ id, describedBy, invalid }) => (
+        <textarea
+          id={id}
+          rows={3}
+          value={patient.notes}
+          onChange={(e) => set("notes", e.target.value)}
+          aria-describedby={describedBy}
+          aria-invalid={invalid}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** Who is calling or referring (patient, pharmacist, nurse…), among `options`. */
+export function OriginField<O extends Origin>({
+  idPrefix,
+  label,
+  options,
+  value,
+  onChange,
+  error,
+}: {
+  idPrefix: string;
+  label: string;
+  options: readonly O[];
+  value: O;
+  onChange: (origin: O) => void;
+  error?: string | undefined;
+}) {
+  return (
+    <Field id={`${idPrefix}-origin`} label={label} error={error}>
+      {({ id, describedBy }) => (
+        <select id={id} value={value} onChange={(e) => onChange(e.target.value as O)} aria-describedby={describedBy}>
+          {options.map((o) => (
+            <option key={o} value={o}>
+              {t.labels.origin[o]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react"
 import { Link } from "react-router";
 
 import { useUser } from "../../shell/auth";
-import { useTerritory } from "../../shell/territory";
+import { useTerritoryQuery } from "../../shell/territory";
 import { PriorityBadge, UrgencyTag } from "./components";
 import { formatDuration, formatWhen, motifLabel, timeLeftLabel, urgencyOf, type QueueItem } from "./model";
 import { REQUEST_PATH } from "./paths";
@@ -54,12 +54,12 @@ export function QueueTable({
 }: QueueTableProps) {
   const user = useUser();
   const document = useProtocolDocument();
-  const { state: territory } = useTerritory();
+  const territory = useTerritoryQuery();
   const communes = useMemo(() => {
     const map = new Map<string, string>();
-    if (territory.status === "ok") for (const c of territory.data.communes) map.set(c.insee_code, c.name);
+    if (territory.data) for (const c of territory.data.communes) map.set(c.insee_code, c.name);
     return map;
-  }, [territory]);
+  }, [territory.data]);
   const [selected, setSelected] = useState<number | null>(null);
   const rows = useRef(new Map<number, HTMLTableRowElement>());
   const elapsed = Math.max(0, (now - fetchedAt) / 1000);
@@ -234,7 +234,7 @@ export function useFreshIds(items: readonly QueueItem[] | null): ReadonlySet<num
 
   useEffect(
     () => () => {
-      timers.current.forEach((timer) => window.clearTimeout(timer));
+      for (const timer of timers.current) window.clearTimeout(timer);
     },
     [],
   );

@@ -6,12 +6,14 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import type { FieldError } from "../../api/errors";
-import { Loaded, Page } from "../../shell/Page";
-import { Call15Alert, ErrorSummary, Field } from "./components";
+import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { Page } from "../../shell/Page";
+import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
+import { Call15Alert } from "./components";
 import {
   EMPTY_PATIENT,
+  NotesField,
+  OriginField,
   PatientDetails,
   PatientIdentity,
   SexField,
@@ -20,7 +22,7 @@ import {
   usePatientDraft,
   withCommuneError,
 } from "./PatientFields";
-import { errorsByField, fieldLabels, parisDay, perform, type ProtocolCurrent, type ReferralOut } from "./model";
+import { fieldLabels, parisDay, type ProtocolCurrent, type ReferralOut } from "./model";
 import { REFERRALS_PATH } from "./paths";
 import { useProtocol } from "./protocol";
 import { regulationTexts } from "./texts";
@@ -47,10 +49,10 @@ export interface ReferralsBackState {
 }
 
 export function ReferralPage() {
-  const { state, reload } = useProtocol();
+  const protocol = useProtocol();
   return (
     <Page title={tr.title} intro={tr.intro}>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={protocol}>
         {(protocol) => <ReferralForm protocol={protocol} />}
       </Loaded>
     </Page>
@@ -67,16 +69,28 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   const [motif, setMotif] = useState("");
   const [flags, setFlags] = useState<Record<string, boolean>>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [submitting, setSubmitting] = useState(false);
   const [recorded15, setRecorded15] = useState<ReferralOut | null>(null);
+  const send = useApiMutation((body: Schemas["ReferralCreate"]) => api.POST("/api/regulation/referrals", { body }), {
+    onError: (error) => setErrors(withCommuneError(error.messages, patient.commune_insee)),
+    onSuccess: (referral) => {
+      setErrors([]);
+      if (referral.call_15) {
+        setRecorded15(referral);
+        return;
+      }
+      navigate(REFERRALS_PATH, {
+        state: { flash: tr.sent(`${referral.given_name} ${referral.family_name}`) } satisfies ReferralsBackState,
+      });
+    },
+  });
+  const submitting = send.isPending;
   const byField = errorsByField(errors);
   // The referral form asks every red flag (the age-specific ones say which age they concern).
   const ticked = document.red_flags.find((f) => flags[f.id]) ?? null;
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
-    setSubmitting(true);
     try {
       window.localStorage.setItem(ORIGIN_KEY, origin);
     } catch {
@@ -92,20 +106,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
       red_flags,
     };
     // Fields left out on purpose (see patientBody): the server names each missing one.
-    const result = await perform(api.POST("/api/regulation/referrals", { body: body as Schemas["ReferralCreate"] }));
-    setSubmitting(false);
-    if (!result.ok) {
-      setErrors(withCommuneError(result.errors, patient.commune_insee));
-      return;
-    }
-    setErrors([]);
-    if (result.data.call_15) {
-      setRecorded15(result.data);
-      return;
-    }
-    navigate(REFERRALS_PATH, {
-      state: { flash: tr.sent(`${result.data.given_name} ${result.data.family_name}`) } satisfies ReferralsBackState,
-    });
+    send.mutate(body as Schemas["ReferralCreate"]);
   }
 
   const fieldIds = errorFieldIds(errors, ID);
@@ -182,58 +183,38 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
             </select>
           )}
         </Field>
-        <Field id={`${ID}-notes`} label={tr.notes} hint={tr.notesHint} error={byField.notes}>
-          {({ id, describedBy, invalid }) => (
-            <textarea
-              id={id}
-              rows={3}
-              value={patient.notes}
-              onChange={(e) => set("notes", e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
-        <Field id={`${ID}-origin`} label={tr.origin} error={byField.origin}>
-          {({ id, describedBy }) => (
-            <select id={id} value={origin} onChange={(e) => setOrigin(e.target.value as ReferrerOrigin)} aria-describedby={describedBy}>
-              {REFERRER_ORIGINS.map((o) => (
-                <option key={o} value={o}>
-                  {t.labels.origin[o]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <NotesField idPrefix={ID} label={tr.notes} hint={tr.notesHint} patient={patient} set={set} error={byField.notes} />
+        <OriginField
+          idPrefix={ID}
+          label={tr.origin}
+          options={REFERRER_ORIGINS}
+          value={origin}
+          onChange={setOrigin}
+          error={byField.origin}
+        />
         <details className="more" open={hasDetailErrors(byField) || undefined}>
           <summary>{tr.more}</summary>
           <SexField idPrefix={ID} patient={patient} set={set} errors={byField} />
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
-          <Field id={`${ID}-structure`} label={tr.structure} hint={tr.structureHint} error={byField.structure}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="text"
-                value={structure}
-                onChange={(e) => setStructure(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
-          <Field id={`${ID}-referrer-phone`} label={tr.referrerPhone} hint={tr.referrerPhoneHint} error={byField.referrer_phone}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="tel"
-                autoComplete="tel"
-                value={referrerPhone}
-                onChange={(e) => setReferrerPhone(e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              />
-            )}
-          </Field>
+          <InputField
+            id={`${ID}-structure`}
+            label={tr.structure}
+            hint={tr.structureHint}
+            error={byField.structure}
+            type="text"
+            value={structure}
+            onChange={(e) => setStructure(e.target.value)}
+          />
+          <InputField
+            id={`${ID}-referrer-phone`}
+            label={tr.referrerPhone}
+            hint={tr.referrerPhoneHint}
+            error={byField.referrer_phone}
+            type="tel"
+            autoComplete="tel"
+            value={referrerPhone}
+            onChange={(e) => setReferrerPhone(e.target.value)}
+          />
         </details>
       </section>
 

@@ -4,16 +4,17 @@
  */
 import { Link, useLocation } from "react-router";
 
-import { api } from "../../api/client";
-import { LiveStatusBanner, useLiveEvents } from "../../shell/live";
-import { EmptyState, Loaded, Page } from "../../shell/Page";
-import { Flash } from "./components";
+import { api, useApiQuery } from "../../api";
+import { LiveStatusBanner, useLiveInvalidation } from "../../shell/live";
+import { EmptyState, Page } from "../../shell/Page";
+import { Loaded, Notice } from "../../ui";
 import { formatWhen, motifLabel, type ReferralOut } from "./model";
 import { NEW_REFERRAL_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
 import type { ReferralsBackState } from "./ReferralPage";
+import { regulationKeys } from "./queryKeys";
 import { regulationTexts } from "./texts";
-import { useRefreshing } from "./useRefreshing";
+import { isRequestEvent } from "./queue";
 
 const t = regulationTexts;
 const tm = t.myReferrals;
@@ -29,14 +30,11 @@ export function ReferrerHome() {
   const location = useLocation();
   const flash = (location.state as ReferralsBackState | null)?.flash;
   const document = useProtocolDocument();
-  const { state, reload } = useRefreshing(
-    () => api.GET("/api/regulation/referrals/mine", { params: { query: { limit: 100 } } }),
-    "mine",
+  const referrals = useApiQuery(regulationKeys.myReferrals, (signal) =>
+    api.GET("/api/regulation/referrals/mine", { params: { query: { limit: 100 } }, signal }),
   );
   // The server tells a referrer about their own requests only; any of them changing: re-read.
-  useLiveEvents((message) => {
-    if (message.type === "resync" || message.type.startsWith("request.")) reload();
-  });
+  useLiveInvalidation([regulationKeys.myReferrals], isRequestEvent);
 
   return (
     <Page title={tm.title} intro={tm.intro}>
@@ -49,8 +47,8 @@ export function ReferrerHome() {
         </Link>
         <LiveStatusBanner />
       </div>
-      {flash ? <Flash>{flash}</Flash> : null}
-      <Loaded state={state} onRetry={reload}>
+      {flash ? <Notice tone="success">{flash}</Notice> : null}
+      <Loaded query={referrals}>
         {({ items, total }) =>
           items.length === 0 ? (
             <EmptyState>{tm.empty}</EmptyState>

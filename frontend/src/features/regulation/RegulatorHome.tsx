@@ -1,23 +1,20 @@
 /** The medical regulator's page (/regulation/avis): requests the operators transferred to them. */
-import { useLocation } from "react-router";
-
+import { useNow } from "../../shell/clock";
 import { LiveStatusBanner } from "../../shell/live";
-import { EmptyState, ErrorNotice, Loading, Page } from "../../shell/Page";
-import { Flash } from "./components";
-import { useQueueActions } from "./OperatorHome";
+import { EmptyState, Page } from "../../shell/Page";
+import { QueueNotices } from "./QueueNotices";
 import { QueueTable, useFreshIds } from "./QueueTable";
-import type { BackState } from "./RequestPage";
 import { regulationTexts } from "./texts";
-import { useNow, useQueue } from "./useQueue";
+import { useQueueActions } from "./useQueueActions";
+import { useQueue } from "./queue";
 
 const t = regulationTexts;
 const tr = t.regulator;
 
 export function RegulatorHome() {
-  const backFlash = (useLocation().state as BackState | null)?.flash ?? null;
   const queue = useQueue("regulator");
   const now = useNow();
-  const actions = useQueueActions(queue.reload);
+  const actions = useQueueActions();
   const items = queue.data?.items ?? [];
   const fresh = useFreshIds(queue.data?.items ?? null);
 
@@ -29,14 +26,7 @@ export function RegulatorHome() {
         </p>
         <LiveStatusBanner />
       </div>
-      {actions.problem ? (
-        <div className="notice notice-error" role="alert">
-          <p>{actions.problem}</p>
-        </div>
-      ) : null}
-      {actions.info ? <Flash>{actions.info}</Flash> : backFlash && !actions.problem ? <Flash>{backFlash}</Flash> : null}
-      {queue.error && !queue.data ? <ErrorNotice message={queue.error} onRetry={queue.reload} /> : null}
-      {queue.loading && !queue.data ? <Loading /> : null}
+      <QueueNotices queue={queue} actions={actions} />
       {queue.data ? (
         items.length === 0 ? (
           <EmptyState>{tr.empty}</EmptyState>
@@ -46,7 +36,7 @@ export function RegulatorHome() {
             <QueueTable
               testId="queue"
               items={items}
-              fetchedAt={queue.fetchedAt}
+              fetchedAt={queue.dataUpdatedAt}
               now={now}
               caption={tr.tableCaption}
               captionHidden

@@ -11,6 +11,7 @@ import {
   ageInMonths,
   redFlagHit,
   redFlagsFor,
+  riskFactorsFor,
   type Answers,
   type Motif,
   type ProtocolDocument,
@@ -50,8 +51,9 @@ export interface TriageFormProps {
 export function useTriageContext(document: ProtocolDocument, birthDate: string, motif: string) {
   const band = ageBandFor(document, birthDate ? ageInMonths(birthDate) : null);
   const flags = redFlagsFor(document, band?.id ?? null);
+  const factors = riskFactorsFor(document, band?.id ?? null);
   const currentMotif: Motif | null = document.motifs.find((m) => m.id === motif) ?? null;
-  return { band, flags, motif: currentMotif };
+  return { band, flags, factors, motif: currentMotif };
 }
 
 export function TriageForm({
@@ -69,7 +71,7 @@ export function TriageForm({
   showMotif = true,
   showAlert = true,
 }: TriageFormProps) {
-  const { band, flags, motif: currentMotif } = useTriageContext(document, birthDate, motif);
+  const { band, flags, factors, motif: currentMotif } = useTriageContext(document, birthDate, motif);
   const hit = redFlagHit(document, answers);
 
   function answer(id: string, value: boolean | string) {
@@ -84,6 +86,12 @@ export function TriageForm({
   function allNo() {
     const next = { ...answers };
     for (const flag of flags) next[flag.id] = false;
+    onAnswersChange(next);
+  }
+
+  function noRiskFactor() {
+    const next = { ...answers };
+    for (const factor of factors) next[factor.id] = false;
     onAnswersChange(next);
   }
 
@@ -127,6 +135,36 @@ export function TriageForm({
         </div>
         {band ? <p className="field-hint">{t.triage.ageBand(band.label)}</p> : <p className="field-hint">{t.triage.birthDateFirst}</p>}
       </section>
+
+      {hit || factors.length === 0 ? null : (
+        <section className="triage-risk" aria-labelledby={`${idPrefix}-risk-title`}>
+          <div className="triage-flags-head">
+            <div>
+              <h3 id={`${idPrefix}-risk-title`}>{t.triage.riskFactorsTitle}</h3>
+              <p className="field-hint">{t.triage.riskFactorsIntro}</p>
+            </div>
+            <button type="button" className="button button-secondary" onClick={noRiskFactor}>
+              {t.triage.noRiskFactor}
+            </button>
+          </div>
+          {factors.map((factor) => (
+            <RadioGroup
+              key={factor.id}
+              id={`${idPrefix}-answers.${factor.id}`}
+              legend={
+                <>
+                  <strong>{factor.label}</strong> — {factor.question}
+                </>
+              }
+              name={`${idPrefix}-${factor.id}`}
+              options={YES_NO}
+              value={typeof answers[factor.id] === "boolean" ? (answers[factor.id] as boolean) : null}
+              onChange={(value) => answer(factor.id, value)}
+              error={errors[`answers.${factor.id}`]}
+            />
+          ))}
+        </section>
+      )}
 
       {hit ? null : (
         <section className="triage-motif" aria-labelledby={`${idPrefix}-motif-title`}>

@@ -1,7 +1,6 @@
-/** Small building blocks of the regulation screens: badges, the "call 15" alert, form fields. */
+/** Small building blocks of the regulation screens: badges, the "call 15" alert, radio groups. */
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
-import type { FieldError } from "../../api/errors";
 import type { Priority, Urgency } from "./model";
 import { regulationTexts } from "./texts";
 
@@ -78,44 +77,8 @@ export function Call15Alert({
   );
 }
 
-/** A labelled field with its hint and its error (from the server's `loc`), around one input. */
-export function Field({
-  label,
-  hint,
-  error,
-  children,
-  className,
-  id: givenId,
-}: {
-  id?: string;
-  label: string;
-  hint?: string | undefined;
-  error?: string | undefined;
-  className?: string;
-  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
-}) {
-  const generated = useId();
-  const id = givenId ?? generated;
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={`field${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}>
-      <label htmlFor={id}>{label}</label>
-      {hint ? (
-        <p className="field-hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
-      {children({ id, describedBy, invalid: Boolean(error) })}
-    </div>
-  );
-}
+/** Kept for features/sas (its owner imports it from src/ui); regulation uses the kit's. */
+export { Field } from "../../ui";
 
 /** A group of radio buttons in a fieldset (yes/no questions, sex, mobility…). */
 export function RadioGroup<V extends string | boolean>({
@@ -171,50 +134,5 @@ export function RadioGroup<V extends string | boolean>({
         ))}
       </div>
     </fieldset>
-  );
-}
-
-/** The error summary at the top of a form; links go to the fields. */
-export function ErrorSummary({
-  title,
-  intro,
-  errors,
-  fieldIds,
-  labels,
-}: {
-  title: string;
-  intro?: string;
-  errors: readonly FieldError[];
-  fieldIds?: Record<string, string>;
-  /** Field name -> its label, so that "Champ obligatoire." says which field. */
-  labels?: Record<string, string>;
-}) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (errors.length > 0) ref.current?.focus();
-  }, [errors]);
-  if (errors.length === 0) return null;
-  return (
-    <div className="notice notice-error error-summary" role="alert" tabIndex={-1} ref={ref}>
-      <h2>{title}</h2>
-      {intro ? <p>{intro}</p> : null}
-      <ul>
-        {errors.map((e, i) => {
-          const target = e.field ? fieldIds?.[e.field] : undefined;
-          const label = e.field ? labels?.[e.field] : undefined;
-          const text = label && !e.msg.includes(label) ? `${label} : ${e.msg}` : e.msg;
-          return <li key={i}>{target ? <a href={`#${target}`}>{text}</a> : text}</li>;
-        })}
-      </ul>
-    </div>
-  );
-}
-
-/** A short success line that announces itself. */
-export function Flash({ children }: { children: ReactNode }) {
-  return (
-    <p className="notice notice-success" role="status">
-      {children}
-    </p>
   );
 }

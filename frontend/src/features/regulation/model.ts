@@ -1,8 +1,6 @@
 /** Types of the regulation API (from the generated schema) and small pure helpers around them. */
-import type { Schemas } from "../../api/client";
-import { errorMessages, type FieldError } from "../../api/errors";
-import { parseApiDate } from "../../shell/format";
-import { describeFailure } from "../../shell/useApi";
+import { asApiError, unwrap, type ApiResult, type FieldError, type Schemas } from "../../api";
+import { formatClock, parseApiDate } from "../../shell/format";
 import { regulationTexts } from "./texts";
 
 export type QueueItem = Schemas["QueueItem"];
@@ -15,6 +13,7 @@ export type ProtocolDocument = Schemas["ProtocolDocument"];
 export type Motif = Schemas["Motif"];
 export type Question = Schemas["Question"];
 export type RedFlag = Schemas["RedFlag"];
+export type RiskFactor = Schemas["RiskFactor"];
 export type Priority = Schemas["Priority"];
 export type Outcome = Schemas["Outcome"];
 export type Orientation = Schemas["Orientation"];
@@ -27,38 +26,24 @@ export type Answers = Record<string, boolean | string>;
 
 const t = regulationTexts;
 
-// -- calling the API ---------------------------------------------------------------------------
+/** Statuses of a request still being handled. */
+export const OPEN_STATUSES: ReadonlySet<string> = new Set(["received", "waiting", "claimed", "oriented"]);
 
-export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; status: number | null; errors: FieldError[] };
+// -- shims for features/coordination/protocols and features/sas (their owners move them to the
+// data layer: `useApiMutation` and `errorsByField` from src/api); nothing else uses them.
 
-interface ApiResult<T> {
-  data?: T;
-  error?: unknown;
-  response: Response;
-}
+export { errorsByField } from "../../api";
 
-/** Runs an openapi-fetch call and turns its answer into data or French messages (with fields). */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number | null; errors: FieldError[] };
+
+/** An openapi-fetch call as data or French messages (with fields). */
 export async function perform<T>(call: Promise<ApiResult<T>>): Promise<ActionResult<T>> {
   try {
-    const { data, error, response } = await call;
-    if (response.ok && data !== undefined) return { ok: true, data };
-    const fallback = describeFailure(response.status, null);
-    return { ok: false, status: response.status, errors: errorMessages(error, fallback) };
-  } catch {
-    return { ok: false, status: null, errors: [{ field: null, msg: t.errors.network }] };
+    return { ok: true, data: await unwrap(call) };
+  } catch (thrown) {
+    const error = asApiError(thrown);
+    return { ok: false, status: error.status, errors: error.detail.length > 0 ? error.fieldErrors : error.messages };
   }
-}
-
-/** Field errors by field name (`"phone"`, `"answers.chest_pain"`); several messages joined. */
-export function errorsByField(errors: readonly FieldError[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of errors) {
-    if (e.field === null) continue;
-    out[e.field] = out[e.field] ? `${out[e.field]} ${e.msg}` : e.msg;
-  }
-  return out;
 }
 
 // -- durations and Paris times ----------------------------------------------------------------
@@ -89,7 +74,6 @@ export function timeLeftLabel(secondsLeft: number | null): string {
 }
 
 const PARIS = "Europe/Paris";
-const PARIS_TIME = new Intl.DateTimeFormat("fr-FR", { timeZone: PARIS, hour: "2-digit", minute: "2-digit" });
 const PARIS_DAY = new Intl.DateTimeFormat("fr-FR", {
   timeZone: PARIS,
   weekday: "short",
@@ -116,16 +100,10 @@ export function formatWhen(value: string | Date, now: Date = new Date()): string
   const day = parisDay(date);
   const today = parisDay(now);
   const tomorrow = parisDay(new Date(now.getTime() + 86_400_000));
-  const time = PARIS_TIME.format(date);
+  const time = formatClock(date);
   if (day === today) return t.time.at(t.time.today, time);
   if (day === tomorrow) return t.time.at(t.time.tomorrow, time);
   return t.time.at(PARIS_DAY.format(date), time);
-}
-
-/** "14:30" in Paris. */
-export function formatClock(value: string): string {
-  const date = parseApiDate(value);
-  return Number.isNaN(date.getTime()) ? value : PARIS_TIME.format(date);
 }
 
 /** "1980-02-03" -> "03/02/1980". */
@@ -165,6 +143,11 @@ export function redFlagsFor(document: ProtocolDocument, band: string | null): Re
   return document.red_flags.filter((f) => !f.age_bands || (band !== null && f.age_bands.includes(band)));
 }
 
+/** The risk factors to ask for this age band (all the general ones when the age is not known). */
+export function riskFactorsFor(document: ProtocolDocument, band: string | null): RiskFactor[] {
+  return (document.risk_factors ?? []).filter((r) => !r.age_bands || (band !== null && r.age_bands.includes(band)));
+}
+
 /** The first red flag answered "yes", in the protocol's order. */
 export function redFlagHit(document: ProtocolDocument, answers: Answers): RedFlag | null {
   return document.red_flags.find((f) => answers[f.id] === true) ?? null;
@@ -190,7 +173,11 @@ export function adviceFor(document: ProtocolDocument | null, rule: string | null
 
 /** Only the answers that belong to the questions asked (red flags of the band, the motif's). */
 export function answersToSend(document: ProtocolDocument, band: string | null, motif: Motif | null, answers: Answers): Answers {
-  const asked = new Set([...redFlagsFor(document, band).map((f) => f.id), ...(motif?.questions ?? []).map((q) => q.id)]);
+  const asked = new Set([
+    ...redFlagsFor(document, band).map((f) => f.id),
+    ...riskFactorsFor(document, band).map((r) => r.id),
+    ...(motif?.questions ?? []).map((q) => q.id),
+  ]);
   const out: Answers = {};
   for (const [key, value] of Object.entries(answers)) if (asked.has(key)) out[key] = value;
   return out;
@@ -232,6 +219,7 @@ export function fieldLabels(document: ProtocolDocument | null): Record<string, s
     labels[`answers.${flag.id}`] = flag.reason;
     labels[`red_flags.${flag.id}`] = flag.reason;
   }
+  for (const factor of document?.risk_factors ?? []) labels[`answers.${factor.id}`] = factor.label;
   for (const motif of document?.motifs ?? []) for (const q of motif.questions ?? []) labels[`answers.${q.id}`] = q.text;
   return labels;
 }

@@ -1,5 +1,5 @@
 /** French strings of the regulation feature (operators, medical regulators, referrers). */
-import type { Schemas } from "../../api/client";
+import type { Schemas } from "../../api";
 
 type Priority = Schemas["Priority"];
 type Origin = Schemas["Origin"];
@@ -187,6 +187,9 @@ export const regulationTexts = {
     redFlagsTitle: "Signes d'alerte vitale",
     redFlagsIntro: "À demander en premier. Un seul « Oui » : le patient doit appeler le 15 immédiatement.",
     allNo: "Aucun signe d'alerte (tout « Non »)",
+    riskFactorsTitle: "Facteurs de risque",
+    riskFactorsIntro: "À demander pour tout motif : un « Oui » rend la prise en charge plus rapide.",
+    noRiskFactor: "Aucun facteur de risque (tout « Non »)",
     motifQuestions: "Questions du motif",
     chooseMotif: "Choisissez le motif pour afficher ses questions.",
     submit: "Enregistrer le tri",
@@ -387,12 +390,6 @@ export const regulationTexts = {
     } as Record<string, string>,
     staleRelease: "libérée automatiquement (console déconnectée)",
     protocolVersion: (n: number) => `protocole v${n}`,
-  },
-
-  errors: {
-    claimedBy: (name: string) => `Demande déjà prise en charge par ${name}.`,
-    generic: "L'action a échoué. Réessayez.",
-    network: "Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.",
   },
 
   referral: {

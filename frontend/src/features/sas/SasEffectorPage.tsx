@@ -1,20 +1,31 @@
 /**
  * The page a SAS regulator reaches from the national platform (`Slot.comment`):
- * `/sas/effecteurs/<id>?origin=sas`. It lists the effector's free slots shared with the SAS and,
- * only when arriving with `origin=sas`, lets the regulator enter the minimal patient details and
- * book one (the appointment then reaches the effector and the platform).
+ * `/sas/effecteurs/<id>/creneaux/<slot>?origin=sas`. It opens on that slot — recap, the
+ * effector's remark and the booking form beside the list of the effector's other free slots
+ * shared with the SAS over the 31 days the search exposes. Booking is offered only when arriving
+ * with `origin=sas`; the server enforces the rest (SAS regulator, terms accepted, shared slot).
  */
-import { useId, useMemo, useRef, useState, type FormEvent } from "react";
-import { useParams, useSearchParams } from "react-router";
+import { useEffect, useMemo, useState, type FormEvent } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
-import { errorMessages, type FieldError } from "../../api/errors";
-import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
-import { useApiQuery } from "../../shell/useApi";
-import { EMPTY_PATIENT, PatientIdentity, textOrNull, type PatientDraft, type SetPatient } from "../regulation/PatientFields";
-import { Field, RadioGroup } from "../regulation/components";
-import { errorsByField, formatWhen, parisDay } from "../regulation/model";
+import { api, errorsByField, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
+import { Card, EmptyState, Page } from "../../shell/Page";
+import { Button, ErrorSummary, InputField, Loaded, Notice } from "../../ui";
+import {
+  EMPTY_PATIENT,
+  formatWhen,
+  parisDay,
+  PatientIdentity,
+  RadioGroup,
+  textOrNull,
+  type PatientDraft,
+  type SetPatient,
+} from "../regulation";
+import { SAS_BOOKINGS_PATH } from "./paths";
+import { sasKeys } from "./queryKeys";
+import { TermsGate } from "./TermsGate";
 import { sasTexts } from "./texts";
+import "./sas.css";
 
 const t = sasTexts.effector;
 const ID = "sas-booking";
@@ -36,6 +47,14 @@ function byDay(slots: readonly Slot[]): [string, Slot[]][] {
   return [...days.entries()];
 }
 
+function slotLabel(slot: Slot): string {
+  return `${DAY.format(new Date(slot.start_at))}, ${TIME.format(new Date(slot.start_at))} – ${TIME.format(new Date(slot.end_at))}`;
+}
+
+function where(site: Slot["site"]): string {
+  return `${site.name}, ${site.address_line} ${site.postal_code} ${site.city}`;
+}
+
 /** Errors of the `patient` part, keyed as the patient fields expect (`family_name`, …). */
 function patientErrors(errors: readonly FieldError[]): Record<string, string> {
   return errorsByField(
@@ -44,176 +63,202 @@ function patientErrors(errors: readonly FieldError[]): Record<string, string> {
 }
 
 export function SasEffectorPage() {
-  const { effectorId } = useParams();
+  const { effectorId, slotId } = useParams();
   const [search] = useSearchParams();
   const fromSas = search.get("origin") === "sas";
   const id = Number(effectorId);
-  const { state, reload } = useApiQuery<Agenda>(
-    (signal) => api.GET("/api/sas/effectors/{effector_id}/slots", { params: { path: { effector_id: id } }, signal }),
-    [id],
-  );
-  const title =
-    state.status === "ok" ? t.title(`Dr ${state.data.effector.given_name} ${state.data.effector.family_name}`) : t.titleLoading;
   return (
-    <Page title={title} intro={t.intro}>
+    <TermsGate>
+      <EffectorAgenda id={id} wantedSlot={slotId ? Number(slotId) : null} fromSas={fromSas} />
+    </TermsGate>
+  );
+}
+
+function EffectorAgenda({ id, wantedSlot, fromSas }: { id: number; wantedSlot: number | null; fromSas: boolean }) {
+  const agenda = useApiQuery(sasKeys.agenda(id), (signal) =>
+    api.GET("/api/sas/effectors/{effector_id}/slots", { params: { path: { effector_id: id } }, signal }),
+  );
+  const data = agenda.data;
+  const title = data ? t.title(`Dr ${data.effector.given_name} ${data.effector.family_name}`) : t.titleLoading;
+  return (
+    <Page title={title} intro={t.intro(data?.days ?? 31)}>
       {fromSas ? (
-        <p className="notice notice-info">
-          <strong>{t.sasBadge}</strong>
-        </p>
+        <Notice tone="info">
+          <strong>{t.sasBadge}</strong> · <Link to={SAS_BOOKINGS_PATH}>{t.myBookings}</Link>
+        </Notice>
       ) : (
-        <p className="notice notice-warning" role="note">
-          {t.originNotice}
-        </p>
+        <Notice tone="warning">{t.originNotice}</Notice>
       )}
-      <Loaded state={state} onRetry={reload}>
-        {(agenda) => <Agenda agenda={agenda} canBook={fromSas} onBooked={reload} />}
+      <Loaded query={agenda}>
+        {(loaded) => <AgendaView agenda={loaded} wantedSlot={wantedSlot} canBook={fromSas} />}
       </Loaded>
     </Page>
   );
 }
 
-function Agenda({ agenda, canBook, onBooked }: { agenda: Agenda; canBook: boolean; onBooked: () => void }) {
-  const [chosen, setChosen] = useState<Slot | null>(null);
+function AgendaView({ agenda, wantedSlot, canBook }: { agenda: Agenda; wantedSlot: number | null; canBook: boolean }) {
+  const wanted = wantedSlot === null ? null : (agenda.slots.find((s) => s.id === wantedSlot) ?? null);
+  const [chosen, setChosen] = useState<Slot | null>(wanted);
   const [booked, setBooked] = useState<Booking | null>(null);
+
+  useEffect(() => {
+    if (wanted) document.getElementById(`sas-slot-${wanted.id}`)?.scrollIntoView({ block: "center" });
+  }, [wanted]);
+
   if (booked) {
-    const where = booked.site ? `${booked.site.name}, ${booked.site.address_line} ${booked.site.postal_code} ${booked.site.city}` : "";
+    const place = booked.site ? `${booked.site.name}, ${booked.site.address_line} ${booked.site.postal_code} ${booked.site.city}` : "";
     return (
-      <div className="notice notice-success" role="status">
+      <Notice tone="success" block>
         <h2>{t.booked}</h2>
-        <p>{t.bookedDetail(formatWhen(booked.start_at), where)}</p>
-        <button
-          type="button"
-          className="button"
-          onClick={() => {
-            setBooked(null);
-            setChosen(null);
-            onBooked();
-          }}
-        >
-          {t.another}
-        </button>
-      </div>
+        <p>{t.bookedDetail(formatWhen(booked.start_at), place)}</p>
+        <p>
+          <Button
+            onClick={() => {
+              setBooked(null);
+              setChosen(null);
+            }}
+          >
+            {t.another}
+          </Button>{" "}
+          <Link to={SAS_BOOKINGS_PATH}>{t.myBookings}</Link>
+        </p>
+      </Notice>
     );
   }
-  if (agenda.slots.length === 0) return <EmptyState>{t.noSlot}</EmptyState>;
   return (
     <>
-      <Card title={t.slotsHeading} id="sas-slots">
-        {byDay(agenda.slots).map(([day, slots]) => (
-          <section key={day} className="sas-day">
-            <h3>{DAY.format(new Date(slots[0]!.start_at))}</h3>
-            <ul className="sas-slots">
-              {slots.map((slot) => (
-                <li key={slot.id}>
-                  <span className="sas-slot-time">
-                    {TIME.format(new Date(slot.start_at))} – {TIME.format(new Date(slot.end_at))}
-                  </span>{" "}
-                  <span>
-                    {slot.site.name}, {slot.site.city} · {slot.kinds.map((k) => t.kinds[k]).join(", ")}
-                  </span>{" "}
-                  {canBook ? (
-                    <button
-                      type="button"
-                      className={`button ${chosen?.id === slot.id ? "button-primary" : "button-secondary"}`}
-                      aria-pressed={chosen?.id === slot.id}
-                      aria-label={`${t.choose} ${TIME.format(new Date(slot.start_at))}`}
-                      onClick={() => setChosen(slot)}
-                    >
-                      {chosen?.id === slot.id ? t.chosen : t.choose}
-                    </button>
-                  ) : null}
-                </li>
+      {wantedSlot !== null && wanted === null ? <Notice tone="warning">{t.gone}</Notice> : null}
+      {agenda.slots.length === 0 ? (
+        <EmptyState>{t.noSlot}</EmptyState>
+      ) : (
+        <div className="sas-layout">
+          <div className="sas-slots-column">
+            <Card title={t.slotsHeading} id="sas-slots">
+              {byDay(agenda.slots).map(([day, slots]) => (
+                <section key={day} className="sas-day">
+                  <h3>{DAY.format(new Date(`${day}T12:00:00Z`))}</h3>
+                  <ul className="sas-slots">
+                    {slots.map((slot) => (
+                      <li key={slot.id} id={`sas-slot-${slot.id}`} className={chosen?.id === slot.id ? "sas-slot-current" : undefined}>
+                        <span className="sas-slot-time">
+                          {TIME.format(new Date(slot.start_at))} – {TIME.format(new Date(slot.end_at))}
+                        </span>{" "}
+                        <span>
+                          {slot.site.name}, {slot.site.city} · {slot.kinds.map((k) => t.kinds[k]).join(", ")}
+                        </span>{" "}
+                        {canBook ? (
+                          <Button
+                            variant={chosen?.id === slot.id ? "primary" : "secondary"}
+                            size="small"
+                            aria-pressed={chosen?.id === slot.id}
+                            aria-label={`${t.choose} ${slotLabel(slot)}`}
+                            onClick={() => setChosen(slot)}
+                          >
+                            {chosen?.id === slot.id ? t.chosen : t.choose}
+                          </Button>
+                        ) : null}
+                      </li>
+                    ))}
+                  </ul>
+                </section>
               ))}
-            </ul>
-          </section>
-        ))}
-      </Card>
-      {canBook && chosen ? (
-        <BookingForm effectorId={agenda.effector.id} slot={chosen} onBooked={setBooked} />
-      ) : null}
+            </Card>
+          </div>
+          <div className="sas-form-column">
+            {chosen ? (
+              <>
+                <Recap slot={chosen} />
+                {canBook ? <BookingForm key={chosen.id} effectorId={agenda.effector.id} slot={chosen} onBooked={setBooked} /> : null}
+              </>
+            ) : canBook ? (
+              <Notice tone="info">{t.pickFirst}</Notice>
+            ) : null}
+          </div>
+        </div>
+      )}
     </>
   );
 }
 
+function Recap({ slot }: { slot: Slot }) {
+  return (
+    <Card title={t.recapHeading} id="sas-recap">
+      <div className="sas-recap">
+        <dl>
+          <dt>{t.recapWhen}</dt>
+          <dd>{slotLabel(slot)}</dd>
+          <dt>{t.recapWhere}</dt>
+          <dd>{where(slot.site)}</dd>
+          <dt>{t.recapKinds}</dt>
+          <dd>{slot.kinds.map((k) => t.kinds[k]).join(", ")}</dd>
+          {slot.remark ? (
+            <>
+              <dt>{t.recapRemark}</dt>
+              <dd>{slot.remark}</dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
+    </Card>
+  );
+}
+
 function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot: Slot; onBooked: (b: Booking) => void }) {
-  // Consent is asked, never presumed: the box starts unticked.
-  const [patient, setPatient] = useState<PatientDraft>({ ...EMPTY_PATIENT });
+  // Consent to SMS is asked, never assumed (the box starts unticked).
+  const [patient, setPatient] = useState<PatientDraft>({ ...EMPTY_PATIENT, sms_consent: false });
   const [kind, setKind] = useState<Kind>(slot.kinds[0] ?? "AMB");
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [submitting, setSubmitting] = useState(false);
-  const summary = useRef<HTMLDivElement>(null);
-  const addressId = useId();
   const today = useMemo(() => parisDay(new Date()), []);
   const set: SetPatient = (key, value) => setPatient((p) => ({ ...p, [key]: value }));
-  const byField = patientErrors(errors);
-  const kinds = slot.kinds.includes(kind) ? kind : (slot.kinds[0] ?? "AMB");
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setSubmitting(true);
-    setErrors([]);
-    const { data, error, response } = await api.POST("/api/sas/effectors/{effector_id}/bookings", {
-      params: { path: { effector_id: effectorId } },
-      body: {
-        slot_id: slot.id,
-        kind: kinds,
-        patient: {
-          family_name: patient.family_name,
-          given_name: patient.given_name,
-          birth_date: patient.birth_date || (undefined as unknown as string),
-          sex: patient.sex || "undetermined",
-          phone: patient.phone.trim() || (undefined as unknown as string),
-          commune_insee: textOrNull(patient.commune_insee),
-          address_line: textOrNull(patient.address_line),
-          sms_consent: patient.sms_consent,
+  const book = useApiMutation(
+    () =>
+      api.POST("/api/sas/effectors/{effector_id}/bookings", {
+        params: { path: { effector_id: effectorId } },
+        body: {
+          slot_id: slot.id,
+          kind,
+          patient: {
+            family_name: patient.family_name,
+            given_name: patient.given_name,
+            birth_date: patient.birth_date || (undefined as unknown as string),
+            sex: patient.sex || "undetermined",
+            phone: patient.phone.trim() || (undefined as unknown as string),
+            commune_insee: textOrNull(patient.commune_insee),
+            address_line: textOrNull(patient.address_line),
+            sms_consent: patient.sms_consent,
+          },
         },
-      },
-    });
-    setSubmitting(false);
-    if (response.ok && data) {
-      onBooked(data);
-      return;
-    }
-    setErrors(errorMessages(error, t.errorTitle));
-    requestAnimationFrame(() => summary.current?.focus());
+      }),
+    { invalidates: [sasKeys.agenda(effectorId), sasKeys.bookings], onSuccess: onBooked },
+  );
+  const byField = patientErrors(book.error?.fieldErrors ?? []);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    book.mutate();
   }
 
   return (
     <Card title={t.formHeading} id="sas-patient">
       <p className="page-intro">{t.formIntro}</p>
-      {errors.length > 0 ? (
-        <div className="notice notice-error error-summary" role="alert" tabIndex={-1} ref={summary}>
-          <h2>{t.errorTitle}</h2>
-          <ul>
-            {errors.map((e, i) => (
-              <li key={i}>{e.msg}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      <form onSubmit={onSubmit} noValidate aria-busy={submitting}>
+      <ErrorSummary title={t.errorTitle} error={book.error} />
+      <form onSubmit={onSubmit} noValidate aria-busy={book.isPending}>
         <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} />
-        <Field id={addressId} label={t.address} error={byField.address_line}>
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              name="address_line"
-              type="text"
-              autoComplete="off"
-              value={patient.address_line}
-              onChange={(e) => set("address_line", e.target.value)}
-              aria-describedby={describedBy}
-              aria-invalid={invalid || undefined}
-            />
-          )}
-        </Field>
+        <InputField
+          label={t.address}
+          error={byField.address_line}
+          name="address_line"
+          type="text"
+          autoComplete="off"
+          value={patient.address_line}
+          onChange={(e) => set("address_line", e.target.value)}
+        />
         {slot.kinds.length > 1 ? (
           <RadioGroup
             id={`${ID}-kind`}
             legend={t.kind}
             name={`${ID}-kind`}
             options={slot.kinds.map((k) => ({ value: k, label: t.kinds[k] ?? k }))}
-            value={kinds}
+            value={kind}
             onChange={(v) => setKind(v as Kind)}
             error={byField.kind}
           />
@@ -223,9 +268,9 @@ function BookingForm({ effectorId, slot, onBooked }: { effectorId: number; slot:
           {t.smsConsent}
         </label>
         <div className="form-actions">
-          <button type="submit" className="button button-primary button-large" disabled={submitting}>
-            {submitting ? t.submitting : t.submit}
-          </button>
+          <Button type="submit" variant="primary" size="large" busy={book.isPending}>
+            {book.isPending ? t.submitting : t.submit}
+          </Button>
         </div>
       </form>
     </Card>

@@ -1,0 +1,195 @@
+/** Adding or changing a recurring availability (the slots it opens are created by the server). */
+import { useState, type FormEvent } from "react";
+
+import { api, fieldErrorIn, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
+import { ErrorSummary, Field, InputField, Modal } from "../../../ui";
+import { SiteField, type EffectorProfile } from "../me";
+import { agendaKeys } from "../queryKeys";
+import { kindOptions, visibilityOptions } from "../SlotDialog";
+import { agendaTexts } from "../texts";
+import { hhmm, minutesBetween, todayInParis } from "../time";
+import { Actions, CheckboxGroup } from "../ui";
+import { WEEKDAYS, type Kind, type Template, type Visibility, type Weekday } from "./availability";
+
+const t = agendaTexts.templates;
+
+export function TemplateForm({
+  me,
+  template,
+  onClose,
+  onDone,
+}: {
+  me: EffectorProfile;
+  template: Template | null;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const [weekdays, setWeekdays] = useState<Weekday[]>(
+    template ? (template.weekdays.split(",").filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d))) : [],
+  );
+  const [startTime, setStartTime] = useState(template ? hhmm(template.start_time) : "14:00");
+  const [endTime, setEndTime] = useState(template ? hhmm(template.end_time) : "16:00");
+  const [slotMinutes, setSlotMinutes] = useState(String(template?.slot_minutes ?? 20));
+  const [validFrom, setValidFrom] = useState(template?.valid_from ?? todayInParis());
+  const [validUntil, setValidUntil] = useState(template?.valid_until ?? "");
+  const [siteId, setSiteId] = useState<number>(template?.site_id ?? me.sites[0]?.id ?? 0);
+  const [kinds, setKinds] = useState<Kind[]>(template ? [...template.kinds] : ["AMB"]);
+  const [visibility, setVisibility] = useState<Visibility[]>(template ? [...template.visibility] : ["SNP", "CPTS"]);
+  const [shared, setShared] = useState(template?.shared_with_sas ?? true);
+  const [holidays, setHolidays] = useState(template?.include_public_holidays ?? false);
+  const [active, setActive] = useState(template?.active ?? true);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const options = { invalidates: [agendaKeys.templates], onError: (error: ApiError) => setErrors(error.messages) };
+  const create = useApiMutation((body: Schemas["TemplateIn"]) => api.POST("/api/agenda/templates", { body }), {
+    ...options,
+    onSuccess: (created) => onDone(t.created(created.slots_created)),
+  });
+  const update = useApiMutation(
+    ({ id, body }: { id: number; body: Schemas["TemplatePatch"] }) =>
+      api.PATCH("/api/agenda/templates/{template_id}", { params: { path: { template_id: id } }, body }),
+    { ...options, onSuccess: (saved) => onDone(t.saved(saved.slots_created, saved.slots_removed)) },
+  );
+  const busy = create.isPending || update.isPending;
+
+  const minutes = Number(slotMinutes);
+  const span = startTime && endTime ? minutesBetween(startTime, endTime) : 0;
+  const perDay = minutes > 0 && span > 0 ? Math.floor(span / minutes) : 0;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const local: FieldError[] = [];
+    if (weekdays.length === 0) local.push({ field: "weekdays", msg: t.chooseDay });
+    if (kinds.length === 0) local.push({ field: "kinds", msg: agendaTexts.slotForm.chooseKind });
+    if (visibility.length === 0) local.push({ field: "visibility", msg: agendaTexts.slotForm.chooseVisibility });
+    if (local.length > 0) {
+      setErrors(local);
+      return;
+    }
+    setErrors([]);
+    const body = {
+      site_id: siteId,
+      weekdays: weekdays.join(","),
+      start_time: startTime,
+      end_time: endTime,
+      slot_minutes: minutes,
+      valid_from: validFrom || null,
+      valid_until: validUntil || null,
+      kinds,
+      visibility,
+      shared_with_sas: shared,
+      include_public_holidays: holidays,
+    };
+    if (template) update.mutate({ id: template.id, body: { ...body, active, valid_from: validFrom || template.valid_from } });
+    else create.mutate(body);
+  }
+
+  return (
+    <Modal title={template ? t.formEdit : t.formCreate} onClose={onClose} wide>
+      <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
+        <ErrorSummary title={t.errorTitle} errors={errors} />
+        <CheckboxGroup
+          legend={t.weekdays}
+          options={WEEKDAYS.map((d) => ({ value: d, label: agendaTexts.weekdays[d]?.[1] ?? d }))}
+          value={weekdays}
+          onChange={setWeekdays}
+          error={fieldErrorIn(errors, "weekdays")}
+        />
+        <div className="ag-row">
+          <InputField
+            label={t.startTime}
+            error={fieldErrorIn(errors, "start_time")}
+            type="time"
+            step={300}
+            value={startTime}
+            onChange={(e) => setStartTime(e.target.value)}
+            required
+          />
+          <InputField
+            label={t.endTime}
+            error={fieldErrorIn(errors, "end_time")}
+            type="time"
+            step={300}
+            value={endTime}
+            onChange={(e) => setEndTime(e.target.value)}
+            required
+          />
+          <Field
+            label={t.slotMinutes}
+            error={fieldErrorIn(errors, "slot_minutes")}
+            hint={perDay > 0 ? t.perDay(perDay) : undefined}
+          >
+            {({ id, describedBy, invalid }) => (
+              <input
+                id={id}
+                type="number"
+                inputMode="numeric"
+                min={5}
+                max={240}
+                step={5}
+                value={slotMinutes}
+                onChange={(e) => setSlotMinutes(e.target.value)}
+                required
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+              />
+            )}
+          </Field>
+        </div>
+        <div className="ag-row">
+          <InputField
+            label={t.validFrom}
+            error={fieldErrorIn(errors, "valid_from")}
+            className="ag-grow"
+            type="date"
+            value={validFrom}
+            onChange={(e) => setValidFrom(e.target.value)}
+          />
+          <InputField
+            label={t.validUntil}
+            hint={t.validUntilHint}
+            error={fieldErrorIn(errors, "valid_until")}
+            className="ag-grow"
+            type="date"
+            value={validUntil}
+            min={validFrom}
+            onChange={(e) => setValidUntil(e.target.value)}
+          />
+        </div>
+        <SiteField label={t.siteField} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
+        <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
+        <CheckboxGroup
+          legend={agendaTexts.slotForm.visibility}
+          hint={agendaTexts.slotForm.visibilityHint}
+          options={visibilityOptions}
+          value={visibility}
+          onChange={setVisibility}
+          error={fieldErrorIn(errors, "visibility")}
+        />
+        <div className="field ag-checklist">
+          <label className="checkbox">
+            <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+            {agendaTexts.slotForm.sharedWithSas}
+          </label>
+          <label className="checkbox">
+            <input type="checkbox" checked={holidays} onChange={(e) => setHolidays(e.target.checked)} />
+            {t.includeHolidays}
+          </label>
+          {template ? (
+            <label className="checkbox">
+              <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+              {t.activeField}
+            </label>
+          ) : null}
+        </div>
+        <Actions>
+          <button type="submit" className="button button-primary" disabled={busy}>
+            {busy ? t.submitting : template ? t.submitEdit : t.submitCreate}
+          </button>
+          <button type="button" className="button button-secondary" onClick={onClose}>
+            {t.cancel}
+          </button>
+        </Actions>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,30 @@
+/** Types and labels shared by the availability screens (recurring slots and absences). */
+import type { Schemas } from "../../../api";
+import { agendaTexts } from "../texts";
+import { formatDate, hhmm } from "../time";
+
+export type Template = Schemas["TemplateOut"];
+export type Absence = Schemas["AbsenceOut"];
+export type Kind = Template["kinds"][number];
+export type Visibility = Template["visibility"][number];
+
+export const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const t = agendaTexts.templates;
+const a = agendaTexts.absences;
+
+export function weekdaysLabel(codes: string): string {
+  const list = codes.split(",").filter(Boolean);
+  if (list.join(",") === "MO,TU,WE,TH,FR") return t.everyWeekday;
+  if (list.length === 7) return t.everyDay;
+  return list.map((c) => agendaTexts.weekdays[c]?.[list.length === 1 ? 1 : 0] ?? c).join(", ");
+}
+
+export function templateSummary(tpl: Template): string {
+  return `${weekdaysLabel(tpl.weekdays).toLowerCase()} ${hhmm(tpl.start_time)}–${hhmm(tpl.end_time)}`;
+}
+
+export function absencePeriod(absence: Absence): string {
+  return a.period_(formatDate(absence.start_date), formatDate(absence.end_date));
+}

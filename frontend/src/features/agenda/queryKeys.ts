@@ -1,0 +1,16 @@
+/** Query keys of the agenda screens (see src/api/query.ts for the convention). */
+type Part = string | number | null;
+
+export const agendaKeys = {
+  all: ["agenda"],
+  me: ["agenda", "me"],
+  templates: ["agenda", "templates"],
+  absences: ["agenda", "absences"],
+  /** Appointments: the consultations to report, today's, the log, the upcoming patients. */
+  consultations: ["agenda", "consultations"],
+  consultationList: (...parts: Part[]) => ["agenda", "consultations", ...parts] as const,
+  /** The effectors of the directory (lists and one profile). */
+  effectors: ["agenda", "effectors"],
+  effectorList: (...parts: Part[]) => ["agenda", "effectors", "list", ...parts] as const,
+  effector: (id: number) => ["agenda", "effectors", "one", id] as const,
+} as const;

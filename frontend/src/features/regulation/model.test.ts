@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+
+import { ageInMonths, displayPhone, formatBirthDate, formatDuration, formatWhen, timeLeftLabel, urgencyOf } from "./model";
+
+describe("durations as operators say them", () => {
+  it("rounds under a minute down to '< 1 min'", () => {
+    expect(formatDuration(42)).toBe("< 1 min");
+  });
+
+  it("counts minutes, then hours and minutes, then days and hours", () => {
+    expect(formatDuration(12 * 60)).toBe("12 min");
+    expect(formatDuration(65 * 60)).toBe("1 h 05");
+    expect(formatDuration(2 * 3600)).toBe("2 h");
+    expect(formatDuration(51 * 3600)).toBe("2 j 3 h");
+  });
+
+  it("ignores the sign (an overdue time reads the same)", () => {
+    expect(formatDuration(-90 * 60)).toBe("1 h 30");
+  });
+});
+
+describe("time left before the deadline", () => {
+  it("is soon under an hour, overdue below zero, fine otherwise", () => {
+    expect(urgencyOf(3599)).toBe("soon");
+    expect(urgencyOf(3600)).toBe("ok");
+    expect(urgencyOf(-1)).toBe("overdue");
+  });
+
+  it("keeps the server's urgency when there is no deadline", () => {
+    expect(urgencyOf(null, "soon")).toBe("soon");
+  });
+
+  it("says what is left or by how much it is overdue", () => {
+    expect(timeLeftLabel(25 * 60)).toBe("reste 25 min");
+    expect(timeLeftLabel(-10 * 60)).toBe("dépassée de 10 min");
+    expect(timeLeftLabel(null)).toBe("sans échéance");
+  });
+});
+
+describe("instants in Paris time, relative to today", () => {
+  const now = new Date("2026-07-14T10:00:00Z");
+
+  it("says 'aujourd'hui' for the same Paris day", () => {
+    expect(formatWhen("2026-07-14T12:30:00Z", now)).toBe("aujourd'hui à 14:30");
+  });
+
+  it("says 'demain' when the Paris day is the next one, even before midnight UTC", () => {
+    expect(formatWhen("2026-07-14T22:30:00Z", now)).toBe("demain à 00:30");
+  });
+
+  it("names the day beyond tomorrow", () => {
+    expect(formatWhen("2026-07-16T08:00:00Z", now)).toBe("jeu. 16/07 à 10:00");
+  });
+});
+
+describe("patient details", () => {
+  it("counts whole months of age on a Paris day", () => {
+    expect(ageInMonths("2025-01-15", "2026-01-14")).toBe(11);
+    expect(ageInMonths("2025-01-15", "2026-01-15")).toBe(12);
+    expect(ageInMonths("2027-01-01", "2026-01-15")).toBeNull();
+    expect(ageInMonths("15/01/2025", "2026-01-15")).toBeNull();
+  });
+
+  it("writes a birth date the French way, whatever the zone", () => {
+    expect(formatBirthDate("1980-02-03")).toBe("03/02/1980");
+  });
+
+  it("shows French mobile numbers in pairs, others as they are", () => {
+    expect(displayPhone("+33612345678")).toBe("06 12 34 56 78");
+    expect(displayPhone("+3225551234")).toBe("+3225551234");
+  });
+});

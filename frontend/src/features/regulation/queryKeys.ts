@@ -1,0 +1,12 @@
+/** Query keys of the regulation screens (see src/api/query.ts for the convention). */
+export const regulationKeys = {
+  all: ["regulation"],
+  /** Everything about requests: the queue, one request, its candidates, the referrer's list. */
+  requests: ["regulation", "requests"],
+  queue: (assignedTo: "operator" | "regulator" | "all") => ["regulation", "requests", "queue", assignedTo] as const,
+  request: (id: number) => ["regulation", "requests", id] as const,
+  /** Apart from the request's key: re-reading a request does not re-run the matching. */
+  candidates: (id: number, ...parts: string[]) => ["regulation", "candidates", id, ...parts] as const,
+  myReferrals: ["regulation", "requests", "mine"],
+  protocol: ["regulation", "protocol"],
+} as const;

@@ -1,0 +1,15 @@
+/**
+ * The UI kit: the building blocks every feature uses (import from "src/ui", not from its files).
+ * They reuse the app's CSS classes (styles.css) so every screen keeps one look.
+ */
+import "./ui.css";
+
+export { Button, type ButtonVariant } from "./Button";
+export { DataTable, type Column, type RowProps, type SortState } from "./DataTable";
+export { ErrorSummary } from "./ErrorSummary";
+export { Field, type FieldControlProps } from "./Field";
+export { InputField } from "./InputField";
+export { ErrorNotice, Loaded, Loading, type QueryView } from "./Loaded";
+export { Modal } from "./Modal";
+export { Notice, type NoticeTone } from "./Notice";
+export { uiTexts } from "./texts";

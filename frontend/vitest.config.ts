@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests of the logic that is not a page (errors, time formatting, model helpers): Node, no DOM.
+// Pages are tested end to end by the browser journeys (tests/e2e/).
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});
