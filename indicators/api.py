@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import ValidationError
 
 from indicators import exports
-from indicators.errors import IdentityExportRefused, InvalidFilter
+from indicators.errors import IdentityExportReasonMissing, IdentityExportRefused, InvalidFilter
 from indicators.queries import compute_dashboard
 from indicators.records import list_records
 from indicators.schemas import Dashboard, Filters, Granularity, RecordPage
@@ -88,7 +88,7 @@ async def _export(
             ("query", "with_identity"),
         )
     if with_identity and (reason is None or len(reason.strip()) < 5):
-        raise BusinessRuleError(
+        raise IdentityExportReasonMissing(
             "Indiquez le motif de l'export nominatif (au moins 5 caractères).",
             ("query", "reason"),
         )

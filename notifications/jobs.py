@@ -80,7 +80,7 @@ async def pseudonymise_unlinked(session: AsyncSession) -> None:
     # SMS tied to no request (received ones, auto-replies) older than the retention period.
     from dateutil.relativedelta import relativedelta
 
-    before = utcnow() - relativedelta(months=get_settings().retention_months)
+    before = utcnow() - relativedelta(months=settings_of(session).retention_months)
     changed = await retention.pseudonymise_unlinked(session, before=before)
     if changed:
         log.info("pseudonymised %d SMS tied to no request", changed)

@@ -46,7 +46,7 @@ async def pseudonymise(session: AsyncSession) -> None:
 async def close_abandoned(session: AsyncSession) -> None:
     # Requests nobody closed, `SNP_REGULATION_ABANDONED_AFTER_DAYS` after they came in.
     closed = await retention.close_abandoned(
-        session, after_days=get_settings().regulation_abandoned_after_days
+        session, after_days=settings_of(session).regulation_abandoned_after_days
     )
     if closed:
         log.info("closed %d abandoned requests", closed)

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from snp import scheduler
 from snp.audit import AuditEntry
 from snp.db import utcnow
-from snp.settings import get_settings
+from snp.settings import settings_of
 
 GENESIS = "0" * 64
 BATCH = 5000
@@ -115,7 +115,7 @@ def verify(path: Path) -> Verification:
 
 @scheduler.register("snp.archive_audit", timedelta(days=1))
 async def archive_audit(session: AsyncSession) -> None:
-    settings = get_settings()
+    settings = settings_of(session)
     if settings.audit_archive_file is None:
         return
     before = utcnow() - timedelta(days=settings.audit_retention_days)

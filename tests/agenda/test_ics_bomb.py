@@ -13,9 +13,10 @@ import pytest
 import recurring_ical_events  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import IcsRejected
 from agenda.models import Effector
 from agenda.service import ics
-from agenda.service.ics import IcsOptions, IcsRejected
+from agenda.service.ics import IcsOptions
 from agenda.service.ics_subscriptions import refresh_subscriptions
 from tests.agenda.ics_helpers import calendar, event
 from tests.agenda.slot_factories import create_effector, create_effector_with_account, paris
