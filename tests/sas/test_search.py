@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from agenda.models import Effector, Site
 from sas import fhir
 from snp.identifiers import rpps_with_check_digit
+from snp.kit import PARIS
 from tests.agenda.slot_factories import book, create_slot, in_days
 from tests.sas.conftest import CPTS_FINESS, PUBLIC_URL, arrange_supply, period
 from tests.sas.fake_platform import PlatformDriver
@@ -412,7 +413,7 @@ async def test_a_date_time_without_offset_is_read_in_paris_time(
     session: AsyncSession, driver: PlatformDriver
 ) -> None:
     supply = await arrange_supply(session)
-    paris = supply.times[3].astimezone(fhir.PARIS).replace(tzinfo=None)
+    paris = supply.times[3].astimezone(PARIS).replace(tzinfo=None)
     exact = paris.isoformat(timespec="seconds")  # as the guide's example: no offset
     response = await driver.search_slots([ident(supply.second)], exact, exact)
     assert response.status_code == 200, response.text

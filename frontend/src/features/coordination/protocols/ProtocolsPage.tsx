@@ -129,7 +129,7 @@ function VersionTable({
       columns={columns}
       rows={versions}
       rowKey={(v) => v.number}
-      rowClassName={(v) => (selected === v.number ? "row-selected" : undefined)}
+      rowProps={(v) => (selected === v.number ? { className: "row-selected" } : {})}
     />
   );
 }
