@@ -18,13 +18,15 @@ from notifications.models import Audience, InboundMessage, MessageStatus, Outbox
 PSEUDONYMISED_BODY = "[SMS effacé : données pseudonymisées]"
 PSEUDONYMISED_RECIPIENT = "+33000000000"
 _PENDING = (MessageStatus.QUEUED.value, MessageStatus.SENDING.value)
+_PERSONAL_AUDIENCES = (Audience.PATIENT.value, Audience.REFERRER.value)
 
 
 async def pseudonymise_messages(
     session: AsyncSession, request_ids: tuple[int, ...], appointment_ids: tuple[str, ...]
 ) -> int:
-    """Blank the texts (and patients' numbers) of the messages about these requests or their
-    appointments; returns how many rows changed (0 the second time: idempotent)."""
+    """Blank the texts (and patients' and referrers' numbers) of the messages about these
+    requests or their appointments; returns how many rows changed (0 the second time:
+    idempotent)."""
     about = []
     if request_ids:
         about.append(OutboxMessage.request_id.in_(request_ids))
@@ -43,8 +45,9 @@ async def pseudonymise_messages(
             body=PSEUDONYMISED_BODY,
             # The key embeds the recipient's number; the row's id keeps it unique.
             idempotency_key=literal("pseudonymised:").concat(cast(OutboxMessage.id, String)),
+            # The patient's and the referrer's numbers (the effector's is the directory's).
             recipient=case(
-                (OutboxMessage.audience == Audience.PATIENT.value, PSEUDONYMISED_RECIPIENT),
+                (OutboxMessage.audience.in_(_PERSONAL_AUDIENCES), PSEUDONYMISED_RECIPIENT),
                 else_=OutboxMessage.recipient,
             ),
         )

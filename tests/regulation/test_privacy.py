@@ -25,6 +25,7 @@ from snp.db import Database, utcnow
 from tests.agenda.slot_factories import create_effector, create_slot
 from tests.conftest import empty_database, test_settings
 from tests.factories import create_user, login
+from tests.regulation.test_booking_journey import ANSWERS
 
 FAMILY, GIVEN = "Zorglubienne", "Qwertimonde"
 PHONE, PHONE_E164 = "06 98 76 54 32", "+33698765432"
@@ -49,13 +50,14 @@ def intake_body() -> dict[str, Any]:
         "origin": "pharmacist",
         "referrer_structure": STRUCTURE,
         "referrer_phone": REFERRER_PHONE,
-        "claim": False,
+        "motif": "fever",
+        "answers": ANSWERS,  # triaged at once, as a call taken to the end
     }
 
 
 async def follow_one_patient(client: httpx.AsyncClient, session: AsyncSession) -> int:
-    """Intake, booking and cancellation (reason naming her) of the test patient; returns the
-    request's id."""
+    """Intake, booking (from her request) and cancellation (reason naming her) of the test
+    patient; returns the request's id."""
     effector = await create_effector(session)
     slot = await create_slot(session, effector, utcnow().replace(microsecond=0) + timedelta(days=1))
     await create_user(session, Role.OPERATOR, email="op@example.fr")
@@ -64,14 +66,13 @@ async def follow_one_patient(client: httpx.AsyncClient, session: AsyncSession) -
     assert created.status_code == 201, created.text
     request_id = int(created.json()["id"])
     assert (await client.get(f"/api/regulation/requests/{request_id}")).status_code == 200
-    assert (await client.post(f"/api/agenda/slots/{slot.id}/hold")).status_code == 200
-    booked = await client.post(
-        f"/api/agenda/slots/{slot.id}/confirm",
-        json={"patient_label": f"{FAMILY} {GIVEN[0]}.", "request_id": request_id},
-    )
+    path = f"/api/regulation/requests/{request_id}"
+    held = await client.post(f"{path}/hold", json={"slot_id": slot.id})
+    assert held.status_code == 200, held.text
+    booked = await client.post(f"{path}/confirm", json={"slot_id": slot.id})
     assert booked.status_code == 201, booked.text
     cancelled = await client.post(
-        f"/api/agenda/appointments/{booked.json()['id']}/cancel",
+        f"/api/agenda/appointments/{booked.json()['appointment']['id']}/cancel",
         json={"reason": f"Mme {FAMILY} hospitalisée pour AVC"},
     )
     assert cancelled.status_code == 200, cancelled.text
@@ -154,6 +155,12 @@ async def test_after_retention_no_table_holds_the_patient_anywhere(
         update(RegulationRequest)
         .where(RegulationRequest.id == request_id)
         .values(received_at=utcnow() - timedelta(days=800))
+    )
+    # The SMS about her booking (effector, referrer) went out then.
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.request_id == request_id)
+        .values(status="sent", created_at=utcnow() - timedelta(days=800))
     )
     await session.commit()
     assert await traces_left(session)  # she is everywhere before the jobs run
