@@ -24,6 +24,7 @@ from agenda.service.directory import (
     SiteData,
     get_effector,
     get_effector_profile,
+    get_my_profile,
     list_effectors,
     upsert_effector,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "effector_names",
     "get_effector",
     "get_effector_profile",
+    "get_my_profile",
     "hold",
     "list_appointments",
     "list_effectors",

@@ -7,7 +7,9 @@ timed), computes the SNP fee ranks and the monthly rollups from those rows as
 `snp indicators rebuild` does (`rollups.rebuild_all`; timed apart, printed as `rollups_s`),
 then times `indicators.compute_dashboard` for the whole year (every block: national
 indicator with the previous year, requests, delays and percentiles, slots, per effector, SNP fee
-with its weekly cap, ED, supply versus demand, satisfaction), `--runs` times after a warm-up;
+with its weekly cap, ED, supply versus demand, satisfaction) followed by the ACI contract view
+of the same year (a contract signed on 1 January, indicator 5 from the platform),
+`--runs` times after a warm-up;
 the median run is printed:
 
     .venv/bin/python bench/indicators.py                                  # the full measure
@@ -41,7 +43,9 @@ from sqlalchemy.engine import make_url
 
 from bench.common import add_database_arguments, load_average, run_on_databases
 from composition import migrate
-from indicators import Filters, compute_dashboard, rollups
+from indicators import Filters, aci_service, compute_dashboard, rollups
+from indicators.aci_schemas import ContractIn, IndicatorIn
+from snp.actor import Actor
 from snp.db import Database
 from snp.settings import Settings
 
@@ -219,7 +223,38 @@ async def build_rollups(url: str) -> None:
         await database.dispose()
 
 
+async def add_contract(url: str) -> None:
+    """An ACI contract whose first year is the measured year, with the platform's indicator 5."""
+    database = Database(url, pool_size=1)
+    try:
+        async with database.transaction() as session:
+            contract = ContractIn(
+                signed_on=date(YEAR, 1, 1),
+                cpts_size=4,
+                indicators=[
+                    IndicatorIn(
+                        contract_year=1,
+                        code="national_5",
+                        label="Consultations enregistrées",
+                        definition="Consultations SNP réalisées.",
+                        calculation="Par date de consultation.",
+                        source="platform",
+                        metric="snp_consultations",
+                        baseline=1_000_000,
+                        target=2_000_000,
+                        weight=100,
+                        direction="increasing",
+                    )
+                ],
+            )
+            today = datetime.now(UTC).date()
+            await aci_service.save_contract(session, Actor.system("bench"), contract, today)
+    finally:
+        await database.dispose()
+
+
 async def measure(url: str, runs: int) -> list[float]:
+    """The dashboard of the year, then the contract view of the same year (each run: both)."""
     database = Database(url, pool_size=2)
     filters = Filters(start=date(YEAR, 1, 1), end=date(YEAR, 12, 31), granularity="month")
     settings = Settings(database_url=url)
@@ -229,6 +264,7 @@ async def measure(url: str, runs: int) -> list[float]:
             async with database.sessionmaker() as session:
                 began = time.perf_counter()
                 dashboard = await compute_dashboard(session, filters, settings)
+                await aci_service.year_view(session, 1, datetime.now(UTC).date())
                 elapsed = time.perf_counter() - began
             if run:  # the first run warms the caches
                 timings.append(elapsed)
@@ -258,6 +294,7 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
     load_seconds = time.perf_counter() - began
     began = time.perf_counter()
     asyncio.run(build_rollups(url))
+    asyncio.run(add_contract(url))
     rollup_seconds = time.perf_counter() - began
     timings = asyncio.run(measure(url, args.runs))
     print(

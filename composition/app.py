@@ -37,6 +37,7 @@ import snp.idempotency  # its table and its hourly purge
 import snp.scheduler
 import snp.territory.models
 from agenda.api import router as agenda_router
+from indicators.aci_api import router as aci_router
 from indicators.api import router as indicators_router
 from notifications import check_configuration as check_sms_configuration
 from notifications import close_sms_backends
@@ -70,6 +71,7 @@ ROUTERS: list[APIRouter] = [
     regulation_router,
     notifications_router,
     indicators_router,
+    aci_router,
     password_reset_router,
     sas_router,
     sas_link_router,

@@ -62,6 +62,7 @@ ACCOUNTS: list[DemoAccount] = [
     DemoAccount(Role.REFERRER, "pharmacie@demo.cpts-snp.fr", "Pharmacie du Port (Redon)"),
     DemoAccount(Role.SAS_REGULATOR, "regulateur-sas@demo.cpts-snp.fr", "Dr Paul Régulateur SAS"),
     DemoAccount(Role.COORDINATOR, "coordination@demo.cpts-snp.fr", "Sophie Coordinatrice"),
+    DemoAccount(Role.FUNDER, "financeur@demo.cpts-snp.fr", "ARS Bretagne (lecture seule)"),
 ]
 
 _FAMILY = [

@@ -1,5 +1,7 @@
 """Indicators: the read model of requests, consultations and supply, the indicator queries, the
-dashboard, exports and the annual report. Other packages use only what is exported here."""
+dashboard, exports and the annual report, and the ACI contract (its indicators, attainment and
+money, the orientation and GPs' compensation envelopes). Other packages use only what is
+exported here (the composition root mounts `indicators.api` and `indicators.aci_api`)."""
 
 from indicators.queries import compute_dashboard
 from indicators.rebuild import RebuildReport, rebuild, refresh_supply

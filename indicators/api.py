@@ -1,4 +1,6 @@
-"""Indicators API (coordinators): the dashboard, the pseudonymised drill-down and the exports."""
+"""Indicators API: the dashboard and the exports of aggregated tables (coordinators and the
+read-only funders, ARS/CPAM), the pseudonymised drill-down and the per-request or
+per-consultation exports (coordinators only: a funder never sees a patient's record)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,15 @@ from snp import audit
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.errors import Forbidden
 from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"])
 
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+Reader = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.FUNDER))]
+# Tables with one row per request or consultation: coordinators only.
+PER_PATIENT_TABLES = frozenset({"records", "consultations"})
 
 
 def parse_filters(
@@ -56,7 +62,7 @@ FiltersDep = Annotated[Filters, Depends(parse_filters)]
 
 @router.get("/dashboard")
 async def dashboard(
-    session: SessionDep, actor: Coordinator, settings: SettingsDep, filters: FiltersDep
+    session: SessionDep, actor: Reader, settings: SettingsDep, filters: FiltersDep
 ) -> Dashboard:
     """Every indicator for the period and filters, computed from the read model."""
     return await compute_dashboard(session, filters, settings)
@@ -82,6 +88,11 @@ async def _export(
     with_identity: bool,
     reason: str | None = None,
 ) -> exports.Rows:
+    if actor.role == Role.FUNDER and table in PER_PATIENT_TABLES:
+        raise Forbidden(
+            "Les financeurs consultent les indicateurs agrégés, pas la liste des demandes.",
+            ("query", "table"),
+        )
     if with_identity and table != "records":
         raise IdentityExportRefused(
             "L'identité ne peut être exportée qu'avec la liste des demandes.",
@@ -123,7 +134,7 @@ ReasonQuery = Annotated[
 @router.get("/export.csv", response_class=Response)
 async def export_csv(
     session: SessionDep,
-    actor: Coordinator,
+    actor: Reader,
     settings: SettingsDep,
     filters: FiltersDep,
     table: TableQuery,
@@ -143,7 +154,7 @@ async def export_csv(
 @router.get("/export.xlsx", response_class=Response)
 async def export_xlsx(
     session: SessionDep,
-    actor: Coordinator,
+    actor: Reader,
     settings: SettingsDep,
     filters: FiltersDep,
     table: TableQuery,
@@ -154,7 +165,7 @@ async def export_xlsx(
     rows = await _export(session, actor, settings, filters, table, with_identity, reason)
     name = exports.filename(table, filters, "xlsx")
     return Response(
-        exports.to_xlsx(rows, exports.TITLES[table]),
+        exports.to_xlsx(rows, exports.TITLES[table], exports.DEFINITIONS.get(table)),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

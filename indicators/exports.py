@@ -59,7 +59,7 @@ TITLES: dict[str, str] = {
     "records": "Demandes (pseudonymisées)",
     "consultations": "Consultations et majoration SNP",
 }
-Cell = str | int | float | None
+Cell = str | int | float | datetime | None
 Rows = tuple[list[str], list[list[Cell]]]
 
 
@@ -80,20 +80,26 @@ def _pairs(pairs: Sequence[tuple[str, Cell]]) -> Rows:
 
 def dashboard_table(d: Dashboard, table: str) -> Rows:
     if table == "national":
-        return (
-            ["Période", "Consultations", "Même période l'an passé", "Évolution (%)"],
+        rows: list[list[Cell]] = [
             [
-                [p.label, p.consultations, p.previous_year, p.growth_percent]
-                for p in d.national.periods
+                p.label + (" (partiel)" if p.partial else ""),
+                p.consultations,
+                p.previous_year,
+                p.growth_percent,
             ]
-            + [
-                [
-                    "Total",
-                    d.national.consultations,
-                    d.national.previous_year,
-                    d.national.growth_percent,
-                ]
-            ],
+            for p in d.national.periods
+        ]
+        rows.append(
+            [
+                "Total" + (" (partiel)" if d.national.partial else ""),
+                d.national.consultations,
+                d.national.previous_year,
+                d.national.growth_percent,
+            ]
+        )
+        return (
+            ["Période", "Consultations", "Mêmes jours l'an passé", "Évolution (%)"],
+            rows,
         )
     if table == "requests_by_origin":
         return _counts("Origine", d.requests.by_origin)
@@ -108,7 +114,7 @@ def dashboard_table(d: Dashboard, table: str) -> Rows:
         return _pairs(
             [
                 ("Demandes orientées vers un créneau", x.slot_requests),
-                ("Consultations réalisées", x.consulted),
+                ("Demandes orientées vues en consultation (par date de demande)", x.consulted),
                 ("Vues dans les 24 h", x.within_24h),
                 ("Vues dans les 48 h", x.within_48h),
                 ("Part vue dans les 24 h (%)", x.share_24h_percent),
@@ -185,8 +191,9 @@ def dashboard_table(d: Dashboard, table: str) -> Rows:
     raise ValueError(table)
 
 
-def _local(value: datetime | None) -> str | None:
-    return paris(value).strftime("%d/%m/%Y %H:%M") if value is not None else None
+def _local(value: datetime | None) -> datetime | None:
+    """Paris wall-clock time without offset: Excel shows it as a date, the CSV as dd/mm/yyyy."""
+    return paris(value).replace(tzinfo=None) if value is not None else None
 
 
 async def records_table(
@@ -215,7 +222,7 @@ async def records_table(
             labels.label(labels.ORIGINS, r.origin),
             labels.label(labels.CHANNELS, r.channel),
             r.commune_insee,
-            r.age_band,
+            labels.label(labels.AGE_BANDS, r.age_band) if r.age_band else None,
             r.priority,
             labels.label(labels.OUTCOMES, r.outcome or "open"),
             _local(r.consultation_at),
@@ -289,6 +296,8 @@ async def build_table(
 def _csv_cell(value: Cell) -> str | int:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, float):
         return str(value).replace(".", ",")  # French decimal comma
     return value
@@ -304,7 +313,71 @@ def to_csv(rows: Rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows: Rows, title: str) -> bytes:
+CONSULTATIONS = (
+    "Consultations",
+    "rendez-vous SNP où le patient a été vu, par date de consultation (heure de Paris), "
+    "jamais après aujourd'hui.",
+)
+REQUESTS = ("Demandes", "demandes reçues (tous canaux), par date de réception (heure de Paris).")
+PARTIAL = (
+    "(partiel)",
+    "période incomplète (en cours ou coupée par le filtre) : comparée aux mêmes jours de l'an "
+    "passé, à lire avec prudence.",
+)
+# What each exported table counts, printed in the workbook's « Définitions » sheet.
+DEFINITIONS: dict[str, list[tuple[str, str]]] = {
+    "national": [
+        CONSULTATIONS,
+        ("Mêmes jours l'an passé", "le même compte sur les mêmes jours un an plus tôt."),
+        ("Évolution (%)", "(période - an passé) / an passé ; vide quand l'an passé vaut 0."),
+        PARTIAL,
+    ],
+    "requests_by_origin": [REQUESTS],
+    "requests_by_channel": [REQUESTS],
+    "requests_by_outcome": [REQUESTS],
+    "requests_by_period": [REQUESTS],
+    "delays": [
+        (
+            "Demandes orientées vers un créneau",
+            "demandes closes avec un créneau réservé, par date de demande.",
+        ),
+        (
+            "Vues dans les 24 h / 48 h",
+            "patient vu au plus 1 440 / 2 880 minutes après la demande (minutes arrondies à la "
+            "minute supérieure).",
+        ),
+        ("Médiane, 90e centile", "méthode du rang le plus proche."),
+    ],
+    "slots": [
+        ("Créneaux proposés", "créneaux SNP des agendas, par date du créneau."),
+        ("Patients vus", CONSULTATIONS[1]),
+        ("Taux d'absence", "patients absents / (vus + absents)."),
+    ],
+    "effectors": [("Patients vus", CONSULTATIONS[1])],
+    "emergency": [
+        (
+            "Passages aux urgences évités",
+            "demandes des urgences prises en charge en ville + patients qui disaient aller aux "
+            "urgences pris en charge en ville ; un rendez-vous manqué ou annulé n'en évite aucun.",
+        )
+    ],
+    "supply_by_hour": [REQUESTS, ("Créneaux proposés", "par heure du créneau (heure de Paris).")],
+    "supply_by_commune": [REQUESTS, ("Créneaux proposés", "par commune du lieu de consultation.")],
+    "snp_fee": [
+        CONSULTATIONS,
+        (
+            "Éligibles à la majoration SNP",
+            "consultations régulées, hors patientèle du médecin traitant, dans les 48 h de la "
+            "demande et dans le plafond hebdomadaire par médecin.",
+        ),
+    ],
+    "satisfaction": [("Note", "réponses 1 à 5 à l'enquête SMS après la consultation.")],
+    "records": [("Demandes", "une ligne par demande, pseudonymisée, par date de réception.")],
+    "consultations": [CONSULTATIONS],
+}
+
+
+def to_xlsx(rows: Rows, title: str, definitions: list[tuple[str, str]] | None = None) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -312,10 +385,19 @@ def to_xlsx(rows: Rows, title: str) -> bytes:
     sheet.append([safe_cell(h) for h in rows[0]])
     for row in rows[1]:
         sheet.append([safe_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = "DD/MM/YYYY HH:MM"
+    if definitions:
+        notes = workbook.create_sheet("Définitions")
+        notes.append([safe_cell("Libellé"), safe_cell("Définition")])
+        for label, text in definitions:
+            notes.append([safe_cell(label), safe_cell(text)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
 def filename(table: str, filters: Filters, ext: str) -> str:
-    return f"indicateurs-{table}-{filters.start.isoformat()}-{filters.end.isoformat()}.{ext}"
+    name = labels.FILE_NAMES.get(table, table)
+    return f"indicateurs-{name}-{filters.start.isoformat()}-{filters.end.isoformat()}.{ext}"

@@ -34,6 +34,8 @@ from indicators.models import (
 )
 from indicators.rollups import NOT_CONSULTED
 from indicators.schemas import Filters
+from indicators.timeutil import paris
+from snp.db import utcnow
 
 Combo = tuple[str, str, str | None, bool | None]  # origin, channel, outcome, would_go_to_ed
 # Per effector: appointments (any status), booked, seen, no-shows, fee candidates, offered.
@@ -213,7 +215,7 @@ async def collect(session: AsyncSession, f: Filters) -> Figures:
     if not periods.uses_rollups(f):
         await from_rows(session, f, f.start, f.end, out)
         return out
-    parts = periods.split(f.start, f.end)
+    parts = periods.split_settled(f.start, f.end, paris(utcnow()).date())
     if parts.first_month is not None and parts.last_month is not None:
         await from_rollups(session, parts.first_month, parts.last_month, out)
     for start, end in parts.days:

@@ -31,6 +31,32 @@ APPOINTMENT_STATUSES = {
     "cancelled": "Annulé",
     "rescheduled": "À replanifier",
 }
+# The protocol's age bands (regulation/protocols), as the exports print them.
+AGE_BANDS = {
+    "newborn": "Nourrisson de moins de 3 mois",
+    "infant": "Nourrisson de 3 mois à 2 ans",
+    "child": "Enfant de 2 à 15 ans",
+    "adult": "Adulte de 15 à 75 ans",
+    "elderly": "Personne de 75 ans et plus",
+}
+# Export file names (French, no accent).
+FILE_NAMES = {
+    "national": "consultations-enregistrees",
+    "requests_by_origin": "demandes-par-origine",
+    "requests_by_channel": "demandes-par-canal",
+    "requests_by_outcome": "demandes-par-issue",
+    "requests_by_period": "demandes-par-periode",
+    "delays": "delais",
+    "slots": "creneaux-et-rendez-vous",
+    "effectors": "par-effecteur",
+    "emergency": "urgences-evitees",
+    "supply_by_hour": "offre-et-demande-par-heure",
+    "supply_by_commune": "offre-et-demande-par-commune",
+    "snp_fee": "majoration-snp",
+    "satisfaction": "satisfaction",
+    "records": "demandes-pseudonymisees",
+    "consultations": "consultations-majoration-snp",
+}
 MONTHS = (
     "janvier",
     "février",

@@ -12,10 +12,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, Index, Integer, String
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snp.db import Base, UTCDateTime
+
+MISSED_SQL = "outcome = 'slot_booked' AND appointment_status IN ('noshow', 'cancelled')"
 
 
 class IndRequest(Base):
@@ -46,6 +59,16 @@ class IndRequest(Base):
         Index("ix_ind_requests_received_date_callback", "received_date", "callback_minutes"),
         Index("ix_ind_requests_commune_insee_received_date", "commune_insee", "received_date"),
         Index("ix_ind_requests_effector_id_received_date", "effector_id", "received_date"),
+        # The booked requests whose patient did not come or cancelled (a few %): they avoided
+        # no emergency visit (`queries.without_missed_consultations`, index-only).
+        Index(
+            "ix_ind_requests_missed_received_date",
+            "received_date",
+            "origin",
+            "would_go_to_ed",
+            sqlite_where=text(MISSED_SQL),
+            postgresql_where=text(MISSED_SQL),
+        ),
     )
 
     request_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -243,3 +266,90 @@ class IndEffectorMonth(Base):
     noshows: Mapped[int] = mapped_column(Integer)
     fee_candidates: Mapped[int] = mapped_column(Integer)
     offered: Mapped[int] = mapped_column(Integer)
+
+
+# -- the ACI contract ------------------------------------------------------------------------
+# Entered by the coordinators (never derived from patients): the contract signed with the CPAM
+# and the ARS, its indicators per contract year, the national figures they enter or import, and
+# the operator hours of the orientation service. Every save of the contract keeps a snapshot.
+
+
+class AciContract(Base):
+    """The CPTS's ACI contract (one per platform)."""
+
+    __tablename__ = "aci_contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    signed_on: Mapped[date] = mapped_column(Date)
+    cpts_size: Mapped[int] = mapped_column(Integer)  # 1-4
+    # Gross cost of one operator hour (€), for the orientation envelope's cost per request.
+    operator_hour_cost: Mapped[float] = mapped_column(Float, default=0.0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class AciIndicator(Base):
+    """One indicator chosen for one contract year, with its written definition."""
+
+    __tablename__ = "aci_indicators"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "contract_year", "code"),
+        Index("ix_aci_indicators_contract_id_contract_year", "contract_id", "contract_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("aci_contracts.id", ondelete="CASCADE"))
+    contract_year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text)
+    calculation: Mapped[str] = mapped_column(Text)
+    # "entered" (CPAM/ARS figures typed or imported) or "platform" (`metric` computed here).
+    source: Mapped[str] = mapped_column(String(16))
+    metric: Mapped[str | None] = mapped_column(String(40))
+    baseline: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)  # % of the variable part
+    direction: Mapped[str] = mapped_column(String(16))  # increasing, decreasing
+
+
+class AciContractVersion(Base):
+    """A snapshot of the contract and its indicators as saved (history, never changed)."""
+
+    __tablename__ = "aci_contract_versions"
+    __table_args__ = (UniqueConstraint("contract_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("aci_contracts.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    saved_by: Mapped[int | None] = mapped_column(Integer)
+    snapshot: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class AciFigure(Base):
+    """A national indicator's figure for one contract year, as given by the CPAM or the ARS."""
+
+    __tablename__ = "aci_figures"
+    __table_args__ = (UniqueConstraint("code", "contract_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    contract_year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(200))
+    figure_date: Mapped[date] = mapped_column(Date)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entered_by: Mapped[int | None] = mapped_column(Integer)
+
+
+class AciOperatorHours(Base):
+    """Operator hours of the orientation service in one Paris month (first day)."""
+
+    __tablename__ = "aci_operator_hours"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    hours: Mapped[float] = mapped_column(Float)
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entered_by: Mapped[int | None] = mapped_column(Integer)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, or_
 
 from indicators import labels
 from indicators.models import IndAppointment, IndRequest, IndSupply
 from indicators.schemas import Filters, Granularity
+from snp.db import utcnow
 
 
 def shift_year(day: date, years: int) -> date:
@@ -69,6 +70,18 @@ def split(start: date, end: date) -> Split:
     return Split(first, last_month, tuple(days))
 
 
+def split_settled(start: date, end: date, today: date) -> Split:
+    """`split`, but the months from the current one on are read from the rows: a consultation
+    recorded for a time still to come must not count, and only the rows know when it is."""
+    current = today.replace(day=1)
+    if end < current:
+        return split(start, end)
+    if start >= current:
+        return Split(None, None, ((start, end),))
+    head = split(start, current - timedelta(days=1))
+    return Split(head.first_month, head.last_month, (*head.days, (current, end)))
+
+
 def uses_rollups(f: Filters) -> bool:
     """The rollups hold national counts: a commune, origin or effector filter reads the rows."""
     return not (f.commune or f.origin or f.effector_id)
@@ -86,7 +99,14 @@ def request_filters(f: Filters, start: date, end: date) -> list[ColumnElement[bo
 
 
 def appointment_filters(f: Filters, start: date, end: date) -> list[ColumnElement[bool]]:
-    where = [IndAppointment.start_date >= start, IndAppointment.start_date <= end]
+    """The appointments of [start, end] and the filters; a consultation recorded as seen for a
+    time still to come is not one yet (left out)."""
+    a = IndAppointment
+    where = [
+        a.start_date >= start,
+        a.start_date <= end,
+        or_(a.status != "fulfilled", a.start_at <= utcnow()),
+    ]
     if f.commune:
         where.append(IndAppointment.site_commune == f.commune)
     if f.origin:

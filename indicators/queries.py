@@ -19,23 +19,27 @@ annual report's):
   stored on each consultation when written (`IndAppointment.fee_rank`), so eligible =
   candidates - those ranked over the cap.
 - ED: requests sent by emergency departments handled in town (advice, slot, teleconsultation,
-  pharmacist); ED visits avoided = those + the other requests handled in town whose patient
-  answered they would otherwise have gone to the emergency department.
+  pharmacist; a slot only when the patient was seen: no-shows and cancellations excluded);
+  ED visits avoided = those + the other requests handled in town whose patient answered they
+  would otherwise have gone to the emergency department (same exclusion).
+- Consultations registered (national indicator, ACI indicator 5, the GPs' statements): by
+  consultation date, never after today; "Demandes orientées vues en consultation" (delays)
+  counts slot-oriented requests by request date: a different label for a different count.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from indicators import labels, periods, rollups
 from indicators.figures import Figures, collect
-from indicators.models import IndAppointment, IndAppointmentMonth
+from indicators.models import MISSED_SQL, IndAppointment, IndAppointmentMonth, IndRequest
 from indicators.periods import bucket, buckets, shift_year
 from indicators.schemas import (
     Count,
@@ -53,6 +57,7 @@ from indicators.schemas import (
     SupplyDemand,
     SupplyDemandRow,
 )
+from indicators.timeutil import paris
 from snp.db import utcnow
 from snp.settings import Settings, settings_of
 
@@ -105,7 +110,7 @@ async def fulfilled_by_day(
     out: Counter[date] = Counter()
     days: tuple[tuple[date, date], ...] = ((start, end),)
     if periods.uses_rollups(f):
-        parts = periods.split(start, end)
+        parts = periods.split_settled(start, end, paris(utcnow()).date())
         days = parts.days
         if parts.first_month is not None and parts.last_month is not None:
             m = IndAppointmentMonth
@@ -128,31 +133,67 @@ async def fulfilled_by_day(
     return out
 
 
-async def national_indicator(session: AsyncSession, f: Filters) -> NationalIndicator:
-    previous_start, previous_end = shift_year(f.start, -1), shift_year(f.end, -1)
+def _bucket_bounds(key_day: date, granularity: str) -> tuple[date, date]:
+    """First and last day of the month, quarter or year holding `key_day`."""
+    if granularity == "year":
+        return date(key_day.year, 1, 1), date(key_day.year, 12, 31)
+    first_month = key_day.month if granularity == "month" else (key_day.month - 1) // 3 * 3 + 1
+    months = 1 if granularity == "month" else 3
+    first = date(key_day.year, first_month, 1)
+    following = date(
+        first.year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1
+    )
+    return first, following - timedelta(days=1)
+
+
+async def national_indicator(
+    session: AsyncSession, f: Filters, today: date | None = None
+) -> NationalIndicator:
+    """Consultations registered by consultation date, never after today (a consultation dated
+    in the future is not one yet), against the same days a year earlier: a partial period
+    (cut by the filter, or running) is compared like with like, and flagged."""
+    today = today or paris(utcnow()).date()
+    until = max(f.start, min(f.end, today))
+    counted_end = until if f.end > today else f.end
+    previous_start, previous_end = shift_year(f.start, -1), shift_year(counted_end, -1)
     current: Counter[str] = Counter()
     previous: Counter[str] = Counter()
-    for day, count in (await fulfilled_by_day(session, f, f.start, f.end)).items():
-        current[bucket(day, f.granularity)[0]] += count
+    if f.start <= today:
+        for day, count in (await fulfilled_by_day(session, f, f.start, counted_end)).items():
+            current[bucket(day, f.granularity)[0]] += count
     for day, count in (await fulfilled_by_day(session, f, previous_start, previous_end)).items():
         previous[bucket(shift_year(day, 1), f.granularity)[0]] += count
-    periods_ = [
-        PeriodCount(
-            period=key,
-            label=text,
-            consultations=current[key],
-            previous_year=previous[key],
-            growth_percent=growth(current[key], previous[key]),
+    periods_ = []
+    for key, period_label in buckets(f.start, f.end, f.granularity):
+        first, last = _bucket_bounds(_bucket_day(key, f.granularity), f.granularity)
+        partial = first < f.start or last > f.end or last > today
+        periods_.append(
+            PeriodCount(
+                period=key,
+                label=period_label,
+                consultations=current[key],
+                previous_year=previous[key],
+                growth_percent=growth(current[key], previous[key]),
+                partial=partial,
+            )
         )
-        for key, text in buckets(f.start, f.end, f.granularity)
-    ]
     total, total_previous = sum(current.values()), sum(previous.values())
     return NationalIndicator(
         consultations=total,
         previous_year=total_previous,
         growth_percent=growth(total, total_previous),
         periods=periods_,
+        data_until=min(f.end, today),
+        partial=any(p.partial for p in periods_),
     )
+
+
+def _bucket_day(key: str, granularity: str) -> date:
+    if granularity == "month":
+        return date(int(key[:4]), int(key[5:7]), 1)
+    if granularity == "quarter":
+        return date(int(key[:4]), (int(key[-1]) - 1) * 3 + 1, 1)
+    return date(int(key), 1, 1)
 
 
 def requests_block(f: Filters, agg: Figures) -> tuple[RequestsBlock, EmergencyBlock]:
@@ -174,8 +215,8 @@ def requests_block(f: Filters, agg: Figures) -> tuple[RequestsBlock, EmergencyBl
     for day, count in agg.request_days.items():
         per_bucket[bucket(day, f.granularity)[0]] += count
     by_period = [
-        Count(key=key, label=text, count=per_bucket[key])
-        for key, text in buckets(f.start, f.end, f.granularity)
+        Count(key=key, label=period_label, count=per_bucket[key])
+        for key, period_label in buckets(f.start, f.end, f.granularity)
     ]
     block = RequestsBlock(
         total=sum(by_origin.values()),
@@ -191,6 +232,36 @@ def requests_block(f: Filters, agg: Figures) -> tuple[RequestsBlock, EmergencyBl
         ed_visits_avoided=ed_in_town + would_go,
     )
     return block, emergency
+
+
+async def without_missed_consultations(
+    session: AsyncSession, f: Filters, block: EmergencyBlock
+) -> EmergencyBlock:
+    """A request booked in a slot avoided an emergency visit only if the patient was seen:
+    no-shows and cancelled appointments come off (few rows, through the index on outcome)."""
+    r = IndRequest
+    statement = (
+        select(r.origin, func.count())
+        .where(
+            # Written as the partial index's predicate (constants, not parameters) so that
+            # PostgreSQL reads that small index only.
+            text(MISSED_SQL),
+            (r.origin == "emergency_department") | r.would_go_to_ed.is_(True),
+            *periods.request_filters(f, f.start, f.end),
+        )
+        .group_by(r.origin)
+    )
+    counts: Counter[bool] = Counter()
+    for origin, n in await session.execute(statement):
+        counts[origin == "emergency_department"] += int(n)
+    in_town = block.ed_referrals_handled_in_town - counts.get(True, 0)
+    would_go = block.would_have_gone_to_ed - counts.get(False, 0)
+    return EmergencyBlock(
+        ed_referrals=block.ed_referrals,
+        ed_referrals_handled_in_town=in_town,
+        would_have_gone_to_ed=would_go,
+        ed_visits_avoided=in_town + would_go,
+    )
 
 
 def delays_block(agg: Figures) -> Delays:
@@ -335,6 +406,7 @@ async def compute_dashboard(
     national = await national_indicator(session, filters)
     agg = await collect(session, filters)
     requests, emergency = requests_block(filters, agg)
+    emergency = await without_missed_consultations(session, filters, emergency)
     fee, fee_by = snp_fee(agg, await over_cap(session, filters, cap), cap)
     return Dashboard(
         filters=filters,

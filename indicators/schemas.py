@@ -53,6 +53,11 @@ class PeriodCount(BaseModel):
     consultations: int
     previous_year: int
     growth_percent: float | None = Field(description="Absent quand l'an passé vaut 0.")
+    partial: bool = Field(
+        default=False,
+        description="Période incomplète (coupée par le filtre ou en cours) : comparée aux mêmes "
+        "jours de l'an passé, à lire avec prudence.",
+    )
 
 
 class NationalIndicator(BaseModel):
@@ -62,6 +67,11 @@ class NationalIndicator(BaseModel):
     previous_year: int
     growth_percent: float | None
     periods: list[PeriodCount]
+    data_until: date = Field(
+        description="Dernier jour compté : jamais après aujourd'hui (les consultations datées "
+        "dans le futur ne comptent pas) ; l'an passé est compté sur les mêmes jours."
+    )
+    partial: bool = Field(description="La période compte des jours à venir ou un mois incomplet.")
 
 
 class RequestsBlock(BaseModel):

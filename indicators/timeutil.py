@@ -29,3 +29,8 @@ def minutes_between(start: datetime, end: datetime) -> int:
 def day_start_utc(day: date) -> datetime:
     """Midnight of a Paris calendar day, in UTC."""
     return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(UTC)
+
+
+def as_date(value: object) -> date:
+    """A date read back from SQL (SQLite returns computed dates as text, PostgreSQL as dates)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

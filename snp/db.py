@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,6 +23,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+if TYPE_CHECKING:  # snp.settings imports this module for SETTINGS_KEY
+    from snp.settings import Settings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -115,7 +118,7 @@ class Database:
     settings, which ride on every session it opens (`snp.settings.settings_of(session)`): event
     handlers and jobs find them there."""
 
-    def __init__(self, url: str, pool_size: int = 10, settings: object | None = None) -> None:
+    def __init__(self, url: str, pool_size: int = 10, settings: Settings | None = None) -> None:
         self.url = url
         self.settings = settings
         self.engine = make_engine(url, pool_size)

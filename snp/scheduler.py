@@ -121,8 +121,7 @@ class Scheduler:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
 
     def start(self) -> None:
-        settings = self.database.settings
-        for job in registered_jobs(settings if isinstance(settings, Settings) else None).values():
+        for job in registered_jobs(self.database.settings).values():
             # Tick often; the lease decides whether the period's run is due and whose it is.
             tick = min(self.tick_seconds, job.interval.total_seconds())
             self._scheduler.add_job(

@@ -15,6 +15,7 @@ import { PROTOCOLS_PATH } from "./features/coordination/protocols/paths";
 import { protocolTexts } from "./features/coordination/protocols/texts";
 import { UNREPORTED_PATH } from "./features/coordination/paths";
 import { INDICATORS_PATHS } from "./features/indicators/paths";
+import { aciTexts } from "./features/indicators/aciTexts";
 import { indicatorsTexts } from "./features/indicators/texts";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
@@ -45,6 +46,8 @@ const UnreportedPage = lazy(() => import("./features/coordination/UnreportedPage
 const ProtocolsPage = lazy(() => import("./features/coordination/protocols/ProtocolsPage").then((module) => ({ default: module.ProtocolsPage })));
 const IndicatorsPage = lazy(() => import("./features/indicators/IndicatorsPage").then((module) => ({ default: module.IndicatorsPage })));
 const ReportPage = lazy(() => import("./features/indicators/ReportPage").then((module) => ({ default: module.ReportPage })));
+const AciManagePage = lazy(() => import("./features/indicators/AciManagePage").then((module) => ({ default: module.AciManagePage })));
+const AciReportPage = lazy(() => import("./features/indicators/AciReportPage").then((module) => ({ default: module.AciReportPage })));
 const SmsDemoPage = lazy(() => import("./features/notifications/SmsDemoPage").then((module) => ({ default: module.SmsDemoPage })));
 const IntakePage = lazy(() => import("./features/regulation/IntakePage").then((module) => ({ default: module.IntakePage })));
 const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").then((module) => ({ default: module.OperatorHome })));
@@ -75,7 +78,8 @@ const PAGES: readonly PageRoute[] = [
   { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
   { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator", "regulator"], element: <ProtocolsPage /> },
-  { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator"], element: <IndicatorsPage /> },
+  { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator", "funder"], element: <IndicatorsPage /> },
+  { to: INDICATORS_PATHS.aci, label: aciTexts.nav, roles: ["coordinator", "funder"], element: <AciReportPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
   { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
 ];
@@ -87,7 +91,8 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
   { to: COORDINATION_PATHS.effector, roles: ["coordinator"], element: <EffectorPage /> },
   { to: UNREPORTED_PATH, roles: ["coordinator"], element: <UnreportedPage /> },
-  { to: INDICATORS_PATHS.report, roles: ["coordinator"], element: <ReportPage /> },
+  { to: INDICATORS_PATHS.report, roles: ["coordinator", "funder"], element: <ReportPage /> },
+  { to: INDICATORS_PATHS.aciManage, roles: ["coordinator"], element: <AciManagePage /> },
   { to: INTAKE_PATH, roles: ["operator", "coordinator"], element: <IntakePage /> },
   { to: REQUEST_ROUTE, roles: ["operator", "regulator", "coordinator"], element: <RequestPage /> },
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },

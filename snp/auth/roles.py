@@ -12,6 +12,8 @@ class Role(StrEnum):
     REFERRER = "referrer"
     SAS_REGULATOR = "sas_regulator"
     COORDINATOR = "coordinator"
+    # Read-only ARS/CPAM: aggregated indicators, the ACI contract, reports; never a patient.
+    FUNDER = "funder"
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -21,4 +23,5 @@ ROLE_LABELS: dict[Role, str] = {
     Role.REFERRER: "Orienteur (pharmacie, IDE, urgences)",
     Role.SAS_REGULATOR: "Régulateur SAS",
     Role.COORDINATOR: "Coordination CPTS",
+    Role.FUNDER: "Financeur (ARS, CPAM)",
 }

@@ -17,8 +17,8 @@ from agenda import jobs
 from agenda.models import Effector
 from agenda.service.ics import IcsOptions
 from agenda.service.ics_subscriptions import RefreshReport, refresh_subscriptions
-from snp.db import utcnow
-from snp.settings import get_settings
+from snp.db import SETTINGS_KEY, utcnow
+from snp.settings import settings_of
 from tests.agenda.ics_helpers import calendar, event
 from tests.agenda.slot_factories import create_effector, create_effector_with_account, in_days
 from tests.agenda.supply_helpers import slots_of
@@ -150,16 +150,14 @@ async def test_a_failing_calendar_keeps_its_reason_and_never_stops_the_others(
 
 
 async def test_the_scheduler_job_refreshes_the_subscriptions(
-    session: AsyncSession, server: CalendarServer, monkeypatch: pytest.MonkeyPatch
+    session: AsyncSession, server: CalendarServer
 ) -> None:
-    monkeypatch.setenv("SNP_ICS_ALLOW_PRIVATE_HOSTS", "true")
-    get_settings.cache_clear()
-    try:
-        effector = await subscribed(session, server.url("/calendar.ics"))
-        await jobs.refresh_ics_subscriptions(session)
-        await session.commit()
-    finally:
-        get_settings.cache_clear()
+    # A job reads the settings of the app whose database opened its session.
+    allowing = settings_of(session).model_copy(update={"ics_allow_private_hosts": True})
+    session.info[SETTINGS_KEY] = allowing
+    effector = await subscribed(session, server.url("/calendar.ics"))
+    await jobs.refresh_ics_subscriptions(session)
+    await session.commit()
     assert len(await slots_of(session, effector.id)) == 3
 
 

@@ -55,7 +55,7 @@ def test_coordinator_filters_a_month_and_downloads_the_csv(page: Page, tmp_path:
     with page.expect_download() as info:
         page.get_by_role("link", name="Télécharger le CSV").click()
     download = info.value
-    assert download.suggested_filename == f"indicateurs-requests_by_origin-{first}-{last}.csv"
+    assert download.suggested_filename == f"indicateurs-demandes-par-origine-{first}-{last}.csv"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     content = target.read_bytes()

@@ -50,10 +50,18 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
             "Carte",
             "Protocole de tri",
             "Indicateurs",
+            "Contrat ACI",
             "Messages SMS",
             "Lien SAS",
         ],
         "Coordination CPTS",
+    ),
+    # The demo contract was signed 400 days ago: its second year is running.
+    "funder": (
+        "/financement",
+        "Rapport annuel ACI — année 2 du contrat",
+        ["Indicateurs", "Contrat ACI"],
+        "Financeur (ARS, CPAM)",
     ),
 }
 

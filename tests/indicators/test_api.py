@@ -83,7 +83,7 @@ async def test_csv_export_with_french_headers(
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
     assert (
-        "indicateurs-requests_by_origin-2026-01-01-2026-12-31.csv"
+        "indicateurs-demandes-par-origine-2026-01-01-2026-12-31.csv"
         in (response.headers["content-disposition"])
     )
     rows = read_csv(response)

@@ -107,7 +107,7 @@ async def outbox_rows(session: AsyncSession) -> list[OutboxMessage]:
 @pytest.fixture(autouse=True)
 def sms_settings(monkeypatch: pytest.MonkeyPatch) -> Settings:
     """The settings the handlers read, without quiet hours (tests run at any hour); a test may
-    replace them with `monkeypatch.setattr(messages, "get_settings", ...)`."""
+    replace them with `monkeypatch.setattr(messages, "settings_of", ...)`."""
     settings = Settings(sms_quiet_hours_start=time(8, 0), sms_quiet_hours_end=time(8, 0))
-    monkeypatch.setattr(messages, "get_settings", lambda: settings)
+    monkeypatch.setattr(messages, "settings_of", lambda _session: settings)
     return settings

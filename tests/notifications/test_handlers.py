@@ -207,7 +207,7 @@ async def test_a_night_booking_for_tomorrow_reaches_the_effector_after_quiet_hou
         sms_quiet_hours_start=(local - timedelta(minutes=1)).time().replace(second=0),
         sms_quiet_hours_end=(local - timedelta(minutes=2)).time().replace(second=0),
     )
-    monkeypatch.setattr(messages, "get_settings", lambda: settings)
+    monkeypatch.setattr(messages, "settings_of", lambda _session: settings)
     contacts[1] = patient()
     later = await create_slot(session, await create_effector(session), in_days(2, 16))
     await book(session, later, request_id=1)
@@ -225,7 +225,7 @@ async def test_a_same_day_booking_reaches_the_effector_at_once_even_in_quiet_hou
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = Settings(sms_quiet_hours_start=time(0, 0), sms_quiet_hours_end=time(23, 59))
-    monkeypatch.setattr(messages, "get_settings", lambda: settings)
+    monkeypatch.setattr(messages, "settings_of", lambda _session: settings)
     soon = utcnow() + timedelta(minutes=3)
     slot = await create_slot(session, await create_effector(session), soon)
     await book(session, slot, request_id=1)

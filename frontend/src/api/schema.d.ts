@@ -557,6 +557,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/aci/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Contract
+         * @description The contract: signature, size, the instruction's amounts, the years and indicators.
+         */
+        get: operations["indicators-get_contract"];
+        /**
+         * Save Contract
+         * @description Saves the contract and its indicators as a new version (the previous ones are kept).
+         */
+        put: operations["indicators-save_contract"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/contract/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contract Versions
+         * @description Every saved version of the contract, newest first.
+         */
+        get: operations["indicators-contract_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Figures
+         * @description The national indicators' figures entered or imported (CPAM/ARS), with source and date.
+         */
+        get: operations["indicators-list_figures"];
+        /**
+         * Set Figure
+         * @description Enters (or corrects) one national figure for one contract year.
+         */
+        put: operations["indicators-set_figure"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/figures/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Figures
+         * @description Imports figures from a CSV `indicateur;annee_contrat;valeur;source;date` (all or none).
+         */
+        post: operations["indicators-import_figures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/operator-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Operator Hours
+         * @description Enters the operator hours of one month.
+         */
+        put: operations["indicators-set_operator_hours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/orientation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orientation Envelope
+         * @description The orientation envelope of a contract year: hours, requests handled, cost per request.
+         */
+        get: operations["indicators-orientation_envelope"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/aci/years/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contract Year
+         * @description Contract year `year`: each indicator's value, attainment, and the money.
+         */
+        get: operations["indicators-contract_year"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compensation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compensation Table
+         * @description Every GP's SNP activity per month (the compensation envelope).
+         */
+        get: operations["indicators-compensation_table"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compensation.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Compensation Csv
+         * @description The same as CSV for the CPTS's accountant (`;`, UTF-8 with BOM).
+         */
+        get: operations["indicators-compensation_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/compensation/{effector_id}/statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Effector Statement Pdf
+         * @description One GP's yearly statement as PDF.
+         */
+        get: operations["indicators-effector_statement_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/indicators/dashboard": {
         parameters: {
             query?: never;
@@ -609,6 +817,46 @@ export interface paths {
          * @description One table as an Excel workbook.
          */
         get: operations["indicators-export_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/my-statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement
+         * @description The logged-in effector's own SNP activity per month.
+         */
+        get: operations["indicators-my_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/my-statement.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement Pdf
+         * @description The logged-in effector's own yearly statement as PDF.
+         */
+        get: operations["indicators-my_statement_pdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1898,6 +2146,11 @@ export interface components {
             /** Site Id */
             site_id?: number | null;
         };
+        /** Body_indicators-import_figures */
+        "Body_indicators-import_figures": {
+            /** File */
+            file: string;
+        };
         /**
          * BookingOut
          * @description Booked: the appointment, and the request closed with outcome `slot_booked`.
@@ -2340,6 +2593,89 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** ContractIn */
+        ContractIn: {
+            /**
+             * Cpts Size
+             * @description Taille de la CPTS, 1 à 4.
+             */
+            cpts_size: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorIn"][];
+            /**
+             * Operator Hour Cost
+             * @description Coût chargé d'une heure d'opérateur (€).
+             * @default 0
+             */
+            operator_hour_cost: number;
+            /**
+             * Signed On
+             * Format: date
+             * @description Date de signature : les années du contrat en partent.
+             */
+            signed_on: string;
+        };
+        /** ContractOut */
+        ContractOut: {
+            amounts: components["schemas"]["SizeAmountsOut"];
+            /** Amounts Source */
+            amounts_source: string;
+            /** Cpts Size */
+            cpts_size: number;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorOut"][];
+            /** Operator Hour Cost */
+            operator_hour_cost: number;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /** Size Population */
+            size_population: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+            /** Years */
+            years: components["schemas"]["ContractYearOut"][];
+        };
+        /** ContractVersionOut */
+        ContractVersionOut: {
+            contract: components["schemas"]["ContractIn"];
+            /**
+             * Saved At
+             * Format: date-time
+             */
+            saved_at: string;
+            /** Saved By */
+            saved_by: number | null;
+            /** Version */
+            version: number;
+        };
+        /** ContractYearOut */
+        ContractYearOut: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "upcoming" | "live" | "final";
+            /** Year */
+            year: number;
+        };
         /** Count */
         Count: {
             /** Count */
@@ -2686,6 +3022,56 @@ export interface components {
              */
             url: string;
         };
+        /** FigureImportReport */
+        FigureImportReport: {
+            /** Imported */
+            imported: number;
+        };
+        /** FigureIn */
+        FigureIn: {
+            /** Code */
+            code: string;
+            /** Contract Year */
+            contract_year: number;
+            /**
+             * Figure Date
+             * Format: date
+             * @description Date du chiffre (arrêté au).
+             */
+            figure_date: string;
+            /**
+             * Source
+             * @description Ex. « CPAM d'Ille-et-Vilaine ».
+             */
+            source: string;
+            /** Value */
+            value: number;
+        };
+        /** FigureOut */
+        FigureOut: {
+            /** Code */
+            code: string;
+            /** Contract Year */
+            contract_year: number;
+            /**
+             * Entered At
+             * Format: date-time
+             */
+            entered_at: string;
+            /**
+             * Figure Date
+             * Format: date
+             * @description Date du chiffre (arrêté au).
+             */
+            figure_date: string;
+            /**
+             * Source
+             * @description Ex. « CPAM d'Ille-et-Vilaine ».
+             */
+            source: string;
+            /** Value */
+            value: number;
+        };
         /**
          * Filters
          * @description Period in Europe/Paris calendar days (both included), plus optional filters.
@@ -2918,6 +3304,173 @@ export interface components {
              */
             outcome: string;
         };
+        /** IndicatorIn */
+        IndicatorIn: {
+            /**
+             * Baseline
+             * @description Valeur de référence (0 % d'atteinte).
+             */
+            baseline: number;
+            /**
+             * Calculation
+             * @description Modalités de calcul.
+             */
+            calculation: string;
+            /**
+             * Code
+             * @description national_1 … national_5, ou libre.
+             */
+            code: string;
+            /**
+             * Contract Year
+             * @description Année du contrat, 1 à 5.
+             */
+            contract_year: number;
+            /**
+             * Definition
+             * @description Définition écrite au contrat.
+             */
+            definition: string;
+            /**
+             * Direction
+             * @description increasing : doit augmenter ; decreasing : baisser.
+             * @enum {string}
+             */
+            direction: "increasing" | "decreasing";
+            /** Label */
+            label: string;
+            /**
+             * Metric
+             * @description Mesure de la plateforme (source platform).
+             */
+            metric?: ("snp_consultations" | "ed_visits_avoided" | "share_seen_24h" | "requests_handled" | "slots_offered") | null;
+            /**
+             * Source
+             * @description entered : chiffre CPAM/ARS saisi ; platform : calculé ici.
+             * @enum {string}
+             */
+            source: "entered" | "platform";
+            /**
+             * Target
+             * @description Objectif (100 % d'atteinte).
+             */
+            target: number;
+            /**
+             * Weight
+             * @description Poids dans la part variable, en %.
+             */
+            weight: number;
+        };
+        /** IndicatorOut */
+        IndicatorOut: {
+            /**
+             * Baseline
+             * @description Valeur de référence (0 % d'atteinte).
+             */
+            baseline: number;
+            /**
+             * Calculation
+             * @description Modalités de calcul.
+             */
+            calculation: string;
+            /**
+             * Code
+             * @description national_1 … national_5, ou libre.
+             */
+            code: string;
+            /**
+             * Contract Year
+             * @description Année du contrat, 1 à 5.
+             */
+            contract_year: number;
+            /**
+             * Definition
+             * @description Définition écrite au contrat.
+             */
+            definition: string;
+            /**
+             * Direction
+             * @description increasing : doit augmenter ; decreasing : baisser.
+             * @enum {string}
+             */
+            direction: "increasing" | "decreasing";
+            /** Label */
+            label: string;
+            /**
+             * Metric
+             * @description Mesure de la plateforme (source platform).
+             */
+            metric?: ("snp_consultations" | "ed_visits_avoided" | "share_seen_24h" | "requests_handled" | "slots_offered") | null;
+            /**
+             * Source
+             * @description entered : chiffre CPAM/ARS saisi ; platform : calculé ici.
+             * @enum {string}
+             */
+            source: "entered" | "platform";
+            /**
+             * Target
+             * @description Objectif (100 % d'atteinte).
+             */
+            target: number;
+            /**
+             * Weight
+             * @description Poids dans la part variable, en %.
+             */
+            weight: number;
+        };
+        /** IndicatorResult */
+        IndicatorResult: {
+            /** Attainment Percent */
+            attainment_percent: number | null;
+            /** Baseline */
+            baseline: number;
+            /** Calculation */
+            calculation: string;
+            /** Code */
+            code: string;
+            /** Definition */
+            definition: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "increasing" | "decreasing";
+            /** Label */
+            label: string;
+            /** Metric */
+            metric: ("snp_consultations" | "ed_visits_avoided" | "share_seen_24h" | "requests_handled" | "slots_offered") | null;
+            /**
+             * Missing
+             * @description Chiffre national non encore saisi.
+             */
+            missing: boolean;
+            /** Projected Attainment Percent */
+            projected_attainment_percent: number | null;
+            /**
+             * Projected Value
+             * @description Valeur en fin d'année à ce rythme.
+             */
+            projected_value: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "entered" | "platform";
+            /** Target */
+            target: number;
+            /**
+             * Value
+             * @description Valeur à ce jour (année close : valeur finale).
+             */
+            value: number | null;
+            /**
+             * Value Origin
+             * @description D'où vient la valeur (plateforme ou source saisie).
+             */
+            value_origin: string | null;
+            /** Weight */
+            weight: number;
+        };
         /** LoginIn */
         LoginIn: {
             /**
@@ -3051,6 +3604,31 @@ export interface components {
          * @enum {string}
          */
         Mobility: "can_travel" | "needs_home_visit";
+        /** MoneyOut */
+        MoneyOut: {
+            /** Advance */
+            advance: number;
+            /**
+             * Advance Date
+             * Format: date
+             */
+            advance_date: string;
+            /** Balance */
+            balance: number;
+            /**
+             * Balance Due By
+             * Format: date
+             */
+            balance_due_by: string;
+            /** Fixed */
+            fixed: number;
+            /** Total */
+            total: number;
+            /** Variable Earned */
+            variable_earned: number;
+            /** Variable Max */
+            variable_max: number;
+        };
         /** Motif */
         Motif: {
             default: components["schemas"]["Result"];
@@ -3070,8 +3648,19 @@ export interface components {
         NationalIndicator: {
             /** Consultations */
             consultations: number;
+            /**
+             * Data Until
+             * Format: date
+             * @description Dernier jour compté : jamais après aujourd'hui (les consultations datées dans le futur ne comptent pas) ; l'an passé est compté sur les mêmes jours.
+             */
+            data_until: string;
             /** Growth Percent */
             growth_percent: number | null;
+            /**
+             * Partial
+             * @description La période compte des jours à venir ou un mois incomplet.
+             */
+            partial: boolean;
             /** Periods */
             periods: components["schemas"]["PeriodCount"][];
             /** Previous Year */
@@ -3084,11 +3673,85 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** OperatorHoursIn */
+        OperatorHoursIn: {
+            /**
+             * Hours
+             * @description Heures d'opérateur du mois.
+             */
+            hours: number;
+            /**
+             * Month
+             * Format: date
+             * @description Un jour du mois (le premier est retenu).
+             */
+            month: string;
+        };
         /**
          * Orientation
          * @enum {string}
          */
         Orientation: "AMB" | "HH" | "VR" | "PHARMACIST" | "ADVICE";
+        /** OrientationEnvelope */
+        OrientationEnvelope: {
+            /** Cost Per Request */
+            cost_per_request: number | null;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Envelope
+             * @description Enveloppe fléchée de l'année (taille de la CPTS).
+             */
+            envelope: number;
+            /** Months */
+            months: components["schemas"]["OrientationMonth"][];
+            /** Operator Hour Cost */
+            operator_hour_cost: number;
+            /** Remaining */
+            remaining: number;
+            /** Requests Handled */
+            requests_handled: number;
+            /** Spent */
+            spent: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Year */
+            year: number;
+        };
+        /** OrientationMonth */
+        OrientationMonth: {
+            /** Cost */
+            cost: number | null;
+            /** Cost Per Request */
+            cost_per_request: number | null;
+            /**
+             * Days Counted
+             * @description Jours du mois dans l'année du contrat, jusqu'à ce jour.
+             */
+            days_counted: number;
+            /** Label */
+            label: string;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /** Operator Hours */
+            operator_hours: number | null;
+            /**
+             * Partial
+             * @description Mois incomplet (début ou fin d'année, ou mois en cours).
+             */
+            partial: boolean;
+            /** Requests Handled */
+            requests_handled: number;
+        };
         /**
          * Origin
          * @enum {string}
@@ -3138,6 +3801,12 @@ export interface components {
             growth_percent: number | null;
             /** Label */
             label: string;
+            /**
+             * Partial
+             * @description Période incomplète (coupée par le filtre ou en cours) : comparée aux mêmes jours de l'an passé, à lire avec prudence.
+             * @default false
+             */
+            partial: boolean;
             /**
              * Period
              * @description 2026-03 (mois), 2026-T1 (trimestre) ou 2026 (année).
@@ -4015,7 +4684,7 @@ export interface components {
          * Role
          * @enum {string}
          */
-        Role: "operator" | "regulator" | "effector" | "referrer" | "sas_regulator" | "coordinator";
+        Role: "operator" | "regulator" | "effector" | "referrer" | "sas_regulator" | "coordinator" | "funder";
         /** Rule */
         Rule: {
             /** Id */
@@ -4323,6 +4992,14 @@ export interface components {
             /** Distribution */
             distribution: components["schemas"]["Count"][];
         };
+        /** Saved */
+        Saved: {
+            /**
+             * Saved
+             * @default true
+             */
+            saved: boolean;
+        };
         /**
          * ScoreParts
          * @description The score's terms, in minutes: it is their sum (lower is better).
@@ -4399,6 +5076,19 @@ export interface components {
              * @description Préfixé comme en FHIR : 1 FINESS, 3 SIRET, 4 RPPS rang.
              */
             structure_id: string | null;
+        };
+        /** SizeAmountsOut */
+        SizeAmountsOut: {
+            /** Access Fixed */
+            access_fixed: number;
+            /** Access Variable */
+            access_variable: number;
+            /** Gp Compensation */
+            gp_compensation: number;
+            /** Orientation Service */
+            orientation_service: number;
+            /** Running */
+            running: number;
         };
         /**
          * SlotAppointmentOut
@@ -4586,6 +5276,40 @@ export interface components {
             not_eligible_own_patient: number;
             /** Weekly Cap */
             weekly_cap: number;
+        };
+        /** Statement */
+        Statement: {
+            /** Definitions */
+            definitions: [
+                string,
+                string
+            ][];
+            /** Lines */
+            lines: components["schemas"]["StatementLine"][];
+            /** Year */
+            year: number;
+        };
+        /** StatementLine */
+        StatementLine: {
+            /** Consultations */
+            consultations: number;
+            /** Effector Id */
+            effector_id: number;
+            /** Fee Eligible */
+            fee_eligible: number;
+            /** Hours With Slots */
+            hours_with_slots: number;
+            /** Label */
+            label: string;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /** Name */
+            name: string;
+            /** Slots Offered */
+            slots_offered: number;
         };
         /** SupplyDemand */
         SupplyDemand: {
@@ -4972,6 +5696,53 @@ export interface components {
             passed: boolean;
             /** Problems */
             problems: string[];
+        };
+        /** YearView */
+        YearView: {
+            amounts: components["schemas"]["SizeAmountsOut"];
+            /** Cpts Size */
+            cpts_size: number;
+            /**
+             * Data Until
+             * @description Dernier jour compté (aujourd'hui en cours d'année).
+             */
+            data_until: string | null;
+            /** Days Elapsed */
+            days_elapsed: number;
+            /** Days In Year */
+            days_in_year: number;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Indicators */
+            indicators: components["schemas"]["IndicatorResult"][];
+            /** Missing Figures */
+            missing_figures: string[];
+            /** @description Montants sur les valeurs à ce jour (finales si close). */
+            money: components["schemas"]["MoneyOut"];
+            /**
+             * Partial
+             * @description Année en cours : chiffres partiels.
+             */
+            partial: boolean;
+            /** @description Année en cours : à ce rythme. */
+            projected_money: components["schemas"]["MoneyOut"] | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "upcoming" | "live" | "final";
+            /** Weights Total */
+            weights_total: number;
+            /** Year */
+            year: number;
         };
     };
     responses: never;
@@ -6128,6 +6899,359 @@ export interface operations {
             };
         };
     };
+    "indicators-get_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+        };
+    };
+    "indicators-save_contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContractIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-contract_versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractVersionOut"][];
+                };
+            };
+        };
+    };
+    "indicators-list_figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigureOut"][];
+                };
+            };
+        };
+    };
+    "indicators-set_figure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FigureIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigureOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-import_figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_indicators-import_figures"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FigureImportReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-set_operator_hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OperatorHoursIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Saved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-orientation_envelope": {
+        parameters: {
+            query: {
+                /** @description Année du contrat. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrientationEnvelope"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-contract_year": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["YearView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-compensation_table": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+                /** @description Mois (1-12), sinon l'année. */
+                month?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-compensation_csv": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+                /** @description Mois (1-12), sinon l'année. */
+                month?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-effector_statement_pdf": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+            };
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "indicators-dashboard": {
         parameters: {
             query: {
@@ -6237,6 +7361,68 @@ export interface operations {
                 origin?: string | null;
                 /** @description Effecteur. */
                 effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-my_statement": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-my_statement_pdf": {
+        parameters: {
+            query: {
+                /** @description Année civile. */
+                year: number;
             };
             header?: never;
             path?: never;

@@ -12,6 +12,7 @@ export const ROLE_HOME: Record<Role, string> = {
   referrer: "/orientations",
   sas_regulator: "/sas",
   coordinator: "/coordination",
+  funder: "/financement",
 };
 
 export function isRole(value: string): value is Role {

@@ -14,6 +14,7 @@ export const shellTexts = {
     referrer: "Orienteur (pharmacie, IDE, urgences)",
     sas_regulator: "Régulateur SAS",
     coordinator: "Coordination CPTS",
+    funder: "Financeur (ARS, CPAM)",
   } satisfies Record<Role, string>,
 
   nav: {

@@ -5,6 +5,7 @@ import { Loading, Page } from "../../shell/Page";
 import { AgendaTabs } from "./AgendaTabs";
 import { ConsultationLogCard, TodayConsultations, UnreportedConsultations } from "./ConsultationLog";
 import { WithMyProfile } from "./me";
+import { MyCompensationStatement } from "./MyCompensationStatement";
 import { agendaTexts } from "./texts";
 import "./agenda.css";
 
@@ -25,6 +26,7 @@ export function EffectorHome() {
               <WeekAgenda me={me} />
             </Suspense>
             <ConsultationLogCard showEffector={false} />
+            <MyCompensationStatement />
           </>
         )}
       </WithMyProfile>

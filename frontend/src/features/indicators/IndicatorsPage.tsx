@@ -2,15 +2,17 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
-import { api, type Schemas } from "../../api/client";
+import { api, useApiQuery, type Schemas } from "../../api";
 import { formatDateTime, formatNumber } from "../../shell/format";
-import { Card, EmptyState, Loaded, Page } from "../../shell/Page";
+import { useUser } from "../../shell/auth";
+import { Card, EmptyState, Page } from "../../shell/Page";
 import { useTerritory } from "../../shell/territory";
-import { useApiQuery } from "../../shell/useApi";
+import { Loaded } from "../../ui";
 import { CountsChart, HoursChart, NationalChart, RequestsChart } from "./Charts";
 import { defaultForm, queryString, toQuery, type FilterForm, type Granularity, type Preset, type Query } from "./filters";
 import { KeyFigures } from "./KeyFigures";
 import { INDICATORS_PATHS } from "./paths";
+import { indicatorsKeys } from "./queryKeys";
 import { indicatorsTexts as t } from "./texts";
 import "./indicators.css";
 
@@ -20,9 +22,8 @@ const PAGE_SIZE = 20;
 export function IndicatorsPage() {
   const [form, setForm] = useState<FilterForm>(() => defaultForm());
   const [query, setQuery] = useState<Query>(() => toQuery(defaultForm()));
-  const { state, reload } = useApiQuery(
-    (signal) => api.GET("/api/indicators/dashboard", { params: { query }, signal }),
-    [queryString(query)],
+  const dashboard = useApiQuery(indicatorsKeys.dashboard(queryString(query)), (signal) =>
+    api.GET("/api/indicators/dashboard", { params: { query }, signal }),
   );
 
   function apply(event: FormEvent) {
@@ -38,7 +39,7 @@ export function IndicatorsPage() {
           {t.reportLink}
         </Link>
       </p>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={dashboard}>
         {(d) => <DashboardView dashboard={d} query={query} />}
       </Loaded>
     </Page>
@@ -57,10 +58,10 @@ function FiltersForm({
   const f = t.filters;
   const { state: territory } = useTerritory();
   const communes = territory.status === "ok" ? territory.data.communes : [];
-  const effectors = useApiQuery(
-    (signal) => api.GET("/api/agenda/effectors", { params: { query: { limit: 200, offset: 0 } }, signal }),
-    [],
-  ).state;
+  const effectorsQuery = useApiQuery(indicatorsKeys.effectors, (signal) =>
+    api.GET("/api/agenda/effectors", { params: { query: { limit: 200, offset: 0 } }, signal }),
+  );
+  const effectors = effectorsQuery.data;
   const thisYear = new Date().getFullYear();
   const years = [thisYear - 2, thisYear - 1, thisYear];
   const set = (patch: Partial<FilterForm>) => setForm({ ...form, ...patch });
@@ -144,13 +145,11 @@ function FiltersForm({
           {f.effector}
           <select aria-label={f.effector} value={form.effectorId} onChange={(e) => set({ effectorId: e.target.value })}>
             <option value="">{f.allEffectors}</option>
-            {effectors.status === "ok"
-              ? effectors.data.items.map((e) => (
-                  <option key={e.id} value={e.id}>
-                    {`${e.given_name} ${e.family_name}`}
-                  </option>
-                ))
-              : null}
+            {effectors?.items.map((e) => (
+              <option key={e.id} value={e.id}>
+                {`${e.given_name} ${e.family_name}`}
+              </option>
+            ))}
           </select>
         </label>
         <button type="submit" className="button button-primary">
@@ -163,6 +162,7 @@ function FiltersForm({
 
 function DashboardView({ dashboard: d, query }: { dashboard: Dashboard; query: Query }) {
   const tt = t.tables;
+  const coordinator = useUser().role === "coordinator";
   const { state: territory } = useTerritory();
   const communeNames = new Map(
     territory.status === "ok" ? territory.data.communes.map((c) => [c.insee_code, c.name] as const) : [],
@@ -249,8 +249,9 @@ function DashboardView({ dashboard: d, query }: { dashboard: Dashboard; query: Q
           </div>
         )}
       </Card>
-      <Records query={query} />
-      <Exports query={query} />
+      {/* A funder (ARS, CPAM) sees aggregated figures only: no list of requests. */}
+      {coordinator ? <Records query={query} /> : null}
+      <Exports query={query} coordinator={coordinator} />
     </div>
   );
 }
@@ -264,14 +265,12 @@ function Records({ query }: { query: Query }) {
     setLastKey(key);
     setOffset(0);
   }
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/indicators/records", { params: { query: { ...query, offset, limit: PAGE_SIZE } }, signal }),
-    [key, offset],
+  const records = useApiQuery(indicatorsKeys.records(key, offset), (signal) =>
+    api.GET("/api/indicators/records", { params: { query: { ...query, offset, limit: PAGE_SIZE } }, signal }),
   );
   return (
     <Card title={r.title} id="ind-detail">
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={records}>
         {(page) =>
           page.items.length === 0 ? (
             <EmptyState>{r.empty}</EmptyState>
@@ -343,7 +342,10 @@ function Records({ query }: { query: Query }) {
   );
 }
 
-function Exports({ query }: { query: Query }) {
+/** Tables with one row per request or consultation: coordinators only. */
+const PER_PATIENT_TABLES = new Set(["records", "consultations"]);
+
+function Exports({ query, coordinator }: { query: Query; coordinator: boolean }) {
   const e = t.exports;
   const [table, setTable] = useState("national");
   const [identity, setIdentity] = useState(false);
@@ -360,7 +362,9 @@ function Exports({ query }: { query: Query }) {
         <label>
           {e.table}
           <select aria-label={e.table} value={table} onChange={(ev) => setTable(ev.target.value)}>
-            {Object.entries(e.tables).map(([key, label]) => (
+            {Object.entries(e.tables)
+              .filter(([key]) => coordinator || !PER_PATIENT_TABLES.has(key))
+              .map(([key, label]) => (
               <option key={key} value={key}>
                 {label}
               </option>

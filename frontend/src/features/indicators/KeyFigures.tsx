@@ -5,10 +5,18 @@ import { indicatorsTexts as t } from "./texts";
 
 type Dashboard = Schemas["Dashboard"];
 
-function Figure({ label, value, note, id }: { label: string; value: string; note?: string; id: string }) {
+type FigureId = keyof typeof t.definitions;
+
+function Figure({ label, value, note, id }: { label: string; value: string; note?: string; id: FigureId }) {
+  const definition = t.definitions[id];
   return (
     <div className="ind-figure" data-figure={id}>
-      <dt>{label}</dt>
+      <dt>
+        {label}{" "}
+        <abbr className="ind-help" title={definition} aria-label={t.key.helpLabel(definition)} tabIndex={0}>
+          ?
+        </abbr>
+      </dt>
       <dd>
         <span className="ind-value">{value}</span>
         {note ? <span className="ind-note">{note}</span> : null}
@@ -26,7 +34,10 @@ export function KeyFigures({ dashboard: d }: { dashboard: Dashboard }) {
         id="consultations"
         label={k.consultations}
         value={formatNumber(d.national.consultations)}
-        note={growth === null || growth === undefined ? k.noGrowth : k.growth(t.signedPercent(growth))}
+        note={
+          (growth === null || growth === undefined ? k.noGrowth : k.growth(t.signedPercent(growth))) +
+          (d.national.partial ? ` — ${k.partial}` : "")
+        }
       />
       <Figure id="requests" label={k.requests} value={formatNumber(d.requests.total)} />
       <Figure id="within24" label={k.within24} value={t.percent(d.delays.share_24h_percent)} />

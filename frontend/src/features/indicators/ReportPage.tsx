@@ -1,14 +1,14 @@
 /** The printable annual report (one A4 page) for the "dialogue de gestion" with ARS and CPAM. */
 import { useSearchParams, Link } from "react-router";
 
-import { api } from "../../api/client";
+import { api, useApiQuery } from "../../api";
 import { formatDateTime } from "../../shell/format";
-import { Loaded } from "../../shell/Page";
 import { useCptsName } from "../../shell/territory";
-import { useApiQuery } from "../../shell/useApi";
+import { Loaded } from "../../ui";
 import { CountsChart, HoursChart, NationalChart } from "./Charts";
 import { KeyFigures } from "./KeyFigures";
 import { INDICATORS_PATHS } from "./paths";
+import { indicatorsKeys } from "./queryKeys";
 import { indicatorsTexts as t } from "./texts";
 import "./indicators.css";
 
@@ -17,13 +17,9 @@ export function ReportPage() {
   const thisYear = new Date().getFullYear();
   const year = Number(params.get("year")) || thisYear;
   const cpts = useCptsName();
-  const { state, reload } = useApiQuery(
-    (signal) =>
-      api.GET("/api/indicators/dashboard", {
-        params: { query: { start: `${year}-01-01`, end: `${year}-12-31`, granularity: "month" } },
-        signal,
-      }),
-    [year],
+  const query = { start: `${year}-01-01`, end: `${year}-12-31`, granularity: "month" as const };
+  const dashboard = useApiQuery(indicatorsKeys.dashboard(`report-${year}`), (signal) =>
+    api.GET("/api/indicators/dashboard", { params: { query }, signal }),
   );
   const r = t.report;
   return (
@@ -51,7 +47,7 @@ export function ReportPage() {
           {r.subtitle}
         </p>
       </header>
-      <Loaded state={state} onRetry={reload}>
+      <Loaded query={dashboard}>
         {(d) => (
           <>
             <section>

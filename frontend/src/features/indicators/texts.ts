@@ -70,6 +70,28 @@ export const indicatorsTexts = {
     snpFee: "Consultations éligibles à la majoration SNP",
     satisfaction: "Satisfaction moyenne",
     noValue: "—",
+    partial:
+      "période incomplète (en cours ou coupée) : comparée aux mêmes jours de l'an passé, à lire avec prudence",
+    helpLabel: (label: string) => `Définition : ${label}`,
+  },
+  /** One definition per label, shown behind the "?" next to each figure (and in the exports). */
+  definitions: {
+    consultations:
+      "Rendez-vous SNP où le patient a été vu, comptés par date de consultation (heure de Paris), jamais après aujourd'hui. Évolution : par rapport aux mêmes jours de l'an passé.",
+    requests: "Demandes reçues (tous canaux et origines), comptées par date de réception.",
+    within24:
+      "Part des demandes orientées vers un créneau dont le patient a été vu au plus 24 h (1 440 minutes) après la demande ; par date de demande.",
+    within48: "Même calcul avec 48 h (2 880 minutes).",
+    median:
+      "Délai médian (méthode du rang le plus proche) entre la demande et la consultation réalisée, en minutes arrondies à la minute supérieure.",
+    callback: "Délai médian entre la réception de la demande et la première tentative de rappel.",
+    fill: "Créneaux réservés / créneaux proposés dans les agendas, par date du créneau, comptés à chaque changement.",
+    noshow: "Patients absents / (patients vus + patients absents), par date de consultation.",
+    ed:
+      "Demandes adressées par les urgences et prises en charge en ville, plus les patients qui disaient aller aux urgences pris en charge en ville ; un rendez-vous manqué ou annulé n'évite aucun passage.",
+    fee:
+      "Consultations régulées, hors patientèle du médecin traitant, dans les 48 h de la demande et dans le plafond hebdomadaire par médecin.",
+    satisfaction: "Moyenne des notes 1 à 5 données par SMS après la consultation.",
   },
   charts: {
     national: "Consultations enregistrées (indicateur national)",

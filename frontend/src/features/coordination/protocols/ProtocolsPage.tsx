@@ -129,7 +129,7 @@ function VersionTable({
       columns={columns}
       rows={versions}
       rowKey={(v) => v.number}
-      rowProps={(v) => (selected === v.number ? { className: "row-selected" } : {})}
+      rowProps={(v) => ({ className: selected === v.number ? "row-selected" : undefined })}
     />
   );
 }
