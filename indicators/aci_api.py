@@ -27,7 +27,7 @@ from indicators.statement_pdf import statement_pdf
 from indicators.timeutil import paris
 from snp import audit, territory
 from snp.actor import Actor
-from snp.auth.roles import Role
+from snp.auth import Role
 from snp.db import utcnow
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.errors import BusinessRuleError
