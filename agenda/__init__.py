@@ -16,6 +16,7 @@ from agenda.service.appointments import (
     cancel,
     count_booked_by_effector,
     count_booked_by_effector_in_periods,
+    get_own_appointment,
     list_appointments,
 )
 from agenda.service.booking import confirm, hold, release
@@ -84,6 +85,7 @@ __all__ = [
     "get_effector",
     "get_effector_profile",
     "get_my_profile",
+    "get_own_appointment",
     "hold",
     "list_appointments",
     "list_effectors",

@@ -64,3 +64,4 @@ class AppointmentOutcomeRecorded:
     outcome: str
     after_care: str | None
     recorded_by_user_id: int | None
+    recorded_at: datetime | None = None  # never before `start_at` (refused by the agenda)

@@ -27,11 +27,12 @@ from notifications.schemas import (
     BroadcastOut,
     BroadcastPage,
     ConsoleInboundIn,
+    InboundAlertOut,
     InboundOut,
     MessagePage,
     MessageState,
 )
-from notifications.service import broadcast, inbound, outbox
+from notifications.service import broadcast, inbound, inbound_alerts, outbox
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, public, require_roles
@@ -76,14 +77,25 @@ async def list_messages(
 async def list_alerts(
     session: SessionDep, actor: Staff, include_acknowledged: bool = False
 ) -> AlertPage:
-    """Essential SMS that will not arrive (bad number, provider down...): phone the person."""
-    return await outbox.list_alerts(session, actor, include_acknowledged=include_acknowledged)
+    """Essential SMS that will not arrive (bad number, provider down...): phone the person;
+    and patients' SMS not understood (`inbound`, urgent ones first): read them, call back."""
+    return await inbound_alerts.all_alerts(
+        session, actor, include_acknowledged=include_acknowledged
+    )
 
 
 @router.post("/alerts/{message_id}/acknowledge")
 async def acknowledge_alert(session: SessionDep, actor: Staff, message_id: int) -> AlertOut:
     """Mark an alert handled (the person was reached another way)."""
     return await outbox.acknowledge_alert(session, actor, message_id)
+
+
+@router.post("/inbound-alerts/{inbound_id}/acknowledge")
+async def acknowledge_inbound_alert(
+    session: SessionDep, actor: Staff, inbound_id: int
+) -> InboundAlertOut:
+    """Mark a patient's SMS not understood as handled (read, patient called back)."""
+    return await inbound_alerts.acknowledge(session, actor, inbound_id)
 
 
 @router.post("/broadcasts", status_code=status.HTTP_201_CREATED)

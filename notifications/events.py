@@ -140,3 +140,20 @@ class SatisfactionRecorded:
             {"appointment_id": self.appointment_id, "score": self.score},
             frozenset({Role.COORDINATOR}),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class InboundNeedsAttention:
+    """A patient's SMS was not understood: shown to the operators as an alert (`urgent` when
+    it holds red-flag words). Carries no number and no text."""
+
+    inbound_id: int
+    request_id: int | None
+    urgent: bool
+
+    def live_message(self) -> LiveMessage:
+        return LiveMessage(
+            "notification.inbound_alert",
+            {"inbound_id": self.inbound_id, "request_id": self.request_id, "urgent": self.urgent},
+            STAFF,
+        )

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -101,6 +102,9 @@ class InboundMessage(Base):
     """An SMS received (a reply). The provider's id makes webhook retries harmless."""
 
     __tablename__ = "sms_inbound"
+    __table_args__ = (
+        Index("ix_sms_inbound_needs_attention_received_at", "needs_attention", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -109,6 +113,13 @@ class InboundMessage(Base):
     keyword: Mapped[str | None] = mapped_column(String(16))
     outcome: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Not understood: an alert for the operators until someone acknowledges it (migration
+    # 0013), with the red-flag words found in it and the request the number was texted about.
+    needs_attention: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    red_flag_words: Mapped[str | None] = mapped_column(String(300))
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(254))
 
 
 class BroadcastStatus(StrEnum):

@@ -69,8 +69,27 @@ class AlertOut(BaseModel):
     acknowledged_by: str | None
 
 
+class InboundAlertOut(BaseModel):
+    """A patient's SMS the platform did not understand: a person must read it (and call back
+    at once when it holds red-flag words)."""
+
+    id: int
+    sender: str
+    sender_display: str
+    body: str
+    received_at: datetime
+    red_flag_words: str | None = Field(description="Mots d'alerte trouvés, ou rien.")
+    urgent: bool = Field(description="Mots d'alerte : rappeler le patient sans attendre.")
+    request_id: int | None = Field(description="La dernière demande dont ce numéro a reçu un SMS.")
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+
+
 class AlertPage(Page[AlertOut]):
-    pass
+    inbound: list[InboundAlertOut] = Field(
+        default_factory=list,
+        description="SMS de patients non compris (les urgents d'abord), à lire et traiter.",
+    )
 
 
 class ConsoleInboundIn(BaseModel):

@@ -30,6 +30,7 @@ from regulation.service.facts import (
     request_facts_page,
     request_identities,
 )
+from regulation.service.free_text import scan_free_text
 from regulation.service.intake import get_request
 from regulation.service.matching import propose_candidates
 from regulation.service.retention import RequestsPseudonymised
@@ -69,4 +70,5 @@ __all__ = [
     "request_facts",
     "request_facts_page",
     "request_identities",
+    "scan_free_text",
 ]

@@ -58,6 +58,20 @@ class ProtocolVersionNotFound(NotFound):
         super().__init__("Version du protocole introuvable.", ("path", "number"))
 
 
+class TriageRequired(Conflict):
+    """The request is not (or no longer) triaged: no booking, no clinical outcome."""
+
+    def __init__(self, msg: str, loc: Sequence[str | int] = ("path", "request_id")) -> None:
+        super().__init__(msg, loc)
+
+
+class RegulatorDecisionRequired(Conflict):
+    """The protocol asked for a regulator's advice and none was recorded yet."""
+
+    def __init__(self, msg: str, loc: Sequence[str | int] = ("path", "request_id")) -> None:
+        super().__init__(msg, loc)
+
+
 class RequestNotTriaged(BusinessRuleError):
     """Matching and booking come after triage."""
 
@@ -96,3 +110,7 @@ class StepImpossible(BusinessRuleError):
 
 class ClosingRefused(BusinessRuleError):
     """A request that cannot be closed with that outcome yet."""
+
+
+class InvalidTransferTime(BusinessRuleError):
+    """The time a call reached the 15: not in the future, not long before the red flag."""

@@ -105,6 +105,13 @@ class CallbackResult(StrEnum):
     WRONG_NUMBER = "wrong_number"
 
 
+class Transfer15Mode(StrEnum):
+    """How a red-flag call reached the 15 (SAMU)."""
+
+    WARM_TRANSFER = "warm_transfer"  # the operator put the call through to the 15
+    TOLD_TO_CALL_15 = "told_to_call_15"  # the patient was told to call the 15 at once
+
+
 class AssignedTo(StrEnum):
     OPERATOR = "operator"
     REGULATOR = "regulator"
@@ -180,6 +187,26 @@ class RegulationRequest(Base):
     red_flag_id: Mapped[str | None] = mapped_column(String(60))
     red_flag_text: Mapped[str | None] = mapped_column(String(300))
     callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # P3: agreed time
+    # Sent back to triage (age, sex or motif changed, appointment cancelled): why. Cleared by
+    # the next triage; until then no slot may be held or booked (migration 0013).
+    retriage_reason: Mapped[str | None] = mapped_column(String(300))
+
+    # A medical regulator's decision on a request the protocol sent to them (ADVICE).
+    regulator_decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    regulator_decision_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    regulator_decision_by_name: Mapped[str | None] = mapped_column(String(254))
+    regulator_note: Mapped[str | None] = mapped_column(String(2000))
+
+    # A red flag: how the call reached the 15, when and by whom.
+    transfer_15_mode: Mapped[str | None] = mapped_column(String(32))
+    transfer_15_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    transfer_15_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    transfer_15_by_name: Mapped[str | None] = mapped_column(String(254))
+    transfer_15_note: Mapped[str | None] = mapped_column(String(500))
 
     # Claim (one handler at a time; released when its console stops sending heartbeats).
     claimed_by_user_id: Mapped[int | None] = mapped_column(

@@ -30,6 +30,7 @@ from regulation.models import (
     Priority,
     RequestStatus,
     Sex,
+    Transfer15Mode,
 )
 from regulation.schemas_protocol import (  # re-exported: the protocol's shapes live there
     PropertyCheckOut,
@@ -187,6 +188,11 @@ class RequestUpdate(_In):
     mobility: Mobility | None = None
     sms_consent: bool | None = None
     notes: LongText | None = None
+    motif: MotifId | None = Field(
+        default=None,
+        description="A motif id of the protocol; changing it after triage sends the request "
+        "back to triage.",
+    )
 
 
 class TriageIn(_In):
@@ -261,6 +267,14 @@ class TimelineEntryOut(BaseModel):
     detail: dict[str, Any] | None
 
 
+class FreeTextFlagOut(BaseModel):
+    """Red-flag words found in the request's free text (notes, referral comment)."""
+
+    id: str
+    label: str
+    words: list[str]
+
+
 class RequestOut(BaseModel):
     """A request as the operator console shows it."""
 
@@ -319,6 +333,34 @@ class RequestOut(BaseModel):
     consultation_at: datetime | None
     callback_attempts: list[CallbackAttemptOut]
     timeline: list[TimelineEntryOut]
+    retriage_reason: str | None = Field(
+        default=None,
+        description="Renvoyée au tri (âge, sexe ou motif changé, RDV annulé) : "
+        "pourquoi ; aucune réservation avant un nouveau tri.",
+    )
+    may_book: bool = Field(
+        default=False,
+        description="A slot may be held and booked (triaged, no regulator's advice awaited).",
+    )
+    awaiting_regulator: bool = Field(
+        default=False,
+        description="The protocol asked for a regulator's advice, none recorded yet.",
+    )
+    regulator_decision_at: datetime | None = None
+    regulator_decision_by_name: str | None = None
+    regulator_note: str | None = None
+    transfer_15_mode: Transfer15Mode | None = Field(
+        default=None, description="Red flag: how the call reached the 15 (once recorded)."
+    )
+    transfer_15_at: datetime | None = None
+    transfer_15_by_name: str | None = None
+    transfer_15_note: str | None = None
+    free_text_flags: list[FreeTextFlagOut] = Field(
+        default_factory=list, description="Mots d'alerte trouvés dans le texte libre."
+    )
+    free_text_warning: str | None = Field(
+        default=None, description="L'avertissement à montrer à l'opérateur (mots d'alerte)."
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -375,6 +417,15 @@ class QueueItem(BaseModel):
     )
     offered_slot_id: int | None = Field(
         default=None, description="Un créneau libéré lui est proposé en priorité."
+    )
+    retriage_reason: str | None = Field(
+        default=None, description="Non vide : renvoyée au tri, et pourquoi."
+    )
+    awaiting_regulator: bool = Field(
+        default=False, description="Avis du médecin régulateur attendu avant toute réservation."
+    )
+    free_text_alert: bool = Field(
+        default=False, description="Mots d'alerte dans le texte libre de la demande."
     )
 
 

@@ -28,6 +28,7 @@ from sas.models import SasAppointment
 from sas.outbox import appointment_system, enqueue
 from sas.practitioners import operator_of_user
 from snp import events
+from snp.db import utcnow
 from snp.settings import settings_of
 
 SAS_ORIGIN = "sas"
@@ -114,6 +115,8 @@ async def on_cancelled(session: AsyncSession, event: agenda.AppointmentCancelled
 async def on_outcome(session: AsyncSession, event: AppointmentOutcomeRecorded) -> None:
     row = await _row(session, event.appointment_id)
     if row is None or event.outcome not in ("fulfilled", "noshow") or row.status == event.outcome:
+        return
+    if (event.recorded_at or utcnow()) < event.start_at:  # never about one still to come
         return
     row.status = event.outcome
     await enqueue(session, row, settings_of(session))

@@ -62,7 +62,7 @@ async def list_consultation_log(
 async def record_outcome(
     session: SessionDep, actor: Reporter, appointment_id: str, body: OutcomeIn
 ) -> ConsultationOut:
-    """Record or correct the outcome of an appointment of today or a previous day: seen
+    """Record or correct the outcome of an appointment once it has started (422 before): seen
     (`fulfilled`, optionally sent to the emergency department or hospitalised) or absent
     (`noshow`). An effector records only their own."""
     return await outcomes.record_outcome(

@@ -274,3 +274,16 @@ async def count_booked_by_effector_in_periods(
     for effector_id, *found in rows.all():
         counts[int(effector_id)] = tuple(int(n) for n in found)
     return counts
+
+
+async def get_own_appointment(
+    session: AsyncSession, actor: Actor, appointment_id: str
+) -> AppointmentOut:
+    """One of the calling effector's own appointments; anyone else's (or an unknown id)
+    answers 404, as if it did not exist. The read is traced in the audit trail."""
+    own = await effector_of_user(session, actor.user_id)
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None or own is None or appointment.effector_id != own.id:
+        raise NotFound("Rendez-vous introuvable.", loc=["path", "appointment_id"])
+    await audit.read(session, actor, "appointment", appointment.id)
+    return appointment_out(appointment, await site_out(session, appointment.site_id))

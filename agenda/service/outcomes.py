@@ -64,7 +64,7 @@ async def record_outcome(
     *,
     now: datetime | None = None,
 ) -> ConsultationOut:
-    """Record (or correct) the outcome of an appointment that started already or is today.
+    """Record (or correct) the outcome of an appointment that has started (never before).
 
     `outcome`: `fulfilled` or `noshow`; `after_care` (only with `fulfilled`): `emergency` or
     `hospitalised`. An effector records only their own appointments. Recording the same outcome
@@ -95,9 +95,13 @@ async def record_outcome(
             "Ce rendez-vous a été annulé ou est à replanifier : pas de consultation à renseigner.",
             loc=["path", "appointment_id"],
         )
-    if appointment.start_at.astimezone(PARIS).date() > now.astimezone(PARIS).date():
+    if now < appointment.start_at:
+        # Only after the fact: an early "Vu" would send the survey, count in the indicators
+        # and the SNP fee, and tell the SAS, for a consultation that has not taken place.
+        starts = appointment.start_at.astimezone(PARIS)
         raise OutcomeRefused(
-            "Consultation à venir : son issue se renseigne à partir du jour du rendez-vous.",
+            f"Rendez-vous pas encore commencé : « Vu » ou « Absent » se renseigne à partir de "
+            f"son heure de début ({starts:%d/%m/%Y} à {starts:%H:%M}).",
             loc=["path", "appointment_id"],
         )
     old_status, old_after_care = appointment.status, appointment.after_care
@@ -144,6 +148,7 @@ async def record_outcome(
                 outcome=outcome,
                 after_care=after_care,
                 recorded_by_user_id=actor.user_id,
+                recorded_at=now,
             ),
         )
     query = select_consultations().where(Appointment.id == appointment.id)

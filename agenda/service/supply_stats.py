@@ -57,6 +57,12 @@ class SupplyCell:
 
 def _facts(row: Appointment, national_id: str, commune: str | None) -> AppointmentFacts:
     after_care = getattr(row, "after_care", None)  # the consultation log's column
+    status = _STATUS.get(AppointmentStatus(row.status), row.status)
+    recorded = row.outcome_recorded_at
+    if status in ("fulfilled", "noshow") and recorded is not None and recorded < row.start_at:
+        # Recorded before the appointment began (possible before that was refused): not a
+        # fact, so no figure counts it.
+        status, after_care = "booked", None
     return AppointmentFacts(
         appointment_id=row.id,
         request_id=row.request_id,
@@ -66,7 +72,7 @@ def _facts(row: Appointment, national_id: str, commune: str | None) -> Appointme
         start_at=row.start_at,
         kind=row.kind,
         origin=row.origin,
-        status=_STATUS.get(AppointmentStatus(row.status), row.status),
+        status=status,
         cancelled_by=row.cancelled_by,
         cancel_reason=row.cancel_reason,
         after_care=after_care if isinstance(after_care, str) else None,

@@ -36,6 +36,7 @@ import { Loading } from "./ui";
 // regulation) reach only the browsers of the people who open those pages.
 const AvailabilityPage = lazy(() => import("./features/agenda/availability/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
 const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
+const HandoverPage = lazy(() => import("./features/agenda/handover/HandoverPage").then((module) => ({ default: module.HandoverPage })));
 const EffectorHome = lazy(() => import("./features/agenda/EffectorHome").then((module) => ({ default: module.EffectorHome })));
 const CoordinatorHome = lazy(() => import("./features/coordination/CoordinatorHome").then((module) => ({ default: module.CoordinatorHome })));
 const DirectoryPage = lazy(() => import("./features/coordination/DirectoryPage").then((module) => ({ default: module.DirectoryPage })));
@@ -88,6 +89,7 @@ const PAGES: readonly PageRoute[] = [
 const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: AGENDA_PATHS.availability, roles: ["effector"], element: <AvailabilityPage /> },
   { to: AGENDA_PATHS.calendars, roles: ["effector"], element: <CalendarsPage /> },
+  { to: AGENDA_PATHS.handover, roles: ["effector"], element: <HandoverPage /> },
   { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
   { to: COORDINATION_PATHS.effector, roles: ["coordinator"], element: <EffectorPage /> },
   { to: UNREPORTED_PATH, roles: ["coordinator"], element: <UnreportedPage /> },

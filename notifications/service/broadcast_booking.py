@@ -121,8 +121,8 @@ async def hold_for_winner(
         request = await regulation.get_request(session, sources.READER, broadcast.request_id)
     except NotFound:
         return None
-    if str(request.status) not in OPEN:
-        return None
+    if str(request.status) not in OPEN or not request.may_book:
+        return None  # e.g. sent back to triage since: the operators agree it by phone
     kind = kind_for(request)
     if at is not None:
         start = start_today(at, now)

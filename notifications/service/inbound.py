@@ -14,6 +14,8 @@ the second time) and every answer goes through the outbox like any other message
 - `OUI <code> [heure]`: an effector's answer to a broadcast (`broadcast.answer`), with the time
   they will see the patient (`OUI 4821 14h30`), if they give one.
 - `1` to `5`: a patient's answer to the satisfaction survey (`survey.record_answer`).
+- Anything else is shown to the operators as an alert (`inbound_alerts`), urgent when it holds
+  red-flag words, and the patient is told to call the 15 in an emergency.
 """
 
 from __future__ import annotations
@@ -22,14 +24,21 @@ import logging
 import re
 from datetime import datetime, time
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from notifications.events import PatientCancelledBySms
 from notifications.models import Audience, InboundMessage, MessageStatus, OptOut, OutboxMessage
 from notifications.schemas import InboundOut
-from notifications.service import broadcast, messages, outbox, sources, survey, timing
+from notifications.service import (
+    broadcast,
+    inbound_alerts,
+    messages,
+    outbox,
+    sources,
+    survey,
+)
 from notifications.service.outbox import About
 from notifications.service.sms_length import to_gsm7
 from snp import events
@@ -119,15 +128,11 @@ async def handle_inbound(
     ):
         outcome = "satisfaction_recorded"
     else:
-        outcome = "not_understood"
-        await outbox.enqueue(
-            session,
-            # At most one help message a day per number (auto-replies must not ping-pong).
-            key=f"not_understood:{phone}:{timing.paris_day(now).isoformat()}",
-            to=phone,
-            template="reponse_incomprise",
-            audience=Audience.PATIENT,
+        inbound = await session.scalar(
+            select(InboundMessage).where(InboundMessage.provider_sid == provider_sid[:64])
         )
+        assert inbound is not None  # stored just above
+        outcome = await inbound_alerts.not_understood(session, inbound, now)
     await session.execute(
         update(InboundMessage)
         .where(InboundMessage.provider_sid == provider_sid[:64])

@@ -28,6 +28,8 @@ async def ask(session: AsyncSession, event: AppointmentOutcomeRecorded, settings
     """Queue the survey of a fulfilled consultation; False when not asked."""
     if not settings.sms_survey_enabled or event.outcome != "fulfilled":
         return False
+    if (event.recorded_at or utcnow()) < event.start_at:  # never about one still to come
+        return False
     contact = await sources.patient_contact(session, event.request_id)
     if contact is None or not contact.phone or not contact.sms_consent:
         return False

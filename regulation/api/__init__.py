@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from regulation.api import booking, matching, protocols, referrals, requests
+from regulation.api import booking, matching, protocols, referrals, requests, safety
 
 router = APIRouter()
 router.include_router(requests.router)
@@ -10,3 +10,4 @@ router.include_router(referrals.router)
 router.include_router(protocols.router)
 router.include_router(matching.router)
 router.include_router(booking.router)
+router.include_router(safety.router)

@@ -24,6 +24,8 @@ Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
 # publish; only a physician approves (and never the version's author: checked in the service).
 ProtocolEditor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
 Physician = Annotated[Actor, Depends(require_roles(Role.REGULATOR))]
+# The booked effector's handover (their own appointments only, checked in the service).
+Effector = Annotated[Actor, Depends(require_roles(Role.EFFECTOR))]
 
 
 def regulation_router() -> APIRouter:

@@ -55,9 +55,11 @@ async def get_request(request_id: int, session: SessionDep, actor: Staff) -> Req
 
 @router.patch("/requests/{request_id}")
 async def update_request(
-    request_id: int, body: RequestUpdate, session: SessionDep, actor: Staff
+    request_id: int, body: RequestUpdate, session: SessionDep, settings: SettingsDep, actor: Staff
 ) -> RequestOut:
-    return await intake.update_request(session, actor, request_id, body)
+    """Correct the patient's details. Birth date, sex or motif changed after triage: the
+    request goes back to triage (priority, orientation and deadline cleared, no booking)."""
+    return await intake.update_request(session, actor, request_id, body, settings=settings)
 
 
 @router.post("/requests/{request_id}/triage")

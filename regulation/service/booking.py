@@ -20,11 +20,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
-from regulation.errors import RequestNotTriaged, SlotNotSuitable
+from regulation.errors import SlotNotSuitable
 from regulation.events import RequestBooked
 from regulation.models import Orientation, Origin, Outcome, RegulationRequest, RequestStatus
 from regulation.schemas_booking import BookingOut, ReleaseHoldOut, RequestHoldOut
 from regulation.service import closing
+from regulation.service.gates import ensure_bookable
 from regulation.service.needs import (
     KIND_LABELS,
     ConsultationKind,
@@ -158,10 +159,7 @@ async def hold_slot(
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     ensure_claim_holder(row, actor)
-    if row.triaged_at is None:
-        raise RequestNotTriaged(
-            "Triez la demande avant de réserver un créneau.", ("path", "request_id")
-        )
+    ensure_bookable(row)
     holder = holder_of(row.id, actor)
     if row.hold_slot_id is not None and row.hold_slot_id != slot_id and row.hold_holder:
         await agenda.release(session, row.hold_slot_id, row.hold_holder)
@@ -219,6 +217,7 @@ async def confirm_booking(
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     ensure_claim_holder(row, actor)
+    ensure_bookable(row)
     holder = holder_of(row.id, actor)
     if row.hold_slot_id != slot_id or row.hold_holder != holder:
         raise agenda.HoldExpired(

@@ -16,6 +16,7 @@ from regulation.models import (
     RequestStatus,
 )
 from regulation.schemas import CallbackAttemptOut, CallbackOut, RequestOut
+from regulation.service.gates import ensure_bookable, ensure_may_close
 from regulation.service.records import (
     ENTITY,
     clear_claim,
@@ -85,6 +86,7 @@ async def mark_oriented(
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     ensure_not_held_by_other(row, actor)
+    ensure_bookable(row)
     row.status = RequestStatus.ORIENTED
     row.orientation = orientation
     row.oriented_at = now
@@ -127,6 +129,7 @@ async def close_request(
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     ensure_not_held_by_other(row, actor)
+    ensure_may_close(row, actor, outcome, note)
     if outcome == Outcome.NO_SLOT_FOUND and not note:
         raise MissingValue(
             "Indiquez ce qui a été tenté (créneaux cherchés, effecteurs sollicités).",

@@ -25,6 +25,7 @@ from regulation.events import RequestEscalated
 from regulation.models import RegulationRequest, RequestLogEntry, RequestStatus
 from regulation.schemas_booking import EscalationOut, EscalationStep, EscalationStepOut
 from regulation.service.directory import active_members
+from regulation.service.gates import ensure_bookable
 from regulation.service.needs import patient_place
 from regulation.service.records import (
     ENTITY,
@@ -149,6 +150,7 @@ async def record_escalation(
         raise Forbidden(
             "Prenez d'abord la demande en charge pour lancer l'escalade.", ("path", "request_id")
         )
+    ensure_bookable(row)  # a broadcast books the patient: triage (and regulator) first
     current = await ladder(session, row, settings=settings)
     chosen = next(s for s in current.steps if s.step == step)
     if not chosen.available:

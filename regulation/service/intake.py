@@ -11,7 +11,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.errors import MissingValue, OutsideTerritory, RequestNotFound
+from regulation.errors import (
+    MissingValue,
+    OutsideTerritory,
+    RequestNotFound,
+    RequestNotOpen,
+    UnknownValue,
+)
 from regulation.events import RequestReceived, RequestUpdated
 from regulation.models import (
     AssignedTo,
@@ -32,7 +38,7 @@ from regulation.schemas import (
     RequestPage,
     RequestUpdate,
 )
-from regulation.service import queue, triage
+from regulation.service import queue, retriage, triage
 from regulation.service.records import (
     ENTITY,
     display_name,
@@ -43,11 +49,12 @@ from regulation.service.records import (
     to_detail,
     to_summary,
 )
+from regulation.service.versions import current_version
 from snp import audit, events, territory
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.kit import PageParams, count_rows
-from snp.settings import Settings
+from snp.settings import Settings, settings_of
 
 LOCATION_MISSING = (
     "Indiquez la commune du territoire, ou l'adresse avec ses coordonnées (latitude, longitude)."
@@ -217,9 +224,20 @@ async def list_requests(
 
 
 async def update_request(
-    session: AsyncSession, actor: Actor, request_id: int, changes: RequestUpdate
+    session: AsyncSession,
+    actor: Actor,
+    request_id: int,
+    changes: RequestUpdate,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
 ) -> RequestOut:
-    """Correct the patient's details; the audit trail gets the names of the changed fields."""
+    """Correct the patient's details; the audit trail gets the names of the changed fields.
+
+    A change of birth date, sex or motif after triage sends the request back to triage
+    (`retriage`): its priority, orientation and deadline no longer hold."""
+    settings = settings or settings_of(session)
+    now = now or utcnow()
     row = await get_row(session, request_id, for_update=True)
     ensure_open(row)
     ensure_not_held_by_other(row, actor)
@@ -232,17 +250,41 @@ async def update_request(
     changed = sorted(k for k, v in sent.items() if getattr(row, k) != v)
     if not changed:
         return await get_request(session, actor, request_id)
+    retriage_needed = bool(retriage.TRIAGE_INPUTS & set(changed)) and row.triaged_at is not None
+    if retriage_needed and row.status == RequestStatus.ORIENTED:
+        raise RequestNotOpen(
+            "Rendez-vous déjà pris : annulez-le avant de changer l'âge, le sexe ou le motif "
+            "(la demande repassera alors au tri)."
+        )
+    if "motif" in changed:
+        _, document = await current_version(session)
+        if document.motif(str(sent["motif"])) is None:
+            raise UnknownValue("Motif inconnu du protocole en vigueur.", ("body", "motif"))
     where = ("commune_insee", "address_line", "latitude", "longitude")
     if set(where) & set(changed):
         location = [sent.get(k, getattr(row, k)) for k in where]
         await _check_location(session, *location)
     for key in changed:
         setattr(row, key, sent[key])
-    await audit.changed(session, actor, ENTITY, row.id, changed)
-    log_step(session, row.id, actor, await display_name(session, actor), "updated", fields=changed)
+    name = await display_name(session, actor)
+    fields = list(changed)
+    if retriage_needed:
+        reason = retriage.changed_inputs_reason(changed)
+        await retriage.send_back_to_triage(
+            session,
+            row,
+            reason,
+            triage_within_minutes=settings.regulation_triage_within_minutes,
+            now=now,
+        )
+        fields = sorted(set(fields) | set(retriage.RESET_FIELDS))
+    await audit.changed(session, actor, ENTITY, row.id, fields)
+    log_step(session, row.id, actor, name, "updated", at=now, fields=changed)
+    if retriage_needed:
+        log_step(session, row.id, actor, name, "back_to_triage", at=now, fields=changed)
     await events.emit(session, RequestUpdated(row.id, tuple(changed), row.referrer_user_id))
     await session.flush()
-    return await to_detail(session, row)
+    return await to_detail(session, row, now)
 
 
 # -- referrers see their own referrals, and nothing else -------------------------------------

@@ -74,6 +74,7 @@ from regulation.schemas_booking import (
     ScoreParts,
 )
 from regulation.service import escalation
+from regulation.service.gates import ensure_bookable
 from regulation.service.needs import ConsultationKind, Need, need_of
 from regulation.service.records import ENTITY, ensure_open, get_row
 from snp import audit
@@ -567,6 +568,7 @@ def _matchable(row: RegulationRequest) -> datetime:
         raise RequestNotTriaged(
             "Triez la demande avant de chercher un créneau.", ("path", "request_id")
         )
+    ensure_bookable(row)  # e.g. a regulator's advice still awaited
     return row.deadline_at
 
 

@@ -27,6 +27,8 @@ from regulation.models import (
     RequestStatus,
 )
 from regulation.schemas import ClaimOut, QueueItem, QueueOut, Urgency
+from regulation.service.free_text import scan_free_text
+from regulation.service.gates import awaits_regulator
 from regulation.service.records import (
     ENTITY,
     age_label,
@@ -124,6 +126,9 @@ async def list_queue(
                     "failed_callbacks": int(failed_count),
                     "rebook_reason": row.rebook_reason,
                     "offered_slot_id": row.offered_slot_id,
+                    "retriage_reason": row.retriage_reason,
+                    "awaiting_regulator": awaits_regulator(row),
+                    "free_text_alert": bool(scan_free_text(row.notes)),
                 }
             )
         )

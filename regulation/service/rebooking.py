@@ -30,6 +30,7 @@ from regulation.models import (
     RegulationRequest,
     RequestStatus,
 )
+from regulation.service import retriage
 from regulation.service.matching import VISIBLE_TO, home_visit_reach
 from regulation.service.needs import (
     ConsultationKind,
@@ -103,7 +104,17 @@ async def reopen_for_rebooking(
     row.rebook_reason = text[:300]
     row.rebook_at = now
     clear_claim(row)
-    fields = ["appointment_id", "outcome", "rebook_reason", "status"]
+    # The patient's state may have changed since: the red flags are asked again (a new
+    # triage) before any rebooking.
+    await retriage.send_back_to_triage(
+        session,
+        row,
+        "Rendez-vous annulé ou déplacé : reposez les signes d'alerte (nouveau tri) avant de "
+        "replanifier.",
+        triage_within_minutes=settings_of(session).regulation_triage_within_minutes,
+        now=now,
+    )
+    fields = ["appointment_id", "outcome", "rebook_reason", *retriage.RESET_FIELDS]
     await audit.changed(session, SYSTEM, ENTITY, row.id, fields)
     log_step(
         session,

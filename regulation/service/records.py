@@ -20,10 +20,13 @@ from regulation.models import (
 )
 from regulation.schemas import (
     CallbackAttemptOut,
+    FreeTextFlagOut,
     RequestOut,
     RequestSummary,
     TimelineEntryOut,
 )
+from regulation.service.free_text import scan_free_text, warning_text
+from regulation.service.gates import awaits_regulator
 from snp.actor import Actor
 from snp.auth import Role, find_account
 from snp.db import utcnow
@@ -150,6 +153,7 @@ async def to_detail(
         .order_by(RequestLogEntry.at, RequestLogEntry.id)
     )
     on = today_paris(now)
+    flags = scan_free_text(row.notes)
     return RequestOut.model_validate(
         {
             **columns(row),
@@ -157,6 +161,12 @@ async def to_detail(
             "age_label": age_label(row.birth_date, on),
             "callback_attempts": [CallbackAttemptOut.model_validate(a) for a in attempts],
             "timeline": [TimelineEntryOut.model_validate(e) for e in timeline],
+            "may_book": row.triaged_at is not None and not awaits_regulator(row),
+            "awaiting_regulator": awaits_regulator(row),
+            "free_text_flags": [
+                FreeTextFlagOut(id=f.id, label=f.label, words=list(f.words)) for f in flags
+            ],
+            "free_text_warning": warning_text(flags) or None,
         }
     )
 

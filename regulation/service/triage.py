@@ -11,8 +11,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from regulation.errors import MissingValue, TriageLocked
-from regulation.events import RequestRedirected15, RequestTriaged
-from regulation.models import Outcome, RegulationRequest, RequestStatus
+from regulation.events import (
+    RequestRedirected15,
+    RequestReleased,
+    RequestTransferred,
+    RequestTriaged,
+)
+from regulation.models import AssignedTo, Orientation, Outcome, RegulationRequest, RequestStatus
 from regulation.schemas import RedFlagOut, TriageOut
 from regulation.service.engine import (
     Decision,
@@ -36,15 +41,19 @@ from regulation.service.records import (
 from regulation.service.versions import current_version
 from snp import audit, events
 from snp.actor import Actor
+from snp.auth import Role
 from snp.db import utcnow
 
 _TRIAGE_FIELDS = [
     "age_band",
+    "assigned_to",
     "deadline_at",
     "motif",
     "orientation",
     "priority",
     "protocol_version",
+    "regulator_decision_at",
+    "retriage_reason",
     "status",
     "triage_answers",
     "triage_rule",
@@ -83,6 +92,10 @@ async def triage_request(
     row.triage_rule = decision.rule
     row.triaged_at = now
     row.priority = decision.priority
+    row.retriage_reason = None
+    row.regulator_decision_at = None
+    row.regulator_decision_by_user_id = None
+    row.regulator_decision_by_name = None
     if decision.red_flag is not None:
         await _redirect_15(session, actor, name, row, decision.red_flag, version.number, now)
     else:
@@ -118,9 +131,35 @@ async def triage_request(
                 row.referrer_user_id,
             ),
         )
+        if decision.orientation == Orientation.ADVICE:
+            await _to_regulators(session, actor, name, row, now)
     await audit.changed(session, actor, ENTITY, row.id, _TRIAGE_FIELDS)
     await session.flush()
     return _triage_out(row, decision, version.number)
+
+
+async def _to_regulators(
+    session: AsyncSession, actor: Actor, name: str, row: RegulationRequest, now: datetime
+) -> None:
+    """The protocol asks for a regulator's advice: the request goes on the regulators'
+    worklist, out of an operator's hands; no slot until a regulator records a decision."""
+    previous = None
+    if row.status == RequestStatus.CLAIMED and actor.role != Role.REGULATOR:
+        previous = row.claimed_by_user_id
+        row.status = RequestStatus.WAITING
+        clear_claim(row)
+    if row.assigned_to == AssignedTo.REGULATOR and previous is None:
+        return
+    row.assigned_to = AssignedTo.REGULATOR
+    log_step(session, row.id, actor, name, "transferred", at=now, to="regulator", by="protocol")
+    if previous is not None:
+        await events.emit(
+            session,
+            RequestReleased(row.id, row.status, "transferred", previous, row.referrer_user_id),
+        )
+    await events.emit(
+        session, RequestTransferred(row.id, AssignedTo.REGULATOR, row.referrer_user_id)
+    )
 
 
 async def apply_red_flags(

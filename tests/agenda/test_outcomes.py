@@ -98,18 +98,20 @@ async def test_the_effector_records_that_the_patient_was_seen_traced_and_announc
     assert await audit_details(session, appointment_id) == [
         ("dr.vu@example.fr", "outcome:booked->fulfilled;after_care:-->-")
     ]
-    assert outcome_events(published) == [
-        AppointmentOutcomeRecorded(
-            appointment_id=appointment_id,
-            effector_id=effector.id,
-            request_id=41,
-            start_at=in_days(-1, 10),
-            origin="operator",
-            outcome="fulfilled",
-            after_care=None,
-            recorded_by_user_id=user.id,
-        )
-    ]
+    (event,) = outcome_events(published)
+    assert event.recorded_at is not None
+    assert event.recorded_at >= event.start_at
+    assert event == AppointmentOutcomeRecorded(
+        appointment_id=appointment_id,
+        effector_id=effector.id,
+        request_id=41,
+        start_at=in_days(-1, 10),
+        origin="operator",
+        outcome="fulfilled",
+        after_care=None,
+        recorded_by_user_id=user.id,
+        recorded_at=event.recorded_at,
+    )
 
 
 async def test_a_patient_seen_may_be_sent_on_to_the_emergency_department_or_hospitalised(
@@ -170,27 +172,25 @@ async def test_a_correction_is_allowed_and_traced_old_to_new_and_announced_again
     ]
 
 
-async def test_only_appointments_of_today_or_earlier_get_an_outcome(
+async def test_an_outcome_is_refused_before_the_appointment_starts(
     session: AsyncSession,
 ) -> None:
     user, effector = await create_effector_with_account(session, "dr.demain@example.fr")
-    tomorrow = await booked_at(session, effector, in_days(1, 9))
+    tomorrow = await booked_at(session, effector, in_days(1, 10))
     actor = actor_of(user)
 
-    with pytest.raises(BusinessRuleError, match="à venir") as refused:
-        await outcomes.record_outcome(session, actor, tomorrow, "fulfilled")
-    assert refused.value.loc == ["path", "appointment_id"]
-    await session.rollback()
-    assert (await stored(session, tomorrow)).status == "booked"
+    # The same day, at 5:29 for a 10:00 appointment: still to come, refused, nothing changes.
+    for early in (in_days(1, 5, 29), in_days(1, 9, 59)):
+        with pytest.raises(BusinessRuleError, match="pas encore commencé") as refused:
+            await outcomes.record_outcome(session, actor, tomorrow, "fulfilled", now=early)
+        assert refused.value.loc == ["path", "appointment_id"]
+        assert "à 10:00" in refused.value.msg
+        await session.rollback()
+        assert (await stored(session, tomorrow)).status == "booked"
 
-    # Tomorrow at 7:00 (Paris), the 9:00 appointment is today's: it may be recorded already.
-    early = in_days(1, 7)
-    done = await outcomes.record_outcome(session, actor, tomorrow, "noshow", now=early)
+    # From its start time on, it may be recorded.
+    done = await outcomes.record_outcome(session, actor, tomorrow, "noshow", now=in_days(1, 10))
     assert done.status == "noshow"
-    # Just before midnight the day before, it is still to come.
-    other = await booked_at(session, effector, in_days(2, 0, 10), request_id=2)
-    with pytest.raises(BusinessRuleError):
-        await outcomes.record_outcome(session, actor, other, "noshow", now=in_days(1, 23, 59))
 
 
 async def test_an_effector_records_only_their_own_operators_and_coordinators_anyone(

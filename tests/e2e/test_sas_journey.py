@@ -1,6 +1,7 @@
 """The SAS journey end to end: the platform searches our slots (INT_R04), a SAS regulator
 follows a slot's URL with `origin=sas`, logs in, books; the platform receives the Appointment
-(INT_R03 POST); the effector marks the patient seen and the platform receives the update (PUT).
+(INT_R03 POST); the effector marks the patient seen (once the consultation has begun) and the
+platform receives the update (PUT).
 
 Its own server (not the package's `live_server`): the SAS settings point it at the fake
 platform and the scheduler runs the push job every second."""
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -95,8 +97,35 @@ def wait_for(condition: Callable[[], bool], what: str, seconds: float = 60) -> N
         time.sleep(0.2)
 
 
+def server_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    # `sas_server` made it in `mktemp("e2e-sas")` (pytest numbers the directory).
+    found = sorted(
+        {p.resolve() for p in tmp_path_factory.getbasetemp().glob("e2e-sas*/e2e-sas.db")}
+    )
+    assert len(found) == 1, found
+    return str(found[0])
+
+
+def began_a_minute_ago(database: str, appointment_id: str) -> None:
+    """The server's SQLite stores naive UTC times."""
+    start = datetime.now(UTC) - timedelta(minutes=1)
+
+    def stored(value: datetime) -> str:
+        return value.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    with sqlite3.connect(database, timeout=10) as connection:
+        changed = connection.execute(
+            "UPDATE appointments SET start_at = ?, end_at = ? WHERE id = ?",
+            (stored(start), stored(start + timedelta(minutes=20)), appointment_id),
+        ).rowcount
+    assert changed == 1
+
+
 def test_sas_regulator_books_from_a_slot_url_and_the_platform_follows(
-    browser: Browser, sas_server: str, sas_platform: FakeSasPlatform
+    browser: Browser,
+    sas_server: str,
+    sas_platform: FakeSasPlatform,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     # The effector opens a slot later today (an appointment of today can be reported).
     with logged_in(sas_server, "effector") as effector:
@@ -161,7 +190,9 @@ def test_sas_regulator_books_from_a_slot_url_and_the_platform_follows(
     assert posted.method == "POST"
     assert posted.resource["participant"][0]["actor"]["identifier"]["value"] == f"8{rpps}"
 
-    # The effector reports the patient seen (an appointment of today may be reported).
+    # The effector reports the patient seen, once the consultation has begun (an outcome is
+    # refused before the start): the appointment is moved a minute into the past.
+    began_a_minute_ago(server_database(tmp_path_factory), identifier)
     with logged_in(sas_server, "effector") as effector:
         reported = effector.put(
             f"/api/agenda/appointments/{identifier}/outcome", json={"outcome": "fulfilled"}

@@ -25,7 +25,7 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
     "regulator": (
         "/regulation/avis",
         "Demandes d'avis médical",
-        ["Demandes d'avis", "Protocole de tri"],  # regulators approve protocol versions
+        ["Demandes d'avis", "Protocole de tri"],
         "Médecin régulateur",
     ),
     "effector": ("/agenda", "Mon agenda SNP", ["Mon agenda"], "Effecteur (médecin)"),

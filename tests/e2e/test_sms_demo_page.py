@@ -142,10 +142,11 @@ def test_a_booking_shows_the_effector_and_patient_sms_and_annuler_frees_the_slot
     expect(
         table.locator("tr[data-template='effecteur_annulation']").filter(has_text=f"E.T., {AGE}")
     ).to_contain_text(f"à {at}")
-    # Regulation puts the request back in the queue, to book again.
+    # Regulation puts the request back in the queue, to triage (red flags) and book again.
     back = api(operator, "GET", path)
-    assert back["status"] == "waiting"
+    assert (back["status"], back["priority"]) == ("received", None)
     assert back["rebook_reason"]
+    assert back["retriage_reason"]
 
 
 def test_the_operator_console_follows_a_broadcast_live_until_an_effector_takes_the_patient(
@@ -238,6 +239,7 @@ def test_a_pharmacist_who_leaves_a_mobile_gets_the_outcome_by_sms(
     operator = person(contexts, browser, live_server, "operator")
     path = f"/api/regulation/requests/{mine['id']}"
     api(operator, "POST", f"{path}/claim", {})
+    api(operator, "POST", f"{path}/triage", {"answers": ANSWERS})  # advice only once triaged
     api(operator, "POST", f"{path}/close", {"outcome": "medical_advice"})
 
     coordinator = person(contexts, browser, live_server, "coordinator")

@@ -25,6 +25,7 @@ from regulation.service import booking, retention
 from regulation.service.intake import create_request
 from regulation.service.protocol import default_protocol_text, parse_protocol
 from regulation.service.queue import claim_request
+from regulation.service.triage import triage_request
 from snp.actor import Actor
 from snp.auth.roles import Role
 from snp.db import utcnow
@@ -122,6 +123,7 @@ async def build_activity(session: AsyncSession) -> tuple[datetime, int]:
     await agenda.cancel(session, first, by="patient", reason="Empêchement", actor=coordinator)
     await session.commit()
     await claim_request(session, operator, request_id)  # back in the queue « à replanifier »
+    await triage_request(session, operator, request_id, ANSWERS)  # the red flags asked again
     start = base + timedelta(hours=30)
     second = await book(session, operator, request_id, await slot(session, far, start))
     await record_outcome(session, coordinator, second, "fulfilled", now=start)

@@ -33,6 +33,7 @@ from tests.notifications.conftest import outbox_rows, patient
 from tests.notifications.test_escalation import later_today, phone_of, reply
 from tests.regulation.builders import REDON, effector, north_of
 from tests.regulation.conftest import client_for, communes, referral, staff  # noqa: F401
+from tests.regulation.safety_helpers import mark_triaged
 from tests.regulation.test_booking_journey import url
 from tests.regulation.test_escalation import urgent_request
 
@@ -57,6 +58,7 @@ async def test_the_referrer_gets_the_outcome_of_their_referral_without_clinical_
         await staff(session, operator, Role.OPERATOR, name="Anne Opératrice")
         claimed = await operator.post(url(request_id, "claim"))
         assert claimed.status_code == 200, claimed.text
+        await mark_triaged(session, request_id, status="claimed")
         closed = await operator.post(url(request_id, "close"), json={"outcome": "medical_advice"})
         assert closed.status_code == 200, closed.text
     (told,) = [m for m in await outbox_rows(session) if m.audience == "referrer"]
@@ -108,6 +110,7 @@ async def test_no_referrer_sms_without_a_mobile_nor_after_stop(
         await staff(session, operator, Role.OPERATOR, name="Paul Opérateur")
         for request_id in (silent, stopped):
             await operator.post(url(request_id, "claim"))
+            await mark_triaged(session, request_id, status="claimed")
             closed = await operator.post(url(request_id, "close"), json={"outcome": "pharmacist"})
             assert closed.status_code == 200, closed.text
     referrer_rows = [m for m in await outbox_rows(session) if m.audience == "referrer"]

@@ -278,20 +278,28 @@ async def test_a_cancelled_appointment_puts_the_request_back_in_the_queue_to_reb
     assert cancelled.status_code == 200, cancelled.text
 
     detail = (await client.get(f"/api/regulation/requests/{created['id']}")).json()
+    # Back in the queue to rebook, and back to triage: the red flags are asked again first.
     assert (detail["status"], detail["outcome"], detail["appointment_id"]) == (
-        "waiting",
+        "received",
         None,
         None,
     )
+    assert (detail["priority"], detail["orientation"], detail["may_book"]) == (None, None, False)
+    assert detail["retriage_reason"].startswith("Rendez-vous annulé ou déplacé")
     assert detail["rebook_reason"] == "Rendez-vous annulé par le patient : Ne peut plus venir"
     assert detail["timeline"][-1]["kind"] == "to_rebook"
     queue = (await client.get("/api/regulation/queue")).json()["items"]
     assert [(q["id"], q["status"], q["rebook_reason"]) for q in queue] == [
-        (created["id"], "waiting", detail["rebook_reason"])
+        (created["id"], "received", detail["rebook_reason"])
     ]
     assert "RequestToRebook" in [type(e).__name__ for e in published]
-    # It can be booked again (here into the slot that was freed).
+    # It can be booked again (here into the slot that was freed) once triaged again.
     assert (await client.post(url(created["id"], "claim"))).is_success
+    refused = await client.post(url(created["id"], "hold"), json={"slot_id": slot_id})
+    assert refused.status_code == 409
+    assert refused.json()["detail"][0]["msg"].startswith("Demande à trier de nouveau")
+    retriaged = await client.post(url(created["id"], "triage"), json={"answers": ANSWERS})
+    assert retriaged.status_code == 200, retriaged.text
     again = await _book(client, created["id"], slot_id)
     detail = (await client.get(f"/api/regulation/requests/{created['id']}")).json()
     assert (detail["outcome"], detail["appointment_id"], detail["rebook_reason"]) == (
@@ -316,7 +324,7 @@ async def test_a_removed_slot_sends_its_patient_back_to_the_queue(
         )
         assert removed.status_code == 204, removed.text
     detail = (await client.get(f"/api/regulation/requests/{created['id']}")).json()
-    assert detail["status"] == "waiting"
+    assert (detail["status"], detail["priority"]) == ("received", None)  # to triage again
     assert detail["rebook_reason"].startswith("Créneau supprimé")
 
 
@@ -342,9 +350,11 @@ async def test_a_freed_slot_is_offered_first_to_the_waiting_requests_it_fits(
 
     queue = (await client.get("/api/regulation/queue")).json()["items"]
     assert [(q["id"], q["offered_slot_id"]) for q in queue] == [
+        # Back to rebook and to triage again (untriaged requests come before P2), but its
+        # own slot is not offered back.
+        (booked_one["id"], None),
         (waiting["id"], slot_id),  # offered first, by deadline
         (other_waiting["id"], slot_id),
-        (booked_one["id"], None),  # back to rebook, but its own slot is not offered back
         (at_home["id"], None),
     ]
     offer = next(e for e in published if isinstance(e, FreedSlotOffered))

@@ -14,6 +14,7 @@ from regulation.models import Outcome
 from snp.auth.roles import Role
 from snp.db import Database
 from tests.regulation.conftest import actor_of, client_for, patient, referral, staff
+from tests.regulation.safety_helpers import mark_triaged
 
 pytestmark = pytest.mark.usefixtures("communes")
 
@@ -23,6 +24,7 @@ async def test_medical_advice_closes_the_request_and_leaves_the_queue(
 ) -> None:
     await staff(session, client, Role.OPERATOR)
     created = (await client.post("/api/regulation/requests", json=patient())).json()
+    await mark_triaged(session, created["id"])
     closed = await client.post(
         f"/api/regulation/requests/{created['id']}/close", json={"outcome": "medical_advice"}
     )
@@ -44,6 +46,7 @@ async def test_no_slot_found_says_what_was_tried(
 ) -> None:
     await staff(session, client, Role.OPERATOR)
     created = (await client.post("/api/regulation/requests", json=patient())).json()
+    await mark_triaged(session, created["id"])
     url = f"/api/regulation/requests/{created['id']}/close"
     refused = await client.post(url, json={"outcome": "no_slot_found"})
     assert refused.status_code == 422
@@ -91,6 +94,7 @@ async def test_slot_booked_needs_a_booking_then_the_referrer_sees_the_outcome(
         assert (await operator_client.post(f"{base}/claim")).is_success
         too_early = await operator_client.post(f"{base}/close", json={"outcome": "slot_booked"})
         assert too_early.status_code == 422
+        await mark_triaged(session, sent["id"], status="claimed")
         visit = datetime(2030, 1, 7, 15, 20, tzinfo=UTC)
         async with database.transaction() as s:  # what the booking journey will do
             await mark_oriented(
@@ -139,6 +143,7 @@ async def test_every_outcome_of_the_issue_closes_the_request(
     found (with what was tried): each closes the request, which leaves the queue."""
     operator = await staff(session, client, Role.OPERATOR)
     request_id = (await client.post("/api/regulation/requests", json=patient())).json()["id"]
+    await mark_triaged(session, request_id, status="claimed")
     base = f"/api/regulation/requests/{request_id}"
     body: dict[str, str] = {"outcome": outcome.value}
     if outcome == Outcome.NO_SLOT_FOUND:

@@ -31,6 +31,7 @@ from tests.regulation.conftest import (
     referral,
     served,
 )
+from tests.regulation.safety_helpers import mark_triaged
 
 pytestmark = pytest.mark.usefixtures("communes")
 
@@ -63,6 +64,7 @@ async def test_two_operators_see_a_referral_arrive_and_its_claim_live(
             assert seen["claimed_by_user_id"] == anne_id
             assert seen["claimed_by_name"] == "Test operator"
             assert not IDENTITY_KEYS & set(seen)
+            await mark_triaged(session, request_id, status="claimed")  # advice needs a triage
             closed = await anne.post(
                 f"/api/regulation/requests/{request_id}/close", json={"outcome": "pharmacist"}
             )

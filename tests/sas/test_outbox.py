@@ -21,6 +21,7 @@ from agenda.service.outcomes import record_outcome
 from regulation.service.booking import confirm_booking, hold_slot
 from regulation.service.intake import list_requests
 from regulation.service.queue import claim_request
+from regulation.service.triage import triage_request
 from sas import client as sas_client
 from sas import fhir, terms
 from sas.models import OutboxStatus, SasOutbox
@@ -32,6 +33,7 @@ from snp.identifiers import rpps_with_check_digit
 from snp.settings import Settings
 from tests.agenda.slot_factories import book, create_effector, create_slot, in_days
 from tests.factories import PASSWORD, create_user, login
+from tests.regulation.safety_helpers import calm_answers
 from tests.sas.fake_platform import FakeSasPlatform, PlatformDriver
 from tests.sas.test_practitioners import practitioner
 
@@ -367,6 +369,8 @@ async def test_a_removed_slot_then_rebooked_is_a_reschedule_of_the_same_platform
     other_slot = await create_slot(session, booked.effector, in_days(2, 15))
     request = (await list_requests(session, operator)).items[0]
     await claim_request(session, operator, request.id)
+    # Back to triage (its slot was removed): the red flags are asked again before rebooking.
+    await triage_request(session, operator, request.id, calm_answers(), motif="fever")
     await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
     rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()
@@ -401,6 +405,8 @@ async def test_a_cancelled_sas_appointment_rebooked_by_an_operator_keeps_identif
     other_slot = await create_slot(session, booked.effector, in_days(3, 11))
     request = (await list_requests(session, operator)).items[0]
     await claim_request(session, operator, request.id)
+    # Back to triage (its appointment was cancelled): the red flags are asked again first.
+    await triage_request(session, operator, request.id, calm_answers(), motif="fever")
     await hold_slot(session, operator, request.id, other_slot.id, kind="AMB")
     rebooked = await confirm_booking(session, operator, request.id, other_slot.id)
     await session.commit()

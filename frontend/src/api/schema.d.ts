@@ -118,7 +118,7 @@ export interface paths {
         get?: never;
         /**
          * Record Outcome
-         * @description Record or correct the outcome of an appointment of today or a previous day: seen
+         * @description Record or correct the outcome of an appointment once it has started (422 before): seen
          *     (`fulfilled`, optionally sent to the emergency department or hospitalised) or absent
          *     (`noshow`). An effector records only their own.
          */
@@ -894,7 +894,8 @@ export interface paths {
         };
         /**
          * List Alerts
-         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person.
+         * @description Essential SMS that will not arrive (bad number, provider down...): phone the person;
+         *     and patients' SMS not understood (`inbound`, urgent ones first): read them, call back.
          */
         get: operations["notifications-list_alerts"];
         put?: never;
@@ -981,6 +982,26 @@ export interface paths {
          * @description Demo only (console backend): act on a reply as if a phone had sent it.
          */
         post: operations["notifications-simulate_inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/inbound-alerts/{inbound_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge Inbound Alert
+         * @description Mark a patient's SMS not understood as handled (read, patient called back).
+         */
+        post: operations["notifications-acknowledge_inbound_alert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1122,6 +1143,46 @@ export interface paths {
          * @description Keep your claims (the live socket's `ping` does the same).
          */
         post: operations["regulation-heartbeat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Follow Up
+         * @description Requests sent to the 15 lately, those whose transfer is not recorded first.
+         */
+        get: operations["regulation-list_follow_up"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/handover/{appointment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Handover
+         * @description The booked effector's details on their own appointment's patient (404 otherwise).
+         */
+        get: operations["regulation-get_handover"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1378,7 +1439,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update Request */
+        /**
+         * Update Request
+         * @description Correct the patient's details. Birth date, sex or motif changed after triage: the
+         *     request goes back to triage (priority, orientation and deadline cleared, no booking).
+         */
         patch: operations["regulation-update_request"];
         trace?: never;
     };
@@ -1545,6 +1610,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/requests/{request_id}/regulator-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Regulator Decision
+         * @description A regulator's decision (orientation, priority, delay, note): required before booking a
+         *     request the protocol sent to the regulators.
+         */
+        post: operations["regulation-record_regulator_decision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/requests/{request_id}/release": {
         parameters: {
             query?: never;
@@ -1596,6 +1682,27 @@ export interface paths {
          * @description Hand the request over to the medical regulators (back in the queue, assigned to them).
          */
         post: operations["regulation-transfer_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/transfer-15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Transfer 15
+         * @description Record how a request sent to the 15 reached it (warm transfer or patient told to call),
+         *     when and by whom; once.
+         */
+        post: operations["regulation-record_transfer_15"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2051,6 +2158,11 @@ export interface components {
         };
         /** AlertPage */
         AlertPage: {
+            /**
+             * Inbound
+             * @description SMS de patients non compris (les urgents d'abord), à lire et traiter.
+             */
+            inbound?: components["schemas"]["InboundAlertOut"][];
             /** Items */
             items: components["schemas"]["AlertOut"][];
             /** Total */
@@ -3125,6 +3237,56 @@ export interface components {
             priority: "P2" | "P3";
         };
         /**
+         * FollowUpItem
+         * @description A request sent to the 15: did the call reach it?
+         */
+        FollowUpItem: {
+            /** Age Label */
+            age_label: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Motif */
+            motif: string | null;
+            origin: components["schemas"]["Origin"];
+            priority: components["schemas"]["Priority"] | null;
+            /** Red Flag Id */
+            red_flag_id: string | null;
+            /** Red Flag Text */
+            red_flag_text: string | null;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+            status: components["schemas"]["RequestStatus"];
+            /** Transfer 15 At */
+            transfer_15_at: string | null;
+            /** Transfer 15 By Name */
+            transfer_15_by_name: string | null;
+            /** Transfer 15 Label */
+            transfer_15_label: string | null;
+            transfer_15_mode: components["schemas"]["Transfer15Mode"] | null;
+            /** Transfer 15 Note */
+            transfer_15_note: string | null;
+            /** Transfer Recorded */
+            transfer_recorded: boolean;
+        };
+        /** FollowUpPage */
+        FollowUpPage: {
+            /**
+             * Days
+             * @description Période couverte (jours).
+             */
+            days: number;
+            /** Items */
+            items: components["schemas"]["FollowUpItem"][];
+            /** Total */
+            total: number;
+        };
+        /**
          * FreeSlot
          * @description A bookable slot with who and where; `distance_km` when searched near a point.
          */
@@ -3215,10 +3377,85 @@ export interface components {
             /** Structure Id */
             structure_id: string | null;
         };
+        /**
+         * FreeTextFlagOut
+         * @description Red-flag words found in the request's free text (notes, referral comment).
+         */
+        FreeTextFlagOut: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Words */
+            words: string[];
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** HandoverAnswer */
+        HandoverAnswer: {
+            /** Answer */
+            answer: string;
+            /** Question */
+            question: string;
+        };
+        /**
+         * HandoverOut
+         * @description What the booked effector needs to see their patient (their own appointments only).
+         */
+        HandoverOut: {
+            /** Age Label */
+            age_label: string;
+            /** Appointment Id */
+            appointment_id: string;
+            /** Deadline At */
+            deadline_at: string | null;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Kind */
+            kind: string;
+            /** Kind Label */
+            kind_label: string;
+            /** Motif */
+            motif: string | null;
+            /** Motif Label */
+            motif_label: string | null;
+            /** Phone */
+            phone: string;
+            /** Phone Display */
+            readonly phone_display: string;
+            priority: components["schemas"]["Priority"] | null;
+            /** Protocol Version */
+            protocol_version: number | null;
+            /** Regulator Name */
+            regulator_name: string | null;
+            /** Regulator Note */
+            regulator_note: string | null;
+            /** Request Id */
+            request_id: number;
+            /**
+             * Risk Factors
+             * @description Facteurs de risque et éléments notés au tri.
+             */
+            risk_factors: string[];
+            /** Sex */
+            sex: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /** Triage Answers */
+            triage_answers: components["schemas"]["HandoverAnswer"][];
         };
         /** HeartbeatOut */
         HeartbeatOut: {
@@ -3285,6 +3522,45 @@ export interface components {
             slots: number;
             /** Unchanged */
             unchanged: number;
+        };
+        /**
+         * InboundAlertOut
+         * @description A patient's SMS the platform did not understand: a person must read it (and call back
+         *     at once when it holds red-flag words).
+         */
+        InboundAlertOut: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /** Acknowledged By */
+            acknowledged_by: string | null;
+            /** Body */
+            body: string;
+            /** Id */
+            id: number;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /**
+             * Red Flag Words
+             * @description Mots d'alerte trouvés, ou rien.
+             */
+            red_flag_words: string | null;
+            /**
+             * Request Id
+             * @description La dernière demande dont ce numéro a reçu un SMS.
+             */
+            request_id: number | null;
+            /** Sender */
+            sender: string;
+            /** Sender Display */
+            sender_display: string;
+            /**
+             * Urgent
+             * @description Mots d'alerte : rappeler le patient sans attendre.
+             */
+            urgent: boolean;
         };
         /** InboundOut */
         InboundOut: {
@@ -4019,6 +4295,12 @@ export interface components {
             /** Age Label */
             age_label: string;
             assigned_to: components["schemas"]["AssignedTo"];
+            /**
+             * Awaiting Regulator
+             * @description Avis du médecin régulateur attendu avant toute réservation.
+             * @default false
+             */
+            awaiting_regulator: boolean;
             /** Callback At */
             callback_at: string | null;
             /** Claimed By Name */
@@ -4033,6 +4315,12 @@ export interface components {
             failed_callbacks: number;
             /** Family Name */
             family_name: string;
+            /**
+             * Free Text Alert
+             * @description Mots d'alerte dans le texte libre de la demande.
+             * @default false
+             */
+            free_text_alert: boolean;
             /** Given Name */
             given_name: string;
             /** Id */
@@ -4060,6 +4348,11 @@ export interface components {
             received_at: string;
             /** Referrer Structure */
             referrer_structure: string | null;
+            /**
+             * Retriage Reason
+             * @description Non vide : renvoyée au tri, et pourquoi.
+             */
+            retriage_reason?: string | null;
             /**
              * Seconds Left
              * @description Negative once the deadline is passed.
@@ -4291,6 +4584,34 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * RegulatorDecisionIn
+         * @description A medical regulator's decision on a request the protocol sent to them: where the
+         *     patient goes, how soon. (Advice only, or the 15: close the request with that outcome.)
+         */
+        RegulatorDecisionIn: {
+            /**
+             * Deadline Hours
+             * @description Délai de prise en charge, en heures.
+             */
+            deadline_hours: number;
+            /**
+             * Note
+             * @description La note du régulateur, transmise au médecin effecteur.
+             */
+            note: string;
+            /**
+             * Orientation
+             * @description AMB (cabinet), HH (visite), VR (téléconsultation) ou PHARMACIST.
+             * @enum {string}
+             */
+            orientation: "AMB" | "HH" | "VR" | "PHARMACIST";
+            /**
+             * Priority
+             * @enum {string}
+             */
+            priority: "P2" | "P3";
+        };
         /** ReleaseHoldIn */
         ReleaseHoldIn: {
             /** Slot Id */
@@ -4443,6 +4764,12 @@ export interface components {
             appointment_id: string | null;
             assigned_to: components["schemas"]["AssignedTo"];
             /**
+             * Awaiting Regulator
+             * @description The protocol asked for a regulator's advice, none recorded yet.
+             * @default false
+             */
+            awaiting_regulator: boolean;
+            /**
              * Birth Date
              * Format: date
              */
@@ -4469,6 +4796,16 @@ export interface components {
             deadline_at: string | null;
             /** Family Name */
             family_name: string;
+            /**
+             * Free Text Flags
+             * @description Mots d'alerte trouvés dans le texte libre.
+             */
+            free_text_flags?: components["schemas"]["FreeTextFlagOut"][];
+            /**
+             * Free Text Warning
+             * @description L'avertissement à montrer à l'opérateur (mots d'alerte).
+             */
+            free_text_warning?: string | null;
             /** Given Name */
             given_name: string;
             /** Gp Name */
@@ -4492,6 +4829,12 @@ export interface components {
             latitude: number | null;
             /** Longitude */
             longitude: number | null;
+            /**
+             * May Book
+             * @description A slot may be held and booked (triaged, no regulator's advice awaited).
+             * @default false
+             */
+            may_book: boolean;
             mobility: components["schemas"]["Mobility"];
             /** Motif */
             motif: string | null;
@@ -4538,12 +4881,31 @@ export interface components {
             referrer_structure: string | null;
             /** Referrer User Id */
             referrer_user_id: number | null;
+            /** Regulator Decision At */
+            regulator_decision_at?: string | null;
+            /** Regulator Decision By Name */
+            regulator_decision_by_name?: string | null;
+            /** Regulator Note */
+            regulator_note?: string | null;
+            /**
+             * Retriage Reason
+             * @description Renvoyée au tri (âge, sexe ou motif changé, RDV annulé) : pourquoi ; aucune réservation avant un nouveau tri.
+             */
+            retriage_reason?: string | null;
             sex: components["schemas"]["Sex"];
             /** Sms Consent */
             sms_consent: boolean;
             status: components["schemas"]["RequestStatus"];
             /** Timeline */
             timeline: components["schemas"]["TimelineEntryOut"][];
+            /** Transfer 15 At */
+            transfer_15_at?: string | null;
+            /** Transfer 15 By Name */
+            transfer_15_by_name?: string | null;
+            /** @description Red flag: how the call reached the 15 (once recorded). */
+            transfer_15_mode?: components["schemas"]["Transfer15Mode"] | null;
+            /** Transfer 15 Note */
+            transfer_15_note?: string | null;
             /** Triage Answers */
             triage_answers: {
                 [key: string]: unknown;
@@ -4617,6 +4979,11 @@ export interface components {
             /** Longitude */
             longitude?: number | null;
             mobility?: components["schemas"]["Mobility"] | null;
+            /**
+             * Motif
+             * @description A motif id of the protocol; changing it after triage sends the request back to triage.
+             */
+            motif?: string | null;
             /** Notes */
             notes?: string | null;
             /** Phone */
@@ -5546,6 +5913,27 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * Transfer15In
+         * @description How a red-flag call reached the 15.
+         */
+        Transfer15In: {
+            /**
+             * At
+             * @description Quand (par défaut : maintenant) ; jamais dans le futur.
+             */
+            at?: string | null;
+            /** @description warm_transfer: appel transféré au 15 ; told_to_call_15: patient invité à appeler le 15. */
+            mode: components["schemas"]["Transfer15Mode"];
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * Transfer15Mode
+         * @description How a red-flag call reached the 15 (SAMU).
+         * @enum {string}
+         */
+        Transfer15Mode: "warm_transfer" | "told_to_call_15";
         /** TransferIn */
         TransferIn: {
             /** Note */
@@ -7684,6 +8072,37 @@ export interface operations {
             };
         };
     };
+    "notifications-acknowledge_inbound_alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inbound_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundAlertOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "notifications-list_messages": {
         parameters: {
             query?: {
@@ -7867,6 +8286,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HeartbeatOut"];
+                };
+            };
+        };
+    };
+    "regulation-list_follow_up": {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUpPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_handover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HandoverOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -8637,6 +9118,41 @@ export interface operations {
             };
         };
     };
+    "regulation-record_regulator_decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegulatorDecisionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "regulation-release_request": {
         parameters: {
             query?: never;
@@ -8725,6 +9241,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClaimOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-record_transfer_15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Transfer15In"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,8 +1,9 @@
 /** The frame around every page once logged in: header (CPTS, user, logout), role navigation, main. */
 import { useState } from "react";
-import { NavLink, Outlet } from "react-router";
+import { Outlet } from "react-router";
 
 import { useAuth, useUser } from "./auth";
+import { NavLinks } from "./NavLinks";
 import type { Role } from "./roles";
 import { useCptsName } from "./territory";
 import { shellTexts } from "./texts";
@@ -79,17 +80,7 @@ export function Layout({ nav }: { nav: readonly NavEntry[] }) {
           </div>
         </div>
         {entries.length > 0 ? (
-          <nav className="app-nav" aria-label={shellTexts.nav.label}>
-            <ul>
-              {entries.map((entry) => (
-                <li key={entry.to}>
-                  <NavLink to={entry.to} end>
-                    {entry.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <NavLinks entries={entries} label={shellTexts.nav.label} className="app-nav" />
         ) : null}
       </header>
       {logoutFailed ? (

@@ -1,10 +1,8 @@
 /** Building blocks every page uses: the titled page, the card, the empty state. */
 import { useEffect, useRef, type ReactNode } from "react";
 
-import { ErrorNotice, Loading } from "../ui";
 import { useCptsName } from "./territory";
 import { shellTexts } from "./texts";
-import type { LoadState } from "./useApi";
 
 /** A page: sets the tab title and puts focus on its <h1> so screen readers announce navigation. */
 export function Page({ title, intro, children }: { title: string; intro?: ReactNode; children?: ReactNode }) {
@@ -70,21 +68,4 @@ export function EmptyState({ children }: { children: ReactNode }) {
       <p>{children}</p>
     </div>
   );
-}
-
-export { ErrorNotice, Loading };
-
-/** Renders loading / error / data for a LoadState (the hooks of `useApi.ts`; new code: ui's `Loaded`). */
-export function Loaded<T>({
-  state,
-  onRetry,
-  children,
-}: {
-  state: LoadState<T>;
-  onRetry?: () => void;
-  children: (data: T) => ReactNode;
-}) {
-  if (state.status === "loading") return <Loading />;
-  if (state.status === "error") return <ErrorNotice message={state.message} {...(onRetry ? { onRetry } : {})} />;
-  return <>{children(state.data)}</>;
 }

@@ -1,7 +1,6 @@
 /** The CPTS and its communes, loaded once per session and shared (header, coordination page…). */
 import { api, useApiQuery, type Schemas } from "../api";
 import { shellKeys } from "./queryKeys";
-import { toLoadState, type LoadState } from "./useApi";
 
 export type Territory = Schemas["TerritoryOut"];
 
@@ -10,12 +9,6 @@ export function useTerritoryQuery() {
   return useApiQuery(shellKeys.territory, (signal) => api.GET("/api/territory", { signal }), {
     staleTime: Number.POSITIVE_INFINITY,
   });
-}
-
-/** The territory as a LoadState: kept for features/indicators (its owner moves to useTerritoryQuery). */
-export function useTerritory(): { state: LoadState<Territory>; reload: () => void } {
-  const query = useTerritoryQuery();
-  return { state: toLoadState(query), reload: () => void query.refetch() };
 }
 
 /** The CPTS name, or null while loading or when no territory is loaded. */

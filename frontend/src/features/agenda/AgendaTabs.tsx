@@ -1,6 +1,5 @@
 /** The effector's agenda sections: the week, recurring availability and absences, calendars. */
-import { NavLink } from "react-router";
-
+import { NavLinks } from "../../shell/NavLinks";
 import { AGENDA_PATHS } from "./paths";
 import { agendaTexts } from "./texts";
 
@@ -12,17 +11,5 @@ export function AgendaTabs() {
     { to: AGENDA_PATHS.availability, label: t.availability },
     { to: AGENDA_PATHS.calendars, label: t.calendars },
   ];
-  return (
-    <nav className="ag-tabs" aria-label={t.label}>
-      <ul>
-        {entries.map((entry) => (
-          <li key={entry.to}>
-            <NavLink to={entry.to} end>
-              {entry.label}
-            </NavLink>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
+  return <NavLinks entries={entries} label={t.label} className="ag-tabs" />;
 }

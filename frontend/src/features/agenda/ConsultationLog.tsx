@@ -12,6 +12,7 @@ import { Card, EmptyState } from "../../shell/Page";
 import { DataTable, Loaded, type Column, type RowProps } from "../../ui";
 import { AppointmentWhen } from "./AppointmentWhen";
 import { agendaKeys } from "./queryKeys";
+import { isBeforeStart, OutcomeNotYet } from "./handover/OutcomeNotYet";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, paris, PARIS } from "./time";
 
@@ -40,6 +41,7 @@ export function OutcomeControl({ item }: { item: Consultation }) {
   const pending = outcome.isPending;
   const record = (body: OutcomeBody) => outcome.mutate(body);
 
+  if (!reported && isBeforeStart(item.start_at)) return <OutcomeNotYet startAt={item.start_at} />;
   if (reported && !editing) {
     return (
       <div className="ag-outcome">

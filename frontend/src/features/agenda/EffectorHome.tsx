@@ -1,7 +1,8 @@
 /** The effector's home: consultations to report, their week of SNP slots and their next patients. */
 import { lazy, Suspense } from "react";
 
-import { Loading, Page } from "../../shell/Page";
+import { Page } from "../../shell/Page";
+import { Loading } from "../../ui";
 import { AgendaTabs } from "./AgendaTabs";
 import { ConsultationLogCard, TodayConsultations, UnreportedConsultations } from "./ConsultationLog";
 import { WithMyProfile } from "./me";

@@ -4,8 +4,10 @@ import { Card, EmptyState } from "../../shell/Page";
 import { DataTable, Loaded, type Column } from "../../ui";
 import { AppointmentWhen } from "./AppointmentWhen";
 import { agendaKeys } from "./queryKeys";
+import { HandoverLink } from "./handover/HandoverLink";
+import { handoverTexts } from "./handover/texts";
 import { agendaTexts } from "./texts";
-import { inDaysIso, nowIso } from "./time";
+import { inDaysIso, nowIso, paris } from "./time";
 
 const t = agendaTexts.upcoming;
 
@@ -29,6 +31,12 @@ const COLUMNS: readonly Column<Appointment>[] = [
       ) : (
         "—"
       ),
+  },
+  {
+    key: "handover",
+    header: <span className="visually-hidden">{handoverTexts.link}</span>,
+    headerText: handoverTexts.link,
+    cell: (a) => <HandoverLink appointmentId={a.id} when={paris(a.start_at).toFormat("d LLLL HH'h'mm")} />,
   },
 ];
 const DAYS = 30;

@@ -3,4 +3,8 @@ export const AGENDA_PATHS = {
   week: "/agenda",
   availability: "/agenda/disponibilites",
   calendars: "/agenda/calendriers",
+  handover: "/agenda/rendez-vous/:appointmentId",
 } as const;
+
+/** The handover page of one of the effector's appointments. */
+export const handoverPath = (appointmentId: string) => `/agenda/rendez-vous/${encodeURIComponent(appointmentId)}`;

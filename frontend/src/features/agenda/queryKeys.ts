@@ -9,6 +9,8 @@ export const agendaKeys = {
   /** Appointments: the consultations to report, today's, the log, the upcoming patients. */
   consultations: ["agenda", "consultations"],
   consultationList: (...parts: Part[]) => ["agenda", "consultations", ...parts] as const,
+  /** The handover of one of the effector's appointments (regulation's facts about it). */
+  handover: (appointmentId: string) => ["agenda", "handover", appointmentId] as const,
   /** The effectors of the directory (lists and one profile). */
   effectors: ["agenda", "effectors"],
   effectorList: (...parts: Part[]) => ["agenda", "effectors", "list", ...parts] as const,

@@ -6,7 +6,7 @@ import { api, useApiQuery, type Schemas } from "../../api";
 import { formatDateTime, formatNumber } from "../../shell/format";
 import { useUser } from "../../shell/auth";
 import { Card, EmptyState, Page } from "../../shell/Page";
-import { useTerritory } from "../../shell/territory";
+import { useTerritoryQuery } from "../../shell/territory";
 import { Loaded } from "../../ui";
 import { CountsChart, HoursChart, NationalChart, RequestsChart } from "./Charts";
 import { defaultForm, queryString, toQuery, type FilterForm, type Granularity, type Preset, type Query } from "./filters";
@@ -56,8 +56,7 @@ function FiltersForm({
   onSubmit: (e: FormEvent) => void;
 }) {
   const f = t.filters;
-  const { state: territory } = useTerritory();
-  const communes = territory.status === "ok" ? territory.data.communes : [];
+  const communes = useTerritoryQuery().data?.communes ?? [];
   const effectorsQuery = useApiQuery(indicatorsKeys.effectors, (signal) =>
     api.GET("/api/agenda/effectors", { params: { query: { limit: 200, offset: 0 } }, signal }),
   );
@@ -163,10 +162,8 @@ function FiltersForm({
 function DashboardView({ dashboard: d, query }: { dashboard: Dashboard; query: Query }) {
   const tt = t.tables;
   const coordinator = useUser().role === "coordinator";
-  const { state: territory } = useTerritory();
-  const communeNames = new Map(
-    territory.status === "ok" ? territory.data.communes.map((c) => [c.insee_code, c.name] as const) : [],
-  );
+  const communes = useTerritoryQuery().data?.communes ?? [];
+  const communeNames = new Map(communes.map((c) => [c.insee_code, c.name] as const));
   return (
     <div className="ind-dashboard">
       <Card title={t.key.title} id="ind-cles">

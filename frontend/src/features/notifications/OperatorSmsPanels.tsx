@@ -14,6 +14,7 @@ import { formatClock, formatDateTime } from "../../shell/format";
 import { useLiveInvalidation } from "../../shell/live";
 import { Card, EmptyState } from "../../shell/Page";
 import { ErrorNotice } from "../../ui";
+import { InboundAlerts } from "./InboundAlerts";
 import { maskPhone } from "./model";
 import { notificationsKeys } from "./queryKeys";
 import { notificationsTexts as t } from "./texts";
@@ -22,7 +23,7 @@ import "./notifications.css";
 type Alert = Schemas["AlertOut"];
 type Broadcast = Schemas["BroadcastOut"];
 
-const ALERT_EVENTS = new Set(["notification.undeliverable"]);
+const ALERT_EVENTS = new Set(["notification.undeliverable", "notification.inbound_alert"]);
 const BROADCAST_EVENTS = new Set(["broadcast.started", "broadcast.accepted", "broadcast.answered_late", "request.escalated"]);
 
 function aDayAgo(): string {
@@ -54,12 +55,14 @@ function AlertsCard() {
   const problem = acknowledge.error?.message ?? null;
 
   const items = alerts.data?.items ?? [];
+  const inbound = alerts.data?.inbound ?? [];
   return (
     <Card
       title={ta.title}
       id="sms-alertes"
-      aside={items.length > 0 ? <span className="badge badge-alert">{items.length}</span> : null}
+      aside={items.length + inbound.length > 0 ? <span className="badge badge-alert">{items.length + inbound.length}</span> : null}
     >
+      <InboundAlerts items={inbound} onChanged={() => refreshCoalesced(client, notificationsKeys.alerts)} />
       {alerts.error && !alerts.data ? <ErrorNotice message={alerts.error.message} onRetry={() => void alerts.refetch()} /> : null}
       {problem ? (
         <p className="notice notice-error" role="alert">

@@ -136,6 +136,7 @@ const OUTCOME: Record<string, string> = {
   broadcast_already_won: "déjà confié à ce numéro",
   broadcast_unknown: "code inconnu",
   satisfaction_recorded: "note de satisfaction enregistrée",
-  not_understood: "message non compris",
+  not_understood: "message non compris, montré aux opérateurs",
+  not_understood_red_flag: "message non compris avec mots d'alerte : alerte urgente aux opérateurs",
   duplicate: "déjà reçu",
 };

@@ -4,6 +4,7 @@ import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { QueueNotices } from "./QueueNotices";
 import { QueueTable, useFreshIds } from "./QueueTable";
+import { FollowUp15Card } from "./safety";
 import { regulationTexts } from "./texts";
 import { useQueueActions } from "./useQueueActions";
 import { useQueue } from "./queue";
@@ -50,6 +51,7 @@ export function RegulatorHome() {
           </>
         )
       ) : null}
+      <FollowUp15Card />
     </Page>
   );
 }

@@ -5,7 +5,8 @@
  */
 import type { ReactNode } from "react";
 
-import { Call15Alert, Field, RadioGroup } from "./components";
+import { Field } from "../../ui";
+import { Call15Alert, RadioGroup } from "./components";
 import {
   ageBandFor,
   ageInMonths,

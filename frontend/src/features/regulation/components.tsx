@@ -77,9 +77,6 @@ export function Call15Alert({
   );
 }
 
-/** Kept for features/sas (its owner imports it from src/ui); regulation uses the kit's. */
-export { Field } from "../../ui";
-
 /** A group of radio buttons in a fieldset (yes/no questions, sex, mobility…). */
 export function RadioGroup<V extends string | boolean>({
   legend,

@@ -5,4 +5,5 @@
 export { RadioGroup } from "./components";
 export { formatWhen, parisDay } from "./model";
 export { EMPTY_PATIENT, PatientIdentity, textOrNull, type PatientDraft, type SetPatient } from "./PatientFields";
+export { REQUEST_PATH } from "./paths";
 export { regulationKeys } from "./queryKeys";

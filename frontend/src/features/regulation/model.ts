@@ -1,5 +1,5 @@
 /** Types of the regulation API (from the generated schema) and small pure helpers around them. */
-import { asApiError, unwrap, type ApiResult, type FieldError, type Schemas } from "../../api";
+import type { Schemas } from "../../api";
 import { formatClock, parseApiDate } from "../../shell/format";
 import { regulationTexts } from "./texts";
 
@@ -28,23 +28,6 @@ const t = regulationTexts;
 
 /** Statuses of a request still being handled. */
 export const OPEN_STATUSES: ReadonlySet<string> = new Set(["received", "waiting", "claimed", "oriented"]);
-
-// -- shims for features/coordination/protocols and features/sas (their owners move them to the
-// data layer: `useApiMutation` and `errorsByField` from src/api); nothing else uses them.
-
-export { errorsByField } from "../../api";
-
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; status: number | null; errors: FieldError[] };
-
-/** An openapi-fetch call as data or French messages (with fields). */
-export async function perform<T>(call: Promise<ApiResult<T>>): Promise<ActionResult<T>> {
-  try {
-    return { ok: true, data: await unwrap(call) };
-  } catch (thrown) {
-    const error = asApiError(thrown);
-    return { ok: false, status: error.status, errors: error.detail.length > 0 ? error.fieldErrors : error.messages };
-  }
-}
 
 // -- durations and Paris times ----------------------------------------------------------------
 

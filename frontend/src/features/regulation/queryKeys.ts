@@ -9,4 +9,6 @@ export const regulationKeys = {
   candidates: (id: number, ...parts: string[]) => ["regulation", "candidates", id, ...parts] as const,
   myReferrals: ["regulation", "requests", "mine"],
   protocol: ["regulation", "protocol"],
+  /** The regulators' follow-up of the calls sent to the 15. */
+  followUp15: ["regulation", "follow-up"],
 } as const;

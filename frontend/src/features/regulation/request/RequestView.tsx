@@ -14,6 +14,7 @@ import { OPEN_STATUSES, type RequestOut } from "../model";
 import { CONSOLE_PATH, REGULATOR_PATH } from "../paths";
 import { useProtocol } from "../protocol";
 import { regulationKeys } from "../queryKeys";
+import { CorrectDetails, RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "../safety";
 import { regulationTexts } from "../texts";
 import { CallbacksCard } from "./CallbacksCard";
 import { CloseCard } from "./CloseCard";
@@ -82,10 +83,13 @@ export function RequestView({ request }: { request: RequestOut }) {
       {request.status === "redirected_15" ? (
         <Call15Alert reason={request.red_flag_text} instruction={t.call15.instruction}>
           <p>{t.call15.recorded}</p>
+          <Transfer15Card request={request} onRecorded={reload} />
         </Call15Alert>
       ) : null}
 
       <RequestHeader request={request} />
+      <SafetyNotices request={request} />
+      <RegulatorDecisionNote request={request} />
 
       <section className="claim-bar" aria-label={td.handling}>
         <p>
@@ -134,7 +138,10 @@ export function RequestView({ request }: { request: RequestOut }) {
               justCreated={justCreated}
             />
           ) : null}
-          {open && request.triaged_at && request.status !== "oriented" && canAct ? (
+          {open && request.awaiting_regulator && user.role === "regulator" && canAct ? (
+            <RegulatorDecisionCard request={request} onDecided={reload} />
+          ) : null}
+          {open && request.triaged_at && request.may_book && request.status !== "oriented" && canAct ? (
             <Candidates request={request} onBooked={(message) => back(message)} />
           ) : null}
           {open && canAct ? (
@@ -143,6 +150,7 @@ export function RequestView({ request }: { request: RequestOut }) {
         </div>
         <div className="request-side">
           <PatientCard request={request} />
+          {canAct && request.status !== "oriented" ? <CorrectDetails request={request} onSaved={reload} /> : null}
           {request.appointment_id && request.consultation_at && (user.role === "operator" || user.role === "coordinator") ? (
             <AppointmentOutcomeCard appointmentId={request.appointment_id} consultationAt={request.consultation_at} />
           ) : null}
