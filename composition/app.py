@@ -56,6 +56,7 @@ from snp.db import Base, Database
 from snp.deps import public
 from snp.errors import install_handlers
 from snp.health import router as health_router
+from snp.patient_info import router as patient_info_router
 from snp.settings import Settings, get_settings
 from snp.territory.api import router as territory_router
 
@@ -63,6 +64,7 @@ log = logging.getLogger(__name__)
 
 ROUTERS: list[APIRouter] = [
     health_router,
+    patient_info_router,
     auth_router,
     users_router,
     audit_router,
