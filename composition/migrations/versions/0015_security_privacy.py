@@ -1,7 +1,7 @@
 """security and privacy: login throttle per address, account and pair; idempotency keys
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-05 06:30:00.000000
 
 The login throttle's rows are short-lived counters: the table is re-created with its new key
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0011"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
