@@ -15,7 +15,7 @@ run: $(PY_STAMP) $(DIST)
 	$(BIN)/snp db upgrade
 	$(BIN)/snp demo
 	@echo "Ouvrez http://$${SNP_HOST:-127.0.0.1}:$${SNP_PORT:-8000} (Ctrl+C pour arrêter)."
-	$(BIN)/snp serve
+	SNP_COOKIE_SECURE=$${SNP_COOKIE_SECURE:-false} $(BIN)/snp serve
 
 test: system-deps $(PY_STAMP) $(DIST) lint typecheck pytest
 

@@ -13,7 +13,7 @@ from agenda.schemas_supply import EffectorImportReport, IcsImportReport
 from agenda.service import effector_import, ics
 from snp.actor import Actor
 from snp.command_line import run_in_session, settings_of, sub_app
-from snp.csv_import import decode
+from snp.csv_import import decode, error_lines
 from snp.errors import DomainError
 
 effectors_app = sub_app("Annuaire des effecteurs.")
@@ -31,15 +31,19 @@ def import_effectors(
     """Importe les effecteurs et leurs lieux depuis un CSV (une ligne par effecteur et lieu) :
     rpps,family_name,given_name,specialty_code,phone,email,site_name,address_line,
     postal_code,city,insee_code,latitude,longitude,structure_id."""
-    text = decode(file.read_bytes())
+    try:
+        text = decode(file.read_bytes())
+    except DomainError as exc:
+        typer.echo(exc.msg, err=True)
+        raise typer.Exit(1) from None
     actor = Actor.system("cli")
     try:
         report: EffectorImportReport = run_in_session(
             settings_of(ctx), lambda s: effector_import.import_effectors_csv(s, actor, text)
         )
     except EffectorImportRejected as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
+        for line in error_lines(exc.errors):
+            typer.echo(line, err=True)
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
     typer.echo(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from snp.edge import within
 from snp.identifiers import display_phone
 from snp.kit import Page
 
@@ -94,6 +95,10 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
+MAX_SLOT = timedelta(hours=24)
+_slot_time = within(timedelta(days=1), timedelta(days=3660), "L'horaire du créneau")
+
+
 class SlotIn(BaseModel):
     """A slot to open; the effector is the one the site belongs to."""
 
@@ -108,6 +113,7 @@ class SlotIn(BaseModel):
     reason: str | None = Field(default=None, max_length=200)
 
     _aware_times = field_validator("start_at", "end_at")(_aware)
+    _plausible_times = field_validator("start_at", "end_at")(_slot_time)
 
     @field_validator("end_at")
     @classmethod
@@ -115,6 +121,8 @@ class SlotIn(BaseModel):
         start_at = info.data.get("start_at")
         if isinstance(start_at, datetime) and end_at <= start_at:
             raise ValueError("La fin doit être après le début.")
+        if isinstance(start_at, datetime) and end_at - start_at > MAX_SLOT:
+            raise ValueError("Un créneau dure au plus 24 heures.")
         return end_at
 
 
@@ -132,6 +140,15 @@ class SlotPatch(BaseModel):
     reason: str | None = Field(default=None, max_length=200)
 
     _aware_times = field_validator("start_at", "end_at")(_aware)
+    _plausible_times = field_validator("start_at", "end_at")(_slot_time)
+
+    @field_validator("end_at")
+    @classmethod
+    def _not_too_long(cls, end_at: datetime | None, info: ValidationInfo) -> datetime | None:
+        start_at = info.data.get("start_at")
+        if isinstance(start_at, datetime) and end_at is not None and end_at - start_at > MAX_SLOT:
+            raise ValueError("Un créneau dure au plus 24 heures.")
+        return end_at
 
 
 class SlotAppointmentOut(BaseModel):

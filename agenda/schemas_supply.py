@@ -3,7 +3,7 @@ ICS import and feed. (Kept apart from `schemas.py`, which holds slots, booking a
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import (
@@ -17,7 +17,11 @@ from pydantic import (
 )
 
 from agenda.schemas import Kind, KindList, Visibility, VisibilityList
+from snp.edge import day_within
 from snp.identifiers import display_phone, parse_mobile_phone
+
+# Agendas are planned a few years at most: a date in 9999 or 1970 is a typing error.
+_plausible_day = day_within(timedelta(days=10 * 366), timedelta(days=10 * 366))
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 SPECIALTY_PATTERN = r"^[A-Za-z0-9_]{1,16}$"
@@ -194,6 +198,7 @@ class TemplateIn(BaseModel):
 
     _days = field_validator("weekdays")(parse_weekdays)
     _minutes = field_validator("start_time", "end_time")(_whole_minutes)
+    _plausible_days = field_validator("valid_from", "valid_until")(_plausible_day)
 
     @field_validator("end_time")
     @classmethod
@@ -247,6 +252,7 @@ class TemplatePatch(BaseModel):
     active: bool | None = None
 
     _minutes = field_validator("start_time", "end_time")(_whole_minutes)
+    _plausible_days = field_validator("valid_from", "valid_until")(_plausible_day)
 
     @field_validator("weekdays")
     @classmethod
@@ -297,6 +303,8 @@ class AbsenceIn(BaseModel):
     end_date: date = Field(description="Inclus.")
     reason: str | None = Field(default=None, max_length=200)
 
+    _plausible_days = field_validator("start_date", "end_date")(_plausible_day)
+
     @field_validator("end_date")
     @classmethod
     def _after_start(cls, end: date, info: ValidationInfo) -> date:
@@ -312,6 +320,8 @@ class AbsencePatch(BaseModel):
     start_date: date | None = None
     end_date: date | None = None
     reason: str | None = Field(default=None, max_length=200)
+
+    _plausible_days = field_validator("start_date", "end_date")(_plausible_day)
 
 
 class AbsenceOut(BaseModel):

@@ -95,6 +95,7 @@ async def served_app(url: str, env: Mapping[str, str] | None = None) -> AsyncIte
         "SNP_SCHEDULER_ENABLED": "false",
         "SNP_LOG_LEVEL": "WARNING",
         "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
+        "SNP_COOKIE_SECURE": "false",
         **(env or {}),
     }
     process = await asyncio.create_subprocess_exec(

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp
 
 # Importing a package's models registers its tables on `Base.metadata` (used by Alembic).
 import agenda.jobs
@@ -30,8 +31,10 @@ import sas.handlers  # pushes SAS regulators' appointments to the platform
 import sas.jobs
 import sas.models  # noqa: F401
 import snp.audit
+import snp.audit_archive  # the daily audit archive job
 import snp.auth.jobs
 import snp.auth.models
+import snp.idempotency  # its table and its hourly purge
 import snp.scheduler
 import snp.territory.models
 from agenda.api import router as agenda_router
@@ -45,7 +48,7 @@ from sas import booking_router as sas_router
 from sas import fhir_router, install_fhir_handlers
 from sas import link_router as sas_link_router
 from sas import warn_if_open as warn_if_sas_open
-from snp import live, logging_setup
+from snp import edge, live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
@@ -54,6 +57,7 @@ from snp.db import Base, Database
 from snp.deps import public
 from snp.errors import install_handlers
 from snp.health import router as health_router
+from snp.patient_info import router as patient_info_router
 from snp.settings import Settings, get_settings
 from snp.territory.api import router as territory_router
 
@@ -61,6 +65,7 @@ log = logging.getLogger(__name__)
 
 ROUTERS: list[APIRouter] = [
     health_router,
+    patient_info_router,
     auth_router,
     users_router,
     audit_router,
@@ -88,14 +93,42 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+# The web UI loads only its own files; the API docs page (Swagger UI) loads its script and
+# style from jsDelivr and starts with an inline script.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; "
+    "frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
+
+
 class SecurityHeaders(BaseHTTPMiddleware):
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        super().__init__(app)
+        self.hsts = hsts
+
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        docs = request.url.path.startswith("/api/docs")
+        headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else CSP)
+        if self.hsts:  # cookies are Secure: the site is served over HTTPS only
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.url.path.startswith("/api"):
-            response.headers.setdefault("Cache-Control", "no-store")
+            headers.setdefault("Cache-Control", "no-store")
         return response
 
 
@@ -112,6 +145,10 @@ def _frontend_router(dist: Path) -> APIRouter:
     @router.get("/{path:path}", dependencies=[Depends(public)])
     async def spa(path: str) -> Response:
         if path.startswith(("api/", "fhir/")) or path in ("api", "fhir"):
+            return JSONResponse(
+                {"detail": [{"loc": ["path"], "msg": "Ressource introuvable."}]}, status_code=404
+            )
+        if path.endswith(".map"):  # source maps are never served, even if built
             return JSONResponse(
                 {"detail": [{"loc": ["path"], "msg": "Ressource introuvable."}]}, status_code=404
             )
@@ -170,13 +207,15 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(edge.bounded_integers)],
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
     app.state.db = Database(settings.database_url, settings.database_pool_size, settings)
     app.state.live = live.LiveHub(app.state.db, settings)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
     app.add_middleware(live.LiveContext, hub=app.state.live)
+    app.add_middleware(edge.InputGuard, trusted_origins=edge.trusted_origins(settings))
     install_handlers(app)
     install_fhir_handlers(app)  # OperationOutcome errors on /fhir paths
     warn_if_sas_open(settings)

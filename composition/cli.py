@@ -13,6 +13,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -31,11 +32,12 @@ from agenda import cli as agenda_cli
 from composition import demo, migrate
 from indicators.cli import indicators_app
 from sas.cli import sas_app
-from snp import territory
+from snp import audit_archive, territory
 from snp.actor import Actor
 from snp.auth import ROLE_LABELS, Role, create_account, reset_cli
 from snp.command_line import HELP_OPTION, run_in_session, settings_of, sub_app
-from snp.csv_import import CsvImportError, decode
+from snp.csv_import import CsvImportError, decode, error_lines
+from snp.db import utcnow
 from snp.errors import DomainError, french_message
 from snp.settings import get_settings
 
@@ -50,7 +52,9 @@ user_app = sub_app("Comptes utilisateurs.")
 territory_app = sub_app("Territoire de la CPTS.")
 territory_import_app = sub_app("Imports du territoire.")
 cpts_app = sub_app("Identité de la CPTS (nom, FINESS, téléphone, adresse).")
+audit_app = sub_app("Journal d'audit : archive chaînée.")
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(territory_app, name="territory")
 app.add_typer(cpts_app, name="cpts")
@@ -207,18 +211,52 @@ def import_communes(
     ],
 ) -> None:
     """Importe les communes depuis un CSV : insee_code,name,postal_code,latitude,longitude."""
-    text = decode(file.read_bytes())
+    try:
+        text = decode(file.read_bytes())
+    except DomainError as exc:
+        typer.echo(exc.msg, err=True)
+        raise typer.Exit(1) from None
     try:
         report = run_in_session(settings_of(ctx), lambda s: territory.import_communes_csv(s, text))
     except CsvImportError as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
+        for line in error_lines(exc.errors):
+            typer.echo(line, err=True)
         typer.echo(f"{len(exc.errors)} erreur(s) : aucune commune importée.", err=True)
         raise typer.Exit(1) from None
     typer.echo(
         f"Communes importées : {report.created} créée(s), {report.updated} modifiée(s), "
         f"{report.unchanged} inchangée(s)."
     )
+
+
+@audit_app.command("archive")
+def audit_archive_command(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="Fichier d'archive (ajout seul).")],
+    older_than_days: Annotated[int, typer.Option(min=1, help="Entrées plus anciennes que.")] = 365,
+) -> None:
+    """Déplace les entrées d'audit de plus de N jours dans l'archive chaînée."""
+    before = utcnow() - timedelta(days=older_than_days)
+    total = 0
+    settings = settings_of(ctx)
+    while moved := run_in_session(settings, lambda s: audit_archive.archive(s, file, before)):
+        total += moved
+    typer.echo(f"{total} entrée(s) archivée(s) dans {file}.")
+
+
+@audit_app.command("verify")
+def audit_verify_command(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, readable=True, help="Fichier d'archive."),
+    ],
+) -> None:
+    """Vérifie qu'aucune ligne de l'archive n'a été modifiée, supprimée ou déplacée."""
+    result = audit_archive.verify(file)
+    if result.broken_at is not None:
+        typer.echo(f"Chaîne rompue à la ligne {result.broken_at} : archive altérée.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"Archive intacte : {result.lines} entrée(s).")
 
 
 # --- One French line for every failure ----------------------------------------------------------

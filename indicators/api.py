@@ -4,6 +4,7 @@ per-consultation exports (coordinators only: a funder never sees a patient's rec
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from indicators import exports
 from indicators.aci_api import router as aci_router  # the contract's routes, mounted beside
-from indicators.errors import IdentityExportRefused, InvalidFilter
+from indicators.errors import IdentityExportReasonMissing, IdentityExportRefused, InvalidFilter
 from indicators.queries import compute_dashboard
 from indicators.records import list_records
 from indicators.schemas import Dashboard, Filters, Granularity, RecordPage
@@ -87,6 +88,7 @@ async def _export(
     filters: Filters,
     table: str,
     with_identity: bool,
+    reason: str | None = None,
 ) -> exports.Rows:
     if actor.role == Role.FUNDER and table in PER_PATIENT_TABLES:
         raise Forbidden(
@@ -98,11 +100,25 @@ async def _export(
             "L'identité ne peut être exportée qu'avec la liste des demandes.",
             ("query", "with_identity"),
         )
+    if with_identity and (reason is None or len(reason.strip()) < 5):
+        raise IdentityExportReasonMissing(
+            "Indiquez le motif de l'export nominatif (au moins 5 caractères).",
+            ("query", "reason"),
+        )
     rows = await exports.build_table(
         session, filters, table, settings=settings, with_identity=with_identity
     )
     if with_identity:
-        detail = filters.model_dump_json(exclude_none=True)
+        # Whose data left, how many rows, and why: the filters, the count, the stated reason.
+        detail = json.dumps(
+            {
+                "filters": filters.model_dump(mode="json", exclude_none=True),
+                "rows": len(rows[1]),
+                "reason": (reason or "").strip(),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )[:500]
         await audit.record(session, actor, "export_identity", "indicators", table, detail)
     return rows
 
@@ -110,6 +126,10 @@ async def _export(
 TableQuery = Annotated[exports.Table, Query(description="Le tableau à exporter.")]
 IdentityQuery = Annotated[
     bool, Query(description="Avec l'identité des patients (tracé dans le journal d'audit).")
+]
+ReasonQuery = Annotated[
+    str | None,
+    Query(max_length=200, description="Motif d'un export nominatif (obligatoire avec l'identité)."),
 ]
 
 
@@ -121,9 +141,10 @@ async def export_csv(
     filters: FiltersDep,
     table: TableQuery,
     with_identity: IdentityQuery = False,
+    reason: ReasonQuery = None,
 ) -> Response:
     """One table as CSV (`;`, UTF-8 with BOM, for Excel in French)."""
-    rows = await _export(session, actor, settings, filters, table, with_identity)
+    rows = await _export(session, actor, settings, filters, table, with_identity, reason)
     name = exports.filename(table, filters, "csv")
     return Response(
         exports.to_csv(rows),
@@ -140,9 +161,10 @@ async def export_xlsx(
     filters: FiltersDep,
     table: TableQuery,
     with_identity: IdentityQuery = False,
+    reason: ReasonQuery = None,
 ) -> Response:
     """One table as an Excel workbook."""
-    rows = await _export(session, actor, settings, filters, table, with_identity)
+    rows = await _export(session, actor, settings, filters, table, with_identity, reason)
     name = exports.filename(table, filters, "xlsx")
     return Response(
         exports.to_xlsx(rows, exports.TITLES[table], exports.DEFINITIONS.get(table)),

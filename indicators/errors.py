@@ -11,3 +11,7 @@ class InvalidFilter(BusinessRuleError):
 
 class IdentityExportRefused(BusinessRuleError):
     """Identities are exported only with the list of requests."""
+
+
+class IdentityExportReasonMissing(BusinessRuleError):
+    """A nominative export asked without a stated reason (the audit trail keeps it)."""

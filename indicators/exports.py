@@ -22,6 +22,7 @@ from indicators.schemas import Count, Dashboard, Filters, SupplyDemandRow
 from indicators.timeutil import paris
 from snp.kit import PageParams
 from snp.settings import Settings
+from snp.spreadsheet import safe_cell
 
 Table = Literal[
     "national",
@@ -303,11 +304,12 @@ def _csv_cell(value: Cell) -> str | int:
 
 
 def to_csv(rows: Rows) -> bytes:
+    """Every cell goes through `safe_cell` (no formula injection), numbers excepted."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(rows[0])
+    writer.writerow([safe_cell(h) for h in rows[0]])
     for row in rows[1]:
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(safe_cell(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -380,17 +382,17 @@ def to_xlsx(rows: Rows, title: str, definitions: list[tuple[str, str]] | None = 
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31]
-    sheet.append(rows[0])
+    sheet.append([safe_cell(h) for h in rows[0]])
     for row in rows[1]:
-        sheet.append(row)
+        sheet.append([safe_cell(v) for v in row])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime):
                 cell.number_format = "DD/MM/YYYY HH:MM"
     if definitions:
         notes = workbook.create_sheet("Définitions")
-        notes.append(["Libellé", "Définition"])
+        notes.append([safe_cell("Libellé"), safe_cell("Définition")])
         for label, text in definitions:
-            notes.append([label, text])
+            notes.append([safe_cell(label), safe_cell(text)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

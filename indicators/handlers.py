@@ -13,7 +13,7 @@ from agenda import (
     AppointmentOutcomeRecorded,
     SlotBooked,
 )
-from indicators.sync import refresh, set_satisfaction
+from indicators.sync import forget_free_text, refresh, set_satisfaction
 from notifications import SatisfactionRecorded
 from snp import events
 
@@ -50,7 +50,14 @@ async def on_satisfaction(session: AsyncSession, event: SatisfactionRecorded) ->
     await set_satisfaction(session, event.appointment_id, event.score)
 
 
+async def on_pseudonymised(session: AsyncSession, event: regulation.RequestsPseudonymised) -> None:
+    """Retention: free text copied from pseudonymised requests (a cancellation reason that may
+    name the patient) goes from the read model too; figures stay."""
+    await forget_free_text(session, list(event.request_ids), list(event.appointment_ids))
+
+
 events.on(SatisfactionRecorded)(on_satisfaction)
+events.on(regulation.RequestsPseudonymised)(on_pseudonymised)
 for _request_event in RequestEvent.__args__:
     events.on(_request_event)(on_request_event)
 for _appointment_event in AppointmentEvent.__args__:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
@@ -172,3 +173,23 @@ async def refresh(
 async def set_satisfaction(session: AsyncSession, appointment_id: str, score: int) -> None:
     if await session.get(IndAppointment, appointment_id) is not None:
         await write_appointment(session, appointment_id, {"satisfaction": score})
+
+
+async def forget_free_text(
+    session: AsyncSession, request_ids: list[int], appointment_ids: list[str]
+) -> None:
+    """Retention: the cancellation reasons of these requests' appointments (free text)."""
+    if not request_ids and not appointment_ids:
+        return
+    await session.execute(
+        update(IndAppointment)
+        .where(
+            or_(
+                IndAppointment.request_id.in_(request_ids),
+                IndAppointment.appointment_id.in_(appointment_ids),
+            ),
+            IndAppointment.cancel_reason.is_not(None),
+        )
+        .values(cancel_reason=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -60,6 +60,8 @@ async def broadcast_escalation(session: AsyncSession, event: RequestEscalated) -
 
 @events.on(RequestClosed)
 async def tell_referrer_closed(session: AsyncSession, event: RequestClosed) -> None:
+    if event.automatic:  # an abandoned request closed by the platform: nothing to tell
+        return
     await referrals.tell_referrer(session, event.request_id, str(event.outcome))
 
 

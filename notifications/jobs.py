@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from notifications import backends
 from notifications.models import Broadcast, BroadcastStatus
-from notifications.service import digest, dispatcher
+from notifications.service import digest, dispatcher, retention
 from snp import scheduler
 from snp.db import utcnow
 from snp.settings import settings_of
@@ -73,3 +73,14 @@ async def morning_digest(session: AsyncSession) -> None:
     queued = await digest.send_digests(session, utcnow(), settings_of(session))
     if queued:
         log.info("morning digest: %d SMS queued", queued)
+
+
+@scheduler.register("notifications.pseudonymise_unlinked", timedelta(hours=6))
+async def pseudonymise_unlinked(session: AsyncSession) -> None:
+    # SMS tied to no request (received ones, auto-replies) older than the retention period.
+    from dateutil.relativedelta import relativedelta
+
+    before = utcnow() - relativedelta(months=settings_of(session).retention_months)
+    changed = await retention.pseudonymise_unlinked(session, before=before)
+    if changed:
+        log.info("pseudonymised %d SMS tied to no request", changed)

@@ -178,6 +178,7 @@ class RequestClosed:
     status: str
     outcome: str
     referrer_user_id: int | None
+    automatic: bool = False  # closed by the platform (abandoned request): nobody is texted
 
     def live_message(self) -> LiveMessage:
         return _message(

@@ -4,6 +4,8 @@
   heartbeats for longer than `SNP_REGULATION_CLAIM_GRACE_SECONDS`.
 - `regulation.pseudonymise`: hourly, pseudonymises the closed requests past the retention
   period (`SNP_RETENTION_MONTHS`), in batches (`regulation.service.retention`).
+- `regulation.close_abandoned`: every 6 hours, closes the requests still open
+  `SNP_REGULATION_ABANDONED_AFTER_DAYS` after they came in (so retention reaches them).
 - A console's WebSocket `ping` refreshes its user's claims (`snp.live.on_heartbeat`).
 """
 
@@ -38,6 +40,16 @@ async def pseudonymise(session: AsyncSession) -> None:
     )
     if done:
         log.info("pseudonymised %d closed requests", done)
+
+
+@scheduler.register("regulation.close_abandoned", timedelta(hours=6))
+async def close_abandoned(session: AsyncSession) -> None:
+    # Requests nobody closed, `SNP_REGULATION_ABANDONED_AFTER_DAYS` after they came in.
+    closed = await retention.close_abandoned(
+        session, after_days=settings_of(session).regulation_abandoned_after_days
+    )
+    if closed:
+        log.info("closed %d abandoned requests", closed)
 
 
 @live.on_heartbeat

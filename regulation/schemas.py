@@ -44,9 +44,16 @@ from regulation.schemas_protocol import (  # re-exported: the protocol's shapes 
     ProtocolVersionSummary,
     VignetteResultOut,
 )
+from snp.edge import within
 from snp.identifiers import display_phone, parse_mobile_phone, parse_rpps
 from snp.kit import PARIS, Page
 from snp.territory import parse_insee_code
+
+# A call-back is agreed for the coming days: not in 1970, not next year.
+CallbackTime = Annotated[
+    AwareDatetime,
+    AfterValidator(within(timedelta(hours=1), timedelta(days=30), "L'heure de rappel")),
+]
 
 
 def _birth_date(value: date) -> date:
@@ -144,7 +151,7 @@ class RequestCreate(PatientIn):
     )
     claim: bool = Field(default=True, description="Keep the request in hand (on the phone).")
     answers: AnswerMap | None = None
-    callback_at: AwareDatetime | None = None
+    callback_at: CallbackTime | None = None
 
 
 class ReferralCreate(PatientIn):
@@ -191,7 +198,7 @@ class RequestUpdate(_In):
 class TriageIn(_In):
     answers: AnswerMap = Field(description="Question id -> true/false or a choice id.")
     motif: MotifId | None = Field(default=None, description="Changes the request's motif.")
-    callback_at: AwareDatetime | None = Field(
+    callback_at: CallbackTime | None = Field(
         default=None, description="Agreed call-back time (P3)."
     )
 

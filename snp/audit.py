@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -93,13 +93,27 @@ async def list_entries(
     *,
     entity: str | None = None,
     entity_id: str | None = None,
+    actor_email: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
     page: PageParams = PageParams(),
 ) -> tuple[list[AuditEntry], int]:
-    query = select(AuditEntry)
+    """Entries, newest first, filtered by record, actor (e-mail, any case), action and time."""
+    conditions = []
     if entity is not None:
-        query = query.where(AuditEntry.entity == entity)
+        conditions.append(AuditEntry.entity == entity)
     if entity_id is not None:
-        query = query.where(AuditEntry.entity_id == entity_id)
+        conditions.append(AuditEntry.entity_id == entity_id)
+    if actor_email is not None:
+        conditions.append(func.lower(AuditEntry.actor_email) == actor_email.strip().lower())
+    if action is not None:
+        conditions.append(AuditEntry.action == action)
+    if since is not None:
+        conditions.append(AuditEntry.at >= since)
+    if until is not None:
+        conditions.append(AuditEntry.at < until)
+    query = select(AuditEntry).where(*conditions)
     rows = await session.scalars(
         page.apply(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
     )

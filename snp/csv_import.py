@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from snp.errors import BusinessRuleError
+
 T = TypeVar("T")
 
 
@@ -31,26 +33,57 @@ class CsvImportError(Exception):
         self.errors = errors
 
 
+PRINTED_ERRORS = 50
+
+
+def error_lines(errors: Sequence[CsvError], limit: int = PRINTED_ERRORS) -> list[str]:
+    """What a CLI prints of an import's errors: the first `limit`, then how many more."""
+    lines = [str(e) for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"… et {len(errors) - limit} autre(s) erreur(s) non affichée(s).")
+    return lines
+
+
 @dataclass(frozen=True, slots=True)
 class CsvRow:
     line: int
     values: dict[str, str]
 
 
+class CsvUnreadable(BusinessRuleError):
+    """A file that is not text in a known encoding: 422 on `file`, said in French."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg, loc=["file"])
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM, as spreadsheets write it), else Windows-1252."""
+    """UTF-8 (with or without BOM, as spreadsheets write it), else Windows-1252; anything else
+    (a byte Windows-1252 leaves undefined, such as 0x81, or a NUL byte) is refused."""
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise CsvUnreadable(
+                f"Fichier illisible : octet 0x{data[exc.start]:02X} en position {exc.start + 1}, "
+                "ni UTF-8 ni Windows-1252. Enregistrez-le en « CSV UTF-8 »."
+            ) from None
+    if "\x00" in text:
+        raise CsvUnreadable("Fichier illisible : il contient des caractères nuls (pas un CSV).")
+    return text
 
 
 def read_rows(text: str, columns: Sequence[str]) -> tuple[list[CsvRow], list[CsvError]]:
     """Rows keyed by the expected columns; `;` is accepted as separator (French Excel)."""
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error:
+        return [], [CsvError(1, "*", "en-tête illisible (guillemets ou fins de ligne)")]
     errors = [
         CsvError(1, name, "colonne manquante dans l'en-tête")
         for name in columns
@@ -62,7 +95,16 @@ def read_rows(text: str, columns: Sequence[str]) -> tuple[list[CsvRow], list[Csv
     if errors:
         return [], errors
     rows: list[CsvRow] = []
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:  # a stray quote or line break: say where, then stop reading
+            errors.append(
+                CsvError(reader.line_num, "*", "ligne illisible (guillemets ou fins de ligne)")
+            )
+            break
         line = reader.line_num
         if not any(c.strip() for c in cells):
             continue

@@ -93,11 +93,21 @@ def make_engine(url: str, pool_size: int = 10, *, for_migrations: bool = False) 
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        engine = create_async_engine(
+            url, connect_args={"timeout": 10}, hide_parameters=True, echo=False
+        )
         pragmas = _sqlite_migration_pragmas if for_migrations else _sqlite_pragmas
         event.listen(engine.sync_engine, "connect", pragmas)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Never patient data in a log or an error message: no SQL parameters, no echo.
+        hide_parameters=True,
+        echo=False,
+    )
 
 
 SETTINGS_KEY = "snp.settings"

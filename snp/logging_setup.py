@@ -1,7 +1,8 @@
 """Logging that never carries patient data: no query strings, no phone numbers, no names.
 
 Routes never log request bodies; as a second line of defence, every record passes through a
-filter that removes query strings from access-log lines and masks anything shaped like a phone
+filter that removes query strings and path tokens (calendar feeds) from access-log lines and
+masks anything shaped like a phone
 number or an e-mail address.
 """
 
@@ -17,10 +18,13 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _QUERY = re.compile(r"(\s/[^\s?\"]*)\?[^\s\"]*")
+# Secrets carried in a path: the calendar feed's token (`/ics/feed/<token>.ics`).
+_PATH_TOKEN = re.compile(r"(/ics/feed/)[^/\s\"?.]+")
 
 
 def redact(text: str) -> str:
     text = _QUERY.sub(r"\1?…", text)
+    text = _PATH_TOKEN.sub(r"\1…", text)
     text = _EMAIL.sub("<e-mail>", text)
     return _PHONE.sub("<numéro>", text)
 
@@ -32,6 +36,21 @@ class RedactingFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+_CHATTY = (
+    "sqlalchemy",
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "aiosqlite",
+    "asyncpg",
+    "httpx",
+    "httpcore",
+    "twilio",
+    "twilio.http_client",
+    "multipart",
+    "python_multipart",
+)
 
 
 def configure(level: str = "INFO") -> None:
@@ -48,3 +67,7 @@ def configure(level: str = "INFO") -> None:
         logger.propagate = True
     # Each job tick would otherwise log twice every few seconds.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # At DEBUG these libraries log result rows, statements with their values, request bodies:
+    # patient data. They stay at WARNING whatever the level asked.
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -46,20 +46,42 @@ class Settings(BaseSettings):
         description="A login session ends this long after login, even when active.",
     )
     cookie_secure: bool = Field(
-        default=False,
-        description="Mark cookies `Secure` (set to true behind HTTPS in production).",
+        default=True,
+        description="Mark cookies `Secure` (sent over HTTPS only) and send HSTS; `make run` and "
+        "the tests set it to false explicitly for plain-HTTP local use.",
     )
     login_slowdown_after: int = Field(
-        default=3, ge=1, description="Failed logins for one e-mail before answers are slowed."
+        default=3,
+        ge=1,
+        description="Login attempts on one account (from any address) before each further "
+        "attempt must wait (answered 429 when too early; nobody is kept waiting).",
     )
     login_slowdown_seconds: float = Field(
-        default=1.0, ge=0, description="Extra delay per failed login beyond the slowdown threshold."
+        default=1.0,
+        ge=0,
+        description="Wait added per login attempt on one account beyond the slowdown threshold.",
+    )
+    login_slowdown_max_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="Longest wait between two login attempts on one account: the real user, "
+        "from any address, can always try again after it.",
     )
     login_lock_after: int = Field(
-        default=8, ge=2, description="Failed logins for one e-mail before it is locked."
+        default=8,
+        ge=2,
+        description="Login attempts on one account from one address before that address is "
+        "locked out of that account (other addresses are not).",
+    )
+    login_ip_lock_after: int = Field(
+        default=30,
+        ge=2,
+        description="Failed login attempts from one address (any account) before the address "
+        "is locked out.",
     )
     login_lock_minutes: int = Field(
-        default=15, ge=1, description="How long a locked e-mail stays locked."
+        default=15, ge=1, description="How long a locked-out address stays locked out."
     )
     scheduler_enabled: bool = Field(
         default=True, description="Start the job scheduler with the app (off for one-off CLIs)."
@@ -90,6 +112,21 @@ class Settings(BaseSettings):
         default=2_000_000,
         ge=1000,
         description="Largest ICS calendar accepted (upload or subscription), in bytes.",
+    )
+    ics_max_expansion: int = Field(
+        default=200_000,
+        ge=100,
+        le=10_000_000,
+        description="Most recurrence steps an ICS calendar may ask to expand (from each "
+        "repeated availability's start to the horizon) and most slots it may offer; larger "
+        "calendars are refused before any expansion (a 224-byte `FREQ=SECONDLY` file is one).",
+    )
+    ics_time_budget_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=120,
+        description="Longest time one ICS calendar may take to read (in a worker thread, two at "
+        "a time); slower ones are refused.",
     )
     ics_allow_private_hosts: bool = Field(
         default=False,
@@ -124,6 +161,26 @@ class Settings(BaseSettings):
         le=240,
         description="Identity fields of closed requests are pseudonymised this many months "
         "after closing (job `regulation.pseudonymise`); every indicator stays unchanged.",
+    )
+    regulation_abandoned_after_days: int = Field(
+        default=30,
+        ge=2,
+        le=366,
+        description="A request still open this many days after it came in is closed "
+        "automatically (job `regulation.close_abandoned`, nobody texted), so the retention "
+        "period applies to it too.",
+    )
+    audit_retention_days: int = Field(
+        default=365,
+        ge=30,
+        le=3660,
+        description="Audit entries older than this move from the database to the archive "
+        "file (`SNP_AUDIT_ARCHIVE_FILE`); kept in the database while no file is set.",
+    )
+    audit_archive_file: Path | None = Field(
+        default=None,
+        description="Append-only, hash-chained archive of old audit entries (JSON lines; "
+        "`snp audit verify <file>` checks the chain). Put it on storage backed up apart.",
     )
     # --- Matching and booking (regulation/service/matching.py) -------------------------------
     regulation_travel_margin_minutes: int = Field(

@@ -53,6 +53,7 @@ def test_settings(db_url: str, **overrides: object) -> Settings:
         "scheduler_enabled": False,
         "login_slowdown_seconds": 0.0,
         "log_level": "WARNING",
+        "cookie_secure": False,  # plain-HTTP test clients
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -12,14 +12,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from agenda.schemas import AppointmentOut, AppointmentState, CancelIn, ConfirmIn, HoldOut
 from agenda.service import appointments, booking
+from snp import idempotency
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.errors import BusinessRuleError
+from snp.idempotency import IdempotencyKeyHeader
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -49,28 +51,45 @@ async def hold_slot(
     )
 
 
-@router.post("/slots/{slot_id}/confirm", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/slots/{slot_id}/confirm",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AppointmentOut,
+)
 async def confirm_slot(
-    session: SessionDep, actor: Booker, slot_id: int, body: ConfirmIn
-) -> AppointmentOut:
+    request: Request,
+    session: SessionDep,
+    actor: Booker,
+    slot_id: int,
+    body: ConfirmIn,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Turn your hold into an appointment. 409 when the hold expired or someone else has it.
 
-    `request_id` is refused (422): a request's appointment is booked from the request."""
+    `request_id` is refused (422): a request's appointment is booked from the request.
+    Sent again with the same `Idempotency-Key`, returns the first answer."""
     if body.request_id is not None:
         raise BusinessRuleError(
             "Un rendez-vous pour une demande se prend depuis cette demande (régulation).",
             ("body", "request_id"),
         )
-    return await booking.confirm(
+    return await idempotency.once(
         session,
-        slot_id,
-        holder_of(actor),
-        request_id=None,
-        patient_label=body.patient_label,
-        kind=body.kind,
-        origin=booking.ORIGIN_OF_ROLE.get(actor.role, "operator") if actor.role else "operator",
-        booked_by_user_id=actor.user_id,
-        actor=actor,
+        request,
+        actor,
+        idempotency_key,
+        status.HTTP_201_CREATED,
+        lambda: booking.confirm(
+            session,
+            slot_id,
+            holder_of(actor),
+            request_id=None,
+            patient_label=body.patient_label,
+            kind=body.kind,
+            origin=booking.ORIGIN_OF_ROLE.get(actor.role, "operator") if actor.role else "operator",
+            booked_by_user_id=actor.user_id,
+            actor=actor,
+        ),
     )
 
 

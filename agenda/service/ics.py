@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import anyio
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
 from sqlalchemy import delete, select
@@ -29,6 +31,7 @@ from agenda.models import Effector, Site, Slot, SlotStatus
 from agenda.schemas_supply import IcsImportReport
 from agenda.service.absences import absence_window
 from agenda.service.directory import managed_effector, pick_site
+from agenda.service.ics_bounds import TooCostly, expansion_cost
 from agenda.service.recurrence import absence_ranges
 from agenda.service.slots import NewSlot, add_generated_slots
 from snp import audit
@@ -48,6 +51,8 @@ class IcsOptions:
     slot_minutes: int = 20
     horizon_days: int = 28
     max_bytes: int = 2_000_000
+    max_expansion: int = 200_000
+    time_budget_seconds: float = 5.0
     fetch_timeout_seconds: float = 10.0
     refresh_minutes: int = 60
     allow_private_hosts: bool = False
@@ -59,6 +64,8 @@ class IcsOptions:
             slot_minutes=settings.ics_slot_minutes,
             horizon_days=settings.agenda_horizon_days,
             max_bytes=settings.ics_max_bytes,
+            max_expansion=settings.ics_max_expansion,
+            time_budget_seconds=settings.ics_time_budget_seconds,
             fetch_timeout_seconds=settings.ics_fetch_timeout_seconds,
             refresh_minutes=settings.ics_refresh_minutes,
             allow_private_hosts=settings.ics_allow_private_hosts,
@@ -114,10 +121,28 @@ def _event_times(event: icalendar.cal.Component) -> tuple[datetime, datetime] | 
     return _utc(start), _utc(end)
 
 
+def _availability_only(
+    calendar: icalendar.Calendar, pattern: re.Pattern[str]
+) -> icalendar.Calendar:
+    """The calendar's time zones and the events (all components of a UID) that are SNP
+    availability: the rest of a busy agenda is never expanded."""
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    wanted_uids = {str(e.get("UID", "")) for e in events if is_availability(e, pattern)}
+    kept = icalendar.Calendar()
+    for component in calendar.subcomponents:
+        if component.name == "VTIMEZONE" or (
+            component.name == "VEVENT" and str(component.get("UID", "")) in wanted_uids
+        ):
+            kept.add_component(component)
+    return kept
+
+
 def availability_slots(
     data: bytes, *, options: IcsOptions, now: datetime
 ) -> tuple[list[NewSlot], int]:
-    """The slots a calendar offers over [now, now + horizon], and how many events made them."""
+    """The slots a calendar offers over [now, now + horizon], and how many events made them.
+
+    CPU-bound and bounded (`ics_bounds`): call `read_availability` from async code."""
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except Exception:  # untrusted input: any parser failure is the file's fault
@@ -126,15 +151,47 @@ def availability_slots(
         ) from None
     if getattr(calendar, "name", None) != "VCALENDAR":
         raise IcsRejected("Fichier ICS illisible : il ne contient pas de calendrier (VCALENDAR).")
+    pattern = keyword_pattern(options.keyword)
+    horizon_end = now + timedelta(days=options.horizon_days)
     try:
-        occurrences = recurring_ical_events.of(calendar).between(
-            now, now + timedelta(days=options.horizon_days)
+        calendar = _availability_only(calendar, pattern)
+        cost = expansion_cost(calendar.walk("VEVENT"), horizon_end)
+    except TooCostly as exc:
+        raise IcsRejected(str(exc)) from None
+    except Exception:  # malformed dates or rules: the calendar's fault, said in French
+        raise IcsRejected(
+            "Calendrier incohérent : des dates ou des règles de répétition sont illisibles."
+        ) from None
+    if cost > options.max_expansion:
+        raise IcsRejected(
+            "Calendrier refusé : ses événements répétés demanderaient trop de calcul "
+            f"({cost} occurrences à parcourir, au plus {options.max_expansion}). Faites "
+            "commencer les répétitions plus récemment ou espacez-les."
         )
+    try:
+        occurrences = recurring_ical_events.of(calendar).between(now, horizon_end)
     except Exception:  # bad RRULE, unknown TZID...: the calendar's fault, said in French
         raise IcsRejected(
             "Calendrier incohérent : des règles de répétition ou des fuseaux horaires sont "
             "illisibles."
         ) from None
+    try:
+        return _slots_of(occurrences, options=options, now=now, horizon_end=horizon_end)
+    except IcsRejected:
+        raise
+    except Exception:  # odd values in an event (dates, categories): the calendar's fault
+        raise IcsRejected(
+            "Calendrier incohérent : des dates ou des règles de répétition sont illisibles."
+        ) from None
+
+
+def _slots_of(
+    occurrences: list[icalendar.cal.Component],
+    *,
+    options: IcsOptions,
+    now: datetime,
+    horizon_end: datetime,
+) -> tuple[list[NewSlot], int]:
     pattern = keyword_pattern(options.keyword)
     length = timedelta(minutes=options.slot_minutes)
     slots: list[NewSlot] = []
@@ -153,7 +210,9 @@ def availability_slots(
         prefix = f"{SOURCE_PREFIX}{_uid(event, start)}:{_stamp(occurrence)}:"
         events += 1
         cursor = start
-        while cursor + length <= end:
+        if cursor < now:  # a long event begun earlier: skip to its first slot after now
+            cursor += length * ((now - cursor) // length)
+        while cursor + length <= min(end, horizon_end + length):
             if cursor > now:
                 slots.append(
                     NewSlot(
@@ -162,8 +221,45 @@ def availability_slots(
                         source_key=prefix + _stamp(cursor),
                     )
                 )
+                if len(slots) > options.max_expansion:
+                    raise IcsRejected(
+                        "Calendrier refusé : il offrirait plus de "
+                        f"{options.max_expansion} créneaux."
+                    )
             cursor += length
     return slots, events
+
+
+# At most this many calendars are expanded at once (worker threads), whatever the callers.
+_EXPANDING = threading.BoundedSemaphore(2)
+
+
+def _bounded_availability_slots(
+    data: bytes, options: IcsOptions, now: datetime
+) -> tuple[list[NewSlot], int]:
+    if not _EXPANDING.acquire(timeout=options.time_budget_seconds):
+        raise IcsRejected("Serveur occupé à lire d'autres calendriers : réessayez dans un moment.")
+    try:
+        return availability_slots(data, options=options, now=now)
+    finally:
+        _EXPANDING.release()
+
+
+async def read_availability(
+    data: bytes, *, options: IcsOptions, now: datetime
+) -> tuple[list[NewSlot], int]:
+    """`availability_slots` in a worker thread (the event loop keeps serving), answered within
+    `time_budget_seconds` or refused."""
+    try:
+        with anyio.fail_after(options.time_budget_seconds):
+            return await anyio.to_thread.run_sync(
+                _bounded_availability_slots, data, options, now, abandon_on_cancel=True
+            )
+    except TimeoutError:
+        raise IcsRejected(
+            "Calendrier refusé : sa lecture a pris trop de temps "
+            f"(plus de {options.time_budget_seconds:g} s)."
+        ) from None
 
 
 async def _drop_absent(
@@ -194,7 +290,7 @@ async def import_ics(
     now = now or utcnow()
     if len(data) > options.max_bytes:
         raise IcsRejected(f"Calendrier trop volumineux (au plus {options.max_bytes} octets).")
-    offered, events = availability_slots(data, options=options, now=now)
+    offered, events = await read_availability(data, options=options, now=now)
     wanted = await _drop_absent(session, effector.id, offered, now)
     wanted_keys = {s.source_key for s in wanted}
     rows = await session.execute(

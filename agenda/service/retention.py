@@ -1,4 +1,5 @@
-"""Retention: the patient label of appointments whose regulation request was pseudonymised.
+"""Retention: the patient label and cancellation reason of appointments whose regulation
+request was pseudonymised.
 
 Called by regulation's retention job (`regulation.service.retention`) in its transaction."""
 
@@ -27,7 +28,8 @@ async def pseudonymise_appointments(session: AsyncSession, request_ids: Collecti
             Appointment.patient_label.is_not(None),
             Appointment.patient_label != PSEUDONYMISED_LABEL,
         )
-        .values(patient_label=PSEUDONYMISED_LABEL)
+        # A free-text cancellation reason may name the patient ("Mme X hospitalisée").
+        .values(patient_label=PSEUDONYMISED_LABEL, cancel_reason=None)
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ Only the operator (or regulator) holding the request's claim may call these (403
 
 from __future__ import annotations
 
-from fastapi import status
+from fastapi import Request, Response, status
 
 from regulation.api.deps import Staff, regulation_router
 from regulation.schemas_booking import (
@@ -16,7 +16,9 @@ from regulation.schemas_booking import (
     SlotChoiceIn,
 )
 from regulation.service import booking
+from snp import idempotency
 from snp.deps import SessionDep, SettingsDep
+from snp.idempotency import IdempotencyKeyHeader
 
 router = regulation_router()
 
@@ -33,15 +35,33 @@ async def hold_slot(
     )
 
 
-@router.post("/requests/{request_id}/confirm", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/requests/{request_id}/confirm",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BookingOut,
+)
 async def confirm_booking(
-    request_id: int, body: SlotChoiceIn, session: SessionDep, settings: SettingsDep, actor: Staff
-) -> BookingOut:
+    request: Request,
+    request_id: int,
+    body: SlotChoiceIn,
+    session: SessionDep,
+    settings: SettingsDep,
+    actor: Staff,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Response:
     """Book the held slot: the appointment is created and the request closed (`slot_booked`).
 
-    409 when the hold expired or someone else got the slot."""
-    return await booking.confirm_booking(
-        session, actor, request_id, body.slot_id, kind=body.kind, settings=settings
+    409 when the hold expired or someone else got the slot. Sent again with the same
+    `Idempotency-Key`, returns the first answer."""
+    return await idempotency.once(
+        session,
+        request,
+        actor,
+        idempotency_key,
+        status.HTTP_201_CREATED,
+        lambda: booking.confirm_booking(
+            session, actor, request_id, body.slot_id, kind=body.kind, settings=settings
+        ),
     )
 
 

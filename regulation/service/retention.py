@@ -1,13 +1,17 @@
 """Data protection: identity fields of closed requests are pseudonymised after the retention
 period (setting `retention_months`, 12 by default), by the job `regulation.pseudonymise`.
 
-What goes: names, phone number, street address, GP's name, free-text notes (request notes,
-closing note, call-back notes), the appointment's patient label (agenda) and the rendered SMS
-texts and patient numbers (notifications, through `RequestsPseudonymised`). What stays, so
+What goes: names, phone number, street address, GP's name, the referrer's mobile and
+structure, free-text notes (request notes, closing note, call-back notes, rebooking reason), the
+appointment's patient label and cancellation reason (agenda) and the rendered SMS texts and
+patient numbers (notifications, through `RequestsPseudonymised`). What stays, so
 every indicator is unchanged: origin, commune, age band at intake, sex, priority, motif,
 structured triage answers, GP's RPPS (the SNP fee's "not the effector's own patient"), every
 time and outcome. The birth date is coarsened to the 1st of January or July of its year and the
 coordinates rounded to 0.01° (about 1 km).
+
+Requests nobody closed (abandoned) are closed by `close_abandoned` after
+`regulation_abandoned_after_days`, as of that day, so they reach the retention period too.
 
 Batched (an indexed query on `closed_at` over the rows not pseudonymised yet), idempotent (a
 pseudonymised row is never selected again), audited once per batch with its count, and never
@@ -17,16 +21,19 @@ touching an open request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
+from regulation.events import RequestClosed
 from regulation.models import (
     NOT_PSEUDONYMISED_SQL,
+    OPEN_STATUSES,
     CallbackAttempt,
+    Outcome,
     RegulationRequest,
     RequestStatus,
 )
@@ -121,6 +128,9 @@ async def pseudonymise_batch(
                 "gp_name": None,
                 "notes": None,
                 "outcome_note": None,
+                "referrer_phone": None,
+                "referrer_structure": None,
+                "rebook_reason": None,
                 "pseudonymised_at": now,
             }
             for row in rows
@@ -169,3 +179,47 @@ async def pseudonymise_expired(
         if count < batch_size:
             break
     return done
+
+
+ABANDONED_NOTE = "Clôturée automatiquement : demande restée sans suite (abandonnée)."
+
+
+async def close_abandoned(
+    session: AsyncSession,
+    *,
+    after_days: int,
+    now: datetime | None = None,
+    batch_size: int = DEFAULT_BATCH,
+) -> int:
+    """Close the requests still open `after_days` after they came in, as of that day (booked
+    ones as `slot_booked`, the others as `no_slot_found`), with a note saying so; nobody is
+    told (no SMS). Returns how many."""
+    now = now or utcnow()
+    rows = (
+        await session.scalars(
+            select(RegulationRequest)
+            .where(
+                RegulationRequest.status.in_([s.value for s in OPEN_STATUSES]),
+                RegulationRequest.received_at < now - timedelta(days=after_days),
+            )
+            .order_by(RegulationRequest.id)
+            .limit(batch_size)
+        )
+    ).all()
+    actor = Actor.system("regulation.close_abandoned")
+    for row in rows:
+        booked = row.status == RequestStatus.ORIENTED.value
+        outcome = Outcome.SLOT_BOOKED if booked else Outcome.NO_SLOT_FOUND
+        row.status = RequestStatus.CLOSED.value
+        row.outcome = outcome.value
+        row.outcome_note = ABANDONED_NOTE
+        row.closed_at = min(now, row.received_at + timedelta(days=after_days))
+        row.claimed_by_user_id = None
+        row.claimed_by_name = None
+        await audit.changed(session, actor, ENTITY, row.id, ["closed_at", "outcome", "status"])
+        await events.emit(
+            session,
+            RequestClosed(row.id, row.status, outcome.value, row.referrer_user_id, automatic=True),
+        )
+    await session.flush()
+    return len(rows)

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from snp.actor import Actor
 from snp.auth import service
-from snp.auth.errors import InvalidCredentials
 from snp.auth.models import User
 from snp.auth.roles import Role
 from snp.auth.schemas import (
@@ -27,10 +26,11 @@ from snp.deps import (
     SessionDep,
     SettingsDep,
     client_ip,
+    get_database,
     public,
     require_roles,
 )
-from snp.errors import NotFound, TooManyAttempts
+from snp.errors import NotFound
 from snp.kit import PageDep
 from snp.settings import Settings
 
@@ -65,16 +65,16 @@ def _set_cookies(response: Response, settings: Settings, token: str, csrf: str) 
 
 @router.post("/login", dependencies=[Depends(public)])
 async def login(
-    body: LoginIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep
+    body: LoginIn, request: Request, response: Response, settings: SettingsDep
 ) -> SessionOut:
-    try:
-        opened = await service.login(
-            session, settings, email=body.email, password=body.password, ip=client_ip(request)
-        )
-    except (InvalidCredentials, TooManyAttempts):
-        # Wrong password or lock: keep the failure counter, it is the throttle's memory.
-        await session.commit()
-        raise
+    # No request-wide transaction: the service commits the throttle's count before hashing.
+    opened = await service.login(
+        get_database(request),
+        settings,
+        email=body.email,
+        password=body.password,
+        ip=client_ip(request),
+    )
     _set_cookies(response, settings, opened.token, opened.csrf_token)
     return SessionOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
 

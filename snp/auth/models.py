@@ -39,11 +39,17 @@ class LoginSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per e-mail (known or not, so answers never reveal which accounts exist)."""
+    """Login attempts counted per key: one account from one address (`pair:`), one address
+    (`ip:`) and one account from anywhere (`account:`). Keys hold hashes, never an e-mail.
+
+    Each attempt is reserved here (compare-and-set on `version`) and committed before the
+    password is checked, so concurrent guesses never exceed a limit and no lock is held while
+    hashing."""
 
     __tablename__ = "login_throttle"
 
-    email: Mapped[str] = mapped_column(String(254), primary_key=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth import rules
+from snp.auth import rules, throttle
 from snp.auth.errors import InvalidCredentials
 from snp.auth.events import AccountCreated
-from snp.auth.models import LoginSession, LoginThrottle, User
+from snp.auth.models import LoginSession, User
 from snp.auth.roles import Role
-from snp.db import dialect_insert, utcnow
+from snp.db import Database, utcnow
 from snp.errors import BusinessRuleError, Conflict, NotFound, TooManyAttempts
 from snp.kit import PageParams, count_rows
 from snp.settings import Settings
@@ -91,11 +91,9 @@ async def create_user(
     rules.check_password(password)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("Un compte existe déjà avec cette adresse e-mail.", ("body", "email"))
+    password_hash = await anyio.to_thread.run_sync(hash_password, password)
     user = User(
-        email=email,
-        full_name=full_name,
-        role=checked_role.value,
-        password_hash=hash_password(password),
+        email=email, full_name=full_name, role=checked_role.value, password_hash=password_hash
     )
     session.add(user)
     await session.flush()
@@ -141,7 +139,7 @@ async def get_account(session: AsyncSession, user_id: int) -> Account | None:
 
 
 async def set_password(session: AsyncSession, actor: Actor, user: User, password: str) -> None:
-    user.password_hash = hash_password(password)
+    user.password_hash = await anyio.to_thread.run_sync(hash_password, password)
     await session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     await audit.changed(session, actor, "user", user.id, ["password"])
 
@@ -184,81 +182,59 @@ class NewSession:
     user: User
 
 
-async def _record_failure(session: AsyncSession, settings: Settings, email: str) -> int:
-    now = utcnow()
-    values = {"email": email, "failures": 1, "last_failure_at": now, "locked_until": None}
-    insert = dialect_insert(session)
-    stmt = insert(LoginThrottle).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[LoginThrottle.email],
-        set_={"failures": LoginThrottle.failures + 1, "last_failure_at": now},
-    )
-    await session.execute(stmt)
-    failures = int(
-        await session.scalar(select(LoginThrottle.failures).where(LoginThrottle.email == email))
-        or 1
-    )
-    if failures >= settings.login_lock_after:
-        await session.execute(
-            update(LoginThrottle)
-            .where(LoginThrottle.email == email)
-            .values(locked_until=now + timedelta(minutes=settings.login_lock_minutes), failures=0)
-        )
-    return failures
-
-
-async def _check_not_locked(session: AsyncSession, email: str) -> None:
-    throttle = await session.get(LoginThrottle, email)
-    if throttle is None or throttle.locked_until is None:
-        return
-    remaining = throttle.locked_until - utcnow()
-    if remaining.total_seconds() > 0:
-        minutes = max(1, round(remaining.total_seconds() / 60))
-        raise TooManyAttempts(
-            f"Trop de tentatives de connexion. Réessayez dans {minutes} minute(s).",
-            ("body", "email"),
-        )
-
-
 async def login(
-    session: AsyncSession, settings: Settings, *, email: str, password: str, ip: str | None
+    database: Database, settings: Settings, *, email: str, password: str, ip: str | None
 ) -> NewSession:
-    """Check credentials and open a session; failures are counted, slowed, then locked.
+    """Check credentials and open a session, in three short transactions.
 
-    On failure this raises after writing the failure counter: the caller must commit before
-    re-raising (the only place where an error still commits).
+    The attempt is reserved on the throttle counters and committed first (429 when a counter
+    refuses it); the password is then checked in a worker thread with no transaction open, so
+    neither the event loop nor a database lock waits on Argon2; only a success writes again.
+    This is the one service that runs its own transactions, for that reason.
     """
     email = normalise_email(email)
-    await _check_not_locked(session, email)
-    user = await get_user_by_email(session, email)
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    async with database.transaction() as session:
+        await throttle.reserve_attempt(session, settings, email, ip, utcnow())
+    async with database.transaction() as session:
+        user = await get_user_by_email(session, email)
+        stored_hash = user.password_hash if user else _DUMMY_HASH
+    ok = await anyio.to_thread.run_sync(verify_password, stored_hash, password)
     if not ok or user is None or not user.active:
-        failures = await _record_failure(session, settings, email)
-        excess = failures - settings.login_slowdown_after
-        if excess > 0:
-            await asyncio.sleep(min(5.0, settings.login_slowdown_seconds * excess))
-        if failures >= settings.login_lock_after:
-            await _check_not_locked(session, email)
+        async with database.transaction() as session:
+            locked = await throttle.is_locked_after_failure(session, settings, email, ip)
+        if locked:
+            raise TooManyAttempts(
+                "Trop de tentatives de connexion. Réessayez dans "
+                f"{settings.login_lock_minutes} minute(s).",
+                ("body", "email"),
+            )
         raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
-    await session.execute(delete(LoginThrottle).where(LoginThrottle.email == email))
-    user.last_login_at = utcnow()
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    now = utcnow()
-    session.add(
-        LoginSession(
-            token_hash=_token_hash(token),
-            user_id=user.id,
-            csrf_token=csrf,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(minutes=settings.session_idle_minutes),
-            ip=ip,
+    rehashed = None
+    if _hasher.check_needs_rehash(stored_hash):
+        rehashed = await anyio.to_thread.run_sync(hash_password, password)
+    async with database.transaction() as session:
+        await throttle.forget_after_success(session, email, ip)
+        user = await session.get(User, user.id)
+        if user is None or not user.active:
+            raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
+        if rehashed is not None:
+            user.password_hash = rehashed
+        user.last_login_at = utcnow()
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        now = utcnow()
+        session.add(
+            LoginSession(
+                token_hash=_token_hash(token),
+                user_id=user.id,
+                csrf_token=csrf,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + timedelta(minutes=settings.session_idle_minutes),
+                ip=ip,
+            )
         )
-    )
-    actor = Actor(user.id, user.email, Role(user.role), ip)
-    await audit.record(session, actor, "login", "user", user.id)
+        actor = Actor(user.id, user.email, Role(user.role), ip)
+        await audit.record(session, actor, "login", "user", user.id)
     return NewSession(token=token, csrf_token=csrf, user=user)
 
 
@@ -276,7 +252,12 @@ async def resolve_session(
         await session.execute(
             select(LoginSession, User)
             .join(User, User.id == LoginSession.user_id)
-            .where(LoginSession.token_hash == _token_hash(token), LoginSession.expires_at > now)
+            .where(
+                LoginSession.token_hash == _token_hash(token),
+                LoginSession.expires_at > now,
+                # The maximum holds on every request, whatever the sliding expiry says.
+                LoginSession.created_at > now - timedelta(hours=settings.session_max_hours),
+            )
         )
     ).first()
     if row is None:
@@ -299,16 +280,13 @@ async def logout(session: AsyncSession, actor: Actor, token: str) -> None:
     await audit.record(session, actor, "logout", "user", actor.user_id)
 
 
-async def purge_expired(session: AsyncSession, now: datetime | None = None) -> int:
+async def purge_expired(
+    session: AsyncSession, settings: Settings, now: datetime | None = None
+) -> int:
     """Drop expired sessions and stale throttle rows; returns how many sessions were removed."""
     now = now or utcnow()
     result = await session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
-    await session.execute(
-        delete(LoginThrottle).where(
-            LoginThrottle.last_failure_at < now - timedelta(days=1),
-            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
-        )
-    )
+    await throttle.purge(session, settings, now)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -73,6 +73,7 @@ def demo_server(
         **os.environ,
         "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
+        "SNP_COOKIE_SECURE": "false",
         "SNP_LOG_LEVEL": "WARNING",
         **(settings or {}),
     }

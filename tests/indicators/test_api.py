@@ -153,10 +153,17 @@ async def test_identity_only_on_request_and_traced(
     traced = select(AuditEntry).where(AuditEntry.entity == "indicators")
     assert (await session.scalars(traced)).all() == []
 
+    records = {"start": "2026-01-01", "end": "2026-01-31", "table": "records"}
+    no_reason = await client.get(
+        "/api/indicators/export.csv",
+        params=records | {"with_identity": "true", "origin": "pharmacist"},
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["detail"][0]["loc"] == ["query", "reason"]
     asked = await client.get(
         "/api/indicators/export.csv",
-        params={"start": "2026-01-01", "end": "2026-01-31", "table": "records"}
-        | {"with_identity": "true", "origin": "pharmacist"},
+        params=records
+        | {"with_identity": "true", "origin": "pharmacist", "reason": "Réclamation n° 12"},
     )
     assert asked.status_code == 200, asked.text
     rows = read_csv(asked)
@@ -170,6 +177,8 @@ async def test_identity_only_on_request_and_traced(
     ]
     assert entries[0].detail is not None
     assert '"origin":"pharmacist"' in entries[0].detail
+    assert '"rows":2' in entries[0].detail  # how many people's identity left
+    assert '"reason":"Réclamation n° 12"' in entries[0].detail
 
 
 async def test_consultations_export_tells_the_snp_fee_of_each_consultation(

@@ -257,7 +257,7 @@ async def test_a_booked_request_its_appointment_label_and_sms_lose_identity_and_
         assert "M.D." not in message.body
         assert message.body.startswith("[SMS effacé")
         assert not message.idempotency_key.endswith("+33612345678")
-        if message.audience == "patient":
+        if message.audience in ("patient", "referrer"):
             assert message.recipient == "+33000000000"
         else:
             assert message.recipient != "+33000000000"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,8 +12,8 @@ from snp import audit
 from snp.actor import Actor
 from snp.audit import AuditEntry
 from snp.auth.roles import Role
-from snp.db import Database
-from tests.factories import create_user, login
+from snp.db import Database, utcnow
+from tests.factories import create_user, logged_in_as, login
 
 
 async def test_a_read_is_one_line_and_records_actor_time_and_address(
@@ -80,3 +82,21 @@ async def test_only_coordinators_read_the_trail(
     operator = await create_user(session, Role.OPERATOR)
     await login(client, operator.email)
     assert (await client.get("/api/audit")).status_code == 403
+
+
+async def test_the_trail_is_filtered_by_author_action_and_period(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await create_user(session, Role.OPERATOR, email="op@example.fr")
+    await logged_in_as(client, session, Role.COORDINATOR)
+    trail = await client.get("/api/audit", params={"actor_email": "COORDINATOR@example.fr"})
+    assert trail.status_code == 200
+    items = trail.json()["items"]
+    assert items
+    assert {i["actor_email"] for i in items} == {"coordinator@example.fr"}
+    logins = await client.get("/api/audit", params={"action": "login"})
+    assert {i["action"] for i in logins.json()["items"]} == {"login"}
+    later = (utcnow() + timedelta(hours=1)).isoformat()
+    assert (await client.get("/api/audit", params={"since": later})).json()["total"] == 0
+    earlier = (utcnow() - timedelta(hours=1)).isoformat()
+    assert (await client.get("/api/audit", params={"until": earlier})).json()["total"] == 0

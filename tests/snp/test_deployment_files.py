@@ -26,7 +26,7 @@ def compose() -> dict[str, Any]:
 
 def test_compose_has_postgres_16_and_the_app_waiting_for_it() -> None:
     services = compose()["services"]
-    assert set(services) == {"db", "app"}
+    assert set(services) == {"db", "app", "proxy"}
     assert services["db"]["image"] == "postgres:16"
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert services["app"]["depends_on"] == {"db": {"condition": "service_healthy"}}
@@ -53,10 +53,14 @@ def test_compose_database_url_matches_the_postgres_service() -> None:
     )
 
 
-def test_compose_ports_match_the_app_port_and_migrations_run_at_start() -> None:
-    app = compose()["services"]["app"]
+def test_compose_publishes_only_the_proxy_and_migrations_run_at_start() -> None:
+    services = compose()["services"]
+    app = services["app"]
     port = int(app["environment"]["SNP_PORT"])
-    assert f"{port}:{port}" in app["ports"]
+    assert "ports" not in app  # reachable on the internal network only (issue 20, point 4)
+    assert str(port) in app["expose"]
+    assert "443:443" in services["proxy"]["ports"]
+    assert services["proxy"]["environment"]["SNP_UPSTREAM"].endswith(f":{port}")
     assert "snp db upgrade" in " ".join(app["command"])
     assert app["environment"]["SNP_HOST"] == "0.0.0.0"  # noqa: S104 - inside the container
 

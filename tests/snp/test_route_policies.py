@@ -1,19 +1,27 @@
-"""Every route declares who may call it; only login, health and the UI's files are open."""
+"""Every route declares who may call it; only login, health and the UI's files are open; every
+role gets exactly what each route allows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
+import httpx
+from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIWebSocketRoute
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
 from composition.app import create_app
+from snp.auth.roles import Role
 from snp.settings import Settings
+from tests.factories import create_user, login
 
 OPEN_ROUTES = {
     ("POST", "/api/auth/login"),
     ("GET", "/healthz"),
+    ("GET", "/informations-patients"),  # the public patient information notice
     ("GET", "/{path:path}"),  # the web UI's static files and SPA fallback
     ("GET", "/api/agenda/ics/feed/{token}.ics"),  # calendar apps; the secret token is the key
     # Twilio's webhooks: no session, every request must carry a valid X-Twilio-Signature.
@@ -76,3 +84,49 @@ def test_fhir_routes_are_reserved_to_the_sas_platform_client() -> None:
     assert len(fhir) >= 4
     for route in fhir:
         assert policies(route.dependant) == [("sas_client", ())], route.path
+
+
+POLICY_REFUSAL = "Accès réservé : votre rôle ne permet pas cette action."
+
+
+def _sample_path(path: str) -> str:
+    """A concrete URL for a route path: every parameter becomes `1`."""
+    return re.sub(r"\{[^}]+\}", "1", path)
+
+
+async def test_every_role_gets_exactly_what_each_route_allows(
+    app: FastAPI, session: AsyncSession
+) -> None:
+    """The role matrix: every route with a role policy, called by every role, answers the
+    policy's 403 exactly when the role is not listed, and never a 5xx."""
+    clients: dict[Role, httpx.AsyncClient] = {}
+    for role in Role:
+        await create_user(session, role)
+        transport = httpx.ASGITransport(app=app, client=(f"203.0.113.{len(clients) + 1}", 5000))
+        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        await login(client, f"{role.value}@example.fr")
+        clients[role] = client
+    calls = 0
+    wrong: list[tuple[str, str, str, int]] = []
+    try:
+        for route in all_routes(app.routes):
+            if not isinstance(route, APIRoute):
+                continue
+            [(kind, allowed)] = policies(route.dependant)
+            if kind != "roles":
+                continue
+            for method in sorted((route.methods or set()) - {"HEAD"}):
+                if (method, route.path) == ("POST", "/api/auth/logout"):
+                    continue  # would end the matrix's own sessions
+                for role, client in clients.items():
+                    body: dict[str, object] | None = None if method in ("GET", "DELETE") else {}
+                    response = await client.request(method, _sample_path(route.path), json=body)
+                    calls += 1
+                    refused = response.status_code == 403 and POLICY_REFUSAL in response.text
+                    if response.status_code >= 500 or refused != (role.value not in allowed):
+                        wrong.append((method, route.path, role.value, response.status_code))
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    assert calls > 300
+    assert wrong == []

@@ -108,3 +108,27 @@ async def test_the_territory_api_serves_the_imported_communes(
     body = (await client.get("/api/territory")).json()
     assert body["cpts"]["phone_display"] == "02 99 71 00 00"
     assert [c["name"] for c in body["communes"]] == ["Ajaccio", "Redon"]
+
+
+def test_a_file_with_many_errors_prints_the_first_fifty_and_the_count(
+    cli_env: CliRunner, tmp_path: Path
+) -> None:
+    file = tmp_path / "communes.csv"
+    rows = "".join(f"x{n},Commune,35600,47,-2\n" for n in range(400))
+    file.write_text("insee_code,name,postal_code,latitude,longitude\n" + rows)
+    result = cli_env.invoke(cli, ["territory", "import", "communes", str(file)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert sum(line.startswith("line ") for line in lines) == 50
+    assert "… et 350 autre(s) erreur(s) non affichée(s)." in lines
+    assert "400 erreur(s) : aucune commune importée." in lines
+
+
+def test_a_file_in_an_unknown_encoding_is_refused_in_one_line(
+    cli_env: CliRunner, tmp_path: Path
+) -> None:
+    file = tmp_path / "communes.csv"
+    file.write_bytes(b"insee_code,name\n35236,Redon\x81\n")
+    result = cli_env.invoke(cli, ["territory", "import", "communes", str(file)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Fichier illisible : octet 0x81")

@@ -453,6 +453,7 @@ export interface paths {
          * @description Turn your hold into an appointment. 409 when the hold expired or someone else has it.
          *
          *     `request_id` is refused (422): a request's appointment is booked from the request.
+         *     Sent again with the same `Idempotency-Key`, returns the first answer.
          */
         post: operations["agenda-confirm_slot"];
         delete?: never;
@@ -556,7 +557,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Audit */
+        /**
+         * List Audit
+         * @description The audit trail, newest first; filter by record, author, action and period.
+         */
         get: operations["audit-list_audit"];
         put?: never;
         post?: never;
@@ -1597,7 +1601,8 @@ export interface paths {
          * Confirm Booking
          * @description Book the held slot: the appointment is created and the request closed (`slot_booked`).
          *
-         *     409 when the hold expired or someone else got the slot.
+         *     409 when the hold expired or someone else got the slot. Sent again with the same
+         *     `Idempotency-Key`, returns the first answer.
          */
         post: operations["regulation-confirm_booking"];
         delete?: never;
@@ -2104,6 +2109,26 @@ export interface paths {
          * @description Liveness and database status, for load balancers and docker-compose healthchecks.
          */
         get: operations["health-healthz"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/informations-patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patient Information
+         * @description Notice d'information des patients (publique).
+         */
+        get: operations["patient-info-patient_information"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7204,7 +7229,10 @@ export interface operations {
     "agenda-confirm_slot": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clé unique choisie par le client (UUID) : renvoyer la même requête avec la même clé rend la première réponse sans rien refaire. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 slot_id: number;
             };
@@ -7463,6 +7491,14 @@ export interface operations {
             query?: {
                 entity?: string | null;
                 entity_id?: string | null;
+                /** @description Auteur (adresse e-mail). */
+                actor_email?: string | null;
+                /** @description Ex. `read`, `export_identity`. */
+                action?: string | null;
+                /** @description À partir de (inclus). */
+                since?: string | null;
+                /** @description Jusqu'à (exclu). */
+                until?: string | null;
                 limit?: number;
                 offset?: number;
             };
@@ -7965,6 +8001,8 @@ export interface operations {
                 table: "national" | "requests_by_origin" | "requests_by_channel" | "requests_by_outcome" | "requests_by_period" | "delays" | "slots" | "effectors" | "emergency" | "supply_by_hour" | "supply_by_commune" | "snp_fee" | "satisfaction" | "records" | "consultations";
                 /** @description Avec l'identité des patients (tracé dans le journal d'audit). */
                 with_identity?: boolean;
+                /** @description Motif d'un export nominatif (obligatoire avec l'identité). */
+                reason?: string | null;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -8009,6 +8047,8 @@ export interface operations {
                 table: "national" | "requests_by_origin" | "requests_by_channel" | "requests_by_outcome" | "requests_by_period" | "delays" | "slots" | "effectors" | "emergency" | "supply_by_hour" | "supply_by_commune" | "snp_fee" | "satisfaction" | "records" | "consultations";
                 /** @description Avec l'identité des patients (tracé dans le journal d'audit). */
                 with_identity?: boolean;
+                /** @description Motif d'un export nominatif (obligatoire avec l'identité). */
+                reason?: string | null;
                 /** @description Premier jour (heure de Paris), AAAA-MM-JJ. */
                 start: string;
                 /** @description Dernier jour, inclus. */
@@ -9254,7 +9294,10 @@ export interface operations {
     "regulation-confirm_booking": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Clé unique choisie par le client (UUID) : renvoyer la même requête avec la même clé rend la première réponse sans rien refaire. */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 request_id: number;
             };
@@ -10097,6 +10140,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    "patient-info-patient_information": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
         };

@@ -346,8 +346,11 @@ function Exports({ query, coordinator }: { query: Query; coordinator: boolean })
   const e = t.exports;
   const [table, setTable] = useState("national");
   const [identity, setIdentity] = useState(false);
+  const [reason, setReason] = useState("");
   const extra: Record<string, string> = { table };
-  if (identity && table === "records") extra.with_identity = "true";
+  const withIdentity = identity && table === "records";
+  if (withIdentity) Object.assign(extra, { with_identity: "true", reason: reason.trim() });
+  const missingReason = withIdentity && reason.trim().length < 5;
   const qs = queryString(query, extra);
   return (
     <Card title={e.title} id="ind-exports">
@@ -371,12 +374,22 @@ function Exports({ query, coordinator }: { query: Query; coordinator: boolean })
             {e.identity}
           </label>
         ) : null}
-        <a className="button button-primary ag-small" href={`/api/indicators/export.csv?${qs}`} download>
-          {e.csv}
-        </a>
-        <a className="button button-secondary ag-small" href={`/api/indicators/export.xlsx?${qs}`} download>
-          {e.xlsx}
-        </a>
+        {withIdentity ? (
+          <label>
+            {e.identityReason}
+            <input value={reason} maxLength={200} onChange={(ev) => setReason(ev.target.value)} />
+          </label>
+        ) : null}
+        {missingReason ? null : (
+          <>
+            <a className="button button-primary ag-small" href={`/api/indicators/export.csv?${qs}`} download>
+              {e.csv}
+            </a>
+            <a className="button button-secondary ag-small" href={`/api/indicators/export.xlsx?${qs}`} download>
+              {e.xlsx}
+            </a>
+          </>
+        )}
       </div>
     </Card>
   );

@@ -157,6 +157,7 @@ export const indicatorsTexts = {
       consultations: "Consultations et majoration SNP",
     } as Record<string, string>,
     identity: "Avec l'identité des patients (export tracé dans le journal d'audit)",
+    identityReason: "Motif de l'export nominatif (obligatoire, tracé)",
   },
   reportLink: "Rapport annuel imprimable",
   report: {
