@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 # Importing a package's models registers its tables on `Base.metadata` (used by Alembic).
 import agenda.jobs
 import agenda.models  # noqa: F401
+import composition.handlers  # noqa: F401  (every package's event handlers; the CLI's too)
 import indicators.handlers  # the indicators read model follows regulation and agenda
 import indicators.jobs
 import indicators.models  # noqa: F401

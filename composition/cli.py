@@ -27,6 +27,7 @@ import typer.rich_utils
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import composition.handlers  # noqa: F401  (the same event handlers as the web app)
 from agenda import cli as agenda_cli
 from composition import demo, migrate
 from indicators.cli import indicators_app
@@ -50,11 +51,13 @@ db_app = sub_app("Base de données.")
 user_app = sub_app("Comptes utilisateurs.")
 territory_app = sub_app("Territoire de la CPTS.")
 territory_import_app = sub_app("Imports du territoire.")
+cpts_app = sub_app("Identité de la CPTS (nom, FINESS, téléphone, adresse).")
 audit_app = sub_app("Journal d'audit : archive chaînée.")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(territory_app, name="territory")
+app.add_typer(cpts_app, name="cpts")
 territory_app.add_typer(territory_import_app, name="import")
 app.add_typer(agenda_cli.effectors_app, name="effectors")
 app.add_typer(agenda_cli.slots_app, name="slots")
@@ -139,14 +142,12 @@ def user_add(
         str | None, typer.Option(help="Mot de passe (généré et affiché si absent).")
     ] = None,
 ) -> None:
-    """Crée un compte."""
-    chosen = password or secrets.token_urlsafe(12)
-    if len(chosen) < 10:
-        typer.echo("Le mot de passe doit comporter au moins 10 caractères.", err=True)
-        raise typer.Exit(2)
+    """Crée un compte (mêmes règles que l'interface ; un compte effecteur dont l'e-mail est
+    celui d'une fiche de l'annuaire y est rattaché)."""
+    chosen = password if password is not None else secrets.token_urlsafe(12)
 
-    async def work(session: AsyncSession) -> None:
-        await create_account(
+    async def work(session: AsyncSession) -> str:
+        account = await create_account(
             session,
             Actor.system("cli"),
             email=email,
@@ -154,15 +155,51 @@ def user_add(
             role=role,
             password=chosen,
         )
+        return account.email
 
-    try:
-        run_in_session(settings_of(ctx), work)
-    except DomainError as exc:
-        typer.echo(exc.msg, err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"Compte créé : {email} ({ROLE_LABELS[role]}).")
+    created = run_in_session(settings_of(ctx), work)
+    typer.echo(f"Compte créé : {created} ({ROLE_LABELS[role]}).")
     if password is None:
         typer.echo(f"Mot de passe généré : {chosen}")
+
+
+@cpts_app.command("set")
+def cpts_set(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="Nom de la CPTS.")],
+    finess: Annotated[str, typer.Option(help="Numéro FINESS (9 caractères, clé de contrôle).")],
+    phone: Annotated[str, typer.Option(help="Téléphone de la CPTS.")],
+    address: Annotated[str | None, typer.Option(help="Adresse postale.")] = None,
+) -> None:
+    """Enregistre l'identité de la CPTS (la relancer la met à jour)."""
+
+    async def work(session: AsyncSession) -> territory.CptsOut:
+        await territory.set_cpts(
+            session,
+            name=name,
+            finess=finess,
+            phone=phone,
+            address=address,
+            actor=Actor.system("cli"),
+        )
+        cpts = await territory.get_cpts(session)
+        assert cpts is not None
+        return cpts
+
+    cpts = run_in_session(settings_of(ctx), work)
+    typer.echo(f"CPTS enregistrée : {cpts.name} (FINESS {cpts.finess}, {cpts.phone_display}).")
+
+
+@cpts_app.command("info")
+def cpts_info(ctx: typer.Context) -> None:
+    """Affiche l'identité de la CPTS."""
+    cpts = run_in_session(settings_of(ctx), territory.get_cpts)
+    if cpts is None:
+        typer.echo("Identité de la CPTS non renseignée (snp cpts set --help).", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{cpts.name}\nFINESS : {cpts.finess}\nTéléphone : {cpts.phone_display}")
+    if cpts.address:
+        typer.echo(f"Adresse : {cpts.address}")
 
 
 @territory_import_app.command("communes")

@@ -40,7 +40,7 @@ from sas.models import SasPractitionerAccount
 from snp import audit
 from snp.actor import Actor
 from snp.auth import Account, Role, create_account, get_account, update_account_by_id
-from snp.errors import Conflict, french_message
+from snp.errors import BusinessRuleError, Conflict, french_message
 
 ENTITY = "sas_practitioner"
 ID_PREFIX = "regul-"
@@ -198,8 +198,9 @@ async def _create(session: AsyncSession, actor: Actor, data: PractitionerData) -
             full_name=_full_name(data),
             role=Role.SAS_REGULATOR,
             active=data.active,
+            placeholder_email=data.email is None,
         )
-    except Conflict as exc:
+    except (Conflict, BusinessRuleError) as exc:
         raise BusinessRule(exc.msg, ("telecom",)) from None
     account = SasPractitionerAccount(
         user_id=user.id,
@@ -287,7 +288,7 @@ async def _update(
             full_name=_full_name(data),
             active=data.active,
         )
-    except Conflict as exc:
+    except (Conflict, BusinessRuleError) as exc:
         raise BusinessRule(exc.msg, ("telecom",)) from None
     changed += account_changes
     await session.flush()

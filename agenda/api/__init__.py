@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from agenda.api import booking, directory, ics, outcomes, slots, templates
+from agenda.api import account_links, booking, directory, ics, outcomes, slots, templates
 
 router = APIRouter()
 router.include_router(directory.router)
@@ -11,3 +11,4 @@ router.include_router(booking.router)
 router.include_router(outcomes.router)
 router.include_router(templates.router)
 router.include_router(ics.router)
+router.include_router(account_links.router)

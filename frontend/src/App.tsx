@@ -8,6 +8,8 @@ import { BrowserRouter, Link, Route, Routes } from "react-router";
 
 import { queryClient } from "./api";
 
+import { ACCOUNTS_PATH, CPTS_IDENTITY_PATH } from "./features/accounts/paths";
+import { accountsTexts } from "./features/accounts/texts";
 import { AGENDA_PATHS } from "./features/agenda/paths";
 import { COORDINATION_PATHS } from "./features/coordination/paths";
 import { coordinationTexts } from "./features/coordination/texts";
@@ -34,6 +36,8 @@ import { Loading } from "./ui";
 
 // Every page is its own chunk, loaded on first visit: charts (indicators) and maps (coordination,
 // regulation) reach only the browsers of the people who open those pages.
+const AccountsPage = lazy(() => import("./features/accounts/AccountsPage").then((module) => ({ default: module.AccountsPage })));
+const CptsIdentityPage = lazy(() => import("./features/accounts/CptsIdentityPage").then((module) => ({ default: module.CptsIdentityPage })));
 const AvailabilityPage = lazy(() => import("./features/agenda/availability/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
 const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
 const HandoverPage = lazy(() => import("./features/agenda/handover/HandoverPage").then((module) => ({ default: module.HandoverPage })));
@@ -83,6 +87,8 @@ const PAGES: readonly PageRoute[] = [
   { to: INDICATORS_PATHS.aci, label: aciTexts.nav, roles: ["coordinator", "funder"], element: <AciReportPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
   { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
+  { to: ACCOUNTS_PATH, label: accountsTexts.nav.accounts, roles: ["coordinator"], element: <AccountsPage /> },
+  { to: CPTS_IDENTITY_PATH, label: accountsTexts.nav.cpts, roles: ["coordinator"], element: <CptsIdentityPage /> },
 ];
 
 /** Pages reached from another page, not listed in the navigation. */

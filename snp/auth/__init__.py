@@ -1,6 +1,7 @@
 """Accounts, roles, sessions. Other packages use `Role`, `Actor` and the policies in `snp.deps`,
 and reach accounts through the functions exported here (never the `User` table)."""
 
+from snp.auth.events import AccountCreated
 from snp.auth.reset import ResetLink
 from snp.auth.reset import issue_link as issue_reset_link
 from snp.auth.roles import ROLE_LABELS, Role
@@ -16,6 +17,7 @@ from snp.auth.service import (
 __all__ = [
     "ROLE_LABELS",
     "Account",
+    "AccountCreated",
     "ResetLink",
     "Role",
     "create_account",

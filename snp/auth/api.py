@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from snp.actor import Actor
 from snp.auth import service
+from snp.auth.models import User
 from snp.auth.roles import Role
-from snp.auth.schemas import LoginIn, SessionOut, UserCreate, UserList, UserOut
+from snp.auth.schemas import (
+    AccountOut,
+    LoginIn,
+    SessionOut,
+    UserCreate,
+    UserList,
+    UserOut,
+    UserPatch,
+)
 from snp.deps import (
     ANY_ROLE,
     CSRF_COOKIE,
@@ -92,19 +101,39 @@ async def list_users(
     session: SessionDep,
     actor: Coordinator,
     page: PageDep,
+    role: Annotated[Role | None, Query(description="Seulement ce rôle.")] = None,
+    active: Annotated[bool | None, Query(description="Comptes actifs ou désactivés.")] = None,
+    search: Annotated[
+        str | None, Query(max_length=100, description="Texte de l'e-mail ou du nom.")
+    ] = None,
 ) -> UserList:
-    users, total = await service.list_users(session, page)
-    return UserList(items=[UserOut.model_validate(u) for u in users], total=total)
+    users, total = await service.list_users(session, page, role=role, active=active, search=search)
+    return UserList(items=[AccountOut.model_validate(u) for u in users], total=total)
 
 
 @users_router.post("", status_code=status.HTTP_201_CREATED)
-async def create_user(body: UserCreate, session: SessionDep, actor: Coordinator) -> UserOut:
+async def create_user(body: UserCreate, session: SessionDep, actor: Coordinator) -> AccountOut:
+    """Create an account (audited). An effector account whose e-mail is a directory entry's
+    is linked to that effector."""
     user = await service.create_user(
         session,
         actor,
         email=body.email,
         full_name=body.full_name,
         role=body.role,
-        password=body.password,
+        password=body.password or service.random_password(),
     )
-    return UserOut.model_validate(user)
+    return AccountOut.model_validate(user)
+
+
+@users_router.patch("/{user_id}")
+async def update_user(
+    user_id: int, body: UserPatch, session: SessionDep, actor: Coordinator
+) -> AccountOut:
+    """Change an account's name or role, deactivate or reactivate it (audited); deactivating
+    closes its sessions. Nobody deactivates their own account or changes their own role."""
+    await service.update_account_by_id(
+        session, actor, user_id, full_name=body.full_name, role=body.role, active=body.active
+    )
+    user = await session.get(User, user_id)
+    return AccountOut.model_validate(user)

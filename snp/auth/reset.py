@@ -20,14 +20,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from snp import audit
 from snp.actor import Actor
 from snp.auth import service
-from snp.auth.errors import AccountInactive, InvalidResetLink, PasswordTooShort
+from snp.auth.errors import AccountInactive, InvalidResetLink
 from snp.auth.models import User
 from snp.auth.roles import Role
+from snp.auth.rules import check_password
 from snp.db import Base, UTCDateTime, utcnow
 from snp.errors import NotFound
 from snp.settings import Settings
 
-MIN_PASSWORD_LENGTH = 10
 RESET_PATH = "/mot-de-passe/nouveau"
 INVALID_LINK = "Lien de réinitialisation invalide, déjà utilisé ou expiré : demandez-en un nouveau."
 
@@ -117,11 +117,7 @@ async def use_link(
 ) -> User:
     """Set the new password once; the link is then spent (a conditional UPDATE: used once)."""
     now = now or utcnow()
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooShort(
-            f"Mot de passe trop court (au moins {MIN_PASSWORD_LENGTH} caractères).",
-            ("body", "password"),
-        )
+    check_password(password)
     user = await check_token(session, token, now)
     spent = await session.execute(
         update(PasswordResetToken)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from snp.auth.roles import Role
@@ -22,19 +24,38 @@ class UserOut(BaseModel):
     role: Role
 
 
+class AccountOut(UserOut):
+    """An account as the coordination administers it."""
+
+    active: bool
+    last_login_at: datetime | None
+
+
 class SessionOut(BaseModel):
     user: UserOut
     csrf_token: str
 
 
 class UserCreate(BaseModel):
+    """A new account; its rules (e-mail, password policy, role) are the service's.
+
+    Without a password the account gets a random one: send it a reset link."""
+
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr
-    full_name: str = Field(min_length=1, max_length=200)
+    email: str = Field(max_length=254)
+    full_name: str = Field(max_length=200)
     role: Role
-    password: str = Field(min_length=10, max_length=200)
+    password: str | None = Field(default=None, max_length=200)
 
 
-class UserList(Page[UserOut]):
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: str | None = Field(default=None, max_length=200)
+    role: Role | None = None
+    active: bool | None = None
+
+
+class UserList(Page[AccountOut]):
     pass

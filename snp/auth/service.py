@@ -10,17 +10,18 @@ from datetime import datetime, timedelta
 import anyio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snp import audit
+from snp import audit, events
 from snp.actor import Actor
-from snp.auth import throttle
+from snp.auth import rules, throttle
 from snp.auth.errors import InvalidCredentials
+from snp.auth.events import AccountCreated
 from snp.auth.models import LoginSession, User
 from snp.auth.roles import Role
 from snp.db import Database, utcnow
-from snp.errors import Conflict, TooManyAttempts
+from snp.errors import BusinessRuleError, Conflict, NotFound, TooManyAttempts
 from snp.kit import PageParams, count_rows
 from snp.settings import Settings
 
@@ -77,17 +78,27 @@ async def create_user(
     *,
     email: str,
     full_name: str,
-    role: Role,
+    role: Role | str,
     password: str,
+    placeholder_email: bool = False,
 ) -> User:
-    email = normalise_email(email)
+    """Create an account under the rules of `snp.auth.rules` (audited), then emit
+    `AccountCreated` (the agenda links a GP account to the directory entry of the same e-mail).
+    409 when the e-mail belongs to another account."""
+    email = rules.check_email(email, placeholder=placeholder_email)
+    full_name = rules.check_full_name(full_name)
+    checked_role = rules.check_role(role)
+    rules.check_password(password)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict("Un compte existe déjà avec cette adresse e-mail.", ("body", "email"))
     password_hash = await anyio.to_thread.run_sync(hash_password, password)
-    user = User(email=email, full_name=full_name, role=role.value, password_hash=password_hash)
+    user = User(
+        email=email, full_name=full_name, role=checked_role.value, password_hash=password_hash
+    )
     session.add(user)
     await session.flush()
     await audit.created(session, actor, "user", user.id)
+    await events.emit(session, AccountCreated(user.id, user.email, user.role))
     return user
 
 
@@ -97,9 +108,10 @@ async def create_account(
     *,
     email: str,
     full_name: str,
-    role: Role,
+    role: Role | str,
     password: str | None = None,
     active: bool = True,
+    placeholder_email: bool = False,
 ) -> Account:
     """Create an account (audited); without `password`, a random one its owner replaces through
     a reset link. 409 when the e-mail belongs to another account."""
@@ -110,6 +122,7 @@ async def create_account(
         full_name=full_name,
         role=role,
         password=password or random_password(),
+        placeholder_email=placeholder_email,
     )
     user.active = active
     return Account.of(user)
@@ -136,10 +149,30 @@ async def get_user_by_email(session: AsyncSession, email: str) -> User | None:
 
 
 async def list_users(
-    session: AsyncSession, page: PageParams = PageParams()
+    session: AsyncSession,
+    page: PageParams = PageParams(),
+    *,
+    role: Role | None = None,
+    active: bool | None = None,
+    search: str | None = None,
 ) -> tuple[list[User], int]:
-    rows = await session.scalars(page.apply(select(User).order_by(User.email)))
-    return list(rows), await count_rows(session, select(User))
+    """Accounts by e-mail, filtered by role, active flag and a text found in the e-mail or name."""
+    query = select(User)
+    if role is not None:
+        query = query.where(User.role == role.value)
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    text = (search or "").strip().lower()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(User.full_name).like(pattern, escape="\\"),
+            )
+        )
+    rows = await session.scalars(page.apply(query.order_by(User.email)))
+    return list(rows), await count_rows(session, query)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +219,7 @@ async def login(
             raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
         if rehashed is not None:
             user.password_hash = rehashed
+        user.last_login_at = utcnow()
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = utcnow()
         session.add(
@@ -264,22 +298,31 @@ async def update_account(
     email: str | None = None,
     full_name: str | None = None,
     active: bool | None = None,
+    role: Role | str | None = None,
 ) -> list[str]:
-    """Change an account's e-mail, name or active flag; deactivating closes its sessions.
+    """Change an account's e-mail, name, role or active flag; deactivating closes its sessions.
 
     Returns the names of the changed fields (audited). 409 when the e-mail belongs to another
-    account."""
+    account; 422 when a user would deactivate their own account or take their own role away."""
     changed: list[str] = []
-    if email is not None and normalise_email(email) != user.email:
-        email = normalise_email(email)
+    if actor.user_id == user.id and (active is False or (role is not None and role != user.role)):
+        raise BusinessRuleError(
+            "Vous ne pouvez ni désactiver votre propre compte ni changer votre propre rôle.",
+            ("body", "active" if active is False else "role"),
+        )
+    if email is not None and rules.check_email(email) != user.email:
+        email = rules.check_email(email)
         taken = await session.scalar(select(User.id).where(User.email == email, User.id != user.id))
         if taken is not None:
             raise Conflict("Un compte existe déjà avec cette adresse e-mail.", ("body", "email"))
         user.email = email
         changed.append("email")
-    if full_name is not None and full_name != user.full_name:
-        user.full_name = full_name
+    if full_name is not None and rules.check_full_name(full_name) != user.full_name:
+        user.full_name = rules.check_full_name(full_name)
         changed.append("full_name")
+    if role is not None and rules.check_role(role).value != user.role:
+        user.role = rules.check_role(role).value
+        changed.append("role")
     if active is not None and active != user.active:
         user.active = active
         changed.append("active")
@@ -299,13 +342,14 @@ async def update_account_by_id(
     email: str | None = None,
     full_name: str | None = None,
     active: bool | None = None,
+    role: Role | str | None = None,
 ) -> tuple[Account, list[str]]:
     """`update_account` for the account `user_id` (which must exist): the account as it now is
     and the names of the changed fields."""
     user = await session.get(User, user_id)
     if user is None:
-        raise LookupError(f"no account {user_id}")
+        raise NotFound("Compte introuvable.", ("path", "user_id"))
     changed = await update_account(
-        session, actor, user, email=email, full_name=full_name, active=active
+        session, actor, user, email=email, full_name=full_name, active=active, role=role
     )
     return Account.of(user), changed

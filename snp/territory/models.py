@@ -17,6 +17,7 @@ class Cpts(Base):
     name: Mapped[str] = mapped_column(String(200))
     finess: Mapped[str] = mapped_column(String(9))
     phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(300))
     size_class: Mapped[int | None]
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CommuneOut(BaseModel):
@@ -18,6 +18,16 @@ class CptsOut(BaseModel):
     finess: str
     phone: str
     phone_display: str
+    address: str | None = None
+
+
+class CptsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    finess: str = Field(min_length=1, max_length=20)
+    phone: str = Field(min_length=1, max_length=30)
+    address: str | None = Field(default=None, max_length=300)
 
 
 class TerritoryOut(BaseModel):

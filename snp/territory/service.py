@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from snp import audit
+from snp.actor import Actor
 from snp.csv_import import CsvError, CsvImportError, iter_checked, parse_float_in, read_rows
+from snp.errors import BusinessRuleError
 from snp.identifiers import display_phone, parse_finess, parse_phone
 from snp.territory.models import Commune, Cpts
 from snp.territory.schemas import CommuneOut, CptsOut, ImportReport, TerritoryOut
@@ -41,14 +45,56 @@ class CommuneData:
     longitude: float
 
 
-async def set_cpts(session: AsyncSession, *, name: str, finess: str, phone: str) -> Cpts:
+def _checked(field: str, parse: Callable[[str], str], value: str) -> str:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise BusinessRuleError(str(exc), ("body", field)) from None
+
+
+def _text(field: str, label: str, value: str | None, max_length: int) -> str | None:
+    text = " ".join((value or "").split())
+    if len(text) > max_length:
+        raise BusinessRuleError(
+            f"{label} est trop long (au plus {max_length} caractères).", ("body", field)
+        )
+    return text or None
+
+
+async def set_cpts(
+    session: AsyncSession,
+    *,
+    name: str,
+    finess: str,
+    phone: str,
+    address: str | None = None,
+    actor: Actor | None = None,
+) -> Cpts:
+    """Create or replace the CPTS identity (one row; idempotent). Every field is checked before
+    anything is written: a clear 422 naming the field (FINESS with its check digit, phone)."""
+    clean_name = _text("name", "Le nom de la CPTS", name, 200)
+    if clean_name is None:
+        raise BusinessRuleError("Le nom de la CPTS est obligatoire.", ("body", "name"))
+    values = {
+        "name": clean_name,
+        "finess": _checked("finess", parse_finess, finess),
+        "phone": _checked("phone", parse_phone, phone),
+        "address": _text("address", "L'adresse", address, 300),
+    }
+    actor = actor or Actor.system("territory")
     cpts = await session.scalar(select(Cpts).limit(1))
     if cpts is None:
-        cpts = Cpts(name=name, finess=parse_finess(finess), phone=parse_phone(phone))
+        cpts = Cpts(**values)
         session.add(cpts)
-    else:
-        cpts.name, cpts.finess, cpts.phone = name, parse_finess(finess), parse_phone(phone)
-    await session.flush()
+        await session.flush()
+        await audit.created(session, actor, "cpts", cpts.id)
+        return cpts
+    changed = [field for field, value in values.items() if getattr(cpts, field) != value]
+    for field in changed:
+        setattr(cpts, field, values[field])
+    if changed:
+        await session.flush()
+        await audit.changed(session, actor, "cpts", cpts.id, changed)
     return cpts
 
 
@@ -61,6 +107,7 @@ async def get_cpts(session: AsyncSession) -> CptsOut | None:
         finess=cpts.finess,
         phone=cpts.phone,
         phone_display=display_phone(cpts.phone),
+        address=cpts.address,
     )
 
 

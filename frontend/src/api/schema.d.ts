@@ -46,6 +46,46 @@ export interface paths {
         patch: operations["agenda-update_absence"];
         trace?: never;
     };
+    "/api/agenda/account-candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Link Candidates
+         * @description Active directory entries without an account (50 at most, by name), with their e-mail.
+         */
+        get: operations["agenda-list_link_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/account-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Account Links
+         * @description Every account that manages an effector's agenda, with that effector.
+         */
+        get: operations["agenda-list_account_links"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/appointments": {
         parameters: {
             query?: never;
@@ -214,6 +254,30 @@ export interface paths {
          *     constraints and ICS subscription.
          */
         patch: operations["agenda-update_effector"];
+        trace?: never;
+    };
+    "/api/agenda/effectors/{effector_id}/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link Account
+         * @description Let an effector account manage this effector's agenda (audited).
+         */
+        put: operations["agenda-link_account"];
+        post?: never;
+        /**
+         * Unlink Account
+         * @description No account manages this effector's agenda any more (audited).
+         */
+        delete: operations["agenda-unlink_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/agenda/ics/feed-token": {
@@ -1966,6 +2030,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/territory/cpts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Cpts
+         * @description The CPTS identity (name, FINESS, phone, address), as the SAS bundles publish it.
+         */
+        get: operations["territory-get_cpts"];
+        /**
+         * Put Cpts
+         * @description Create or replace the CPTS identity (audited).
+         */
+        put: operations["territory-put_cpts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1976,12 +2064,37 @@ export interface paths {
         /** List Users */
         get: operations["users-list_users"];
         put?: never;
-        /** Create User */
+        /**
+         * Create User
+         * @description Create an account (audited). An effector account whose e-mail is a directory entry's
+         *     is linked to that effector.
+         */
         post: operations["users-create_user"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update User
+         * @description Change an account's name or role, deactivate or reactivate it (audited); deactivating
+         *     closes its sessions. Nobody deactivates their own account or changes their own role.
+         */
+        patch: operations["users-update_user"];
         trace?: never;
     };
     "/healthz": {
@@ -2110,6 +2223,37 @@ export interface components {
              * Format: date
              */
             start_date: string;
+        };
+        /** AccountLinkIn */
+        AccountLinkIn: {
+            /** User Id */
+            user_id: number;
+        };
+        /** AccountLinkOut */
+        AccountLinkOut: {
+            /** Effector Id */
+            effector_id: number;
+            /** Effector Name */
+            effector_name: string;
+            /** User Id */
+            user_id: number;
+        };
+        /**
+         * AccountOut
+         * @description An account as the coordination administers it.
+         */
+        AccountOut: {
+            /** Active */
+            active: boolean;
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /** Id */
+            id: number;
+            /** Last Login At */
+            last_login_at: string | null;
+            role: components["schemas"]["Role"];
         };
         /** AgeBand */
         AgeBand: {
@@ -2817,8 +2961,21 @@ export interface components {
             /** Label */
             label: string;
         };
+        /** CptsIn */
+        CptsIn: {
+            /** Address */
+            address?: string | null;
+            /** Finess */
+            finess: string;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string;
+        };
         /** CptsOut */
         CptsOut: {
+            /** Address */
+            address?: string | null;
             /** Finess */
             finess: string;
             /** Name */
@@ -3766,6 +3923,15 @@ export interface components {
             value_origin: string | null;
             /** Weight */
             weight: number;
+        };
+        /** LinkCandidateOut */
+        LinkCandidateOut: {
+            /** Effector Id */
+            effector_id: number;
+            /** Email */
+            email: string | null;
+            /** Name */
+            name: string;
         };
         /** LoginIn */
         LoginIn: {
@@ -6013,23 +6179,25 @@ export interface components {
             rule: string;
             status: components["schemas"]["RequestStatus"];
         };
-        /** UserCreate */
+        /**
+         * UserCreate
+         * @description A new account; its rules (e-mail, password policy, role) are the service's.
+         *
+         *     Without a password the account gets a random one: send it a reset link.
+         */
         UserCreate: {
-            /**
-             * Email
-             * Format: email
-             */
+            /** Email */
             email: string;
             /** Full Name */
             full_name: string;
             /** Password */
-            password: string;
+            password?: string | null;
             role: components["schemas"]["Role"];
         };
         /** UserList */
         UserList: {
             /** Items */
-            items: components["schemas"]["UserOut"][];
+            items: components["schemas"]["AccountOut"][];
             /** Total */
             total: number;
         };
@@ -6042,6 +6210,14 @@ export interface components {
             /** Id */
             id: number;
             role: components["schemas"]["Role"];
+        };
+        /** UserPatch */
+        UserPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Full Name */
+            full_name?: string | null;
+            role?: components["schemas"]["Role"] | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -6288,6 +6464,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-list_link_candidates": {
+        parameters: {
+            query?: {
+                /** @description Nom ou e-mail. */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkCandidateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-list_account_links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountLinkOut"][];
                 };
             };
         };
@@ -6592,6 +6820,70 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EffectorProfile"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-link_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountLinkIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-unlink_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -9673,9 +9965,68 @@ export interface operations {
             };
         };
     };
+    "territory-get_cpts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CptsOut"];
+                };
+            };
+        };
+    };
+    "territory-put_cpts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CptsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CptsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "users-list_users": {
         parameters: {
             query?: {
+                /** @description Seulement ce rôle. */
+                role?: components["schemas"]["Role"] | null;
+                /** @description Comptes actifs ou désactivés. */
+                active?: boolean | null;
+                /** @description Texte de l'e-mail ou du nom. */
+                search?: string | null;
                 limit?: number;
                 offset?: number;
             };
@@ -9724,7 +10075,42 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserOut"];
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "users-update_user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
                 };
             };
             /** @description Validation Error */
