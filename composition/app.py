@@ -93,11 +93,12 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
-# The web UI loads only its own files; the API docs page (Swagger UI) loads its script and
-# style from jsDelivr and starts with an inline script.
+# The web UI loads only its own files and the map's OpenStreetMap tiles; the API docs page
+# (Swagger UI) loads its script and style from jsDelivr and starts with an inline script.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "img-src 'self' data: https://tile.openstreetmap.org https://*.tile.openstreetmap.org; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 DOCS_CSP = (
