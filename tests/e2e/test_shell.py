@@ -53,6 +53,8 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
             "Contrat ACI",
             "Messages SMS",
             "Lien SAS",
+            "Utilisateurs",
+            "Identité de la CPTS",
         ],
         "Coordination CPTS",
     ),
