@@ -13,7 +13,7 @@ from agenda.schemas_supply import EffectorImportReport, IcsImportReport
 from agenda.service import effector_import, ics
 from snp.actor import Actor
 from snp.command_line import run_in_session, settings_of, sub_app
-from snp.csv_import import decode, error_lines
+from snp.csv_import import error_lines, open_text
 from snp.errors import DomainError
 
 effectors_app = sub_app("Annuaire des effecteurs.")
@@ -31,19 +31,21 @@ def import_effectors(
     """Importe les effecteurs et leurs lieux depuis un CSV (une ligne par effecteur et lieu) :
     rpps,family_name,given_name,specialty_code,phone,email,site_name,address_line,
     postal_code,city,insee_code,latitude,longitude,structure_id."""
+    actor = Actor.system("cli")
+
+    async def work(session: AsyncSession) -> EffectorImportReport:
+        # Streamed: read row by row, written by batches, errors summarised (any file size).
+        with open_text(file) as stream:
+            return await effector_import.import_effectors_stream(session, actor, stream)
+
     try:
-        text = decode(file.read_bytes())
-    except DomainError as exc:
+        report = run_in_session(settings_of(ctx), work)
+    except EffectorImportRejected as exc:
+        for line in error_lines(exc.errors, exc.count, exc.kinds):
+            typer.echo(line, err=True)
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
-    actor = Actor.system("cli")
-    try:
-        report: EffectorImportReport = run_in_session(
-            settings_of(ctx), lambda s: effector_import.import_effectors_csv(s, actor, text)
-        )
-    except EffectorImportRejected as exc:
-        for line in error_lines(exc.errors):
-            typer.echo(line, err=True)
+    except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
     typer.echo(
