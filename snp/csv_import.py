@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
 from snp.errors import BusinessRuleError
 
@@ -101,6 +101,28 @@ def summary_lines(exc: CsvImportError) -> list[str]:
     return error_lines(exc.errors, exc.count, exc.kinds)
 
 
+class CsvRejected(BusinessRuleError):
+    """422 of a rejected file: its first errors as `{"loc": ["file", line, column], ...}`, then,
+    when there are more, one entry per kind of error with its count."""
+
+    def __init__(self, exc: CsvImportError, what: str) -> None:
+        super().__init__(f"{exc.count} erreur(s) : {what}.", loc=["file"])
+        self.errors = exc.errors
+        self.count = exc.count
+        self.kinds = exc.kinds
+
+    def as_detail(self) -> list[dict[str, Any]]:
+        detail: list[dict[str, Any]] = [
+            {"loc": ["file", e.line, e.column], "msg": str(e), "type": "csv"} for e in self.errors
+        ]
+        if self.count > len(self.errors):
+            detail += [
+                {"loc": ["file"], "msg": f"{n} × {kind}", "type": "csv_summary"}
+                for kind, n in sorted(self.kinds.items(), key=lambda item: -item[1])
+            ]
+        return detail
+
+
 @dataclass(frozen=True, slots=True)
 class CsvRow:
     line: int
@@ -136,31 +158,31 @@ _NUL = "Fichier illisible : il contient des caractères nuls (pas un CSV)."
 _CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
 
-def sniff_encoding(path: Path, chunk_bytes: int = 1 << 20) -> str:
-    """The encoding `decode` would choose for a file, read by chunks (constant memory):
-    "utf-8-sig", else "cp1252"; `CsvUnreadable` for a NUL byte or a byte neither knows."""
+def sniff_encoding(raw: BinaryIO, chunk_bytes: int = 1 << 20) -> str:
+    """The encoding `decode` would choose for a binary file, read by chunks from where it is
+    (constant memory): "utf-8-sig", else "cp1252"; `CsvUnreadable` for a NUL byte or a byte
+    neither knows. The file is read to its end: seek back before reading it as text."""
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
     offset = 0
-    with path.open("rb") as raw:
-        while chunk := raw.read(chunk_bytes):
-            if b"\x00" in chunk:
-                raise CsvUnreadable(_NUL)
-            if is_utf8:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
-            if not is_utf8:
-                for byte in _CP1252_UNDEFINED:
-                    at = chunk.find(bytes([byte]))
-                    if at >= 0:
-                        position = offset + at + 1
-                        raise CsvUnreadable(
-                            f"Fichier illisible : octet 0x{byte:02X} en position {position}, "
-                            "ni UTF-8 ni Windows-1252. Enregistrez-le en « CSV UTF-8 »."
-                        )
-            offset += len(chunk)
+    while chunk := raw.read(chunk_bytes):
+        if b"\x00" in chunk:
+            raise CsvUnreadable(_NUL)
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+        if not is_utf8:
+            for byte in _CP1252_UNDEFINED:
+                at = chunk.find(bytes([byte]))
+                if at >= 0:
+                    position = offset + at + 1
+                    raise CsvUnreadable(
+                        f"Fichier illisible : octet 0x{byte:02X} en position {position}, "
+                        "ni UTF-8 ni Windows-1252. Enregistrez-le en « CSV UTF-8 »."
+                    )
+        offset += len(chunk)
     if is_utf8:
         try:
             utf8.decode(b"", final=True)
@@ -171,7 +193,17 @@ def sniff_encoding(path: Path, chunk_bytes: int = 1 << 20) -> str:
 
 def open_text(path: Path) -> TextIO:
     """A file opened as a text stream in the encoding it is written in (see `sniff_encoding`)."""
-    return path.open(encoding=sniff_encoding(path), newline="")
+    with path.open("rb") as raw:
+        encoding = sniff_encoding(raw)
+    return path.open(encoding=encoding, newline="")
+
+
+def text_stream(raw: BinaryIO) -> io.TextIOWrapper:
+    """A seekable binary file (an upload) read as text in the encoding it is written in."""
+    start = raw.tell()
+    encoding = sniff_encoding(raw)
+    raw.seek(start)
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
 def guess_delimiter(first_line: str) -> str:

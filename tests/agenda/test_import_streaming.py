@@ -82,9 +82,11 @@ async def test_checking_a_large_bad_file_keeps_a_small_bounded_memory(
     size_mb = file.stat().st_size / 1e6
     tracemalloc.start()
     try:
-        with file.open(encoding="utf-8", newline="") as stream:
-            with pytest.raises(EffectorImportRejected) as caught:
-                await import_effectors_stream(session, Actor.system("test"), stream)
+        with (
+            file.open(encoding="utf-8", newline="") as stream,
+            pytest.raises(EffectorImportRejected) as caught,
+        ):
+            await import_effectors_stream(session, Actor.system("test"), stream)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
