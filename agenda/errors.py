@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from snp.csv_import import ErrorTally
-from snp.errors import BusinessRuleError, Conflict
+from snp.errors import BusinessRuleError, Conflict, NotFound
 
 
 class InvalidPeriod(BusinessRuleError):
@@ -110,3 +110,16 @@ class EffectorImportRejected(BusinessRuleError):
 
 class KindNotOffered(BusinessRuleError):
     """The slot does not offer the kind of consultation asked for."""
+
+
+class AnnuaireJobNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Import de l'annuaire introuvable.")
+
+
+class AnnuaireJobState(Conflict):
+    """An Annuaire import asked for a step its state does not allow."""
+
+
+class GeocoderFailed(BusinessRuleError):
+    """The geocoder did not answer (the sites stay approximate)."""

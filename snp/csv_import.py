@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -204,6 +205,14 @@ def text_stream(raw: BinaryIO) -> io.TextIOWrapper:
     encoding = sniff_encoding(raw)
     raw.seek(start)
     return io.TextIOWrapper(raw, encoding=encoding, newline="")
+
+
+def normalise_header(name: str) -> str:
+    """A column name compared without case, accents or punctuation: `Code_commune_INSEE` and
+    `code commune insee` are `code_commune_insee`."""
+    text = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def guess_delimiter(first_line: str) -> str:

@@ -543,6 +543,7 @@ def candidate_out(
             city=site.city,
             latitude=site.latitude,
             longitude=site.longitude,
+            position_approximate=site.position_approximate,
         ),
         delay_minutes=max(0, round(item.delay)),
         distance_km=round(item.distance_km, 1) if item.distance_km is not None else None,

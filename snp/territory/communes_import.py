@@ -18,7 +18,6 @@ changed and left unchanged before anything is written.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -34,6 +33,7 @@ from snp.csv_import import (
     CsvRow,
     CsvStream,
     ErrorTally,
+    normalise_header,
     parse_float_in,
 )
 from snp.territory.models import Commune
@@ -64,12 +64,6 @@ _LONGITUDE = parse_float_in(-180, 180, "longitude")
 SHOWN_CHANGES = 500
 # The postal name differs between the rows of one commune (one per postal code): not an error.
 _POSTAL_NAME = "nom_commune_postal"
-
-
-def normalise_header(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.strip().lstrip("\ufeff"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def _columns(header: Sequence[str]) -> dict[str, str]:
