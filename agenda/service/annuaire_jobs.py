@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ from snp.territory import list_communes
 log = logging.getLogger(__name__)
 
 BATCH_PEOPLE = 200
+# A running job reports progress every second or batch: silent this long, its server stopped.
+STALLED = timedelta(minutes=10)
 _TASKS: set[asyncio.Task[None]] = set()
 
 
@@ -265,10 +268,13 @@ async def mark_applying(session: AsyncSession, job_id: int) -> None:
 
 
 async def discard(session: AsyncSession, job_id: int) -> AnnuaireJobOut:
+    """Give up a previewed import, or one stalled (no progress for `STALLED`: the server
+    stopped while it ran); a running one is refused (409)."""
     job = await _job(session, job_id)
-    if job.status in ("previewing", "applying"):
+    running = job.status in ("previewing", "applying")
+    if running and utcnow() - job.updated_at < STALLED:
         raise AnnuaireJobState("Cet import est en cours : attendez qu'il s'arrête.")
-    if job.status == "ready":
+    if job.status == "ready" or running:
         job.status = "discarded"
         remove_file(job.file_path)
     return job_out(job)

@@ -5,6 +5,7 @@ their commune's centre are flagged approximate. CLI and API (a background job wi
 from __future__ import annotations
 
 import asyncio
+import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -17,12 +18,15 @@ from sqlalchemy.orm import selectinload
 from typer.testing import CliRunner
 
 from agenda.models import Effector
-from agenda.service import annuaire_jobs
+from agenda.service import annuaire, annuaire_jobs
+from agenda.service.annuaire_format import header_line, practitioner
 from composition.app import create_app
 from composition.cli import app as cli
 from snp.auth.roles import Role
 from snp.db import Database
+from snp.identifiers import rpps_with_check_digit
 from snp.settings import get_settings
+from snp.territory import CommuneOut
 from tests.agenda.annuaire_sample import (
     LE_GALL,
     MARTIN,
@@ -251,3 +255,39 @@ async def test_a_file_that_is_not_the_extraction_names_the_missing_columns(
         preview["rejected"][0] == "line 1, column Identifiant PP: colonne manquante dans l'en-tête"
     )
     assert preview["added_count"] == 0
+
+
+# --- Streaming: memory bounded by the territory, not the file ------------------------------------
+
+
+def test_reading_the_extraction_keeps_memory_bounded_whatever_its_length(tmp_path: Path) -> None:
+    territory = annuaire.TerritoryIndex.of(
+        [
+            CommuneOut(
+                insee_code="35236", name="Redon", postal_code="35600", latitude=47.6, longitude=-2.1
+            )
+        ]
+    )
+
+    def peak_for(lines: int) -> float:
+        file = tmp_path / f"annuaire-{lines}.txt"
+        with file.open("w", encoding="utf-8") as out:
+            out.write(header_line())
+            for n in range(lines):  # GPs all over France, one in a thousand in the territory
+                insee = "35236" if n % 1000 == 0 else f"{29000 + n % 900}"
+                rpps = rpps_with_check_digit(f"{1_100_000_000 + n}")
+                out.write(practitioner(rpps=rpps, family=f"NOM{n}", given="A", insee=insee))
+        tracemalloc.start()
+        try:
+            with file.open(encoding="utf-8", newline="") as stream:
+                result = annuaire.read_annuaire(stream, territory, ("gp",))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert result.lines == lines
+        assert len(result.people) == lines // 1000
+        return peak / 1e6
+
+    small, large = peak_for(10_000), peak_for(80_000)
+    # Eight times the lines (about 17 MB): the memory of the 80 people kept, not of the file.
+    assert large < small + 1.0
