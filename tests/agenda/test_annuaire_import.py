@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from typer.testing import CliRunner
 
-from agenda.models import Effector
+from agenda.models import DirectoryImportJob, Effector
 from agenda.service import annuaire, annuaire_jobs
 from agenda.service.annuaire_format import header_line, practitioner
 from composition.app import create_app
@@ -291,3 +292,34 @@ def test_reading_the_extraction_keeps_memory_bounded_whatever_its_length(tmp_pat
     small, large = peak_for(10_000), peak_for(80_000)
     # Eight times the lines (about 17 MB): the memory of the 80 people kept, not of the file.
     assert large < small + 1.0
+
+
+async def test_a_running_import_cannot_be_discarded_but_a_stalled_one_can(
+    job_client: httpx.AsyncClient, job_session: AsyncSession, tmp_path: Path
+) -> None:
+    await logged_in_as(job_client, job_session, Role.COORDINATOR)
+    now = datetime.now(UTC)
+    running, stalled = (
+        DirectoryImportJob(
+            status="previewing",
+            file_path=str(tmp_path / name),
+            file_name=name,
+            file_bytes=10,
+            bytes_read=0,
+            lines_read=0,
+            professions="gp",
+            updated_at=updated_at,
+        )
+        for name, updated_at in (("a.txt", now), ("b.txt", now - timedelta(minutes=30)))
+    )
+    job_session.add_all([running, stalled])
+    await job_session.commit()
+    refused = await job_client.post(f"/api/agenda/annuaire/imports/{running.id}/discard")
+    assert refused.status_code == 409
+    assert refused.json()["detail"][0]["msg"] == (
+        "Cet import est en cours : attendez qu'il s'arrête."
+    )
+    discarded = await job_client.post(f"/api/agenda/annuaire/imports/{stalled.id}/discard")
+    assert discarded.json()["status"] == "discarded"
+    missing = await job_client.get("/api/agenda/annuaire/imports/999999")
+    assert missing.status_code == 404
