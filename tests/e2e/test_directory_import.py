@@ -39,6 +39,7 @@ COMMUNES = """code_commune_INSEE,nom_commune_postal,code_postal,libelle_achemine
 29019,QUIMPER,29000,QUIMPER,,47.9960,-4.1024,19,,Quimper,Quimper,29,Finistère,53,Bretagne
 """  # noqa: E501
 
+JOB_WAIT = 30_000  # ms
 KERBRAT = rpps_with_check_digit("1099000001")
 TANGUY = rpps_with_check_digit("1099000002")
 
@@ -104,18 +105,19 @@ def test_coordinator_imports_communes_and_the_annuaire_and_the_operator_sees_the
     file.write_text(extraction(), encoding="utf-8")
     annuaire_upload(page, file)
     job = page.get_by_test_id("annuaire-preview")
-    expect(job.get_by_test_id("count-added")).to_have_text("2")
+    # A background job reads the file; the page polls it (a loaded machine may take a while).
+    expect(job.get_by_test_id("count-added")).to_have_text("2", timeout=JOB_WAIT)
     expect(job.get_by_test_id("count-changed")).to_have_text("0")
     expect(job.get_by_test_id("count-left")).not_to_have_text("0")  # the demo's own GPs
     expect(job.get_by_role("table", name="À ajouter")).to_contain_text("Maelle KERBRAT")
     expect(job).not_to_contain_text("AILLEURS")
     job.get_by_role("button", name="Appliquer").click()
-    expect(job).to_contain_text("Annuaire importé : 2 effecteur(s) ajouté(s)")
+    expect(job).to_contain_text("Annuaire importé : 2 effecteur(s) ajouté(s)", timeout=JOB_WAIT)
 
     # The practice moved: the next extraction's preview says what changes; given up here.
     file.write_text(extraction("DE LA GARE"), encoding="utf-8")
     annuaire_upload(page, file)
-    expect(job.get_by_test_id("count-changed")).to_have_text("1")
+    expect(job.get_by_test_id("count-changed")).to_have_text("1", timeout=JOB_WAIT)
     expect(job.get_by_role("table", name="À modifier")).to_contain_text(
         "lieu modifié : CABINET KERBRAT"
     )
