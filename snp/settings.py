@@ -439,6 +439,34 @@ class Settings(BaseSettings):
         ge=1,
         description="How often the indicators' slot supply counts are refreshed from the agendas.",
     )
+    # --- Directory from public data (agenda/service/annuaire*.py, geocoding.py) ---------------
+    directory_import_dir: Path = Field(
+        default=Path("var/imports"),
+        description="Where an uploaded Annuaire Santé extraction waits until it is applied or "
+        "discarded (on a disk every app instance shares).",
+    )
+    directory_import_max_mb: int = Field(
+        default=2000, ge=1, description="Largest Annuaire Santé extraction accepted, in MB."
+    )
+    geocoder: Literal["off", "ban"] = Field(
+        default="off",
+        description="Refines sites placed at their commune's centre (« position approximative »):"
+        " `off`, or `ban` = the Base Adresse Nationale batch CSV API at `SNP_GEOCODER_URL`.",
+    )
+    geocoder_url: str = Field(
+        default="https://api-adresse.data.gouv.fr/search/csv/",
+        description="URL of the BAN batch geocoding endpoint (`/search/csv/`).",
+    )
+    geocoder_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="Timeout of one batch sent to the geocoder."
+    )
+    geocoder_min_score: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Lowest BAN score (0-1) at which a geocoded address replaces the commune's "
+        "centre.",
+    )
 
 
 @lru_cache

@@ -46,6 +46,7 @@ const CoordinatorHome = lazy(() => import("./features/coordination/CoordinatorHo
 const DirectoryPage = lazy(() => import("./features/coordination/DirectoryPage").then((module) => ({ default: module.DirectoryPage })));
 const EffectorPage = lazy(() => import("./features/coordination/EffectorPage").then((module) => ({ default: module.EffectorPage })));
 const ImportPage = lazy(() => import("./features/coordination/ImportPage").then((module) => ({ default: module.ImportPage })));
+const PublicDataPage = lazy(() => import("./features/coordination/PublicDataPage").then((module) => ({ default: module.PublicDataPage })));
 const MapPage = lazy(() => import("./features/coordination/MapPage").then((module) => ({ default: module.MapPage })));
 const UnreportedPage = lazy(() => import("./features/coordination/UnreportedPage").then((module) => ({ default: module.UnreportedPage })));
 const ProtocolsPage = lazy(() => import("./features/coordination/protocols/ProtocolsPage").then((module) => ({ default: module.ProtocolsPage })));
@@ -97,6 +98,7 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: AGENDA_PATHS.calendars, roles: ["effector"], element: <CalendarsPage /> },
   { to: AGENDA_PATHS.handover, roles: ["effector"], element: <HandoverPage /> },
   { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
+  { to: COORDINATION_PATHS.publicData, roles: ["coordinator"], element: <PublicDataPage /> },
   { to: COORDINATION_PATHS.effector, roles: ["coordinator"], element: <EffectorPage /> },
   { to: UNREPORTED_PATH, roles: ["coordinator"], element: <UnreportedPage /> },
   { to: INDICATORS_PATHS.report, roles: ["coordinator", "funder"], element: <ReportPage /> },

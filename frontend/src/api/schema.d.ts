@@ -86,6 +86,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/annuaire/geocode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Geocode Sites
+         * @description Refine the approximate sites with the configured geocoder (422 when it is `off`).
+         */
+        post: operations["agenda-geocode_sites"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Imports
+         * @description The latest imports, newest first.
+         */
+        get: operations["agenda-list_imports"];
+        put?: never;
+        /**
+         * Start Import
+         * @description Upload the extraction `PS_LibreAcces_Personne_activite_*.txt`; its preview (added,
+         *     changed, left) is computed in the background: poll the job until `ready`.
+         */
+        post: operations["agenda-start_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Import
+         * @description One import: its progress, then its preview, then its report.
+         */
+        get: operations["agenda-get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports/{job_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Import
+         * @description Apply a previewed import, in batches in the background (409 unless `ready`).
+         */
+        post: operations["agenda-apply_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports/{job_id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard Import
+         * @description Give up a previewed import (its file is deleted).
+         */
+        post: operations["agenda-discard_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/appointments": {
         parameters: {
             query?: never;
@@ -2030,6 +2135,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/territory/communes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Communes
+         * @description An official communes file (base officielle des codes postaux, communes de France, or our
+         *     template): the preview of what would be added, changed and left unchanged, or (`apply`) the
+         *     same, written. On any error nothing is written and the 422 names the line and the column.
+         */
+        post: operations["territory-import_communes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/territory/cpts": {
         parameters: {
             query?: never;
@@ -2332,6 +2459,99 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** AnnuaireChange */
+        AnnuaireChange: {
+            entry: components["schemas"]["AnnuaireEntry"];
+            /** Fields */
+            fields: string[];
+        };
+        /** AnnuaireEntry */
+        AnnuaireEntry: {
+            /** Communes */
+            communes: string[];
+            /** Name */
+            name: string;
+            /** Profession */
+            profession: string;
+            /** Rpps */
+            rpps: string;
+        };
+        /**
+         * AnnuaireJobOut
+         * @description An import of the extraction: its progress, then its preview, then its report.
+         */
+        AnnuaireJobOut: {
+            /** Bytes Read */
+            bytes_read: number;
+            /** Error */
+            error: string | null;
+            /** File Bytes */
+            file_bytes: number;
+            /** File Name */
+            file_name: string;
+            /** Id */
+            id: number;
+            /** Lines Read */
+            lines_read: number;
+            preview: components["schemas"]["AnnuairePreview"] | null;
+            /** Professions */
+            professions: string[];
+            /** Report */
+            report: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "previewing" | "ready" | "applying" | "done" | "failed" | "discarded";
+        };
+        /**
+         * AnnuairePreview
+         * @description What an Annuaire Santé extraction would do to the directory (lists cut at 200).
+         */
+        AnnuairePreview: {
+            /** Added */
+            added: components["schemas"]["AnnuaireEntry"][];
+            /** Added Count */
+            added_count: number;
+            /** Changed */
+            changed: components["schemas"]["AnnuaireChange"][];
+            /** Changed Count */
+            changed_count: number;
+            /** Left */
+            left: components["schemas"]["AnnuaireEntry"][];
+            /**
+             * Left Count
+             * @description Dans l'annuaire mais pas dans le fichier (laissés).
+             */
+            left_count: number;
+            /**
+             * Lines Kept
+             * @description Lignes des professions choisies dans le territoire.
+             */
+            lines_kept: number;
+            /** Lines Read */
+            lines_read: number;
+            /** Phones Ignored */
+            phones_ignored: number;
+            /**
+             * Rejected
+             * @description Les premières : « line N, column C: raison ».
+             */
+            rejected: string[];
+            /**
+             * Rejected Count
+             * @description Lignes écartées (identifiant invalide...).
+             */
+            rejected_count: number;
+            /** Rejected Kinds */
+            rejected_kinds: {
+                [key: string]: number;
+            };
+            /** Unchanged Count */
+            unchanged_count: number;
+        };
         /** AppointmentOut */
         AppointmentOut: {
             /** Cancel Reason */
@@ -2422,8 +2642,18 @@ export interface components {
             /** Site Id */
             site_id?: number | null;
         };
+        /** Body_agenda-start_import */
+        "Body_agenda-start_import": {
+            /** File */
+            file: string;
+        };
         /** Body_indicators-import_figures */
         "Body_indicators-import_figures": {
+            /** File */
+            file: string;
+        };
+        /** Body_territory-import_communes */
+        "Body_territory-import_communes": {
             /** File */
             file: string;
         };
@@ -2664,6 +2894,12 @@ export interface components {
             longitude: number;
             /** Name */
             name: string;
+            /**
+             * Position Approximate
+             * @description Centre de la commune, pas l'adresse : la distance est approximative.
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
         };
@@ -2740,6 +2976,15 @@ export interface components {
             note?: string | null;
             outcome: components["schemas"]["Outcome"];
         };
+        /** CommuneChange */
+        CommuneChange: {
+            commune: components["schemas"]["CommuneOut"];
+            /**
+             * Fields
+             * @description Champs modifiés : name, postal_code(s), latitude...
+             */
+            fields: string[];
+        };
         /** CommuneOut */
         CommuneOut: {
             /** Insee Code */
@@ -2752,6 +2997,24 @@ export interface components {
             name: string;
             /** Postal Code */
             postal_code: string;
+            /** Postal Codes */
+            postal_codes?: string[];
+        };
+        /**
+         * CommunesPreview
+         * @description What an import of communes adds, changes and leaves unchanged (lists cut at 500).
+         */
+        CommunesPreview: {
+            /** Added */
+            added: components["schemas"]["CommuneOut"][];
+            /** Added Count */
+            added_count: number;
+            /** Changed */
+            changed: components["schemas"]["CommuneChange"][];
+            /** Changed Count */
+            changed_count: number;
+            /** Unchanged Count */
+            unchanged_count: number;
         };
         /**
          * Condition
@@ -3549,6 +3812,11 @@ export interface components {
             name: string;
             /** Phone */
             phone: string | null;
+            /**
+             * Position Approximate
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
             /** Structure Id */
@@ -3565,6 +3833,14 @@ export interface components {
             label: string;
             /** Words */
             words: string[];
+        };
+        /** GeocodingReport */
+        GeocodingReport: {
+            /**
+             * Refined
+             * @description Lieux dont la position approximative a été précisée.
+             */
+            refined: number;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -5601,6 +5877,12 @@ export interface components {
             longitude: number;
             /** Name */
             name: string;
+            /**
+             * Position Approximate
+             * @description Centre de la commune, pas l'adresse (« position approximative »).
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
         };
@@ -5622,6 +5904,12 @@ export interface components {
             name: string;
             /** Phone */
             phone: string | null;
+            /**
+             * Position Approximate
+             * @description Centre de la commune, pas l'adresse (« position approximative »).
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
             /**
@@ -6516,6 +6804,175 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountLinkOut"][];
+                };
+            };
+        };
+    };
+    "agenda-geocode_sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeocodingReport"];
+                };
+            };
+        };
+    };
+    "agenda-list_imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"][];
+                };
+            };
+        };
+    };
+    "agenda-start_import": {
+        parameters: {
+            query?: {
+                /** @description gp, nurse, pharmacist (virgules). */
+                professions?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_agenda-start_import"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-get_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-apply_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-discard_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -9961,6 +10418,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TerritoryOut"];
+                };
+            };
+        };
+    };
+    "territory-import_communes": {
+        parameters: {
+            query?: {
+                /** @description false : aperçu seulement. */
+                apply?: boolean;
+                /** @description Départements ou codes INSEE gardés (35, 56194...). */
+                keep?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_territory-import_communes"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunesPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

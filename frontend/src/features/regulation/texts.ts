@@ -316,6 +316,8 @@ export const regulationTexts = {
     claimFirst: "Prenez la demande en charge pour réserver un créneau.",
     delay: (d: string) => `dans ${d}`,
     distance: (km: string) => `à ${km} km`,
+    approximate: "position approximative",
+    approximateTitle: "Lieu placé au centre de sa commune (adresse non géolocalisée)\u00a0: la distance est approximative.",
     noDistance: "distance inconnue",
     load: (day: number, week: number) => `charge : ${day} patient${day > 1 ? "s" : ""} SNP ce jour, ${week} cette semaine`,
     why: "Pourquoi ce rang",
