@@ -2,8 +2,9 @@
 the people it helps, how long it keeps it, and how to exercise one's rights.
 
 Served at `/informations-patients` without login, as plain HTML (readable on any phone, no
-script), so SMS (through the short link `/donnees`) and the phone script can point to it. The CPTS's name and phone come from the
-territory settings; the retention periods from the platform's settings.
+script), so SMS (through the short link `/donnees`) and the phone script can point to it.
+The CPTS's name and phone come from the territory settings; the retention periods from the
+platform's settings.
 """
 
 from __future__ import annotations
