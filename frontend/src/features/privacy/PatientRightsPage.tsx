@@ -10,6 +10,7 @@ import { api, useApiMutation, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
 import { formatDateTime } from "../../shell/format";
 import { Button, DataTable, ErrorSummary, Field, InputField, Modal, Notice, type Column } from "../../ui";
+import { frenchDate, initialSelection } from "./selection";
 import { privacyTexts } from "./texts";
 import "./privacy.css";
 
@@ -49,12 +50,6 @@ function download(name: string, content: string, type: string) {
   URL.revokeObjectURL(url);
 }
 
-/** `1986-03-14` -> `14/03/1986`. */
-function frenchDate(iso: string): string {
-  const [year, month, day] = iso.split("-");
-  return `${day}/${month}/${year}`;
-}
-
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -63,6 +58,7 @@ export function PatientRightsPage() {
   const [form, setForm] = useState<SearchForm>(EMPTY);
   const [found, setFound] = useState<SearchOut | null>(null);
   const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
+  const [severalPeople, setSeveralPeople] = useState(false);
   const [withPhone, setWithPhone] = useState(true);
   const [editing, setEditing] = useState<Match | null>(null);
   const [erasing, setErasing] = useState(false);
@@ -71,8 +67,10 @@ export function PatientRightsPage() {
 
   const search = useApiMutation((body: SearchIn) => api.POST("/api/rights/search", { body }), {
     onSuccess: (result) => {
+      const selection = initialSelection(result.requests);
       setFound(result);
-      setChosen(new Set(result.requests.map((r) => r.id)));
+      setChosen(selection.ids);
+      setSeveralPeople(selection.severalPeople);
     },
   });
 
@@ -206,6 +204,7 @@ export function PatientRightsPage() {
               </ul>
             </div>
           ) : null}
+          {severalPeople ? <Notice tone="warning">{t.results.severalPeople}</Notice> : null}
           {found.requests.length === 0 ? (
             <p>{t.results.none}</p>
           ) : (

@@ -22,6 +22,8 @@ export const privacyTexts = {
     title: "Demandes trouvées",
     caption: "Demandes enregistrées pour cette personne",
     none: "Aucune demande ne correspond (les demandes déjà pseudonymisées ne contiennent plus d'identité).",
+    severalPeople:
+      "Ces demandes nomment plusieurs personnes (numéro partagé ?) : cochez seulement celles de la personne qui exerce ses droits.",
     select: (id: number) => `Choisir la demande n° ${id}`,
     chosen: "Choisie",
     number: "N°",
