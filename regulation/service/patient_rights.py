@@ -23,6 +23,7 @@ from regulation.errors import (
     RequestNotOpen,
     RequestPseudonymised,
 )
+from regulation.events import RequestUpdated
 from regulation.models import (
     OPEN_STATUSES,
     CallbackAttempt,
@@ -36,7 +37,7 @@ from regulation.service.needs import patient_label
 from regulation.service.records import ENTITY, columns, display_name, get_row, log_step
 from regulation.service.retention import pseudonymise_rows
 from regulation.service.retriage import TRIAGE_INPUTS
-from snp import audit
+from snp import audit, events
 from snp.actor import Actor
 from snp.kit import PARIS
 
@@ -219,6 +220,7 @@ async def rectify_identity(
         await audit.changed(session, actor, ENTITY, row.id, changed)
         name = await display_name(session, actor)
         log_step(session, row.id, actor, name, "rectified", at=now, fields=changed)
+        await events.emit(session, RequestUpdated(row.id, tuple(changed), row.referrer_user_id))
     if NAME_FIELDS & set(changed):
         await agenda.relabel_appointments(session, row.id, patient_label(row, now))
     await audit.record(session, actor, "rectify", ENTITY, row.id, audit_detail(reason, changed))
