@@ -9,7 +9,7 @@ import { useState, type FormEvent } from "react";
 import { api, useApiMutation, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
 import { formatDateTime } from "../../shell/format";
-import { Button, DataTable, ErrorSummary, Field, InputField, Modal, Notice, type Column } from "../../ui";
+import { Button, DataTable, ErrorSummary, InputField, Modal, Notice, SelectField, type Column } from "../../ui";
 import { frenchDate, initialSelection } from "./selection";
 import { privacyTexts } from "./texts";
 import "./privacy.css";
@@ -333,23 +333,14 @@ function CorrectDialog({
         {text("family_name", t.correct.familyName)}
         {text("given_name", t.correct.givenName)}
         {text("birth_date", t.correct.birthDate, "date")}
-        <Field label={t.correct.sex} error={error?.fieldError("sex")}>
-          {(control) => (
-            <select
-              id={control.id}
-              aria-describedby={control.describedBy}
-              aria-invalid={control.invalid}
-              value={values.sex}
-              onChange={(e) => setValues({ ...values, sex: e.target.value })}
-            >
-              {Object.entries(t.correct.sexes).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={t.correct.sex}
+          value={values.sex}
+          choices={Object.keys(t.correct.sexes)}
+          labelOf={(sex) => t.correct.sexes[sex] ?? sex}
+          error={error?.fieldError("sex")}
+          onChange={(sex) => setValues({ ...values, sex })}
+        />
         {text("phone", t.correct.phone, "tel")}
         {text("address_line", t.correct.address)}
         <InputField
