@@ -87,6 +87,7 @@ class SentSmsOut(BaseModel):
     sent_at: datetime | None
     audience: str
     recipient: str | None = Field(description="The patient's number; others' are not shown.")
+    template: str
     body: str
     status: str
     request_id: int | None

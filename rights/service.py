@@ -114,7 +114,6 @@ async def export(
     ids, phones = await _identities(session, body)
     reason = f"{body.reason} (export {form})"
     requests = await regulation.request_records(session, actor, ids, reason=reason)
-    phones |= {r.phone for r in requests}
     appointments = await agenda.appointments_of_requests(session, ids)
     appointment_ids = [a.id for a in appointments]
     sms = await notifications.patient_sms(

@@ -75,6 +75,11 @@ class PatientSms:
     surveys: list[SurveyAnswer]
 
 
+def _real(phones: Collection[str]) -> set[str]:
+    """The numbers to look for: a pseudonymised request's placeholder number is nobody's."""
+    return set(phones) - {PSEUDONYMISED_RECIPIENT}
+
+
 def _sent_about(
     request_ids: Collection[int], appointment_ids: Collection[str], phones: Collection[str]
 ) -> ColumnElement[bool]:
@@ -128,7 +133,7 @@ async def patient_sms(
     phones: Collection[str],
 ) -> PatientSms:
     """Every SMS about the person (see the module's docstring), oldest first."""
-    own = set(phones)
+    own = _real(phones)
     sent = [
         SentSms(
             id=m.id,
@@ -198,7 +203,7 @@ async def erase_patient_sms(
     sent = await session.execute(
         update(OutboxMessage)
         .where(
-            _sent_about(request_ids, appointment_ids, set(phones)),
+            _sent_about(request_ids, appointment_ids, _real(phones)),
             OutboxMessage.body != PSEUDONYMISED_BODY,
         )
         .values(
@@ -210,9 +215,10 @@ async def erase_patient_sms(
         )
         .execution_options(synchronize_session=False)
     )
+    from_them = _received_from(request_ids, _real(phones))
     received = await session.execute(
         update(InboundMessage)
-        .where(_received_from(request_ids, set(phones)), InboundMessage.body != PSEUDONYMISED_BODY)
+        .where(from_them, InboundMessage.body != PSEUDONYMISED_BODY)
         .values(sender=PSEUDONYMISED_RECIPIENT, body=PSEUDONYMISED_BODY)
         .execution_options(synchronize_session=False)
     )

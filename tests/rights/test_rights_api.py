@@ -401,3 +401,38 @@ async def test_after_an_erasure_no_table_holds_the_person_but_the_son_stays(
     assert all(REASON in (e.detail or "") for e in entries)
     again = await client.post("/api/rights/search", json={"phone": PHONE_E164, "reason": REASON})
     assert [r["id"] for r in again.json()["requests"]] == [child]
+
+
+async def test_an_erased_request_exports_what_is_left_and_nobody_elses_blanked_sms(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    mother, _, appointment = await the_family(client, session)
+    await close_in_the_past(session, mother, appointment)
+    erased = await client.post(
+        "/api/rights/erase", json={"request_ids": [mother], "reason": REASON}
+    )
+    assert erased.status_code == 200, erased.text
+    # Someone else's auto-reply, blanked long ago by retention: the placeholder number is nobody's.
+    session.add(
+        OutboxMessage(
+            idempotency_key="pseudonymised:someone-else",
+            recipient="+33000000000",
+            audience="patient",
+            template="reponse_incomprise",
+            body="[SMS effacé : données pseudonymisées]",
+            status="sent",
+            next_attempt_at=utcnow(),
+        )
+    )
+    await session.commit()
+    exported = await client.post(
+        "/api/rights/export", json={"request_ids": [mother], "reason": REASON}
+    )
+    assert exported.status_code == 200, exported.text
+    [request] = exported.json()["requests"]
+    assert request["family_name"] == "Patient pseudonymisé"
+    assert request["notes"] is None
+    sent = exported.json()["sms_sent"]
+    assert sent  # her own SMS, blanked
+    assert all(m["request_id"] == mother or m["request_id"] is None for m in sent)
+    assert [m for m in sent if m["template"] == "reponse_incomprise"] == []

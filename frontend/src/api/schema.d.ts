@@ -6030,6 +6030,8 @@ export interface components {
             sent_at: string | null;
             /** Status */
             status: string;
+            /** Template */
+            template: string;
         };
         /** SessionOut */
         SessionOut: {
