@@ -29,6 +29,12 @@ from agenda.service.directory import (
     list_effectors,
     upsert_effector,
 )
+from agenda.service.patient_records import (
+    PatientAppointment,
+    appointments_of_requests,
+    relabel_appointments,
+    upcoming_appointments,
+)
 from agenda.service.retention import pseudonymise_appointments
 from agenda.service.sas_supply import (
     SasEffector,
@@ -66,6 +72,7 @@ __all__ = [
     "HoldExpired",
     "HoldOut",
     "NewSlot",
+    "PatientAppointment",
     "SasEffector",
     "SasSite",
     "SasSlot",
@@ -76,6 +83,7 @@ __all__ = [
     "add_generated_slots",
     "appointment_facts",
     "appointment_facts_page",
+    "appointments_of_requests",
     "cancel",
     "confirm",
     "count_booked_by_effector",
@@ -91,6 +99,7 @@ __all__ = [
     "list_effectors",
     "list_templates",
     "pseudonymise_appointments",
+    "relabel_appointments",
     "release",
     "sas_appointment_facts",
     "sas_effector",
@@ -101,5 +110,6 @@ __all__ = [
     "search_free_slots",
     "slot_shared_with_sas",
     "supply_by_hour",
+    "upcoming_appointments",
     "upsert_effector",
 ]

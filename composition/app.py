@@ -44,6 +44,7 @@ from notifications import check_configuration as check_sms_configuration
 from notifications import close_sms_backends
 from notifications.api import router as notifications_router
 from regulation.api import router as regulation_router
+from rights.api import router as rights_router
 from sas import booking_router as sas_router
 from sas import fhir_router, install_fhir_handlers
 from sas import link_router as sas_link_router
@@ -78,6 +79,7 @@ ROUTERS: list[APIRouter] = [
     password_reset_router,
     sas_router,
     sas_link_router,
+    rights_router,
     fhir_router,
     live.router,
 ]

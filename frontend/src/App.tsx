@@ -21,6 +21,8 @@ import { aciTexts } from "./features/indicators/aciTexts";
 import { indicatorsTexts } from "./features/indicators/texts";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
+import { PATIENT_RIGHTS_PATH } from "./features/privacy/paths";
+import { privacyTexts } from "./features/privacy/texts";
 import { notificationsTexts } from "./features/notifications/texts";
 import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_PASSWORD_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
 import { sasTexts } from "./features/sas/texts";
@@ -54,6 +56,7 @@ const IndicatorsPage = lazy(() => import("./features/indicators/IndicatorsPage")
 const ReportPage = lazy(() => import("./features/indicators/ReportPage").then((module) => ({ default: module.ReportPage })));
 const AciManagePage = lazy(() => import("./features/indicators/AciManagePage").then((module) => ({ default: module.AciManagePage })));
 const AciReportPage = lazy(() => import("./features/indicators/AciReportPage").then((module) => ({ default: module.AciReportPage })));
+const PatientRightsPage = lazy(() => import("./features/privacy/PatientRightsPage").then((module) => ({ default: module.PatientRightsPage })));
 const SmsDemoPage = lazy(() => import("./features/notifications/SmsDemoPage").then((module) => ({ default: module.SmsDemoPage })));
 const IntakePage = lazy(() => import("./features/regulation/IntakePage").then((module) => ({ default: module.IntakePage })));
 const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").then((module) => ({ default: module.OperatorHome })));
@@ -88,6 +91,7 @@ const PAGES: readonly PageRoute[] = [
   { to: INDICATORS_PATHS.aci, label: aciTexts.nav, roles: ["coordinator", "funder"], element: <AciReportPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
   { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
+  { to: PATIENT_RIGHTS_PATH, label: privacyTexts.nav, roles: ["coordinator"], element: <PatientRightsPage /> },
   { to: ACCOUNTS_PATH, label: accountsTexts.nav.accounts, roles: ["coordinator"], element: <AccountsPage /> },
   { to: CPTS_IDENTITY_PATH, label: accountsTexts.nav.cpts, roles: ["coordinator"], element: <CptsIdentityPage /> },
 ];

@@ -22,6 +22,7 @@ OPEN_ROUTES = {
     ("POST", "/api/auth/login"),
     ("GET", "/healthz"),
     ("GET", "/informations-patients"),  # the public patient information notice
+    ("GET", "/donnees"),  # its short link, in the patients' SMS
     ("GET", "/{path:path}"),  # the web UI's static files and SPA fallback
     ("GET", "/api/agenda/ics/feed/{token}.ics"),  # calendar apps; the secret token is the key
     # Twilio's webhooks: no session, every request must carry a valid X-Twilio-Signature.

@@ -1898,6 +1898,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rights/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Document
+         * @description Le même contenu en document lisible (HTML imprimable), à remettre à la personne.
+         */
+        post: operations["rights-export_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rights/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase Person
+         * @description Effacement (pseudonymisation immédiate), refusé tant que la loi impose de conserver.
+         */
+        post: operations["rights-erase_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rights/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Records
+         * @description Tout ce que la plateforme conserve sur la personne (droit d'accès, JSON).
+         */
+        post: operations["rights-export_records"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rights/requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rectify Request
+         * @description Rectification de l'identité ou des coordonnées, même après clôture.
+         */
+        patch: operations["rights-rectify_request"];
+        trace?: never;
+    };
+    "/api/rights/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search Person
+         * @description Une personne par nom et date de naissance, ou par numéro : ses demandes.
+         */
+        post: operations["rights-search_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sas/bookings": {
         parameters: {
             query?: never;
@@ -2351,6 +2451,25 @@ export interface components {
              */
             start_date: string;
         };
+        /**
+         * AccessOut
+         * @description One entry of the audit trail about the person's records: who (role) did what, when.
+         */
+        AccessOut: {
+            /** Action */
+            action: string;
+            /** Actor Role */
+            actor_role: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Entity */
+            entity: string;
+            /** Entity Id */
+            entity_id: string;
+        };
         /** AccountLinkIn */
         AccountLinkIn: {
             /** User Id */
@@ -2591,6 +2710,39 @@ export interface components {
              * @enum {string}
              */
             status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
+        };
+        /** AppointmentRecordOut */
+        AppointmentRecordOut: {
+            /** After Care */
+            after_care: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /** Cancelled By */
+            cancelled_by: string | null;
+            /** Effector Name */
+            effector_name: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Patient Label */
+            patient_label: string | null;
+            /** Place */
+            place: string | null;
+            /** Request Id */
+            request_id: number;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /** Status */
+            status: string;
         };
         /**
          * AssignedTo
@@ -3478,6 +3630,18 @@ export interface components {
              * @description Patients pris en charge en ville qui seraient sinon allés aux urgences.
              */
             would_have_gone_to_ed: number;
+        };
+        /** ErasedOut */
+        ErasedOut: {
+            /** Erased Request Ids */
+            erased_request_ids: number[];
+            /**
+             * Kept
+             * @description What is kept on purpose, and why (French).
+             */
+            kept: string[];
+            /** Sms Erased */
+            sms_erased: number;
         };
         /** EscalationIn */
         EscalationIn: {
@@ -4425,6 +4589,18 @@ export interface components {
              */
             month: string;
         };
+        /** OptOutOut */
+        OptOutOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Keyword */
+            keyword: string;
+            /** Phone */
+            phone: string;
+        };
         /**
          * Orientation
          * @enum {string}
@@ -4552,6 +4728,93 @@ export interface components {
             period: string;
             /** Previous Year */
             previous_year: number;
+        };
+        /**
+         * PersonIn
+         * @description One person: the requests the coordinator recognised as theirs, and/or their number.
+         */
+        PersonIn: {
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Reason
+             * @description Why (the patient's request and its reference), kept in the audit trail; never the patient's name or number.
+             */
+            reason: string;
+            /** Request Ids */
+            request_ids?: number[];
+        };
+        /**
+         * PersonRecordsOut
+         * @description Everything the platform holds on one person (right of access, machine-readable).
+         */
+        PersonRecordsOut: {
+            /** Accesses */
+            accesses: components["schemas"]["AccessOut"][];
+            /** Appointments */
+            appointments: components["schemas"]["AppointmentRecordOut"][];
+            /**
+             * Controller
+             * @description The CPTS, data controller.
+             */
+            controller: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Opt Outs */
+            opt_outs: components["schemas"]["OptOutOut"][];
+            /** Requests */
+            requests: components["schemas"]["RequestRecord"][];
+            /** Sms Received */
+            sms_received: components["schemas"]["ReceivedSmsOut"][];
+            /** Sms Sent */
+            sms_sent: components["schemas"]["SentSmsOut"][];
+            /** Surveys */
+            surveys: components["schemas"]["SurveyOut"][];
+        };
+        /**
+         * PersonSearchIn
+         * @description Family name and birth date (given name optional), or phone number, or both.
+         */
+        PersonSearchIn: {
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /**
+             * Phone
+             * @description Any notation; compared in E.164.
+             */
+            phone?: string | null;
+            /**
+             * Reason
+             * @description Why (the patient's request and its reference), kept in the audit trail; never the patient's name or number.
+             */
+            reason: string;
+        };
+        /** PersonSearchOut */
+        PersonSearchOut: {
+            /**
+             * Opted Out
+             * @description That number answered STOP.
+             */
+            opted_out: boolean;
+            /**
+             * Phone
+             * @description The number searched, E.164.
+             */
+            phone: string | null;
+            /**
+             * Received Sms
+             * @description SMS received from that number tied to no request.
+             */
+            received_sms: number;
+            /** Requests */
+            requests: components["schemas"]["RequestMatch"][];
         };
         /**
          * Priority
@@ -4840,6 +5103,20 @@ export interface components {
             /** Items */
             items: components["schemas"]["QueueItem"][];
         };
+        /** ReceivedSmsOut */
+        ReceivedSmsOut: {
+            /** Body */
+            body: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Request Id */
+            request_id: number | null;
+            /** Sender */
+            sender: string;
+        };
         /** RecordPage */
         RecordPage: {
             /** Items */
@@ -4883,6 +5160,25 @@ export interface components {
             received_at: string;
             /** Would Go To Ed */
             would_go_to_ed: boolean | null;
+        };
+        /** RectifyIn */
+        RectifyIn: {
+            /** Address Line */
+            address_line?: string | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Reason
+             * @description Why (the patient's request and its reference), kept in the audit trail; never the patient's name or number.
+             */
+            reason: string;
+            sex?: components["schemas"]["Sex"] | null;
         };
         /**
          * RedFlag
@@ -5210,6 +5506,52 @@ export interface components {
             start_at: string;
         };
         /**
+         * RequestMatch
+         * @description A request found for a person: enough to tell whether it is theirs.
+         */
+        RequestMatch: {
+            /** Address Line */
+            address_line: string | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /**
+             * Erase Refusal
+             * @description Why it cannot be erased now (French), or null.
+             */
+            erase_refusal?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Motif */
+            motif: string | null;
+            /** Origin */
+            origin: string;
+            /**
+             * Phone
+             * @description E.164.
+             */
+            phone: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Sex */
+            sex: string;
+            /** Status */
+            status: string;
+        };
+        /**
          * RequestOut
          * @description A request as the operator console shows it.
          */
@@ -5383,6 +5725,98 @@ export interface components {
             items: components["schemas"]["RequestSummary"][];
             /** Total */
             total: number;
+        };
+        /**
+         * RequestRecord
+         * @description Everything regulation holds on the person for one request (right of access).
+         */
+        RequestRecord: {
+            /** Address Line */
+            address_line: string | null;
+            /** Age Band */
+            age_band: string | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /** Callbacks */
+            callbacks: components["schemas"]["CallbackAttemptOut"][];
+            /** Closed At */
+            closed_at: string | null;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /** Consultation At */
+            consultation_at: string | null;
+            /**
+             * Erase Refusal
+             * @description Why it cannot be erased now (French), or null.
+             */
+            erase_refusal?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Gp Name */
+            gp_name: string | null;
+            /** Gp Rpps */
+            gp_rpps: string | null;
+            /** Has Gp */
+            has_gp: boolean | null;
+            /** Id */
+            id: number;
+            /** Mobility */
+            mobility: string;
+            /** Motif */
+            motif: string | null;
+            /** Notes */
+            notes: string | null;
+            /** Orientation */
+            orientation: string | null;
+            /** Origin */
+            origin: string;
+            /** Outcome */
+            outcome: string | null;
+            /** Outcome Note */
+            outcome_note: string | null;
+            /**
+             * Phone
+             * @description E.164.
+             */
+            phone: string;
+            /** Priority */
+            priority: string | null;
+            /** Rebook Reason */
+            rebook_reason: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Red Flag Text */
+            red_flag_text: string | null;
+            /** Referrer Phone */
+            referrer_phone: string | null;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+            /** Regulator Note */
+            regulator_note: string | null;
+            /** Sex */
+            sex: string;
+            /** Sms Consent */
+            sms_consent: boolean;
+            /** Status */
+            status: string;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntryOut"][];
+            /** Transfer 15 Mode */
+            transfer_15_mode: string | null;
+            /** Transfer 15 Note */
+            transfer_15_note: string | null;
+            /** Triage Answers */
+            triage_answers: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * RequestStatus
@@ -5850,6 +6284,31 @@ export interface components {
              */
             load: number;
         };
+        /** SentSmsOut */
+        SentSmsOut: {
+            /** Audience */
+            audience: string;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Recipient
+             * @description The patient's number; others' are not shown.
+             */
+            recipient: string | null;
+            /** Request Id */
+            request_id: number | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Template */
+            template: string;
+        };
         /** SessionOut */
         SessionOut: {
             /** Csrf Token */
@@ -6171,6 +6630,20 @@ export interface components {
             offered: number;
             /** Requests */
             requests: number;
+        };
+        /** SurveyOut */
+        SurveyOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /** Appointment Id */
+            appointment_id: string;
+            /** Score */
+            score: number | null;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
         };
         /**
          * TemplateIn
@@ -10080,6 +10553,173 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TriageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-export_document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-erase_person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-export_records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRecordsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-rectify_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestMatch"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-search_person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonSearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonSearchOut"];
                 };
             };
             /** @description Validation Error */

@@ -384,6 +384,7 @@ export const regulationTexts = {
       closed: "Clôturée",
       callback: "Appel au patient",
       updated: "Informations modifiées",
+      rectified: "Identité rectifiée (droits du patient)",
       oriented: "Rendez-vous réservé",
       slot_held: "Créneau tenu pendant l'appel",
       hold_released: "Créneau libéré",
