@@ -4,7 +4,7 @@ money, the orientation and GPs' compensation envelopes). Other packages use only
 exported here (the composition root mounts the routers of `indicators.api`)."""
 
 from indicators.queries import compute_dashboard
-from indicators.rebuild import RebuildReport, rebuild, refresh_supply
+from indicators.rebuild import RebuildReport, rebuild
 from indicators.schemas import Dashboard, Filters
 
 __all__ = [
@@ -13,5 +13,4 @@ __all__ = [
     "RebuildReport",
     "compute_dashboard",
     "rebuild",
-    "refresh_supply",
 ]

@@ -18,6 +18,7 @@ from agenda.models import Absence, Slot, SlotStatus
 from agenda.schemas_supply import AbsenceIn, AbsenceOut, AbsencePatch, AbsenceSaved
 from agenda.service.directory import managed_effector
 from agenda.service.recurrence import materialise_effector, paris_midnight_utc
+from agenda.service.supply_events import STATE_COLUMNS, announce
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
@@ -38,18 +39,22 @@ async def remove_free_slots_between(
     now: datetime | None = None,
 ) -> int:
     """Delete the effector's free slots overlapping [start, end) and still to come."""
-    result = await session.execute(
-        delete(Slot)
-        .where(
-            Slot.effector_id == effector_id,
-            Slot.status == SlotStatus.FREE.value,
-            Slot.start_at < end,
-            Slot.end_at > start,
-            Slot.start_at > (now or utcnow()),
+    removed = (
+        await session.execute(
+            delete(Slot)
+            .where(
+                Slot.effector_id == effector_id,
+                Slot.status == SlotStatus.FREE.value,
+                Slot.start_at < end,
+                Slot.end_at > start,
+                Slot.start_at > (now or utcnow()),
+            )
+            .returning(*STATE_COLUMNS)
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    ).all()
+    await announce(session, "removed", before=removed)
+    return len(removed)
 
 
 async def _kept_between(

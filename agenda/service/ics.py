@@ -18,6 +18,7 @@ import re
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import anyio
 import icalendar
@@ -34,6 +35,7 @@ from agenda.service.directory import managed_effector, pick_site
 from agenda.service.ics_bounds import TooCostly, expansion_cost
 from agenda.service.recurrence import absence_ranges
 from agenda.service.slots import NewSlot, add_generated_slots
+from agenda.service.supply_events import STATE_COLUMNS, announce
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
@@ -321,18 +323,21 @@ async def import_ics(
 
 
 async def _delete_free(session: AsyncSession, slot_ids: list[int]) -> int:
-    removed = 0
+    removed: list[Any] = []
     for offset in range(0, len(slot_ids), 500):
-        result = await session.execute(
-            delete(Slot)
-            .where(
-                Slot.id.in_(slot_ids[offset : offset + 500]),
-                Slot.status == SlotStatus.FREE.value,  # never a slot held or booked meanwhile
+        removed += (
+            await session.execute(
+                delete(Slot)
+                .where(
+                    Slot.id.in_(slot_ids[offset : offset + 500]),
+                    Slot.status == SlotStatus.FREE.value,  # never a slot held or booked meanwhile
+                )
+                .returning(*STATE_COLUMNS)
+                .execution_options(synchronize_session=False)
             )
-            .execution_options(synchronize_session=False)
-        )
-        removed += int(result.rowcount)  # type: ignore[attr-defined]
-    return removed
+        ).all()
+    await announce(session, "removed", before=removed)
+    return len(removed)
 
 
 async def import_ics_upload(

@@ -29,6 +29,7 @@ from agenda.service.slots import (
     NewSlot,
     add_generated_slots,
 )
+from agenda.service.supply_events import STATE_COLUMNS, announce
 from snp.db import utcnow
 from snp.kit import PARIS
 
@@ -292,13 +293,17 @@ async def remove_future_free_slots(
     session: AsyncSession, template_id: int, *, now: datetime | None = None
 ) -> int:
     """Delete the template's free slots still to come (held and booked ones stay)."""
-    result = await session.execute(
-        delete(Slot)
-        .where(
-            Slot.template_id == template_id,
-            Slot.status == SlotStatus.FREE.value,
-            Slot.start_at > (now or utcnow()),
+    removed = (
+        await session.execute(
+            delete(Slot)
+            .where(
+                Slot.template_id == template_id,
+                Slot.status == SlotStatus.FREE.value,
+                Slot.start_at > (now or utcnow()),
+            )
+            .returning(*STATE_COLUMNS)
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    ).all()
+    await announce(session, "removed", before=removed)
+    return len(removed)

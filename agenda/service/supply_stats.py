@@ -1,8 +1,8 @@
 """What the indicators read model needs from the agenda: the facts of appointments (no patient
 identity) and the supply of slots per effector, commune, Paris day and hour.
 
-Slots are created in bulk by templates and ICS imports without events, so the supply side is
-read periodically (`supply_by_hour`) rather than followed event by event.
+The read model follows the supply through `SlotsChanged` and the booking events; these counts
+(`supply_by_hour`) serve its `rebuild` (repair) command.
 """
 
 from __future__ import annotations
