@@ -40,7 +40,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from indicators import fee_ranks
-from indicators.fee_ranks import MINUTES_48H
 from indicators.models import (
     IndAppointment,
     IndAppointmentMonth,
@@ -290,11 +289,7 @@ def _request_parts() -> dict[type[Base], list[Any]]:
 def _appointment_parts() -> dict[type[Base], list[Any]]:
     a = IndAppointment
     month = month_start(a.start_date)
-    fee = case(
-        (a.own_patient.is_(True), "own"),
-        (and_(a.delay_minutes.is_not(None), a.delay_minutes <= MINUTES_48H), "candidate"),
-        else_="other",
-    )
+    fee = fee_ranks.fee_class_sql()
     after_care, score = func.coalesce(a.after_care, ""), func.coalesce(a.satisfaction, 0)
 
     def when(*conditions: ColumnElement[bool]) -> Any:

@@ -12,7 +12,7 @@ import httpx
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators import compute_dashboard
+from indicators.queries import compute_dashboard
 from indicators.schemas import Filters
 from indicators.sync import appointment_values, request_values, write_appointment, write_request
 from snp.auth.roles import Role

@@ -14,8 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from agenda.service.outcomes import record_outcome
-from indicators import Filters, compute_dashboard, rebuild, rollups
+from indicators import rollups
 from indicators.models import IndAppointment, IndRequest, IndSupply
+from indicators.queries import compute_dashboard
+from indicators.rebuild import rebuild
+from indicators.schemas import Filters
 from indicators.timeutil import paris
 from notifications import SatisfactionRecorded
 from regulation.service.protocol import default_protocol_text, parse_protocol

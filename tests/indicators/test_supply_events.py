@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Slot
 from agenda.service.appointments import cancel
-from indicators import rebuild
 from indicators.models import IndSupply
+from indicators.rebuild import rebuild
 from indicators.timeutil import paris
 from snp.auth.roles import Role
 from snp.db import utcnow
