@@ -28,8 +28,9 @@ from indicators.timeutil import paris
 from snp.db import utcnow
 
 Combo = tuple[str, str, str | None, bool | None]  # origin, channel, outcome, would_go_to_ed
-# Per effector: appointments (any status), booked, seen, no-shows, fee candidates, offered.
-EFFECTOR_FIELDS = 6
+# Per effector: appointments (any status), booked, seen, no-shows, fee candidates, offered, and
+# among the offered: from a weekly recurring availability, from a calendar import.
+EFFECTOR_FIELDS = 8
 
 
 @dataclass
@@ -108,7 +109,16 @@ async def from_rollups(session: AsyncSession, first: date, last: date, out: Figu
         _appointments(out, status, after_care or None, fee_class, score or None, int(n))
 
     e = m.IndEffectorMonth
-    counts = (e.appointments, e.booked, e.seen, e.noshows, e.fee_candidates, e.offered)
+    counts = (
+        e.appointments,
+        e.booked,
+        e.seen,
+        e.noshows,
+        e.fee_candidates,
+        e.offered,
+        e.recurring,
+        e.imported,
+    )
     statement = select(e.effector_id, *(func.sum(c) for c in counts))
     for effector_id, *values in await _rows(
         session, statement.where(e.month.between(first, last)).group_by(e.effector_id)
@@ -186,9 +196,10 @@ async def from_rows(
     s = m.IndSupply
     supply_where = periods.supply_filters(f, start, end)
     sums = (func.sum(s.offered), func.sum(s.booked), func.sum(s.free))
-    statement = select(s.effector_id, sums[0]).where(*supply_where).group_by(s.effector_id)
-    for effector_id, offered in await _rows(session, statement):
-        _add(out.effectors, effector_id, (offered,), at=5, size=EFFECTOR_FIELDS)
+    by_source = (sums[0], func.sum(s.recurring), func.sum(s.imported))
+    statement = select(s.effector_id, *by_source).where(*supply_where).group_by(s.effector_id)
+    for effector_id, *offered in await _rows(session, statement):
+        _add(out.effectors, effector_id, tuple(offered), at=5, size=EFFECTOR_FIELDS)
     for key, target in ((s.hour, out.supply_hours), (s.commune_insee, out.supply_communes)):
         statement = select(key, *sums).where(*supply_where).group_by(key)
         for k, *offer in await _rows(session, statement):

@@ -54,6 +54,8 @@ async def _replace_supply(session: AsyncSession, first_day: date, last_day: date
             offered=c.offered,
             booked=c.booked,
             free=c.free,
+            recurring=c.recurring,
+            imported=c.imported,
             demo=False,
         )
         for c in cells

@@ -129,18 +129,20 @@ def appointment_contribution(row: IndAppointment) -> Deltas:
 
 
 def slot_contribution(
-    effector_id: int, commune_insee: str, start_at: datetime, *, booked: bool
+    effector_id: int, commune_insee: str, start_at: datetime, source: str, *, booked: bool
 ) -> Deltas:
-    """One slot (free or held: `booked` False) in its Paris day and hour."""
+    """One slot (free or held: `booked` False) in its Paris day and hour; `source` is agenda's
+    (`template`: a weekly recurring availability, `ics`: a calendar import, `manual`...)."""
     local = paris(start_at)
     day, hour = local.date(), local.hour
     month = first_of_month(day)
     counts = {"offered": 1, "booked": int(booked), "free": int(not booked)}
+    origin = {"recurring": int(source == "template"), "imported": int(source == "ics")}
     return {
-        (IndSupply, (effector_id, commune_insee, day, hour)): dict(counts),
+        (IndSupply, (effector_id, commune_insee, day, hour)): counts | origin,
         (IndHourMonth, (month, hour)): dict(counts),
         (IndCommuneMonth, (month, commune_insee)): dict(counts),
-        (IndEffectorMonth, (month, effector_id)): {"offered": 1},
+        (IndEffectorMonth, (month, effector_id)): {"offered": 1} | origin,
     }
 
 
@@ -313,6 +315,8 @@ def _appointment_parts() -> dict[type[Base], list[Any]]:
                     when(a.status == "noshow"),
                     when(*fee_ranks.candidate_filter()),
                     0,
+                    0,
+                    0,
                 )
             ).group_by(month, a.effector_id)
         ],
@@ -333,7 +337,17 @@ def _supply_parts(days: list[ColumnElement[bool]]) -> dict[type[Base], list[Any]
             .group_by(month, s.commune_insee)
         ],
         IndEffectorMonth: [
-            select(*_as(IndEffectorMonth, month, s.effector_id, 0, 0, 0, 0, 0, sums[0]))
+            select(
+                *_as(
+                    IndEffectorMonth,
+                    month,
+                    s.effector_id,
+                    *(0, 0, 0, 0, 0),
+                    sums[0],
+                    func.sum(s.recurring),
+                    func.sum(s.imported),
+                )
+            )
             .where(*days)
             .group_by(month, s.effector_id)
         ],

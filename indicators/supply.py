@@ -23,7 +23,11 @@ from indicators import rollups
 def _slots(effector_id: int, states: tuple[agenda.SlotState, ...]) -> rollups.Deltas:
     return rollups.total(
         rollups.slot_contribution(
-            effector_id, state.commune_insee, state.start_at, booked=state.status == "booked"
+            effector_id,
+            state.commune_insee,
+            state.start_at,
+            state.source,
+            booked=state.status == "booked",
         )
         for state in states
     )
@@ -43,8 +47,9 @@ async def slot_taken(
     commune = facts[0].site_commune if facts else None
     if commune is None:  # no site: the slot was never counted
         return
-    free = rollups.slot_contribution(effector_id, commune, start_at, booked=False)
-    booked = rollups.slot_contribution(effector_id, commune, start_at, booked=True)
+    # Only booked and free move: the slot's source counts the same on both sides.
+    free = rollups.slot_contribution(effector_id, commune, start_at, "", booked=False)
+    booked = rollups.slot_contribution(effector_id, commune, start_at, "", booked=True)
     rollups.defer(
         session, rollups.difference(free, booked) if taken else rollups.difference(booked, free)
     )

@@ -76,6 +76,8 @@ async def test_a_gp_who_publishes_150_slots_sees_them_offered_at_once(
     await logged_in_as(client, session, Role.COORDINATOR)
     figures = await dashboard(client, first, last)
     assert (figures["slots"]["offered"], figures["slots"]["free"]) == (150, 150)
+    # ... and they report their real source: a weekly recurring availability.
+    assert (figures["slots"]["offered_recurring"], figures["slots"]["offered_imported"]) == (150, 0)
     by_hour = {row["key"]: row["offered"] for row in figures["supply_demand"]["by_hour"]}
     assert (by_hour["14"], by_hour["15"]) == (75, 75)
     (row,) = [e for e in figures["effectors"] if e["effector_id"] == effector.id]
@@ -158,6 +160,8 @@ async def test_every_way_of_changing_slots_keeps_the_supply_as_rebuild_counts_it
     maintained = await supply_and_rollups(session)
     rows = maintained[0]
     assert sum(r["offered"] for r in rows) == len(slots) == 2 + 6 * 2 + 1
+    # By source: 6 days x 2 slots of the weekly pattern, 1 imported, 2 entered one by one.
+    assert (sum(r["recurring"] for r in rows), sum(r["imported"] for r in rows)) == (12, 1)
     assert (sum(r["booked"] for r in rows), sum(r["free"] for r in rows)) == (1, len(slots) - 1)
     assert kept.status == "booked"
     await rebuild(session)
