@@ -163,6 +163,8 @@ class IndSupply(Base):
             "offered",
             "booked",
             "free",
+            "recurring",
+            "imported",
         ),
     )
 

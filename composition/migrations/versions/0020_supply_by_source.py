@@ -19,20 +19,25 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TABLES = ("ind_supply", "ind_effector_months")
+# The dashboard's row queries read the supply from this covering index alone.
+INDEX = "ix_ind_supply_day_commune_insee"
+COVERED = ["day", "commune_insee", "hour", "effector_id", "offered", "booked", "free"]
 
 
 def upgrade() -> None:
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("recurring", sa.Integer(), nullable=False, server_default="0")
-            )
-            batch.add_column(
-                sa.Column("imported", sa.Integer(), nullable=False, server_default="0")
-            )
+            for name in ("recurring", "imported"):
+                batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+    with op.batch_alter_table("ind_supply") as batch:
+        batch.drop_index(INDEX)
+        batch.create_index(INDEX, [*COVERED, "recurring", "imported"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("ind_supply") as batch:
+        batch.drop_index(INDEX)
+        batch.create_index(INDEX, COVERED, unique=False)
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("imported")
