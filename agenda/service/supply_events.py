@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.events import SlotsChanged, SlotState
@@ -95,3 +95,18 @@ async def announce(
             sides.setdefault(row.effector_id, ([], []))[index].append(_state(row, communes))
     for effector_id, (old, new) in sorted(sides.items()):
         await events.emit(session, SlotsChanged(effector_id, cause, tuple(old), tuple(new)))
+
+
+async def delete_slots(session: AsyncSession, *conditions: ColumnElement[bool]) -> int:
+    """Delete the slots matching `conditions` in one statement and announce them as removed;
+    returns how many went."""
+    removed = (
+        await session.execute(
+            delete(Slot)
+            .where(*conditions)
+            .returning(*STATE_COLUMNS)
+            .execution_options(synchronize_session=False)
+        )
+    ).all()
+    await announce(session, "removed", before=removed)
+    return len(removed)
