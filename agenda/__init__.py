@@ -9,6 +9,8 @@ from agenda.events import (
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
+    SlotsChanged,
+    SlotState,
 )
 from agenda.schemas import AppointmentOut, EffectorOut, FreeSlot, FreeSlotEffector, HoldOut
 from agenda.schemas_supply import TemplateIn
@@ -78,7 +80,9 @@ __all__ = [
     "SasSlot",
     "SiteData",
     "SlotBooked",
+    "SlotState",
     "SlotUnavailable",
+    "SlotsChanged",
     "TemplateIn",
     "add_generated_slots",
     "appointment_facts",

@@ -19,7 +19,6 @@ import agenda.jobs
 import agenda.models  # noqa: F401
 import composition.handlers  # noqa: F401  (every package's event handlers; the CLI's too)
 import indicators.handlers  # the indicators read model follows regulation and agenda
-import indicators.jobs
 import indicators.models  # noqa: F401
 import notifications.handlers  # registers the SMS reactions to the agenda's events
 import notifications.jobs

@@ -434,11 +434,6 @@ class Settings(BaseSettings):
         ge=0,
         description="SNP fee (majoration SNP): consultations a week per doctor that may carry it.",
     )
-    indicators_supply_interval_minutes: int = Field(
-        default=60,
-        ge=1,
-        description="How often the indicators' slot supply counts are refreshed from the agendas.",
-    )
     # --- Directory from public data (agenda/service/annuaire*.py, geocoding.py) ---------------
     directory_import_dir: Path = Field(
         default=Path("var/imports"),

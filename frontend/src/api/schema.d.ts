@@ -6543,6 +6543,16 @@ export interface components {
             /** Offered */
             offered: number;
             /**
+             * Offered Imported
+             * @description Créneaux proposés issus d'un agenda importé (ICS).
+             */
+            offered_imported: number;
+            /**
+             * Offered Recurring
+             * @description Créneaux proposés issus d'une disponibilité récurrente (hebdomadaire).
+             */
+            offered_recurring: number;
+            /**
              * Pending
              * @description Rendez-vous dont le résultat n'est pas encore renseigné.
              */
