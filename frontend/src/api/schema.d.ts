@@ -579,7 +579,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Login */
+        /**
+         * Login
+         * @description Check the password. Then either the session opens (`user`, `csrf_token`), or, for an
+         *     account with a second factor (or one that must set it up), `second_factor` names the next
+         *     step, bound to this browser by a short-lived cookie; no session exists before it.
+         */
         post: operations["auth-login"];
         delete?: never;
         options?: never;
@@ -615,6 +620,109 @@ export interface paths {
         get: operations["auth-me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Status
+         * @description Whether the caller has a second factor, must have one, and how many recovery codes are
+         *     left.
+         */
+        get: operations["auth-my_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Enrolment
+         * @description After a correct password, the secret to add to an authenticator application: as a QR
+         *     code and as text (the same one until the step expires).
+         */
+        post: operations["auth-start_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Enrolment
+         * @description The first code of the application confirms the enrolment and opens the session; the 10
+         *     recovery codes are in this answer only.
+         */
+        post: operations["auth-confirm_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew Recovery Codes
+         * @description 10 new recovery codes (shown once); the previous ones stop working.
+         */
+        post: operations["auth-renew_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description The second step of a login: the application's current code or an unused recovery code.
+         */
+        post: operations["auth-verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2097,6 +2205,27 @@ export interface paths {
         patch: operations["users-update_user"];
         trace?: never;
     };
+    "/api/users/{user_id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset Mfa
+         * @description Remove a user's second factor (lost phone): their sessions close and they set a new one
+         *     up at their next login (audited).
+         */
+        delete: operations["users-reset_mfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2253,7 +2382,14 @@ export interface components {
             id: number;
             /** Last Login At */
             last_login_at: string | null;
+            /**
+             * Mfa Enrolled
+             * @default false
+             */
+            mfa_enrolled: boolean;
             role: components["schemas"]["Role"];
+            /** Rpps */
+            rpps?: string | null;
         };
         /** AgeBand */
         AgeBand: {
@@ -2740,6 +2876,14 @@ export interface components {
             note?: string | null;
             outcome: components["schemas"]["Outcome"];
         };
+        /** CodeIn */
+        CodeIn: {
+            /**
+             * Code
+             * @description Code à 6 chiffres ou code de secours.
+             */
+            code: string;
+        };
         /** CommuneOut */
         CommuneOut: {
             /** Insee Code */
@@ -3215,6 +3359,26 @@ export interface components {
              * @description Patients pris en charge en ville qui seraient sinon allés aux urgences.
              */
             would_have_gone_to_ed: number;
+        };
+        /** EnrolledOut */
+        EnrolledOut: {
+            /** Csrf Token */
+            csrf_token: string;
+            /** Recovery Codes */
+            recovery_codes: string[];
+            user: components["schemas"]["UserOut"];
+        };
+        /** EnrolmentOut */
+        EnrolmentOut: {
+            /** Otpauth Uri */
+            otpauth_uri: string;
+            /**
+             * Qr Code
+             * @description The QR code of `otpauth_uri`, an SVG `data:` URI.
+             */
+            qr_code: string;
+            /** Secret */
+            secret: string;
         };
         /** EscalationIn */
         EscalationIn: {
@@ -3944,6 +4108,18 @@ export interface components {
             password: string;
         };
         /**
+         * LoginOut
+         * @description A login's answer: the session (`user`, `csrf_token`), or the second step it still needs
+         *     (`second_factor`: "totp" = give a code, "enrolment" = set a second factor up first).
+         */
+        LoginOut: {
+            /** Csrf Token */
+            csrf_token?: string | null;
+            /** Second Factor */
+            second_factor?: ("totp" | "enrolment") | null;
+            user?: components["schemas"]["UserOut"] | null;
+        };
+        /**
          * MatchWeights
          * @description The score's settings: score = délai + km × km_minutes + charges × leurs poids.
          */
@@ -4060,6 +4236,15 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /** MfaStatusOut */
+        MfaStatusOut: {
+            /** Enrolled */
+            enrolled: boolean;
+            /** Recovery Codes Left */
+            recovery_codes_left: number;
+            /** Required */
+            required: boolean;
         };
         /**
          * Mobility
@@ -4607,6 +4792,11 @@ export interface components {
             received_at: string;
             /** Would Go To Ed */
             would_go_to_ed: boolean | null;
+        };
+        /** RecoveryCodesOut */
+        RecoveryCodesOut: {
+            /** Recovery Codes */
+            recovery_codes: string[];
         };
         /**
          * RedFlag
@@ -6218,6 +6408,11 @@ export interface components {
             /** Full Name */
             full_name?: string | null;
             role?: components["schemas"]["Role"] | null;
+            /**
+             * Rpps
+             * @description Numéro RPPS (11 chiffres) ; vide pour l'ôter.
+             */
+            rpps?: string | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -7547,7 +7742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["LoginOut"];
                 };
             };
             /** @description Validation Error */
@@ -7595,6 +7790,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+        };
+    };
+    "auth-my_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusOut"];
+                };
+            };
+        };
+    };
+    "auth-start_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOut"];
+                };
+            };
+        };
+    };
+    "auth-confirm_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-renew_recovery_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+        };
+    };
+    "auth-verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -10112,6 +10433,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AccountOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "users-reset_mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
