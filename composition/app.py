@@ -54,6 +54,7 @@ from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
 from snp.auth.mfa_api import router as mfa_router
 from snp.auth.mfa_api import users_router as mfa_users_router
+from snp.auth.psc_api import router as psc_router
 from snp.auth.reset_api import router as password_reset_router
 from snp.db import Base, Database
 from snp.deps import public
@@ -72,6 +73,7 @@ ROUTERS: list[APIRouter] = [
     users_router,
     mfa_router,
     mfa_users_router,
+    psc_router,
     audit_router,
     territory_router,
     agenda_router,

@@ -37,6 +37,11 @@ OPEN_ROUTES = {
     ("POST", "/api/auth/mfa/enrolment"),
     ("POST", "/api/auth/mfa/enrolment/confirm"),
     ("POST", "/api/auth/mfa/verify"),
+    # Pro Santé Connect: whether it is offered, the redirection to it and its return (the
+    # state, bound to the browser by a cookie, and the provider's code are the keys).
+    ("GET", "/api/auth/psc"),
+    ("GET", "/api/auth/psc/login"),
+    ("GET", "/api/auth/psc/callback"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 
