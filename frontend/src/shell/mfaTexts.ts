@@ -45,3 +45,17 @@ export const mfaTexts = {
     } as Record<string, string>,
   },
 } as const;
+
+export const securityTexts = {
+  link: "Sécurité du compte",
+  title: "Sécurité du compte",
+  cardTitle: "Double authentification",
+  enrolled: "La double authentification est activée : chaque connexion demande, après le mot de passe, un code de votre application.",
+  notEnrolledRequired: "La double authentification sera configurée à votre prochaine connexion.",
+  notEnrolledOptional: "Votre profil n'accède à aucune donnée de patient : la double authentification ne vous est pas demandée.",
+  codesLeft: (n: number) => `Codes de secours restants : ${n} sur 10.`,
+  renew: "Générer de nouveaux codes de secours",
+  renewing: "Génération…",
+  renewHint: "Les anciens codes cessent de fonctionner.",
+  errorTitle: "La génération a échoué",
+} as const;
