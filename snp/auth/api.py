@@ -59,8 +59,14 @@ def set_login_step_cookie(response: Response, settings: Settings, token: str) ->
     )
 
 
-def clear_login_step_cookie(response: Response) -> None:
-    response.delete_cookie(LOGIN_STEP_COOKIE, path=LOGIN_STEP_PATH)
+def clear_login_step_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        LOGIN_STEP_COOKIE,
+        path=LOGIN_STEP_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+    )
 
 
 def set_session_cookies(response: Response, settings: Settings, token: str, csrf: str) -> None:
@@ -103,7 +109,7 @@ async def login(
     if isinstance(opened, service.PendingLogin):
         set_login_step_cookie(response, settings, opened.token)
         return LoginOut(second_factor="totp" if opened.step == "totp" else "enrolment")
-    clear_login_step_cookie(response)
+    clear_login_step_cookie(response, settings)
     set_session_cookies(response, settings, opened.token, opened.csrf_token)
     return LoginOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
 

@@ -68,7 +68,7 @@ async def confirm_enrolment(
         client_ip(request),
     )
     opened = enrolled.opened
-    clear_login_step_cookie(response)
+    clear_login_step_cookie(response, settings)
     set_session_cookies(response, settings, opened.token, opened.csrf_token)
     return EnrolledOut(
         user=UserOut.model_validate(opened.user),
@@ -89,7 +89,7 @@ async def verify(
         body.code,
         client_ip(request),
     )
-    clear_login_step_cookie(response)
+    clear_login_step_cookie(response, settings)
     set_session_cookies(response, settings, opened.token, opened.csrf_token)
     return SessionOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
 

@@ -20,9 +20,19 @@ STATE_COOKIE = "snp_psc_state"
 LOGIN_PAGE = "/connexion"
 
 
-def _refused(reason: str) -> RedirectResponse:
+def _forget_state(response: RedirectResponse, settings: Settings) -> None:
+    response.delete_cookie(
+        STATE_COOKIE,
+        path=router.prefix,
+        httponly=True,
+        samesite="lax",
+        secure=settings.cookie_secure,
+    )
+
+
+def _refused(reason: str, settings: Settings) -> RedirectResponse:
     response = RedirectResponse(f"{LOGIN_PAGE}?{urlencode({'erreur_psc': reason})}", 303)
-    response.delete_cookie(STATE_COOKIE, path=router.prefix)
+    _forget_state(response, settings)
     return response
 
 
@@ -38,7 +48,7 @@ async def start(session: SessionDep, settings: SettingsDep) -> RedirectResponse:
     try:
         redirection = await psc.begin(session, settings)
     except ProSanteConnectRefused as error:
-        return _refused(psc.reason_of(error))
+        return _refused(psc.reason_of(error), settings)
     response = RedirectResponse(redirection.url, 303)
     _set_state_cookie(response, settings, redirection.state)
     return response
@@ -76,8 +86,8 @@ async def callback(
             ip=client_ip(request),
         )
     except ProSanteConnectRefused as error:
-        return _refused(psc.reason_of(error))
+        return _refused(psc.reason_of(error), settings)
     response = RedirectResponse("/", 303)
-    response.delete_cookie(STATE_COOKIE, path=router.prefix)
+    _forget_state(response, settings)
     set_session_cookies(response, settings, opened.token, opened.csrf_token)
     return response
