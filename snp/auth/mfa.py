@@ -243,6 +243,19 @@ async def status(session: AsyncSession, settings: Settings, user_id: int) -> Mfa
     )
 
 
+async def begin_self_enrolment(session: AsyncSession, settings: Settings, actor: Actor) -> str:
+    """A logged-in user sets a second factor up of their own accord (a role for which it is
+    optional); returns the token of the enrolment step (the same steps as at first login)."""
+    user = await session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("Compte introuvable.")
+    if user.totp_secret is not None:
+        raise BusinessRuleError(
+            "La double authentification est déjà activée sur ce compte.", ("body",)
+        )
+    return await challenges.open_challenge(session, settings, challenges.ENROLMENT, user_id=user.id)
+
+
 async def regenerate_recovery_codes(session: AsyncSession, actor: Actor) -> list[str]:
     """New recovery codes for the caller (the old ones stop working); shown once."""
     user = await session.get(User, actor.user_id)

@@ -12,6 +12,7 @@ from snp.auth import mfa
 from snp.auth.api import (
     LOGIN_STEP_COOKIE,
     clear_login_step_cookie,
+    set_login_step_cookie,
     set_session_cookies,
 )
 from snp.auth.roles import Role
@@ -19,6 +20,7 @@ from snp.auth.schemas import (
     CodeIn,
     EnrolledOut,
     EnrolmentOut,
+    LoginOut,
     MfaStatusOut,
     RecoveryCodesOut,
     SessionOut,
@@ -106,6 +108,17 @@ async def my_status(
         required=found.required,
         recovery_codes_left=found.recovery_codes_left,
     )
+
+
+@router.post("/self-enrolment")
+async def begin_self_enrolment(
+    response: Response, session: SessionDep, settings: SettingsDep, actor: Authenticated
+) -> LoginOut:
+    """Set a second factor up of one's own accord (roles for which it is optional): then the
+    same enrolment steps as at first login (`/enrolment`, `/enrolment/confirm`)."""
+    token = await mfa.begin_self_enrolment(session, settings, actor)
+    set_login_step_cookie(response, settings, token)
+    return LoginOut(second_factor="enrolment")
 
 
 @router.post("/recovery-codes", status_code=status.HTTP_201_CREATED)

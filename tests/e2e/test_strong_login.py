@@ -157,3 +157,27 @@ def test_without_configuration_the_login_page_has_no_psc_button(page: Page) -> N
     page.goto("/connexion")
     expect(page.get_by_role("button", name="Se connecter")).to_be_visible()
     expect(page.get_by_role("link", name="Se connecter avec Pro Santé Connect")).to_have_count(0)
+
+
+def test_the_funder_logs_in_with_the_password_and_may_enable_the_second_factor(
+    browser: Browser, strong_server: str
+) -> None:
+    page = new_page(browser, strong_server)
+    password_step(page, "funder")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.get_by_role("link", name="Sécurité du compte").click()
+    expect(page.get_by_text("vous pouvez l'activer")).to_be_visible()
+    page.get_by_role("button", name="Activer la double authentification").click()
+    enrolment = page.get_by_role("region", name="Activer la double authentification")
+    expect(enrolment.get_by_role("img", name=re.compile("Code QR"))).to_be_visible()
+    secret = enrolment.locator(".mfa-secret").inner_text().replace(" ", "")
+    enrolment.get_by_label("Code", exact=True).fill(pyotp.TOTP(secret).now())
+    enrolment.get_by_role("button", name="Activer").click()
+    codes = page.get_by_role("list", name="Codes de secours").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    page.get_by_role("button", name="J'ai noté mes codes, continuer").click()
+    expect(page.get_by_text("La double authentification est activée")).to_be_visible()
+    log_out(page)
+    password_step(page, "funder")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Code de vérification")
+    page.context.close()

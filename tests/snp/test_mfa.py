@@ -231,3 +231,23 @@ async def test_resetting_an_account_without_second_factor_is_refused(strong: Str
     refused = await strong.client.delete(f"/api/users/{funder.id}/mfa")
     assert refused.status_code == 422
     assert refused.json()["detail"][0]["loc"] == ["path", "user_id"]
+
+
+async def test_a_role_without_patient_data_may_enrol_of_its_own_accord(strong: StrongApp) -> None:
+    funder = await create_user(strong.session, Role.FUNDER)
+    await login(strong.client, funder.email)
+    begun = await strong.client.post("/api/auth/mfa/self-enrolment")
+    assert begun.status_code == 200
+    assert begun.json()["second_factor"] == "enrolment"
+    secret = (await strong.client.post("/api/auth/mfa/enrolment")).json()["secret"]
+    confirmed = await strong.client.post(
+        "/api/auth/mfa/enrolment/confirm", json={"code": code_at(secret)}
+    )
+    assert confirmed.status_code == 200
+    strong.client.headers["X-CSRF-Token"] = confirmed.json()["csrf_token"]
+    again = await strong.client.post("/api/auth/mfa/self-enrolment")
+    assert again.status_code == 422
+    await log_out(strong.client)
+    # From now on, the funder's login asks for the code too.
+    assert await password_step(strong.client, funder.email) == "totp"
+    assert (await code_step(strong.client, code_at(secret, 1))).status_code == 200

@@ -709,6 +709,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/mfa/self-enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin Self Enrolment
+         * @description Set a second factor up of one's own accord (roles for which it is optional): then the
+         *     same enrolment steps as at first login (`/enrolment`, `/enrolment/confirm`).
+         */
+        post: operations["auth-begin_self_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/mfa/verify": {
         parameters: {
             query?: never;
@@ -7949,6 +7970,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+        };
+    };
+    "auth-begin_self_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOut"];
                 };
             };
         };

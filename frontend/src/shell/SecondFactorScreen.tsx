@@ -15,10 +15,17 @@ import { shellTexts } from "./texts";
 
 const t = mfaTexts;
 
-function Card({ title, children }: { title: string; children: ReactNode }) {
+function Card({ title, inline = false, children }: { title: string; inline?: boolean; children: ReactNode }) {
   useEffect(() => {
-    document.title = shellTexts.documentTitle(title, null);
-  }, [title]);
+    if (!inline) document.title = shellTexts.documentTitle(title, null);
+  }, [title, inline]);
+  if (inline)
+    return (
+      <section aria-label={title}>
+        <h2>{title}</h2>
+        {children}
+      </section>
+    );
   return (
     <div className="login-screen">
       <main className="login-card" id="contenu">
@@ -90,7 +97,15 @@ function groupsOf(secret: string): string {
   return secret.replace(/(.{4})/g, "$1 ").trim();
 }
 
-function EnrolmentStep({ onDone, onRestart }: { onDone: (user: User) => void; onRestart: () => void }) {
+function EnrolmentStep({
+  onDone,
+  onRestart,
+  inline = false,
+}: {
+  onDone: (user: User) => void;
+  onRestart: () => void;
+  inline?: boolean;
+}) {
   const { completeLogin } = useAuth();
   const [code, setCode] = useState("");
   const start = useApiMutation(() => api.POST("/api/auth/mfa/enrolment"));
@@ -105,7 +120,7 @@ function EnrolmentStep({ onDone, onRestart }: { onDone: (user: User) => void; on
   if (confirm.data) {
     const { user, recovery_codes } = confirm.data;
     return (
-      <Card title={t.recovery.title}>
+      <Card title={t.recovery.title} inline={inline}>
         <Notice tone="warning">{t.recovery.intro}</Notice>
         <ol className="recovery-codes" aria-label={t.recovery.listLabel}>
           {recovery_codes.map((recovery) => (
@@ -134,7 +149,7 @@ function EnrolmentStep({ onDone, onRestart }: { onDone: (user: User) => void; on
   }
   const expired = start.error?.status === 401 || confirm.error?.status === 401;
   return (
-    <Card title={t.enrolment.title}>
+    <Card title={t.enrolment.title} inline={inline}>
       <p>{t.enrolment.intro}</p>
       <ErrorSummary title={t.enrolment.errorTitle} error={confirm.error ?? start.error} />
       {expired ? null : start.data ? (
@@ -164,6 +179,11 @@ function EnrolmentStep({ onDone, onRestart }: { onDone: (user: User) => void; on
       <Restart onRestart={onRestart} />
     </Card>
   );
+}
+
+/** Enrolment asked by a logged-in user (roles for which it is optional), inside a page. */
+export function OwnEnrolment({ onDone, onCancel }: { onDone: (user: User) => void; onCancel: () => void }) {
+  return <EnrolmentStep onDone={onDone} onRestart={onCancel} inline />;
 }
 
 export function SecondFactorScreen({

@@ -1,14 +1,21 @@
 /** « Sécurité du compte »: whether the second factor is on, recovery codes left, new codes. */
+import { useState } from "react";
+
 import { api, useApiMutation, useApiQuery } from "../api";
 import { Button, ErrorSummary, Loaded, Notice } from "../ui";
+import { useAuth } from "./auth";
 import { mfaTexts, securityTexts as t } from "./mfaTexts";
 import { Card, Page } from "./Page";
+import { OwnEnrolment } from "./SecondFactorScreen";
 
 const statusKey = ["auth", "mfa"] as const;
 
 export function SecurityPage() {
   const status = useApiQuery(statusKey, (signal) => api.GET("/api/auth/mfa", { signal }));
   const renew = useApiMutation(() => api.POST("/api/auth/mfa/recovery-codes"), { invalidates: [statusKey] });
+  const { completeLogin } = useAuth();
+  const [enrolling, setEnrolling] = useState(false);
+  const begin = useApiMutation(() => api.POST("/api/auth/mfa/self-enrolment"), { onSuccess: () => setEnrolling(true) });
   return (
     <Page title={t.title}>
       <Card title={t.cardTitle} id="double-authentification">
@@ -36,8 +43,24 @@ export function SecurityPage() {
                   {renew.isPending ? t.renewing : t.renew}
                 </Button>
               </>
+            ) : enrolling ? (
+              <OwnEnrolment
+                onDone={(user) => {
+                  setEnrolling(false);
+                  completeLogin(user);
+                }}
+                onCancel={() => setEnrolling(false)}
+              />
             ) : (
-              <p>{s.required ? t.notEnrolledRequired : t.notEnrolledOptional}</p>
+              <>
+                <p>{s.required ? t.notEnrolledRequired : t.notEnrolledOptional}</p>
+                <ErrorSummary title={t.errorTitle} error={begin.error} />
+                {s.required ? null : (
+                  <Button busy={begin.isPending} onClick={() => begin.mutate()}>
+                    {t.enable}
+                  </Button>
+                )}
+              </>
             )
           }
         </Loaded>

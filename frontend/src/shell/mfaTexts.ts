@@ -52,8 +52,10 @@ export const securityTexts = {
   cardTitle: "Double authentification",
   enrolled: "La double authentification est activée : chaque connexion demande, après le mot de passe, un code de votre application.",
   notEnrolledRequired: "La double authentification sera configurée à votre prochaine connexion.",
-  notEnrolledOptional: "Votre profil n'accède à aucune donnée de patient : la double authentification ne vous est pas demandée.",
+  notEnrolledOptional:
+    "Votre profil n'accède à aucune donnée de patient : la double authentification ne vous est pas demandée, mais vous pouvez l'activer.",
   codesLeft: (n: number) => `Codes de secours restants : ${n} sur 10.`,
+  enable: "Activer la double authentification",
   renew: "Générer de nouveaux codes de secours",
   renewing: "Génération…",
   renewHint: "Les anciens codes cessent de fonctionner.",
