@@ -4,6 +4,9 @@ Every test runs with `SNP_MFA_REQUIRED=true` (the shared test settings turn it o
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import AsyncIterator
 
 import httpx
@@ -251,3 +254,35 @@ async def test_a_role_without_patient_data_may_enrol_of_its_own_accord(strong: S
     # From now on, the funder's login asks for the code too.
     assert await password_step(strong.client, funder.email) == "totp"
     assert (await code_step(strong.client, code_at(secret, 1))).status_code == 200
+
+
+async def test_the_cli_resets_a_coordinator_locked_out_of_the_ui(
+    db_url: str, strong: StrongApp
+) -> None:
+    coordinator = await create_user(strong.session, Role.COORDINATOR, email="seule@example.fr")
+    await enrol(strong.client, coordinator.email)
+    await log_out(strong.client)
+    env = {**os.environ, "SNP_DATABASE_URL": db_url, "SNP_LOG_LEVEL": "WARNING"}
+
+    async def cli(email: str) -> tuple[int, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "composition.cli",
+            "user",
+            "reset-mfa",
+            email,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await process.communicate()
+        return int(process.returncode or 0), out.decode()
+
+    code, out = await cli("seule@example.fr")
+    assert code == 0, out
+    assert "Double authentification de seule@example.fr réinitialisée" in out
+    assert await password_step(strong.client, coordinator.email) == "enrolment"
+    unknown, message = await cli("personne@example.fr")
+    assert unknown == 1
+    assert "Aucun compte avec l'adresse « personne@example.fr »" in message
