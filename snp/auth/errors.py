@@ -30,4 +30,7 @@ class InvalidCode(BusinessRuleError):
 
 
 class ProSanteConnectRefused(BusinessRuleError):
-    """A Pro Santé Connect login that cannot open a session (unknown RPPS, bad answer)."""
+    """A Pro Santé Connect login that cannot open a session (unknown RPPS, bad answer);
+    `reason` is the code the login page explains (`snp.auth.psc`)."""
+
+    reason: str = "refus"

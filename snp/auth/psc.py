@@ -56,12 +56,12 @@ _MESSAGES = {
 
 def refusal(reason: str) -> ProSanteConnectRefused:
     error = ProSanteConnectRefused(_MESSAGES[reason], ("query", "code"))
-    error.reason = reason  # type: ignore[attr-defined]
+    error.reason = reason
     return error
 
 
 def reason_of(error: ProSanteConnectRefused) -> str:
-    return str(getattr(error, "reason", REFUSED))
+    return error.reason
 
 
 def redirect_uri(settings: Settings) -> str:
