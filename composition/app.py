@@ -52,6 +52,9 @@ from snp import edge, live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
+from snp.auth.mfa_api import router as mfa_router
+from snp.auth.mfa_api import users_router as mfa_users_router
+from snp.auth.psc_api import router as psc_router
 from snp.auth.reset_api import router as password_reset_router
 from snp.db import Base, Database
 from snp.deps import public
@@ -68,6 +71,9 @@ ROUTERS: list[APIRouter] = [
     patient_info_router,
     auth_router,
     users_router,
+    mfa_router,
+    mfa_users_router,
+    psc_router,
     audit_router,
     territory_router,
     agenda_router,

@@ -32,7 +32,8 @@ import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./
 import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
-import { ROLE_HOME } from "./shell/roles";
+import { ROLE_HOME, type Role } from "./shell/roles";
+import { SECURITY_PATH } from "./shell/securityPath";
 import { shellTexts } from "./shell/texts";
 import { Loading } from "./ui";
 
@@ -68,6 +69,7 @@ const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then
 const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
 const SasBookingsPage = lazy(() => import("./features/sas/SasBookingsPage").then((module) => ({ default: module.SasBookingsPage })));
 const SasLinkPage = lazy(() => import("./features/sas/SasLinkPage").then((module) => ({ default: module.SasLinkPage })));
+const SecurityPage = lazy(() => import("./shell/SecurityPage").then((module) => ({ default: module.SecurityPage })));
 const SasPasswordPage = lazy(() => import("./features/sas/SasPasswordPage").then((module) => ({ default: module.SasPasswordPage })));
 
 interface PageRoute extends NavEntry {
@@ -112,6 +114,7 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
   { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
   { to: SAS_SLOT_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
+  { to: SECURITY_PATH, roles: Object.keys(ROLE_HOME) as Role[], element: <SecurityPage /> },
 ];
 
 export function App() {

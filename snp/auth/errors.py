@@ -19,3 +19,18 @@ class InvalidResetLink(BusinessRuleError):
 
 class PasswordTooShort(BusinessRuleError):
     """A new password under the minimum length."""
+
+
+class LoginStepExpired(NotAuthenticated):
+    """The step between password and second factor (or a PSC redirection) is over or unknown."""
+
+
+class InvalidCode(BusinessRuleError):
+    """A wrong, expired or already used one-time code or recovery code."""
+
+
+class ProSanteConnectRefused(BusinessRuleError):
+    """A Pro Santé Connect login that cannot open a session (unknown RPPS, bad answer);
+    `reason` is the code the login page explains (`snp.auth.psc`)."""
+
+    reason: str = "refus"

@@ -33,6 +33,16 @@ OPEN_ROUTES = {
     ("POST", "/api/password-reset/use"),
     # « Mot de passe oublié » of SAS regulators: the same answer whether an account exists.
     ("POST", "/api/sas/password-forgotten"),
+    # The second step of a login: the short-lived login-step cookie set by a correct password
+    # is the key (no session exists yet).
+    ("POST", "/api/auth/mfa/enrolment"),
+    ("POST", "/api/auth/mfa/enrolment/confirm"),
+    ("POST", "/api/auth/mfa/verify"),
+    # Pro Santé Connect: whether it is offered, the redirection to it and its return (the
+    # state, bound to the browser by a cookie, and the provider's code are the keys).
+    ("GET", "/api/auth/psc"),
+    ("GET", "/api/auth/psc/login"),
+    ("GET", "/api/auth/psc/callback"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 

@@ -1,7 +1,7 @@
 """directory from public data: approximate site positions, communes' postal codes, import jobs
 
 Revision ID: 0023
-Revises: 0020
+Revises: 0022
 Create Date: 2026-12-05 09:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0020"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -684,7 +684,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Login */
+        /**
+         * Login
+         * @description Check the password. Then either the session opens (`user`, `csrf_token`), or, for an
+         *     account with a second factor (or one that must set it up), `second_factor` names the next
+         *     step, bound to this browser by a short-lived cookie; no session exists before it.
+         */
         post: operations["auth-login"];
         delete?: never;
         options?: never;
@@ -718,6 +723,191 @@ export interface paths {
         };
         /** Me */
         get: operations["auth-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Status
+         * @description Whether the caller has a second factor, must have one, and how many recovery codes are
+         *     left.
+         */
+        get: operations["auth-my_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Enrolment
+         * @description After a correct password, the secret to add to an authenticator application: as a QR
+         *     code and as text (the same one until the step expires).
+         */
+        post: operations["auth-start_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Enrolment
+         * @description The first code of the application confirms the enrolment and opens the session; the 10
+         *     recovery codes are in this answer only.
+         */
+        post: operations["auth-confirm_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew Recovery Codes
+         * @description 10 new recovery codes (shown once); the previous ones stop working.
+         */
+        post: operations["auth-renew_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/self-enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin Self Enrolment
+         * @description Set a second factor up of one's own accord (roles for which it is optional): then the
+         *     same enrolment steps as at first login (`/enrolment`, `/enrolment/confirm`).
+         */
+        post: operations["auth-begin_self_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description The second step of a login: the application's current code or an unused recovery code.
+         */
+        post: operations["auth-verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/psc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Offered
+         * @description Whether the login page offers « Se connecter avec Pro Santé Connect ».
+         */
+        get: operations["auth-offered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/psc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback
+         * @description Pro Santé Connect's return: the session opens for the account with this RPPS, or the
+         *     login page says why not (`?erreur_psc=inconnu|expire|refus|indisponible`).
+         */
+        get: operations["auth-callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/psc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start
+         * @description Send the browser to Pro Santé Connect (the state is bound to this browser by a cookie).
+         */
+        get: operations["auth-start"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2324,6 +2514,27 @@ export interface paths {
         patch: operations["users-update_user"];
         trace?: never;
     };
+    "/api/users/{user_id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset Mfa
+         * @description Remove a user's second factor (lost phone): their sessions close and they set a new one
+         *     up at their next login (audited).
+         */
+        delete: operations["users-reset_mfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2499,7 +2710,14 @@ export interface components {
             id: number;
             /** Last Login At */
             last_login_at: string | null;
+            /**
+             * Mfa Enrolled
+             * @default false
+             */
+            mfa_enrolled: boolean;
             role: components["schemas"]["Role"];
+            /** Rpps */
+            rpps?: string | null;
         };
         /** AgeBand */
         AgeBand: {
@@ -3128,6 +3346,14 @@ export interface components {
             note?: string | null;
             outcome: components["schemas"]["Outcome"];
         };
+        /** CodeIn */
+        CodeIn: {
+            /**
+             * Code
+             * @description Code à 6 chiffres ou code de secours.
+             */
+            code: string;
+        };
         /** CommuneChange */
         CommuneChange: {
             commune: components["schemas"]["CommuneOut"];
@@ -3630,6 +3856,26 @@ export interface components {
              * @description Patients pris en charge en ville qui seraient sinon allés aux urgences.
              */
             would_have_gone_to_ed: number;
+        };
+        /** EnrolledOut */
+        EnrolledOut: {
+            /** Csrf Token */
+            csrf_token: string;
+            /** Recovery Codes */
+            recovery_codes: string[];
+            user: components["schemas"]["UserOut"];
+        };
+        /** EnrolmentOut */
+        EnrolmentOut: {
+            /** Otpauth Uri */
+            otpauth_uri: string;
+            /**
+             * Qr Code
+             * @description The QR code of `otpauth_uri`, an SVG `data:` URI.
+             */
+            qr_code: string;
+            /** Secret */
+            secret: string;
         };
         /** ErasedOut */
         ErasedOut: {
@@ -4384,6 +4630,18 @@ export interface components {
             password: string;
         };
         /**
+         * LoginOut
+         * @description A login's answer: the session (`user`, `csrf_token`), or the second step it still needs
+         *     (`second_factor`: "totp" = give a code, "enrolment" = set a second factor up first).
+         */
+        LoginOut: {
+            /** Csrf Token */
+            csrf_token?: string | null;
+            /** Second Factor */
+            second_factor?: ("totp" | "enrolment") | null;
+            user?: components["schemas"]["UserOut"] | null;
+        };
+        /**
          * MatchWeights
          * @description The score's settings: score = délai + km × km_minutes + charges × leurs poids.
          */
@@ -4500,6 +4758,15 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /** MfaStatusOut */
+        MfaStatusOut: {
+            /** Enrolled */
+            enrolled: boolean;
+            /** Recovery Codes Left */
+            recovery_codes_left: number;
+            /** Required */
+            required: boolean;
         };
         /**
          * Mobility
@@ -4822,6 +5089,11 @@ export interface components {
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /** ProSanteConnectOut */
+        ProSanteConnectOut: {
+            /** Enabled */
+            enabled: boolean;
+        };
         /**
          * PropertyCheckOut
          * @description "No red flag is ever queued", checked over every red flag x age band x motif x
@@ -5160,6 +5432,11 @@ export interface components {
             received_at: string;
             /** Would Go To Ed */
             would_go_to_ed: boolean | null;
+        };
+        /** RecoveryCodesOut */
+        RecoveryCodesOut: {
+            /** Recovery Codes */
+            recovery_codes: string[];
         };
         /** RectifyIn */
         RectifyIn: {
@@ -6989,6 +7266,11 @@ export interface components {
             /** Full Name */
             full_name?: string | null;
             role?: components["schemas"]["Role"] | null;
+            /**
+             * Rpps
+             * @description Numéro RPPS (11 chiffres) ; vide pour l'ôter.
+             */
+            rpps?: string | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -8487,7 +8769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["LoginOut"];
                 };
             };
             /** @description Validation Error */
@@ -8536,6 +8818,220 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
+            };
+        };
+    };
+    "auth-my_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusOut"];
+                };
+            };
+        };
+    };
+    "auth-start_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOut"];
+                };
+            };
+        };
+    };
+    "auth-confirm_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-renew_recovery_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+        };
+    };
+    "auth-begin_self_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+        };
+    };
+    "auth-verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-offered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProSanteConnectOut"];
+                };
+            };
+        };
+    };
+    "auth-callback": {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -11257,6 +11753,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AccountOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "users-reset_mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
