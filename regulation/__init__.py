@@ -19,11 +19,11 @@ from regulation.events import (
     RequestTriaged,
     RequestUpdated,
 )
-from regulation.models import Mobility, Orientation, Outcome, RequestStatus
+from regulation.models import CallbackResult, Mobility, Orientation, Outcome, RequestStatus
 from regulation.schemas import RequestOut
 from regulation.schemas_booking import CandidatesOut
 from regulation.service.booking import get_contact
-from regulation.service.closing import close_request, mark_oriented
+from regulation.service.closing import close_request, log_callback_attempt, mark_oriented
 from regulation.service.facts import (
     RequestFacts,
     request_facts,
@@ -33,16 +33,19 @@ from regulation.service.facts import (
 from regulation.service.free_text import scan_free_text
 from regulation.service.intake import get_request
 from regulation.service.matching import propose_candidates
+from regulation.service.phone_lookup import PhoneHistory, phone_histories
 from regulation.service.retention import RequestsPseudonymised
 from regulation.service.sas_booking import SasPatientIn, book_for_sas
 from regulation.service.versions import ensure_default_protocol
 
 __all__ = [
     "CallbackAttemptLogged",
+    "CallbackResult",
     "CandidatesOut",
     "Mobility",
     "Orientation",
     "Outcome",
+    "PhoneHistory",
     "RequestBooked",
     "RequestClaimed",
     "RequestClosed",
@@ -65,7 +68,9 @@ __all__ = [
     "ensure_default_protocol",
     "get_contact",
     "get_request",
+    "log_callback_attempt",
     "mark_oriented",
+    "phone_histories",
     "propose_candidates",
     "request_facts",
     "request_facts_page",
