@@ -27,7 +27,7 @@ from snp.errors import Forbidden
 from snp.settings import Settings
 from telephony.errors import CallAlreadyTaken, CallNotFound, CallNotWaiting
 from telephony.events import CallEnded, CallTaken, CallWaiting
-from telephony.models import CallOutcome, CallState, Direction, PhoneCall, PresenceState
+from telephony.models import CallOutcome, CallState, Direction, PhoneCall
 from telephony.schemas import TakenOut, shown_number
 from telephony.service import hours, presence, tasks
 from telephony.service.line import VoiceLine
@@ -211,12 +211,7 @@ async def operator_unreachable(
     row.answered_at = None
     await _end_missed(session, row, CallOutcome.NO_OPERATOR, now, settings)
     if operator is not None:
-        await presence.set_presence(
-            session,
-            Actor(operator, "telephonie", Role.OPERATOR),
-            PresenceState.AWAY,
-            now=now,
-        )
+        await presence.unreachable(session, operator, now)
 
 
 async def set_outcome(

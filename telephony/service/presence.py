@@ -133,6 +133,11 @@ async def on_call(session: AsyncSession, user_id: int, now: datetime) -> None:
     await _change(session, user_id, PresenceState.ON_CALL, now)
 
 
+async def unreachable(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """The operator's phone did not answer a transfer: away until they say otherwise."""
+    await _change(session, user_id, PresenceState.AWAY, now)
+
+
 async def wrap_up(session: AsyncSession, user_id: int, now: datetime, settings: Settings) -> None:
     """After a call: wrap-up for the configured time (then available by itself)."""
     row = await _row(session, user_id)
