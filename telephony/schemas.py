@@ -83,12 +83,12 @@ class PresenceIn(_In):
     )
 
 
-class OutcomeIn(_In):
+class CallOutcomeIn(_In):
     outcome: Literal["request_created", "request_linked", "advice_only", "wrong_number"]
     request_id: int | None = Field(default=None, ge=1)
 
 
-class CallbackIn(_In):
+class CallBackIn(_In):
     request_id: int | None = Field(default=None, ge=1)
     task_id: int | None = Field(default=None, ge=1)
 

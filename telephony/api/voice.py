@@ -16,10 +16,10 @@ from snp.kit import PageDep
 from telephony.models import CallOutcome, PresenceState
 from telephony.schemas import (
     BoardOut,
-    CallbackIn,
+    CallBackIn,
     CallOut,
     CallPage,
-    OutcomeIn,
+    CallOutcomeIn,
     PresenceIn,
     PresenceOut,
     TakenOut,
@@ -61,7 +61,7 @@ async def take_call(
 
 
 @router.post("/calls/{call_id}/outcome")
-async def set_outcome(session: SessionDep, actor: Staff, call_id: int, body: OutcomeIn) -> CallOut:
+async def set_outcome(session: SessionDep, actor: Staff, call_id: int, body: CallOutcomeIn) -> CallOut:
     """What the call became: a request created or linked, advice only, a wrong number."""
     await calls.set_outcome(
         session, actor, call_id, CallOutcome(body.outcome), request_id=body.request_id
@@ -80,7 +80,7 @@ async def hang_up(
 
 @router.post("/callbacks", status_code=status.HTTP_201_CREATED)
 async def call_back(
-    session: SessionDep, settings: SettingsDep, actor: Staff, body: CallbackIn
+    session: SessionDep, settings: SettingsDep, actor: Staff, body: CallBackIn
 ) -> CallOut:
     """« Rappeler »: my phone rings, then the patient's, with the CPTS number shown."""
     row = await dialer.call_back(
