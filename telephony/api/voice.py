@@ -18,8 +18,8 @@ from telephony.schemas import (
     BoardOut,
     CallBackIn,
     CallOut,
-    CallPage,
     CallOutcomeIn,
+    CallPage,
     PresenceIn,
     PresenceOut,
     TakenOut,
@@ -61,7 +61,9 @@ async def take_call(
 
 
 @router.post("/calls/{call_id}/outcome")
-async def set_outcome(session: SessionDep, actor: Staff, call_id: int, body: CallOutcomeIn) -> CallOut:
+async def set_outcome(
+    session: SessionDep, actor: Staff, call_id: int, body: CallOutcomeIn
+) -> CallOut:
     """What the call became: a request created or linked, advice only, a wrong number."""
     await calls.set_outcome(
         session, actor, call_id, CallOutcome(body.outcome), request_id=body.request_id
