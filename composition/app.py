@@ -39,7 +39,7 @@ import snp.scheduler
 import snp.territory.models
 import telephony.models  # noqa: F401
 from agenda.api import router as agenda_router
-from indicators.api import aci_router
+from indicators.api import aci_router, calls_router
 from indicators.api import router as indicators_router
 from notifications import check_configuration as check_sms_configuration
 from notifications import close_sms_backends
@@ -80,6 +80,7 @@ ROUTERS: list[APIRouter] = [
     notifications_router,
     indicators_router,
     aci_router,
+    calls_router,
     password_reset_router,
     sas_router,
     sas_link_router,

@@ -176,7 +176,7 @@ async def longest_idle_available(session: AsyncSession, now: datetime) -> Operat
 
 async def presence_hours(session: AsyncSession, start: datetime, end: datetime) -> float | None:
     """Hours operators spent on duty (available, on a call, wrap-up) in [start, end), from the
-    presence history; None when there is no presence data in the period."""
+    presence history; None when nobody was on duty in the period (no presence data)."""
     spans = list(
         await session.scalars(
             select(PresenceSpan).where(
@@ -196,4 +196,4 @@ async def presence_hours(session: AsyncSession, start: datetime, end: datetime) 
         finish = min(span.ended_at or now, end)
         if finish > begin:
             seconds += (finish - begin).total_seconds()
-    return seconds / 3600
+    return seconds / 3600 if seconds > 0 else None

@@ -769,6 +769,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call Figures
+         * @description Calls by hour and day, answered within 60 s, abandonment, waits, per operator, calls
+         *     that became requests, call-back delay of missed callers.
+         */
+        get: operations["indicators-call_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/calls/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Calls Csv
+         * @description The figures as CSV (`;`, UTF-8 with BOM, for Excel in French).
+         */
+        get: operations["indicators-export_calls_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/calls/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Calls Xlsx
+         * @description The figures as an Excel workbook, with their definitions.
+         */
+        get: operations["indicators-export_calls_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/indicators/compensation": {
         parameters: {
             query?: never;
@@ -2902,6 +2963,78 @@ export interface components {
             /** Task Id */
             task_id?: number | null;
         };
+        /** CallFigures */
+        CallFigures: {
+            /** Abandoned */
+            abandoned: number;
+            /**
+             * Abandonment Rate
+             * @description Part des appels aux heures, 0..1.
+             */
+            abandonment_rate: number | null;
+            /** Answered */
+            answered: number;
+            /** Answered Within 60S */
+            answered_within_60s: number;
+            /**
+             * Answered Within 60S Rate
+             * @description Part des décrochés, 0..1.
+             */
+            answered_within_60s_rate: number | null;
+            /** Became Requests */
+            became_requests: number;
+            /**
+             * By Hour
+             * @description Appels reçus par heure (Paris), 0 h à 23 h.
+             */
+            by_hour: number[];
+            /**
+             * By Weekday
+             * @description Appels reçus par jour, lundi à dimanche.
+             */
+            by_weekday: number[];
+            /** Callbacks */
+            callbacks: number;
+            /** Callbacks Reached */
+            callbacks_reached: number;
+            /** Called Back Within Hour Rate */
+            called_back_within_hour_rate: number | null;
+            /** Definitions */
+            definitions: [
+                string,
+                string
+            ][];
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** In Hours */
+            in_hours: number;
+            /** Mean Callback Delay Minutes */
+            mean_callback_delay_minutes: number | null;
+            /** Mean Wait Seconds */
+            mean_wait_seconds: number | null;
+            /** Missed Called Back */
+            missed_called_back: number;
+            /** Missed Still Open */
+            missed_still_open: number;
+            /** Out Of Hours */
+            out_of_hours: number;
+            /** P90 Callback Delay Minutes */
+            p90_callback_delay_minutes: number | null;
+            /** P90 Wait Seconds */
+            p90_wait_seconds: number | null;
+            /** Per Operator */
+            per_operator: components["schemas"]["OperatorCalls"][];
+            /** Received */
+            received: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+        };
         /** CallOut */
         CallOut: {
             /** Answered At */
@@ -4610,6 +4743,19 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** OperatorCalls */
+        OperatorCalls: {
+            /** Answered */
+            answered: number;
+            /** Callbacks */
+            callbacks: number;
+            /** Mean Duration Seconds */
+            mean_duration_seconds: number | null;
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
+        };
         /** OperatorHoursIn */
         OperatorHoursIn: {
             /**
@@ -4663,6 +4809,12 @@ export interface components {
         };
         /** OrientationMonth */
         OrientationMonth: {
+            /**
+             * Calls Answered
+             * @description Appels de la ligne décrochés.
+             * @default 0
+             */
+            calls_answered: number;
             /** Cost */
             cost: number | null;
             /** Cost Per Request */
@@ -4672,6 +4824,11 @@ export interface components {
              * @description Jours du mois dans l'année du contrat, jusqu'à ce jour.
              */
             days_counted: number;
+            /**
+             * Hours Source
+             * @description `presence` (ligne téléphonique) ou `entered` (saisies).
+             */
+            hours_source?: string | null;
             /** Label */
             label: string;
             /**
@@ -8409,6 +8566,100 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["YearView"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-call_figures": {
+        parameters: {
+            query: {
+                /** @description Premier jour (Paris). */
+                start: string;
+                /** @description Dernier jour inclus (Paris). */
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallFigures"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-export_calls_csv": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-export_calls_xlsx": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
