@@ -30,7 +30,8 @@ async def test_a_call_ringing_on_one_instance_shows_on_consoles_of_both(pg_url: 
     second = create_app(settings, start_scheduler=False)
     database: Database = first.state.db
     async with (
-        database.sessionmaker() as session, served(first) as host_a,
+        database.sessionmaker() as session,
+        served(first) as host_a,
         served(second) as host_b,
         http(host_a) as coordinator,
         http(host_b) as paul,
@@ -40,9 +41,7 @@ async def test_a_call_ringing_on_one_instance_shows_on_consoles_of_both(pg_url: 
         presence = {"state": "available", "phone": "+33622222222"}
         assert (await paul.put("/api/voice/presence", json=presence)).is_success
         async with console(host_a, coordinator) as on_a, console(host_b, paul) as on_b:
-            rung = await coordinator.post(
-                "/api/voice/console/calls", json={"sender": "0612345678"}
-            )
+            rung = await coordinator.post("/api/voice/console/calls", json={"sender": "0612345678"})
             call_id = rung.json()["id"]
             seen_a = await next_message(on_a, "voice.call_waiting", within=2.0)
             seen_b = await next_message(on_b, "voice.call_waiting", within=2.0)
