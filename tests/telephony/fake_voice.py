@@ -105,6 +105,8 @@ class FakeVoice:
     async def post(
         self, url: str, params: dict[str, str], *, signature: str | None = "valid"
     ) -> httpx.Response:
+        if url.startswith("/"):  # a relative TwiML URL: Twilio resolves it against our address
+            url = str(self.webhook_client.base_url).rstrip("/") + url
         headers = {}
         if signature == "valid":
             headers["X-Twilio-Signature"] = self.sign(url, params)
