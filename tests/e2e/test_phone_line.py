@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import demo_server
-from tests.e2e.test_regulation import api, login
+from tests.e2e.test_regulation import answer_fever_questions, api, login
 
 pytestmark = pytest.mark.e2e
 
@@ -62,6 +62,20 @@ def test_a_call_rings_is_taken_and_a_missed_caller_becomes_a_callback_task(
         expect(page).to_have_url(re.compile(r"/regulation/appel\?telephone="))
         expect(page.get_by_label("Téléphone mobile")).to_have_value("+33645678901")
         assert board(page)["me"]["state"] == "on_call"
+        # The operator triages during the call; the request is linked to the call.
+        page.get_by_label("Nom", exact=True).fill("Appelant")
+        page.get_by_label("Prénom").fill("Loïc")
+        page.get_by_label("Date de naissance").fill("1988-04-12")
+        page.get_by_label("Commune").select_option(label="Redon (35600)")
+        page.get_by_role("group", name="Sexe").get_by_label("Homme").check()
+        page.get_by_role("button", name="Aucun signe d'alerte (tout « Non »)").click()
+        page.get_by_label("Motif", exact=True).select_option(label="Fièvre")
+        answer_fever_questions(page)
+        page.get_by_role("button", name="Enregistrer et trier").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Demande de Loïc APPELANT")
+        request_id = int(page.url.rsplit("/", 1)[1])
+        [logged] = api(page, "GET", "/api/voice/calls?limit=1")["items"]
+        assert (logged["outcome"], logged["request_id"]) == ("request_created", request_id)
 
         # A second caller hangs up while waiting: the callback task appears on the console.
         page.goto("/regulation")
