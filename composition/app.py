@@ -37,6 +37,7 @@ import snp.auth.models
 import snp.idempotency  # its table and its hourly purge
 import snp.scheduler
 import snp.territory.models
+import telephony.jobs  # erases callers' numbers past their retention
 import telephony.models  # noqa: F401
 from agenda.api import router as agenda_router
 from indicators.api import aci_router, calls_router

@@ -332,6 +332,13 @@ class Settings(BaseSettings):
         le=240,
         description="Missed calls from one number within this delay make one callback task.",
     )
+    voice_number_retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Callers' numbers are erased from ended calls and closed callback tasks "
+        "after this many days (the call log and figures keep the rest).",
+    )
     voice_auto_offer: bool = Field(
         default=False,
         description="Offer the longest-waiting call to the longest-idle available operator "

@@ -47,6 +47,8 @@ def parse_ring_target(value: str) -> str:
 
 def mask_number(number: str) -> str:
     """`06 •• •• •• 78`: enough to tell two callers apart, not enough to dial."""
+    if number == "erased":
+        return "Numéro effacé"
     if not number.startswith("+"):
         return "Numéro masqué"
     try:
