@@ -70,6 +70,7 @@ function PresenceForm({ board }: { board: Board }) {
     <form className="presence" onSubmit={onSubmit} aria-label={t.presence}>
       <p className="presence-state" data-testid="my-presence" data-state={me?.state ?? "away"}>
         {t.state(telephonyTexts.presence[me?.state ?? "away"] ?? "")}
+        {me?.wrap_up_until ? ` ${t.until(formatClock(me.wrap_up_until))}` : ""}
       </p>
       <InputField
         label={t.phone}

@@ -12,6 +12,7 @@ export const telephonyTexts = {
     away: "Absent",
     saving: "Enregistrement…",
     state: (label: string) => `Vous êtes : ${label}`,
+    until: (time: string) => `(jusqu'à ${time})`,
     waitingTitle: "Appels en attente",
     noWaiting: "Aucun appel en attente.",
     waited: (wait: string) => `attend depuis ${wait}`,
