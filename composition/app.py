@@ -62,7 +62,7 @@ from snp.health import router as health_router
 from snp.patient_info import router as patient_info_router
 from snp.settings import Settings, get_settings
 from snp.territory.api import router as territory_router
-from telephony import check_voice_texts
+from telephony import check_voice_configuration
 from telephony.api import console_router as voice_console_router
 from telephony.api import router as voice_router
 from telephony.api import twilio_router as voice_twilio_router
@@ -222,7 +222,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
-    check_voice_texts(settings.voice_templates_dir)  # so does a broken voice message
+    check_voice_configuration(settings)  # so does a broken voice message or Twilio setting
     app.state.db = Database(settings.database_url, settings.database_pool_size, settings)
     app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)

@@ -7,16 +7,16 @@ Other packages (the indicators adapter) use only what is exported here.
 """
 
 from telephony.models import CallOutcome, Direction
+from telephony.service.configuration import check_configuration as check_voice_configuration
 from telephony.service.facts import CallFact, call_facts, missed_callback_delays
 from telephony.service.presence import presence_hours
-from telephony.service.voice_texts import load_texts as check_voice_texts
 
 __all__ = [
     "CallFact",
     "CallOutcome",
     "Direction",
     "call_facts",
-    "check_voice_texts",
+    "check_voice_configuration",
     "missed_callback_delays",
     "presence_hours",
 ]
