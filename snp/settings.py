@@ -332,6 +332,13 @@ class Settings(BaseSettings):
         le=240,
         description="Missed calls from one number within this delay make one callback task.",
     )
+    voice_presence_grace_seconds: int = Field(
+        default=120,
+        ge=30,
+        le=3600,
+        description="An available operator whose console has been silent this long (closed, "
+        "offline) is set away, so calls are not queued for nobody.",
+    )
     voice_number_retention_days: int = Field(
         default=90,
         ge=1,

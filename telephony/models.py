@@ -96,6 +96,8 @@ class OperatorPresence(Base):
     phone: Mapped[str | None] = mapped_column(String(200))
     # Since when the operator has had no call (the longest-idle is offered the next call).
     idle_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The operator's console last said it was there (presence change or live heartbeat).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class PresenceSpan(Base):

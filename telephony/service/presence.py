@@ -65,6 +65,7 @@ async def _change(
         row.state = state
         row.since = now
     row.wrap_up_until = wrap_up_until
+    row.last_seen_at = max(now, row.last_seen_at) if row.last_seen_at else now
     if state == PresenceState.AVAILABLE and previous != PresenceState.AVAILABLE:
         row.idle_since = now
     await session.flush()
@@ -197,3 +198,34 @@ async def presence_hours(session: AsyncSession, start: datetime, end: datetime) 
         if finish > begin:
             seconds += (finish - begin).total_seconds()
     return seconds / 3600 if seconds > 0 else None
+
+
+async def seen(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """The operator's console is there (a live heartbeat)."""
+    await session.execute(
+        update(OperatorPresence)
+        .where(OperatorPresence.user_id == user_id)
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def away_when_gone(session: AsyncSession, *, grace_seconds: int, now: datetime) -> list[int]:
+    """Available (or wrapping up) operators whose console went silent are set away from the
+    moment they were last seen; those on a call keep it (the phone may still be in use)."""
+    limit = now - timedelta(seconds=grace_seconds)
+    rows = list(
+        await session.scalars(
+            select(OperatorPresence)
+            .where(
+                OperatorPresence.state.in_((PresenceState.AVAILABLE, PresenceState.WRAP_UP)),
+                OperatorPresence.last_seen_at < limit,
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    for row in rows:
+        assert row.last_seen_at is not None  # the query's condition
+        await _change(session, row.user_id, PresenceState.AWAY, row.last_seen_at)
+    return [row.user_id for row in rows]

@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("wrap_up_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("phone", sa.String(length=200), nullable=True),
         sa.Column("idle_since", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_operator_presence")),
     )
     op.create_table(
