@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation import phone_histories
+from regulation import phone_histories, request_facts
 from snp import audit, events
 from snp.actor import Actor
 from snp.auth import Role
@@ -230,6 +230,8 @@ async def set_outcome(
         raise CallNotWaiting(
             "Cet appel n'a pas été pris : son issue est fixée.", ("path", "call_id")
         )
+    if request_id is not None and await request_facts(session, request_id) is None:
+        raise CallNotFound("Demande introuvable.", ("body", "request_id"))
     row.outcome = outcome
     if request_id is not None:
         row.request_id = request_id

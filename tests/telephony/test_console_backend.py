@@ -76,6 +76,12 @@ async def test_an_operator_may_not_say_the_outcome_of_a_call_they_did_not_take(
             f"/api/voice/calls/{call_id}/outcome", json={"outcome": "advice_only"}
         )
         assert refused.status_code == 403
+        unknown = await anne.post(
+            f"/api/voice/calls/{call_id}/outcome",
+            json={"outcome": "request_linked", "request_id": 999999},
+        )
+        assert unknown.status_code == 404
+        assert unknown.json()["detail"][0]["loc"] == ["body", "request_id"]
 
 
 async def test_automatic_offer_gives_the_call_to_the_longest_idle_operator(
