@@ -19,6 +19,7 @@ COPY snp/ snp/
 COPY agenda/ agenda/
 COPY regulation/ regulation/
 COPY notifications/ notifications/
+COPY telephony/ telephony/
 COPY sas/ sas/
 COPY indicators/ indicators/
 COPY rights/ rights/

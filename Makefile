@@ -63,7 +63,7 @@ lint: $(PY_STAMP) $(NODE_STAMP)
 	cd frontend && npm run lint
 
 typecheck: $(PY_STAMP) $(NODE_STAMP)
-	$(BIN)/mypy snp agenda regulation notifications sas indicators rights composition tests $$(ls bench/*.py 2>/dev/null)
+	$(BIN)/mypy snp agenda regulation notifications telephony sas indicators rights composition tests $$(ls bench/*.py 2>/dev/null)
 	cd frontend && npm run typecheck && npm run test:unit
 
 pytest: $(PY_STAMP) $(DIST)

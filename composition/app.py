@@ -36,8 +36,10 @@ import snp.auth.models
 import snp.idempotency  # its table and its hourly purge
 import snp.scheduler
 import snp.territory.models
+import telephony.jobs  # erases callers' numbers past their retention
+import telephony.models  # noqa: F401
 from agenda.api import router as agenda_router
-from indicators.api import aci_router
+from indicators.api import aci_router, calls_router
 from indicators.api import router as indicators_router
 from notifications import check_configuration as check_sms_configuration
 from notifications import close_sms_backends
@@ -63,6 +65,10 @@ from snp.health import router as health_router
 from snp.patient_info import router as patient_info_router
 from snp.settings import Settings, get_settings
 from snp.territory.api import router as territory_router
+from telephony import check_voice_configuration
+from telephony.api import console_router as voice_console_router
+from telephony.api import router as voice_router
+from telephony.api import twilio_router as voice_twilio_router
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +87,15 @@ ROUTERS: list[APIRouter] = [
     notifications_router,
     indicators_router,
     aci_router,
+    calls_router,
     password_reset_router,
     sas_router,
     sas_link_router,
     rights_router,
     fhir_router,
+    voice_router,
+    voice_twilio_router,
+    voice_console_router,
     live.router,
 ]
 
@@ -219,6 +229,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     )
     app.state.settings = settings
     check_sms_configuration(settings)  # a broken SMS template or Twilio setting stops the start
+    check_voice_configuration(settings)  # so does a broken voice message or Twilio setting
     app.state.db = Database(settings.database_url, settings.database_pool_size, settings)
     app.state.live = live.LiveHub(app.state.db, settings)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)

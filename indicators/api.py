@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from indicators import exports
 from indicators.aci_api import router as aci_router  # the contract's routes, mounted beside
+from indicators.calls_api import router as calls_router  # the phone line's figures, too
 from indicators.errors import IdentityExportReasonMissing, IdentityExportRefused, InvalidFilter
 from indicators.queries import compute_dashboard
 from indicators.records import list_records
@@ -26,7 +27,7 @@ from snp.errors import Forbidden
 from snp.kit import PageDep
 
 router = APIRouter(prefix="/api/indicators", tags=["indicators"])
-__all__ = ["aci_router", "router"]
+__all__ = ["aci_router", "calls_router", "router"]
 
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
 Reader = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.FUNDER))]

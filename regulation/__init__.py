@@ -19,12 +19,12 @@ from regulation.events import (
     RequestTriaged,
     RequestUpdated,
 )
-from regulation.models import Mobility, Orientation, Outcome, RequestStatus
+from regulation.models import CallbackResult, Mobility, Orientation, Outcome, RequestStatus
 from regulation.schemas import RequestOut
 from regulation.schemas_booking import CandidatesOut
 from regulation.schemas_rights import IdentityCorrection, RequestMatch, RequestRecord
 from regulation.service.booking import get_contact
-from regulation.service.closing import close_request, mark_oriented
+from regulation.service.closing import close_request, log_callback_attempt, mark_oriented
 from regulation.service.facts import (
     RequestFacts,
     request_facts,
@@ -42,17 +42,20 @@ from regulation.service.patient_rights import (
     rectify_identity,
     request_records,
 )
+from regulation.service.phone_lookup import PhoneHistory, phone_histories
 from regulation.service.retention import RequestsPseudonymised
 from regulation.service.sas_booking import SasPatientIn, book_for_sas
 from regulation.service.versions import ensure_default_protocol
 
 __all__ = [
     "CallbackAttemptLogged",
+    "CallbackResult",
     "CandidatesOut",
     "IdentityCorrection",
     "Mobility",
     "Orientation",
     "Outcome",
+    "PhoneHistory",
     "RequestBooked",
     "RequestClaimed",
     "RequestClosed",
@@ -81,7 +84,9 @@ __all__ = [
     "find_requests",
     "get_contact",
     "get_request",
+    "log_callback_attempt",
     "mark_oriented",
+    "phone_histories",
     "propose_candidates",
     "rectify_identity",
     "request_facts",

@@ -289,6 +289,68 @@ class Settings(BaseSettings):
         description="Public URL of the platform as Twilio reaches it (`https://snp.example.fr`): "
         "delivery callbacks are sent there and webhook signatures are checked against it.",
     )
+    voice_backend: Literal["console", "twilio"] = Field(
+        default="console",
+        description="The CPTS phone line: `console` (calls simulated on the coordinator's "
+        "demo page) or `twilio` (Twilio Voice, with the `SNP_TWILIO_*` account settings).",
+    )
+    voice_number: str = Field(
+        default="",
+        description="The CPTS's public phone number (E.164) on Twilio: caller ID of call-backs.",
+    )
+    voice_queue_name: str = Field(
+        default="cpts", description="Name of the Twilio queue callers wait in."
+    )
+    voice_open_days: list[int] = Field(
+        default=[1, 2, 3, 4, 5, 6],
+        description="Days the line is answered (ISO weekdays, 1 = Monday), e.g. `[1,2,3,4,5]`.",
+    )
+    voice_opens_at: time = Field(
+        default=time(8, 0), description="Opening time of the line (Europe/Paris)."
+    )
+    voice_closes_at: time = Field(
+        default=time(20, 0), description="Closing time of the line (Europe/Paris)."
+    )
+    voice_templates_dir: Path | None = Field(
+        default=None,
+        description="Directory of adapted voice messages (`<id>.txt`) replacing the shipped "
+        "ones (`telephony/templates`).",
+    )
+    voice_wait_music_url: str = Field(
+        default="http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3",
+        description="Music played to callers waiting in the queue (empty: silence).",
+    )
+    voice_wrap_up_seconds: int = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="After a call, the operator stays in wrap-up this long before available.",
+    )
+    voice_group_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=240,
+        description="Missed calls from one number within this delay make one callback task.",
+    )
+    voice_presence_grace_seconds: int = Field(
+        default=120,
+        ge=30,
+        le=3600,
+        description="An available operator whose console has been silent this long (closed, "
+        "offline) is set away, so calls are not queued for nobody.",
+    )
+    voice_number_retention_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Callers' numbers are erased from ended calls and closed callback tasks "
+        "after this many days (the call log and figures keep the rest).",
+    )
+    voice_auto_offer: bool = Field(
+        default=False,
+        description="Offer the longest-waiting call to the longest-idle available operator "
+        "automatically (otherwise operators take calls with « Prendre l'appel »).",
+    )
     sms_templates_dir: Path | None = Field(
         default=None,
         description="Directory of adapted SMS templates (`<id>.txt`) replacing the shipped ones.",

@@ -26,6 +26,8 @@ import { privacyTexts } from "./features/privacy/texts";
 import { notificationsTexts } from "./features/notifications/texts";
 import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_PASSWORD_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
 import { sasTexts } from "./features/sas/texts";
+import { TELEPHONY_PATHS } from "./features/telephony/paths";
+import { telephonyTexts } from "./features/telephony/texts";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
@@ -65,6 +67,8 @@ const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").the
 const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
 const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
 const RequestPage = lazy(() => import("./features/regulation/request/RequestPage").then((module) => ({ default: module.RequestPage })));
+const VoiceDemoPage = lazy(() => import("./features/telephony/VoiceDemoPage").then((module) => ({ default: module.VoiceDemoPage })));
+const CallLogPage = lazy(() => import("./features/telephony/CallLogPage").then((module) => ({ default: module.CallLogPage })));
 const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then((module) => ({ default: module.SasEffectorPage })));
 const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
 const SasBookingsPage = lazy(() => import("./features/sas/SasBookingsPage").then((module) => ({ default: module.SasBookingsPage })));
@@ -92,6 +96,8 @@ const PAGES: readonly PageRoute[] = [
   { to: INDICATORS_PATHS.dashboard, label: indicatorsTexts.nav, roles: ["coordinator", "funder"], element: <IndicatorsPage /> },
   { to: INDICATORS_PATHS.aci, label: aciTexts.nav, roles: ["coordinator", "funder"], element: <AciReportPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
+  { to: TELEPHONY_PATHS.demo, label: telephonyTexts.nav.demo, roles: ["coordinator"], element: <VoiceDemoPage /> },
+  { to: TELEPHONY_PATHS.log, label: telephonyTexts.nav.log, roles: ["coordinator"], element: <CallLogPage /> },
   { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
   { to: PATIENT_RIGHTS_PATH, label: privacyTexts.nav, roles: ["coordinator"], element: <PatientRightsPage /> },
   { to: ACCOUNTS_PATH, label: accountsTexts.nav.accounts, roles: ["coordinator"], element: <AccountsPage /> },

@@ -52,6 +52,8 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
             "Indicateurs",
             "Contrat ACI",
             "Messages SMS",
+            "Démo téléphone",
+            "Journal d'appels",
             "Lien SAS",
             "Droits des patients",
             "Utilisateurs",

@@ -25,6 +25,10 @@ FUNDER_ROUTES = {
     ("GET", "/api/indicators/aci/years/{year}"),
     ("GET", "/api/indicators/aci/figures"),
     ("GET", "/api/indicators/aci/orientation"),
+    # The phone line's figures: counts and delays, operators' names, never a number.
+    ("GET", "/api/indicators/calls"),
+    ("GET", "/api/indicators/calls/export.csv"),
+    ("GET", "/api/indicators/calls/export.xlsx"),
     # Open to every logged-in user: the session, the territory, the effectors' directory
     # (professionals, not patients), the live socket (messages are addressed to roles and
     # users; none to funders).

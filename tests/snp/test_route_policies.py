@@ -28,6 +28,12 @@ OPEN_ROUTES = {
     # Twilio's webhooks: no session, every request must carry a valid X-Twilio-Signature.
     ("POST", "/api/notifications/twilio/status"),
     ("POST", "/api/notifications/twilio/inbound"),
+    ("POST", "/api/voice/twilio/inbound"),
+    ("POST", "/api/voice/twilio/wait"),
+    ("POST", "/api/voice/twilio/queue-result"),
+    ("POST", "/api/voice/twilio/dial-result"),
+    ("POST", "/api/voice/twilio/callback-result"),
+    ("POST", "/api/voice/twilio/status"),
     # Password reset by link: the one-time token in the body is the key.
     ("POST", "/api/password-reset/check"),
     ("POST", "/api/password-reset/use"),

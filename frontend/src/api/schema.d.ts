@@ -1064,6 +1064,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/indicators/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call Figures
+         * @description Calls by hour and day, answered within 60 s, abandonment, waits, per operator, calls
+         *     that became requests, call-back delay of missed callers.
+         */
+        get: operations["indicators-call_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/calls/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Calls Csv
+         * @description The figures as CSV (`;`, UTF-8 with BOM, for Excel in French).
+         */
+        get: operations["indicators-export_calls_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/indicators/calls/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Calls Xlsx
+         * @description The figures as an Excel workbook, with their definitions.
+         */
+        get: operations["indicators-export_calls_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/indicators/compensation": {
         parameters: {
             query?: never;
@@ -2535,6 +2596,348 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/voice/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Board
+         * @description Waiting calls (masked numbers, who they probably are), calls in progress, callback
+         *     tasks and operators' presence: the console re-reads it on every `voice.*` live event.
+         */
+        get: operations["voice-get_board"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call Back
+         * @description « Rappeler »: my phone rings, then the patient's, with the CPTS number shown.
+         */
+        post: operations["voice-call_back"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call Log
+         * @description The call log, newest first (numbers masked).
+         */
+        get: operations["voice-call_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/calls/{call_id}/hang-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hang Up
+         * @description End the conversation from the console (the phone hanging up does it on Twilio).
+         */
+        post: operations["voice-hang_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/calls/{call_id}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set Outcome
+         * @description What the call became: a request created or linked, advice only, a wrong number.
+         */
+        post: operations["voice-set_outcome"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/calls/{call_id}/take": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take Call
+         * @description « Prendre l'appel »: the caller is put through to my phone (one operator per call).
+         */
+        post: operations["voice-take_call"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/console/callbacks/{call_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Patient Answers
+         * @description The patient called back answers (and talks so long), does not answer, or is busy.
+         */
+        post: operations["voice-patient_answers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/console/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ring
+         * @description A call rings the CPTS number (out of hours or with nobody on duty it ends at once).
+         */
+        post: operations["voice-ring"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/console/calls/{call_id}/hang-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Caller Hangs Up
+         * @description The caller hangs up (while waiting: a callback task).
+         */
+        post: operations["voice-caller_hangs_up"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put Presence
+         * @description Available (with the phone to ring) or away.
+         */
+        put: operations["voice-put_presence"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/tasks/{task_id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Task
+         * @description The missed caller was dealt with another way: the task leaves the queue.
+         */
+        post: operations["voice-close_task"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/twilio/callback-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Callback Result
+         * @description The patient's side of a « Rappeler » ended: the attempt is logged on the request.
+         */
+        post: operations["voice-callback_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/twilio/dial-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dial Result
+         * @description The transfer to the operator ended: after a conversation, hang up; if the operator's
+         *     phone did not answer, the caller is told they will be called back.
+         */
+        post: operations["voice-dial_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/twilio/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inbound
+         * @description A call to the CPTS number: greeting and queue, or out of hours / nobody on duty.
+         */
+        post: operations["voice-inbound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/twilio/queue-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue Result
+         * @description The caller left the queue: hung up (a callback task), or was put through.
+         */
+        post: operations["voice-queue_result"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/twilio/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call Status
+         * @description A call ended: a caller still in the queue hung up; a conversation is over.
+         */
+        post: operations["voice-call_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice/twilio/wait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Wait
+         * @description The caller's position and the music; the longest-waiting call may be offered now.
+         */
+        post: operations["voice-wait"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2718,6 +3121,25 @@ export interface components {
             role: components["schemas"]["Role"];
             /** Rpps */
             rpps?: string | null;
+        };
+        /** ActiveCallOut */
+        ActiveCallOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /** Direction */
+            direction: string;
+            /** Id */
+            id: number;
+            /** Mine */
+            mine: boolean;
+            /** Number Masked */
+            number_masked: string;
+            /** Operator Name */
+            operator_name: string | null;
+            /** Operator User Id */
+            operator_user_id: number | null;
+            /** Request Id */
+            request_id: number | null;
         };
         /** AgeBand */
         AgeBand: {
@@ -2998,6 +3420,25 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * BoardOut
+         * @description Everything the operator's console shows of the line, in one read.
+         */
+        BoardOut: {
+            /** Active */
+            active: components["schemas"]["ActiveCallOut"][];
+            /** Backend */
+            backend: string;
+            me: components["schemas"]["PresenceOut"] | null;
+            /** Open Now */
+            open_now: boolean;
+            /** Operators */
+            operators: components["schemas"]["PresenceOut"][];
+            /** Tasks */
+            tasks: components["schemas"]["TaskOut"][];
+            /** Waiting */
+            waiting: components["schemas"]["WaitingCallOut"][];
+        };
         /** Body_agenda-import_effectors */
         "Body_agenda-import_effectors": {
             /** File */
@@ -3115,6 +3556,141 @@ export interface components {
             /** Items */
             items: components["schemas"]["BroadcastOut"][];
         };
+        /** CallBackIn */
+        CallBackIn: {
+            /** Request Id */
+            request_id?: number | null;
+            /** Task Id */
+            task_id?: number | null;
+        };
+        /** CallFigures */
+        CallFigures: {
+            /** Abandoned */
+            abandoned: number;
+            /**
+             * Abandonment Rate
+             * @description Part des appels aux heures, 0..1.
+             */
+            abandonment_rate: number | null;
+            /** Answered */
+            answered: number;
+            /** Answered Within 60S */
+            answered_within_60s: number;
+            /**
+             * Answered Within 60S Rate
+             * @description Part des décrochés, 0..1.
+             */
+            answered_within_60s_rate: number | null;
+            /** Became Requests */
+            became_requests: number;
+            /**
+             * By Hour
+             * @description Appels reçus par heure (Paris), 0 h à 23 h.
+             */
+            by_hour: number[];
+            /**
+             * By Weekday
+             * @description Appels reçus par jour, lundi à dimanche.
+             */
+            by_weekday: number[];
+            /** Callbacks */
+            callbacks: number;
+            /** Callbacks Reached */
+            callbacks_reached: number;
+            /** Called Back Within Hour Rate */
+            called_back_within_hour_rate: number | null;
+            /** Definitions */
+            definitions: [
+                string,
+                string
+            ][];
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** In Hours */
+            in_hours: number;
+            /** Mean Callback Delay Minutes */
+            mean_callback_delay_minutes: number | null;
+            /** Mean Wait Seconds */
+            mean_wait_seconds: number | null;
+            /** Missed Called Back */
+            missed_called_back: number;
+            /** Missed Still Open */
+            missed_still_open: number;
+            /** Out Of Hours */
+            out_of_hours: number;
+            /** P90 Callback Delay Minutes */
+            p90_callback_delay_minutes: number | null;
+            /** P90 Wait Seconds */
+            p90_wait_seconds: number | null;
+            /** Per Operator */
+            per_operator: components["schemas"]["OperatorCalls"][];
+            /** Received */
+            received: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+        };
+        /** CallOut */
+        CallOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /**
+             * Arrived At
+             * Format: date-time
+             */
+            arrived_at: string;
+            /** Direction */
+            direction: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Id */
+            id: number;
+            /** Number Masked */
+            number_masked: string;
+            /** Operator Name */
+            operator_name: string | null;
+            /** Operator User Id */
+            operator_user_id: number | null;
+            /** Outcome */
+            outcome: string | null;
+            /** Outcome Label */
+            outcome_label: string | null;
+            /** Request Id */
+            request_id: number | null;
+            /** State */
+            state: string;
+            /** Wait Seconds */
+            wait_seconds: number | null;
+        };
+        /**
+         * CallOutcome
+         * @enum {string}
+         */
+        CallOutcome: "request_created" | "request_linked" | "advice_only" | "wrong_number" | "abandoned" | "no_operator" | "out_of_hours" | "reached" | "no_answer" | "busy";
+        /** CallOutcomeIn */
+        CallOutcomeIn: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "request_created" | "request_linked" | "advice_only" | "wrong_number";
+            /** Request Id */
+            request_id?: number | null;
+        };
+        /** CallPage */
+        CallPage: {
+            /** Items */
+            items: components["schemas"]["CallOut"][];
+            /** Total */
+            total: number;
+        };
         /** CallbackAttemptOut */
         CallbackAttemptOut: {
             /**
@@ -3152,6 +3728,17 @@ export interface components {
          * @enum {string}
          */
         CallbackResult: "reached" | "no_answer" | "voicemail" | "busy" | "wrong_number";
+        /** CallerHints */
+        CallerHints: {
+            /** Last Request At */
+            last_request_at: string | null;
+            /** Open Request Id */
+            open_request_id: number | null;
+            /** Previous Requests */
+            previous_requests: number;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+        };
         /** CancelIn */
         CancelIn: {
             /**
@@ -3427,6 +4014,27 @@ export interface components {
              * @description Demande de régulation servie.
              */
             request_id?: number | null;
+        };
+        /** ConsoleCallIn */
+        ConsoleCallIn: {
+            /**
+             * Sender
+             * @description The caller's number (any notation).
+             */
+            sender: string;
+        };
+        /** ConsoleDialResultIn */
+        ConsoleDialResultIn: {
+            /**
+             * Duration Seconds
+             * @default 0
+             */
+            duration_seconds: number;
+            /**
+             * Result
+             * @enum {string}
+             */
+            result: "completed" | "no-answer" | "busy";
         };
         /**
          * ConsoleInboundIn
@@ -4842,6 +5450,19 @@ export interface components {
             /** Token */
             token: string;
         };
+        /** OperatorCalls */
+        OperatorCalls: {
+            /** Answered */
+            answered: number;
+            /** Callbacks */
+            callbacks: number;
+            /** Mean Duration Seconds */
+            mean_duration_seconds: number | null;
+            /** Name */
+            name: string;
+            /** User Id */
+            user_id: number;
+        };
         /** OperatorHoursIn */
         OperatorHoursIn: {
             /**
@@ -4907,6 +5528,12 @@ export interface components {
         };
         /** OrientationMonth */
         OrientationMonth: {
+            /**
+             * Calls Answered
+             * @description Appels de la ligne décrochés.
+             * @default 0
+             */
+            calls_answered: number;
             /** Cost */
             cost: number | null;
             /** Cost Per Request */
@@ -4916,6 +5543,11 @@ export interface components {
              * @description Jours du mois dans l'année du contrat, jusqu'à ce jour.
              */
             days_counted: number;
+            /**
+             * Hours Source
+             * @description `presence` (ligne téléphonique) ou `entered` (saisies).
+             */
+            hours_source?: string | null;
             /** Label */
             label: string;
             /**
@@ -5082,6 +5714,40 @@ export interface components {
             received_sms: number;
             /** Requests */
             requests: components["schemas"]["RequestMatch"][];
+        };
+        /** PresenceIn */
+        PresenceIn: {
+            /**
+             * Phone
+             * @description Phone to ring: a number (desk phone, mobile) or a SIP address.
+             */
+            phone?: string | null;
+            /**
+             * State
+             * @description Available or away (on a call and wrap-up are set by the line).
+             * @enum {string}
+             */
+            state: "available" | "away";
+        };
+        /** PresenceOut */
+        PresenceOut: {
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string | null;
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /** State */
+            state: string;
+            /** State Label */
+            state_label: string;
+            /** User Id */
+            user_id: number;
+            /** Wrap Up Until */
+            wrap_up_until: string | null;
         };
         /**
          * Priority
@@ -6932,6 +7598,47 @@ export interface components {
              */
             sent_at: string;
         };
+        /** TakenOut */
+        TakenOut: {
+            /** Call Id */
+            call_id: number;
+            /**
+             * Number
+             * @description The caller's full number (E.164), for the new request.
+             */
+            number: string;
+            /** Number Display */
+            number_display: string;
+            /**
+             * Open Request Id
+             * @description The caller's open request: open it instead of creating one.
+             */
+            open_request_id: number | null;
+        };
+        /** TaskOut */
+        TaskOut: {
+            /** Calls */
+            calls: number;
+            /**
+             * First Call At
+             * Format: date-time
+             */
+            first_call_at: string;
+            hints: components["schemas"]["CallerHints"];
+            /** Id */
+            id: number;
+            /**
+             * Last Call At
+             * Format: date-time
+             */
+            last_call_at: string;
+            /** Number Masked */
+            number_masked: string;
+            /** Reason */
+            reason: string;
+            /** Reason Label */
+            reason_label: string;
+        };
         /**
          * TemplateIn
          * @description Weekly availability, e.g. Tuesdays 14:00-16:00 (Europe/Paris) in 20-minute slots.
@@ -7333,6 +8040,23 @@ export interface components {
             passed: boolean;
             /** Problems */
             problems: string[];
+        };
+        /** WaitingCallOut */
+        WaitingCallOut: {
+            /**
+             * Arrived At
+             * Format: date-time
+             */
+            arrived_at: string;
+            hints: components["schemas"]["CallerHints"];
+            /** Id */
+            id: number;
+            /** Number Masked */
+            number_masked: string;
+            /** Position */
+            position: number;
+            /** Wait Seconds */
+            wait_seconds: number;
         };
         /** YearView */
         YearView: {
@@ -9278,6 +10002,100 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["YearView"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-call_figures": {
+        parameters: {
+            query: {
+                /** @description Premier jour (Paris). */
+                start: string;
+                /** @description Dernier jour inclus (Paris). */
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallFigures"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-export_calls_csv": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "indicators-export_calls_xlsx": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -11790,6 +12608,472 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-get_board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BoardOut"];
+                };
+            };
+        };
+    };
+    "voice-call_back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallBackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-call_log": {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+                outcome?: components["schemas"]["CallOutcome"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-hang_up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-set_outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallOutcomeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-take_call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakenOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-patient_answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsoleDialResultIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-ring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsoleCallIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-caller_hangs_up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-put_presence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresenceIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresenceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-close_task": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-callback_result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    "voice-dial_result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    "voice-inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    "voice-queue_result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    "voice-call_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "voice-wait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };

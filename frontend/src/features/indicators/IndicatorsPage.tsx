@@ -9,6 +9,7 @@ import { Card, EmptyState, Page } from "../../shell/Page";
 import { useTerritoryQuery } from "../../shell/territory";
 import { Loaded } from "../../ui";
 import { CountsChart, HoursChart, NationalChart, RequestsChart } from "./Charts";
+import { CallsCard } from "./CallsCard";
 import { defaultForm, queryString, toQuery, type FilterForm, type Granularity, type Preset, type Query } from "./filters";
 import { KeyFigures } from "./KeyFigures";
 import { INDICATORS_PATHS } from "./paths";
@@ -247,6 +248,7 @@ function DashboardView({ dashboard: d, query }: { dashboard: Dashboard; query: Q
         )}
       </Card>
       {/* A funder (ARS, CPAM) sees aggregated figures only: no list of requests. */}
+      <CallsCard query={query} />
       {coordinator ? <Records query={query} /> : null}
       <Exports query={query} coordinator={coordinator} />
     </div>

@@ -72,6 +72,13 @@ function MonthRow({ month }: { month: Month }) {
         {month.partial ? ` (${t.partial})` : ""}
       </th>
       <td>
+        {month.hours_source === "presence" ? (
+          // Hours counted from the operators' presence on the phone line: not typed in.
+          <span>
+            {formatNumber(month.operator_hours ?? 0)} h (présence, {formatNumber(month.calls_answered ?? 0)} appels décrochés)
+          </span>
+        ) : (
+          <>
         <input
           type="number"
           min={0}
@@ -84,6 +91,8 @@ function MonthRow({ month }: { month: Month }) {
           {t.save}
         </Button>
         <ErrorSummary title={t.title} error={save.error} />
+          </>
+        )}
       </td>
       <td>{formatNumber(month.requests_handled)}</td>
       <td>{euros(month.cost)}</td>

@@ -12,4 +12,5 @@ export const indicatorsKeys = {
   aciOrientation: (year: number) => ["indicators", "aci", "orientation", year],
   compensation: (year: number, month: number | null) => ["indicators", "compensation", year, month],
   myStatement: (year: number) => ["indicators", "my-statement", year],
+  calls: (start: string, end: string) => ["indicators", "calls", start, end],
 } as const;

@@ -4,10 +4,11 @@
  * triages it. A refused submission keeps everything typed and shows each message by its field.
  */
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Page } from "../../shell/Page";
+import { linkCallToRequest } from "../telephony";
 import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
 import { Call15Alert } from "./components";
 import {
@@ -59,7 +60,10 @@ export function IntakePage() {
 function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   const navigate = useNavigate();
   const document = protocol.document;
-  const [patient, set] = usePatientDraft();
+  // A call taken on the CPTS line opens this page with the caller's number (and the call).
+  const [params] = useSearchParams();
+  const callId = Number(params.get("appel")) || null;
+  const [patient, set] = usePatientDraft(params.get("telephone") ?? "");
   const [origin, setOrigin] = useState<Origin>("patient_call");
   const [structure, setStructure] = useState("");
   const [motif, setMotif] = useState("");
@@ -67,7 +71,10 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   const [callbackAt, setCallbackAt] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const create = useApiMutation((body: Schemas["RequestCreate"]) => api.POST("/api/regulation/requests", { body }), {
-    onSuccess: (created) => navigate(REQUEST_PATH(created.id), { state: { justCreated: true } }),
+    onSuccess: async (created) => {
+      if (callId !== null) await linkCallToRequest(callId, created.id);
+      navigate(REQUEST_PATH(created.id), { state: { justCreated: true } });
+    },
     onError: (error) => setErrors(withCommuneError(error.messages, patient.commune_insee)),
   });
   const submitting = create.isPending;

@@ -10,8 +10,9 @@ import { useUser } from "../../shell/auth";
 import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { OperatorSmsPanels } from "../notifications";
+import { PhoneLinePanel } from "../telephony";
 import { motifLabel, type QueueItem } from "./model";
-import { INTAKE_PATH } from "./paths";
+import { INTAKE_PATH, REQUEST_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
 import { useQueue } from "./queue";
 import { QueueNotices } from "./QueueNotices";
@@ -77,6 +78,12 @@ export function OperatorHome() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
+      <PhoneLinePanel
+        onNewRequest={(number, callId) =>
+          navigate(`${INTAKE_PATH}?${new URLSearchParams({ telephone: number, appel: String(callId) })}`)
+        }
+        onOpenRequest={(requestId) => navigate(REQUEST_PATH(requestId))}
+      />
       <QueueNotices queue={queue} actions={actions} />
       {queue.data ? (
         forOperators.length === 0 ? (

@@ -87,8 +87,8 @@ export function withCommuneError(errors: FieldError[], commune: string): FieldEr
 export type SetPatient = <K extends keyof PatientDraft>(key: K, value: PatientDraft[K]) => void;
 
 /** The patient as typed, the setter of one field, and a reset (the draft outlives a refusal). */
-export function usePatientDraft(): [PatientDraft, SetPatient, (draft: PatientDraft) => void] {
-  const [patient, setPatient] = useState<PatientDraft>(EMPTY_PATIENT);
+export function usePatientDraft(phone = ""): [PatientDraft, SetPatient, (draft: PatientDraft) => void] {
+  const [patient, setPatient] = useState<PatientDraft>(() => ({ ...EMPTY_PATIENT, phone }));
   const set = useCallback<SetPatient>((key, value) => setPatient((p) => ({ ...p, [key]: value })), []);
   return [patient, set, setPatient];
 }

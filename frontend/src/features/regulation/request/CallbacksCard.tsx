@@ -3,6 +3,7 @@ import { useState } from "react";
 
 import { api, useApiMutation } from "../../../api";
 import { Notice } from "../../../ui";
+import { CallBackButton } from "../../telephony";
 import { formatWhen, type CallbackResult, type RequestOut } from "../model";
 import { regulationKeys } from "../queryKeys";
 import { regulationTexts } from "../texts";
@@ -55,6 +56,7 @@ export function CallbacksCard({
         </svg>
         {tc.call(request.phone_display)}
       </a>
+      {canAct ? <CallBackButton requestId={request.id} /> : null}
       {canAct ? (
         <div className="callback-log">
           <p className="field-label" id="callback-log-title">

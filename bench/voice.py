@@ -1,0 +1,287 @@
+"""The phone line under a burst: 100 calls arriving within 10 s on 10 available operators,
+through the fake Twilio Voice of the tests, with 50 consoles connected.
+
+Starts the real app (`snp serve`, its own process, `SNP_VOICE_BACKEND=twilio` aimed at the fake
+server) over a fresh database. The fake places the calls (signed `POST /api/voice/twilio/inbound`,
+then follows our TwiML into the queue); 10 operator bots take waiting calls (« Prendre l'appel »,
+the REST update through the real `twilio` SDK to the fake), talk `--talk-seconds`, then the call
+ends (`<Dial>` action and status callback); a caller still waiting after `--patience-seconds`
+hangs up (a callback task). Measures:
+
+- the inbound webhook's answer time (p99 target < 50 ms);
+- from just before the webhook is sent to the `voice.call_waiting` message on *every* one of the
+  50 consoles (p99 target < 500 ms), printed as `p99_ms=`;
+- calls lost: every call must end answered or as a callback task (target 0).
+
+    .venv/bin/python bench/voice.py                                  # SQLite, full figures
+    .venv/bin/python bench/voice.py --calls 30 --within 3 --consoles 10 --operators 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+from sqlalchemy import func, select
+from websockets.asyncio.client import ClientConnection, connect
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (
+    add_database_arguments,
+    load_average,
+    median,
+    p99,
+    run_on_databases,
+    served_app,
+)
+from composition import migrate
+from snp.actor import Actor
+from snp.auth import service as auth_service
+from snp.auth.roles import Role
+from snp.db import Database
+from telephony.models import PhoneCall
+from tests.telephony.fake_voice import ACCOUNT_SID, AUTH_TOKEN, CPTS_NUMBER, FakeCall, FakeVoice
+
+PASSWORD = "bench voice password"  # noqa: S105 - throwaway accounts of a throwaway database
+
+
+async def prepare(url: str, consoles: int) -> list[str]:
+    database = Database(url)
+    emails = [f"voice{n}@bench.fr" for n in range(consoles)]
+    try:
+        async with database.transaction() as session:
+            for n, email in enumerate(emails):
+                await auth_service.create_user(
+                    session,
+                    Actor.system("bench"),
+                    email=email,
+                    full_name=f"Opérateur {n}",
+                    role=Role.OPERATOR,
+                    password=PASSWORD,
+                )
+    finally:
+        await database.dispose()
+    return emails
+
+
+async def login(base: str, email: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30)
+    response = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
+    response.raise_for_status()
+    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+    return client
+
+
+class Console:
+    """One operator's live socket, noting when each waiting call shows."""
+
+    def __init__(self, socket: ClientConnection) -> None:
+        self.socket = socket
+        self.waiting: dict[int, float] = {}
+        self.task = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for text in self.socket:
+            now = time.perf_counter()
+            message = json.loads(text)
+            if message.get("type") == "voice.call_waiting":
+                self.waiting[int(message["call_id"])] = now
+
+
+async def open_console(base: str, client: httpx.AsyncClient) -> Console:
+    cookie = f"snp_session={client.cookies['snp_session']}"
+    socket = await connect(
+        base.replace("http://", "ws://") + "/ws",
+        additional_headers={"Cookie": cookie},
+        open_timeout=10,
+        max_queue=None,
+    )
+    hello = json.loads(await asyncio.wait_for(socket.recv(), 10))
+    assert hello["type"] == "hello", hello
+    return Console(socket)
+
+
+def call_id_of(call: FakeCall) -> int | None:
+    if not call.wait_url:
+        return None
+    return int(parse_qs(urlsplit(call.wait_url).query)["call"][0])
+
+
+class Burst:
+    def __init__(self, fake: FakeVoice, args: argparse.Namespace) -> None:
+        self.fake = fake
+        self.args = args
+        self.webhook_ms: list[float] = []
+        self.sent_at: dict[int, float] = {}
+        self.by_id: dict[int, FakeCall] = {}
+        self.placed = 0
+        self.done = asyncio.Event()
+        original = fake.post
+
+        async def timed(url: str, params: dict[str, str], **kwargs: object) -> httpx.Response:
+            began = time.perf_counter()
+            response = await original(url, params, **kwargs)  # type: ignore[arg-type]
+            if url == fake.voice_url:
+                self.webhook_ms.append((time.perf_counter() - began) * 1000)
+                self._last_began = began
+            return response
+
+        fake.post = timed  # type: ignore[method-assign]
+        self._last_began = 0.0
+
+    async def caller(self, n: int) -> None:
+        await asyncio.sleep(n * self.args.within / self.args.calls)
+        call = await self.fake.place_call(f"+3361{n:07d}")
+        began = self._last_began
+        call_id = call_id_of(call)
+        self.placed += 1
+        if call_id is None:
+            return
+        self.sent_at[call_id] = began
+        self.by_id[call_id] = call
+        await asyncio.sleep(self.args.patience_seconds)
+        if call.status == "queued":
+            await self.fake.caller_hangs_up(call)
+
+    async def operator(self, client: httpx.AsyncClient) -> None:
+        while not (self.placed == self.args.calls and self.done.is_set()):
+            board = (await client.get("/api/voice/board")).json()
+            if not board["waiting"]:
+                if self.placed == self.args.calls:
+                    return
+                await asyncio.sleep(0.05)
+                continue
+            for waiting in board["waiting"]:
+                taken = await client.post(f"/api/voice/calls/{waiting['id']}/take")
+                if taken.status_code == 200:
+                    call = self.by_id.get(waiting["id"])
+                    await asyncio.sleep(self.args.talk_seconds)
+                    if call is not None and call.dialled is not None:
+                        await self.fake.dial_ends(call, "completed", int(self.args.talk_seconds))
+                    break
+
+
+async def measure(
+    url: str, args: argparse.Namespace
+) -> tuple[list[float], list[float], int, int, int]:
+    emails = await prepare(url, args.consoles)
+    fake_client = httpx.AsyncClient(timeout=30)
+    fake = FakeVoice(webhook_client=fake_client, voice_url="", status_url="")
+    await fake.start()
+    env = {
+        "SNP_VOICE_BACKEND": "twilio",
+        "SNP_VOICE_NUMBER": CPTS_NUMBER,
+        "SNP_VOICE_OPEN_DAYS": "[1,2,3,4,5,6,7]",
+        "SNP_VOICE_OPENS_AT": "00:00",
+        "SNP_VOICE_CLOSES_AT": "23:59:59",
+        "SNP_VOICE_WRAP_UP_SECONDS": "0",
+        "SNP_TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "SNP_TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "SNP_TWILIO_BASE_URL": fake.url,
+    }
+    try:
+        # No public address: signatures are checked against the URL called (the served one)
+        # and the TwiML's URLs are relative to it, as Twilio resolves them.
+        async with served_app(url, env | {"SNP_PUBLIC_BASE_URL": ""}) as base:
+            fake.webhook_client = httpx.AsyncClient(base_url=base, timeout=30)
+            fake.voice_url = f"{base}/api/voice/twilio/inbound"
+            fake.status_url = f"{base}/api/voice/twilio/status"
+            clients = [await login(base, email) for email in emails]
+            consoles = [await open_console(base, c) for c in clients]
+            operators = clients[: args.operators]
+            for n, client in enumerate(operators):
+                presence = {"state": "available", "phone": f"+3362{n:07d}"}
+                (await client.put("/api/voice/presence", json=presence)).raise_for_status()
+            burst = Burst(fake, args)
+            try:
+                await asyncio.gather(
+                    *[burst.caller(n) for n in range(args.calls)],
+                    *[burst.operator(c) for c in operators],
+                )
+                deadline = time.monotonic() + 5
+                while any(call_id not in c.waiting for call_id in burst.sent_at for c in consoles):
+                    if time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.01)
+                every = [
+                    max((c.waiting.get(call_id, float("inf")) - began) * 1000 for c in consoles)
+                    for call_id, began in burst.sent_at.items()
+                ]
+            finally:
+                for console in consoles:
+                    console.task.cancel()
+                    await console.socket.close()
+                for client in clients:
+                    await client.aclose()
+                await fake.webhook_client.aclose()
+        database = Database(url)
+        try:
+            async with database.transaction() as session:
+                total = int(await session.scalar(select(func.count()).select_from(PhoneCall)) or 0)
+                answered = int(
+                    await session.scalar(
+                        select(func.count())
+                        .select_from(PhoneCall)
+                        .where(PhoneCall.answered_at.is_not(None))
+                    )
+                    or 0
+                )
+                lost = int(
+                    await session.scalar(
+                        select(func.count())
+                        .select_from(PhoneCall)
+                        .where(
+                            PhoneCall.answered_at.is_(None),
+                            PhoneCall.callback_task_id.is_(None),
+                        )
+                    )
+                    or 0
+                )
+        finally:
+            await database.dispose()
+    finally:
+        await fake.stop()
+        await fake_client.aclose()
+    return burst.webhook_ms, every, total, answered, lost
+
+
+def run(name: str, url: str, args: argparse.Namespace) -> None:
+    print(
+        f"# {name}: {args.calls} calls in {args.within} s, {args.operators} operators, "
+        f"{args.consoles} consoles (load average before: {load_average()})",
+        file=sys.stderr,
+    )
+    migrate.upgrade(url)
+    webhook, every, total, answered, lost = asyncio.run(measure(url, args))
+    print(
+        f"{name} calls={total} answered={answered} callback_tasks={total - answered - lost} "
+        f"lost={lost} webhook_median_ms={median(webhook):.1f} "
+        f"webhook_p99_ms={p99(webhook):.1f} every_console_median_ms={median(every):.1f} "
+        f"p99_ms={p99(every):.1f}",
+        flush=True,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--calls", type=int, default=100)
+    parser.add_argument("--within", type=float, default=10.0, help="seconds the calls arrive in")
+    parser.add_argument("--operators", type=int, default=10)
+    parser.add_argument("--consoles", type=int, default=50)
+    parser.add_argument("--talk-seconds", type=float, default=2.0)
+    parser.add_argument("--patience-seconds", type=float, default=20.0)
+    add_database_arguments(parser, "voice", default="sqlite")
+    run_on_databases(parser.parse_args(argv), "voice", run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Telephony services: the line's answers, calls, presence, callback tasks and the dialer."""

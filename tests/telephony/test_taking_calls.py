@@ -1,0 +1,203 @@
+"""Taking calls and calling back, through the fake Twilio Voice and the real `twilio` SDK:
+exactly one operator per call, the caller put through to the operator's phone, wrap-up after
+the call, the request it became, and « Rappeler » logging its attempt on the request."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.regulation.conftest import client_for, patient
+from tests.telephony.conftest import board, operator
+from tests.telephony.fake_voice import CPTS_NUMBER, FakeVoice
+
+CALLER = "+33612345678"
+ANNE_PHONE = "+33611111111"
+PAUL_PHONE = "sip:paul@cpts.sip.twilio.com"
+
+
+def waiting_ids(shown: dict[str, Any]) -> list[int]:
+    return [c["id"] for c in shown["waiting"]]
+
+
+async def test_taking_a_call_puts_the_caller_through_to_my_phone_then_wrap_up(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    call = await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+
+    taken = await client.post(f"/api/voice/calls/{call_id}/take")
+    assert taken.status_code == 200, taken.text
+    assert taken.json() == {
+        "call_id": call_id,
+        "number": CALLER,
+        "number_display": "06 12 34 56 78",
+        "open_request_id": None,
+    }
+    # The SDK updated the queued call with a <Dial> to Anne's phone: it left the queue.
+    assert call.dialled is not None
+    assert call.dialled.target == ANNE_PHONE
+    assert fake_voice.queues["cpts"] == []
+    shown = await board(client)
+    assert shown["waiting"] == []
+    assert shown["me"]["state"] == "on_call"
+    assert [a["mine"] for a in shown["active"]] == [True]
+
+    await fake_voice.dial_ends(call, "completed", duration=95)
+    assert call.status == "completed"
+    shown = await board(client)
+    assert shown["active"] == []
+    assert shown["me"]["state"] == "wrap_up"
+    [logged] = (await client.get("/api/voice/calls")).json()["items"]
+    assert logged["state"] == "ended"
+    assert logged["duration_seconds"] == 95
+    assert logged["operator_name"] == "Anne Opératrice"
+
+
+async def test_the_outcome_links_the_call_to_the_request_it_became(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession, communes: None
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+    taken = (await client.post(f"/api/voice/calls/{call_id}/take")).json()
+    created = await client.post("/api/regulation/requests", json=patient(phone=taken["number"]))
+    assert created.status_code == 201, created.text
+    outcome = await client.post(
+        f"/api/voice/calls/{call_id}/outcome",
+        json={"outcome": "request_created", "request_id": created.json()["id"]},
+    )
+    assert outcome.status_code == 200, outcome.text
+    assert outcome.json()["outcome_label"] == "Demande créée"
+    assert outcome.json()["request_id"] == created.json()["id"]
+
+
+async def test_a_caller_with_an_open_request_gets_it_back_when_their_call_is_taken(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession, communes: None
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    created = (await client.post("/api/regulation/requests", json=patient(phone=CALLER))).json()
+    await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+    taken = (await client.post(f"/api/voice/calls/{call_id}/take")).json()
+    assert taken["open_request_id"] == created["id"]
+
+
+async def test_two_operators_taking_the_same_call_exactly_one_wins(
+    fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
+) -> None:
+    async with client_for(app) as anne, client_for(app) as paul:
+        await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
+        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
+        for _ in range(3):
+            call = await fake_voice.place_call(CALLER)
+            [call_id] = waiting_ids(await board(anne))
+            responses = await asyncio.gather(
+                anne.post(f"/api/voice/calls/{call_id}/take"),
+                paul.post(f"/api/voice/calls/{call_id}/take"),
+            )
+            codes = sorted(r.status_code for r in responses)
+            assert codes == [200, 409], [r.text for r in responses]
+            loser = next(r for r in responses if r.status_code == 409).json()
+            assert (
+                loser["detail"][0]["msg"] == "Cet appel vient d'être pris par un autre opérateur."
+            )
+            updates = [r for r in fake_voice.rest_requests if r[0] == "update"]
+            assert len(updates) == 1  # the line was asked once, for the winner
+            fake_voice.rest_requests.clear()
+            assert call.dialled is not None
+            assert call.dialled.target in (ANNE_PHONE, PAUL_PHONE)
+            await fake_voice.dial_ends(call, "completed", duration=30)
+
+
+async def test_an_operator_phone_not_answering_makes_the_caller_a_task_and_the_operator_away(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    call = await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+    assert (await client.post(f"/api/voice/calls/{call_id}/take")).is_success
+    await fake_voice.dial_ends(call, "no-answer")
+    assert "Nous n'avons pas pu vous mettre en relation" in call.speech
+    assert call.status == "completed"
+    shown = await board(client)
+    assert [t["reason"] for t in shown["tasks"]] == ["no_operator"]
+    assert shown["me"]["state"] == "away"
+
+
+async def test_a_call_that_hung_up_cannot_be_taken(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    call = await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+    await fake_voice.caller_hangs_up(call)
+    refused = await client.post(f"/api/voice/calls/{call_id}/take")
+    assert refused.status_code == 409
+    assert refused.json()["detail"][0]["msg"] == "L'appelant a raccroché."
+    assert [r for r in fake_voice.rest_requests if r[0] == "update"] == []
+
+
+async def test_taking_a_call_needs_a_phone_to_ring(
+    fake_voice: FakeVoice, app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    from snp.auth.roles import Role
+    from tests.regulation.conftest import staff
+
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+    async with client_for(app) as paul:
+        await staff(session, paul, Role.OPERATOR, name="Paul Opérateur")
+        refused = await paul.post(f"/api/voice/calls/{call_id}/take")
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["loc"] == ["body", "phone"]
+        bad = await paul.put("/api/voice/presence", json={"state": "available", "phone": "sip:x"})
+        assert bad.status_code == 422
+
+
+async def test_rappeler_rings_my_phone_then_the_patient_and_logs_each_attempt(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession, communes: None
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    created = (await client.post("/api/regulation/requests", json=patient(phone=CALLER))).json()
+    request_id = created["id"]
+    results = []
+    for status, duration in (("busy", 0), ("no-answer", 0), ("completed", 125)):
+        placed = await client.post("/api/voice/callbacks", json={"request_id": request_id})
+        assert placed.status_code == 201, placed.text
+        outbound = fake_voice.outbound()[-1]
+        assert outbound.to == ANNE_PHONE  # the operator's phone rings first
+        assert outbound.from_ == CPTS_NUMBER
+        await fake_voice.operator_answers(outbound)
+        assert outbound.dialled is not None
+        assert outbound.dialled.target == CALLER
+        assert outbound.dialled.caller_id == CPTS_NUMBER  # the patient sees the CPTS number
+        await fake_voice.dial_ends(outbound, status, duration)
+        results.append(status)
+    detail = (await client.get(f"/api/regulation/requests/{request_id}")).json()
+    attempts = detail["callback_attempts"]
+    assert sorted(a["result"] for a in attempts) == ["busy", "no_answer", "reached"]
+    reached = next(a for a in attempts if a["result"] == "reached")
+    assert reached["note"] == "Rappel par la ligne de la CPTS : patient joint, 2 min 05 s."
+    assert (await board(client))["me"]["state"] == "wrap_up"
+
+
+async def test_a_task_called_back_and_reached_leaves_the_queue(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    call = await fake_voice.place_call(CALLER)
+    await fake_voice.caller_hangs_up(call)
+    [task] = (await board(client))["tasks"]
+    placed = await client.post("/api/voice/callbacks", json={"task_id": task["id"]})
+    assert placed.status_code == 201, placed.text
+    outbound = fake_voice.outbound()[-1]
+    await fake_voice.operator_answers(outbound)
+    await fake_voice.dial_ends(outbound, "completed", 40)
+    assert (await board(client))["tasks"] == []
