@@ -75,9 +75,16 @@ def _place(
 
 
 def _ensure_name_free(effector: Effector, name: str, own_id: int | None = None) -> None:
+    """No two current sites of one effector share a name; nor may an edit take the name of a
+    removed one (adding a site of that name brings the removed one back instead)."""
     wanted = name.casefold()
     if any(s.name.casefold() == wanted and s.id != own_id for s in effector.sites):
         raise SiteNameTaken(f"Cet effecteur a déjà un lieu nommé « {name} ».", loc=["body", "name"])
+    if own_id is not None and name in effector.removed_site_names():
+        raise SiteNameTaken(
+            f"Un lieu retiré de cet effecteur s'appelle déjà « {name} » : choisissez un autre nom.",
+            loc=["body", "name"],
+        )
 
 
 async def _managed(session: AsyncSession, actor: Actor, effector_id: int) -> Effector:
@@ -113,17 +120,21 @@ async def add_site(
         "phone": data.phone,
     }
     removed = next((s for s in effector.all_sites if not s.active and s.name == data.name), None)
-    if removed is not None:
+    if removed is not None:  # back, with what the coordinator entered now
         site = removed
         for key, value in values.items():
             setattr(site, key, value)
         site.active = True
+        _place(site, commune, data.latitude, data.longitude)
+        await session.flush()
+        await audit.changed(session, actor, "site", site.id, ["active", *values, "position"])
+        await session.refresh(effector, ["sites", "all_sites"])
     else:
-        site = Site(effector_id=effector.id, **values)
-        session.add(site)
-    _place(site, commune, data.latitude, data.longitude)
-    await session.flush()
-    await audit.created(session, actor, "site", site.id)
+        site = Site(**values)
+        _place(site, commune, data.latitude, data.longitude)
+        effector.sites.append(site)
+        await session.flush()
+        await audit.created(session, actor, "site", site.id)
     return SiteProfile.model_validate(site)
 
 

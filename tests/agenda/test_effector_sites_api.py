@@ -212,7 +212,35 @@ async def test_a_site_with_past_slots_only_is_kept_inactive_for_the_history(
     back = await client.post(sites_url(effector.id), json={"name": old.name, "insee_code": "35236"})
     assert back.status_code == 201, back.text
     assert back.json()["id"] == old.id
+    assert back.json()["position_approximate"] is True
     assert await site_names(client, effector.id) == ["Cabinet 1", old.name]
+    assert (await site_audit(session, old.id))[-1][0] == "update"
+
+
+async def test_an_edit_may_not_take_the_name_of_a_removed_site(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await load_territory(session)
+    effector = await create_effector(session, sites=2)
+    old = effector.sites[1]
+    start = utcnow() - timedelta(days=1)
+    session.add(
+        Slot(
+            effector_id=effector.id,
+            site_id=old.id,
+            start_at=start,
+            end_at=start + timedelta(minutes=20),
+            source_key="test:past",
+        )
+    )
+    await session.commit()
+    await logged_in_as(client, session, Role.COORDINATOR)
+    assert (await client.delete(sites_url(effector.id, old.id))).status_code == 204
+    response = await client.patch(
+        sites_url(effector.id, effector.sites[0].id), json={"name": old.name}
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["loc"] == ["body", "name"]
 
 
 async def test_removal_is_refused_while_a_recurring_availability_uses_the_site(
