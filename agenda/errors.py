@@ -123,3 +123,12 @@ class AnnuaireJobState(Conflict):
 
 class GeocoderFailed(BusinessRuleError):
     """The geocoder did not answer (the sites stay approximate)."""
+
+
+class SiteInUse(Conflict):
+    """409: a site that still carries future slots, a recurring availability or the calendar
+    subscription may not be removed (the message says how many)."""
+
+
+class SiteNameTaken(Conflict):
+    """409: the effector already has a site of that name."""

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,9 +58,22 @@ class Effector(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # The sites the effector consults in now; a removed site that carries history (past slots
+    # or appointments) stays in `all_sites`, inactive, so that the history keeps its place.
     sites: Mapped[list[Site]] = relationship(
-        back_populates="effector", order_by="Site.id", cascade="all, delete-orphan"
+        back_populates="effector",
+        primaryjoin="and_(Effector.id == Site.effector_id, Site.active.is_(True))",
+        order_by="Site.id",
+        cascade="all, delete-orphan",
     )
+    all_sites: Mapped[list[Site]] = relationship(
+        primaryjoin="Effector.id == Site.effector_id", order_by="Site.id", viewonly=True
+    )
+
+    def removed_site_names(self) -> frozenset[str]:
+        """Names of the sites the coordination removed (load `all_sites` first): the imports
+        leave them removed rather than bring them back."""
+        return frozenset(s.name for s in self.all_sites if not s.active)
 
 
 class Site(Base):
@@ -89,6 +103,8 @@ class Site(Base):
     position_approximate: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # False once the coordination removed it while it carried past slots (see `all_sites`).
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     effector: Mapped[Effector] = relationship(back_populates="sites")
 

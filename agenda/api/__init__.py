@@ -9,12 +9,14 @@ from agenda.api import (
     directory,
     ics,
     outcomes,
+    sites,
     slots,
     templates,
 )
 
 router = APIRouter()
 router.include_router(directory.router)
+router.include_router(sites.router)
 router.include_router(annuaire.router)
 router.include_router(slots.router)
 router.include_router(booking.router)

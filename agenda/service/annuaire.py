@@ -304,7 +304,7 @@ async def _existing(session: AsyncSession, national_ids: Sequence[str]) -> dict[
     for start in range(0, len(ids), 500):
         rows = await session.scalars(
             select(Effector)
-            .options(selectinload(Effector.sites))
+            .options(selectinload(Effector.sites), selectinload(Effector.all_sites))
             .where(Effector.national_id.in_(ids[start : start + 500]))
         )
         found.update({e.national_id: e for e in rows})
@@ -314,8 +314,11 @@ async def _existing(session: AsyncSession, national_ids: Sequence[str]) -> dict[
 def _differences(effector: Effector, person: PersonRecord) -> list[str]:
     fields = [k for k, v in person.values().items() if getattr(effector, k) != v]
     by_name = {s.name: s for s in effector.sites}
+    removed = effector.removed_site_names()
     for site in person.sites.values():
         current = by_name.get(site.name)
+        if site.name in removed:
+            continue
         if current is None:
             fields.append(f"lieu ajouté : {site.name}")
         elif any(getattr(current, k) != v for k, v in site.values().items()):
@@ -427,8 +430,11 @@ async def apply_annuaire_batch(
         for key in changed:
             setattr(effector, key, person.values()[key])
         by_name = {s.name: s for s in effector.sites}
+        removed = effector.removed_site_names()
         for record in person.sites.values():
             site = by_name.get(record.name)
+            if record.name in removed:  # removed by the coordination: stays removed
+                continue
             if site is None:
                 effector.sites.append(_new_site(record, territory))
                 counts.sites_created += 1

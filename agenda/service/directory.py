@@ -90,7 +90,9 @@ async def upsert_effector(session: AsyncSession, data: EffectorData) -> Effector
     """Create or update an effector by RPPS, and its sites by name (idempotent)."""
     rpps = parse_rpps(data.rpps)
     effector = await session.scalar(
-        select(Effector).options(selectinload(Effector.sites)).where(Effector.national_id == rpps)
+        select(Effector)
+        .options(selectinload(Effector.sites), selectinload(Effector.all_sites))
+        .where(Effector.national_id == rpps)
     )
     values = {
         "family_name": data.family_name,
@@ -113,7 +115,10 @@ async def upsert_effector(session: AsyncSession, data: EffectorData) -> Effector
             if getattr(effector, key) != value:
                 setattr(effector, key, value)
     by_name = {s.name: s for s in effector.sites}
+    removed = effector.removed_site_names() if effector.id is not None else frozenset()
     for site_data in data.sites:
+        if site_data.name in removed:  # removed by the coordination: stays removed
+            continue
         site_values = asdict(site_data)
         if site_values["phone"]:
             site_values["phone"] = parse_phone(str(site_values["phone"]))

@@ -386,7 +386,7 @@ async def _existing(session: AsyncSession, national_ids: list[str]) -> dict[str,
         chunk = national_ids[offset : offset + _QUERY_CHUNK]
         rows = await session.scalars(
             select(Effector)
-            .options(selectinload(Effector.sites))
+            .options(selectinload(Effector.sites), selectinload(Effector.all_sites))
             .where(Effector.national_id.in_(chunk))
         )
         found.update({e.national_id: e for e in rows})
@@ -402,9 +402,13 @@ def _apply(target: object, values: dict[str, object]) -> list[str]:
 
 def _apply_sites(effector: Effector, sites: list[SiteRow], counts: dict[str, int]) -> bool:
     by_name = {s.name: s for s in effector.sites}
+    removed = effector.removed_site_names() if effector.id is not None else frozenset()
     changed = False
     for data in sites:
         site = by_name.get(data.name)
+        if data.name in removed:  # removed by the coordination: stays removed
+            counts["sites_unchanged"] += 1
+            continue
         if site is None:
             effector.sites.append(Site(**asdict(data)))
             counts["sites_created"] += 1

@@ -243,7 +243,7 @@ async def sas_sites(session: AsyncSession, effector_id: int) -> list[SasSite]:
     rows = await session.execute(
         select(*_SITE_COLUMNS)
         .join(Effector, Effector.id == Site.effector_id)
-        .where(Site.effector_id == effector_id, Effector.active.is_(True))
+        .where(Site.effector_id == effector_id, Site.active.is_(True), Effector.active.is_(True))
         .order_by(Site.id)
     )
     return [SasSite(*r) for r in rows]

@@ -97,6 +97,21 @@ async def announce(
         await events.emit(session, SlotsChanged(effector_id, cause, tuple(old), tuple(new)))
 
 
+async def announce_commune_change(
+    session: AsyncSession, slots: Sequence[Snapshot], old_insee: str, new_insee: str
+) -> None:
+    """Slots whose site moved to another commune: gone from the old one, come to the new one."""
+    if not slots:
+        return
+    by_effector: dict[int, list[Snapshot]] = {}
+    for slot in slots:
+        by_effector.setdefault(slot.effector_id, []).append(slot)
+    for effector_id, rows in sorted(by_effector.items()):
+        before = tuple(_state(r, {r.site_id: old_insee}) for r in rows)
+        after = tuple(_state(r, {r.site_id: new_insee}) for r in rows)
+        await events.emit(session, SlotsChanged(effector_id, "changed", before, after))
+
+
 async def delete_slots(session: AsyncSession, *conditions: ColumnElement[bool]) -> int:
     """Delete the slots matching `conditions` in one statement and announce them as removed;
     returns how many went."""

@@ -385,6 +385,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/effectors/{effector_id}/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Site
+         * @description Add a site; without coordinates it stands at its commune's centre (approximate).
+         */
+        post: operations["agenda-add_site"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/effectors/{effector_id}/sites/{site_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Site
+         * @description Remove a site; 409 while it carries future slots, a recurring availability or the
+         *     calendar subscription.
+         */
+        delete: operations["agenda-remove_site"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Site
+         * @description Edit a site (only the fields sent change).
+         */
+        patch: operations["agenda-update_site"];
+        trace?: never;
+    };
     "/api/agenda/ics/feed-token": {
         parameters: {
             query?: never;
@@ -7263,6 +7308,39 @@ export interface components {
          * @enum {string}
          */
         Sex: "female" | "male" | "undetermined";
+        /**
+         * SiteIn
+         * @description A new consultation site. The commune is one of the territory's (INSEE code); without
+         *     coordinates the site stands at its commune's centre, « position approximative ».
+         */
+        SiteIn: {
+            /**
+             * Address Line
+             * @default
+             */
+            address_line: string;
+            /**
+             * Insee Code
+             * @description Code INSEE d'une commune du territoire.
+             */
+            insee_code: string;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @description Téléphone du lieu (fixe ou portable).
+             */
+            phone?: string | null;
+            /**
+             * Postal Code
+             * @description Un code postal de la commune ; par défaut, le sien.
+             */
+            postal_code?: string | null;
+        };
         /** SiteOut */
         SiteOut: {
             /** Address Line */
@@ -7287,6 +7365,33 @@ export interface components {
             position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
+        };
+        /**
+         * SitePatch
+         * @description Only the fields sent change. `latitude` and `longitude` go together; both `null` put
+         *     the site back at its commune's centre (approximate). `phone: null` clears the phone.
+         */
+        SitePatch: {
+            /** Address Line */
+            address_line?: string | null;
+            /** Insee Code */
+            insee_code?: string | null;
+            /** Latitude */
+            latitude?: number | null;
+            /** Longitude */
+            longitude?: number | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Phone
+             * @description Téléphone du lieu (fixe ou portable).
+             */
+            phone?: string | null;
+            /**
+             * Postal Code
+             * @description Un code postal de la commune ; par défaut, le sien.
+             */
+            postal_code?: string | null;
         };
         /** SiteProfile */
         SiteProfile: {
@@ -8830,6 +8935,107 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-add_site": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SiteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteProfile"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-remove_site": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-update_site": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+                site_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SitePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteProfile"];
+                };
             };
             /** @description Validation Error */
             422: {

@@ -1,4 +1,4 @@
-/** One effector of the directory: identity, sites, calendars, and the edit form (deactivate too). */
+/** One effector of the directory: identity, sites (added, edited, removed), calendars, and the edit form (deactivate too). */
 import { useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router";
 
@@ -9,7 +9,7 @@ import { Actions, agendaKeys, dateTimeAt } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import { COORDINATION_PATHS } from "./paths";
 import { coordinationKeys } from "./queryKeys";
-import { publicDataTexts } from "./publicDataTexts";
+import { SitesCard } from "./SitesCard";
 import { coordinationTexts } from "./texts";
 import "./coordination.css";
 
@@ -117,56 +117,6 @@ function CalendarsCard({ profile }: { profile: Profile }) {
       </dl>
     </Card>
   );
-}
-
-function SitesCard({ profile }: { profile: Profile }) {
-  return (
-    <Card title={t.sites} id="co-sites">
-      {profile.sites.length === 0 ? (
-        <EmptyState>{t.noSites}</EmptyState>
-      ) : (
-        <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="co-sites-caption">
-          <table>
-            <caption id="co-sites-caption" className="visually-hidden">
-              {t.sitesTable}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t.siteName}</th>
-                <th scope="col">{t.address}</th>
-                <th scope="col">{t.insee}</th>
-                <th scope="col">{t.structure}</th>
-                <th scope="col">{t.sitePhone}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {profile.sites.map((s) => (
-                <tr key={s.id}>
-                  <th scope="row">{s.name}</th>
-                  <td>
-                    {s.address_line}
-                    <span className="cell-sub">
-                      {s.postal_code} {s.city}
-                      {s.position_approximate ? ` · ${publicDataTexts.approximate}` : ""}
-                    </span>
-                  </td>
-                  <td className="mono">{s.insee_code}</td>
-                  <td className="mono">{s.structure_id ?? "—"}</td>
-                  <td className="nowrap">{s.phone ? <a href={`tel:${s.phone}`}>{frenchPhone(s.phone)}</a> : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
-  );
-}
-
-/** "+33299711868" -> "02 99 71 18 68" (French numbers only; others as stored). */
-function frenchPhone(e164: string): string {
-  const match = /^\+33(\d{9})$/.exec(e164);
-  return match ? `0${match[1]}`.replace(/(\d{2})(?=\d)/g, "$1 ") : e164;
 }
 
 interface FormState {
