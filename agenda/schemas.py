@@ -208,6 +208,16 @@ class CancelIn(BaseModel):
     )
 
 
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slot_id: int = Field(description="Le créneau libre où déplacer le rendez-vous.")
+    reason: str = Field(min_length=1, max_length=300, description="Motif du déplacement.")
+    allow_other_site: bool = Field(
+        default=False, description="Accepter un créneau dans un autre lieu du même médecin."
+    )
+
+
 class AppointmentOut(BaseModel):
     id: str
     slot_id: int | None
