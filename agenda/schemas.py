@@ -152,11 +152,16 @@ class SlotPatch(BaseModel):
 
 
 class SlotAppointmentOut(BaseModel):
-    """The booked patient shown on the effector's calendar (minimum necessary)."""
+    """The booked patient shown on the effector's calendar (minimum necessary), with what became
+    of the appointment (`booked`, then `fulfilled` or `noshow`) and who booked it (`origin`:
+    the regulation's channel, `sas`...)."""
 
     id: str
     patient_label: str | None
     kind: Kind
+    status: AppointmentState = "booked"
+    origin: str = "operator"
+    after_care: str | None = None
 
 
 class SlotOut(BaseModel):

@@ -5728,9 +5728,13 @@ export interface components {
         };
         /**
          * SlotAppointmentOut
-         * @description The booked patient shown on the effector's calendar (minimum necessary).
+         * @description The booked patient shown on the effector's calendar (minimum necessary), with what became
+         *     of the appointment (`booked`, then `fulfilled` or `noshow`) and who booked it (`origin`:
+         *     the regulation's channel, `sas`...).
          */
         SlotAppointmentOut: {
+            /** After Care */
+            after_care?: string | null;
             /** Id */
             id: string;
             /**
@@ -5738,8 +5742,19 @@ export interface components {
              * @enum {string}
              */
             kind: "AMB" | "HH" | "VR";
+            /**
+             * Origin
+             * @default operator
+             */
+            origin: string;
             /** Patient Label */
             patient_label: string | null;
+            /**
+             * Status
+             * @default booked
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
         };
         /** SlotChoiceIn */
         SlotChoiceIn: {
