@@ -243,7 +243,9 @@ class AvailabilityTemplate(Base):
 
 
 class Absence(Base):
-    """Dates an effector is away: the free slots inside are removed, booked ones kept."""
+    """Dates an effector is away: the free slots inside are removed, booked ones kept. With
+    `start_time` and `end_time` (Europe/Paris wall clock) only those hours of each day (a
+    half-day); without, the whole days."""
 
     __tablename__ = "absences"
 
@@ -253,5 +255,7 @@ class Absence(Base):
     )
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)  # inclusive
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -301,6 +301,12 @@ class AbsenceIn(BaseModel):
     )
     start_date: date
     end_date: date = Field(description="Inclus.")
+    start_time: time | None = Field(
+        default=None,
+        description="Heure de début chaque jour (heure de Paris) : une demi-journée ; "
+        "sans heures, les journées entières.",
+    )
+    end_time: time | None = Field(default=None, description="Heure de fin chaque jour.")
     reason: str | None = Field(default=None, max_length=200)
 
     _plausible_days = field_validator("start_date", "end_date")(_plausible_day)
@@ -319,6 +325,8 @@ class AbsencePatch(BaseModel):
 
     start_date: date | None = None
     end_date: date | None = None
+    start_time: time | None = None
+    end_time: time | None = None
     reason: str | None = Field(default=None, max_length=200)
 
     _plausible_days = field_validator("start_date", "end_date")(_plausible_day)
@@ -331,6 +339,8 @@ class AbsenceOut(BaseModel):
     effector_id: int
     start_date: date
     end_date: date
+    start_time: time | None = None
+    end_time: time | None = None
     reason: str | None
 
 

@@ -164,7 +164,10 @@ def template_new_slots(
     now: datetime,
     public_holidays: Collection[date] = frozenset(),
     absences: Sequence[DateRange] = (),
+    away: Sequence[tuple[datetime, datetime]] = (),
 ) -> list[NewSlot]:
+    """The template's slots over [first, last]: whole days of absence skipped, and slots
+    overlapping an absence of some hours (`away`, UTC windows) left out."""
     rule = WeeklyRule.of(template)
     kinds = frozenset[str](template_kinds(template))
     visibility = frozenset[str](template_visibility(template))
@@ -182,7 +185,7 @@ def template_new_slots(
             rule, first, last, public_holidays=public_holidays, absences=absences
         )
         for start, end in day_slots(rule, day)
-        if start > now
+        if start > now and not any(start < b and end > a for a, b in away)
     ]
 
 
@@ -210,11 +213,42 @@ async def absence_ranges(
             Absence.effector_id.in_(list(effector_ids)),
             Absence.end_date >= first,
             Absence.start_date <= last,
+            Absence.start_time.is_(None),  # whole days; hours are `absence_hours`
         )
     )
     for effector_id, start, end in rows:
         ranges.setdefault(effector_id, []).append((start, end))
     return ranges
+
+
+async def absence_hours(
+    session: AsyncSession, effector_ids: Collection[int], first: date, last: date
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """The UTC windows of the absences of some hours a day (half-days) over [first, last]."""
+    windows: dict[int, list[tuple[datetime, datetime]]] = {}
+    if not effector_ids:
+        return windows
+    rows = await session.execute(
+        select(Absence).where(
+            Absence.effector_id.in_(list(effector_ids)),
+            Absence.end_date >= first,
+            Absence.start_date <= last,
+            Absence.start_time.is_not(None),
+        )
+    )
+    for absence in rows.scalars():
+        if absence.start_time is None or absence.end_time is None:
+            continue
+        day = max(absence.start_date, first)
+        while day <= min(absence.end_date, last):
+            windows.setdefault(absence.effector_id, []).append(
+                (
+                    datetime.combine(day, absence.start_time, tzinfo=PARIS).astimezone(UTC),
+                    datetime.combine(day, absence.end_time, tzinfo=PARIS).astimezone(UTC),
+                )
+            )
+            day += timedelta(days=1)
+    return windows
 
 
 async def materialise(
@@ -237,6 +271,7 @@ async def materialise(
     if not live:
         return 0
     absences = await absence_ranges(session, {t.effector_id for t in live}, first, last)
+    away = await absence_hours(session, {t.effector_id for t in live}, first, last)
     site_ids = list({t.site_id for t in live})
     rows = await session.execute(select(Site.id, Site.insee_code).where(Site.id.in_(site_ids)))
     insee = {site_id: code for site_id, code in rows}
@@ -249,6 +284,7 @@ async def materialise(
             now=now,
             public_holidays=holidays_between(first, last, insee.get(template.site_id)),
             absences=absences.get(template.effector_id, []),
+            away=away.get(template.effector_id, []),
         )
         created += await add_generated_slots(session, template.effector_id, template.site_id, slots)
     return created

@@ -2199,6 +2199,11 @@ export interface components {
              * @description Inclus.
              */
             end_date: string;
+            /**
+             * End Time
+             * @description Heure de fin chaque jour.
+             */
+            end_time?: string | null;
             /** Reason */
             reason?: string | null;
             /**
@@ -2206,6 +2211,11 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /**
+             * Start Time
+             * @description Heure de début chaque jour (heure de Paris) : une demi-journée ; sans heures, les journées entières.
+             */
+            start_time?: string | null;
         };
         /** AbsenceOut */
         AbsenceOut: {
@@ -2216,6 +2226,8 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /** End Time */
+            end_time?: string | null;
             /** Id */
             id: number;
             /** Reason */
@@ -2225,15 +2237,21 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /** Start Time */
+            start_time?: string | null;
         };
         /** AbsencePatch */
         AbsencePatch: {
             /** End Date */
             end_date?: string | null;
+            /** End Time */
+            end_time?: string | null;
             /** Reason */
             reason?: string | null;
             /** Start Date */
             start_date?: string | null;
+            /** Start Time */
+            start_time?: string | null;
         };
         /** AbsenceSaved */
         AbsenceSaved: {
@@ -2249,6 +2267,8 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /** End Time */
+            end_time?: string | null;
             /** Id */
             id: number;
             /** Reason */
@@ -2268,6 +2288,8 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /** Start Time */
+            start_time?: string | null;
         };
         /** AccountLinkIn */
         AccountLinkIn: {
