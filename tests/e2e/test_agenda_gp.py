@@ -99,11 +99,11 @@ def show_block(page: Page, slot_id: int, screen: str) -> Locator:
     """Go forward (week by week on a desktop or in a week list, day by day in a phone's day
     view) until the slot is shown."""
     target = block(page, slot_id)
-    by_day = screen == "phone" and page.locator(".ag-calendar .fc-timeGridDay-view").count() > 0
-    step = "Jour suivant" if by_day else "Semaine suivante"
     calendar = page.locator(".ag-calendar")
     for _ in range(40):
         expect(calendar.locator(".fc-view")).to_be_visible()
+        by_day = screen == "phone" and calendar.locator(".fc-timeGridDay-view").count() > 0
+        step = "Jour suivant" if by_day else "Semaine suivante"
         try:  # the slots of the shown period arrive after it is drawn
             expect(target).to_have_count(1, timeout=2_000)
         except AssertionError:
@@ -258,3 +258,50 @@ def test_on_a_phone_the_week_reads_whole_and_every_tab_is_in_view(
         shown = visible_characters(titles.nth(n))[0]
         assert shown >= min(4, len(text)), (text, shown)
         assert shown == len(text), (text, shown)  # nothing cut at all
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_a_half_day_absence_is_drawn_and_its_slots_are_gone(
+    browser: Browser, live_server: str, contexts: list[BrowserContext], screen: str
+) -> None:
+    gp = person(contexts, browser, live_server, "effector", screen)
+    me = api(gp, "GET", "/api/agenda/me")
+    site = me["sites"][0]["id"]
+    days = 2 if screen == "desktop" else 3
+    when = datetime.now(PARIS).date() + timedelta(days=days)
+    morning = open_slot_at(
+        gp, site, datetime(when.year, when.month, when.day, 16, tzinfo=PARIS), 20
+    )
+    kept_day = datetime.fromisoformat(morning["start_at"]).astimezone(PARIS).date()
+    at_17 = datetime(kept_day.year, kept_day.month, kept_day.day, 17, tzinfo=PARIS)
+    afternoon = open_slot_at(gp, site, at_17, 20)
+    assert datetime.fromisoformat(afternoon["start_at"]).astimezone(PARIS).date() == kept_day
+
+    gp.goto("/agenda/disponibilites")
+    expect(heading(gp)).to_have_text("Disponibilités et absences")
+    gp.get_by_role("button", name="Déclarer une absence").click()
+    dialog = gp.get_by_role("dialog", name="Déclarer une absence")
+    dialog.get_by_label("Du", exact=True).fill(kept_day.isoformat())
+    dialog.get_by_label("Au (inclus)").fill(kept_day.isoformat())
+    dialog.get_by_label("Seulement certaines heures").check()
+    dialog.get_by_label("De", exact=True).fill("16:30")
+    dialog.get_by_label("À", exact=True).fill("19:00")
+    dialog.get_by_label("Motif (facultatif)").fill("Réunion CPTS")
+    dialog.get_by_role("button", name="Enregistrer l'absence").click()
+    expect(dialog).to_be_hidden()
+    expect(gp.get_by_role("status").filter(has_text="Absence enregistrée")).to_contain_text(
+        "1 créneau libre retiré"
+    )
+    expect(gp.get_by_role("row").filter(has_text="Réunion CPTS")).to_contain_text(
+        "de 16:30 à 19:00"
+    )
+
+    gp.get_by_role("navigation", name="Sections de l'agenda").get_by_role(
+        "link", name="Semaine"
+    ).click()
+    expect(heading(gp)).to_have_text("Mon agenda SNP")
+    expect(show_block(gp, morning["id"], screen)).to_be_visible()
+    drawn = gp.locator(".ag-calendar .fc-bg-event.ag-absence")
+    expect(drawn.first).to_be_visible()
+    expect(drawn.first).to_contain_text("Absent — Réunion CPTS")
+    expect(block(gp, afternoon["id"])).to_have_count(0)

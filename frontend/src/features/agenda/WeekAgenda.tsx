@@ -13,6 +13,7 @@ import luxonPlugin from "@fullcalendar/luxon3";
 import timeGridPlugin from "@fullcalendar/timegrid";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { DateTime } from "luxon";
 
 import { api, asApiError, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { ErrorSummary, Notice } from "../../ui";
@@ -71,6 +72,30 @@ function toEvent(slot: Slot): EventInput {
   };
 }
 
+type Absence = Schemas["AbsenceOut"];
+
+/** Background events of absences: one over the whole days, or one a day over its hours. */
+function absenceEvents(absences: readonly Absence[]): EventInput[] {
+  const events: EventInput[] = [];
+  for (const absence of absences) {
+    const title = agendaTexts.absences.onGrid(absence.reason ?? null);
+    const common = { title, display: "background", classNames: ["ag-absence"], extendedProps: { absence } };
+    if (!absence.start_time || !absence.end_time) {
+      const end = DateTime.fromISO(absence.end_date).plus({ days: 1 }).toISODate();
+      events.push({ ...common, id: `absence-${absence.id}`, start: `${absence.start_date}T00:00:00`, end: `${end}T00:00:00` });
+      continue;
+    }
+    let day = DateTime.fromISO(absence.start_date);
+    const last = DateTime.fromISO(absence.end_date);
+    while (day <= last) {
+      const date = day.toISODate();
+      events.push({ ...common, id: `absence-${absence.id}-${date}`, start: `${date}T${absence.start_time}`, end: `${date}T${absence.end_time}` });
+      day = day.plus({ days: 1 });
+    }
+  }
+  return events;
+}
+
 /** The slot behind a calendar event; none for the selection's placeholder ("mirror"). */
 function slotOf(event: { extendedProps: Record<string, unknown> }): Slot | null {
   return (event.extendedProps.slot as Slot | undefined) ?? null;
@@ -117,6 +142,16 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
     [me.id],
   );
 
+  // Absences drawn behind the slots: whole days, or their hours on each day.
+  const fetchAbsences = useCallback(async (): Promise<EventInput[]> => {
+    try {
+      return absenceEvents(await unwrap(api.GET("/api/agenda/absences", { params: { query: { effector_id: me.id } } })));
+    } catch {
+      return []; // the slots' own error says the calendar could not load
+    }
+  }, [me.id]);
+  const eventSources = useMemo(() => [{ events: fetchSlots }, { events: fetchAbsences }], [fetchSlots, fetchAbsences]);
+
   const onSelect = useCallback((info: DateSelectArg) => {
     setFlash(null);
     setDialog({ mode: "create", start: info.startStr, end: info.endStr });
@@ -152,6 +187,12 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   );
 
   const onEventMount = useCallback((info: EventMountArg) => {
+    const absence = info.event.extendedProps.absence as Absence | undefined;
+    if (absence) {
+      info.el.dataset.absenceId = String(absence.id);
+      info.el.setAttribute("aria-label", info.event.title);
+      return;
+    }
     const slot = slotOf(info.event);
     if (!slot) return;
     info.el.setAttribute(
@@ -246,7 +287,7 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventInteractive
             selectLongPressDelay={400}
             eventLongPressDelay={400}
-            events={fetchSlots}
+            eventSources={eventSources}
             select={onSelect}
             eventClick={onEventClick}
             eventDrop={onMoved}
@@ -307,6 +348,10 @@ function Legend() {
             {agendaTexts.marks.cpts}
           </span>
           {t.legendCpts}
+        </li>
+        <li>
+          <span className="ag-swatch ag-absence-swatch" aria-hidden="true" />
+          {t.legendAbsence}
         </li>
         <li>{t.legendOutcome}</li>
       </ul>

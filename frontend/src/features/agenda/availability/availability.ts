@@ -26,5 +26,6 @@ export function templateSummary(tpl: Template): string {
 }
 
 export function absencePeriod(absence: Absence): string {
-  return a.period_(formatDate(absence.start_date), formatDate(absence.end_date));
+  const days = a.period_(formatDate(absence.start_date), formatDate(absence.end_date));
+  return absence.start_time && absence.end_time ? days + a.hours(hhmm(absence.start_time), hhmm(absence.end_time)) : days;
 }
