@@ -226,6 +226,9 @@ class AvailabilityTemplate(Base):
     start_time: Mapped[time] = mapped_column(Time)  # Europe/Paris wall-clock time
     end_time: Mapped[time] = mapped_column(Time)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
+    # Further ranges the same days, "HH:MM-HH:MM,HH:MM-HH:MM" (migration 0026).
+    more_ranges: Mapped[str | None] = mapped_column(String(200))
+    every_weeks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     include_public_holidays: Mapped[bool] = mapped_column(Boolean, default=False)

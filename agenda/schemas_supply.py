@@ -4,7 +4,7 @@ ICS import and feed. (Kept apart from `schemas.py`, which holds slots, booking a
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -173,6 +173,20 @@ class EffectorImportReport(BaseModel):
 # --- Recurring availability --------------------------------------------------------------------
 
 
+class TimeRange(BaseModel):
+    """A further time range of a weekly availability (Europe/Paris wall clock)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start_time: time
+    end_time: time
+
+    _minutes = field_validator("start_time", "end_time")(_whole_minutes)
+
+
+EveryWeeks = Literal[1, 2]
+
+
 class TemplateIn(BaseModel):
     """Weekly availability, e.g. Tuesdays 14:00-16:00 (Europe/Paris) in 20-minute slots."""
 
@@ -194,6 +208,14 @@ class TemplateIn(BaseModel):
     shared_with_sas: bool = True
     include_public_holidays: bool = Field(
         default=False, description="Ouvrir aussi les jours fériés (sinon ils sont sautés)."
+    )
+    more_ranges: list[TimeRange] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Autres plages horaires les mêmes jours (par exemple l'après-midi).",
+    )
+    every_weeks: EveryWeeks = Field(
+        default=1, description="1 : chaque semaine ; 2 : une semaine sur deux (à partir du début)."
     )
 
     _days = field_validator("weekdays")(parse_weekdays)
@@ -250,6 +272,8 @@ class TemplatePatch(BaseModel):
     shared_with_sas: bool | None = None
     include_public_holidays: bool | None = None
     active: bool | None = None
+    more_ranges: list[TimeRange] | None = Field(default=None, max_length=4)
+    every_weeks: EveryWeeks | None = None
 
     _minutes = field_validator("start_time", "end_time")(_whole_minutes)
     _plausible_days = field_validator("valid_from", "valid_until")(_plausible_day)
@@ -275,6 +299,8 @@ class TemplateOut(BaseModel):
     shared_with_sas: bool
     include_public_holidays: bool
     active: bool
+    more_ranges: list[TimeRange] = Field(default_factory=list)
+    every_weeks: int = 1
 
 
 class TemplateSaved(TemplateOut):

@@ -55,6 +55,10 @@ class WeeklyRule:
     valid_from: date
     valid_until: date | None
     include_public_holidays: bool = False
+    # Every `every_weeks` weeks, counted from the week of `valid_from` (2: every other week).
+    every_weeks: int = 1
+    # Further time ranges the same days (a morning and an afternoon), after start/end.
+    more_ranges: tuple[tuple[time, time], ...] = ()
 
     @classmethod
     def of(cls, template: AvailabilityTemplate) -> WeeklyRule:
@@ -66,7 +70,29 @@ class WeeklyRule:
             template.valid_from,
             template.valid_until,
             template.include_public_holidays,
+            template.every_weeks or 1,
+            parse_ranges(template.more_ranges),
         )
+
+    @property
+    def ranges(self) -> tuple[tuple[time, time], ...]:
+        return ((self.start_time, self.end_time), *self.more_ranges)
+
+
+def parse_ranges(text: str | None) -> tuple[tuple[time, time], ...]:
+    """ "08:00-12:00,14:00-18:00" (as stored) -> ((08:00, 12:00), (14:00, 18:00))."""
+    if not text:
+        return ()
+    ranges = []
+    for part in text.split(","):
+        start, end = part.split("-")
+        ranges.append((time.fromisoformat(start), time.fromisoformat(end)))
+    return tuple(ranges)
+
+
+def format_ranges(ranges: Iterable[tuple[time, time]]) -> str | None:
+    text = ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ranges)
+    return text or None
 
 
 # --- Pure computations -------------------------------------------------------------------------
@@ -107,21 +133,28 @@ def occurrence_dates(
     public_holidays: Collection[date] = frozenset(),
     absences: Sequence[DateRange] = (),
 ) -> list[date]:
-    """The days in [first, last] the rule opens, minus holidays (unless included) and absences."""
+    """The days in [first, last] the rule opens, minus holidays (unless included) and absences.
+
+    Every other week (`every_weeks` 2) counts weeks from the Monday of `valid_from`'s week, so
+    which weeks are on never depends on the horizon's first day."""
     start = max(first, rule.valid_from)
     end = min(last, rule.valid_until) if rule.valid_until else last
     if end < start:
         return []
+    anchor = rule.valid_from - timedelta(days=rule.valid_from.weekday())  # its week's Monday
     days = rrule(
         WEEKLY,
+        interval=max(1, rule.every_weeks),
+        wkst=MO,
         byweekday=[_BYDAY[code] for code in rule.weekdays.split(",")],
-        dtstart=datetime.combine(start, time()),
+        dtstart=datetime.combine(anchor, time()),
         until=datetime.combine(end, time()),
     )
     return [
         d.date()
         for d in days
-        if (rule.include_public_holidays or d.date() not in public_holidays)
+        if d.date() >= start
+        and (rule.include_public_holidays or d.date() not in public_holidays)
         and not in_ranges(d.date(), absences)
     ]
 
@@ -131,14 +164,15 @@ def day_slots(rule: WeeklyRule, day: date) -> list[tuple[datetime, datetime]]:
     across daylight-saving changes. A wall-clock time that does not exist (the spring-forward
     hour) is skipped; an ambiguous one (autumn) is taken at its first occurrence."""
     length = timedelta(minutes=rule.slot_minutes)
-    cursor = datetime.combine(day, rule.start_time)
-    stop = datetime.combine(day, rule.end_time)
     slots: list[tuple[datetime, datetime]] = []
-    while cursor + length <= stop:
-        start = cursor.replace(tzinfo=PARIS).astimezone(UTC)
-        if start.astimezone(PARIS).replace(tzinfo=None) == cursor:
-            slots.append((start, start + length))
-        cursor += length
+    for range_start, range_end in rule.ranges:
+        cursor = datetime.combine(day, range_start)
+        stop = datetime.combine(day, range_end)
+        while cursor + length <= stop:
+            start = cursor.replace(tzinfo=PARIS).astimezone(UTC)
+            if start.astimezone(PARIS).replace(tzinfo=None) == cursor:
+                slots.append((start, start + length))
+            cursor += length
     return slots
 
 

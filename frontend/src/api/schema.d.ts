@@ -6021,6 +6021,13 @@ export interface components {
              */
             end_time: string;
             /**
+             * Every Weeks
+             * @description 1 : chaque semaine ; 2 : une semaine sur deux (à partir du début).
+             * @default 1
+             * @enum {integer}
+             */
+            every_weeks: 1 | 2;
+            /**
              * Include Public Holidays
              * @description Ouvrir aussi les jours fériés (sinon ils sont sautés).
              * @default false
@@ -6028,6 +6035,11 @@ export interface components {
             include_public_holidays: boolean;
             /** Kinds */
             kinds?: ("AMB" | "HH" | "VR")[];
+            /**
+             * More Ranges
+             * @description Autres plages horaires les mêmes jours (par exemple l'après-midi).
+             */
+            more_ranges?: components["schemas"]["TimeRange"][];
             /**
              * Shared With Sas
              * @default true
@@ -6075,12 +6087,19 @@ export interface components {
              * Format: time
              */
             end_time: string;
+            /**
+             * Every Weeks
+             * @default 1
+             */
+            every_weeks: number;
             /** Id */
             id: number;
             /** Include Public Holidays */
             include_public_holidays: boolean;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /** More Ranges */
+            more_ranges?: components["schemas"]["TimeRange"][];
             /** Shared With Sas */
             shared_with_sas: boolean;
             /** Site Id */
@@ -6113,10 +6132,14 @@ export interface components {
             active?: boolean | null;
             /** End Time */
             end_time?: string | null;
+            /** Every Weeks */
+            every_weeks?: (1 | 2) | null;
             /** Include Public Holidays */
             include_public_holidays?: boolean | null;
             /** Kinds */
             kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /** More Ranges */
+            more_ranges?: components["schemas"]["TimeRange"][] | null;
             /** Shared With Sas */
             shared_with_sas?: boolean | null;
             /** Site Id */
@@ -6148,12 +6171,19 @@ export interface components {
              * Format: time
              */
             end_time: string;
+            /**
+             * Every Weeks
+             * @default 1
+             */
+            every_weeks: number;
             /** Id */
             id: number;
             /** Include Public Holidays */
             include_public_holidays: boolean;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /** More Ranges */
+            more_ranges?: components["schemas"]["TimeRange"][];
             /** Shared With Sas */
             shared_with_sas: boolean;
             /** Site Id */
@@ -6192,6 +6222,22 @@ export interface components {
             /** Communes */
             communes: components["schemas"]["CommuneOut"][];
             cpts: components["schemas"]["CptsOut"];
+        };
+        /**
+         * TimeRange
+         * @description A further time range of a weekly availability (Europe/Paris wall clock).
+         */
+        TimeRange: {
+            /**
+             * End Time
+             * Format: time
+             */
+            end_time: string;
+            /**
+             * Start Time
+             * Format: time
+             */
+            start_time: string;
         };
         /** TimelineEntryOut */
         TimelineEntryOut: {
