@@ -310,6 +310,21 @@ class TemplateSaved(TemplateOut):
     slots_created: int = Field(description="Créneaux créés sur l'horizon.")
 
 
+class SkippedSlot(BaseModel):
+    start_at: datetime
+    end_at: datetime
+    reason: Literal["collision", "absence", "holiday", "past"]
+    detail: str = Field(description="Pourquoi, en français (le créneau chevauché...).")
+
+
+class TemplatePreview(BaseModel):
+    """What a weekly availability would open over the horizon, before it is saved."""
+
+    slots: int = Field(description="Créneaux qui seraient ouverts.")
+    skipped_count: int = Field(description="Créneaux qui ne le seraient pas.")
+    skipped: list[SkippedSlot] = Field(description="Chacun, avec la raison (200 au plus).")
+
+
 class SlotsRemoved(BaseModel):
     slots_removed: int
     slots_created: int = 0

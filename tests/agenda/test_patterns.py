@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.service.recurrence import WeeklyRule, day_slots, occurrence_dates
 from snp.kit import PARIS
-from tests.agenda.slot_factories import create_effector_with_account, in_days
-from tests.agenda.supply_helpers import slots_of
+from tests.agenda.slot_factories import create_effector_with_account, create_slot, in_days
+from tests.agenda.supply_helpers import count_slots, slots_of
 from tests.factories import login
 
 
@@ -104,3 +104,36 @@ async def test_a_pattern_with_two_ranges_every_other_week_over_http(
     assert overlapping.json()["detail"][0]["loc"] == ["body", "more_ranges", 0, "end_time"]
     weekly_thrice = await client.post("/api/agenda/templates", json={**body, "every_weeks": 3})
     assert weekly_thrice.status_code == 422
+
+
+async def test_the_preview_counts_the_slots_and_says_why_each_one_is_skipped(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    user, effector = await create_effector_with_account(session, "dr.martin@example.fr")
+    await create_slot(session, effector, in_days(2, 14, 10), minutes=30)  # over 14:00 and 14:20
+    await login(client, user.email)
+    absent = await client.post(
+        "/api/agenda/absences",
+        json={"start_date": str(in_days(3).date()), "end_date": str(in_days(3).date())},
+    )
+    assert absent.status_code == 201, absent.text
+    before = await count_slots(session, effector.id)
+    body = {
+        "site_id": effector.sites[0].id,
+        "weekdays": "MO,TU,WE,TH,FR,SA,SU",
+        "start_time": "14:00",
+        "end_time": "15:00",
+        "valid_from": str(in_days(1).date()),
+        "valid_until": str(in_days(3).date()),
+        "include_public_holidays": True,
+    }
+
+    response = await client.post("/api/agenda/templates/preview", json=body)
+
+    assert response.status_code == 200, response.text
+    preview = response.json()
+    assert (preview["slots"], preview["skipped_count"]) == (3 + 1, 2 + 3)
+    reasons = [(s["reason"], s["detail"]) for s in preview["skipped"]]
+    assert [r for r, _ in reasons] == ["collision", "collision", "absence", "absence", "absence"]
+    assert reasons[0][1].startswith("Chevauche le créneau du ")
+    assert await count_slots(session, effector.id) == before  # nothing written

@@ -547,6 +547,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Template
+         * @description What this weekly availability would open over the horizon, and each slot it would skip
+         *     with why (collision with an existing slot, absence, public holiday, already past). Saves
+         *     nothing.
+         */
+        post: operations["agenda-preview_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/templates/{template_id}": {
         parameters: {
             query?: never;
@@ -5748,6 +5770,29 @@ export interface components {
             /** Running */
             running: number;
         };
+        /** SkippedSlot */
+        SkippedSlot: {
+            /**
+             * Detail
+             * @description Pourquoi, en français (le créneau chevauché...).
+             */
+            detail: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "collision" | "absence" | "holiday" | "past";
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
         /**
          * SlotAppointmentOut
          * @description The booked patient shown on the effector's calendar (minimum necessary), with what became
@@ -6156,6 +6201,27 @@ export interface components {
             visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
             /** Weekdays */
             weekdays?: string | null;
+        };
+        /**
+         * TemplatePreview
+         * @description What a weekly availability would open over the horizon, before it is saved.
+         */
+        TemplatePreview: {
+            /**
+             * Skipped
+             * @description Chacun, avec la raison (200 au plus).
+             */
+            skipped: components["schemas"]["SkippedSlot"][];
+            /**
+             * Skipped Count
+             * @description Créneaux qui ne le seraient pas.
+             */
+            skipped_count: number;
+            /**
+             * Slots
+             * @description Créneaux qui seraient ouverts.
+             */
+            slots: number;
         };
         /**
          * TemplateSaved
@@ -7577,6 +7643,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplateSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-preview_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreview"];
                 };
             };
             /** @description Validation Error */
