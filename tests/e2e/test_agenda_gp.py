@@ -305,3 +305,46 @@ def test_a_half_day_absence_is_drawn_and_its_slots_are_gone(
     expect(drawn.first).to_be_visible()
     expect(drawn.first).to_contain_text("Absent — Réunion CPTS")
     expect(block(gp, afternoon["id"])).to_have_count(0)
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_a_pattern_preview_lists_the_slots_it_would_skip_for_a_collision(
+    browser: Browser, live_server: str, contexts: list[BrowserContext], screen: str
+) -> None:
+    gp = person(contexts, browser, live_server, "effector", screen)
+    me = api(gp, "GET", "/api/agenda/me")
+    days = 5 if screen == "desktop" else 6
+    when = datetime.now(PARIS).date() + timedelta(days=days)
+    clash = open_slot_at(
+        gp, me["sites"][0]["id"], datetime(when.year, when.month, when.day, 7, 10, tzinfo=PARIS), 20
+    )
+    day = datetime.fromisoformat(clash["start_at"]).astimezone(PARIS).date()
+
+    gp.goto("/agenda/disponibilites")
+    expect(heading(gp)).to_have_text("Disponibilités et absences")
+    gp.get_by_role("button", name="Nouvelle disponibilité").click()
+    dialog = gp.get_by_role("dialog", name="Nouvelle disponibilité récurrente")
+    weekday = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")[
+        day.weekday()
+    ]
+    dialog.get_by_role("checkbox", name=weekday, exact=True).check()
+    dialog.get_by_label("De", exact=True).fill("07:00")
+    dialog.get_by_label("À", exact=True).fill("07:40")
+    dialog.get_by_label("Minutes par créneau").fill("20")
+    dialog.get_by_label("Une deuxième plage horaire les mêmes jours").check()
+    dialog.get_by_label("Puis de").fill("06:00")
+    dialog.get_by_label("Jusqu'à", exact=True).fill("06:20")
+    dialog.get_by_label("Ouvrir aussi les jours fériés").check()
+    dialog.get_by_label("Une semaine sur deux").check()
+    dialog.get_by_label("Valable à partir du").fill(day.isoformat())
+    dialog.get_by_label("Jusqu'au (inclus, facultatif)").fill(day.isoformat())
+    dialog.get_by_role("button", name="Aperçu").click()
+
+    report = dialog.get_by_role("region", name="Aperçu")
+    expect(report).to_contain_text("1 créneau sera ouvert")  # 06:00 (07:00 and 07:20 clash)
+    expect(report).to_contain_text("2 créneaux ne seront pas ouverts")
+    skipped = report.locator("li[data-reason='collision']")
+    expect(skipped).to_have_count(2)
+    expect(skipped.first).to_contain_text("07:00–07:20")
+    expect(skipped.first).to_contain_text("Chevauche le créneau du")
+    expect(skipped.first).to_contain_text("07:10–07:30")

@@ -326,7 +326,7 @@ export const agendaTexts = {
     everyOtherWeek: "Une semaine sur deux (à partir de la première semaine)",
     secondRange: "Une deuxième plage horaire les mêmes jours",
     secondStart: "Puis de",
-    secondEnd: "À ",
+    secondEnd: "Jusqu'à",
     preview: "Aperçu",
     previewing: "Calcul de l'aperçu…",
     previewTitle: "Aperçu",
