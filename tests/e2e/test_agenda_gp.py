@@ -239,8 +239,8 @@ def test_on_a_phone_the_week_reads_whole_and_every_tab_is_in_view(
     expect(heading(gp)).to_have_text("Mon agenda SNP")
 
     tabs = gp.get_by_role("navigation", name="Sections de l'agenda").get_by_role("link")
-    expect(tabs).to_have_count(3)
-    for n in range(3):
+    expect(tabs).to_have_count(4)
+    for n in range(4):
         box = tabs.nth(n).bounding_box()
         assert box is not None
         assert box["x"] >= 0
@@ -348,3 +348,22 @@ def test_a_pattern_preview_lists_the_slots_it_would_skip_for_a_collision(
     expect(skipped.first).to_contain_text("07:00–07:20")
     expect(skipped.first).to_contain_text("Chevauche le créneau du")
     expect(skipped.first).to_contain_text("07:10–07:30")
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_my_activity_page_shows_this_month_and_the_statement(
+    browser: Browser, live_server: str, contexts: list[BrowserContext], screen: str
+) -> None:
+    gp = person(contexts, browser, live_server, "effector", screen)
+    gp.goto("/agenda")
+    gp.get_by_role("navigation", name="Sections de l'agenda").get_by_role(
+        "link", name="Mon activité"
+    ).click()
+    expect(heading(gp)).to_have_text("Mon activité")
+    month = gp.get_by_role("region", name="Ce mois-ci")
+    expect(month).to_contain_text("Patients vus via la CPTS")
+    expect(month).to_contain_text("Actes éligibles à la majoration SNP")
+    expect(month).to_contain_text("Heures de créneaux proposées")
+    statement = gp.get_by_role("region", name="Mon relevé d'activité SNP (indemnisation)")
+    expect(statement.locator("tbody tr")).to_have_count(13)
+    assert gp.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[screen]["width"]

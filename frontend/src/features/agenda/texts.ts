@@ -14,6 +14,16 @@ export const agendaTexts = {
     week: "Semaine",
     availability: "Disponibilités et absences",
     calendars: "Calendriers (ICS)",
+    activity: "Mon activité",
+  },
+
+  activity: {
+    title: "Mon activité",
+    intro: "Ce que vous avez fait pour les soins non programmés de la CPTS\u00a0: patients vus, actes éligibles à la majoration, heures proposées.",
+    thisMonth: "Ce mois-ci",
+    consultations: "Patients vus via la CPTS",
+    eligible: "Actes éligibles à la majoration SNP",
+    hours: "Heures de créneaux proposées",
   },
 
   kinds: {
