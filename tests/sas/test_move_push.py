@@ -25,7 +25,7 @@ async def test_a_moved_sas_appointment_is_put_with_its_new_times(
 ) -> None:
     await regulator_logged_in(session, driver, client)
     booked = await book_as_regulator(session, client)
-    later = await create_slot(session, booked.effector, in_days(2, 16))
+    later = await create_slot(session, booked.effector, in_days(1, 16))  # within the deadline
     operator = Actor(user_id=None, email="operator@test", role=Role.OPERATOR)
 
     await agenda.move_appointment(
@@ -39,4 +39,4 @@ async def test_a_moved_sas_appointment_is_put_with_its_new_times(
     assert sas_platform.statuses(booked.appointment_id) == ["booked", "booked"]
     assert sas_platform.creations == 1
     current = sas_platform.appointments[booked.appointment_id]
-    assert current["start"] == in_days(2, 16).isoformat(timespec="seconds")
+    assert current["start"] == in_days(1, 16).isoformat(timespec="seconds")
