@@ -6,6 +6,7 @@ Other packages use only what is exported here.
 from agenda.errors import HoldExpired, SlotUnavailable
 from agenda.events import (
     AppointmentCancelled,
+    AppointmentMoved,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
@@ -31,6 +32,7 @@ from agenda.service.directory import (
     list_effectors,
     upsert_effector,
 )
+from agenda.service.moves import move_appointment
 from agenda.service.patient_records import (
     PatientAppointment,
     appointments_of_requests,
@@ -64,6 +66,7 @@ from agenda.service.templates import create_template, list_templates
 __all__ = [
     "AppointmentCancelled",
     "AppointmentFacts",
+    "AppointmentMoved",
     "AppointmentNeedsRebooking",
     "AppointmentOut",
     "AppointmentOutcomeRecorded",
@@ -102,6 +105,7 @@ __all__ = [
     "list_appointments",
     "list_effectors",
     "list_templates",
+    "move_appointment",
     "pseudonymise_appointments",
     "relabel_appointments",
     "release",

@@ -132,3 +132,8 @@ class SiteInUse(Conflict):
 
 class SiteNameTaken(Conflict):
     """409: the effector already has a site of that name."""
+
+
+class MoveRefused(BusinessRuleError):
+    """A move onto a slot that does not suit the appointment (same slot, another effector's,
+    closed to the regulation, another site not confirmed)."""

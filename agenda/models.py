@@ -250,6 +250,9 @@ class AvailabilityTemplate(Base):
     start_time: Mapped[time] = mapped_column(Time)  # Europe/Paris wall-clock time
     end_time: Mapped[time] = mapped_column(Time)
     slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
+    # Further ranges the same days, "HH:MM-HH:MM,HH:MM-HH:MM" (migration 0026).
+    more_ranges: Mapped[str | None] = mapped_column(String(200))
+    every_weeks: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     valid_from: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     include_public_holidays: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -267,7 +270,9 @@ class AvailabilityTemplate(Base):
 
 
 class Absence(Base):
-    """Dates an effector is away: the free slots inside are removed, booked ones kept."""
+    """Dates an effector is away: the free slots inside are removed, booked ones kept. With
+    `start_time` and `end_time` (Europe/Paris wall clock) only those hours of each day (a
+    half-day); without, the whole days."""
 
     __tablename__ = "absences"
 
@@ -277,6 +282,8 @@ class Absence(Base):
     )
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)  # inclusive
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -177,6 +177,20 @@ class EffectorImportReport(BaseModel):
 # --- Recurring availability --------------------------------------------------------------------
 
 
+class TimeRange(BaseModel):
+    """A further time range of a weekly availability (Europe/Paris wall clock)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start_time: time
+    end_time: time
+
+    _minutes = field_validator("start_time", "end_time")(_whole_minutes)
+
+
+EveryWeeks = Literal[1, 2]
+
+
 class TemplateIn(BaseModel):
     """Weekly availability, e.g. Tuesdays 14:00-16:00 (Europe/Paris) in 20-minute slots."""
 
@@ -198,6 +212,14 @@ class TemplateIn(BaseModel):
     shared_with_sas: bool = True
     include_public_holidays: bool = Field(
         default=False, description="Ouvrir aussi les jours fériés (sinon ils sont sautés)."
+    )
+    more_ranges: list[TimeRange] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Autres plages horaires les mêmes jours (par exemple l'après-midi).",
+    )
+    every_weeks: EveryWeeks = Field(
+        default=1, description="1 : chaque semaine ; 2 : une semaine sur deux (à partir du début)."
     )
 
     _days = field_validator("weekdays")(parse_weekdays)
@@ -254,6 +276,8 @@ class TemplatePatch(BaseModel):
     shared_with_sas: bool | None = None
     include_public_holidays: bool | None = None
     active: bool | None = None
+    more_ranges: list[TimeRange] | None = Field(default=None, max_length=4)
+    every_weeks: EveryWeeks | None = None
 
     _minutes = field_validator("start_time", "end_time")(_whole_minutes)
     _plausible_days = field_validator("valid_from", "valid_until")(_plausible_day)
@@ -279,6 +303,8 @@ class TemplateOut(BaseModel):
     shared_with_sas: bool
     include_public_holidays: bool
     active: bool
+    more_ranges: list[TimeRange] = Field(default_factory=list)
+    every_weeks: int = 1
 
 
 class TemplateSaved(TemplateOut):
@@ -286,6 +312,21 @@ class TemplateSaved(TemplateOut):
 
     slots_removed: int = Field(description="Créneaux libres à venir retirés.")
     slots_created: int = Field(description="Créneaux créés sur l'horizon.")
+
+
+class SkippedSlot(BaseModel):
+    start_at: datetime
+    end_at: datetime
+    reason: Literal["collision", "absence", "holiday", "past"]
+    detail: str = Field(description="Pourquoi, en français (le créneau chevauché...).")
+
+
+class TemplatePreview(BaseModel):
+    """What a weekly availability would open over the horizon, before it is saved."""
+
+    slots: int = Field(description="Créneaux qui seraient ouverts.")
+    skipped_count: int = Field(description="Créneaux qui ne le seraient pas.")
+    skipped: list[SkippedSlot] = Field(description="Chacun, avec la raison (200 au plus).")
 
 
 class SlotsRemoved(BaseModel):
@@ -305,6 +346,12 @@ class AbsenceIn(BaseModel):
     )
     start_date: date
     end_date: date = Field(description="Inclus.")
+    start_time: time | None = Field(
+        default=None,
+        description="Heure de début chaque jour (heure de Paris) : une demi-journée ; "
+        "sans heures, les journées entières.",
+    )
+    end_time: time | None = Field(default=None, description="Heure de fin chaque jour.")
     reason: str | None = Field(default=None, max_length=200)
 
     _plausible_days = field_validator("start_date", "end_date")(_plausible_day)
@@ -323,6 +370,8 @@ class AbsencePatch(BaseModel):
 
     start_date: date | None = None
     end_date: date | None = None
+    start_time: time | None = None
+    end_time: time | None = None
     reason: str | None = Field(default=None, max_length=200)
 
     _plausible_days = field_validator("start_date", "end_date")(_plausible_day)
@@ -335,6 +384,8 @@ class AbsenceOut(BaseModel):
     effector_id: int
     start_date: date
     end_date: date
+    start_time: time | None = None
+    end_time: time | None = None
     reason: str | None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import regulation
 from agenda import (
     AppointmentCancelled,
+    AppointmentMoved,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
@@ -36,7 +37,11 @@ RequestEvent = (
     | regulation.RequestEscalated
 )
 AppointmentEvent = (
-    SlotBooked | AppointmentCancelled | AppointmentNeedsRebooking | AppointmentOutcomeRecorded
+    SlotBooked
+    | AppointmentCancelled
+    | AppointmentNeedsRebooking
+    | AppointmentOutcomeRecorded
+    | AppointmentMoved
 )
 
 

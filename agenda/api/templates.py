@@ -16,9 +16,10 @@ from agenda.schemas_supply import (
     TemplateIn,
     TemplateOut,
     TemplatePatch,
+    TemplatePreview,
     TemplateSaved,
 )
-from agenda.service import absences, templates
+from agenda.service import absences, template_preview, templates
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
@@ -45,6 +46,18 @@ async def create_template(
 ) -> TemplateSaved:
     """Create a weekly availability; its slots open at once over the horizon."""
     return await templates.create_template(
+        session, actor, body, horizon_days=settings.agenda_horizon_days
+    )
+
+
+@router.post("/templates/preview")
+async def preview_template(
+    session: SessionDep, actor: AgendaOwner, settings: SettingsDep, body: TemplateIn
+) -> TemplatePreview:
+    """What this weekly availability would open over the horizon, and each slot it would skip
+    with why (collision with an existing slot, absence, public holiday, already past). Saves
+    nothing."""
+    return await template_preview.preview_template(
         session, actor, body, horizon_days=settings.agenda_horizon_days
     )
 

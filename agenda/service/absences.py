@@ -1,4 +1,5 @@
-"""Absences: date ranges (inclusive, Europe/Paris days) an effector is away.
+"""Absences: date ranges (inclusive, Europe/Paris days) an effector is away, all day or, with
+hours, only those hours of each day (a half-day).
 
 Declaring one removes the FREE slots it covers, whatever their origin (manual, template, ICS);
 held and booked slots are kept and counted so the effector can see them. Templates and ICS
@@ -8,7 +9,7 @@ the templates again over the days it gave back.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,11 +24,51 @@ from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import NotFound
+from snp.kit import PARIS
 
 
 def absence_window(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, day after end 00:00) in Europe/Paris, as UTC instants."""
     return paris_midnight_utc(start), paris_midnight_utc(end + timedelta(days=1))
+
+
+def absence_windows(
+    start: date, end: date, start_time: time | None = None, end_time: time | None = None
+) -> list[tuple[datetime, datetime]]:
+    """The UTC instants an absence covers: one window for whole days; with hours, one window a
+    day (Europe/Paris wall clock, so 14:00 stays 14:00 across daylight-saving changes)."""
+    if start_time is None or end_time is None:
+        return [absence_window(start, end)]
+    windows = []
+    day = start
+    while day <= end:
+        windows.append(
+            (
+                datetime.combine(day, start_time, tzinfo=PARIS).astimezone(UTC),
+                datetime.combine(day, end_time, tzinfo=PARIS).astimezone(UTC),
+            )
+        )
+        day += timedelta(days=1)
+    return windows
+
+
+def check_hours(start_time: time | None, end_time: time | None) -> None:
+    """Both hours or neither; the end after the start (422 on `end_time`)."""
+    if (start_time is None) != (end_time is None):
+        raise MissingValue(
+            "Indiquez l'heure de début et l'heure de fin, ou aucune (journées entières).",
+            loc=["body", "end_time" if end_time is None else "start_time"],
+        )
+    if start_time is not None and end_time is not None and end_time <= start_time:
+        raise InvalidPeriod(
+            "L'heure de fin doit être après l'heure de début.", loc=["body", "end_time"]
+        )
+
+
+def windows_of(absence: Absence) -> list[tuple[datetime, datetime]]:
+    return absence_windows(
+        absence.start_date, absence.end_date, absence.start_time, absence.end_time
+    )
 
 
 async def remove_free_slots_between(
@@ -73,14 +114,20 @@ async def _apply_absence(
     now: datetime | None,
     rematerialise: bool,
 ) -> AbsenceSaved:
-    start, end = absence_window(absence.start_date, absence.end_date)
-    removed = await remove_free_slots_between(session, absence.effector_id, start, end, now=now)
+    windows = windows_of(absence)
+    removed = 0
+    for start, end in windows:
+        removed += await remove_free_slots_between(
+            session, absence.effector_id, start, end, now=now
+        )
     created = 0
     if rematerialise:
         created = await materialise_effector(
             session, absence.effector_id, horizon_days=horizon_days, now=now
         )
-    kept = await _kept_between(session, absence.effector_id, start, end)
+    kept = 0
+    for start, end in windows:
+        kept += await _kept_between(session, absence.effector_id, start, end)
     return AbsenceSaved(
         **AbsenceOut.model_validate(absence).model_dump(),
         slots_removed=removed,
@@ -118,10 +165,13 @@ async def create_absence(
     now: datetime | None = None,
 ) -> AbsenceSaved:
     effector = await managed_effector(session, actor, data.effector_id)
+    check_hours(data.start_time, data.end_time)
     absence = Absence(
         effector_id=effector.id,
         start_date=data.start_date,
         end_date=data.end_date,
+        start_time=data.start_time,
+        end_time=data.end_time,
         reason=data.reason,
     )
     session.add(absence)
@@ -154,6 +204,7 @@ async def update_absence(
             "La date de fin doit être égale ou postérieure à la date de début.",
             loc=["body", "end_date"],
         )
+    check_hours(absence.start_time, absence.end_time)
     if changed:
         await session.flush()
         await audit.changed(session, actor, "absence", absence.id, changed)
@@ -163,7 +214,7 @@ async def update_absence(
         absence,
         horizon_days=horizon_days,
         now=now,
-        rematerialise=bool({"start_date", "end_date"} & set(changed)),
+        rematerialise=bool({"start_date", "end_date", "start_time", "end_time"} & set(changed)),
     )
 
 

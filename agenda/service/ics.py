@@ -32,7 +32,7 @@ from agenda.schemas_supply import IcsImportReport
 from agenda.service.absences import absence_window
 from agenda.service.directory import managed_effector, pick_site
 from agenda.service.ics_bounds import TooCostly, expansion_cost
-from agenda.service.recurrence import absence_ranges
+from agenda.service.recurrence import absence_hours, absence_ranges
 from agenda.service.slots import NewSlot, add_generated_slots
 from agenda.service.supply_events import delete_slots
 from snp import audit
@@ -272,6 +272,7 @@ async def _drop_absent(
     last = max(s.end_at for s in slots).astimezone(PARIS).date()
     ranges = (await absence_ranges(session, [effector_id], first, last)).get(effector_id, [])
     windows = [absence_window(start, end) for start, end in ranges]
+    windows += (await absence_hours(session, [effector_id], first, last)).get(effector_id, [])
     return [s for s in slots if not any(s.start_at < b and s.end_at > a for a, b in windows)]
 
 

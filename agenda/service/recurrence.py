@@ -56,6 +56,10 @@ class WeeklyRule:
     valid_from: date
     valid_until: date | None
     include_public_holidays: bool = False
+    # Every `every_weeks` weeks, counted from the week of `valid_from` (2: every other week).
+    every_weeks: int = 1
+    # Further time ranges the same days (a morning and an afternoon), after start/end.
+    more_ranges: tuple[tuple[time, time], ...] = ()
 
     @classmethod
     def of(cls, template: AvailabilityTemplate) -> WeeklyRule:
@@ -67,7 +71,29 @@ class WeeklyRule:
             template.valid_from,
             template.valid_until,
             template.include_public_holidays,
+            template.every_weeks or 1,
+            parse_ranges(template.more_ranges),
         )
+
+    @property
+    def ranges(self) -> tuple[tuple[time, time], ...]:
+        return ((self.start_time, self.end_time), *self.more_ranges)
+
+
+def parse_ranges(text: str | None) -> tuple[tuple[time, time], ...]:
+    """ "08:00-12:00,14:00-18:00" (as stored) -> ((08:00, 12:00), (14:00, 18:00))."""
+    if not text:
+        return ()
+    ranges = []
+    for part in text.split(","):
+        start, end = part.split("-")
+        ranges.append((time.fromisoformat(start), time.fromisoformat(end)))
+    return tuple(ranges)
+
+
+def format_ranges(ranges: Iterable[tuple[time, time]]) -> str | None:
+    text = ",".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in ranges)
+    return text or None
 
 
 # --- Pure computations -------------------------------------------------------------------------
@@ -108,21 +134,28 @@ def occurrence_dates(
     public_holidays: Collection[date] = frozenset(),
     absences: Sequence[DateRange] = (),
 ) -> list[date]:
-    """The days in [first, last] the rule opens, minus holidays (unless included) and absences."""
+    """The days in [first, last] the rule opens, minus holidays (unless included) and absences.
+
+    Every other week (`every_weeks` 2) counts weeks from the Monday of `valid_from`'s week, so
+    which weeks are on never depends on the horizon's first day."""
     start = max(first, rule.valid_from)
     end = min(last, rule.valid_until) if rule.valid_until else last
     if end < start:
         return []
+    anchor = rule.valid_from - timedelta(days=rule.valid_from.weekday())  # its week's Monday
     days = rrule(
         WEEKLY,
+        interval=max(1, rule.every_weeks),
+        wkst=MO,
         byweekday=[_BYDAY[code] for code in rule.weekdays.split(",")],
-        dtstart=datetime.combine(start, time()),
+        dtstart=datetime.combine(anchor, time()),
         until=datetime.combine(end, time()),
     )
     return [
         d.date()
         for d in days
-        if (rule.include_public_holidays or d.date() not in public_holidays)
+        if d.date() >= start
+        and (rule.include_public_holidays or d.date() not in public_holidays)
         and not in_ranges(d.date(), absences)
     ]
 
@@ -132,14 +165,15 @@ def day_slots(rule: WeeklyRule, day: date) -> list[tuple[datetime, datetime]]:
     across daylight-saving changes. A wall-clock time that does not exist (the spring-forward
     hour) is skipped; an ambiguous one (autumn) is taken at its first occurrence."""
     length = timedelta(minutes=rule.slot_minutes)
-    cursor = datetime.combine(day, rule.start_time)
-    stop = datetime.combine(day, rule.end_time)
     slots: list[tuple[datetime, datetime]] = []
-    while cursor + length <= stop:
-        start = cursor.replace(tzinfo=PARIS).astimezone(UTC)
-        if start.astimezone(PARIS).replace(tzinfo=None) == cursor:
-            slots.append((start, start + length))
-        cursor += length
+    for range_start, range_end in rule.ranges:
+        cursor = datetime.combine(day, range_start)
+        stop = datetime.combine(day, range_end)
+        while cursor + length <= stop:
+            start = cursor.replace(tzinfo=PARIS).astimezone(UTC)
+            if start.astimezone(PARIS).replace(tzinfo=None) == cursor:
+                slots.append((start, start + length))
+            cursor += length
     return slots
 
 
@@ -165,7 +199,10 @@ def template_new_slots(
     now: datetime,
     public_holidays: Collection[date] = frozenset(),
     absences: Sequence[DateRange] = (),
+    away: Sequence[tuple[datetime, datetime]] = (),
 ) -> list[NewSlot]:
+    """The template's slots over [first, last]: whole days of absence skipped, and slots
+    overlapping an absence of some hours (`away`, UTC windows) left out."""
     rule = WeeklyRule.of(template)
     kinds = frozenset[str](template_kinds(template))
     visibility = frozenset[str](template_visibility(template))
@@ -183,7 +220,7 @@ def template_new_slots(
             rule, first, last, public_holidays=public_holidays, absences=absences
         )
         for start, end in day_slots(rule, day)
-        if start > now
+        if start > now and not any(start < b and end > a for a, b in away)
     ]
 
 
@@ -211,11 +248,42 @@ async def absence_ranges(
             Absence.effector_id.in_(list(effector_ids)),
             Absence.end_date >= first,
             Absence.start_date <= last,
+            Absence.start_time.is_(None),  # whole days; hours are `absence_hours`
         )
     )
     for effector_id, start, end in rows:
         ranges.setdefault(effector_id, []).append((start, end))
     return ranges
+
+
+async def absence_hours(
+    session: AsyncSession, effector_ids: Collection[int], first: date, last: date
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """The UTC windows of the absences of some hours a day (half-days) over [first, last]."""
+    windows: dict[int, list[tuple[datetime, datetime]]] = {}
+    if not effector_ids:
+        return windows
+    rows = await session.execute(
+        select(Absence).where(
+            Absence.effector_id.in_(list(effector_ids)),
+            Absence.end_date >= first,
+            Absence.start_date <= last,
+            Absence.start_time.is_not(None),
+        )
+    )
+    for absence in rows.scalars():
+        if absence.start_time is None or absence.end_time is None:
+            continue
+        day = max(absence.start_date, first)
+        while day <= min(absence.end_date, last):
+            windows.setdefault(absence.effector_id, []).append(
+                (
+                    datetime.combine(day, absence.start_time, tzinfo=PARIS).astimezone(UTC),
+                    datetime.combine(day, absence.end_time, tzinfo=PARIS).astimezone(UTC),
+                )
+            )
+            day += timedelta(days=1)
+    return windows
 
 
 async def materialise(
@@ -238,6 +306,7 @@ async def materialise(
     if not live:
         return 0
     absences = await absence_ranges(session, {t.effector_id for t in live}, first, last)
+    away = await absence_hours(session, {t.effector_id for t in live}, first, last)
     site_ids = list({t.site_id for t in live})
     rows = await session.execute(select(Site.id, Site.insee_code).where(Site.id.in_(site_ids)))
     insee = {site_id: code for site_id, code in rows}
@@ -250,6 +319,7 @@ async def materialise(
             now=now,
             public_holidays=holidays_between(first, last, insee.get(template.site_id)),
             absences=absences.get(template.effector_id, []),
+            away=away.get(template.effector_id, []),
         )
         created += await add_generated_slots(session, template.effector_id, template.site_id, slots)
     return created

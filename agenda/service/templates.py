@@ -19,11 +19,14 @@ from agenda.schemas_supply import (
     TemplateOut,
     TemplatePatch,
     TemplateSaved,
+    TimeRange,
     minutes_between,
 )
 from agenda.service.directory import managed_effector, pick_site
 from agenda.service.recurrence import (
+    format_ranges,
     materialise,
+    parse_ranges,
     remove_future_free_slots,
     template_kinds,
     template_visibility,
@@ -52,6 +55,10 @@ def template_out(template: AvailabilityTemplate) -> TemplateOut:
         shared_with_sas=template.shared_with_sas,
         include_public_holidays=template.include_public_holidays,
         active=template.active,
+        more_ranges=[
+            TimeRange(start_time=a, end_time=b) for a, b in parse_ranges(template.more_ranges)
+        ],
+        every_weeks=template.every_weeks or 1,
     )
 
 
@@ -110,6 +117,8 @@ async def create_template(
         valid_until=data.valid_until,
         include_public_holidays=data.include_public_holidays,
         shared_with_sas=data.shared_with_sas,
+        more_ranges=format_ranges((r.start_time, r.end_time) for r in data.more_ranges),
+        every_weeks=data.every_weeks,
         active=True,
         **kind_values(data.kinds),
         **visibility_values(data.visibility),
@@ -135,13 +144,21 @@ async def update_template(
     now = now or utcnow()
     template = await _managed_template(session, actor, template_id)
     sent = {name: getattr(patch, name) for name in patch.model_fields_set}
+    if "more_ranges" in sent and sent["more_ranges"] is None:
+        sent["more_ranges"] = []
     for name in sorted(sent.keys() - {"valid_until"}):
         if sent[name] is None:
             raise MissingValue("Ce champ ne peut pas être vide.", loc=["body", name])
     if "site_id" in sent:
         effector = await managed_effector(session, actor, template.effector_id)
         pick_site(effector, site_id=sent["site_id"])
-    values: dict[str, object] = {k: v for k, v in sent.items() if k not in ("kinds", "visibility")}
+    values: dict[str, object] = {
+        k: v for k, v in sent.items() if k not in ("kinds", "visibility", "more_ranges")
+    }
+    if "more_ranges" in sent:
+        values["more_ranges"] = format_ranges(
+            (r.start_time, r.end_time) for r in sent["more_ranges"]
+        )
     if "kinds" in sent:
         values.update(kind_values(sent["kinds"]))
     if "visibility" in sent:
@@ -182,6 +199,18 @@ def _check_rule(template: AvailabilityTemplate) -> None:
         raise InvalidPeriod(
             "La durée d'un créneau dépasse la plage horaire.", loc=["body", "slot_minutes"]
         )
+    ranges = [(template.start_time, template.end_time)]
+    for n, (start, end) in enumerate(parse_ranges(template.more_ranges)):
+        loc: list[str | int] = ["body", "more_ranges", n, "end_time"]
+        if end <= start:
+            raise InvalidPeriod("L'heure de fin doit être après l'heure de début.", loc=loc)
+        if template.slot_minutes > minutes_between(start, end):
+            raise InvalidPeriod("La durée d'un créneau dépasse cette plage horaire.", loc=loc)
+        if any(start < b and end > a for a, b in ranges):
+            raise InvalidPeriod(
+                "Cette plage chevauche une autre plage de la disponibilité.", loc=loc
+            )
+        ranges.append((start, end))
     if template.valid_until is not None and template.valid_until < template.valid_from:
         raise InvalidPeriod(
             "La date de fin de validité doit suivre la date de début.",

@@ -44,6 +44,7 @@ import { Loading } from "./ui";
 const AccountsPage = lazy(() => import("./features/accounts/AccountsPage").then((module) => ({ default: module.AccountsPage })));
 const CptsIdentityPage = lazy(() => import("./features/accounts/CptsIdentityPage").then((module) => ({ default: module.CptsIdentityPage })));
 const AvailabilityPage = lazy(() => import("./features/agenda/availability/AvailabilityPage").then((module) => ({ default: module.AvailabilityPage })));
+const ActivityPage = lazy(() => import("./features/agenda/activity/ActivityPage").then((module) => ({ default: module.ActivityPage })));
 const CalendarsPage = lazy(() => import("./features/agenda/CalendarsPage").then((module) => ({ default: module.CalendarsPage })));
 const HandoverPage = lazy(() => import("./features/agenda/handover/HandoverPage").then((module) => ({ default: module.HandoverPage })));
 const EffectorHome = lazy(() => import("./features/agenda/EffectorHome").then((module) => ({ default: module.EffectorHome })));
@@ -108,6 +109,7 @@ const PAGES: readonly PageRoute[] = [
 const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: AGENDA_PATHS.availability, roles: ["effector"], element: <AvailabilityPage /> },
   { to: AGENDA_PATHS.calendars, roles: ["effector"], element: <CalendarsPage /> },
+  { to: AGENDA_PATHS.activity, roles: ["effector"], element: <ActivityPage /> },
   { to: AGENDA_PATHS.handover, roles: ["effector"], element: <HandoverPage /> },
   { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
   { to: COORDINATION_PATHS.publicData, roles: ["coordinator"], element: <PublicDataPage /> },

@@ -156,6 +156,12 @@ async def test_every_way_of_changing_slots_keeps_the_supply_as_rebuild_counts_it
     cancelled = await book(session, slots[1], request_id=0)
     await cancel(session, cancelled.id, by="patient", reason="Empêchement")
     await session.commit()
+    # The booked one moved by the GP to another free slot: one booked, the old one free again.
+    moved_booking = await client.post(
+        f"/api/agenda/appointments/{kept.id}/move",
+        json={"slot_id": slots[2].id, "reason": "Imprévu au cabinet"},
+    )
+    assert moved_booking.status_code == 200, moved_booking.text
 
     maintained = await supply_and_rollups(session)
     rows = maintained[0]

@@ -1,7 +1,7 @@
 """effector sites edited by the coordination: a removed site with history stays, inactive
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-05 10:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0027"
-down_revision: str | None = "0024"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

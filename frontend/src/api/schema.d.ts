@@ -253,6 +253,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/appointments/{appointment_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Appointment
+         * @description Move a booked appointment to another free slot of the same effector (patient and GP
+         *     told by SMS). An effector moves only their own, into any of their slots; staff move any,
+         *     into slots open to the regulation. 409 when the slot was just taken.
+         */
+        post: operations["agenda-move_appointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/appointments/{appointment_id}/outcome": {
         parameters: {
             query?: never;
@@ -669,6 +691,28 @@ export interface paths {
          * @description Create a weekly availability; its slots open at once over the horizon.
          */
         post: operations["agenda-create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Template
+         * @description What this weekly availability would open over the horizon, and each slot it would skip
+         *     with why (collision with an existing slot, absence, public holiday, already past). Saves
+         *     nothing.
+         */
+        post: operations["agenda-preview_template"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2075,6 +2119,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/requests/{request_id}/move-appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Appointment
+         * @description Move the request's booked appointment to another free slot of the same GP, open to the
+         *     regulation (patient and GP told by SMS, the move written in the request's history).
+         *
+         *     409 when the slot was just taken or the request has no booked appointment.
+         */
+        post: operations["regulation-move_appointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/requests/{request_id}/regulator-decision": {
         parameters: {
             query?: never;
@@ -3040,6 +3107,11 @@ export interface components {
              * @description Inclus.
              */
             end_date: string;
+            /**
+             * End Time
+             * @description Heure de fin chaque jour.
+             */
+            end_time?: string | null;
             /** Reason */
             reason?: string | null;
             /**
@@ -3047,6 +3119,11 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /**
+             * Start Time
+             * @description Heure de début chaque jour (heure de Paris) : une demi-journée ; sans heures, les journées entières.
+             */
+            start_time?: string | null;
         };
         /** AbsenceOut */
         AbsenceOut: {
@@ -3057,6 +3134,8 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /** End Time */
+            end_time?: string | null;
             /** Id */
             id: number;
             /** Reason */
@@ -3066,15 +3145,21 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /** Start Time */
+            start_time?: string | null;
         };
         /** AbsencePatch */
         AbsencePatch: {
             /** End Date */
             end_date?: string | null;
+            /** End Time */
+            end_time?: string | null;
             /** Reason */
             reason?: string | null;
             /** Start Date */
             start_date?: string | null;
+            /** Start Time */
+            start_time?: string | null;
         };
         /** AbsenceSaved */
         AbsenceSaved: {
@@ -3090,6 +3175,8 @@ export interface components {
              * Format: date
              */
             end_date: string;
+            /** End Time */
+            end_time?: string | null;
             /** Id */
             id: number;
             /** Reason */
@@ -3109,6 +3196,8 @@ export interface components {
              * Format: date
              */
             start_date: string;
+            /** Start Time */
+            start_time?: string | null;
         };
         /**
          * AccessOut
@@ -5463,6 +5552,44 @@ export interface components {
             /** Rules */
             rules?: components["schemas"]["Rule"][];
         };
+        /** MoveAppointmentIn */
+        MoveAppointmentIn: {
+            /**
+             * Allow Other Site
+             * @description Accepter un créneau dans un autre lieu du même médecin.
+             * @default false
+             */
+            allow_other_site: boolean;
+            /**
+             * Reason
+             * @description Motif du déplacement.
+             */
+            reason: string;
+            /**
+             * Slot Id
+             * @description Le créneau libre du même médecin où déplacer le rendez-vous.
+             */
+            slot_id: number;
+        };
+        /** MoveIn */
+        MoveIn: {
+            /**
+             * Allow Other Site
+             * @description Accepter un créneau dans un autre lieu du même médecin.
+             * @default false
+             */
+            allow_other_site: boolean;
+            /**
+             * Reason
+             * @description Motif du déplacement.
+             */
+            reason: string;
+            /**
+             * Slot Id
+             * @description Le créneau libre où déplacer le rendez-vous.
+             */
+            slot_id: number;
+        };
         /**
          * NationalIndicator
          * @description Consultations registered (appointments fulfilled, by Paris consultation date).
@@ -7438,11 +7565,38 @@ export interface components {
             /** Running */
             running: number;
         };
+        /** SkippedSlot */
+        SkippedSlot: {
+            /**
+             * Detail
+             * @description Pourquoi, en français (le créneau chevauché...).
+             */
+            detail: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "collision" | "absence" | "holiday" | "past";
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
         /**
          * SlotAppointmentOut
-         * @description The booked patient shown on the effector's calendar (minimum necessary).
+         * @description The booked patient shown on the effector's calendar (minimum necessary), with what became
+         *     of the appointment (`booked`, then `fulfilled` or `noshow`) and who booked it (`origin`:
+         *     the regulation's channel, `sas`...).
          */
         SlotAppointmentOut: {
+            /** After Care */
+            after_care?: string | null;
             /** Id */
             id: string;
             /**
@@ -7450,8 +7604,19 @@ export interface components {
              * @enum {string}
              */
             kind: "AMB" | "HH" | "VR";
+            /**
+             * Origin
+             * @default operator
+             */
+            origin: string;
             /** Patient Label */
             patient_label: string | null;
+            /**
+             * Status
+             * @default booked
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
         };
         /** SlotChoiceIn */
         SlotChoiceIn: {
@@ -7761,6 +7926,13 @@ export interface components {
              */
             end_time: string;
             /**
+             * Every Weeks
+             * @description 1 : chaque semaine ; 2 : une semaine sur deux (à partir du début).
+             * @default 1
+             * @enum {integer}
+             */
+            every_weeks: 1 | 2;
+            /**
              * Include Public Holidays
              * @description Ouvrir aussi les jours fériés (sinon ils sont sautés).
              * @default false
@@ -7768,6 +7940,11 @@ export interface components {
             include_public_holidays: boolean;
             /** Kinds */
             kinds?: ("AMB" | "HH" | "VR")[];
+            /**
+             * More Ranges
+             * @description Autres plages horaires les mêmes jours (par exemple l'après-midi).
+             */
+            more_ranges?: components["schemas"]["TimeRange"][];
             /**
              * Shared With Sas
              * @default true
@@ -7815,12 +7992,19 @@ export interface components {
              * Format: time
              */
             end_time: string;
+            /**
+             * Every Weeks
+             * @default 1
+             */
+            every_weeks: number;
             /** Id */
             id: number;
             /** Include Public Holidays */
             include_public_holidays: boolean;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /** More Ranges */
+            more_ranges?: components["schemas"]["TimeRange"][];
             /** Shared With Sas */
             shared_with_sas: boolean;
             /** Site Id */
@@ -7853,10 +8037,14 @@ export interface components {
             active?: boolean | null;
             /** End Time */
             end_time?: string | null;
+            /** Every Weeks */
+            every_weeks?: (1 | 2) | null;
             /** Include Public Holidays */
             include_public_holidays?: boolean | null;
             /** Kinds */
             kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /** More Ranges */
+            more_ranges?: components["schemas"]["TimeRange"][] | null;
             /** Shared With Sas */
             shared_with_sas?: boolean | null;
             /** Site Id */
@@ -7875,6 +8063,27 @@ export interface components {
             weekdays?: string | null;
         };
         /**
+         * TemplatePreview
+         * @description What a weekly availability would open over the horizon, before it is saved.
+         */
+        TemplatePreview: {
+            /**
+             * Skipped
+             * @description Chacun, avec la raison (200 au plus).
+             */
+            skipped: components["schemas"]["SkippedSlot"][];
+            /**
+             * Skipped Count
+             * @description Créneaux qui ne le seraient pas.
+             */
+            skipped_count: number;
+            /**
+             * Slots
+             * @description Créneaux qui seraient ouverts.
+             */
+            slots: number;
+        };
+        /**
          * TemplateSaved
          * @description The saved template and what it did to the agenda (held and booked slots are kept).
          */
@@ -7888,12 +8097,19 @@ export interface components {
              * Format: time
              */
             end_time: string;
+            /**
+             * Every Weeks
+             * @default 1
+             */
+            every_weeks: number;
             /** Id */
             id: number;
             /** Include Public Holidays */
             include_public_holidays: boolean;
             /** Kinds */
             kinds: ("AMB" | "HH" | "VR")[];
+            /** More Ranges */
+            more_ranges?: components["schemas"]["TimeRange"][];
             /** Shared With Sas */
             shared_with_sas: boolean;
             /** Site Id */
@@ -7932,6 +8148,22 @@ export interface components {
             /** Communes */
             communes: components["schemas"]["CommuneOut"][];
             cpts: components["schemas"]["CptsOut"];
+        };
+        /**
+         * TimeRange
+         * @description A further time range of a weekly availability (Europe/Paris wall clock).
+         */
+        TimeRange: {
+            /**
+             * End Time
+             * Format: time
+             */
+            end_time: string;
+            /**
+             * Start Time
+             * Format: time
+             */
+            start_time: string;
         };
         /** TimelineEntryOut */
         TimelineEntryOut: {
@@ -8657,6 +8889,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-move_appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveIn"];
             };
         };
         responses: {
@@ -9528,6 +9795,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplateSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-preview_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreview"];
                 };
             };
             /** @description Validation Error */
@@ -11877,6 +12177,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestHoldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-move_appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveAppointmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
                 };
             };
             /** @description Validation Error */

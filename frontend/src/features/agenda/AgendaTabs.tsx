@@ -10,6 +10,7 @@ export function AgendaTabs() {
     { to: AGENDA_PATHS.week, label: t.week },
     { to: AGENDA_PATHS.availability, label: t.availability },
     { to: AGENDA_PATHS.calendars, label: t.calendars },
+    { to: AGENDA_PATHS.activity, label: t.activity },
   ];
   return <NavLinks entries={entries} label={t.label} className="ag-tabs" />;
 }

@@ -45,32 +45,34 @@ export function MyCompensationStatement() {
       <Loaded query={statement}>
         {(s) => (
           <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t.month}</th>
-                  <th scope="col">{t.consultations}</th>
-                  <th scope="col">{t.eligible}</th>
-                  <th scope="col">{t.hours}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.lines.map((line) => (
-                  <tr key={line.month}>
-                    <th scope="row">{line.label}</th>
-                    <td>{line.consultations}</td>
-                    <td>{line.fee_eligible}</td>
-                    <td>{line.hours_with_slots}</td>
+            <div className="ag-scroll-x">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.month}</th>
+                    <th scope="col">{t.consultations}</th>
+                    <th scope="col">{t.eligible}</th>
+                    <th scope="col">{t.hours}</th>
                   </tr>
-                ))}
-                <tr>
-                  <th scope="row">{t.total}</th>
-                  <td>{s.lines.reduce((n, l) => n + l.consultations, 0)}</td>
-                  <td>{s.lines.reduce((n, l) => n + l.fee_eligible, 0)}</td>
-                  <td>{s.lines.reduce((n, l) => n + l.hours_with_slots, 0)}</td>
-                </tr>
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {s.lines.map((line) => (
+                    <tr key={line.month}>
+                      <th scope="row">{line.label}</th>
+                      <td>{line.consultations}</td>
+                      <td>{line.fee_eligible}</td>
+                      <td>{line.hours_with_slots}</td>
+                    </tr>
+                  ))}
+                  <tr>
+                    <th scope="row">{t.total}</th>
+                    <td>{s.lines.reduce((n, l) => n + l.consultations, 0)}</td>
+                    <td>{s.lines.reduce((n, l) => n + l.fee_eligible, 0)}</td>
+                    <td>{s.lines.reduce((n, l) => n + l.hours_with_slots, 0)}</td>
+                  </tr>
+                </tbody>
+              </table>
+            </div>
             <ul>
               {s.definitions.map(([title, text]) => (
                 <li key={title}>

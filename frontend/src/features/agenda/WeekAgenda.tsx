@@ -8,10 +8,12 @@ import FullCalendar from "@fullcalendar/react";
 import type { DateSelectArg, EventClickArg, EventDropArg, EventInput, EventMountArg } from "@fullcalendar/core";
 import frLocale from "@fullcalendar/core/locales/fr";
 import interactionPlugin, { type EventResizeDoneArg } from "@fullcalendar/interaction";
+import listPlugin from "@fullcalendar/list";
 import luxonPlugin from "@fullcalendar/luxon3";
 import timeGridPlugin from "@fullcalendar/timegrid";
 
 import { useQueryClient } from "@tanstack/react-query";
+import { DateTime } from "luxon";
 
 import { api, asApiError, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { ErrorSummary, Notice } from "../../ui";
@@ -19,7 +21,7 @@ import type { EffectorProfile } from "./me";
 import { SlotDialog, type SlotDialogState } from "./SlotDialog";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
-import { PARIS, paris, slotWhen, withOffset } from "./time";
+import { PARIS, paris, slotWhen, visibleHours, withOffset } from "./time";
 import { UpcomingPatients } from "./UpcomingPatients";
 
 type Slot = Schemas["SlotOut"];
@@ -30,6 +32,21 @@ const PHONE_QUERY = "(max-width: 40rem)";
 
 function kindsLabel(slot: Slot): string {
   return slot.kinds.map((k) => agendaTexts.kinds[k]).join(", ");
+}
+
+/** "Vu" / "Absent" once the appointment's outcome is recorded; null otherwise. */
+function outcomeOf(slot: Slot): string | null {
+  const status = slot.appointment?.status;
+  return status ? (agendaTexts.outcomes[status] ?? null) : null;
+}
+
+function stateLabel(slot: Slot): string {
+  const status = slot.appointment?.status;
+  return (status && agendaTexts.outcomeStates[status]) || agendaTexts.states[slot.status];
+}
+
+function sharingLabel(slot: Slot): string {
+  return slot.shared_with_sas ? agendaTexts.marks.sasLong : agendaTexts.marks.cptsLong;
 }
 
 function isEditable(slot: Slot): boolean {
@@ -44,9 +61,39 @@ function toEvent(slot: Slot): EventInput {
     end: withOffset(slot.end_at),
     title: slot.status === "booked" ? (slot.appointment?.patient_label ?? agendaTexts.states.booked) : agendaTexts.states[slot.status],
     editable: isEditable(slot),
-    classNames: ["ag-slot", `ag-slot-${slot.status}`, ...(past ? ["ag-slot-past"] : [])],
+    classNames: [
+      "ag-slot",
+      `ag-slot-${slot.status}`,
+      slot.shared_with_sas ? "ag-shared-sas" : "ag-cpts-only",
+      ...(slot.appointment?.status && slot.appointment.status !== "booked" ? [`ag-outcome-${slot.appointment.status}`] : []),
+      ...(past ? ["ag-slot-past"] : []),
+    ],
     extendedProps: { slot },
   };
+}
+
+type Absence = Schemas["AbsenceOut"];
+
+/** Background events of absences: one over the whole days, or one a day over its hours. */
+function absenceEvents(absences: readonly Absence[]): EventInput[] {
+  const events: EventInput[] = [];
+  for (const absence of absences) {
+    const title = agendaTexts.absences.onGrid(absence.reason ?? null);
+    const common = { title, display: "background", classNames: ["ag-absence"], extendedProps: { absence } };
+    if (!absence.start_time || !absence.end_time) {
+      const end = DateTime.fromISO(absence.end_date).plus({ days: 1 }).toISODate();
+      events.push({ ...common, id: `absence-${absence.id}`, start: `${absence.start_date}T00:00:00`, end: `${end}T00:00:00` });
+      continue;
+    }
+    let day = DateTime.fromISO(absence.start_date);
+    const last = DateTime.fromISO(absence.end_date);
+    while (day <= last) {
+      const date = day.toISODate();
+      events.push({ ...common, id: `absence-${absence.id}-${date}`, start: `${date}T${absence.start_time}`, end: `${date}T${absence.end_time}` });
+      day = day.plus({ days: 1 });
+    }
+  }
+  return events;
 }
 
 /** The slot behind a calendar event; none for the selection's placeholder ("mirror"). */
@@ -60,6 +107,8 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   const [flash, setFlash] = useState<string | null>(null);
   const [errors, setErrors] = useState<{ title: string; errors: FieldError[] } | null>(null);
   const phone = useMemo(() => window.matchMedia(PHONE_QUERY).matches, []);
+  // The whole day of every slot shown (07:00–21:00 at least; wider when a slot is outside).
+  const [hours, setHours] = useState(() => visibleHours([]));
   const client = useQueryClient();
 
   // The calendar fetches its slots itself (FullCalendar's event source); the patients below too.
@@ -81,6 +130,8 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
           api.GET("/api/agenda/slots", { params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } } }),
         );
         setErrors((current) => (current?.title === t.loadFailed ? null : current));
+        const wanted = visibleHours(slots);
+        setHours((current) => (current.min === wanted.min && current.max === wanted.max ? current : wanted));
         return slots.map(toEvent);
       } catch (thrown) {
         const error = asApiError(thrown);
@@ -90,6 +141,16 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
     },
     [me.id],
   );
+
+  // Absences drawn behind the slots: whole days, or their hours on each day.
+  const fetchAbsences = useCallback(async (): Promise<EventInput[]> => {
+    try {
+      return absenceEvents(await unwrap(api.GET("/api/agenda/absences", { params: { query: { effector_id: me.id } } })));
+    } catch {
+      return []; // the slots' own error says the calendar could not load
+    }
+  }, [me.id]);
+  const eventSources = useMemo(() => [{ events: fetchSlots }, { events: fetchAbsences }], [fetchSlots, fetchAbsences]);
 
   const onSelect = useCallback((info: DateSelectArg) => {
     setFlash(null);
@@ -126,12 +187,22 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   );
 
   const onEventMount = useCallback((info: EventMountArg) => {
+    const absence = info.event.extendedProps.absence as Absence | undefined;
+    if (absence) {
+      info.el.dataset.absenceId = String(absence.id);
+      info.el.setAttribute("aria-label", info.event.title);
+      return;
+    }
     const slot = slotOf(info.event);
     if (!slot) return;
-    const state = agendaTexts.states[slot.status];
-    info.el.setAttribute("aria-label", t.eventLabel(state, slotWhen(slot.start_at, slot.end_at), kindsLabel(slot), slot.appointment?.patient_label ?? null));
+    info.el.setAttribute(
+      "aria-label",
+      t.eventLabel(stateLabel(slot), slotWhen(slot.start_at, slot.end_at), kindsLabel(slot), slot.appointment?.patient_label ?? null, sharingLabel(slot)),
+    );
     info.el.dataset.slotId = String(slot.id);
     info.el.dataset.state = slot.status;
+    info.el.dataset.sharing = slot.shared_with_sas ? "sas" : "cpts";
+    if (slot.appointment?.status) info.el.dataset.outcome = slot.appointment.status;
     info.el.dataset.start = withOffset(slot.start_at);
   }, []);
 
@@ -178,15 +249,17 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
         <div className="ag-calendar">
           <FullCalendar
             ref={calendar}
-            plugins={[timeGridPlugin, interactionPlugin, luxonPlugin]}
+            plugins={[timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
             locale={frLocale}
             timeZone={PARIS}
             initialView={phone ? "timeGridDay" : "timeGridWeek"}
             headerToolbar={{
               left: "prev,next today",
               center: "title",
-              right: phone ? "timeGridDay,timeGridWeek" : "timeGridWeek,timeGridDay",
+              right: phone ? "timeGridDay,listWeek" : "timeGridWeek,timeGridDay,listWeek",
             }}
+            views={{ listWeek: { buttonText: phone ? t.weekList : t.list } }}
+            noEventsText={t.noSlots}
             buttonHints={t.buttonHints}
             viewHint={t.viewHint}
             navLinkHint={t.navLinkHint}
@@ -194,10 +267,11 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             timeHint={t.timeHint}
             eventHint={t.eventHint}
             firstDay={1}
-            slotMinTime="07:00:00"
-            slotMaxTime="21:00:00"
-            scrollTime="07:00:00"
-            slotDuration="00:30:00"
+            slotMinTime={hours.min}
+            slotMaxTime={hours.max}
+            scrollTime={hours.min}
+            slotDuration="00:15:00"
+            slotLabelInterval="01:00"
             slotLabelFormat={{ hour: "2-digit", minute: "2-digit", hour12: false }}
             eventTimeFormat={{ hour: "2-digit", minute: "2-digit", hour12: false }}
             displayEventEnd={false}
@@ -213,7 +287,7 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventInteractive
             selectLongPressDelay={400}
             eventLongPressDelay={400}
-            events={fetchSlots}
+            eventSources={eventSources}
             select={onSelect}
             eventClick={onEventClick}
             eventDrop={onMoved}
@@ -221,10 +295,17 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventDidMount={onEventMount}
             eventContent={(arg) => {
               const slot = slotOf(arg.event);
+              const outcome = slot ? outcomeOf(slot) : null;
               return (
                 <div className="ag-slot-content">
-                  <span className="ag-slot-time">{arg.timeText}</span>{" "}
+                  {slot ? (
+                    <span className={`ag-mark ${slot.shared_with_sas ? "ag-mark-sas" : "ag-mark-cpts"}`} aria-hidden="true">
+                      {slot.shared_with_sas ? agendaTexts.marks.sas : agendaTexts.marks.cpts}
+                    </span>
+                  ) : null}
+                  {arg.view.type === "listWeek" ? null : <span className="ag-slot-time">{arg.timeText} </span>}
                   <span className="ag-slot-title">{arg.event.title}</span>
+                  {outcome ? <span className="ag-slot-outcome"> · {outcome}</span> : null}
                   {slot && slot.status !== "booked" && slot.kinds.some((k) => k !== "AMB") ? (
                     <span className="ag-slot-kinds"> · {kindsLabel(slot)}</span>
                   ) : null}
@@ -256,6 +337,23 @@ function Legend() {
           <span className="ag-swatch ag-slot-booked" aria-hidden="true" />
           {t.legendBooked}
         </li>
+        <li>
+          <span className="ag-mark ag-mark-sas" aria-hidden="true">
+            {agendaTexts.marks.sas}
+          </span>
+          {t.legendSas}
+        </li>
+        <li>
+          <span className="ag-mark ag-mark-cpts" aria-hidden="true">
+            {agendaTexts.marks.cpts}
+          </span>
+          {t.legendCpts}
+        </li>
+        <li>
+          <span className="ag-swatch ag-absence-swatch" aria-hidden="true" />
+          {t.legendAbsence}
+        </li>
+        <li>{t.legendOutcome}</li>
       </ul>
       <p className="ag-legend-note">{t.lockedHint}</p>
     </div>

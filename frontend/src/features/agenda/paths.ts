@@ -3,6 +3,7 @@ export const AGENDA_PATHS = {
   week: "/agenda",
   availability: "/agenda/disponibilites",
   calendars: "/agenda/calendriers",
+  activity: "/agenda/activite",
   handover: "/agenda/rendez-vous/:appointmentId",
 } as const;
 

@@ -5,7 +5,7 @@ import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from
 import { ErrorSummary, InputField, Modal } from "../../../ui";
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
-import { todayInParis } from "../time";
+import { hhmm, todayInParis } from "../time";
 import { Actions } from "../ui";
 import type { Absence } from "./availability";
 
@@ -15,6 +15,9 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
   const [start, setStart] = useState(absence?.start_date ?? todayInParis());
   const [end, setEnd] = useState(absence?.end_date ?? "");
   const [reason, setReason] = useState(absence?.reason ?? "");
+  const [partial, setPartial] = useState(Boolean(absence?.start_time));
+  const [startTime, setStartTime] = useState(absence?.start_time ? hhmm(absence.start_time) : "14:00");
+  const [endTime, setEndTime] = useState(absence?.end_time ? hhmm(absence.end_time) : "19:00");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const save = useApiMutation(
     (body: Schemas["AbsenceIn"]) =>
@@ -35,8 +38,13 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
       setErrors([{ field: start ? "end_date" : "start_date", msg: a.required }]);
       return;
     }
+    if (partial && (!startTime || !endTime)) {
+      setErrors([{ field: startTime ? "end_time" : "start_time", msg: a.hoursRequired }]);
+      return;
+    }
     setErrors([]);
-    save.mutate({ start_date: start, end_date: end, reason: reason.trim() || null });
+    const hours = partial ? { start_time: startTime, end_time: endTime } : { start_time: null, end_time: null };
+    save.mutate({ start_date: start, end_date: end, ...hours, reason: reason.trim() || null });
   }
 
   return (
@@ -64,6 +72,41 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
             required
           />
         </div>
+        <fieldset className="field ag-fieldset">
+          <legend>{a.hoursLegend}</legend>
+          <div className="ag-checks">
+            <label className="checkbox ag-check">
+              <input type="radio" name="absence-hours" checked={!partial} onChange={() => setPartial(false)} />
+              <span>{a.wholeDays}</span>
+            </label>
+            <label className="checkbox ag-check">
+              <input type="radio" name="absence-hours" checked={partial} onChange={() => setPartial(true)} />
+              <span>{a.someHours}</span>
+            </label>
+          </div>
+        </fieldset>
+        {partial ? (
+          <div className="ag-row">
+            <InputField
+              label={a.startTime}
+              error={fieldErrorIn(errors, "start_time")}
+              className="ag-grow"
+              type="time"
+              value={startTime}
+              onChange={(e) => setStartTime(e.target.value)}
+              required
+            />
+            <InputField
+              label={a.endTime}
+              error={fieldErrorIn(errors, "end_time")}
+              className="ag-grow"
+              type="time"
+              value={endTime}
+              onChange={(e) => setEndTime(e.target.value)}
+              required
+            />
+          </div>
+        ) : null}
         <InputField
           label={a.reasonField}
           hint={a.reasonHint}

@@ -7,7 +7,7 @@ import { SiteField, type EffectorProfile } from "../me";
 import { agendaKeys } from "../queryKeys";
 import { kindOptions, visibilityOptions } from "../SlotDialog";
 import { agendaTexts } from "../texts";
-import { hhmm, minutesBetween, todayInParis } from "../time";
+import { hhmm, minutesBetween, slotWhen, todayInParis } from "../time";
 import { Actions, CheckboxGroup } from "../ui";
 import { WEEKDAYS, type Kind, type Template, type Visibility, type Weekday } from "./availability";
 
@@ -38,6 +38,11 @@ export function TemplateForm({
   const [shared, setShared] = useState(template?.shared_with_sas ?? true);
   const [holidays, setHolidays] = useState(template?.include_public_holidays ?? false);
   const [active, setActive] = useState(template?.active ?? true);
+  const [everyOther, setEveryOther] = useState((template?.every_weeks ?? 1) === 2);
+  const firstExtra = template?.more_ranges?.[0];
+  const [second, setSecond] = useState(Boolean(firstExtra));
+  const [secondStart, setSecondStart] = useState(firstExtra ? hhmm(firstExtra.start_time) : "17:00");
+  const [secondEnd, setSecondEnd] = useState(firstExtra ? hhmm(firstExtra.end_time) : "19:00");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const options = { invalidates: [agendaKeys.templates], onError: (error: ApiError) => setErrors(error.messages) };
   const create = useApiMutation((body: Schemas["TemplateIn"]) => api.POST("/api/agenda/templates", { body }), {
@@ -49,24 +54,24 @@ export function TemplateForm({
       api.PATCH("/api/agenda/templates/{template_id}", { params: { path: { template_id: id } }, body }),
     { ...options, onSuccess: (saved) => onDone(t.saved(saved.slots_created, saved.slots_removed)) },
   );
+  const preview = useApiMutation((body: Schemas["TemplateIn"]) => api.POST("/api/agenda/templates/preview", { body }));
   const busy = create.isPending || update.isPending;
 
   const minutes = Number(slotMinutes);
   const span = startTime && endTime ? minutesBetween(startTime, endTime) : 0;
   const perDay = minutes > 0 && span > 0 ? Math.floor(span / minutes) : 0;
 
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
+  function checked(): Schemas["TemplateIn"] | null {
     const local: FieldError[] = [];
     if (weekdays.length === 0) local.push({ field: "weekdays", msg: t.chooseDay });
     if (kinds.length === 0) local.push({ field: "kinds", msg: agendaTexts.slotForm.chooseKind });
     if (visibility.length === 0) local.push({ field: "visibility", msg: agendaTexts.slotForm.chooseVisibility });
     if (local.length > 0) {
       setErrors(local);
-      return;
+      return null;
     }
     setErrors([]);
-    const body = {
+    return {
       site_id: siteId,
       weekdays: weekdays.join(","),
       start_time: startTime,
@@ -78,7 +83,20 @@ export function TemplateForm({
       visibility,
       shared_with_sas: shared,
       include_public_holidays: holidays,
+      every_weeks: everyOther ? 2 : 1,
+      more_ranges: second ? [{ start_time: secondStart, end_time: secondEnd }] : [],
     };
+  }
+
+  function onPreview() {
+    const body = checked();
+    if (body) preview.mutate(body);
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const body = checked();
+    if (!body) return;
     if (template) update.mutate({ id: template.id, body: { ...body, active, valid_from: validFrom || template.valid_from } });
     else create.mutate(body);
   }
@@ -135,6 +153,31 @@ export function TemplateForm({
             )}
           </Field>
         </div>
+        <div className="field ag-checklist">
+          <label className="checkbox">
+            <input type="checkbox" checked={second} onChange={(e) => setSecond(e.target.checked)} />
+            {t.secondRange}
+          </label>
+        </div>
+        {second ? (
+          <div className="ag-row">
+            <InputField
+              label={t.secondStart}
+              error={fieldErrorIn(errors, "more_ranges")}
+              type="time"
+              step={300}
+              value={secondStart}
+              onChange={(e) => setSecondStart(e.target.value)}
+            />
+            <InputField label={t.secondEnd} type="time" step={300} value={secondEnd} onChange={(e) => setSecondEnd(e.target.value)} />
+          </div>
+        ) : null}
+        <div className="field ag-checklist">
+          <label className="checkbox">
+            <input type="checkbox" checked={everyOther} onChange={(e) => setEveryOther(e.target.checked)} />
+            {t.everyOtherWeek}
+          </label>
+        </div>
         <div className="ag-row">
           <InputField
             label={t.validFrom}
@@ -181,7 +224,12 @@ export function TemplateForm({
             </label>
           ) : null}
         </div>
+        <ErrorSummary title={t.previewFailed} error={preview.error} />
+        {preview.data ? <PreviewReport preview={preview.data} /> : null}
         <Actions>
+          <button type="button" className="button button-secondary" onClick={onPreview} disabled={preview.isPending}>
+            {preview.isPending ? t.previewing : t.preview}
+          </button>
           <button type="submit" className="button button-primary" disabled={busy}>
             {busy ? t.submitting : template ? t.submitEdit : t.submitCreate}
           </button>
@@ -191,5 +239,30 @@ export function TemplateForm({
         </Actions>
       </form>
     </Modal>
+  );
+}
+
+const LISTED = 10;
+
+function PreviewReport({ preview }: { preview: Schemas["TemplatePreview"] }) {
+  return (
+    <section className="notice notice-info ag-preview" aria-label={t.previewTitle} aria-live="polite">
+      <p>{t.previewSlots(preview.slots)}</p>
+      {preview.skipped_count === 0 ? (
+        <p>{t.previewNoneSkipped}</p>
+      ) : (
+        <>
+          <p>{t.previewSkipped(preview.skipped_count)}</p>
+          <ul>
+            {preview.skipped.slice(0, LISTED).map((s) => (
+              <li key={s.start_at} data-reason={s.reason}>
+                {slotWhen(s.start_at, s.end_at)}{"\u00a0: "}{s.detail}
+              </li>
+            ))}
+          </ul>
+          {preview.skipped_count > LISTED ? <p>{t.previewMore(preview.skipped_count - LISTED)}</p> : null}
+        </>
+      )}
+    </section>
   );
 }

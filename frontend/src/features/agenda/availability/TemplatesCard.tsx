@@ -55,7 +55,11 @@ export function TemplatesCard({ me }: { me: EffectorProfile }) {
                   cell: (tpl) => (
                     <>
                       {hhmm(tpl.start_time)}–{hhmm(tpl.end_time)}
-                      <span className="cell-sub">{t.minutes(tpl.slot_minutes)}</span>
+                      {(tpl.more_ranges ?? []).map((r) => `, ${hhmm(r.start_time)}–${hhmm(r.end_time)}`).join("")}
+                      <span className="cell-sub">
+                        {t.minutes(tpl.slot_minutes)}
+                        {(tpl.every_weeks ?? 1) === 2 ? `, ${t.everyOtherWeekShort}` : ""}
+                      </span>
                     </>
                   ),
                 },

@@ -22,9 +22,14 @@ export function weekdaysLabel(codes: string): string {
 }
 
 export function templateSummary(tpl: Template): string {
-  return `${weekdaysLabel(tpl.weekdays).toLowerCase()} ${hhmm(tpl.start_time)}–${hhmm(tpl.end_time)}`;
+  const ranges = [{ start_time: tpl.start_time, end_time: tpl.end_time }, ...(tpl.more_ranges ?? [])]
+    .map((r) => `${hhmm(r.start_time)}–${hhmm(r.end_time)}`)
+    .join(", ");
+  const every = (tpl.every_weeks ?? 1) === 2 ? `, ${t.everyOtherWeekShort}` : "";
+  return `${weekdaysLabel(tpl.weekdays).toLowerCase()} ${ranges}${every}`;
 }
 
 export function absencePeriod(absence: Absence): string {
-  return a.period_(formatDate(absence.start_date), formatDate(absence.end_date));
+  const days = a.period_(formatDate(absence.start_date), formatDate(absence.end_date));
+  return absence.start_time && absence.end_time ? days + a.hours(hhmm(absence.start_time), hhmm(absence.end_time)) : days;
 }
