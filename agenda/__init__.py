@@ -29,6 +29,7 @@ from agenda.service.directory import (
     list_effectors,
     upsert_effector,
 )
+from agenda.service.request_appointments import RequestAppointment, request_appointments
 from agenda.service.retention import pseudonymise_appointments
 from agenda.service.sas_supply import (
     SasEffector,
@@ -66,6 +67,7 @@ __all__ = [
     "HoldExpired",
     "HoldOut",
     "NewSlot",
+    "RequestAppointment",
     "SasEffector",
     "SasSite",
     "SasSlot",
@@ -92,6 +94,7 @@ __all__ = [
     "list_templates",
     "pseudonymise_appointments",
     "release",
+    "request_appointments",
     "sas_appointment_facts",
     "sas_effector",
     "sas_effectors_by_national_id",
