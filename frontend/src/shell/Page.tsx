@@ -4,8 +4,21 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { useCptsName } from "./territory";
 import { shellTexts } from "./texts";
 
-/** A page: sets the tab title and puts focus on its <h1> so screen readers announce navigation. */
-export function Page({ title, intro, children }: { title: string; intro?: ReactNode; children?: ReactNode }) {
+/**
+ * A page: sets the tab title and puts focus on its <h1> so screen readers announce navigation,
+ * or on the element `focusId` names when the page is a form the user types in at once.
+ */
+export function Page({
+  title,
+  intro,
+  children,
+  focusId,
+}: {
+  title: string;
+  intro?: ReactNode;
+  children?: ReactNode;
+  focusId?: string;
+}) {
   const cpts = useCptsName();
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -15,7 +28,8 @@ export function Page({ title, intro, children }: { title: string; intro?: ReactN
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new title is a new page: focus its heading
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    const first = focusId ? document.getElementById(focusId) : null;
+    (first ?? heading.current)?.focus({ preventScroll: true });
   }, [title]);
 
   return (

@@ -1,5 +1,6 @@
 /** French strings of the regulation feature (operators, medical regulators, referrers). */
 import type { Schemas } from "../../api";
+import { deName } from "./frontdesk/texts";
 
 type Priority = Schemas["Priority"];
 type Origin = Schemas["Origin"];
@@ -230,7 +231,7 @@ export const regulationTexts = {
   },
 
   detail: {
-    title: (name: string) => `Demande de ${name}`,
+    title: (name: string) => `Demande ${deName(name)}`,
     loadingTitle: "Demande",
     back: "Retour à la file",
     backRegulator: "Retour aux demandes d'avis",

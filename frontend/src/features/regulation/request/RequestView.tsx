@@ -16,6 +16,7 @@ import { useProtocol } from "../protocol";
 import { regulationKeys } from "../queryKeys";
 import { CorrectDetails, RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "../safety";
 import { regulationTexts } from "../texts";
+import { AppointmentsCard, HistoryCard } from "../frontdesk";
 import { CallbacksCard } from "./CallbacksCard";
 import { CloseCard } from "./CloseCard";
 import { PatientCard } from "./PatientCard";
@@ -130,6 +131,15 @@ export function RequestView({ request }: { request: RequestOut }) {
 
       <div className={request.status === "redirected_15" ? "request-grid request-grid-side-only" : "request-grid"}>
         <div className="request-main">
+          <AppointmentsCard
+            requestId={request.id}
+            appointments={request.appointments ?? []}
+            canCancel={!claimedByOther || user.role === "coordinator"}
+            onCancelled={(message) => {
+              setFlash(message);
+              return reload();
+            }}
+          />
           {request.status !== "redirected_15" ? (
             <TriageCard
               request={request}
@@ -156,6 +166,7 @@ export function RequestView({ request }: { request: RequestOut }) {
           ) : null}
           <CallbacksCard request={request} canAct={canAct} onFlash={setFlash} />
           <TimelineCard request={request} />
+          <HistoryCard requestId={request.id} />
         </div>
       </div>
     </div>

@@ -1,0 +1,147 @@
+"""Browser journeys of the front desk (issue 16): a patient calling back is found, their booked
+appointment is shown (who, when, where) and cancelled from the request; a new call from a number
+that already has an open request is warned. Fixtures come from `tests/e2e/conftest.py`; the
+patients' names and numbers are unique to this file since the server is shared."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from snp.kit import PARIS
+from tests.e2e.test_regulation import api, contexts, heading, open_slot, person
+from tests.e2e.test_triage_safety import calm_answers
+
+pytestmark = pytest.mark.e2e
+__all__ = ["contexts"]  # the fixture, shared with the regulation journeys
+
+
+def book_tomorrow(
+    browser: Browser, live_server: str, opened: list[BrowserContext], body: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The demo effector opens a slot tomorrow morning; an operator books it for a new request."""
+    effector = person(opened, browser, live_server, "effector")
+    me = api(effector, "GET", "/api/agenda/me")
+    tomorrow = datetime.now(PARIS).date() + timedelta(days=1)
+    slot = open_slot(
+        effector,
+        me["sites"][0]["id"],
+        datetime(tomorrow.year, tomorrow.month, tomorrow.day, 9, tzinfo=PARIS),
+    )
+    booker = person(opened, browser, live_server, "operator")
+    created = api(
+        booker,
+        "POST",
+        "/api/regulation/requests",
+        {"commune_insee": "35236", "motif": "fever", "answers": calm_answers(booker)} | body,
+    )
+    path = f"/api/regulation/requests/{created['id']}"
+    api(booker, "POST", f"{path}/hold", {"slot_id": slot["id"]})
+    booked = api(booker, "POST", f"{path}/confirm", {"slot_id": slot["id"]})
+    return booked["request"], booked["appointment"]
+
+
+def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_cancelled(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    request, _ = book_tomorrow(
+        browser,
+        live_server,
+        contexts,
+        {
+            "family_name": "Guillou",
+            "given_name": "Agathe",
+            "birth_date": date(1958, 9, 12).isoformat(),
+            "sex": "female",
+            "phone": "06 31 52 73 94",
+        },
+    )
+    operator = person(contexts, browser, live_server, "operator")
+    operator.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Rechercher"
+    ).click()
+    expect(heading(operator)).to_have_text("Rechercher une demande")
+    # The page opens with the focus in its first field: the operator types at once.
+    assert operator.evaluate("document.activeElement.id") == "fd-name"
+    operator.get_by_label("Téléphone").fill("+33 6 31 52 73 94")
+    operator.get_by_label("Téléphone").press("Enter")
+
+    results = operator.get_by_role("region", name="Demandes trouvées")
+    expect(results.get_by_role("row")).to_have_count(2)  # the header and the one request
+    expect(results).to_contain_text("GUILLOU Agathe")
+    expect(results).to_contain_text("Rendez-vous pris")
+    results.get_by_role("link", name="GUILLOU Agathe").click()
+
+    # French elision in the title; the booked appointment says who, when and where.
+    expect(heading(operator)).to_have_text("Demande d'Agathe GUILLOU")
+    booked = operator.get_by_test_id("booked-appointment")
+    expect(booked).to_contain_text("Dr Anne Martin")
+    expect(booked).to_contain_text("Cabinet médical de Redon")
+    expect(booked).to_contain_text("09:00")
+    expect(booked).to_contain_text("Consultation au cabinet")
+
+    operator.get_by_role("button", name="Annuler le rendez-vous").click()
+    dialog = operator.get_by_role("dialog", name="Annuler le rendez-vous")
+    expect(dialog.get_by_label("Motif de l'annulation")).to_be_focused()
+    dialog.get_by_role("button", name="Annuler le rendez-vous").click()
+    # Nothing is cancelled without a reason.
+    expect(dialog).to_contain_text("Motif de l'annulation : Champ obligatoire.")
+    dialog.get_by_label("Motif de l'annulation").fill("Se sent mieux")
+    dialog.get_by_role("button", name="Annuler le rendez-vous").click()
+
+    expect(operator.get_by_role("status").filter(has_text="Rendez-vous annulé")).to_be_visible()
+    appointments = operator.get_by_role("region", name="Rendez-vous")
+    expect(appointments).to_contain_text("Annulé par le patient : Se sent mieux")
+    expect(operator.get_by_test_id("booked-appointment")).to_have_count(0)
+    after = api(operator, "GET", f"/api/regulation/requests/{request['id']}")
+    assert after["rebook_reason"] == "Rendez-vous annulé par le patient : Se sent mieux"
+    assert after["status"] in ("waiting", "received")
+
+
+def test_the_closed_list_and_a_patients_earlier_requests(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    operator = person(contexts, browser, live_server, "operator")
+    identity = {
+        "family_name": "Kerbrat",
+        "given_name": "Yann",
+        "birth_date": date(1975, 2, 3).isoformat(),
+        "sex": "male",
+        "phone": "06 41 62 83 04",
+        "commune_insee": "35236",
+        "motif": "fever",
+    }
+    earlier = api(operator, "POST", "/api/regulation/requests", identity)
+    api(
+        operator,
+        "POST",
+        f"/api/regulation/requests/{earlier['id']}/close",
+        {"outcome": "cancelled_by_patient", "note": "Rappellera"},
+    )
+    operator.goto("/regulation/recherche")
+    operator.get_by_label("Demandes", exact=True).select_option(label="Terminées")
+    expect(operator).to_have_url(live_server + "/regulation/recherche?etat=closed")
+    results = operator.get_by_role("region", name="Demandes trouvées")
+    expect(results).to_contain_text("KERBRAT Yann")
+    expect(results).to_contain_text("Annulée par le patient")
+
+    # The same patient calls again: the new call is warned, and then the request lists the old one.
+    operator.goto("/regulation/appel")
+    operator.get_by_label("Nom", exact=True).fill("Kerbrat")
+    operator.get_by_label("Date de naissance").fill("1975-02-03")
+    warning = operator.get_by_text("Ce patient a peut-être déjà une demande en cours")
+    expect(warning).to_have_count(0)  # the earlier one is closed: no warning
+    today = api(operator, "POST", "/api/regulation/requests", identity)
+    operator.goto("/regulation/appel")
+    operator.get_by_label("Téléphone mobile").fill("0641628304")
+    expect(warning).to_be_visible()
+    operator.get_by_role("link", name="KERBRAT Yann", exact=False).click()
+    expect(heading(operator)).to_have_text("Demande de Yann KERBRAT")
+    history = operator.get_by_role("region", name="Demandes précédentes du patient")
+    expect(history).to_contain_text("Annulée par le patient")
+    history.get_by_role("link", name="KERBRAT Yann").click()
+    expect(operator).to_have_url(live_server + f"/regulation/demandes/{earlier['id']}")
+    assert today["id"] != earlier["id"]
