@@ -6,6 +6,7 @@ Other packages use only what is exported here.
 from agenda.errors import HoldExpired, SlotUnavailable
 from agenda.events import (
     AppointmentCancelled,
+    AppointmentMoved,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
@@ -29,6 +30,7 @@ from agenda.service.directory import (
     list_effectors,
     upsert_effector,
 )
+from agenda.service.moves import move_appointment
 from agenda.service.request_appointments import RequestAppointment, request_appointments
 from agenda.service.retention import pseudonymise_appointments
 from agenda.service.sas_supply import (
@@ -57,6 +59,7 @@ from agenda.service.templates import create_template, list_templates
 __all__ = [
     "AppointmentCancelled",
     "AppointmentFacts",
+    "AppointmentMoved",
     "AppointmentNeedsRebooking",
     "AppointmentOut",
     "AppointmentOutcomeRecorded",
@@ -92,6 +95,7 @@ __all__ = [
     "list_appointments",
     "list_effectors",
     "list_templates",
+    "move_appointment",
     "pseudonymise_appointments",
     "release",
     "request_appointments",

@@ -101,3 +101,8 @@ class EffectorImportRejected(BusinessRuleError):
 
 class KindNotOffered(BusinessRuleError):
     """The slot does not offer the kind of consultation asked for."""
+
+
+class MoveRefused(BusinessRuleError):
+    """A move onto a slot that does not suit the appointment (same slot, another effector's,
+    closed to the regulation, another site not confirmed)."""

@@ -65,3 +65,30 @@ class AppointmentOutcomeRecorded:
     after_care: str | None
     recorded_by_user_id: int | None
     recorded_at: datetime | None = None  # never before `start_at` (refused by the agenda)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentMoved:
+    """A booked appointment was moved to another free slot of the same effector: same
+    appointment, patient and request; the old slot is free again when still in the future.
+
+    `by` is who moved it (`effector`, `operator`, `regulator`, `coordinator`); `kind` is the
+    appointment's consultation kind (unchanged by the move)."""
+
+    appointment_id: str
+    request_id: int | None
+    effector_id: int
+    kind: str
+    origin: str
+    by: str
+    reason: str
+    from_slot_id: int | None
+    from_site_id: int | None
+    from_start_at: datetime
+    from_end_at: datetime
+    to_slot_id: int
+    to_site_id: int
+    to_start_at: datetime
+    to_end_at: datetime
+    old_slot_freed: bool
+    moved_by_user_id: int | None = None

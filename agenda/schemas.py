@@ -152,11 +152,16 @@ class SlotPatch(BaseModel):
 
 
 class SlotAppointmentOut(BaseModel):
-    """The booked patient shown on the effector's calendar (minimum necessary)."""
+    """The booked patient shown on the effector's calendar (minimum necessary), with what became
+    of the appointment (`booked`, then `fulfilled` or `noshow`) and who booked it (`origin`:
+    the regulation's channel, `sas`...)."""
 
     id: str
     patient_label: str | None
     kind: Kind
+    status: AppointmentState = "booked"
+    origin: str = "operator"
+    after_care: str | None = None
 
 
 class SlotOut(BaseModel):
@@ -205,6 +210,16 @@ class CancelIn(BaseModel):
     reason: str = Field(min_length=1, max_length=300)
     by: CancelledBy | None = Field(
         default=None, description="Au nom de qui : par défaut votre rôle ; ou `patient`."
+    )
+
+
+class MoveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    slot_id: int = Field(description="Le créneau libre où déplacer le rendez-vous.")
+    reason: str = Field(min_length=1, max_length=300, description="Motif du déplacement.")
+    allow_other_site: bool = Field(
+        default=False, description="Accepter un créneau dans un autre lieu du même médecin."
     )
 
 

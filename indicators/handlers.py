@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import regulation
 from agenda import (
     AppointmentCancelled,
+    AppointmentMoved,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
@@ -33,7 +34,11 @@ RequestEvent = (
     | regulation.RequestEscalated
 )
 AppointmentEvent = (
-    SlotBooked | AppointmentCancelled | AppointmentNeedsRebooking | AppointmentOutcomeRecorded
+    SlotBooked
+    | AppointmentCancelled
+    | AppointmentNeedsRebooking
+    | AppointmentOutcomeRecorded
+    | AppointmentMoved
 )
 
 

@@ -3,8 +3,9 @@
 Imported once by the composition root (`composition/app.py`), which registers them with
 `snp.events`.
 
-- agenda `SlotBooked`, `AppointmentCancelled`, `AppointmentNeedsRebooking`: effector and patient
-  (`messages`); `AppointmentOutcomeRecorded` (fulfilled): the satisfaction survey (`survey`).
+- agenda `SlotBooked`, `AppointmentCancelled`, `AppointmentNeedsRebooking`, `AppointmentMoved`:
+  effector and patient (`messages`); `AppointmentOutcomeRecorded` (fulfilled): the
+  satisfaction survey (`survey`).
 - regulation `RequestEscalated`: the step's SMS broadcast (`escalation`); `RequestClosed` and
   `RequestRedirected15`: the referrer's outcome SMS (`referrals`); `RequestsPseudonymised`:
   retention blanks their SMS (`retention`).
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import (
     AppointmentCancelled,
+    AppointmentMoved,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
@@ -45,6 +47,12 @@ async def notify_cancellation(session: AsyncSession, event: AppointmentCancelled
 @events.on(AppointmentNeedsRebooking)
 async def notify_rebooking(session: AsyncSession, event: AppointmentNeedsRebooking) -> None:
     await messages.on_needs_rebooking(session, event)
+
+
+@events.on(AppointmentMoved)
+async def notify_move(session: AsyncSession, event: AppointmentMoved) -> None:
+    """Patient: the new time and place; GP: both slots (unless they moved it themselves)."""
+    await messages.on_appointment_moved(session, event)
 
 
 @events.on(AppointmentOutcomeRecorded)

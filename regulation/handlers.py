@@ -7,6 +7,8 @@ Imported once by the composition root (`composition/app.py`), which registers th
   queue « à replanifier »; a slot freed by a cancellation is offered first to the waiting
   requests it fits.
 - agenda `SlotBooked`: a freed slot offered to waiting requests is no longer offered.
+- agenda `AppointmentMoved`: the request's consultation time follows and its timeline says so;
+  the old slot, free again, is offered first to the waiting requests it fits.
 - regulation's own `RequestReleased` (by hand, stale console, transfer), `RequestClosed`,
   `RequestRedirected15`, `RequestOriented`: a slot still held for the request is given back.
 """
@@ -15,9 +17,9 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import AppointmentCancelled, AppointmentNeedsRebooking, SlotBooked
+from agenda import AppointmentCancelled, AppointmentMoved, AppointmentNeedsRebooking, SlotBooked
 from regulation.events import RequestClosed, RequestOriented, RequestRedirected15, RequestReleased
-from regulation.service import booking, rebooking
+from regulation.service import booking, moves, rebooking
 from snp import events
 
 
@@ -54,6 +56,20 @@ async def rebook_moved(session: AsyncSession, event: AppointmentNeedsRebooking) 
             cause="slot_removed",
             reason=event.reason,
         )
+
+
+@events.on(AppointmentMoved)
+async def follow_moved(session: AsyncSession, event: AppointmentMoved) -> None:
+    await moves.record_move(session, event)
+    if event.old_slot_freed and event.from_slot_id is not None:
+        await rebooking.offer_freed_slot(
+            session,
+            event.from_slot_id,
+            effector_id=event.effector_id,
+            start_at=event.from_start_at,
+            exclude=(event.request_id,) if event.request_id is not None else (),
+        )
+    await rebooking.clear_offers(session, event.to_slot_id)
 
 
 @events.on(SlotBooked)

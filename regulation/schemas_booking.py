@@ -31,6 +31,14 @@ class SlotChoiceIn(_In):
     )
 
 
+class MoveAppointmentIn(_In):
+    slot_id: int = Field(description="Le créneau libre du même médecin où déplacer le rendez-vous.")
+    reason: str = Field(min_length=1, max_length=300, description="Motif du déplacement.")
+    allow_other_site: bool = Field(
+        default=False, description="Accepter un créneau dans un autre lieu du même médecin."
+    )
+
+
 class ReleaseHoldIn(_In):
     slot_id: int
 

@@ -12,6 +12,8 @@ appointment of the same patient request (a rebooking, whoever makes it):
   the platform must never keep a time that no longer exists — then, if the patient is rebooked,
   the PUT above;
 - `AppointmentCancelled`: PUT cancelled;
+- `AppointmentMoved` (same appointment, another slot of the same effector): PUT with the new
+  times, same identifier;
 - `AppointmentOutcomeRecorded`: PUT fulfilled or noshow (a correction sends the new status).
 Each push is an outbox row written in the transaction of the change (`outbox.enqueue`).
 """
@@ -131,4 +133,14 @@ async def on_needs_rebooking(
         return
     row.awaiting_rebooking = True
     row.status = "cancelled"
+    await enqueue(session, row, settings_of(session))
+
+
+@events.on(agenda.AppointmentMoved)
+async def on_moved(session: AsyncSession, event: agenda.AppointmentMoved) -> None:
+    row = await _row(session, event.appointment_id)
+    if row is None or row.status != "booked":
+        return
+    row.start_at = event.to_start_at
+    row.end_at = event.to_end_at
     await enqueue(session, row, settings_of(session))

@@ -14,8 +14,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from agenda.schemas import AppointmentOut, AppointmentState, CancelIn, ConfirmIn, HoldOut
-from agenda.service import appointments, booking
+from agenda.schemas import (
+    AppointmentOut,
+    AppointmentState,
+    CancelIn,
+    ConfirmIn,
+    HoldOut,
+    MoveIn,
+)
+from agenda.service import appointments, booking, moves
 from snp import idempotency
 from snp.actor import Actor
 from snp.auth import Role
@@ -30,6 +37,7 @@ Canceller = Annotated[
     Actor,
     Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.EFFECTOR)),
 ]
+Mover = Canceller
 AppointmentReader = Annotated[
     Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR, Role.OPERATOR))
 ]
@@ -113,6 +121,23 @@ async def cancel_appointment(
         by=body.by or appointments.canceller_of(actor),
         reason=body.reason,
         actor=actor,
+    )
+
+
+@router.post("/appointments/{appointment_id}/move")
+async def move_appointment(
+    session: SessionDep, actor: Mover, appointment_id: str, body: MoveIn
+) -> AppointmentOut:
+    """Move a booked appointment to another free slot of the same effector (patient and GP
+    told by SMS). An effector moves only their own, into any of their slots; staff move any,
+    into slots open to the regulation. 409 when the slot was just taken."""
+    return await moves.move_appointment(
+        session,
+        appointment_id,
+        body.slot_id,
+        actor=actor,
+        reason=body.reason,
+        allow_other_site=body.allow_other_site,
     )
 
 

@@ -1,6 +1,8 @@
-"""The booked-appointments feed: a per-effector ICS calendar of their booked SNP appointments
-(patient label and kind, site address: no phone, no clinical text) with a Europe/Paris
-VTIMEZONE, at a secret URL for their calendar app. Regenerating or revoking the token kills the
+"""The booked-appointments feed: a per-effector ICS calendar of their SNP appointments (patient
+label and kind, site address: no phone, no clinical text) with a Europe/Paris VTIMEZONE, at a
+secret URL for their calendar app. Appointments that took place or were missed stay in it with
+their outcome (« vu », « absent »): a recorded outcome never removes an event from the GP's
+phone calendar. Regenerating or revoking the token kills the
 old URL at once. Each fetch is traced in the audit trail.
 """
 
@@ -22,7 +24,14 @@ from snp.db import utcnow
 from snp.errors import NotFound
 from snp.kit import PARIS
 
-FEED_PAST_DAYS = 30  # booked appointments this old still show in the feed
+FEED_PAST_DAYS = 30  # appointments this old still show in the feed
+# What the feed shows: live appointments and those whose outcome was recorded.
+_IN_FEED = (AppointmentStatus.BOOKED, AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW)
+_OUTCOME_LABELS = {
+    AppointmentStatus.FULFILLED.value: "vu",
+    AppointmentStatus.NOSHOW.value: "absent",
+}
+_AFTER_CARE_LABELS = {"emergency": "adressé aux urgences", "hospitalised": "hospitalisé"}
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 _KIND_LABELS = {"AMB": "au cabinet", "HH": "visite à domicile", "VR": "téléconsultation"}
 
@@ -86,7 +95,13 @@ def appointment_event(
     event.add("DTEND", appointment.end_at.astimezone(PARIS))
     label = appointment.patient_label or "Patient"
     kind = _KIND_LABELS.get(appointment.kind, appointment.kind)
-    event.add("SUMMARY", f"SNP : {label} ({kind})")
+    outcome = _OUTCOME_LABELS.get(appointment.status)
+    if outcome is not None:
+        after = _AFTER_CARE_LABELS.get(appointment.after_care or "")
+        outcome = f"{outcome}, {after}" if after else outcome
+        event.add("SUMMARY", f"SNP : {label} ({kind}) – {outcome}")
+    else:
+        event.add("SUMMARY", f"SNP : {label} ({kind})")
     address = _address(site)
     if address:
         event.add("LOCATION", address)
@@ -112,7 +127,7 @@ async def appointments_feed(
             select(Appointment)
             .where(
                 Appointment.effector_id == effector.id,
-                Appointment.status == AppointmentStatus.BOOKED.value,
+                Appointment.status.in_([s.value for s in _IN_FEED]),
                 Appointment.start_at >= now - timedelta(days=FEED_PAST_DAYS),
             )
             .order_by(Appointment.start_at)

@@ -207,10 +207,19 @@ def slot_out(slot: Slot, appointment: Appointment | None, now: datetime | None =
     )
 
 
+# The appointment a booked slot shows: live, or its outcome once recorded.
+_ON_THE_SLOT = [
+    AppointmentStatus.BOOKED.value,
+    AppointmentStatus.FULFILLED.value,
+    AppointmentStatus.NOSHOW.value,
+]
+
+
 async def list_slots(
     session: AsyncSession, actor: Actor, *, effector_id: int, start: datetime, end: datetime
 ) -> list[SlotOut]:
-    """An effector's slots overlapping [start, end), with the booked patient of each booked one."""
+    """An effector's slots overlapping [start, end), with the patient of each booked one and
+    the appointment's outcome once recorded (seen, absent)."""
     start, end = as_utc(start, "start", "query"), as_utc(end, "end", "query")
     if end <= start:
         raise InvalidPeriod("La fin doit être après le début.", loc=["query", "end"])
@@ -229,7 +238,7 @@ async def list_slots(
     if booked:
         rows = await session.scalars(
             select(Appointment).where(
-                Appointment.slot_id.in_(booked), Appointment.status == AppointmentStatus.BOOKED
+                Appointment.slot_id.in_(booked), Appointment.status.in_(_ON_THE_SLOT)
             )
         )
         appointments = {a.slot_id: a for a in rows}

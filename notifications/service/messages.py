@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import AppointmentCancelled, AppointmentNeedsRebooking, SlotBooked
+from agenda import AppointmentCancelled, AppointmentMoved, AppointmentNeedsRebooking, SlotBooked
 from notifications.models import Audience
 from notifications.service import outbox, sources, timing
 from notifications.service.outbox import About
@@ -238,3 +238,77 @@ async def on_needs_rebooking(
         patient_template="patient_a_reprogrammer",
         settings=settings or settings_of(session),
     )
+
+
+async def on_appointment_moved(
+    session: AsyncSession, event: AppointmentMoved, settings: Settings | None = None
+) -> None:
+    """The patient gets the new time and place (and a new reminder); the GP both slots, unless
+    they moved it themselves. Keys carry the new slot: a second move is news again."""
+    settings = settings or settings_of(session)
+    await outbox.suppress_pending(session, event.appointment_id, [REMINDER], "moved")
+    now = utcnow()
+    effector = await sources.effector_contact(session, event.effector_id)
+    contact = await sources.patient_contact(session, event.request_id)
+    about = About(
+        appointment_id=event.appointment_id,
+        appointment_start_at=event.to_start_at,
+        request_id=event.request_id,
+        effector_id=event.effector_id,
+    )
+    move = f"{event.appointment_id}:{event.to_slot_id}"
+    when = _when(event.to_start_at)
+    if effector is not None and event.by != "effector":
+        before = _when(event.from_start_at)
+        await outbox.enqueue(
+            session,
+            key=f"AppointmentMoved:{move}:effector:{effector.phone}",
+            to=effector.phone,
+            template="effecteur_rdv_deplace",
+            audience=Audience.EFFECTOR,
+            values={
+                **when,
+                "ancienne_date": before["date"],
+                "ancienne_heure": before["heure"],
+                "patient": sources.patient_label(contact),
+            },
+            send_at=timing.effector_send_at(
+                now,
+                min(event.from_start_at, event.to_start_at),
+                settings.sms_quiet_hours_start,
+                settings.sms_quiet_hours_end,
+            ),
+            about=about,
+        )
+    phone = await patient_phone(session, contact, event.appointment_id)
+    if phone is None:
+        log.info("no patient SMS for moved appointment %s: no contact", event.appointment_id)
+        return
+    details = {
+        **when,
+        "praticien": _practitioner(effector),
+        "adresse": _place(event.kind, effector, event.to_site_id),
+    }
+    await outbox.enqueue(
+        session,
+        key=f"AppointmentMoved:{move}:patient:{phone}",
+        to=phone,
+        template="patient_rdv_deplace",
+        audience=Audience.PATIENT,
+        values=details,
+        about=about,
+    )
+    remind_at = timing.reminder_at(event.to_start_at, settings.sms_reminder_minutes_before, now)
+    if remind_at is not None:
+        await outbox.enqueue(
+            session,
+            key=f"reminder:{move}:patient:{phone}",
+            to=phone,
+            template=REMINDER,
+            audience=Audience.PATIENT,
+            values=details,
+            essential=False,
+            send_at=remind_at,
+            expires_at=event.to_start_at,
+            about=about,
+        )

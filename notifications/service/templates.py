@@ -29,6 +29,8 @@ MAX_SEGMENTS = 2
 VARIABLES: dict[str, int] = {
     "date": 12,  # "mar. 24/11"
     "heure": 5,  # "14h30"
+    "ancienne_date": 12,  # a moved appointment's former date
+    "ancienne_heure": 5,
     "praticien": 45,  # "Dr Anne Martin"
     "adresse": 90,  # "3 rue du Port, 35600 Redon"
     "patient": 24,  # "M. D., 54 ans"
@@ -49,6 +51,9 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "effecteur_rdv": frozenset({"date", "heure", "patient", "telephone_patient", "type"}),
     "effecteur_annulation": frozenset({"date", "heure", "patient"}),
     "effecteur_a_reprogrammer": frozenset({"date", "heure", "patient"}),
+    "effecteur_rdv_deplace": frozenset(
+        {"ancienne_date", "ancienne_heure", "date", "heure", "patient"}
+    ),
     "patient_rdv_cabinet": _APPOINTMENT | {"adresse"},
     "patient_rdv_domicile": _APPOINTMENT,
     "patient_rdv_teleconsultation": _APPOINTMENT,
@@ -56,6 +61,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "patient_annulation": _APPOINTMENT,
     "patient_annulation_confirmee": _APPOINTMENT,
     "patient_a_reprogrammer": _APPOINTMENT,
+    "patient_rdv_deplace": _APPOINTMENT | {"adresse"},
     "reponse_stop": frozenset(),
     "reponse_start": frozenset(),
     "reponse_aucun_rdv": frozenset(),

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from fastapi import Request, Response, status
 
+import agenda
 from regulation.api.deps import Staff, regulation_router
 from regulation.schemas_booking import (
     BookingOut,
+    MoveAppointmentIn,
     ReleaseHoldIn,
     ReleaseHoldOut,
     RequestHoldOut,
     SlotChoiceIn,
 )
-from regulation.service import booking
+from regulation.service import booking, moves
 from snp import idempotency
 from snp.deps import SessionDep, SettingsDep
 from snp.idempotency import IdempotencyKeyHeader
@@ -71,3 +73,21 @@ async def release_hold(
 ) -> ReleaseHoldOut:
     """Give the held slot back (the patient declined)."""
     return await booking.release_hold(session, actor, request_id, body.slot_id)
+
+
+@router.post("/requests/{request_id}/move-appointment")
+async def move_appointment(
+    request_id: int, body: MoveAppointmentIn, session: SessionDep, actor: Staff
+) -> agenda.AppointmentOut:
+    """Move the request's booked appointment to another free slot of the same GP, open to the
+    regulation (patient and GP told by SMS, the move written in the request's history).
+
+    409 when the slot was just taken or the request has no booked appointment."""
+    return await moves.move_request_appointment(
+        session,
+        actor,
+        request_id,
+        body.slot_id,
+        reason=body.reason,
+        allow_other_site=body.allow_other_site,
+    )

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import icalendar
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda.models import Effector
+from agenda.models import Appointment, Effector
 from agenda.service import booking
 from snp.audit import AuditEntry
 from snp.auth.roles import Role
+from snp.db import utcnow
 from snp.kit import PARIS
 from tests.agenda.slot_factories import (
     book,
@@ -75,6 +77,41 @@ async def test_the_feed_round_trips_with_paris_times_and_minimal_patient_informa
     assert profile["ics"]["feed_path"] == created.json()["path"]
     reads = await session.scalars(select(AuditEntry).where(AuditEntry.entity == "ics_feed"))
     assert [(r.action, r.entity_id) for r in reads] == [("read", str(effector.id))]
+
+
+async def test_past_appointments_stay_in_the_feed_with_their_outcome(
+    client: httpx.AsyncClient, session: AsyncSession, outsider: httpx.AsyncClient
+) -> None:
+    email, effector = await booked_effector(session)
+    seen = await book(session, await create_slot(session, effector, in_days(1, 9)), request_id=3)
+    missed = await book(session, await create_slot(session, effector, in_days(1, 10)), request_id=4)
+    yesterday = utcnow() - timedelta(days=1)
+    for appointment, status, after_care, hours in (
+        (seen, "fulfilled", "emergency", 0),
+        (missed, "noshow", None, 1),
+    ):
+        await session.execute(
+            update(Appointment)
+            .where(Appointment.id == appointment.id)
+            .values(
+                status=status,
+                after_care=after_care,
+                start_at=yesterday + timedelta(hours=hours),
+                end_at=yesterday + timedelta(hours=hours, minutes=20),
+            )
+        )
+    await session.commit()
+    await login(client, email)
+    url = (await client.post("/api/agenda/ics/feed-token")).json()["url"]
+
+    parsed = icalendar.Calendar.from_ical((await outsider.get(url)).content)
+
+    summaries = [str(e["SUMMARY"]) for e in parsed.walk("VEVENT")]
+    assert summaries == [
+        "SNP : M. D., 54 ans (au cabinet) – vu, adressé aux urgences",
+        "SNP : M. D., 54 ans (au cabinet) – absent",
+        "SNP : M. D., 54 ans (au cabinet)",  # still to come; the cancelled one is not there
+    ]
 
 
 async def test_regenerating_or_revoking_the_token_kills_the_old_url(

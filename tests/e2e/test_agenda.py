@@ -111,7 +111,9 @@ def test_effector_creates_recurring_availability_sees_and_deletes_a_slot(
     first = free_slots(page).first
     expect(first).to_contain_text("14:00")
     expect(first).to_contain_text("Libre")
-    expect(first).to_have_attribute("aria-label", re.compile(r"^Libre, .+, 14:00–14:20, Cabinet$"))
+    expect(first).to_have_attribute(
+        "aria-label", re.compile(r"^Libre, .+, 14:00–14:20, Cabinet, partagé avec le SAS$")
+    )
 
     # An overlapping slot is refused with the server's message naming the conflicting slot.
     start = datetime.fromisoformat(first.get_attribute("data-start") or "").astimezone(PARIS)

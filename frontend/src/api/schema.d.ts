@@ -148,6 +148,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/appointments/{appointment_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Appointment
+         * @description Move a booked appointment to another free slot of the same effector (patient and GP
+         *     told by SMS). An effector moves only their own, into any of their slots; staff move any,
+         *     into slots open to the regulation. 409 when the slot was just taken.
+         */
+        post: operations["agenda-move_appointment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/appointments/{appointment_id}/outcome": {
         parameters: {
             query?: never;
@@ -1713,6 +1735,29 @@ export interface paths {
          *     409 when someone else just took it; 422 when it does not suit the patient.
          */
         post: operations["regulation-hold_slot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/move-appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move Appointment
+         * @description Move the request's booked appointment to another free slot of the same GP, open to the
+         *     regulation (patient and GP told by SMS, the move written in the request's history).
+         *
+         *     409 when the slot was just taken or the request has no booked appointment.
+         */
+        post: operations["regulation-move_appointment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4148,6 +4193,44 @@ export interface components {
             /** Rules */
             rules?: components["schemas"]["Rule"][];
         };
+        /** MoveAppointmentIn */
+        MoveAppointmentIn: {
+            /**
+             * Allow Other Site
+             * @description Accepter un créneau dans un autre lieu du même médecin.
+             * @default false
+             */
+            allow_other_site: boolean;
+            /**
+             * Reason
+             * @description Motif du déplacement.
+             */
+            reason: string;
+            /**
+             * Slot Id
+             * @description Le créneau libre du même médecin où déplacer le rendez-vous.
+             */
+            slot_id: number;
+        };
+        /** MoveIn */
+        MoveIn: {
+            /**
+             * Allow Other Site
+             * @description Accepter un créneau dans un autre lieu du même médecin.
+             * @default false
+             */
+            allow_other_site: boolean;
+            /**
+             * Reason
+             * @description Motif du déplacement.
+             */
+            reason: string;
+            /**
+             * Slot Id
+             * @description Le créneau libre où déplacer le rendez-vous.
+             */
+            slot_id: number;
+        };
         /**
          * NationalIndicator
          * @description Consultations registered (appointments fulfilled, by Paris consultation date).
@@ -5757,9 +5840,13 @@ export interface components {
         };
         /**
          * SlotAppointmentOut
-         * @description The booked patient shown on the effector's calendar (minimum necessary).
+         * @description The booked patient shown on the effector's calendar (minimum necessary), with what became
+         *     of the appointment (`booked`, then `fulfilled` or `noshow`) and who booked it (`origin`:
+         *     the regulation's channel, `sas`...).
          */
         SlotAppointmentOut: {
+            /** After Care */
+            after_care?: string | null;
             /** Id */
             id: string;
             /**
@@ -5767,8 +5854,19 @@ export interface components {
              * @enum {string}
              */
             kind: "AMB" | "HH" | "VR";
+            /**
+             * Origin
+             * @default operator
+             */
+            origin: string;
             /** Patient Label */
             patient_label: string | null;
+            /**
+             * Status
+             * @default booked
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
         };
         /** SlotChoiceIn */
         SlotChoiceIn: {
@@ -6718,6 +6816,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-move_appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                appointment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveIn"];
             };
         };
         responses: {
@@ -9602,6 +9735,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestHoldOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-move_appointment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveAppointmentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppointmentOut"];
                 };
             };
             /** @description Validation Error */

@@ -1,11 +1,12 @@
 /** The slot dialog: open a slot (or several), see one, change it, delete it. */
 import { useState, type FormEvent } from "react";
 
-import { api, asApiError, fieldErrorIn, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
-import { ErrorSummary, Field, InputField, Modal } from "../../ui";
+import { api, asApiError, fieldErrorIn, unwrap, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
+import { ErrorSummary, Field, InputField, Loaded, Modal } from "../../ui";
+import { agendaKeys } from "./queryKeys";
 import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
-import { dateTimeAt, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
+import { dateTimeAt, inDaysIso, nowIso, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
 import { Actions, CheckboxGroup } from "./ui";
 
 type Slot = Schemas["SlotOut"];
@@ -16,6 +17,7 @@ export type SlotDialogState =
   | { mode: "create"; start: string | null; end: string | null }
   | { mode: "details"; slot: Slot }
   | { mode: "edit"; slot: Slot }
+  | { mode: "move"; slot: Slot }
   | { mode: "delete"; slot: Slot };
 
 const KINDS: readonly Kind[] = ["AMB", "HH", "VR"];
@@ -23,7 +25,7 @@ const VISIBILITIES: readonly Visibility[] = ["SNP", "CPTS", "PRO", "PUBLIC"];
 const SPLITS = [0, 15, 20, 30] as const;
 
 export const kindOptions = KINDS.map((k) => ({ value: k, label: agendaTexts.kinds[k], hint: agendaTexts.kindsHint[k] }));
-export const visibilityOptions = VISIBILITIES.map((v) => ({ value: v, label: agendaTexts.visibility[v] }));
+export const visibilityOptions = VISIBILITIES.map((v) => ({ value: v, label: agendaTexts.visibility[v], hint: agendaTexts.visibilityHint[v] }));
 
 interface Props {
   state: SlotDialogState;
@@ -40,7 +42,9 @@ export function SlotDialog({ state, me, onClose, onDone, onChange }: Props) {
     case "edit":
       return <SlotForm me={me} slot={state.slot} start={state.slot.start_at} end={state.slot.end_at} onClose={onClose} onDone={onDone} />;
     case "details":
-      return <SlotDetails me={me} slot={state.slot} onClose={onClose} onChange={onChange} />;
+      return <SlotDetails me={me} slot={state.slot} onClose={onClose} onChange={onChange} onDone={onDone} />;
+    case "move":
+      return <MoveAppointment me={me} slot={state.slot} onClose={onClose} onDone={onDone} onBack={() => onChange({ mode: "details", slot: state.slot })} />;
     case "delete":
       return <DeleteSlot slot={state.slot} onClose={onClose} onDone={onDone} onBack={() => onChange({ mode: "details", slot: state.slot })} />;
   }
@@ -221,14 +225,27 @@ function SlotDetails({
   slot,
   onClose,
   onChange,
+  onDone,
 }: {
   me: EffectorProfile;
   slot: Slot;
   onClose: () => void;
   onChange: (state: SlotDialogState) => void;
+  onDone: (message: string) => void;
 }) {
   const d = agendaTexts.slotDetails;
   const past = paris(slot.end_at).toMillis() <= Date.now();
+  const started = paris(slot.start_at).toMillis() <= Date.now();
+  const appointment = slot.appointment ?? null;
+  const when = slotWhen(slot.start_at, slot.end_at);
+  const record = useApiMutation(
+    (outcome: "fulfilled" | "noshow") =>
+      api.PUT("/api/agenda/appointments/{appointment_id}/outcome", {
+        params: { path: { appointment_id: appointment?.id ?? "" } },
+        body: { outcome },
+      }),
+    { onSuccess: (_data, outcome) => onDone(d.outcomeSaved(agendaTexts.outcomeStates[outcome] ?? outcome, when)) },
+  );
   return (
     <Modal title={d.title} onClose={onClose}>
       <dl className="ag-details">
@@ -251,6 +268,20 @@ function SlotDetails({
               <span className="cell-sub">
                 {d.patientKind}{"\u00a0: "}{agendaTexts.kinds[slot.appointment.kind]}
               </span>
+            </dd>
+          </div>
+        ) : null}
+        {appointment ? (
+          <div>
+            <dt>{d.bookedBy}</dt>
+            <dd>{appointment.origin === "sas" ? agendaTexts.bookedBy.sas : agendaTexts.bookedBy.other}</dd>
+          </div>
+        ) : null}
+        {appointment ? (
+          <div>
+            <dt>{d.outcome}</dt>
+            <dd data-outcome={appointment.status}>
+              {agendaTexts.outcomeStates[appointment.status ?? ""] ?? (started ? d.outcomePending : d.outcomeComing)}
             </dd>
           </div>
         ) : null}
@@ -282,7 +313,29 @@ function SlotDetails({
         </div>
       </dl>
       {past ? <p className="card-note">{d.pastNote}</p> : null}
+      <ErrorSummary title={d.outcomeFailed} error={record.error} />
+      {appointment && started ? (
+        <Actions>
+          {(["fulfilled", "noshow"] as const).map((outcome) => (
+            <button
+              key={outcome}
+              type="button"
+              className={`button ${appointment.status === outcome ? "button-primary" : "button-secondary"}`}
+              aria-pressed={appointment.status === outcome}
+              disabled={record.isPending}
+              onClick={() => record.mutate(outcome)}
+            >
+              {outcome === "fulfilled" ? d.markSeen : d.markAbsent}
+            </button>
+          ))}
+        </Actions>
+      ) : null}
       <Actions>
+        {appointment && !started && appointment.status === "booked" ? (
+          <button type="button" className="button button-primary" onClick={() => onChange({ mode: "move", slot })}>
+            {d.move}
+          </button>
+        ) : null}
         {!past ? (
           <button type="button" className="button button-secondary" onClick={() => onChange({ mode: "edit", slot })}>
             {d.edit}
@@ -354,6 +407,105 @@ function DeleteSlot({
           {x.cancel}
         </button>
       </Actions>
+    </Modal>
+  );
+}
+
+/** Moving the booked appointment of `slot` to another of the GP's free slots. */
+function MoveAppointment({
+  me,
+  slot,
+  onClose,
+  onDone,
+  onBack,
+}: {
+  me: EffectorProfile;
+  slot: Slot;
+  onClose: () => void;
+  onDone: (message: string) => void;
+  onBack: () => void;
+}) {
+  const m = agendaTexts.moveAppointment;
+  const appointment = slot.appointment;
+  const kind = appointment?.kind ?? "AMB";
+  const [range] = useState(() => ({ start: nowIso(), end: inDaysIso(14) }));
+  const [target, setTarget] = useState<number | null>(null);
+  const [reason, setReason] = useState("");
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const slots = useApiQuery(agendaKeys.freeSlots(me.id, range.start), (signal) =>
+    api.GET("/api/agenda/slots", { params: { query: { start: range.start, end: range.end, effector_id: me.id } }, signal }),
+  );
+  const choices = (slots.data ?? []).filter(
+    (s) => s.status === "free" && s.id !== slot.id && s.kinds.includes(kind) && paris(s.start_at).toMillis() > Date.now(),
+  );
+  const chosen = choices.find((s) => s.id === target) ?? null;
+  const move = useApiMutation(
+    (to: Slot) =>
+      api.POST("/api/agenda/appointments/{appointment_id}/move", {
+        params: { path: { appointment_id: appointment?.id ?? "" } },
+        body: { slot_id: to.id, reason: reason.trim(), allow_other_site: to.site_id !== slot.site_id },
+      }),
+    { onSuccess: (moved) => onDone(m.done(slotWhen(moved.start_at, moved.end_at))), invalidates: [agendaKeys.consultations] },
+  );
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const local: FieldError[] = [];
+    if (!chosen) local.push({ field: "slot_id", msg: m.choose });
+    if (!reason.trim()) local.push({ field: "reason", msg: m.reasonRequired });
+    setErrors(local);
+    if (chosen && local.length === 0) move.mutate(chosen);
+  }
+
+  const shown = errors.length > 0 ? errors : (move.error?.messages ?? []);
+  return (
+    <Modal title={m.title} onClose={onClose}>
+      <form onSubmit={onSubmit} noValidate className="ag-form">
+        <p>{m.intro(appointment?.patient_label ?? agendaTexts.upcoming.noLabel, slotWhen(slot.start_at, slot.end_at))}</p>
+        {shown.length > 0 ? <ErrorSummary title={m.failed} errors={shown} /> : null}
+        <Loaded query={slots}>
+          {() =>
+            choices.length === 0 ? (
+              <p className="notice notice-warning">{m.none}</p>
+            ) : (
+              <Field label={m.slot} hint={m.slotHint} error={fieldErrorIn(shown, "slot_id")}>
+                {({ id, describedBy, invalid }) => (
+                  <select
+                    id={id}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid}
+                    value={target ?? ""}
+                    onChange={(e) => setTarget(e.target.value ? Number(e.target.value) : null)}
+                  >
+                    <option value="">—</option>
+                    {choices.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {slotWhen(s.start_at, s.end_at)}
+                        {s.site_id !== slot.site_id ? m.otherSite(siteName(me.sites, s.site_id)) : ""}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )
+          }
+        </Loaded>
+        <InputField
+          label={m.reason}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={300}
+          error={fieldErrorIn(shown, "reason")}
+        />
+        <Actions>
+          <button type="submit" className="button button-primary" disabled={move.isPending || choices.length === 0}>
+            {move.isPending ? m.submitting : m.submit}
+          </button>
+          <button type="button" className="button button-secondary" onClick={onBack}>
+            {m.cancel}
+          </button>
+        </Actions>
+      </form>
     </Modal>
   );
 }

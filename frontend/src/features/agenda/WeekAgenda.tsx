@@ -8,6 +8,7 @@ import FullCalendar from "@fullcalendar/react";
 import type { DateSelectArg, EventClickArg, EventDropArg, EventInput, EventMountArg } from "@fullcalendar/core";
 import frLocale from "@fullcalendar/core/locales/fr";
 import interactionPlugin, { type EventResizeDoneArg } from "@fullcalendar/interaction";
+import listPlugin from "@fullcalendar/list";
 import luxonPlugin from "@fullcalendar/luxon3";
 import timeGridPlugin from "@fullcalendar/timegrid";
 
@@ -19,7 +20,7 @@ import type { EffectorProfile } from "./me";
 import { SlotDialog, type SlotDialogState } from "./SlotDialog";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
-import { PARIS, paris, slotWhen, withOffset } from "./time";
+import { PARIS, paris, slotWhen, visibleHours, withOffset } from "./time";
 import { UpcomingPatients } from "./UpcomingPatients";
 
 type Slot = Schemas["SlotOut"];
@@ -30,6 +31,21 @@ const PHONE_QUERY = "(max-width: 40rem)";
 
 function kindsLabel(slot: Slot): string {
   return slot.kinds.map((k) => agendaTexts.kinds[k]).join(", ");
+}
+
+/** "Vu" / "Absent" once the appointment's outcome is recorded; null otherwise. */
+function outcomeOf(slot: Slot): string | null {
+  const status = slot.appointment?.status;
+  return status ? (agendaTexts.outcomes[status] ?? null) : null;
+}
+
+function stateLabel(slot: Slot): string {
+  const status = slot.appointment?.status;
+  return (status && agendaTexts.outcomeStates[status]) || agendaTexts.states[slot.status];
+}
+
+function sharingLabel(slot: Slot): string {
+  return slot.shared_with_sas ? agendaTexts.marks.sasLong : agendaTexts.marks.cptsLong;
 }
 
 function isEditable(slot: Slot): boolean {
@@ -44,7 +60,13 @@ function toEvent(slot: Slot): EventInput {
     end: withOffset(slot.end_at),
     title: slot.status === "booked" ? (slot.appointment?.patient_label ?? agendaTexts.states.booked) : agendaTexts.states[slot.status],
     editable: isEditable(slot),
-    classNames: ["ag-slot", `ag-slot-${slot.status}`, ...(past ? ["ag-slot-past"] : [])],
+    classNames: [
+      "ag-slot",
+      `ag-slot-${slot.status}`,
+      slot.shared_with_sas ? "ag-shared-sas" : "ag-cpts-only",
+      ...(slot.appointment?.status && slot.appointment.status !== "booked" ? [`ag-outcome-${slot.appointment.status}`] : []),
+      ...(past ? ["ag-slot-past"] : []),
+    ],
     extendedProps: { slot },
   };
 }
@@ -60,6 +82,8 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   const [flash, setFlash] = useState<string | null>(null);
   const [errors, setErrors] = useState<{ title: string; errors: FieldError[] } | null>(null);
   const phone = useMemo(() => window.matchMedia(PHONE_QUERY).matches, []);
+  // The whole day of every slot shown (07:00–21:00 at least; wider when a slot is outside).
+  const [hours, setHours] = useState(() => visibleHours([]));
   const client = useQueryClient();
 
   // The calendar fetches its slots itself (FullCalendar's event source); the patients below too.
@@ -81,6 +105,8 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
           api.GET("/api/agenda/slots", { params: { query: { start: info.startStr, end: info.endStr, effector_id: me.id } } }),
         );
         setErrors((current) => (current?.title === t.loadFailed ? null : current));
+        const wanted = visibleHours(slots);
+        setHours((current) => (current.min === wanted.min && current.max === wanted.max ? current : wanted));
         return slots.map(toEvent);
       } catch (thrown) {
         const error = asApiError(thrown);
@@ -128,10 +154,14 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   const onEventMount = useCallback((info: EventMountArg) => {
     const slot = slotOf(info.event);
     if (!slot) return;
-    const state = agendaTexts.states[slot.status];
-    info.el.setAttribute("aria-label", t.eventLabel(state, slotWhen(slot.start_at, slot.end_at), kindsLabel(slot), slot.appointment?.patient_label ?? null));
+    info.el.setAttribute(
+      "aria-label",
+      t.eventLabel(stateLabel(slot), slotWhen(slot.start_at, slot.end_at), kindsLabel(slot), slot.appointment?.patient_label ?? null, sharingLabel(slot)),
+    );
     info.el.dataset.slotId = String(slot.id);
     info.el.dataset.state = slot.status;
+    info.el.dataset.sharing = slot.shared_with_sas ? "sas" : "cpts";
+    if (slot.appointment?.status) info.el.dataset.outcome = slot.appointment.status;
     info.el.dataset.start = withOffset(slot.start_at);
   }, []);
 
@@ -178,15 +208,17 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
         <div className="ag-calendar">
           <FullCalendar
             ref={calendar}
-            plugins={[timeGridPlugin, interactionPlugin, luxonPlugin]}
+            plugins={[timeGridPlugin, listPlugin, interactionPlugin, luxonPlugin]}
             locale={frLocale}
             timeZone={PARIS}
             initialView={phone ? "timeGridDay" : "timeGridWeek"}
             headerToolbar={{
               left: "prev,next today",
               center: "title",
-              right: phone ? "timeGridDay,timeGridWeek" : "timeGridWeek,timeGridDay",
+              right: phone ? "timeGridDay,listWeek" : "timeGridWeek,timeGridDay,listWeek",
             }}
+            views={{ listWeek: { buttonText: phone ? t.weekList : t.list } }}
+            noEventsText={t.noSlots}
             buttonHints={t.buttonHints}
             viewHint={t.viewHint}
             navLinkHint={t.navLinkHint}
@@ -194,10 +226,11 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             timeHint={t.timeHint}
             eventHint={t.eventHint}
             firstDay={1}
-            slotMinTime="07:00:00"
-            slotMaxTime="21:00:00"
-            scrollTime="07:00:00"
-            slotDuration="00:30:00"
+            slotMinTime={hours.min}
+            slotMaxTime={hours.max}
+            scrollTime={hours.min}
+            slotDuration="00:15:00"
+            slotLabelInterval="01:00"
             slotLabelFormat={{ hour: "2-digit", minute: "2-digit", hour12: false }}
             eventTimeFormat={{ hour: "2-digit", minute: "2-digit", hour12: false }}
             displayEventEnd={false}
@@ -221,10 +254,17 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventDidMount={onEventMount}
             eventContent={(arg) => {
               const slot = slotOf(arg.event);
+              const outcome = slot ? outcomeOf(slot) : null;
               return (
                 <div className="ag-slot-content">
-                  <span className="ag-slot-time">{arg.timeText}</span>{" "}
+                  {slot ? (
+                    <span className={`ag-mark ${slot.shared_with_sas ? "ag-mark-sas" : "ag-mark-cpts"}`} aria-hidden="true">
+                      {slot.shared_with_sas ? agendaTexts.marks.sas : agendaTexts.marks.cpts}
+                    </span>
+                  ) : null}
+                  {arg.view.type === "listWeek" ? null : <span className="ag-slot-time">{arg.timeText} </span>}
                   <span className="ag-slot-title">{arg.event.title}</span>
+                  {outcome ? <span className="ag-slot-outcome"> · {outcome}</span> : null}
                   {slot && slot.status !== "booked" && slot.kinds.some((k) => k !== "AMB") ? (
                     <span className="ag-slot-kinds"> · {kindsLabel(slot)}</span>
                   ) : null}
@@ -256,6 +296,19 @@ function Legend() {
           <span className="ag-swatch ag-slot-booked" aria-hidden="true" />
           {t.legendBooked}
         </li>
+        <li>
+          <span className="ag-mark ag-mark-sas" aria-hidden="true">
+            {agendaTexts.marks.sas}
+          </span>
+          {t.legendSas}
+        </li>
+        <li>
+          <span className="ag-mark ag-mark-cpts" aria-hidden="true">
+            {agendaTexts.marks.cpts}
+          </span>
+          {t.legendCpts}
+        </li>
+        <li>{t.legendOutcome}</li>
       </ul>
       <p className="ag-legend-note">{t.lockedHint}</p>
     </div>

@@ -5,6 +5,8 @@ export const agendaKeys = {
   all: ["agenda"],
   me: ["agenda", "me"],
   templates: ["agenda", "templates"],
+  /** An effector's slots from a moment on (the move dialog's free slots). */
+  freeSlots: (effectorId: number, from: string) => ["agenda", "slots", effectorId, from] as const,
   absences: ["agenda", "absences"],
   /** Appointments: the consultations to report, today's, the log, the upcoming patients. */
   consultations: ["agenda", "consultations"],

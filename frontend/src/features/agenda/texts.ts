@@ -32,6 +32,24 @@ export const agendaTexts = {
     PRO: "Autres professionnels",
     PUBLIC: "Public",
   } satisfies Record<Visibility, string>,
+  visibilityHint: {
+    SNP: "les opérateurs et régulateurs de la plateforme peuvent y inscrire un patient",
+    CPTS: "les professionnels de la CPTS (pharmacies, infirmiers…) le voient pour orienter",
+    PRO: "les professionnels de santé hors CPTS, via le SAS",
+    PUBLIC: "affiché aux patients eux-mêmes sur le site du SAS (prise de rendez-vous en ligne)",
+  } satisfies Record<Visibility, string>,
+  outcomes: { fulfilled: "Vu", noshow: "Absent" } as Record<string, string>,
+  outcomeStates: { fulfilled: "Patient vu", noshow: "Patient absent" } as Record<string, string>,
+  marks: {
+    sas: "SAS",
+    sasLong: "partagé avec le SAS",
+    cpts: "CPTS",
+    cptsLong: "CPTS seulement",
+  },
+  bookedBy: {
+    sas: "Régulation SAS (15 / 116 117)",
+    other: "Régulation de la CPTS",
+  },
   states: {
     free: "Libre",
     held: "En cours de réservation",
@@ -63,8 +81,14 @@ export const agendaTexts = {
     legendBooked: "Réservé (patient inscrit)",
     legendHeld: "En cours de réservation",
     legendFree: "Libre",
+    legendSas: "Partagé avec le SAS",
+    legendCpts: "Réservé à la CPTS (non partagé avec le SAS)",
+    legendOutcome: "Vu / Absent : issue de la consultation renseignée",
     lockedHint: "Les créneaux réservés ou en cours de réservation ne se déplacent pas à la souris.",
     loadFailed: "Les créneaux n'ont pas pu être chargés.",
+    list: "Liste",
+    weekList: "Semaine",
+    noSlots: "Aucun créneau cette semaine.",
     moved: (when: string) => `Créneau déplacé\u00a0: ${when}.`,
     moveFailed: "Le créneau n'a pas été déplacé",
     deleted: (when: string) => `Créneau du ${when} supprimé.`,
@@ -80,8 +104,8 @@ export const agendaTexts = {
     navLinkHint: "Aller au $0",
     timeHint: "Heure",
     eventHint: "Créneau",
-    eventLabel: (state: string, when: string, kinds: string, patient: string | null) =>
-      `${state}, ${when}, ${kinds}${patient ? `, patient ${patient}` : ""}`,
+    eventLabel: (state: string, when: string, kinds: string, patient: string | null, sharing: string) =>
+      `${state}, ${when}, ${kinds}${patient ? `, patient ${patient}` : ""}, ${sharing}`,
   },
 
   slotForm: {
@@ -129,7 +153,16 @@ export const agendaTexts = {
     reason: "Motif",
     patient: "Patient",
     patientKind: "Consultation prévue",
-    source: "Origine",
+    source: "Origine du créneau",
+    bookedBy: "Rendez-vous pris par",
+    outcome: "Issue",
+    outcomePending: "À renseigner",
+    outcomeComing: "Consultation à venir",
+    markSeen: "Patient vu",
+    markAbsent: "Patient absent",
+    outcomeSaved: (label: string, when: string) => `${label} (${when}) renseigné.`,
+    outcomeFailed: "L'issue n'a pas été enregistrée",
+    move: "Déplacer le rendez-vous",
     sources: { manual: "Saisi à la main", template: "Disponibilité récurrente", ics: "Import de calendrier (ICS)", other: "Autre" } as Record<
       string,
       string
@@ -139,6 +172,24 @@ export const agendaTexts = {
     delete: "Supprimer ce créneau",
     close: "Fermer",
     pastNote: "Ce créneau est passé.",
+  },
+
+  moveAppointment: {
+    title: "Déplacer le rendez-vous",
+    intro: (patient: string, when: string) =>
+      `Rendez-vous de ${patient}, ${when}. Choisissez un de vos créneaux libres : le patient reçoit un SMS avec la nouvelle heure et le lieu, l'ancien créneau redevient libre.`,
+    slot: "Nouveau créneau",
+    slotHint: "Vos créneaux libres des 14 prochains jours qui proposent ce type de consultation.",
+    none: "Aucun créneau libre dans les 14 prochains jours : ouvrez d'abord un créneau, puis revenez ici.",
+    otherSite: (site: string) => ` · autre lieu : ${site}`,
+    reason: "Motif (transmis à la régulation)",
+    choose: "Choisissez un créneau.",
+    reasonRequired: "Indiquez le motif du déplacement.",
+    submit: "Déplacer",
+    submitting: "Déplacement…",
+    cancel: "Retour",
+    failed: "Le rendez-vous n'a pas été déplacé",
+    done: (when: string) => `Rendez-vous déplacé au ${when}. Le patient est prévenu par SMS.`,
   },
 
   deleteSlot: {

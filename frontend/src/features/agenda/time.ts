@@ -107,3 +107,21 @@ export function splitRange(startIso: string, endIso: string, minutes: number | n
   }
   return pieces;
 }
+
+/** The hours the week grid shows: 07:00–21:00, widened to whole hours so that every slot fits
+ * (a 21:00 slot widens the day to 22:00; one at 06:30 from 06:00). "HH:00:00" for FullCalendar. */
+export function visibleHours(slots: readonly { start_at: string; end_at: string }[]): { min: string; max: string } {
+  let first = 7;
+  let last = 21;
+  for (const slot of slots) {
+    const start = paris(slot.start_at);
+    const end = paris(slot.end_at);
+    if (!start.isValid || !end.isValid) continue;
+    first = Math.min(first, start.hour);
+    // A slot ending on another day (past midnight) fills its own day to the end.
+    const endHour = end.hasSame(start, "day") ? end.hour + (end.minute > 0 ? 1 : 0) : 24;
+    last = Math.max(last, endHour);
+  }
+  const pad = (h: number) => `${String(h).padStart(2, "0")}:00:00`;
+  return { min: pad(first), max: pad(Math.min(last, 24)) };
+}

@@ -388,11 +388,13 @@ export const regulationTexts = {
       hold_released: "Créneau libéré",
       escalated: "Escalade lancée",
       to_rebook: "Rendez-vous à replanifier",
+      appointment_moved: "Rendez-vous déplacé",
       back_to_triage: "Renvoyée au tri (âge, sexe ou motif modifié)",
       regulator_decision: "Décision du médecin régulateur",
       transfer_15: "Transfert vers le 15 consigné",
     } as Record<string, string>,
     staleRelease: "libérée automatiquement (console déconnectée)",
+    moved: (from: string, to: string, reason: string | null) => `du ${from} au ${to}${reason ? ` — ${reason}` : ""}`,
     protocolVersion: (n: number) => `protocole v${n}`,
   },
 

@@ -1,5 +1,5 @@
 /** The one-line detail of a history entry, from its kind and the server's `detail`. */
-import type { CallbackResult, Orientation, Outcome } from "../model";
+import { type CallbackResult, formatWhen, type Orientation, type Outcome } from "../model";
 import { regulationTexts } from "../texts";
 
 const t = regulationTexts;
@@ -47,6 +47,11 @@ export function timelineDetail(kind: string, detail: Record<string, unknown> | n
     }
     case "to_rebook":
       return str("cause");
+    case "appointment_moved": {
+      const from = str("from_start_at");
+      const to = str("to_start_at");
+      return from && to ? tt.moved(formatWhen(from), formatWhen(to), str("reason")) : null;
+    }
     case "updated":
       return Array.isArray(detail.fields) ? detail.fields.join(", ") : null;
     default:
