@@ -5,6 +5,7 @@ patients' names and numbers are unique to this file since the server is shared."
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,18 +20,25 @@ pytestmark = pytest.mark.e2e
 __all__ = ["contexts"]  # the fixture, shared with the regulation journeys
 
 
+def tomorrow_at(hour: int) -> datetime:
+    tomorrow = datetime.now(PARIS).date() + timedelta(days=1)
+    return datetime(tomorrow.year, tomorrow.month, tomorrow.day, hour, tzinfo=PARIS)
+
+
+def clock(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(PARIS).strftime("%H:%M")
+
+
 def book_tomorrow(
     browser: Browser, live_server: str, opened: list[BrowserContext], body: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The demo effector opens a slot tomorrow morning; an operator books it for a new request."""
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The demo effector opens a slot tomorrow late morning and an earlier one; an operator
+    books the later one for a new request. Returns the request, appointment and earlier slot."""
     effector = person(opened, browser, live_server, "effector")
     me = api(effector, "GET", "/api/agenda/me")
-    tomorrow = datetime.now(PARIS).date() + timedelta(days=1)
-    slot = open_slot(
-        effector,
-        me["sites"][0]["id"],
-        datetime(tomorrow.year, tomorrow.month, tomorrow.day, 9, tzinfo=PARIS),
-    )
+    slot = open_slot(effector, me["sites"][0]["id"], tomorrow_at(12))
+    earlier = open_slot(effector, me["sites"][0]["id"], tomorrow_at(6))
+    assert earlier["start_at"] < slot["start_at"]
     booker = person(opened, browser, live_server, "operator")
     created = api(
         booker,
@@ -41,13 +49,13 @@ def book_tomorrow(
     path = f"/api/regulation/requests/{created['id']}"
     api(booker, "POST", f"{path}/hold", {"slot_id": slot["id"]})
     booked = api(booker, "POST", f"{path}/confirm", {"slot_id": slot["id"]})
-    return booked["request"], booked["appointment"]
+    return booked["request"], booked["appointment"], earlier
 
 
-def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_cancelled(
+def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_moved_then_cancelled(
     browser: Browser, live_server: str, contexts: list[BrowserContext]
 ) -> None:
-    request, _ = book_tomorrow(
+    request, appointment, earlier = book_tomorrow(
         browser,
         live_server,
         contexts,
@@ -80,8 +88,19 @@ def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_cancelle
     booked = operator.get_by_test_id("booked-appointment")
     expect(booked).to_contain_text("Dr Anne Martin")
     expect(booked).to_contain_text("Cabinet médical de Redon")
-    expect(booked).to_contain_text("09:00")
+    expect(booked).to_contain_text(clock(appointment["start_at"]))
     expect(booked).to_contain_text("Consultation au cabinet")
+
+    # Moved to an earlier free slot of the same doctor (patient and doctor told by SMS).
+    operator.get_by_role("button", name="Déplacer le rendez-vous").click()
+    move = operator.get_by_role("dialog", name="Déplacer le rendez-vous")
+    move.get_by_label(re.compile(clock(earlier["start_at"]))).check()
+    move.get_by_label("Motif du déplacement").fill("Préfère plus tôt")
+    move.get_by_role("button", name="Déplacer", exact=True).click()
+    expect(operator.get_by_role("status").filter(has_text="Rendez-vous déplacé")).to_be_visible()
+    expect(booked).to_contain_text(clock(earlier["start_at"]))
+    moved = api(operator, "GET", f"/api/regulation/requests/{request['id']}")
+    assert moved["appointments"][0]["start_at"][:16] == earlier["start_at"][:16]
 
     operator.get_by_role("button", name="Annuler le rendez-vous").click()
     dialog = operator.get_by_role("dialog", name="Annuler le rendez-vous")

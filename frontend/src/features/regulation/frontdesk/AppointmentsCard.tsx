@@ -9,25 +9,13 @@ import { useEffect, useState } from "react";
 import { api, useApiMutation, type Schemas } from "../../../api";
 import { Button, ErrorSummary, Field, Modal, Notice } from "../../../ui";
 import { regulationKeys } from "../queryKeys";
+import { MoveDialog } from "./MoveDialog";
+import { longWhen } from "./when";
 import { frontDeskTexts } from "./texts";
 import "./frontdesk.css";
 
 const t = frontDeskTexts.appointments;
 type Appointment = Schemas["RequestAppointment"];
-
-const LONG_WHEN = new Intl.DateTimeFormat("fr-FR", {
-  timeZone: "Europe/Paris",
-  weekday: "long",
-  day: "numeric",
-  month: "long",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
-/** "mardi 8 décembre à 14:20" in Paris time. */
-export function longWhen(iso: string): string {
-  return LONG_WHEN.format(new Date(iso));
-}
 
 function place(appointment: Appointment): string {
   const site = appointment.site;
@@ -37,16 +25,19 @@ function place(appointment: Appointment): string {
 
 export function AppointmentsCard({
   requestId,
+  deadline,
   appointments,
-  canCancel,
-  onCancelled,
+  canChange,
+  onChanged,
 }: {
   requestId: number;
+  deadline: string | null;
   appointments: readonly Appointment[];
-  canCancel: boolean;
-  onCancelled: (message: string) => void;
+  canChange: boolean;
+  onChanged: (message: string) => void;
 }) {
   const [cancelling, setCancelling] = useState<Appointment | null>(null);
+  const [moving, setMoving] = useState<Appointment | null>(null);
   if (appointments.length === 0) return null;
   const current = appointments.find((a) => a.status === "booked");
   const earlier = appointments.filter((a) => a !== current);
@@ -75,8 +66,11 @@ export function AppointmentsCard({
               <dd>{current.practitioner_phone}</dd>
             </div>
           </dl>
-          {canCancel ? (
+          {canChange ? (
             <p className="inline-actions">
+              <Button variant="secondary" onClick={() => setMoving(current)}>
+                {t.move}
+              </Button>
               <Button variant="danger" onClick={() => setCancelling(current)}>
                 {t.cancel}
               </Button>
@@ -105,7 +99,19 @@ export function AppointmentsCard({
           onClose={() => setCancelling(null)}
           onDone={() => {
             setCancelling(null);
-            onCancelled(t.cancelled);
+            onChanged(t.cancelled);
+          }}
+        />
+      ) : null}
+      {moving ? (
+        <MoveDialog
+          requestId={requestId}
+          deadline={deadline}
+          appointment={moving}
+          onClose={() => setMoving(null)}
+          onDone={(message) => {
+            setMoving(null);
+            onChanged(message);
           }}
         />
       ) : null}

@@ -89,6 +89,23 @@ export const frontDeskTexts = {
     keep: "Garder le rendez-vous",
     cancelling: "Annulation…",
     errorTitle: "L'annulation n'a pas abouti",
+    move: "Déplacer le rendez-vous",
+    moveTitle: "Déplacer le rendez-vous",
+    moveIntro: (who: string) =>
+      `Un autre créneau libre de ${who}. Le patient et le praticien sont prévenus par SMS ; l'ancien créneau redevient libre.`,
+    moveSlot: "Nouveau créneau",
+    moveSlotHint: (until: string) => `Créneaux libres jusqu'au ${until} (délai fixé au tri).`,
+    moveNone:
+      "Aucun autre créneau libre de ce praticien dans le délai : annulez le rendez-vous pour en chercher un autre.",
+    otherSite: (site: string) => ` — autre lieu : ${site}`,
+    moveReason: "Motif du déplacement",
+    moveChoose: "Choisissez un créneau.",
+    moveReasonRequired: "Indiquez le motif du déplacement.",
+    moveConfirm: "Déplacer",
+    moving: "Déplacement…",
+    moveBack: "Garder l'heure actuelle",
+    moveErrorTitle: "Le rendez-vous n'a pas été déplacé",
+    moved: (when: string) => `Rendez-vous déplacé au ${when} : le patient et le praticien sont prévenus par SMS.`,
     cancelled: "Rendez-vous annulé : le patient et le praticien sont prévenus. La demande est à replanifier.",
   },
 };

@@ -133,9 +133,10 @@ export function RequestView({ request }: { request: RequestOut }) {
         <div className="request-main">
           <AppointmentsCard
             requestId={request.id}
+            deadline={request.deadline_at}
             appointments={request.appointments ?? []}
-            canCancel={!claimedByOther || user.role === "coordinator"}
-            onCancelled={(message) => {
+            canChange={!claimedByOther || user.role === "coordinator"}
+            onChanged={(message) => {
               setFlash(message);
               return reload();
             }}
