@@ -420,7 +420,13 @@ class QueueItem(BaseModel):
     callback_at: datetime | None
     waiting_seconds: int
     seconds_left: int | None = Field(description="Negative once the deadline is passed.")
-    urgency: Urgency = Field(description="ok, soon (< 1 h left) or overdue: the UI's colour.")
+    urgency: Urgency = Field(
+        description="ok, soon (< 1 h left, or the last third of a shorter window) or overdue: "
+        "the UI's colour."
+    )
+    soon_seconds: int = Field(
+        default=3600, description="Time left under which this request shows as soon."
+    )
     claimed_by_user_id: int | None
     claimed_by_name: str | None
     failed_callbacks: int

@@ -164,3 +164,64 @@ def test_the_closed_list_and_a_patients_earlier_requests(
     history.get_by_role("link", name="KERBRAT Yann").click()
     expect(operator).to_have_url(live_server + f"/regulation/demandes/{earlier['id']}")
     assert today["id"] != earlier["id"]
+
+
+# -- the live queue at 1280x800 (point 3) -------------------------------------------------------
+
+DESK = {"width": 1280, "height": 800}
+QUEUE_MEASURES = """() => {
+  const table = document.querySelector('[data-testid="queue"]');
+  const box = table.closest('.table-scroll');
+  const inView = (r) => r.top >= 0 && r.bottom <= window.innerHeight;
+  const rows = [...table.querySelectorAll('tbody tr')];
+  const clipped = [...table.querySelectorAll('button, a, td, th')].filter((el) => {
+    const r = el.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    return r.right > b.right + 0.5 || r.left < b.left - 0.5;
+  }).length;
+  const last = [...document.body.querySelectorAll('*')].reduce(
+    (bottom, el) => Math.max(bottom, el.getBoundingClientRect().bottom + window.scrollY), 0);
+  return {
+    rowsInView: rows.filter((r) => inView(r.getBoundingClientRect())).length,
+    clipped,
+    overflowing: box.scrollWidth > box.clientWidth,
+    pageHeight: document.documentElement.scrollHeight,
+    contentBottom: Math.ceil(last),
+  };
+}"""
+
+
+def test_the_queue_fills_a_1280x800_screen_nothing_clipped_and_the_page_ends_with_its_content(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    operator = person(contexts, browser, live_server, "operator")
+    for n in range(18):
+        api(
+            operator,
+            "POST",
+            "/api/regulation/requests",
+            {
+                "family_name": f"Queue{n:02d}",
+                "given_name": "Maëlle",
+                "birth_date": date(1990, 1, 1 + n).isoformat(),
+                "sex": "female",
+                "phone": f"06 52 00 00 {n:02d}",
+                "commune_insee": "35236",
+                "motif": "fever",
+                "claim": False,
+            },
+        )
+    operator.set_viewport_size(DESK)
+    operator.goto("/regulation")
+    expect(operator.get_by_test_id("queue-row").nth(17)).to_be_attached()
+    measures = operator.evaluate(QUEUE_MEASURES)
+    assert measures["rowsInView"] >= 15, measures
+    assert measures["clipped"] == 0, measures
+    assert not measures["overflowing"], measures
+    assert measures["pageHeight"] <= measures["contentBottom"] + 1, measures
+    # Fresh requests to triage within the hour are not amber from their first second.
+    fresh = operator.get_by_test_id("queue-row").filter(has_text="QUEUE17")
+    expect(fresh).to_have_class(re.compile(r"\bqueue-row-ok\b"))
+    # One Tab from the page's title reaches the new call, the next one the queue's first row.
+    operator.keyboard.press("Tab")
+    expect(operator.get_by_role("link", name="Nouvel appel")).to_be_focused()

@@ -4672,10 +4672,16 @@ export interface components {
              * @description Negative once the deadline is passed.
              */
             seconds_left: number | null;
+            /**
+             * Soon Seconds
+             * @description Time left under which this request shows as soon.
+             * @default 3600
+             */
+            soon_seconds: number;
             status: components["schemas"]["RequestStatus"];
             /**
              * Urgency
-             * @description ok, soon (< 1 h left) or overdue: the UI's colour.
+             * @description ok, soon (< 1 h left, or the last third of a shorter window) or overdue: the UI's colour.
              * @enum {string}
              */
             urgency: "ok" | "soon" | "overdue";

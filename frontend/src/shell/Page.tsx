@@ -13,11 +13,17 @@ export function Page({
   intro,
   children,
   focusId,
+  dense = false,
+  actions,
 }: {
   title: string;
   intro?: ReactNode;
   children?: ReactNode;
   focusId?: string;
+  /** A work screen (the live queue): tighter spacing, so that the list fills the screen. */
+  dense?: boolean;
+  /** Shown on the title's line (the console's main action and counters). */
+  actions?: ReactNode;
 }) {
   const cpts = useCptsName();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -33,11 +39,12 @@ export function Page({
   }, [title]);
 
   return (
-    <div className="page">
-      <div className="page-head">
+    <div className={dense ? "page page-dense" : "page"}>
+      <div className={actions ? "page-head page-head-actions" : "page-head"}>
         <h1 ref={heading} tabIndex={-1}>
           {title}
         </h1>
+        {actions}
         {intro ? <p className="page-intro">{intro}</p> : null}
       </div>
       {children}

@@ -60,20 +60,25 @@ export function OperatorHome() {
   }, [navigate]);
 
   return (
-    <Page title={tc.title} intro={tc.intro}>
-      <div className="console-bar">
-        <Link to={INTAKE_PATH} className="button button-primary button-large" aria-keyshortcuts="N">
-          <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" focusable="false">
-            <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
-          </svg>
-          {tc.newCall}
-          <kbd className="kbd-hint">{tc.newCallShortcut}</kbd>
-        </Link>
-        <p className="console-count" aria-live="polite">
-          {queue.data ? tc.count(forOperators.length) : null}
-        </p>
-        <LiveStatusBanner />
-      </div>
+    <Page
+      title={tc.title}
+      dense
+      actions={
+        <div className="console-bar">
+          <Link to={INTAKE_PATH} className="button button-primary" aria-keyshortcuts="N">
+            <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" focusable="false">
+              <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+            </svg>
+            {tc.newCall}
+            <kbd className="kbd-hint">{tc.newCallShortcut}</kbd>
+          </Link>
+          <p className="console-count" aria-live="polite">
+            {queue.data ? tc.count(forOperators.length) : null}
+          </p>
+          <LiveStatusBanner />
+        </div>
+      }
+    >
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
@@ -83,7 +88,6 @@ export function OperatorHome() {
           <EmptyState>{tc.empty}</EmptyState>
         ) : (
           <>
-            <p className="card-note shortcuts">{tc.shortcuts}</p>
             <QueueTable
               testId="queue"
               items={forOperators}
@@ -98,6 +102,7 @@ export function OperatorHome() {
               canClaim={() => user.role !== "regulator"}
               fresh={fresh}
             />
+            <p className="card-note shortcuts">{tc.shortcuts}</p>
           </>
         )
       ) : null}
