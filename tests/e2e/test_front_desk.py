@@ -222,6 +222,19 @@ def test_the_queue_fills_a_1280x800_screen_nothing_clipped_and_the_page_ends_wit
     # Fresh requests to triage within the hour are not amber from their first second.
     fresh = operator.get_by_test_id("queue-row").filter(has_text="QUEUE17")
     expect(fresh).to_have_class(re.compile(r"\bqueue-row-ok\b"))
-    # One Tab from the page's title reaches the new call, the next one the queue's first row.
+    # One Tab from the page's title reaches the new call.
     operator.keyboard.press("Tab")
     expect(operator.get_by_role("link", name="Nouvel appel")).to_be_focused()
+
+    # Filters and order (kept in the console; every console reads the same queue).
+    rows = operator.get_by_test_id("queue-row").filter(has_text="QUEUE")
+    operator.get_by_label("Origine").select_option(label="Orientations de professionnels")
+    expect(rows).to_have_count(0)
+    expect(
+        operator.get_by_role("status").filter(has_text="masquées par les filtres")
+    ).to_be_visible()
+    operator.get_by_label("Origine").select_option(label="Appels de patients")
+    operator.get_by_label("Ordre").select_option(label="Nom du patient")
+    expect(rows.first).to_contain_text("QUEUE00")
+    operator.locator(".queue-controls").get_by_label("Priorité").select_option(label="P3")
+    expect(rows).to_have_count(0)

@@ -2,7 +2,7 @@
  * The operator console (/regulation): the live queue, shared by every operator. New requests,
  * claims, releases and outcomes arrive over the live socket and the list re-fetches itself.
  */
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { useNow } from "../../shell/clock";
@@ -10,6 +10,8 @@ import { useUser } from "../../shell/auth";
 import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { OperatorSmsPanels } from "../notifications";
+import { AlertsSwitch, DEFAULT_VIEW, QueueControls, useArrivalAlerts, viewOf, type QueueView } from "./frontdesk";
+import { frontDeskTexts } from "./frontdesk/texts";
 import { motifLabel, type QueueItem } from "./model";
 import { INTAKE_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
@@ -45,6 +47,11 @@ export function OperatorHome() {
   const forRegulators = items.filter((i) => i.assigned_to === "regulator");
   const fresh = useFreshIds(queue.data?.items ?? null);
   const announcement = useArrivalAnnouncement(forOperators, fresh);
+  const document = useProtocolDocument();
+  const [view, setView] = useState<QueueView>(DEFAULT_VIEW);
+  const shown = viewOf(forOperators, view);
+  const describe = useCallback((i: QueueItem) => `${motifLabel(document, i.motif)}, ${i.age_label}`, [document]);
+  const [alerts, setAlerts] = useArrivalAlerts(forOperators, fresh, describe);
 
   // "N": a new call, from anywhere on the page except while typing.
   useEffect(() => {
@@ -83,6 +90,15 @@ export function OperatorHome() {
         {announcement}
       </p>
       <QueueNotices queue={queue} actions={actions} />
+      <div className="queue-toolbar">
+        <QueueControls view={view} onChange={setView} />
+        <AlertsSwitch on={alerts} onChange={setAlerts} />
+        {shown.length < forOperators.length ? (
+          <p className="card-note" role="status">
+            {frontDeskTexts.queue.hidden(forOperators.length - shown.length)}
+          </p>
+        ) : null}
+      </div>
       {queue.data ? (
         forOperators.length === 0 ? (
           <EmptyState>{tc.empty}</EmptyState>
@@ -90,7 +106,7 @@ export function OperatorHome() {
           <>
             <QueueTable
               testId="queue"
-              items={forOperators}
+              items={shown}
               fetchedAt={queue.dataUpdatedAt}
               now={now}
               caption={tc.tableCaption}

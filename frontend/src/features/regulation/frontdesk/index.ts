@@ -3,3 +3,4 @@ export { AppointmentsCard } from "./AppointmentsCard";
 export { HistoryCard } from "./HistoryCard";
 export { OpenMatchesNotice } from "./OpenMatchesNotice";
 export { deName, frontDeskTexts } from "./texts";
+export { AlertsSwitch, DEFAULT_VIEW, QueueControls, useArrivalAlerts, viewOf, type QueueView } from "./QueueControls";

@@ -11,6 +11,26 @@ export function deName(name: string): string {
 }
 
 export const frontDeskTexts = {
+  queue: {
+    legend: "Filtrer et trier la file",
+    priority: "Priorité",
+    origin: "Origine",
+    all: "Toutes",
+    untriaged: "À trier",
+    calls: "Appels de patients",
+    referrals: "Orientations de professionnels",
+    order: "Ordre",
+    orders: {
+      urgency: "Urgence (par défaut)",
+      waiting: "Attente la plus longue",
+      deadline: "Échéance la plus proche",
+      patient: "Nom du patient",
+    },
+    freeOnly: "Libres seulement",
+    alerts: "Son et notification à chaque nouvelle demande",
+    notificationTitle: "Nouvelle demande dans la file",
+    hidden: (n: number) => (n === 1 ? "1 demande masquée par les filtres" : `${n} demandes masquées par les filtres`),
+  },
   search: {
     nav: "Rechercher",
     title: "Rechercher une demande",
