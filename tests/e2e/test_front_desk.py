@@ -65,6 +65,7 @@ def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_moved_th
             "birth_date": date(1958, 9, 12).isoformat(),
             "sex": "female",
             "phone": "06 31 52 73 94",
+            "sms_consent": True,
         },
     )
     operator = person(contexts, browser, live_server, "operator")
@@ -115,6 +116,11 @@ def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_moved_th
     appointments = operator.get_by_role("region", name="Rendez-vous")
     expect(appointments).to_contain_text("Annulé par le patient : Se sent mieux")
     expect(operator.get_by_test_id("booked-appointment")).to_have_count(0)
+    # What was sent to whom, and its state, on the request itself.
+    sms = operator.get_by_test_id("request-sms")
+    expect(sms).to_contain_text("À : Patient (06 31 52 73 94)")
+    expect(sms).to_contain_text("À : Effecteur")
+    expect(sms).to_contain_text("Annulation (effecteur)")
     after = api(operator, "GET", f"/api/regulation/requests/{request['id']}")
     assert after["rebook_reason"] == "Rendez-vous annulé par le patient : Se sent mieux"
     assert after["status"] in ("waiting", "received")

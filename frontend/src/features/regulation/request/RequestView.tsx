@@ -8,6 +8,7 @@ import { useUser } from "../../../shell/auth";
 import { LiveStatusBanner } from "../../../shell/live";
 import { Notice } from "../../../ui";
 import { AppointmentOutcomeCard } from "../../agenda";
+import { RequestSmsCard } from "../../notifications";
 import { Candidates } from "../Candidates";
 import { Call15Alert } from "../components";
 import { OPEN_STATUSES, type RequestOut } from "../model";
@@ -167,6 +168,7 @@ export function RequestView({ request }: { request: RequestOut }) {
           ) : null}
           <CallbacksCard request={request} canAct={canAct} onFlash={setFlash} />
           <TimelineCard request={request} />
+          <RequestSmsCard requestId={request.id} />
           <HistoryCard requestId={request.id} />
         </div>
       </div>
