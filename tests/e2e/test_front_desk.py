@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from snp.kit import PARIS
-from tests.e2e.test_regulation import api, contexts, heading, open_slot, person
-from tests.e2e.test_triage_safety import calm_answers
+from tests.e2e.test_regulation import api, contexts, heading, login, open_slot, person
+from tests.e2e.test_triage_safety import calm_answers, new_call
 
 pytestmark = pytest.mark.e2e
 __all__ = ["contexts"]  # the fixture, shared with the regulation journeys
@@ -244,3 +244,17 @@ def test_the_queue_fills_a_1280x800_screen_nothing_clipped_and_the_page_ends_wit
     expect(rows.first).to_contain_text("QUEUE00")
     operator.locator(".queue-controls").get_by_label("Priorité").select_option(label="P3")
     expect(rows).to_have_count(0)
+
+
+def test_after_triage_the_proposed_slots_have_the_focus_and_internals_stay_behind_details(
+    page: Page, live_server: str
+) -> None:
+    login(page, "operator")
+    new_call(page, "Le Bihan", "Soizic")
+    slots_title = page.get_by_role("heading", name="Créneaux proposés")
+    expect(slots_title).to_be_focused()  # the next step, not « Clôturer la demande »
+    result = page.get_by_role("region", name="Résultat du tri")
+    expect(result.locator("code")).to_be_hidden()  # the rule's internal name: behind « Détails »
+    result.get_by_text("Détails du tri").click()
+    expect(result.locator("code")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"score [\d,]+ =")).first).to_be_hidden()

@@ -2718,7 +2718,10 @@ export interface components {
              * Format: date-time
              */
             end_at: string;
-            /** Explanation */
+            /**
+             * Explanation
+             * @description Why it ranks there, in plain French (no arithmetic).
+             */
             explanation: string;
             /**
              * Kind
@@ -2750,6 +2753,12 @@ export interface components {
             rank: number;
             /** Score */
             score: number;
+            /**
+             * Score Details
+             * @description The score's arithmetic, shown on demand (« détails »).
+             * @default
+             */
+            score_details: string;
             score_parts: components["schemas"]["ScoreParts"];
             site: components["schemas"]["CandidateSite"];
             /** Slot Id */

@@ -225,6 +225,7 @@ export const regulationTexts = {
     orientation: "Orientation recommandée",
     advice: "Conseil du protocole",
     rule: "Règle appliquée",
+    details: "Détails du tri",
     version: "Version du protocole",
     ageBand: "Tranche d'âge",
     callbackAt: "Rappel convenu",
@@ -303,6 +304,7 @@ export const regulationTexts = {
   },
 
   candidates: {
+    details: "Détails du classement",
     title: "Créneaux proposés",
     intro: (deadline: string) => `Les meilleurs créneaux avant l'échéance (${deadline}), du plus adapté au moins adapté.`,
     refresh: "Actualiser",

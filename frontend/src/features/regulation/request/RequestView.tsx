@@ -1,6 +1,6 @@
 /** A loaded request: the claim bar, then the triage, booking and closing beside the patient's facts. */
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 
 import { api, useApiMutation } from "../../../api";
@@ -49,6 +49,8 @@ export function RequestView({ request }: { request: RequestOut }) {
   const canAct = open && (!claimedByOther || user.role === "coordinator");
   const operatorBlocked = user.role === "operator" && request.assigned_to === "regulator";
   const justCreated = Boolean((location.state as { justCreated?: boolean } | null)?.justCreated);
+  // Triaged while this page is open (or at intake): the proposed slots get the focus, not « Clôturer ».
+  const untriagedOnArrival = useRef(request.triaged_at === null);
 
   function back(message: string) {
     navigate(backPath, { state: { flash: message } satisfies BackState });
@@ -154,7 +156,11 @@ export function RequestView({ request }: { request: RequestOut }) {
             <RegulatorDecisionCard request={request} onDecided={reload} />
           ) : null}
           {open && request.triaged_at && request.may_book && request.status !== "oriented" && canAct ? (
-            <Candidates request={request} onBooked={(message) => back(message)} />
+            <Candidates
+              request={request}
+              onBooked={(message) => back(message)}
+              focusOnArrival={justCreated || untriagedOnArrival.current}
+            />
           ) : null}
           {open && canAct ? (
             <CloseCard request={request} onClosed={(outcome) => back(t.close.done(t.labels.outcome[outcome]))} />
