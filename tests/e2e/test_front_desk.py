@@ -258,3 +258,40 @@ def test_after_triage_the_proposed_slots_have_the_focus_and_internals_stay_behin
     result.get_by_text("Détails du tri").click()
     expect(result.locator("code")).to_be_visible()
     expect(page.get_by_text(re.compile(r"score [\d,]+ =")).first).to_be_hidden()
+
+
+def test_the_regulator_reads_the_transfer_reason_on_top_and_opens_the_protocol(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    operator = person(contexts, browser, live_server, "operator")
+    created = api(
+        operator,
+        "POST",
+        "/api/regulation/requests",
+        {
+            "family_name": "Tanguy",
+            "given_name": "Loeiz",
+            "birth_date": date(1948, 6, 1).isoformat(),
+            "sex": "male",
+            "phone": "06 71 82 93 04",
+            "commune_insee": "35236",
+            "motif": "fever",
+        },
+    )
+    note = "Patient sous anticoagulant, chute hier : avis médical souhaité."
+    api(operator, "POST", f"/api/regulation/requests/{created['id']}/transfer", {"note": note})
+
+    regulator = person(contexts, browser, live_server, "regulator")
+    regulator.goto(f"/regulation/demandes/{created['id']}")
+    expect(heading(regulator)).to_have_text("Demande de Loeiz TANGUY")
+    reason = regulator.get_by_test_id("transfer-reason")
+    expect(reason).to_have_text(note)
+    # On top: above the claim bar and the triage, without scrolling at 1280x800.
+    regulator.set_viewport_size(DESK)
+    box = reason.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= DESK["height"]
+    regulator.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Protocole de tri"
+    ).click()
+    expect(heading(regulator)).to_contain_text("Protocole")

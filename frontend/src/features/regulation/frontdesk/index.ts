@@ -4,3 +4,4 @@ export { HistoryCard } from "./HistoryCard";
 export { OpenMatchesNotice } from "./OpenMatchesNotice";
 export { deName, frontDeskTexts } from "./texts";
 export { AlertsSwitch, DEFAULT_VIEW, QueueControls, useArrivalAlerts, viewOf, type QueueView } from "./QueueControls";
+export { TransferReason } from "./TransferReason";

@@ -11,6 +11,10 @@ export function deName(name: string): string {
 }
 
 export const frontDeskTexts = {
+  transfer: {
+    title: (who: string, when: string) => `Transférée au médecin régulateur par ${who} (${when}) :`,
+    noNote: "Aucun message laissé par l'opérateur.",
+  },
   queue: {
     legend: "Filtrer et trier la file",
     priority: "Priorité",

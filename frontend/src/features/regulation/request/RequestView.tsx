@@ -17,7 +17,7 @@ import { useProtocol } from "../protocol";
 import { regulationKeys } from "../queryKeys";
 import { CorrectDetails, RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "../safety";
 import { regulationTexts } from "../texts";
-import { AppointmentsCard, HistoryCard } from "../frontdesk";
+import { AppointmentsCard, HistoryCard, TransferReason } from "../frontdesk";
 import { CallbacksCard } from "./CallbacksCard";
 import { CloseCard } from "./CloseCard";
 import { PatientCard } from "./PatientCard";
@@ -92,6 +92,7 @@ export function RequestView({ request }: { request: RequestOut }) {
       ) : null}
 
       <RequestHeader request={request} />
+      {open ? <TransferReason request={request} /> : null}
       <SafetyNotices request={request} />
       <RegulatorDecisionNote request={request} />
 
