@@ -295,3 +295,14 @@ def test_the_regulator_reads_the_transfer_reason_on_top_and_opens_the_protocol(
         "link", name="Protocole de tri"
     ).click()
     expect(heading(regulator)).to_contain_text("Protocole")
+
+
+def test_the_sms_pages_fields_have_the_apps_look(page: Page, live_server: str) -> None:
+    login(page, "coordinator")
+    page.goto("/coordination/sms")
+    expect(heading(page)).to_contain_text("Messages SMS")
+    fields = page.locator("main select, main input[type=tel], main input[type=text]")
+    expect(fields.first).to_be_visible()
+    borders = fields.evaluate_all("els => els.map((e) => getComputedStyle(e).borderTopWidth)")
+    assert len(borders) >= 4
+    assert set(borders) == {"2px"}, borders
