@@ -60,7 +60,7 @@ def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_moved_th
         live_server,
         contexts,
         {
-            "family_name": "Guillou",
+            "family_name": "Kervella",
             "given_name": "Agathe",
             "birth_date": date(1958, 9, 12).isoformat(),
             "sex": "female",
@@ -80,12 +80,12 @@ def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_moved_th
 
     results = operator.get_by_role("region", name="Demandes trouvées")
     expect(results.get_by_role("row")).to_have_count(2)  # the header and the one request
-    expect(results).to_contain_text("GUILLOU Agathe")
+    expect(results).to_contain_text("KERVELLA Agathe")
     expect(results).to_contain_text("Rendez-vous pris")
-    results.get_by_role("link", name="GUILLOU Agathe").click()
+    results.get_by_role("link", name="KERVELLA Agathe").click()
 
     # French elision in the title; the booked appointment says who, when and where.
-    expect(heading(operator)).to_have_text("Demande d'Agathe GUILLOU")
+    expect(heading(operator)).to_have_text("Demande d'Agathe KERVELLA")
     booked = operator.get_by_test_id("booked-appointment")
     expect(booked).to_contain_text("Dr Anne Martin")
     expect(booked).to_contain_text("Cabinet médical de Redon")
@@ -250,7 +250,7 @@ def test_after_triage_the_proposed_slots_have_the_focus_and_internals_stay_behin
     page: Page, live_server: str
 ) -> None:
     login(page, "operator")
-    new_call(page, "Le Bihan", "Soizic")
+    new_call(page, "Le Meur", "Soizic")
     slots_title = page.get_by_role("heading", name="Créneaux proposés")
     expect(slots_title).to_be_focused()  # the next step, not « Clôturer la demande »
     result = page.get_by_role("region", name="Résultat du tri")
@@ -269,7 +269,7 @@ def test_the_regulator_reads_the_transfer_reason_on_top_and_opens_the_protocol(
         "POST",
         "/api/regulation/requests",
         {
-            "family_name": "Tanguy",
+            "family_name": "Prigent",
             "given_name": "Loeiz",
             "birth_date": date(1948, 6, 1).isoformat(),
             "sex": "male",
@@ -283,7 +283,7 @@ def test_the_regulator_reads_the_transfer_reason_on_top_and_opens_the_protocol(
 
     regulator = person(contexts, browser, live_server, "regulator")
     regulator.goto(f"/regulation/demandes/{created['id']}")
-    expect(heading(regulator)).to_have_text("Demande de Loeiz TANGUY")
+    expect(heading(regulator)).to_have_text("Demande de Loeiz PRIGENT")
     reason = regulator.get_by_test_id("transfer-reason")
     expect(reason).to_have_text(note)
     # On top: above the claim bar and the triage, without scrolling at 1280x800.
