@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from snp.kit import PARIS
 from tests.e2e.test_regulation import api, contexts, heading, login, open_slot, person
@@ -174,7 +174,7 @@ def test_the_closed_list_and_a_patients_earlier_requests(
 
 # -- the live queue at 1280x800 (point 3) -------------------------------------------------------
 
-DESK = {"width": 1280, "height": 800}
+DESK: ViewportSize = {"width": 1280, "height": 800}
 QUEUE_MEASURES = """() => {
   const table = document.querySelector('[data-testid="queue"]');
   const box = table.closest('.table-scroll');
