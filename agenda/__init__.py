@@ -39,6 +39,7 @@ from agenda.service.patient_records import (
     relabel_appointments,
     upcoming_appointments,
 )
+from agenda.service.request_appointments import RequestAppointment, request_appointments
 from agenda.service.retention import pseudonymise_appointments
 from agenda.service.sas_supply import (
     SasEffector,
@@ -78,6 +79,7 @@ __all__ = [
     "HoldOut",
     "NewSlot",
     "PatientAppointment",
+    "RequestAppointment",
     "SasEffector",
     "SasSite",
     "SasSlot",
@@ -109,6 +111,7 @@ __all__ = [
     "pseudonymise_appointments",
     "relabel_appointments",
     "release",
+    "request_appointments",
     "sas_appointment_facts",
     "sas_effector",
     "sas_effectors_by_national_id",

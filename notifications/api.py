@@ -14,7 +14,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from starlette.datastructures import FormData
 from twilio.request_validator import RequestValidator
 
@@ -29,10 +29,11 @@ from notifications.schemas import (
     ConsoleInboundIn,
     InboundAlertOut,
     InboundOut,
+    MessageOut,
     MessagePage,
     MessageState,
 )
-from notifications.service import broadcast, inbound, inbound_alerts, outbox
+from notifications.service import broadcast, inbound, inbound_alerts, outbox, request_messages
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, public, require_roles
@@ -71,6 +72,14 @@ async def list_messages(
     return await outbox.list_messages(
         session, actor, status=status_filter, audience=audience, page=page
     )
+
+
+@router.get("/requests/{request_id}/messages")
+async def list_request_messages(
+    session: SessionDep, actor: Staff, request_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> list[MessageOut]:
+    """The SMS sent about a request and whether each was delivered (the request's page)."""
+    return await request_messages.request_messages(session, actor, request_id)
 
 
 @router.get("/alerts")

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -131,6 +132,9 @@ class RegulationRequest(Base):
     __table_args__ = (
         Index("ix_regulation_requests_status_deadline_at", "status", "deadline_at"),
         Index("ix_regulation_requests_claimed_by_user_id_status", "claimed_by_user_id", "status"),
+        # Finding a patient again (a call back): by number, by birth date (migration 0025).
+        Index("ix_regulation_requests_phone", "phone"),
+        Index("ix_regulation_requests_birth_date", "birth_date"),
         # The retention job: closed requests not pseudonymised yet, oldest first. Queries must
         # repeat NOT_PSEUDONYMISED_SQL literally for SQLite to use this partial index.
         Index(
@@ -245,6 +249,15 @@ class RegulationRequest(Base):
     # Identity fields replaced after the retention period (`regulation.service.retention`).
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+# ... and by the start of the family name, any case (`lower(family_name) LIKE 'dup%'`):
+# `text_pattern_ops` lets PostgreSQL walk the index whatever the database's collation.
+Index(
+    "ix_regulation_requests_family_name_lower",
+    func.lower(RegulationRequest.family_name).label("family_name_lower"),
+    postgresql_ops={"family_name_lower": "text_pattern_ops"},
+)
 
 
 class RequestLogEntry(Base):

@@ -20,6 +20,7 @@ from pydantic import (
     computed_field,
 )
 
+from agenda import RequestAppointment
 from regulation.models import (
     AssignedTo,
     CallbackResult,
@@ -361,6 +362,10 @@ class RequestOut(BaseModel):
     free_text_warning: str | None = Field(
         default=None, description="L'avertissement à montrer à l'opérateur (mots d'alerte)."
     )
+    appointments: list[RequestAppointment] = Field(
+        default_factory=list,
+        description="Its appointments, latest first: who, when, where, and what became of each.",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -374,6 +379,8 @@ class RequestSummary(BaseModel):
     priority: Priority | None
     family_name: str
     given_name: str
+    birth_date: date
+    phone: str
     age_label: str
     motif: str | None
     origin: Origin
@@ -381,6 +388,11 @@ class RequestSummary(BaseModel):
     deadline_at: datetime | None
     outcome: Outcome | None
     closed_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone)
 
 
 class RequestPage(Page[RequestSummary]):
@@ -408,7 +420,13 @@ class QueueItem(BaseModel):
     callback_at: datetime | None
     waiting_seconds: int
     seconds_left: int | None = Field(description="Negative once the deadline is passed.")
-    urgency: Urgency = Field(description="ok, soon (< 1 h left) or overdue: the UI's colour.")
+    urgency: Urgency = Field(
+        description="ok, soon (< 1 h left, or the last third of a shorter window) or overdue: "
+        "the UI's colour."
+    )
+    soon_seconds: int = Field(
+        default=3600, description="Time left under which this request shows as soon."
+    )
     claimed_by_user_id: int | None
     claimed_by_name: str | None
     failed_callbacks: int

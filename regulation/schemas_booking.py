@@ -110,7 +110,10 @@ class CandidateOut(BaseModel):
     offered_first: bool = Field(
         description="Créneau libéré proposé en priorité à cette demande (placé en tête)."
     )
-    explanation: str
+    explanation: str = Field(description="Why it ranks there, in plain French (no arithmetic).")
+    score_details: str = Field(
+        default="", description="The score's arithmetic, shown on demand (« détails »)."
+    )
 
 
 class PatientPlace(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import Query, status
@@ -18,12 +19,13 @@ from regulation.schemas import (
     RequestCreate,
     RequestOut,
     RequestPage,
+    RequestSummary,
     RequestUpdate,
     TransferIn,
     TriageIn,
     TriageOut,
 )
-from regulation.service import closing, intake, queue, triage
+from regulation.service import closing, intake, queue, search, triage
 from snp.deps import SessionDep, SettingsDep
 from snp.kit import PageDep
 
@@ -44,13 +46,63 @@ async def list_requests(
     actor: Staff,
     page: PageDep,
     status_filter: Annotated[RequestStatus | None, Query(alias="status")] = None,
+    name: Annotated[
+        str | None, Query(max_length=120, description="Début du nom de famille (sans casse).")
+    ] = None,
+    phone: Annotated[
+        str | None, Query(max_length=30, description="Téléphone, toute notation.")
+    ] = None,
+    birth_date: Annotated[date | None, Query(description="Date de naissance exacte.")] = None,
+    scope: Annotated[
+        search.Scope, Query(description="open : en cours ; closed : terminées ; all : toutes.")
+    ] = search.Scope.ALL,
 ) -> RequestPage:
-    return await intake.list_requests(session, actor, status=status_filter, page=page)
+    """Find requests again (a patient calling back, the closed ones), newest first; each one
+    listed is an audited read."""
+    return await search.search_requests(
+        session,
+        actor,
+        name=name,
+        phone=phone,
+        birth_date=birth_date,
+        scope=scope,
+        status=status_filter,
+        page=page,
+    )
+
+
+@router.get("/requests/open-matches")
+async def open_matches(
+    session: SessionDep,
+    actor: Intake,
+    phone: Annotated[str | None, Query(max_length=30)] = None,
+    family_name: Annotated[str | None, Query(max_length=120)] = None,
+    birth_date: Annotated[date | None, Query()] = None,
+    exclude_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> list[RequestSummary]:
+    """Open requests with the same number, or the same family name and birth date: the new
+    call may be a patient calling back (the intake form warns)."""
+    return await search.open_matches(
+        session,
+        actor,
+        phone=phone,
+        family_name=family_name,
+        birth_date=birth_date,
+        exclude_id=exclude_id,
+    )
 
 
 @router.get("/requests/{request_id}")
 async def get_request(request_id: int, session: SessionDep, actor: Staff) -> RequestOut:
     return await intake.get_request(session, actor, request_id)
+
+
+@router.get("/requests/{request_id}/history")
+async def patient_history(
+    request_id: int, session: SessionDep, actor: Staff
+) -> list[RequestSummary]:
+    """The patient's other requests (same number, or same name and birth date), newest first."""
+    return await search.patient_history(session, actor, request_id)
 
 
 @router.patch("/requests/{request_id}")

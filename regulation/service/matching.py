@@ -509,12 +509,17 @@ def explain(item: Scored, *, after_deadline: bool, offered_first: bool) -> str:
         )
     else:
         parts.append("aucun patient SNP confié ce jour ni cette semaine")
-    parts.append(
-        f"score {_number(item.score)} = {_number(item.delay)} (délai) + "
-        f"{_number(item.distance_cost)} (distance) + {_number(item.load_cost)} (charge)"
-    )
     text = " · ".join(parts)
     return f"Créneau libéré proposé en priorité · {text}" if offered_first else text
+
+
+def score_details(item: Scored) -> str:
+    """The ranking's arithmetic, behind the operator's « détails » toggle."""
+    return (
+        f"score {_number(item.score)} = {_number(item.delay)} (délai) + "
+        f"{_number(item.distance_cost)} (distance) + {_number(item.load_cost)} (charge) ; "
+        "le plus petit score est proposé en premier"
+    )
 
 
 def candidate_out(
@@ -560,6 +565,7 @@ def candidate_out(
         after_deadline=after_deadline,
         offered_first=offered_first,
         explanation=explain(item, after_deadline=after_deadline, offered_first=offered_first),
+        score_details=score_details(item),
     )
 
 

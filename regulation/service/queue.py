@@ -47,7 +47,10 @@ from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import Forbidden
 
-SOON_SECONDS = 3600  # less than an hour left: the console shows it as "soon"
+SOON_SECONDS = 3600  # less than an hour left: the console shows it as "soon"...
+SOON_SHARE = (
+    3  # ... or, for a short deadline (a referral to triage within the hour), its last third
+)
 
 R = RegulationRequest
 PRIORITY_RANK = case({"P0": 0, "P1": 1, "P2": 3, "P3": 4}, value=R.priority, else_=2)
@@ -57,12 +60,21 @@ UNCLAIMED_STATUS = case(
 )
 
 
-def urgency(seconds_left: int | None) -> Urgency:
+def soon_seconds(received_at: datetime, deadline_at: datetime | None) -> int:
+    """Time left under which a request shows as "soon": an hour, or the last third of a
+    shorter window (so that a request to triage within the hour is not amber from arrival)."""
+    if deadline_at is None:
+        return SOON_SECONDS
+    window = int((deadline_at - received_at).total_seconds())
+    return max(0, min(SOON_SECONDS, window // SOON_SHARE))
+
+
+def urgency(seconds_left: int | None, soon: int = SOON_SECONDS) -> Urgency:
     if seconds_left is None:
         return "ok"
     if seconds_left < 0:
         return "overdue"
-    return "soon" if seconds_left < SOON_SECONDS else "ok"
+    return "soon" if seconds_left < soon else "ok"
 
 
 async def list_queue(
@@ -100,6 +112,7 @@ async def list_queue(
     items = []
     for row, failed_count in rows:
         left = int((row.deadline_at - now).total_seconds()) if row.deadline_at else None
+        soon = soon_seconds(row.received_at, row.deadline_at)
         items.append(
             QueueItem.model_validate(
                 {
@@ -120,7 +133,8 @@ async def list_queue(
                     "callback_at": row.callback_at,
                     "waiting_seconds": max(0, int((now - row.received_at).total_seconds())),
                     "seconds_left": left,
-                    "urgency": urgency(left),
+                    "urgency": urgency(left, soon),
+                    "soon_seconds": soon,
                     "claimed_by_user_id": row.claimed_by_user_id,
                     "claimed_by_name": row.claimed_by_name,
                     "failed_callbacks": int(failed_count),

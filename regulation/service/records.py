@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda import request_appointments
 from regulation.errors import AlreadyClaimed, RequestNotFound, RequestNotOpen
 from regulation.models import (
     OPEN_STATUSES,
@@ -167,6 +168,7 @@ async def to_detail(
                 FreeTextFlagOut(id=f.id, label=f.label, words=list(f.words)) for f in flags
             ],
             "free_text_warning": warning_text(flags) or None,
+            "appointments": await request_appointments(session, row.id),
         }
     )
 

@@ -290,7 +290,7 @@ def test_red_flag_found_while_triaging_a_referral_takes_it_out_of_the_queue(
     row = queue_row(operator, "Erwan GUILLOU")
     expect(row).to_be_visible()
     row.get_by_role("button", name="Prendre en charge la demande de Erwan GUILLOU").click()
-    expect(heading(operator)).to_have_text("Demande de Erwan GUILLOU")
+    expect(heading(operator)).to_have_text("Demande d'Erwan GUILLOU")
 
     answer(operator, "Suspicion de méningite ou de purpura fulminans", "Oui", ends_form=True)
 

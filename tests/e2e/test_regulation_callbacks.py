@@ -72,8 +72,9 @@ def test_operator_calls_back_logs_the_attempts_and_closes_as_unreachable(
 
 
 def test_each_waiting_request_shows_its_time_left_in_a_colour(page: Page, live_server: str) -> None:
-    """Less than an hour left (a request still to triage: within the hour): amber, « échéance
-    proche »; hours left (triaged, P2 or P3): green, « dans les temps »."""
+    """A request still to triage (within the hour) is green at arrival and amber, « échéance
+    proche », for its last third (20 min); hours left (triaged, P2 or P3): green, « dans les
+    temps ». The page's clock is moved on: the console counts down without re-fetching."""
     login(page, "operator")
     protocol = api(page, "GET", "/api/regulation/protocols/current")["document"]
     sore_throat = next(m for m in protocol["motifs"] if m["id"] == "sore_throat")
@@ -103,8 +104,11 @@ def test_each_waiting_request_shows_its_time_left_in_a_colour(page: Page, live_s
     )
     assert triaged["priority"] in ("P2", "P3"), triaged
 
+    page.clock.install()
     page.goto("/regulation")
     soon, ok = queue_row(page, "Ambre COULEUR"), queue_row(page, "Vert COULEUR")
+    expect(soon).to_have_class(re.compile(r"\bqueue-row-ok\b"))  # not amber from arrival
+    page.clock.fast_forward("42:00")
     expect(soon).to_have_class(re.compile(r"\bqueue-row-soon\b"))
     expect(soon.locator(".urgency")).to_contain_text("échéance proche")
     expect(ok).to_have_class(re.compile(r"\bqueue-row-ok\b"))

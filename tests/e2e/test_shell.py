@@ -21,11 +21,16 @@ WRONG_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
 
 # role -> (home path, <h1> of the home page, labels of the navigation links, role label)
 HOMES: dict[str, tuple[str, str, list[str], str]] = {
-    "operator": ("/regulation", "File d'attente", ["File d'attente"], "Opérateur·rice SNP"),
+    "operator": (
+        "/regulation",
+        "File d'attente",
+        ["File d'attente", "Rechercher"],
+        "Opérateur·rice SNP",
+    ),
     "regulator": (
         "/regulation/avis",
         "Demandes d'avis médical",
-        ["Demandes d'avis", "Protocole de tri"],
+        ["Demandes d'avis", "Rechercher", "Protocole de tri"],
         "Médecin régulateur",
     ),
     "effector": ("/agenda", "Mon agenda SNP", ["Mon agenda"], "Effecteur (médecin)"),
@@ -46,6 +51,7 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
         "Coordination",
         [
             "Coordination",
+            "Rechercher",
             "Annuaire",
             "Carte",
             "Protocole de tri",

@@ -44,7 +44,8 @@ def new_call(page: Page, family: str, given: str, *, notes: str | None = None) -
     if notes is not None:
         page.get_by_label("Notes (facultatif)").fill(notes)
     page.get_by_role("button", name="Enregistrer et trier").click()
-    expect(heading(page)).to_have_text(f"Demande de {given} {family.upper()}")
+    of = "d'" if given[0].lower() in "aeiouhéèêâîôû" else "de "
+    expect(heading(page)).to_have_text(f"Demande {of}{given} {family.upper()}")
 
 
 def test_a_red_flag_word_typed_in_the_notes_shows_the_warning(page: Page, live_server: str) -> None:

@@ -117,9 +117,9 @@ async def test_the_nearest_within_the_time_distance_trade_off_comes_first(
     assert [c.rank for c in result.items] == [1, 2, 3]
     first = result.items[0]
     assert first.explanation == (
-        "Dans 1 h 30 · à 1 km · aucun patient SNP confié ce jour ni cette semaine · "
-        "score 92 = 90 (délai) + 2 (distance) + 0 (charge)"
+        "Dans 1 h 30 · à 1 km · aucun patient SNP confié ce jour ni cette semaine"
     )
+    assert first.score_details.startswith("score 92 = 90 (délai) + 2 (distance) + 0 (charge)")
     assert (first.score_parts.delay, first.score_parts.distance, first.score_parts.load) == (
         90.0,
         2.0,
@@ -158,7 +158,9 @@ async def test_effectors_already_given_patients_that_day_or_week_are_penalised(
     ]
     assert [(c.load_day, c.load_week) for c in result.items] == [(0, 1), (2, 2)]
     assert result.items[1].explanation.endswith(
-        "déjà 2 patients SNP ce jour, 2 patients cette semaine · "
+        "déjà 2 patients SNP ce jour, 2 patients cette semaine"
+    )
+    assert result.items[1].score_details.startswith(
         f"score {delay + 48} = {delay} (délai) + 0 (distance) + 48 (charge)"
     )
 

@@ -68,11 +68,29 @@ async def test_the_queue_is_ordered_by_priority_then_time_left(
     first, second = items[0], items[1]
     assert 0 <= first["waiting_seconds"] < 60
     assert 3500 < first["seconds_left"] <= 3600
-    assert first["urgency"] == "soon"
+    # A request to triage within the hour is not "soon" from its first second: its last third is.
+    assert (first["urgency"], first["soon_seconds"]) == ("ok", 1200)
     assert 6 * 3600 - 60 < second["seconds_left"] <= 6 * 3600
     assert second["urgency"] == "ok"
     assert first["family_name"] == "Dupont"
     assert first["age_label"].endswith(" ans")
+
+
+async def test_a_request_to_triage_within_the_hour_turns_soon_for_its_last_third(
+    database: Database, session: AsyncSession
+) -> None:
+    user = await create_user(session, Role.OPERATOR)
+    actor = actor_of(user)
+    settings = test_settings(database.url)
+    arrived = utcnow() - timedelta(minutes=30)
+    async with database.transaction() as s:
+        data = RequestCreate.model_validate(patient(claim=False))
+        await intake.create_request(s, actor, data, settings=settings, now=arrived)
+    async with database.transaction() as s:
+        half_way = (await queue.list_queue(s, actor, now=arrived + timedelta(minutes=30))).items[0]
+        late = (await queue.list_queue(s, actor, now=arrived + timedelta(minutes=45))).items[0]
+    assert half_way.urgency == "ok"
+    assert late.urgency == "soon"
 
 
 async def test_overdue_requests_are_flagged(database: Database, session: AsyncSession) -> None:

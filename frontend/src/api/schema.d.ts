@@ -1537,6 +1537,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/requests/{request_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Request Messages
+         * @description The SMS sent about a request and whether each was delivered (the request's page).
+         */
+        get: operations["notifications-list_request_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/twilio/inbound": {
         parameters: {
             query?: never;
@@ -1920,7 +1940,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Requests */
+        /**
+         * List Requests
+         * @description Find requests again (a patient calling back, the closed ones), newest first; each one
+         *     listed is an audited read.
+         */
         get: operations["regulation-list_requests"];
         put?: never;
         /**
@@ -1928,6 +1952,27 @@ export interface paths {
          * @description Phone intake. Kept in hand by default (`claim`); triaged at once when `answers` are sent.
          */
         post: operations["regulation-create_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/open-matches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open Matches
+         * @description Open requests with the same number, or the same family name and birth date: the new
+         *     call may be a patient calling back (the intake form warns).
+         */
+        get: operations["regulation-open_matches"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2091,6 +2136,26 @@ export interface paths {
          *     step's `effector_ids`); emits `request.escalated`. Only the request's claim holder.
          */
         post: operations["regulation-record_escalation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/requests/{request_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patient History
+         * @description The patient's other requests (same number, or same name and birth date), newest first.
+         */
+        get: operations["regulation-patient_history"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3929,7 +3994,10 @@ export interface components {
              * Format: date-time
              */
             end_at: string;
-            /** Explanation */
+            /**
+             * Explanation
+             * @description Why it ranks there, in plain French (no arithmetic).
+             */
             explanation: string;
             /**
              * Kind
@@ -3961,6 +4029,12 @@ export interface components {
             rank: number;
             /** Score */
             score: number;
+            /**
+             * Score Details
+             * @description The score's arithmetic, shown on demand (« détails »).
+             * @default
+             */
+            score_details: string;
             score_parts: components["schemas"]["ScoreParts"];
             site: components["schemas"]["CandidateSite"];
             /** Slot Id */
@@ -6193,10 +6267,16 @@ export interface components {
              * @description Negative once the deadline is passed.
              */
             seconds_left: number | null;
+            /**
+             * Soon Seconds
+             * @description Time left under which this request shows as soon.
+             * @default 3600
+             */
+            soon_seconds: number;
             status: components["schemas"]["RequestStatus"];
             /**
              * Urgency
-             * @description ok, soon (< 1 h left) or overdue: the UI's colour.
+             * @description ok, soon (< 1 h left, or the last third of a shorter window) or overdue: the UI's colour.
              * @enum {string}
              */
             urgency: "ok" | "soon" | "overdue";
@@ -6503,6 +6583,54 @@ export interface components {
             slot_id: number;
         };
         /**
+         * RequestAppointment
+         * @description One appointment of a request, with its practitioner and place.
+         */
+        RequestAppointment: {
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /** Cancelled By */
+            cancelled_by: ("patient" | "effector" | "operator" | "regulator" | "coordinator" | "sas") | null;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "AMB" | "HH" | "VR";
+            /**
+             * Practitioner
+             * @description « Dr Prénom Nom » ou « Prénom Nom (profession) ».
+             */
+            practitioner: string;
+            /**
+             * Practitioner Phone
+             * @description Le cabinet, en notation française.
+             */
+            practitioner_phone: string;
+            /** Profession */
+            profession: string;
+            /** @description Où (aucun pour une téléconsultation sans lieu). */
+            site: components["schemas"]["SiteOut"] | null;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
+        };
+        /**
          * RequestCreate
          * @description Operator intake (a call). With `answers` (and `motif`) the request is triaged at once.
          */
@@ -6681,6 +6809,11 @@ export interface components {
             age_months: number;
             /** Appointment Id */
             appointment_id: string | null;
+            /**
+             * Appointments
+             * @description Its appointments, latest first: who, when, where, and what became of each.
+             */
+            appointments?: components["schemas"]["RequestAppointment"][];
             assigned_to: components["schemas"]["AssignedTo"];
             /**
              * Awaiting Regulator
@@ -6942,6 +7075,11 @@ export interface components {
         RequestSummary: {
             /** Age Label */
             age_label: string;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
             /** Closed At */
             closed_at: string | null;
             /** Deadline At */
@@ -6956,6 +7094,10 @@ export interface components {
             motif: string | null;
             origin: components["schemas"]["Origin"];
             outcome: components["schemas"]["Outcome"] | null;
+            /** Phone */
+            phone: string;
+            /** Phone Display */
+            readonly phone_display: string;
             priority: components["schemas"]["Priority"] | null;
             /**
              * Received At
@@ -7378,6 +7520,11 @@ export interface components {
              */
             saved: boolean;
         };
+        /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "open" | "closed" | "all";
         /**
          * ScoreParts
          * @description The score's terms, in minutes: it is their sum (lower is better).
@@ -11209,6 +11356,37 @@ export interface operations {
             };
         };
     };
+    "notifications-list_request_messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "notifications-twilio_inbound": {
         parameters: {
             query?: never;
@@ -11787,6 +11965,14 @@ export interface operations {
         parameters: {
             query?: {
                 status?: components["schemas"]["RequestStatus"] | null;
+                /** @description Début du nom de famille (sans casse). */
+                name?: string | null;
+                /** @description Téléphone, toute notation. */
+                phone?: string | null;
+                /** @description Date de naissance exacte. */
+                birth_date?: string | null;
+                /** @description open : en cours ; closed : terminées ; all : toutes. */
+                scope?: components["schemas"]["Scope"];
                 limit?: number;
                 offset?: number;
             };
@@ -11836,6 +12022,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-open_matches": {
+        parameters: {
+            query?: {
+                phone?: string | null;
+                family_name?: string | null;
+                birth_date?: string | null;
+                exclude_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestSummary"][];
                 };
             };
             /** @description Validation Error */
@@ -12142,6 +12362,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EscalationStepOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-patient_history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestSummary"][];
                 };
             };
             /** @description Validation Error */

@@ -4,8 +4,27 @@ import { useEffect, useRef, type ReactNode } from "react";
 import { useCptsName } from "./territory";
 import { shellTexts } from "./texts";
 
-/** A page: sets the tab title and puts focus on its <h1> so screen readers announce navigation. */
-export function Page({ title, intro, children }: { title: string; intro?: ReactNode; children?: ReactNode }) {
+/**
+ * A page: sets the tab title and puts focus on its <h1> so screen readers announce navigation,
+ * or on the element `focusId` names when the page is a form the user types in at once.
+ */
+export function Page({
+  title,
+  intro,
+  children,
+  focusId,
+  dense = false,
+  actions,
+}: {
+  title: string;
+  intro?: ReactNode;
+  children?: ReactNode;
+  focusId?: string;
+  /** A work screen (the live queue): tighter spacing, so that the list fills the screen. */
+  dense?: boolean;
+  /** Shown on the title's line (the console's main action and counters). */
+  actions?: ReactNode;
+}) {
   const cpts = useCptsName();
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -15,15 +34,17 @@ export function Page({ title, intro, children }: { title: string; intro?: ReactN
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new title is a new page: focus its heading
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    const first = focusId ? document.getElementById(focusId) : null;
+    (first ?? heading.current)?.focus({ preventScroll: true });
   }, [title]);
 
   return (
-    <div className="page">
-      <div className="page-head">
+    <div className={dense ? "page page-dense" : "page"}>
+      <div className={actions ? "page-head page-head-actions" : "page-head"}>
         <h1 ref={heading} tabIndex={-1}>
           {title}
         </h1>
+        {actions}
         {intro ? <p className="page-intro">{intro}</p> : null}
       </div>
       {children}

@@ -52,7 +52,7 @@ export function SmsDemoPage() {
   return (
     <Page title={td.title} intro={td.intro}>
       <form className="sms-filters" aria-label={td.filters} onSubmit={(e) => e.preventDefault()}>
-        <div className="sms-field">
+        <div className="field sms-field">
           <label htmlFor="sms-filter-status">{td.status}</label>
           <select id="sms-filter-status" value={status} onChange={(e) => setStatus(e.target.value as MessageState | "")}>
             <option value="">{td.all}</option>
@@ -63,7 +63,7 @@ export function SmsDemoPage() {
             ))}
           </select>
         </div>
-        <div className="sms-field">
+        <div className="field sms-field">
           <label htmlFor="sms-filter-audience">{td.audience}</label>
           <select id="sms-filter-audience" value={audience} onChange={(e) => setAudience(e.target.value as Audience | "")}>
             <option value="">{td.all}</option>
@@ -170,11 +170,11 @@ function InboundForm({ sender, onSender, onDone }: { sender: string; onSender: (
       <h2 id="sms-inbound-title">{ti.title}</h2>
       <p className="card-note">{ti.intro}</p>
       <form onSubmit={submit} className="sms-inbound-form">
-        <label>
+        <label className="field">
           {ti.sender}
           <input type="tel" value={sender} onChange={(e) => onSender(e.target.value)} required minLength={6} maxLength={30} />
         </label>
-        <label>
+        <label className="field">
           {ti.body}
           <input type="text" value={body} onChange={(e) => setBody(e.target.value)} required maxLength={480} />
         </label>

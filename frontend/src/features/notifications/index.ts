@@ -5,3 +5,4 @@
 export { OperatorSmsPanels } from "./OperatorSmsPanels";
 export { NOTIFICATIONS_PATHS } from "./paths";
 export { notificationsTexts } from "./texts";
+export { RequestSmsCard } from "./RequestSmsCard";

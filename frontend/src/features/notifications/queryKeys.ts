@@ -5,5 +5,7 @@ export const notificationsKeys = {
   broadcasts: ["notifications", "broadcasts"],
   broadcastList: (query: object) => ["notifications", "broadcasts", query] as const,
   messages: ["notifications", "messages"],
+  /** The SMS of one request (its page). */
+  requestMessages: (requestId: number) => ["notifications", "messages", "request", requestId] as const,
   messageList: (status: string, audience: string) => ["notifications", "messages", status, audience] as const,
 } as const;

@@ -120,6 +120,13 @@ export const notificationsTexts = {
     closed: "Close sans réponse",
     code: (code: string) => `code ${code}`,
   },
+  requestSms: {
+    title: "SMS de la demande",
+    none: "Aucun SMS envoyé pour cette demande.",
+    to: (audience: string, number: string) => `À : ${audience} (${number})`,
+    failed: (why: string) => `Non distribué : ${why}`,
+    text: "Texte du message",
+  },
   status: (value: string) => STATUS[value] ?? value,
   audience: (value: string) => AUDIENCE[value] ?? value,
   template: (value: string) => TEMPLATE[value] ?? value,

@@ -36,8 +36,28 @@ function countdown(seconds: number): string {
 }
 
 
-export function Candidates({ request, onBooked }: { request: RequestOut; onBooked: (message: string) => void }) {
+export function Candidates({
+  request,
+  onBooked,
+  focusOnArrival = false,
+}: {
+  request: RequestOut;
+  onBooked: (message: string) => void;
+  /** Just triaged: the proposed slots are the next step, brought into view with the focus. */
+  focusOnArrival?: boolean;
+}) {
   const user = useUser();
+  const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the slots first appear
+  useEffect(() => {
+    if (!focusOnArrival) return;
+    // After the page's own focus on its title (a parent's effect runs after this one).
+    const timer = window.setTimeout(() => {
+      heading.current?.scrollIntoView({ block: "start" });
+      heading.current?.focus({ preventScroll: true });
+    }, 0);
+    return () => window.clearTimeout(timer);
+  }, []);
   const mine = request.status === "claimed" && request.claimed_by_user_id === user.id;
   const [kind, setKind] = useState<Kind | "">("");
   const [selected, setSelected] = useState<number | null>(null);
@@ -86,7 +106,9 @@ export function Candidates({ request, onBooked }: { request: RequestOut; onBooke
   return (
     <section className="card candidates" aria-labelledby="creneaux-title">
       <div className="card-head">
-        <h2 id="creneaux-title">{tc.title}</h2>
+        <h2 id="creneaux-title" ref={heading} tabIndex={-1}>
+          {tc.title}
+        </h2>
         <div className="inline-actions">
           <label className="inline-select">
             <span>{tc.kindFilter}</span>
@@ -236,6 +258,12 @@ function CandidateList({
                   <span className="visually-hidden">{tc.why} : </span>
                   {c.explanation}
                 </p>
+                {c.score_details ? (
+                  <details className="candidate-details">
+                    <summary>{tc.details}</summary>
+                    <p>{c.score_details}</p>
+                  </details>
+                ) : null}
               </div>
               <div className="candidate-action">
                 <button

@@ -11,6 +11,7 @@ import { Page } from "../../shell/Page";
 import { linkCallToRequest } from "../telephony";
 import { ErrorSummary, Field, InputField, Loaded } from "../../ui";
 import { Call15Alert } from "./components";
+import { OpenMatchesNotice } from "./frontdesk";
 import {
   answersToSend,
   fieldLabels,
@@ -161,6 +162,7 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
         <section className="card intake-patient" aria-labelledby={`${ID}-patient-title`}>
           <h2 id={`${ID}-patient-title`}>{ti.patientSection}</h2>
           <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} />
+          <OpenMatchesNotice phone={patient.phone} familyName={patient.family_name} birthDate={patient.birth_date} />
           <OriginField idPrefix={ID} label={ti.origin} options={ORIGINS} value={origin} onChange={setOrigin} error={byField.origin} />
           <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
           {origin === "patient_call" ? null : (

@@ -2,7 +2,7 @@
  * The operator console (/regulation): the live queue, shared by every operator. New requests,
  * claims, releases and outcomes arrive over the live socket and the list re-fetches itself.
  */
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { useNow } from "../../shell/clock";
@@ -11,6 +11,8 @@ import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { OperatorSmsPanels } from "../notifications";
 import { PhoneLinePanel } from "../telephony";
+import { AlertsSwitch, DEFAULT_VIEW, QueueControls, useArrivalAlerts, viewOf, type QueueView } from "./frontdesk";
+import { frontDeskTexts } from "./frontdesk/texts";
 import { motifLabel, type QueueItem } from "./model";
 import { INTAKE_PATH, REQUEST_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
@@ -46,6 +48,11 @@ export function OperatorHome() {
   const forRegulators = items.filter((i) => i.assigned_to === "regulator");
   const fresh = useFreshIds(queue.data?.items ?? null);
   const announcement = useArrivalAnnouncement(forOperators, fresh);
+  const document = useProtocolDocument();
+  const [view, setView] = useState<QueueView>(DEFAULT_VIEW);
+  const shown = viewOf(forOperators, view);
+  const describe = useCallback((i: QueueItem) => `${motifLabel(document, i.motif)}, ${i.age_label}`, [document]);
+  const [alerts, setAlerts] = useArrivalAlerts(forOperators, fresh, describe);
 
   // "N": a new call, from anywhere on the page except while typing.
   useEffect(() => {
@@ -61,20 +68,25 @@ export function OperatorHome() {
   }, [navigate]);
 
   return (
-    <Page title={tc.title} intro={tc.intro}>
-      <div className="console-bar">
-        <Link to={INTAKE_PATH} className="button button-primary button-large" aria-keyshortcuts="N">
-          <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" focusable="false">
-            <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
-          </svg>
-          {tc.newCall}
-          <kbd className="kbd-hint">{tc.newCallShortcut}</kbd>
-        </Link>
-        <p className="console-count" aria-live="polite">
-          {queue.data ? tc.count(forOperators.length) : null}
-        </p>
-        <LiveStatusBanner />
-      </div>
+    <Page
+      title={tc.title}
+      dense
+      actions={
+        <div className="console-bar">
+          <Link to={INTAKE_PATH} className="button button-primary" aria-keyshortcuts="N">
+            <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" focusable="false">
+              <path d="M12 5v14M5 12h14" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round" />
+            </svg>
+            {tc.newCall}
+            <kbd className="kbd-hint">{tc.newCallShortcut}</kbd>
+          </Link>
+          <p className="console-count" aria-live="polite">
+            {queue.data ? tc.count(forOperators.length) : null}
+          </p>
+          <LiveStatusBanner />
+        </div>
+      }
+    >
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
@@ -85,15 +97,23 @@ export function OperatorHome() {
         onOpenRequest={(requestId) => navigate(REQUEST_PATH(requestId))}
       />
       <QueueNotices queue={queue} actions={actions} />
+      <div className="queue-toolbar">
+        <QueueControls view={view} onChange={setView} />
+        <AlertsSwitch on={alerts} onChange={setAlerts} />
+        {shown.length < forOperators.length ? (
+          <p className="card-note" role="status">
+            {frontDeskTexts.queue.hidden(forOperators.length - shown.length)}
+          </p>
+        ) : null}
+      </div>
       {queue.data ? (
         forOperators.length === 0 ? (
           <EmptyState>{tc.empty}</EmptyState>
         ) : (
           <>
-            <p className="card-note shortcuts">{tc.shortcuts}</p>
             <QueueTable
               testId="queue"
-              items={forOperators}
+              items={shown}
               fetchedAt={queue.dataUpdatedAt}
               now={now}
               caption={tc.tableCaption}
@@ -105,6 +125,7 @@ export function OperatorHome() {
               canClaim={() => user.role !== "regulator"}
               fresh={fresh}
             />
+            <p className="card-note shortcuts">{tc.shortcuts}</p>
           </>
         )
       ) : null}

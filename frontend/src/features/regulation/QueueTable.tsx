@@ -115,7 +115,7 @@ export function QueueTable({
           {items.map((item, index) => {
             const name = patientName(item);
             const left = item.seconds_left === null ? null : item.seconds_left - elapsed;
-            const urgency = urgencyOf(left, item.urgency);
+            const urgency = urgencyOf(left, item.urgency, item.soon_seconds ?? undefined);
             const mine = item.claimed_by_user_id === user.id;
             const claimedByOther = item.claimed_by_user_id !== null && !mine;
             const busy = busyId === item.id;
@@ -143,7 +143,9 @@ export function QueueTable({
                 <td>
                   <PriorityBadge priority={item.priority ?? null} />
                 </td>
-                <td className="queue-motif">{motifLabel(document, item.motif)}</td>
+                <td className="queue-motif" title={motifLabel(document, item.motif)}>
+                  {motifLabel(document, item.motif)}
+                </td>
                 <th scope="row" className="queue-patient">
                   <Link to={REQUEST_PATH(item.id)} tabIndex={-1} aria-label={tc.openLabel(name)}>
                     {name}

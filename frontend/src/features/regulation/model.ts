@@ -42,13 +42,13 @@ export function formatDuration(totalSeconds: number): string {
   return t.time.days(Math.floor(hours / 24), hours % 24);
 }
 
-/** Server thresholds (regulation.service.queue): under an hour left is "soon". */
+/** Server thresholds (regulation.service.queue): under an hour left is "soon" (or the item's own `soon_seconds`). */
 const SOON_SECONDS = 3600;
 
-export function urgencyOf(secondsLeft: number | null, fallback: Urgency = "ok"): Urgency {
+export function urgencyOf(secondsLeft: number | null, fallback: Urgency = "ok", soon: number = SOON_SECONDS): Urgency {
   if (secondsLeft === null) return fallback;
   if (secondsLeft < 0) return "overdue";
-  return secondsLeft < SOON_SECONDS ? "soon" : "ok";
+  return secondsLeft < soon ? "soon" : "ok";
 }
 
 export function timeLeftLabel(secondsLeft: number | null): string {

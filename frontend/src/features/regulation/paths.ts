@@ -6,3 +6,4 @@ export const REQUEST_ROUTE = "/regulation/demandes/:requestId";
 export const REQUEST_PATH = (id: number) => `/regulation/demandes/${id}`;
 export const REFERRALS_PATH = "/orientations";
 export const NEW_REFERRAL_PATH = "/orientations/nouvelle";
+export const SEARCH_PATH = "/regulation/recherche";

@@ -8,6 +8,10 @@ export const regulationKeys = {
   /** Apart from the request's key: re-reading a request does not re-run the matching. */
   candidates: (id: number, ...parts: string[]) => ["regulation", "candidates", id, ...parts] as const,
   myReferrals: ["regulation", "requests", "mine"],
+  /** The front desk's search (criteria as sent) and a patient's other requests. */
+  search: (criteria: Record<string, string | number>) => ["regulation", "requests", "search", criteria] as const,
+  openMatches: (criteria: Record<string, string | number>) => ["regulation", "requests", "open-matches", criteria] as const,
+  history: (id: number) => ["regulation", "requests", id, "history"] as const,
   protocol: ["regulation", "protocol"],
   /** The regulators' follow-up of the calls sent to the 15. */
   followUp15: ["regulation", "follow-up"],

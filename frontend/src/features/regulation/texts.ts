@@ -1,5 +1,6 @@
 /** French strings of the regulation feature (operators, medical regulators, referrers). */
 import type { Schemas } from "../../api";
+import { deName } from "./frontdesk/texts";
 
 type Priority = Schemas["Priority"];
 type Origin = Schemas["Origin"];
@@ -224,13 +225,14 @@ export const regulationTexts = {
     orientation: "Orientation recommandée",
     advice: "Conseil du protocole",
     rule: "Règle appliquée",
+    details: "Détails du tri",
     version: "Version du protocole",
     ageBand: "Tranche d'âge",
     callbackAt: "Rappel convenu",
   },
 
   detail: {
-    title: (name: string) => `Demande de ${name}`,
+    title: (name: string) => `Demande ${deName(name)}`,
     loadingTitle: "Demande",
     back: "Retour à la file",
     backRegulator: "Retour aux demandes d'avis",
@@ -302,6 +304,7 @@ export const regulationTexts = {
   },
 
   candidates: {
+    details: "Détails du classement",
     title: "Créneaux proposés",
     intro: (deadline: string) => `Les meilleurs créneaux avant l'échéance (${deadline}), du plus adapté au moins adapté.`,
     refresh: "Actualiser",

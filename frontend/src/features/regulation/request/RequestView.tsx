@@ -1,6 +1,6 @@
 /** A loaded request: the claim bar, then the triage, booking and closing beside the patient's facts. */
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 
 import { api, useApiMutation } from "../../../api";
@@ -8,6 +8,7 @@ import { useUser } from "../../../shell/auth";
 import { LiveStatusBanner } from "../../../shell/live";
 import { Notice } from "../../../ui";
 import { AppointmentOutcomeCard } from "../../agenda";
+import { RequestSmsCard } from "../../notifications";
 import { Candidates } from "../Candidates";
 import { Call15Alert } from "../components";
 import { OPEN_STATUSES, type RequestOut } from "../model";
@@ -16,6 +17,7 @@ import { useProtocol } from "../protocol";
 import { regulationKeys } from "../queryKeys";
 import { CorrectDetails, RegulatorDecisionCard, RegulatorDecisionNote, SafetyNotices, Transfer15Card } from "../safety";
 import { regulationTexts } from "../texts";
+import { AppointmentsCard, HistoryCard, TransferReason } from "../frontdesk";
 import { CallbacksCard } from "./CallbacksCard";
 import { CloseCard } from "./CloseCard";
 import { PatientCard } from "./PatientCard";
@@ -47,6 +49,8 @@ export function RequestView({ request }: { request: RequestOut }) {
   const canAct = open && (!claimedByOther || user.role === "coordinator");
   const operatorBlocked = user.role === "operator" && request.assigned_to === "regulator";
   const justCreated = Boolean((location.state as { justCreated?: boolean } | null)?.justCreated);
+  // Triaged while this page is open (or at intake): the proposed slots get the focus, not « Clôturer ».
+  const untriagedOnArrival = useRef(request.triaged_at === null);
 
   function back(message: string) {
     navigate(backPath, { state: { flash: message } satisfies BackState });
@@ -88,6 +92,7 @@ export function RequestView({ request }: { request: RequestOut }) {
       ) : null}
 
       <RequestHeader request={request} />
+      {open ? <TransferReason request={request} /> : null}
       <SafetyNotices request={request} />
       <RegulatorDecisionNote request={request} />
 
@@ -130,6 +135,16 @@ export function RequestView({ request }: { request: RequestOut }) {
 
       <div className={request.status === "redirected_15" ? "request-grid request-grid-side-only" : "request-grid"}>
         <div className="request-main">
+          <AppointmentsCard
+            requestId={request.id}
+            deadline={request.deadline_at}
+            appointments={request.appointments ?? []}
+            canChange={!claimedByOther || user.role === "coordinator"}
+            onChanged={(message) => {
+              setFlash(message);
+              return reload();
+            }}
+          />
           {request.status !== "redirected_15" ? (
             <TriageCard
               request={request}
@@ -142,7 +157,11 @@ export function RequestView({ request }: { request: RequestOut }) {
             <RegulatorDecisionCard request={request} onDecided={reload} />
           ) : null}
           {open && request.triaged_at && request.may_book && request.status !== "oriented" && canAct ? (
-            <Candidates request={request} onBooked={(message) => back(message)} />
+            <Candidates
+              request={request}
+              onBooked={(message) => back(message)}
+              focusOnArrival={justCreated || untriagedOnArrival.current}
+            />
           ) : null}
           {open && canAct ? (
             <CloseCard request={request} onClosed={(outcome) => back(t.close.done(t.labels.outcome[outcome]))} />
@@ -156,6 +175,8 @@ export function RequestView({ request }: { request: RequestOut }) {
           ) : null}
           <CallbacksCard request={request} canAct={canAct} onFlash={setFlash} />
           <TimelineCard request={request} />
+          <RequestSmsCard requestId={request.id} />
+          <HistoryCard requestId={request.id} />
         </div>
       </div>
     </div>

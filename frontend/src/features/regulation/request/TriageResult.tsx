@@ -51,10 +51,11 @@ export function TriageResult({
           <strong>{tr.advice} :</strong> {shownAdvice}
         </p>
       ) : null}
-      <p className="card-note">
+      <details className="card-note">
+        <summary>{tr.details}</summary>
         {tr.version} {request.protocol_version ?? "—"} · {tr.rule} <code>{request.triage_rule ?? "—"}</code>
         {band ? ` · ${band.label}` : ""}
-      </p>
+      </details>
     </div>
   );
 }
