@@ -8,6 +8,7 @@ from agenda.events import (
     AppointmentCancelled,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
+    EffectorInvitedBySms,
     SlotBooked,
 )
 from agenda.schemas import AppointmentOut, EffectorOut, FreeSlot, FreeSlotEffector, HoldOut
@@ -60,6 +61,7 @@ __all__ = [
     "AppointmentOut",
     "AppointmentOutcomeRecorded",
     "EffectorData",
+    "EffectorInvitedBySms",
     "EffectorOut",
     "FreeSlot",
     "FreeSlotEffector",

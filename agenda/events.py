@@ -65,3 +65,15 @@ class AppointmentOutcomeRecorded:
     after_care: str | None
     recorded_by_user_id: int | None
     recorded_at: datetime | None = None  # never before `start_at` (refused by the agenda)
+
+
+@dataclass(frozen=True, slots=True)
+class EffectorInvitedBySms:
+    """A GP with a mobile and no e-mail was invited: `url` is their one-time activation link
+    (sent by notifications; not a live event: it never reaches the consoles)."""
+
+    effector_id: int
+    user_id: int
+    mobile: str
+    url: str
+    valid_days: int

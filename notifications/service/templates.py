@@ -40,6 +40,8 @@ VARIABLES: dict[str, int] = {
     "issue": 60,  # "conseil medical donne"
     "nombre": 3,  # "4"
     "liste": 120,  # "9h00 M. D. ; 10h30 J. P."
+    "lien": 160,  # "https://snp.example.fr/invitation?token=<43 characters>"
+    "jours": 2,  # "7"
 }
 
 _APPOINTMENT = frozenset({"date", "heure", "praticien"})
@@ -70,6 +72,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "effecteur_programme": frozenset({"date", "nombre", "liste"}),
     "patient_enquete": frozenset({"date", "praticien"}),
     "reponse_enquete": frozenset(),
+    "effecteur_invitation": frozenset({"lien", "jours"}),
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -19,3 +19,7 @@ class InvalidResetLink(BusinessRuleError):
 
 class PasswordTooShort(BusinessRuleError):
     """A new password under the minimum length."""
+
+
+class InvitationNotPending(BusinessRuleError):
+    """An invitation resent or revoked for an account already in use."""

@@ -29,6 +29,7 @@ class AccountOut(UserOut):
 
     active: bool
     last_login_at: datetime | None
+    invitation_expires_at: datetime | None = None
 
 
 class SessionOut(BaseModel):

@@ -219,22 +219,30 @@ async def login(
             raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
         if rehashed is not None:
             user.password_hash = rehashed
-        user.last_login_at = utcnow()
-        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        now = utcnow()
-        session.add(
-            LoginSession(
-                token_hash=_token_hash(token),
-                user_id=user.id,
-                csrf_token=csrf,
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + timedelta(minutes=settings.session_idle_minutes),
-                ip=ip,
-            )
+        return await open_session(session, settings, user, ip)
+
+
+async def open_session(
+    session: AsyncSession, settings: Settings, user: User, ip: str | None
+) -> NewSession:
+    """A new login session for `user`, whose identity the caller has just proven (a password,
+    or an invitation link used once); records the login (audited)."""
+    now = utcnow()
+    user.last_login_at = now
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(minutes=settings.session_idle_minutes),
+            ip=ip,
         )
-        actor = Actor(user.id, user.email, Role(user.role), ip)
-        await audit.record(session, actor, "login", "user", user.id)
+    )
+    actor = Actor(user.id, user.email, Role(user.role), ip)
+    await audit.record(session, actor, "login", "user", user.id)
     return NewSession(token=token, csrf_token=csrf, user=user)
 
 

@@ -12,6 +12,7 @@ from snp.territory.service import (
     parse_insee_code,
     parse_postal_code,
     set_cpts,
+    set_territory_area,
     upsert_communes,
 )
 
@@ -30,5 +31,6 @@ __all__ = [
     "parse_insee_code",
     "parse_postal_code",
     "set_cpts",
+    "set_territory_area",
     "upsert_communes",
 ]

@@ -30,8 +30,14 @@ OPEN_ROUTES = {
     # Password reset by link: the one-time token in the body is the key.
     ("POST", "/api/password-reset/check"),
     ("POST", "/api/password-reset/use"),
-    # « Mot de passe oublié » of SAS regulators: the same answer whether an account exists.
-    ("POST", "/api/sas/password-forgotten"),
+    # « Mot de passe oublié »: the same answer whether an account exists; throttled.
+    ("POST", "/api/password-reset/request"),
+    # Invitations: the one-time token in the body is the key.
+    ("POST", "/api/invitations/check"),
+    ("POST", "/api/invitations/accept"),
+    # First start: open only while there is no CPTS and no account, with the logged code.
+    ("GET", "/api/setup"),
+    ("POST", "/api/setup"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 
