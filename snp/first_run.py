@@ -3,7 +3,7 @@
 once: the CPTS identity, its territory and the first coordinator account.
 
 The same services as the rest of the platform check every field (`territory.set_cpts`,
-`set_territory_area`, `auth.service.create_user`: FINESS check digit, phone, e-mail format,
+`set_territory_area`, `auth.create_account`: FINESS check digit, phone, e-mail format,
 password policy), so `snp cpts set` and `snp user add` obey the same rules. The setup is closed
 for good once done, or as soon as a CPTS or an account exists (made from the command line).
 
@@ -19,18 +19,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, func, select, update
+from sqlalchemy import Integer, String, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from snp import audit, territory
 from snp.actor import Actor
-from snp.auth import Role
-from snp.auth import service as accounts
-from snp.auth.models import User
+from snp.auth import Account, Role, create_account, has_accounts
 from snp.db import Base, UTCDateTime, dialect_insert, utcnow
-from snp.errors import BusinessRuleError, Conflict
-from snp.territory.models import Cpts
+from snp.errors import BusinessRuleError, Conflict, DomainError
 
 # No 0/O, 1/I/L: read from a log and typed by hand.
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -59,9 +56,7 @@ def new_code() -> str:
 
 async def needs_setup(session: AsyncSession) -> bool:
     """True while the database has no CPTS and no account."""
-    has_cpts = await session.scalar(select(func.count()).select_from(Cpts))
-    has_user = await session.scalar(select(func.count()).select_from(User))
-    return not has_cpts and not has_user
+    return await territory.get_cpts(session) is None and not await has_accounts(session)
 
 
 async def is_open(session: AsyncSession) -> bool:
@@ -108,7 +103,7 @@ class SetupInput:
 CLOSED = "L'installation est déjà faite : connectez-vous."
 
 
-async def complete(session: AsyncSession, data: SetupInput, ip: str | None) -> accounts.Account:
+async def complete(session: AsyncSession, data: SetupInput, ip: str | None) -> Account:
     """Set the platform up once (see the module doc); the caller's transaction holds it all, so
     a refused field leaves nothing behind and the code still works."""
     won = await session.execute(
@@ -144,13 +139,18 @@ async def complete(session: AsyncSession, data: SetupInput, ip: str | None) -> a
     await territory.set_territory_area(
         session, actor, name=data.territory_name, department=data.department
     )
-    user = await accounts.create_user(
-        session,
-        actor,
-        email=data.coordinator_email,
-        full_name=data.coordinator_name,
-        role=Role.COORDINATOR,
-        password=data.coordinator_password,
-    )
-    await audit.record(session, actor, "first_run_setup", "user", user.id)
-    return accounts.Account.of(user)
+    try:
+        account = await create_account(
+            session,
+            actor,
+            email=data.coordinator_email,
+            full_name=data.coordinator_name,
+            role=Role.COORDINATOR,
+            password=data.coordinator_password,
+        )
+    except DomainError as exc:  # the account's fields are named `coordinator_*` on this form
+        if len(exc.loc) == 2 and exc.loc[0] == "body":
+            exc.loc = ["body", f"coordinator_{exc.loc[1]}".replace("_full_name", "_name")]
+        raise
+    await audit.record(session, actor, "first_run_setup", "user", account.id)
+    return account

@@ -38,7 +38,17 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
 
 # Modules the composition root may import past a package's `__init__` to assemble the platform.
 WIRING_MODULES = frozenset(
-    {"api", "jobs", "handlers", "models", "cli", "demo", "reset_api", "reset_cli"}
+    {
+        "api",
+        "jobs",
+        "handlers",
+        "models",
+        "cli",
+        "demo",
+        "reset_api",
+        "reset_cli",
+        "invitations_api",
+    }
 )
 
 

@@ -13,6 +13,7 @@ from snp.auth.service import (
     create_account,
     find_account,
     get_account,
+    has_accounts,
     resolve_session,
     update_account_by_id,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "create_account",
     "find_account",
     "get_account",
+    "has_accounts",
     "invite_account",
     "issue_reset_link",
     "resend_invitation",

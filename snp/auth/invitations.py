@@ -130,7 +130,7 @@ async def pending_user_ids(session: AsyncSession, user_ids: list[int]) -> dict[i
             PasswordResetToken.expires_at > utcnow(),
         )
     )
-    return {user_id: expires for user_id, expires in rows.tuples()}
+    return {row[0]: row[1] for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

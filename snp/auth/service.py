@@ -128,6 +128,11 @@ async def create_account(
     return Account.of(user)
 
 
+async def has_accounts(session: AsyncSession) -> bool:
+    """Whether any account exists (the first start ends when one does)."""
+    return await session.scalar(select(User.id).limit(1)) is not None
+
+
 async def find_account(session: AsyncSession, email: str) -> Account | None:
     user = await get_user_by_email(session, email)
     return None if user is None else Account.of(user)
