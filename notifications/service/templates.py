@@ -41,7 +41,7 @@ VARIABLES: dict[str, int] = {
     "nombre": 3,  # "4"
     "liste": 120,  # "9h00 M. D. ; 10h30 J. P."
     "lien": 160,  # "https://snp.example.fr/invitation?token=<43 characters>"
-    "jours": 2,  # "7"
+    "jours": 4,  # "7"
 }
 
 _APPOINTMENT = frozenset({"date", "heure", "praticien"})

@@ -23,6 +23,8 @@ interface AuthContextValue {
   login: (email: string, password: string) => Promise<LoginResult>;
   /** Resolves to false when the server could not be reached (the user stays logged in). */
   logout: () => Promise<boolean>;
+  /** A session the server opened another way (an invitation accepted): the app follows it. */
+  signedIn: (user: User) => void;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -82,7 +84,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return true;
   }, [queries]);
 
-  const value = useMemo(() => ({ state, login, logout }), [state, login, logout]);
+  const signedIn = useCallback(
+    (user: User) => {
+      queries.clear();
+      setState({ status: "authenticated", user });
+    },
+    [queries],
+  );
+
+  const value = useMemo(() => ({ state, login, logout, signedIn }), [state, login, logout, signedIn]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 
