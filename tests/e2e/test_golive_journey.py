@@ -1,0 +1,245 @@
+"""Go-live from an EMPTY database: the setup code from the server's log, the first-run page, the
+coordinator's login, a GP's directory entry, the GP's invitation read from a real SMTP server,
+the password chosen through the link, a slot published by the GP, and that slot in an
+operator's matching."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
+from tests.e2e.conftest import ROOT
+from tests.support.postgres import free_port
+from tests.support.smtp import SmtpServer, smtp_server
+
+FINESS = finess_with_check_digit("35000063")
+RPPS = rpps_with_check_digit("1000000042")
+COORDINATOR = ("coordination@cpts-redon.fr", "coordination solide 2026")
+GP_EMAIL = "dr.le-bihan@exemple.fr"
+GP_PASSWORD = "le mot de passe du docteur"
+OPERATOR = ("operatrice@cpts-redon.fr", "operatrice solide 2026")
+DIRECTORY = (
+    "rpps,family_name,given_name,specialty_code,phone,email,site_name,address_line,"
+    "postal_code,city,insee_code,latitude,longitude,structure_id\n"
+    f"{RPPS},Le Bihan,Gwenn,SM54,06 12 34 56 78,{GP_EMAIL},Cabinet du Port,1 rue du Port,"
+    "35600,Redon,35236,47.6514,-2.0843,\n"
+)
+
+
+@contextlib.contextmanager
+def empty_server(tmp_path: Path, smtp: SmtpServer) -> Iterator[tuple[str, Path]]:
+    """`snp serve` on a fresh, migrated, EMPTY SQLite database; yields its URL and its log."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'golive.db'}",
+        "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
+        "SNP_COOKIE_SECURE": "false",
+        "SNP_LOG_LEVEL": "WARNING",
+        "SNP_SMTP_URL": smtp.url,
+        "SNP_MAIL_FROM": "CPTS <ne-pas-repondre@cpts-redon.fr>",
+        "SNP_PUBLIC_BASE_URL": base,
+    }
+    subprocess.run(
+        [sys.executable, "-m", "composition.cli", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
+    log_path = tmp_path / "golive-server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "composition.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    pytest.fail(f"the server did not start; see {log_path}")
+                time.sleep(0.2)
+        try:
+            yield base, log_path
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def setup_code(log_path: Path) -> str:
+    found = re.search(r"Code d'installation : (\S+)", log_path.read_text())
+    assert found, "no setup code in the server's log"
+    return found.group(1)
+
+
+def api(page: Page, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    csrf = next((c["value"] for c in page.context.cookies() if c["name"] == "snp_csrf"), "")
+    response = page.context.request.fetch(
+        path, method=method, data=body, headers={"X-CSRF-Token": csrf} if body is not None else {}
+    )
+    assert response.ok, f"{method} {path}: {response.status} {response.text()}"
+    return response.json() if response.status != 204 else None
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/connexion")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def wait_for_mail(smtp: SmtpServer, address: str) -> str:
+    deadline = time.monotonic() + 20
+    while not smtp.inbox.to(address):
+        assert time.monotonic() < deadline, f"no e-mail reached {address}"
+        time.sleep(0.1)
+    [message] = smtp.inbox.to(address)
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
+
+
+def test_a_real_cpts_goes_live_from_an_empty_database(browser: Browser, tmp_path: Path) -> None:
+    with smtp_server(tmp_path) as smtp, empty_server(tmp_path, smtp) as (base, log_path):
+        context = browser.new_context(base_url=base, locale="fr-FR", timezone_id="Europe/Paris")
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+
+        # First start: the app sends everybody to the setup page; the code is in the log.
+        page.goto("/")
+        expect(page).to_have_url(re.compile("/installation$"))
+        page.get_by_label("Code d'installation").fill(setup_code(log_path))
+        page.get_by_label("Nom de la CPTS").fill("CPTS du Pays de Redon")
+        page.get_by_label("Numéro FINESS").fill(FINESS)
+        page.get_by_label("Téléphone").fill("02 99 71 00 00")
+        page.get_by_label("Nom du territoire").fill("Pays de Redon")
+        page.get_by_label("Département").fill("35")
+        page.get_by_label("Nom affiché").fill("Marie Coordination")
+        page.get_by_label("Adresse e-mail (identifiant)").fill(COORDINATOR[0])
+        page.get_by_label("Mot de passe (au moins 10 caractères)").fill(COORDINATOR[1])
+        page.get_by_role("button", name="Installer").click()
+        expect(page.get_by_text("Installation terminée")).to_be_visible()
+
+        # The coordinator logs in, adds a GP to the directory and an operator account.
+        log_in(page, *COORDINATOR)
+        csrf = next(c["value"] for c in context.cookies() if c["name"] == "snp_csrf")
+        imported = context.request.post(
+            "/api/agenda/effectors/import",
+            multipart={
+                "file": {
+                    "name": "annuaire.csv",
+                    "mimeType": "text/csv",
+                    "buffer": DIRECTORY.encode(),
+                }
+            },
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert imported.ok, imported.text()
+        api(
+            page,
+            "POST",
+            "/api/users",
+            {
+                "email": OPERATOR[0],
+                "full_name": "Lou Opératrice",
+                "role": "operator",
+                "password": OPERATOR[1],
+            },
+        )
+        [entry] = api(page, "GET", "/api/agenda/effectors")["items"]
+
+        # Invite the GP from their directory entry.
+        page.goto(f"/coordination/annuaire/{entry['id']}")
+        page.get_by_role("button", name="Inviter ce médecin").click()
+        expect(page.get_by_text("Invitation envoyée par e-mail")).to_be_visible()
+        page.get_by_role("button", name="Se déconnecter").click()
+
+        # The GP opens the link from the e-mail, chooses a password and lands on their agenda.
+        text = wait_for_mail(smtp, GP_EMAIL)
+        link = re.search(r"https?://\S+/invitation\?token=\S+", text)
+        assert link, text
+        gp = browser.new_context(
+            base_url=base, locale="fr-FR", timezone_id="Europe/Paris"
+        ).new_page()
+        gp.goto(link.group(0))
+        gp.get_by_label("Choisissez un mot de passe (au moins 10 caractères)").fill(GP_PASSWORD)
+        gp.get_by_label("Confirmez le mot de passe").fill(GP_PASSWORD)
+        gp.get_by_role("button", name="Activer mon compte").click()
+        expect(gp).to_have_url(re.compile("/agenda$"))
+        expect(gp.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+        # The GP publishes a slot at their practice.
+        me = api(gp, "GET", "/api/agenda/me")
+        start = (datetime.now(UTC) + timedelta(minutes=50)).replace(second=0, microsecond=0)
+        api(
+            gp,
+            "POST",
+            "/api/agenda/slots",
+            {
+                "site_id": me["sites"][0]["id"],
+                "start_at": start.isoformat(),
+                "end_at": (start + timedelta(minutes=20)).isoformat(),
+            },
+        )
+
+        # An operator's matching proposes it for a patient nearby.
+        operator = browser.new_context(
+            base_url=base, locale="fr-FR", timezone_id="Europe/Paris"
+        ).new_page()
+        log_in(operator, *OPERATOR)
+        protocol = api(operator, "GET", "/api/regulation/protocols/current")["document"]
+        answers: dict[str, Any] = {
+            flag["id"]: False
+            for flag in [*protocol["red_flags"], *protocol.get("risk_factors", [])]
+            if flag.get("age_bands") is None or "adult" in flag["age_bands"]
+        }
+        answers |= {
+            "fever_duration": "under_48h",
+            "fever_tolerated": True,
+            "immunocompromised": False,
+        }
+        created = api(
+            operator,
+            "POST",
+            "/api/regulation/requests",
+            {
+                "family_name": "Dupont",
+                "given_name": "Marie",
+                "birth_date": "1986-03-14",
+                "sex": "female",
+                "phone": "06 98 76 54 32",
+                "address_line": "5 quai Surcouf, Redon",
+                "latitude": 47.652,
+                "longitude": -2.084,
+                "mobility": "can_travel",
+                "motif": "fever",
+                "answers": answers,
+            },
+        )
+        operator.goto(f"/regulation/demandes/{created['id']}")
+        proposals = operator.get_by_role("region", name="Créneaux proposés")
+        expect(proposals).to_contain_text("Gwenn Le Bihan")
+        expect(proposals).to_contain_text("Cabinet du Port")
