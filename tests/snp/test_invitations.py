@@ -4,8 +4,10 @@ e-mail, chooses a password under the shared policy and lands logged in; resend a
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +18,8 @@ from snp.auth.roles import Role
 from snp.db import utcnow
 from tests.factories import create_user, login
 from tests.snp.mail_helpers import link_in, mails_to
+from tests.support.cli_process import run_snp
+from tests.support.smtp import smtp_server
 
 NEW_PASSWORD = "mon mot de passe à moi"
 
@@ -162,3 +166,43 @@ async def test_invitations_obey_the_account_rules_and_only_coordinators_invite(
     taken = await client.post("/api/invitations", json={**body, "email": "operator@example.fr"})
     assert taken.status_code == 409
     assert await mails_to(session, "pas-une-adresse") == []
+
+
+async def test_the_command_line_invites_with_the_same_rules_and_sends_the_mail_itself(
+    db_url: str,
+    session: AsyncSession,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with smtp_server(tmp_path) as smtp:
+        monkeypatch.setenv("SNP_SMTP_URL", smtp.url)
+        status, out, err = await run_snp(
+            db_url,
+            "user",
+            "invite",
+            "--role",
+            "regulator",
+            "--email",
+            "dr.avis@exemple.fr",
+            "--name",
+            "Dr Avis",
+        )
+        assert status == 0, err
+        assert out.startswith("Invitation envoyée à dr.avis@exemple.fr (Médecin régulateur)")
+        [message] = smtp.inbox.to("dr.avis@exemple.fr")
+        body = message.get_body(("plain",))
+        assert body is not None
+        assert "/invitation?token=" in body.get_content()
+        status, _, err = await run_snp(
+            db_url,
+            "user",
+            "invite",
+            "--role",
+            "regulator",
+            "--email",
+            "pas-une-adresse",
+            "--name",
+            "X",
+        )
+        assert status == 1
+        assert err == "Adresse e-mail invalide : « pas-une-adresse » (attendu : nom@domaine.fr).\n"
