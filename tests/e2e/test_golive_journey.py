@@ -111,12 +111,13 @@ def log_in(page: Page, email: str, password: str) -> None:
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
 
 
-def wait_for_mail(smtp: SmtpServer, address: str) -> str:
+def wait_for_mail(smtp: SmtpServer, address: str, count: int = 1) -> str:
+    """The text of the `count`-th e-mail to `address`, once it has arrived."""
     deadline = time.monotonic() + 20
-    while not smtp.inbox.to(address):
-        assert time.monotonic() < deadline, f"no e-mail reached {address}"
+    while len(smtp.inbox.to(address)) < count:
+        assert time.monotonic() < deadline, f"no e-mail #{count} reached {address}"
         time.sleep(0.1)
-    [message] = smtp.inbox.to(address)
+    message = smtp.inbox.to(address)[count - 1]
     body = message.get_body(("plain",))
     assert body is not None
     return str(body.get_content())
@@ -243,3 +244,25 @@ def test_a_real_cpts_goes_live_from_an_empty_database(browser: Browser, tmp_path
         proposals = operator.get_by_role("region", name="Créneaux proposés")
         expect(proposals).to_contain_text("Gwenn Le Bihan")
         expect(proposals).to_contain_text("Cabinet du Port")
+
+        # Later the GP forgets the password: a one-time link by e-mail from the login page.
+        forgetful = browser.new_context(
+            base_url=base, locale="fr-FR", timezone_id="Europe/Paris"
+        ).new_page()
+        forgetful.goto("/connexion")
+        forgetful.get_by_role("link", name="Mot de passe oublié ?").click()
+        forgetful.get_by_label("Adresse e-mail du compte").fill(GP_EMAIL)
+        forgetful.get_by_role("button", name="Recevoir un lien par e-mail").click()
+        expect(forgetful.get_by_text("Si un compte actif correspond")).to_be_visible()
+        reset = re.search(
+            r"https?://\S+/mot-de-passe/nouveau\?token=\S+", wait_for_mail(smtp, GP_EMAIL, 2)
+        )
+        assert reset
+        forgetful.goto(reset.group(0))
+        forgetful.get_by_label("Nouveau mot de passe (au moins 10 caractères)").fill(
+            "un autre secret du docteur"
+        )
+        forgetful.get_by_label("Confirmez le mot de passe").fill("un autre secret du docteur")
+        forgetful.get_by_role("button", name="Enregistrer le mot de passe").click()
+        expect(forgetful.get_by_text("Mot de passe enregistré")).to_be_visible()
+        log_in(forgetful, GP_EMAIL, "un autre secret du docteur")
