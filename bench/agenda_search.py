@@ -32,7 +32,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agenda import search_free_slots
-from bench.common import add_database_arguments, load_average, p99, run_on_databases
+from bench.common import add_database_arguments, load_average, p99, run_on_databases, search_parser
 from bench.dataset import Dataset, build_dataset, pick_effectors
 from snp.db import Database
 
@@ -104,16 +104,7 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--effectors", type=int, default=20_000)
-    parser.add_argument("--weeks", type=int, default=2)
-    parser.add_argument("--slots-per-week", type=int, default=60)
-    parser.add_argument("--searches", type=int, default=500)
-    parser.add_argument("--warmup", type=int, default=50)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
-        "--rounds", type=int, default=3, help="measure rounds; the one with the median p99 is shown"
-    )
+    parser = search_parser(__doc__, seed=7)
     add_database_arguments(parser, "agenda_search")
     run_on_databases(parser.parse_args(argv), "agenda_search", run)
 

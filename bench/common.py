@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the repository importable
     sys.path.insert(0, str(ROOT))
 
+from bench.dataset import add_dataset_arguments  # noqa: E402
 from tests.support.postgres import Cluster, create_database, free_port, start_cluster  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
@@ -44,6 +45,25 @@ def add_database_arguments(
     """`--databases` and `--sqlite-file` (under var/bench/, named after the script)."""
     parser.add_argument("--databases", default=default, help="comma-separated: sqlite,postgresql")
     parser.add_argument("--sqlite-file", type=Path, default=BENCH_DIR / f"{name}.db")
+
+
+def search_parser(doc: str | None, *, seed: int, rounds: bool = True) -> argparse.ArgumentParser:
+    """The arguments every search benchmark shares: the national dataset's size (as
+    `bench/dataset.py` builds it), how many searches after how many warm-up ones, the seed and,
+    where the script repeats its measure, the rounds."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0] if doc else None)
+    add_dataset_arguments(parser)
+    parser.add_argument("--searches", type=int, default=500)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=seed)
+    if rounds:
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=3,
+            help="measure rounds; the one with the median p99 is shown",
+        )
+    return parser
 
 
 def fresh_sqlite_url(path: Path) -> str:

@@ -324,12 +324,17 @@ def build_dataset(
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Build the synthetic national dataset.")
-    parser.add_argument("--url", help="empty database: sqlite+aiosqlite:///FILE or PostgreSQL")
+def add_dataset_arguments(parser: argparse.ArgumentParser) -> None:
+    """The synthetic national dataset's size: effectors, weeks and SNP slots a week each."""
     parser.add_argument("--effectors", type=int, default=20_000)
     parser.add_argument("--weeks", type=int, default=2)
     parser.add_argument("--slots-per-week", type=int, default=60)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Build the synthetic national dataset.")
+    parser.add_argument("--url", help="empty database: sqlite+aiosqlite:///FILE or PostgreSQL")
+    add_dataset_arguments(parser)
     args = parser.parse_args(argv)
     if not args.url:  # `make bench` runs every script: this one is a library first
         print("bench/dataset.py: library of the benches; pass --url to build a dataset.")

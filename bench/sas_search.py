@@ -38,6 +38,7 @@ from bench.common import (
     load_average,
     p99,
     run_on_databases,
+    search_parser,
     served_app,
 )
 from bench.dataset import Dataset, build_dataset, pick_effectors
@@ -151,15 +152,9 @@ def run(name: str, url: str, args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--effectors", type=int, default=20_000)
-    parser.add_argument("--weeks", type=int, default=2)
-    parser.add_argument("--slots-per-week", type=int, default=60)
-    parser.add_argument("--searches", type=int, default=500)
-    parser.add_argument("--warmup", type=int, default=50)
+    parser = search_parser(__doc__, seed=7, rounds=False)
     parser.add_argument("--load-searches", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=7)
     add_database_arguments(parser, "sas_search")
     run_on_databases(parser.parse_args(argv), "sas_search", run)
 

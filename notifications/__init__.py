@@ -17,38 +17,21 @@ from notifications.events import (
     PatientCancelledBySms,
     SatisfactionRecorded,
 )
-from notifications.models import Audience
-from notifications.schemas import AlertOut, BroadcastOut, MessageOut
-from notifications.service.broadcast import get_broadcast, list_broadcasts, start_broadcast
+from notifications.service.broadcast import start_broadcast
 from notifications.service.configuration import check_configuration
-from notifications.service.outbox import About, enqueue, list_alerts
-from notifications.service.sources import Contact, PatientContact, use_contact_source
-from notifications.service.templates import TemplateError
-from notifications.service.templates import cached as load_templates
+from notifications.service.outbox import About, enqueue
 
 __all__ = [
     "About",
-    "AlertOut",
-    "Audience",
     "BroadcastAccepted",
     "BroadcastAnsweredLate",
-    "BroadcastOut",
     "BroadcastStarted",
-    "Contact",
     "InboundNeedsAttention",
-    "MessageOut",
     "MessageUndeliverable",
     "PatientCancelledBySms",
-    "PatientContact",
     "SatisfactionRecorded",
-    "TemplateError",
     "check_configuration",
     "close_sms_backends",
     "enqueue",
-    "get_broadcast",
-    "list_alerts",
-    "list_broadcasts",
-    "load_templates",
     "start_broadcast",
-    "use_contact_source",
 ]

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, get_args
 from urllib.parse import parse_qsl, urlsplit
-from zoneinfo import ZoneInfo
 
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +29,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from snp.errors import NotFound
+from snp.kit import PARIS
 from snp.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ MAX_INT = 2**31 - 1  # PostgreSQL `integer`; every id and count of the API fits 
 MIN_INT = -(2**31)
 MAX_JSON_BYTES = 5_000_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-PARIS = ZoneInfo("Europe/Paris")
 
 Loc = list[str | int]
 

@@ -98,27 +98,11 @@ async def sas_free_slots(
     connection = await session.connection()
     wanted = sorted(set(national_ids))
     effectors = {
-        r.id: SasEffector(
-            r.id,
-            r.national_id,
-            r.national_id_kind,
-            r.family_name,
-            r.given_name,
-            r.specialty_code,
-            r.specialty_text,
-            r.phone,
-        )
+        r.id: SasEffector(*r)
         for r in await connection.execute(
-            select(
-                Effector.id,
-                Effector.national_id,
-                Effector.national_id_kind,
-                Effector.family_name,
-                Effector.given_name,
-                Effector.specialty_code,
-                Effector.specialty_text,
-                Effector.phone,
-            ).where(Effector.national_id.in_(wanted), Effector.active.is_(True))
+            select(*_EFFECTOR_COLUMNS).where(
+                Effector.national_id.in_(wanted), Effector.active.is_(True)
+            )
         )
     }
     if not effectors:
@@ -205,22 +189,24 @@ async def sas_effector(session: AsyncSession, effector_id: int) -> SasEffector:
     """The effector a SAS regulator books with (404 when unknown or inactive)."""
     row = (
         await session.execute(
-            select(
-                Effector.id,
-                Effector.national_id,
-                Effector.national_id_kind,
-                Effector.family_name,
-                Effector.given_name,
-                Effector.specialty_code,
-                Effector.specialty_text,
-                Effector.phone,
-            ).where(Effector.id == effector_id, Effector.active.is_(True))
+            select(*_EFFECTOR_COLUMNS).where(Effector.id == effector_id, Effector.active.is_(True))
         )
     ).first()
     if row is None:
         raise NotFound("Effecteur introuvable.", ("path", "effector_id"))
     return SasEffector(*row)
 
+
+_EFFECTOR_COLUMNS = (  # in SasEffector's order
+    Effector.id,
+    Effector.national_id,
+    Effector.national_id_kind,
+    Effector.family_name,
+    Effector.given_name,
+    Effector.specialty_code,
+    Effector.specialty_text,
+    Effector.phone,
+)
 
 _SITE_COLUMNS = (
     Site.id,

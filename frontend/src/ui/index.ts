@@ -12,4 +12,6 @@ export { InputField } from "./InputField";
 export { ErrorNotice, Loaded, Loading, type QueryView } from "./Loaded";
 export { Modal } from "./Modal";
 export { Notice, type NoticeTone } from "./Notice";
+export { SelectField } from "./SelectField";
+export { TextAreaField } from "./TextAreaField";
 export { uiTexts } from "./texts";

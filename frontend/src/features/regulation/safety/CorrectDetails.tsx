@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from "react";
 
 import { api, fieldErrorIn, useApiMutation, type Schemas } from "../../../api";
-import { Button, ErrorSummary, Field, Notice } from "../../../ui";
+import { Button, ErrorSummary, InputField, Notice, SelectField, TextAreaField } from "../../../ui";
 import { useProtocolDocument } from "../protocol";
 import { safetyTexts } from "./texts";
 
@@ -65,54 +65,31 @@ export function CorrectDetails({ request, onSaved }: { request: RequestOut; onSa
         <form onSubmit={submit}>
           <p className="card-note">{t.intro}</p>
           <ErrorSummary title={t.errorTitle} error={save.error} />
-          <Field label={t.birthDate} error={error("birth_date")}>
-            {(p) => (
-              <input
-                id={p.id}
-                aria-describedby={p.describedBy}
-                aria-invalid={p.invalid}
-                type="date"
-                value={birthDate}
-                onChange={(e) => setBirthDate(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label={t.sex} error={error("sex")}>
-            {(p) => (
-              <select id={p.id} aria-describedby={p.describedBy} value={sex} onChange={(e) => setSex(e.target.value as Sex)}>
-                {SEXES.map((value) => (
-                  <option key={value} value={value}>
-                    {t.sexes[value]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t.motif} error={error("motif")}>
-            {(p) => (
-              <select id={p.id} aria-describedby={p.describedBy} value={motif} onChange={(e) => setMotif(e.target.value)}>
-                {motif === "" ? <option value="">—</option> : null}
-                {(document?.motifs ?? []).map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t.notes} error={error("notes")}>
-            {(p) => (
-              <textarea
-                id={p.id}
-                aria-describedby={p.describedBy}
-                aria-invalid={p.invalid}
-                rows={3}
-                maxLength={2000}
-                value={notes}
-                onChange={(e) => setNotes(e.target.value)}
-              />
-            )}
-          </Field>
+          <InputField
+            label={t.birthDate}
+            error={error("birth_date")}
+            type="date"
+            value={birthDate}
+            onChange={(e) => setBirthDate(e.target.value)}
+          />
+          <SelectField label={t.sex} error={error("sex")} value={sex} choices={SEXES} labelOf={(value) => t.sexes[value]} onChange={setSex} />
+          <SelectField
+            label={t.motif}
+            error={error("motif")}
+            value={motif}
+            choices={(document?.motifs ?? []).map((m) => m.id)}
+            labelOf={(id) => document?.motifs.find((m) => m.id === id)?.label ?? id}
+            onChange={setMotif}
+            placeholder="—"
+          />
+          <TextAreaField
+            label={t.notes}
+            error={error("notes")}
+            rows={3}
+            maxLength={2000}
+            value={notes}
+            onChange={(e) => setNotes(e.target.value)}
+          />
           {done ? <Notice tone="success">{done}</Notice> : null}
           <Button type="submit" variant="primary" busy={save.isPending}>
             {save.isPending ? t.saving : t.submit}

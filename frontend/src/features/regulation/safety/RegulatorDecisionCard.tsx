@@ -6,7 +6,7 @@ import { useState, type FormEvent } from "react";
 
 import { api, fieldErrorIn, useApiMutation, type Schemas } from "../../../api";
 import { formatDateTime } from "../../../shell/format";
-import { Button, ErrorSummary, Field, Notice } from "../../../ui";
+import { Button, ErrorSummary, InputField, Notice, SelectField, TextAreaField } from "../../../ui";
 import { safetyTexts } from "./texts";
 
 type RequestOut = Schemas["RequestOut"];
@@ -14,6 +14,7 @@ type Decision = Schemas["RegulatorDecisionIn"];
 
 const t = safetyTexts.decision;
 const ORIENTATIONS: readonly Decision["orientation"][] = ["AMB", "HH", "VR", "PHARMACIST"];
+const PRIORITIES: readonly Decision["priority"][] = ["P2", "P3"];
 
 /** What the decision recorded (any role), shown once there is one. */
 export function RegulatorDecisionNote({ request }: { request: RequestOut }) {
@@ -55,64 +56,39 @@ export function RegulatorDecisionCard({ request, onDecided }: { request: Request
       <p className="card-note">{t.intro}</p>
       <form onSubmit={submit} className="regulator-decision-form">
         <ErrorSummary title={t.errorTitle} error={decide.error} />
-        <Field label={t.orientation} error={error("orientation")}>
-          {(p) => (
-            <select
-              id={p.id}
-              aria-describedby={p.describedBy}
-              aria-invalid={p.invalid}
-              value={orientation}
-              onChange={(e) => setOrientation(e.target.value as Decision["orientation"])}
-            >
-              {ORIENTATIONS.map((value) => (
-                <option key={value} value={value}>
-                  {t.orientations[value]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t.priority} error={error("priority")}>
-          {(p) => (
-            <select
-              id={p.id}
-              aria-describedby={p.describedBy}
-              aria-invalid={p.invalid}
-              value={priority}
-              onChange={(e) => setPriority(e.target.value as Decision["priority"])}
-            >
-              <option value="P2">{t.priorities.P2}</option>
-              <option value="P3">{t.priorities.P3}</option>
-            </select>
-          )}
-        </Field>
-        <Field label={t.deadline} error={error("deadline_hours")}>
-          {(p) => (
-            <input
-              id={p.id}
-              aria-describedby={p.describedBy}
-              aria-invalid={p.invalid}
-              type="number"
-              min={1}
-              max={48}
-              value={hours}
-              onChange={(e) => setHours(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label={t.note} error={error("note")}>
-          {(p) => (
-            <textarea
-              id={p.id}
-              aria-describedby={p.describedBy}
-              aria-invalid={p.invalid}
-              rows={3}
-              maxLength={2000}
-              value={note}
-              onChange={(e) => setNote(e.target.value)}
-            />
-          )}
-        </Field>
+        <SelectField
+          label={t.orientation}
+          error={error("orientation")}
+          value={orientation}
+          choices={ORIENTATIONS}
+          labelOf={(value) => t.orientations[value]}
+          onChange={setOrientation}
+        />
+        <SelectField
+          label={t.priority}
+          error={error("priority")}
+          value={priority}
+          choices={PRIORITIES}
+          labelOf={(value) => t.priorities[value]}
+          onChange={setPriority}
+        />
+        <InputField
+          label={t.deadline}
+          error={error("deadline_hours")}
+          type="number"
+          min={1}
+          max={48}
+          value={hours}
+          onChange={(e) => setHours(e.target.value)}
+        />
+        <TextAreaField
+          label={t.note}
+          error={error("note")}
+          rows={3}
+          maxLength={2000}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
         <p className="card-note">{t.adviceOnly}</p>
         <Button type="submit" variant="primary" busy={decide.isPending}>
           {decide.isPending ? t.saving : t.submit}
