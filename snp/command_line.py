@@ -45,7 +45,8 @@ def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[
         try:
             async with database.transaction() as session:
                 result = await work(session)
-            await mail.deliver_due(database.sessionmaker, settings)
+            if mail.queued_in(session):
+                await mail.deliver_due(database.sessionmaker, settings)
             return result
         finally:
             await database.dispose()

@@ -8,6 +8,7 @@ from snp.mail.outbox import (
     deliver_due,
     pending_count,
     queue,
+    queued_in,
     run_sender,
     wake_senders,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "parse_url",
     "pending_count",
     "queue",
+    "queued_in",
     "run_sender",
     "wake_senders",
 ]

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 BATCH = 20
-_QUEUED_FLAG = "snp_mail_queued"
+_QUEUED_FLAG = "snp_mail_queued"  # until the commit wakes the senders
+_QUEUED_EVER = "snp_mail_queued_in_session"  # for the session's whole life
 _wakers: set[asyncio.Event] = set()
 
 
@@ -64,7 +65,13 @@ async def queue(session: AsyncSession, mail: Mail) -> int:
     session.add(row)
     await session.flush()
     session.sync_session.info[_QUEUED_FLAG] = True
+    session.sync_session.info[_QUEUED_EVER] = True
     return row.id
+
+
+def queued_in(session: AsyncSession) -> bool:
+    """Whether mail was queued through this session (the command line then sends it)."""
+    return bool(session.sync_session.info.get(_QUEUED_EVER))
 
 
 @event.listens_for(Session, "after_commit")
