@@ -96,10 +96,23 @@ async def _pending_user(session: AsyncSession, user_id: int) -> User:
 
 
 async def resend(
-    session: AsyncSession, actor: Actor, settings: Settings, user_id: int
+    session: AsyncSession,
+    actor: Actor,
+    settings: Settings,
+    user_id: int,
+    *,
+    by_email_only: bool = False,
 ) -> Invitation:
-    """A new invitation link for an account never used (reactivated if it was revoked)."""
+    """A new invitation link for an account never used (reactivated if it was revoked). With
+    `by_email_only`, an account without a real e-mail is refused (its link goes by SMS, from its
+    directory entry) rather than given a link nobody sends."""
     user = await _pending_user(session, user_id)
+    if by_email_only and not has_real_email(user.email):
+        raise BusinessRuleError(
+            "Ce compte n'a pas d'adresse e-mail : renvoyez l'invitation par SMS depuis la fiche "
+            "de l'effecteur dans l'annuaire.",
+            ("path", "user_id"),
+        )
     if not user.active:
         await service.update_account(session, actor, user, active=True)
     return await _issue(session, actor, settings, user)

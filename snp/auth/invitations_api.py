@@ -75,7 +75,7 @@ async def resend(
     user_id: int, session: SessionDep, settings: SettingsDep, actor: Coordinator
 ) -> InvitationOut:
     """A new link for an account never used (the previous ones stop working)."""
-    return _out(await invitations.resend(session, actor, settings, user_id))
+    return _out(await invitations.resend(session, actor, settings, user_id, by_email_only=True))
 
 
 @router.post("/users/{user_id}/revoke", status_code=status.HTTP_204_NO_CONTENT)

@@ -82,6 +82,10 @@ async def test_a_gp_with_a_mobile_and_no_e_mail_is_invited_by_sms(
     )
     assert sms.recipient == "+33612345678"
     assert sms.effector_id == effector.id
+    # The accounts page cannot resend it by e-mail: it says where to resend it from.
+    by_mail = await client.post(f"/api/invitations/users/{invited.json()['user_id']}/resend")
+    assert by_mail.status_code == 422
+    assert "par SMS depuis la fiche" in by_mail.json()["detail"][0]["msg"]
     _, token = link_in(sms.body)
     logged_out(client)
     check = (await client.post("/api/invitations/check", json={"token": token})).json()
