@@ -21,6 +21,7 @@ COPY regulation/ regulation/
 COPY notifications/ notifications/
 COPY sas/ sas/
 COPY indicators/ indicators/
+COPY rights/ rights/
 COPY composition/ composition/
 RUN pip install --no-cache-dir --no-deps . && useradd --system --home /app snp && mkdir -p /app/var \
     && chown snp /app/var

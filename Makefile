@@ -15,7 +15,8 @@ run: $(PY_STAMP) $(DIST)
 	$(BIN)/snp db upgrade
 	$(BIN)/snp demo
 	@echo "Ouvrez http://$${SNP_HOST:-127.0.0.1}:$${SNP_PORT:-8000} (Ctrl+C pour arrêter)."
-	SNP_COOKIE_SECURE=$${SNP_COOKIE_SECURE:-false} $(BIN)/snp serve
+	@echo "Démonstration : double authentification désactivée (SNP_MFA_REQUIRED=$${SNP_MFA_REQUIRED:-false}) ; la production la demande."
+	SNP_COOKIE_SECURE=$${SNP_COOKIE_SECURE:-false} SNP_MFA_REQUIRED=$${SNP_MFA_REQUIRED:-false} $(BIN)/snp serve
 
 test: system-deps $(PY_STAMP) $(DIST) lint typecheck pytest
 
@@ -62,7 +63,7 @@ lint: $(PY_STAMP) $(NODE_STAMP)
 	cd frontend && npm run lint
 
 typecheck: $(PY_STAMP) $(NODE_STAMP)
-	$(BIN)/mypy snp agenda regulation notifications sas indicators composition tests $$(ls bench/*.py 2>/dev/null)
+	$(BIN)/mypy snp agenda regulation notifications sas indicators rights composition tests $$(ls bench/*.py 2>/dev/null)
 	cd frontend && npm run typecheck && npm run test:unit
 
 pytest: $(PY_STAMP) $(DIST)

@@ -10,6 +10,8 @@ from agenda.events import (
     AppointmentOutcomeRecorded,
     EffectorInvitedBySms,
     SlotBooked,
+    SlotsChanged,
+    SlotState,
 )
 from agenda.schemas import AppointmentOut, EffectorOut, FreeSlot, FreeSlotEffector, HoldOut
 from agenda.schemas_supply import TemplateIn
@@ -29,6 +31,12 @@ from agenda.service.directory import (
     get_my_profile,
     list_effectors,
     upsert_effector,
+)
+from agenda.service.patient_records import (
+    PatientAppointment,
+    appointments_of_requests,
+    relabel_appointments,
+    upcoming_appointments,
 )
 from agenda.service.retention import pseudonymise_appointments
 from agenda.service.sas_supply import (
@@ -68,16 +76,20 @@ __all__ = [
     "HoldExpired",
     "HoldOut",
     "NewSlot",
+    "PatientAppointment",
     "SasEffector",
     "SasSite",
     "SasSlot",
     "SiteData",
     "SlotBooked",
+    "SlotState",
     "SlotUnavailable",
+    "SlotsChanged",
     "TemplateIn",
     "add_generated_slots",
     "appointment_facts",
     "appointment_facts_page",
+    "appointments_of_requests",
     "cancel",
     "confirm",
     "count_booked_by_effector",
@@ -93,6 +105,7 @@ __all__ = [
     "list_effectors",
     "list_templates",
     "pseudonymise_appointments",
+    "relabel_appointments",
     "release",
     "sas_appointment_facts",
     "sas_effector",
@@ -103,5 +116,6 @@ __all__ = [
     "search_free_slots",
     "slot_shared_with_sas",
     "supply_by_hour",
+    "upcoming_appointments",
     "upsert_effector",
 ]

@@ -9,11 +9,12 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.errors import EffectorImportRejected
-from agenda.schemas_supply import EffectorImportReport, IcsImportReport
-from agenda.service import effector_import, ics
+from agenda.schemas_supply import AnnuairePreview, EffectorImportReport, IcsImportReport
+from agenda.service import annuaire, annuaire_jobs, effector_import, ics
 from snp.actor import Actor
-from snp.command_line import run_in_session, settings_of, sub_app
-from snp.csv_import import decode, error_lines
+from snp.command_line import run_in_session, run_with_database, settings_of, sub_app
+from snp.csv_import import error_lines, open_text
+from snp.db import Database
 from snp.errors import DomainError
 
 effectors_app = sub_app("Annuaire des effecteurs.")
@@ -31,19 +32,21 @@ def import_effectors(
     """Importe les effecteurs et leurs lieux depuis un CSV (une ligne par effecteur et lieu) :
     rpps,family_name,given_name,specialty_code,phone,email,site_name,address_line,
     postal_code,city,insee_code,latitude,longitude,structure_id."""
+    actor = Actor.system("cli")
+
+    async def work(session: AsyncSession) -> EffectorImportReport:
+        # Streamed: read row by row, written by batches, errors summarised (any file size).
+        with open_text(file) as stream:
+            return await effector_import.import_effectors_stream(session, actor, stream)
+
     try:
-        text = decode(file.read_bytes())
-    except DomainError as exc:
+        report = run_in_session(settings_of(ctx), work)
+    except EffectorImportRejected as exc:
+        for line in error_lines(exc.errors, exc.count, exc.kinds):
+            typer.echo(line, err=True)
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
-    actor = Actor.system("cli")
-    try:
-        report: EffectorImportReport = run_in_session(
-            settings_of(ctx), lambda s: effector_import.import_effectors_csv(s, actor, text)
-        )
-    except EffectorImportRejected as exc:
-        for line in error_lines(exc.errors):
-            typer.echo(line, err=True)
+    except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
     typer.echo(
@@ -51,6 +54,72 @@ def import_effectors(
         f"{report.unchanged} inchangé(s). Lieux : {report.sites_created} créé(s), "
         f"{report.sites_updated} modifié(s), {report.sites_unchanged} inchangé(s)."
     )
+
+
+@effectors_app.command("import-annuaire")
+def import_annuaire(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="Extraction PS_LibreAcces_Personne_activite_*.txt de l'Annuaire Santé.",
+        ),
+    ],
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Afficher ce qui changerait, sans rien écrire.")
+    ] = False,
+    professions: Annotated[
+        str, typer.Option(help="Professions gardées : gp, nurse, pharmacist (virgules).")
+    ] = "gp",
+) -> None:
+    """Importe les médecins généralistes (et, en option, infirmiers et pharmaciens) exerçant dans
+    les communes du territoire depuis l'extraction publique de l'Annuaire Santé (lue en flux)."""
+    try:
+        kept = annuaire.parse_professions(professions)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    settings = settings_of(ctx)
+    actor = Actor.system("cli")
+
+    async def work(database: Database) -> AnnuairePreview:
+        async def progress(p: annuaire_jobs.Progress) -> None:
+            typer.echo(f"… {p.lines} lignes lues ({p.bytes_read // 1_000_000} Mo)", err=True)
+
+        result, territory = await annuaire_jobs.read_file(
+            database.sessionmaker, file, kept, progress
+        )
+        async with database.transaction() as session:
+            report = await annuaire.preview_annuaire(session, result, kept)
+        if not preview:
+            counts = await annuaire_jobs.apply_people(database, actor, result, territory)
+            typer.echo(
+                f"Appliqué : {counts.created} effecteur(s) créé(s), {counts.updated} modifié(s), "
+                f"{counts.unchanged} inchangé(s) ; lieux : {counts.sites_created} créé(s), "
+                f"{counts.sites_updated} modifié(s)."
+            )
+        return report
+
+    try:
+        report = run_with_database(settings, work)
+    except DomainError as exc:
+        typer.echo(exc.msg, err=True)
+        raise typer.Exit(1) from None
+    verb = "seraient" if preview else "ont été"
+    typer.echo(
+        f"{report.lines_read} lignes lues, {report.lines_kept} gardées (territoire et "
+        f"professions). {report.added_count} {verb} ajouté(s), {report.changed_count} {verb} "
+        f"modifié(s), {report.unchanged_count} inchangé(s), {report.left_count} dans "
+        "l'annuaire mais pas dans le fichier (laissés tels quels)."
+    )
+    for line in report.rejected:
+        typer.echo(f"Ligne écartée : {line}", err=True)
+    if report.rejected_count > len(report.rejected):
+        for kind, n in report.rejected_kinds.items():
+            typer.echo(f"  {n} × {kind}", err=True)
 
 
 @slots_app.command("import")

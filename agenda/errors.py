@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from snp.csv_import import CsvError
-from snp.errors import BusinessRuleError, Conflict
+from snp.csv_import import ErrorTally
+from snp.errors import BusinessRuleError, Conflict, NotFound
 
 
 class InvalidPeriod(BusinessRuleError):
@@ -87,17 +87,39 @@ class IcsRejected(BusinessRuleError):
 
 
 class EffectorImportRejected(BusinessRuleError):
-    """422 listing every error of the file as `{"loc": ["file", line, column], "msg": ...}`."""
+    """422 listing the first errors of the file as `{"loc": ["file", line, column], "msg": ...}`,
+    then, when there are more, one entry per kind of error with its count."""
 
-    def __init__(self, errors: list[CsvError]) -> None:
-        super().__init__(f"{len(errors)} erreur(s) : aucun effecteur importé.", loc=["file"])
-        self.errors = errors
+    def __init__(self, tally: ErrorTally) -> None:
+        super().__init__(f"{tally.count} erreur(s) : aucun effecteur importé.", loc=["file"])
+        self.errors = tally.first
+        self.count = tally.count
+        self.kinds = dict(tally.kinds)
 
     def as_detail(self) -> list[dict[str, Any]]:
-        return [
+        detail: list[dict[str, Any]] = [
             {"loc": ["file", e.line, e.column], "msg": str(e), "type": "csv"} for e in self.errors
         ]
+        if self.count > len(self.errors):
+            detail += [
+                {"loc": ["file"], "msg": f"{n} × {kind}", "type": "csv_summary"}
+                for kind, n in sorted(self.kinds.items(), key=lambda item: -item[1])
+            ]
+        return detail
 
 
 class KindNotOffered(BusinessRuleError):
     """The slot does not offer the kind of consultation asked for."""
+
+
+class AnnuaireJobNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Import de l'annuaire introuvable.")
+
+
+class AnnuaireJobState(Conflict):
+    """An Annuaire import asked for a step its state does not allow."""
+
+
+class GeocoderFailed(BusinessRuleError):
+    """The geocoder did not answer (the sites stay approximate)."""

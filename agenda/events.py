@@ -68,6 +68,38 @@ class AppointmentOutcomeRecorded:
 
 
 @dataclass(frozen=True, slots=True)
+class SlotState:
+    """One slot as the supply figures count it (no patient, nothing free-text)."""
+
+    slot_id: int
+    start_at: datetime
+    end_at: datetime
+    commune_insee: str  # the INSEE code of the slot's site
+    status: str  # free, held or booked
+    kinds: tuple[str, ...]  # AMB, HH, VR
+    shared_with_sas: bool
+    source: str  # manual, template (a weekly recurring availability), ics, other
+
+
+@dataclass(frozen=True, slots=True)
+class SlotsChanged:
+    """Slots of one effector were published, changed or removed, whichever the path: one by one
+    (`created`, `changed`, `removed`), from a weekly recurring availability (`generated`), from a
+    calendar import (`imported`), or removed in bulk by an absence, a pattern change or a
+    calendar that dropped them (`removed`).
+
+    `before` holds the states that went away (a removed slot, a moved slot's old place), `after`
+    the states that came (a new slot, a moved slot's new place): the supply figures move by
+    `after - before`. Bookings and cancellations are told by `SlotBooked` and
+    `AppointmentCancelled`."""
+
+    effector_id: int
+    cause: str  # created, generated, imported, changed, removed
+    before: tuple[SlotState, ...] = ()
+    after: tuple[SlotState, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class EffectorInvitedBySms:
     """A GP with a mobile and no e-mail was invited: `url` is their one-time activation link
     (sent by notifications; not a live event: it never reaches the consoles)."""

@@ -6,6 +6,8 @@ from datetime import date, datetime, time
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -81,6 +84,11 @@ class Site(Base):
     # Prefixed as in FHIR: 1+FINESS, 3+SIRET, 4+RPPS rang, 0+ADELI rang.
     structure_id: Mapped[str | None] = mapped_column(String(20))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # The commune's centre stands for the address (imported without coordinates): every
+    # distance to this site says « position approximative » until a geocoder refines it.
+    position_approximate: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     effector: Mapped[Effector] = relationship(back_populates="sites")
 
@@ -255,3 +263,32 @@ class Absence(Base):
     end_date: Mapped[date] = mapped_column(Date)  # inclusive
     reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DirectoryImportJob(Base):
+    """One import of the Annuaire Santé extraction: previewed, then applied, in the background.
+
+    The uploaded file waits on disk (`file_path`) until the job is applied or discarded; the page
+    polls the progress (`bytes_read` of `file_bytes`, `lines_read`).
+    """
+
+    __tablename__ = "directory_import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # previewing -> ready -> applying -> done; failed; discarded
+    status: Mapped[str] = mapped_column(String(16))
+    file_path: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(String(200))
+    file_bytes: Mapped[int] = mapped_column(BigInteger)
+    bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
+    lines_read: Mapped[int] = mapped_column(Integer, default=0)
+    # Comma-separated professions kept: gp, nurse, pharmacist.
+    professions: Mapped[str] = mapped_column(String(100))
+    preview: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    report: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(String(1000))
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -31,6 +31,10 @@ class SiteOut(BaseModel):
     insee_code: str
     latitude: float
     longitude: float
+    position_approximate: bool = Field(
+        default=False,
+        description="Centre de la commune, pas l'adresse (« position approximative »).",
+    )
 
 
 class EffectorOut(BaseModel):
@@ -257,6 +261,8 @@ class FreeSlotSite:
     longitude: float
     structure_id: str | None
     phone: str | None
+    # The commune's centre stands for the address: say « position approximative ».
+    position_approximate: bool = False
 
 
 @dataclass(frozen=True, slots=True)

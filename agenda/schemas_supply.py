@@ -4,7 +4,7 @@ ICS import and feed. (Kept apart from `schemas.py`, which holds slots, booking a
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -79,6 +79,10 @@ class SiteProfile(BaseModel):
         description="Préfixé comme en FHIR : 1 FINESS, 3 SIRET, 4 RPPS rang."
     )
     phone: str | None
+    position_approximate: bool = Field(
+        default=False,
+        description="Centre de la commune, pas l'adresse (« position approximative »).",
+    )
 
 
 class EffectorIcsOut(BaseModel):
@@ -371,3 +375,55 @@ class FeedTokenOut(BaseModel):
 def model_dump_set(model: BaseModel) -> dict[str, Any]:
     """The fields the client actually sent (PATCH semantics)."""
     return {name: getattr(model, name) for name in model.model_fields_set}
+
+
+# --- Annuaire Santé import -----------------------------------------------------------------------
+
+
+class AnnuaireEntry(BaseModel):
+    rpps: str
+    name: str
+    profession: str
+    communes: list[str]
+
+
+class AnnuaireChange(BaseModel):
+    entry: AnnuaireEntry
+    fields: list[str]
+
+
+class AnnuairePreview(BaseModel):
+    """What an Annuaire Santé extraction would do to the directory (lists cut at 200)."""
+
+    lines_read: int
+    lines_kept: int = Field(description="Lignes des professions choisies dans le territoire.")
+    added_count: int
+    changed_count: int
+    unchanged_count: int
+    left_count: int = Field(description="Dans l'annuaire mais pas dans le fichier (laissés).")
+    added: list[AnnuaireEntry]
+    changed: list[AnnuaireChange]
+    left: list[AnnuaireEntry]
+    rejected_count: int = Field(description="Lignes écartées (identifiant invalide...).")
+    rejected: list[str] = Field(description="Les premières : « line N, column C: raison ».")
+    rejected_kinds: dict[str, int]
+    phones_ignored: int
+
+
+class AnnuaireJobOut(BaseModel):
+    """An import of the extraction: its progress, then its preview, then its report."""
+
+    id: int
+    status: Literal["previewing", "ready", "applying", "done", "failed", "discarded"]
+    file_name: str
+    file_bytes: int
+    bytes_read: int
+    lines_read: int
+    professions: list[str]
+    preview: AnnuairePreview | None
+    report: dict[str, int] | None
+    error: str | None
+
+
+class GeocodingReport(BaseModel):
+    refined: int = Field(description="Lieux dont la position approximative a été précisée.")

@@ -43,8 +43,10 @@ from sqlalchemy.engine import make_url
 
 from bench.common import add_database_arguments, load_average, run_on_databases
 from composition import migrate
-from indicators import Filters, aci_service, compute_dashboard, rollups
+from indicators import aci_service, rollups
 from indicators.aci_schemas import ContractIn, IndicatorIn
+from indicators.queries import compute_dashboard
+from indicators.schemas import Filters
 from snp.actor import Actor
 from snp.db import Database
 from snp.settings import Settings

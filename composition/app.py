@@ -22,7 +22,6 @@ import agenda.jobs
 import agenda.models  # noqa: F401
 import composition.handlers  # noqa: F401  (every package's event handlers; the CLI's too)
 import indicators.handlers  # the indicators read model follows regulation and agenda
-import indicators.jobs
 import indicators.models  # noqa: F401
 import notifications.handlers  # registers the SMS reactions to the agenda's events
 import notifications.jobs
@@ -49,6 +48,7 @@ from notifications import check_configuration as check_sms_configuration
 from notifications import close_sms_backends
 from notifications.api import router as notifications_router
 from regulation.api import router as regulation_router
+from rights.api import router as rights_router
 from sas import booking_router as sas_router
 from sas import fhir_router, install_fhir_handlers
 from sas import link_router as sas_link_router
@@ -58,6 +58,9 @@ from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
 from snp.auth.invitations_api import router as invitations_router
+from snp.auth.mfa_api import router as mfa_router
+from snp.auth.mfa_api import users_router as mfa_users_router
+from snp.auth.psc_api import router as psc_router
 from snp.auth.reset_api import router as password_reset_router
 from snp.db import Base, Database
 from snp.deps import public
@@ -75,6 +78,9 @@ ROUTERS: list[APIRouter] = [
     patient_info_router,
     auth_router,
     users_router,
+    mfa_router,
+    mfa_users_router,
+    psc_router,
     audit_router,
     territory_router,
     agenda_router,
@@ -87,6 +93,7 @@ ROUTERS: list[APIRouter] = [
     setup_router,
     sas_router,
     sas_link_router,
+    rights_router,
     fhir_router,
     live.router,
 ]

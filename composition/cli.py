@@ -36,7 +36,7 @@ from snp import audit_archive, territory
 from snp.actor import Actor
 from snp.auth import ROLE_LABELS, Invitation, Role, create_account, invite_account, reset_cli
 from snp.command_line import HELP_OPTION, run_in_session, settings_of, sub_app
-from snp.csv_import import CsvImportError, decode, error_lines
+from snp.csv_import import CsvRejected, error_lines
 from snp.db import utcnow
 from snp.errors import DomainError, french_message
 from snp.settings import get_settings
@@ -225,30 +225,79 @@ def cpts_info(ctx: typer.Context) -> None:
         typer.echo(f"Adresse : {cpts.address}")
 
 
-@territory_import_app.command("communes")
-def import_communes(
-    ctx: typer.Context,
-    file: Annotated[
-        Path,
-        typer.Argument(exists=True, dir_okay=False, readable=True, help="Fichier CSV à importer."),
-    ],
-) -> None:
-    """Importe les communes depuis un CSV : insee_code,name,postal_code,latitude,longitude."""
+def _communes(
+    ctx: typer.Context, file: Path, keep: str | None, preview: bool
+) -> territory.CommunesPreview:
+    actor = Actor.system("cli")
+
+    async def work(session: AsyncSession) -> territory.CommunesPreview:
+        with file.open("rb") as raw:
+            return await territory.import_communes_file(
+                session, actor, raw, keep=keep, apply=not preview
+            )
+
     try:
-        text = decode(file.read_bytes())
+        return run_in_session(settings_of(ctx), work)
+    except CsvRejected as exc:
+        for line in error_lines(exc.errors, exc.count, exc.kinds):
+            typer.echo(line, err=True)
+        typer.echo(exc.msg, err=True)
+        raise typer.Exit(1) from None
     except DomainError as exc:
         typer.echo(exc.msg, err=True)
         raise typer.Exit(1) from None
-    try:
-        report = run_in_session(settings_of(ctx), lambda s: territory.import_communes_csv(s, text))
-    except CsvImportError as exc:
-        for line in error_lines(exc.errors):
-            typer.echo(line, err=True)
-        typer.echo(f"{len(exc.errors)} erreur(s) : aucune commune importée.", err=True)
-        raise typer.Exit(1) from None
+
+
+CommunesFile = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="Fichier officiel des communes (CSV de data.gouv.fr ou modèle SNP).",
+    ),
+]
+KeepOption = Annotated[
+    str | None,
+    typer.Option(
+        "--garder",
+        help="Départements ou codes INSEE du territoire, séparés par des virgules (35,56194).",
+    ),
+]
+
+
+@territory_app.command("import-communes")
+def import_communes_command(
+    ctx: typer.Context,
+    file: CommunesFile,
+    keep: KeepOption = None,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Afficher ce qui changerait, sans rien écrire.")
+    ] = False,
+) -> None:
+    """Importe les communes du territoire depuis le fichier officiel (code INSEE, nom, codes
+    postaux, coordonnées du centre) : base officielle des codes postaux, communes de France ou
+    insee_code,name,postal_code,latitude,longitude."""
+    report = _communes(ctx, file, keep, preview)
+    verb = "seraient" if preview else "ont été"
     typer.echo(
-        f"Communes importées : {report.created} créée(s), {report.updated} modifiée(s), "
-        f"{report.unchanged} inchangée(s)."
+        f"Communes : {report.added_count} {verb} ajoutée(s), {report.changed_count} "
+        f"{verb} modifiée(s), {report.unchanged_count} inchangée(s)."
+    )
+    for commune in report.added[:50]:
+        typer.echo(f"  + {commune.insee_code} {commune.name} ({', '.join(commune.postal_codes)})")
+    for change in report.changed[:50]:
+        fields = ", ".join(change.fields)
+        typer.echo(f"  ~ {change.commune.insee_code} {change.commune.name} : {fields}")
+
+
+@territory_import_app.command("communes")
+def import_communes(ctx: typer.Context, file: CommunesFile, keep: KeepOption = None) -> None:
+    """Importe les communes (comme `snp territory import-communes`, sans aperçu)."""
+    report = _communes(ctx, file, keep, preview=False)
+    typer.echo(
+        f"Communes importées : {report.added_count} créée(s), {report.changed_count} "
+        f"modifiée(s), {report.unchanged_count} inchangée(s)."
     )
 
 

@@ -1,17 +1,8 @@
 """Indicators: the read model of requests, consultations and supply, the indicator queries, the
 dashboard, exports and the annual report, and the ACI contract (its indicators, attainment and
-money, the orientation and GPs' compensation envelopes). Other packages use only what is
-exported here (the composition root mounts the routers of `indicators.api`)."""
+money, the orientation and GPs' compensation envelopes).
 
-from indicators.queries import compute_dashboard
-from indicators.rebuild import RebuildReport, rebuild, refresh_supply
-from indicators.schemas import Dashboard, Filters
+An adapter at the top of the layers: no package uses it, so it exports nothing. The composition
+root mounts its wiring modules (`api` routers, `handlers`, `models`, `cli`, `demo`)."""
 
-__all__ = [
-    "Dashboard",
-    "Filters",
-    "RebuildReport",
-    "compute_dashboard",
-    "rebuild",
-    "refresh_supply",
-]
+__all__: list[str] = []

@@ -5,6 +5,7 @@ per-consultation exports (coordinators only: a funder never sees a patient's rec
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -81,15 +82,35 @@ async def records(
     return await list_records(session, filters, page)
 
 
-async def _export(
+TableQuery = Annotated[exports.Table, Query(description="Le tableau à exporter.")]
+IdentityQuery = Annotated[
+    bool, Query(description="Avec l'identité des patients (tracé dans le journal d'audit).")
+]
+ReasonQuery = Annotated[
+    str | None,
+    Query(max_length=200, description="Motif d'un export nominatif (obligatoire avec l'identité)."),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    table: exports.Table
+    filters: Filters
+    rows: exports.Rows
+
+
+async def export_rows(
     session: SessionDep,
-    actor: Actor,
+    actor: Reader,
     settings: SettingsDep,
-    filters: Filters,
-    table: str,
-    with_identity: bool,
-    reason: str | None = None,
-) -> exports.Rows:
+    filters: FiltersDep,
+    table: TableQuery,
+    with_identity: IdentityQuery = False,
+    reason: ReasonQuery = None,
+) -> Export:
+    """The rows of one exported table, whatever the format (the export routes' policy:
+    coordinators and funders); the per-patient tables are refused to funders, an export with
+    the patients' identity needs a reason and is traced."""
     if actor.role == Role.FUNDER and table in PER_PATIENT_TABLES:
         raise Forbidden(
             "Les financeurs consultent les indicateurs agrégés, pas la liste des demandes.",
@@ -120,54 +141,36 @@ async def _export(
             separators=(",", ":"),
         )[:500]
         await audit.record(session, actor, "export_identity", "indicators", table, detail)
-    return rows
+    return Export(table, filters, rows)
 
 
-TableQuery = Annotated[exports.Table, Query(description="Le tableau à exporter.")]
-IdentityQuery = Annotated[
-    bool, Query(description="Avec l'identité des patients (tracé dans le journal d'audit).")
-]
-ReasonQuery = Annotated[
-    str | None,
-    Query(max_length=200, description="Motif d'un export nominatif (obligatoire avec l'identité)."),
-]
+ExportDep = Annotated[Export, Depends(export_rows)]
 
 
-@router.get("/export.csv", response_class=Response)
-async def export_csv(
-    session: SessionDep,
-    actor: Reader,
-    settings: SettingsDep,
-    filters: FiltersDep,
-    table: TableQuery,
-    with_identity: IdentityQuery = False,
-    reason: ReasonQuery = None,
-) -> Response:
-    """One table as CSV (`;`, UTF-8 with BOM, for Excel in French)."""
-    rows = await _export(session, actor, settings, filters, table, with_identity, reason)
-    name = exports.filename(table, filters, "csv")
+def _download(content: bytes, media_type: str, name: str) -> Response:
     return Response(
-        exports.to_csv(rows),
-        media_type="text/csv; charset=utf-8",
+        content,
+        media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 
+@router.get("/export.csv", response_class=Response)
+async def export_csv(export: ExportDep) -> Response:
+    """One table as CSV (`;`, UTF-8 with BOM, for Excel in French)."""
+    return _download(
+        exports.to_csv(export.rows),
+        "text/csv; charset=utf-8",
+        exports.filename(export.table, export.filters, "csv"),
+    )
+
+
 @router.get("/export.xlsx", response_class=Response)
-async def export_xlsx(
-    session: SessionDep,
-    actor: Reader,
-    settings: SettingsDep,
-    filters: FiltersDep,
-    table: TableQuery,
-    with_identity: IdentityQuery = False,
-    reason: ReasonQuery = None,
-) -> Response:
+async def export_xlsx(export: ExportDep) -> Response:
     """One table as an Excel workbook."""
-    rows = await _export(session, actor, settings, filters, table, with_identity, reason)
-    name = exports.filename(table, filters, "xlsx")
-    return Response(
-        exports.to_xlsx(rows, exports.TITLES[table], exports.DEFINITIONS.get(table)),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    table = export.table
+    return _download(
+        exports.to_xlsx(export.rows, exports.TITLES[table], exports.DEFINITIONS.get(table)),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        exports.filename(table, export.filters, "xlsx"),
     )

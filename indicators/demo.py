@@ -228,6 +228,7 @@ def build_rows(
             requests.append(row)
     for cell in supply.values():
         cell["free"] = cell["offered"] - cell["booked"]
+        cell["recurring"] = cell["offered"]  # the demo GPs publish weekly availabilities
     return requests, appointments, list(supply.values())
 
 

@@ -131,6 +131,8 @@ def dashboard_table(d: Dashboard, table: str) -> Rows:
         return _pairs(
             [
                 ("Créneaux proposés", s.offered),
+                ("dont disponibilités récurrentes", s.offered_recurring),
+                ("dont agendas importés (ICS)", s.offered_imported),
                 ("Créneaux réservés", s.booked_now),
                 ("Créneaux libres", s.free),
                 ("Taux de remplissage (%)", s.fill_rate_percent),
@@ -350,6 +352,11 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     ],
     "slots": [
         ("Créneaux proposés", "créneaux SNP des agendas, par date du créneau."),
+        (
+            "dont disponibilités récurrentes",
+            "créneaux créés par une disponibilité hebdomadaire de l'agenda ; les autres sont "
+            "saisis un à un ou importés d'un agenda (ICS).",
+        ),
         ("Patients vus", CONSULTATIONS[1]),
         ("Taux d'absence", "patients absents / (vus + absents)."),
     ],

@@ -32,6 +32,16 @@ def fee_class(own_patient: bool, delay_minutes: int | None) -> str:
     return "other"
 
 
+def fee_class_sql() -> ColumnElement[str]:
+    """`fee_class` in SQL, over the appointment rows (the rollups' rebuild, the row queries)."""
+    a = IndAppointment
+    return case(
+        (a.own_patient.is_(True), "own"),
+        (and_(a.delay_minutes.is_not(None), a.delay_minutes <= MINUTES_48H), "candidate"),
+        else_="other",
+    )
+
+
 def is_fee_candidate(row: IndAppointment) -> bool:
     return row.status == "fulfilled" and fee_class(row.own_patient, row.delay_minutes) == (
         "candidate"

@@ -19,27 +19,18 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from indicators import models as m
 from indicators import periods
-from indicators.fee_ranks import MINUTES_48H
-from indicators.models import (
-    IndAppointment,
-    IndAppointmentMonth,
-    IndCommuneMonth,
-    IndEffectorMonth,
-    IndHourMonth,
-    IndRequest,
-    IndRequestDelay,
-    IndRequestMonth,
-    IndSupply,
-)
-from indicators.rollups import NOT_CONSULTED
+from indicators.fee_ranks import fee_class_sql
+from indicators.rollups import BOOKED_STATUSES, NOT_CONSULTED
 from indicators.schemas import Filters
 from indicators.timeutil import paris
 from snp.db import utcnow
 
 Combo = tuple[str, str, str | None, bool | None]  # origin, channel, outcome, would_go_to_ed
-# Per effector: appointments (any status), booked, seen, no-shows, fee candidates, offered.
-EFFECTOR_FIELDS = 6
+# Per effector: appointments (any status), booked, seen, no-shows, fee candidates, offered, and
+# among the offered: from a weekly recurring availability, from a calendar import.
+EFFECTOR_FIELDS = 8
 
 
 @dataclass
@@ -76,7 +67,7 @@ async def _rows(session: AsyncSession, statement: Any) -> list[Any]:
 
 async def from_rollups(session: AsyncSession, first: date, last: date, out: Figures) -> None:
     """Adds the months [first, last] (first days) from the rollups."""
-    q = IndRequestMonth
+    q = m.IndRequestMonth
     combo_cols = (q.month, q.origin, q.channel, q.outcome, q.would_go_to_ed)
     statement: Any = select(*combo_cols, func.sum(q.requests)).where(q.month.between(first, last))
     for month, origin, channel, outcome, would_go, n in await _rows(
@@ -85,7 +76,7 @@ async def from_rollups(session: AsyncSession, first: date, last: date, out: Figu
         out.combos[origin, channel, outcome or None, would_go] += int(n)
         out.request_days[month] += int(n)
 
-    d = IndRequestDelay
+    d = m.IndRequestDelay
     statement = select(d.kind, d.minutes, func.sum(d.requests)).where(d.month.between(first, last))
     for kind, minutes, n in await _rows(session, statement.group_by(d.kind, d.minutes)):
         if kind == "callback":
@@ -93,13 +84,13 @@ async def from_rollups(session: AsyncSession, first: date, last: date, out: Figu
         else:
             out.slot_requests[None if minutes == NOT_CONSULTED else minutes] += int(n)
 
-    h = IndHourMonth
+    h = m.IndHourMonth
     statement = select(h.hour, *(func.sum(c) for c in (h.requests, h.offered, h.booked, h.free)))
     for hour, requests, *offer in await _rows(
         session, statement.where(h.month.between(first, last)).group_by(h.hour)
     ):
         _supply_and_demand(out.request_hours, out.supply_hours, hour, requests, offer)
-    c = IndCommuneMonth
+    c = m.IndCommuneMonth
     sums = (func.sum(c.requests), func.sum(c.offered), func.sum(c.booked), func.sum(c.free))
     statement = select(c.commune_insee, *sums)
     for commune, requests, *offer in await _rows(
@@ -111,14 +102,23 @@ async def from_rollups(session: AsyncSession, first: date, last: date, out: Figu
         if any(offer):
             _add(out.supply_communes, commune, tuple(offer))
 
-    a = IndAppointmentMonth
+    a = m.IndAppointmentMonth
     cols = (a.status, a.after_care, a.fee_class, a.satisfaction)
     statement = select(*cols, func.sum(a.appointments)).where(a.month.between(first, last))
     for status, after_care, fee_class, score, n in await _rows(session, statement.group_by(*cols)):
         _appointments(out, status, after_care or None, fee_class, score or None, int(n))
 
-    e = IndEffectorMonth
-    counts = (e.appointments, e.booked, e.seen, e.noshows, e.fee_candidates, e.offered)
+    e = m.IndEffectorMonth
+    counts = (
+        e.appointments,
+        e.booked,
+        e.seen,
+        e.noshows,
+        e.fee_candidates,
+        e.offered,
+        e.recurring,
+        e.imported,
+    )
     statement = select(e.effector_id, *(func.sum(c) for c in counts))
     for effector_id, *values in await _rows(
         session, statement.where(e.month.between(first, last)).group_by(e.effector_id)
@@ -155,7 +155,7 @@ async def from_rows(
     session: AsyncSession, f: Filters, start: date, end: date, out: Figures
 ) -> None:
     """Adds the Paris days [start, end] from the read-model rows, with the filters."""
-    r = IndRequest
+    r = m.IndRequest
     where = periods.request_filters(f, start, end)
 
     async def grouped(*columns: Any, extra: tuple[Any, ...] = ()) -> list[Any]:
@@ -177,32 +177,29 @@ async def from_rows(
         dict(await grouped(r.callback_minutes, extra=(r.callback_minutes.is_not(None),)))
     )
 
-    a = IndAppointment
-    fee_class = case(
-        (a.own_patient.is_(True), "own"),
-        (a.delay_minutes <= MINUTES_48H, "candidate"),
-        else_="other",
-    ).label("fee_class")
+    a = m.IndAppointment
+    fee_class = fee_class_sql().label("fee_class")
     columns = (a.effector_id, a.status, a.after_care, fee_class, a.satisfaction)
-    statement = (
+    statement: Any = (
         select(*columns, func.count())
         .where(*periods.appointment_filters(f, start, end))
         .group_by(*columns)
     )
     for effector_id, status, after_care, fee, score, n in await _rows(session, statement):
         _appointments(out, status, after_care, fee, score, n)
-        booked = status in ("booked", "fulfilled", "noshow")
+        booked = status in BOOKED_STATUSES
         seen_now, noshow = status == "fulfilled", status == "noshow"
         candidate = seen_now and fee == "candidate"
         counts = (n, n * booked, n * seen_now, n * noshow, n * candidate)
         _add(out.effectors, effector_id, counts, size=EFFECTOR_FIELDS)
 
-    s = IndSupply
+    s = m.IndSupply
     supply_where = periods.supply_filters(f, start, end)
     sums = (func.sum(s.offered), func.sum(s.booked), func.sum(s.free))
-    statement = select(s.effector_id, sums[0]).where(*supply_where).group_by(s.effector_id)
-    for effector_id, offered in await _rows(session, statement):
-        _add(out.effectors, effector_id, (offered,), at=5, size=EFFECTOR_FIELDS)
+    by_source = (sums[0], func.sum(s.recurring), func.sum(s.imported))
+    statement = select(s.effector_id, *by_source).where(*supply_where).group_by(s.effector_id)
+    for effector_id, *offered in await _rows(session, statement):
+        _add(out.effectors, effector_id, tuple(offered), at=5, size=EFFECTOR_FIELDS)
     for key, target in ((s.hour, out.supply_hours), (s.commune_insee, out.supply_communes)):
         statement = select(key, *sums).where(*supply_where).group_by(key)
         for k, *offer in await _rows(session, statement):

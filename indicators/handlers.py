@@ -1,6 +1,7 @@
 """The read model follows the source packages through their events, inside the emitter's
-transaction: every event names a request or an appointment, whose facts are re-read from its
-package (`sync.refresh`), so the rows are those `rebuild` would write."""
+transaction: every request or appointment event names a request or an appointment, whose facts
+are re-read from its package (`sync.refresh`), so the rows are those `rebuild` would write; the
+supply follows the slots' events (`supply`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from agenda import (
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
     SlotBooked,
+    SlotsChanged,
 )
+from indicators import supply
 from indicators.sync import forget_free_text, refresh, set_satisfaction
 from notifications import SatisfactionRecorded
 from snp import events
@@ -45,6 +48,24 @@ async def on_appointment_event(session: AsyncSession, event: AppointmentEvent) -
     await refresh(session, appointment_ids=[event.appointment_id])
 
 
+async def on_slots_changed(session: AsyncSession, event: SlotsChanged) -> None:
+    """Slots published, moved or removed: the supply figures move at once (no job)."""
+    supply.slots_changed(session, event)
+
+
+async def on_slot_booked(session: AsyncSession, event: SlotBooked) -> None:
+    await supply.slot_taken(
+        session, event.appointment_id, event.effector_id, event.start_at, taken=True
+    )
+
+
+async def on_appointment_cancelled(session: AsyncSession, event: AppointmentCancelled) -> None:
+    if event.slot_freed:
+        await supply.slot_taken(
+            session, event.appointment_id, event.effector_id, event.start_at, taken=False
+        )
+
+
 async def on_satisfaction(session: AsyncSession, event: SatisfactionRecorded) -> None:
     """The patient's 1-5 answer to the SMS survey after a fulfilled consultation."""
     await set_satisfaction(session, event.appointment_id, event.score)
@@ -56,6 +77,9 @@ async def on_pseudonymised(session: AsyncSession, event: regulation.RequestsPseu
     await forget_free_text(session, list(event.request_ids), list(event.appointment_ids))
 
 
+events.on(SlotsChanged)(on_slots_changed)
+events.on(SlotBooked)(on_slot_booked)
+events.on(AppointmentCancelled)(on_appointment_cancelled)
 events.on(SatisfactionRecorded)(on_satisfaction)
 events.on(regulation.RequestsPseudonymised)(on_pseudonymised)
 for _request_event in RequestEvent.__args__:

@@ -163,6 +163,8 @@ class IndSupply(Base):
             "offered",
             "booked",
             "free",
+            "recurring",
+            "imported",
         ),
     )
 
@@ -174,6 +176,10 @@ class IndSupply(Base):
     booked: Mapped[int] = mapped_column(Integer, default=0)
     free: Mapped[int] = mapped_column(Integer, default=0)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Among the offered: from a weekly recurring availability, from a calendar import (the
+    # rest were entered one by one).
+    recurring: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    imported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # -- monthly rollups -----------------------------------------------------------------------------
@@ -254,7 +260,8 @@ class IndAppointmentMonth(Base):
 
 class IndEffectorMonth(Base):
     """Per effector and month: appointments (any status), booked (booked, fulfilled or no-show),
-    seen, no-shows, SNP fee candidates among the seen, and slots offered."""
+    seen, no-shows, SNP fee candidates among the seen, and slots offered (in all, from a weekly
+    recurring availability, from a calendar import)."""
 
     __tablename__ = "ind_effector_months"
 
@@ -266,6 +273,8 @@ class IndEffectorMonth(Base):
     noshows: Mapped[int] = mapped_column(Integer)
     fee_candidates: Mapped[int] = mapped_column(Integer)
     offered: Mapped[int] = mapped_column(Integer)
+    recurring: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    imported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # -- the ACI contract ------------------------------------------------------------------------

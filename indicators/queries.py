@@ -336,9 +336,12 @@ def slots_block(agg: Figures) -> SlotsBlock:
     by_status = agg.statuses
     offered = sum(v[0] for v in agg.supply_hours.values())
     booked_now = sum(v[1] for v in agg.supply_hours.values())
+    by_effector = agg.effectors.values()
     fulfilled, noshow = by_status["fulfilled"], by_status["noshow"]
     return SlotsBlock(
         offered=offered,
+        offered_recurring=sum(v[6] for v in by_effector),
+        offered_imported=sum(v[7] for v in by_effector),
         booked_now=booked_now,
         free=sum(v[2] for v in agg.supply_hours.values()),
         appointments=sum(by_status.values()),

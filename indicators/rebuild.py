@@ -1,7 +1,8 @@
 """Recompute the whole read model from the source packages (reproducibility: every figure can
 be recomputed from the log). Satisfaction scores, known only from the SMS survey events, are
 kept; demo rows are left alone. The fee ranks and the monthly rollups are then recomputed from
-the rows (`rollups.rebuild_all`): the same figures the event handlers maintain."""
+the rows (`rollups.rebuild_all`): the same figures the event handlers maintain. It is the repair
+command (`snp indicators rebuild`): the supply, like the rest, follows events."""
 
 from __future__ import annotations
 
@@ -29,14 +30,6 @@ class RebuildReport:
     supply_cells: int
 
 
-async def refresh_supply(session: AsyncSession, first_day: date, last_day: date) -> int:
-    """Replace the supply rows of the Paris days [first_day, last_day] with agenda's counts,
-    and recount the supply of their months in the rollups."""
-    cells = await _replace_supply(session, first_day, last_day)
-    await rollups.recount_supply(session, first_day, last_day)
-    return cells
-
-
 async def _replace_supply(session: AsyncSession, first_day: date, last_day: date) -> int:
     cells = await agenda.supply_by_hour(
         session, day_start_utc(first_day), day_start_utc(last_day + timedelta(days=1))
@@ -61,6 +54,8 @@ async def _replace_supply(session: AsyncSession, first_day: date, last_day: date
             offered=c.offered,
             booked=c.booked,
             free=c.free,
+            recurring=c.recurring,
+            imported=c.imported,
             demo=False,
         )
         for c in cells
@@ -69,7 +64,9 @@ async def _replace_supply(session: AsyncSession, first_day: date, last_day: date
     return len(cells)
 
 
-async def rebuild(session: AsyncSession, *, supply_days_back: int = 800) -> RebuildReport:
+async def rebuild(
+    session: AsyncSession, *, supply_days_back: int = 800, supply_days_ahead: int = 800
+) -> RebuildReport:
     scored = await session.execute(
         select(IndAppointment.appointment_id, IndAppointment.satisfaction).where(
             IndAppointment.satisfaction.is_not(None)
@@ -108,7 +105,7 @@ async def rebuild(session: AsyncSession, *, supply_days_back: int = 800) -> Rebu
     await session.flush()
     today = paris(utcnow()).date()
     cells = await _replace_supply(
-        session, today - timedelta(days=supply_days_back), today + timedelta(days=120)
+        session, today - timedelta(days=supply_days_back), today + timedelta(days=supply_days_ahead)
     )
     await rollups.rebuild_all(session)
     return RebuildReport(len(requests), len(appointments), cells)

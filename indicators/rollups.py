@@ -6,15 +6,17 @@ Three ways in, one definition of what a row counts for:
   transaction's deltas are applied at its commit as upserts `count = count + delta` (safe
   under concurrent writers: the row lock orders them), in one fixed key order (no deadlock
   between two writers).
+- `slot_contribution`: what one slot adds to its supply cell (`IndSupply`, kept by the same
+  deltas) and to the rollups; `supply` defers (after - before) for every `SlotsChanged`.
 - `fee_ranks.rerank`: the SNP fee ranks of the effector-weeks a write touches.
-- `rebuild_all` / `recount_supply`: the same figures (and the fee ranks) recomputed in SQL from
-  the rows (the
-  `rebuild` command, the demo loader, the supply job, bulk loads).
+- `rebuild_all`: the same figures (and the fee ranks) recomputed in SQL from the rows (the
+  `rebuild` command, the demo loader, bulk loads).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -28,9 +30,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
     union_all,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +40,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from indicators import fee_ranks
-from indicators.fee_ranks import MINUTES_48H
 from indicators.models import (
     IndAppointment,
     IndAppointmentMonth,
@@ -52,7 +51,8 @@ from indicators.models import (
     IndRequestMonth,
     IndSupply,
 )
-from snp.db import Base, dialect_insert
+from indicators.timeutil import paris
+from snp.db import Base
 
 BOOKED_STATUSES = ("booked", "fulfilled", "noshow")
 NOT_CONSULTED = -1  # the consultation histogram's bucket for slot requests never seen
@@ -128,6 +128,35 @@ def appointment_contribution(row: IndAppointment) -> Deltas:
     }
 
 
+def slot_contribution(
+    effector_id: int, commune_insee: str, start_at: datetime, source: str, *, booked: bool
+) -> Deltas:
+    """One slot (free or held: `booked` False) in its Paris day and hour; `source` is agenda's
+    (`template`: a weekly recurring availability, `ics`: a calendar import, `manual`...)."""
+    local = paris(start_at)
+    day, hour = local.date(), local.hour
+    month = first_of_month(day)
+    counts = {"offered": 1, "booked": int(booked), "free": int(not booked)}
+    origin = {"recurring": int(source == "template"), "imported": int(source == "ics")}
+    return {
+        (IndSupply, (effector_id, commune_insee, day, hour)): counts | origin,
+        (IndHourMonth, (month, hour)): dict(counts),
+        (IndCommuneMonth, (month, commune_insee)): dict(counts),
+        (IndEffectorMonth, (month, effector_id)): {"offered": 1} | origin,
+    }
+
+
+def total(parts: Iterable[Deltas]) -> Deltas:
+    """The sum of several contributions."""
+    out: Deltas = {}
+    for part in parts:
+        for key, counts in part.items():
+            target = out.setdefault(key, {})
+            for name, value in counts.items():
+                target[name] = target.get(name, 0) + value
+    return out
+
+
 def difference(old: Deltas, new: Deltas) -> Deltas:
     """new - old, without the keys whose counts cancel out."""
     out: Deltas = {}
@@ -142,7 +171,8 @@ def difference(old: Deltas, new: Deltas) -> Deltas:
 def _columns(model: type[Base]) -> tuple[list[str], list[str]]:
     table: Any = model.__table__
     keys = [c.name for c in table.primary_key.columns]
-    return keys, [c.name for c in table.columns if c.name not in keys]
+    # `demo` marks `IndSupply`'s demo rows: a flag, not a count (new rows take its default).
+    return keys, [c.name for c in table.columns if c.name not in keys and c.name != "demo"]
 
 
 def _all_zero(model: type[Base]) -> ColumnElement[bool]:
@@ -261,11 +291,7 @@ def _request_parts() -> dict[type[Base], list[Any]]:
 def _appointment_parts() -> dict[type[Base], list[Any]]:
     a = IndAppointment
     month = month_start(a.start_date)
-    fee = case(
-        (a.own_patient.is_(True), "own"),
-        (and_(a.delay_minutes.is_not(None), a.delay_minutes <= MINUTES_48H), "candidate"),
-        else_="other",
-    )
+    fee = fee_ranks.fee_class_sql()
     after_care, score = func.coalesce(a.after_care, ""), func.coalesce(a.satisfaction, 0)
 
     def when(*conditions: ColumnElement[bool]) -> Any:
@@ -289,6 +315,8 @@ def _appointment_parts() -> dict[type[Base], list[Any]]:
                     when(a.status == "noshow"),
                     when(*fee_ranks.candidate_filter()),
                     0,
+                    0,
+                    0,
                 )
             ).group_by(month, a.effector_id)
         ],
@@ -309,7 +337,17 @@ def _supply_parts(days: list[ColumnElement[bool]]) -> dict[type[Base], list[Any]
             .group_by(month, s.commune_insee)
         ],
         IndEffectorMonth: [
-            select(*_as(IndEffectorMonth, month, s.effector_id, 0, 0, 0, 0, 0, sums[0]))
+            select(
+                *_as(
+                    IndEffectorMonth,
+                    month,
+                    s.effector_id,
+                    *(0, 0, 0, 0, 0),
+                    sums[0],
+                    func.sum(s.recurring),
+                    func.sum(s.imported),
+                )
+            )
             .where(*days)
             .group_by(month, s.effector_id)
         ],
@@ -345,26 +383,3 @@ async def rebuild_all(session: AsyncSession) -> None:
         table: Any = model.__table__
         await session.execute(delete(table))
         await _insert_sums(session, model, parts[model])
-
-
-async def recount_supply(session: AsyncSession, first_day: date, last_day: date) -> None:
-    """Recounts the supply columns of the months holding [first_day, last_day]."""
-    first = first_of_month(first_day)
-    last = first_of_month(first_of_month(last_day) + timedelta(days=31)) - timedelta(days=1)
-    supply = _supply_parts([IndSupply.day >= first, IndSupply.day <= last])
-    for model, selects in supply.items():
-        table: Any = model.__table__
-        keys, measures = _columns(model)
-        in_months = (table.c.month >= first, table.c.month <= last)
-        # The slot counts (IndEffectorMonth.booked counts appointments, not slots).
-        supplied = ["offered"] if model is IndEffectorMonth else ["offered", "booked", "free"]
-        await session.execute(update(table).where(*in_months).values(dict.fromkeys(supplied, 0)))
-        grouped = selects[0].subquery("supply")
-        # WHERE true: SQLite needs one before ON CONFLICT to parse an INSERT ... SELECT.
-        rows = select(*(grouped.c[n] for n in keys + measures)).where(true())
-        statement = dialect_insert(session)(model).from_select(keys + measures, rows)
-        statement = statement.on_conflict_do_update(
-            index_elements=keys, set_={m: statement.excluded[m] for m in supplied}
-        )
-        await session.execute(statement)
-        await session.execute(delete(table).where(*in_months, _all_zero(model)))

@@ -102,6 +102,10 @@ class Delays(BaseModel):
 
 class SlotsBlock(BaseModel):
     offered: int
+    offered_recurring: int = Field(
+        description="Créneaux proposés issus d'une disponibilité récurrente (hebdomadaire)."
+    )
+    offered_imported: int = Field(description="Créneaux proposés issus d'un agenda importé (ICS).")
     booked_now: int = Field(description="Créneaux réservés à ce jour (agenda).")
     free: int
     appointments: int

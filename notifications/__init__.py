@@ -20,6 +20,7 @@ from notifications.events import (
 from notifications.service.broadcast import start_broadcast
 from notifications.service.configuration import check_configuration
 from notifications.service.outbox import About, enqueue
+from notifications.service.patient_rights import PatientSms, erase_patient_sms, patient_sms
 
 __all__ = [
     "About",
@@ -29,9 +30,12 @@ __all__ = [
     "InboundNeedsAttention",
     "MessageUndeliverable",
     "PatientCancelledBySms",
+    "PatientSms",
     "SatisfactionRecorded",
     "check_configuration",
     "close_sms_backends",
     "enqueue",
+    "erase_patient_sms",
+    "patient_sms",
     "start_broadcast",
 ]

@@ -22,6 +22,7 @@ from regulation.events import (
 from regulation.models import Mobility, Orientation, Outcome, RequestStatus
 from regulation.schemas import RequestOut
 from regulation.schemas_booking import CandidatesOut
+from regulation.schemas_rights import IdentityCorrection, RequestMatch, RequestRecord
 from regulation.service.booking import get_contact
 from regulation.service.closing import close_request, mark_oriented
 from regulation.service.facts import (
@@ -33,6 +34,14 @@ from regulation.service.facts import (
 from regulation.service.free_text import scan_free_text
 from regulation.service.intake import get_request
 from regulation.service.matching import propose_candidates
+from regulation.service.patient_rights import (
+    audit_search,
+    comparable_name,
+    erase_requests,
+    find_requests,
+    rectify_identity,
+    request_records,
+)
 from regulation.service.retention import RequestsPseudonymised
 from regulation.service.sas_booking import SasPatientIn, book_for_sas
 from regulation.service.versions import ensure_default_protocol
@@ -40,6 +49,7 @@ from regulation.service.versions import ensure_default_protocol
 __all__ = [
     "CallbackAttemptLogged",
     "CandidatesOut",
+    "IdentityCorrection",
     "Mobility",
     "Orientation",
     "Outcome",
@@ -48,9 +58,11 @@ __all__ = [
     "RequestClosed",
     "RequestEscalated",
     "RequestFacts",
+    "RequestMatch",
     "RequestOriented",
     "RequestOut",
     "RequestReceived",
+    "RequestRecord",
     "RequestRedirected15",
     "RequestReleased",
     "RequestStatus",
@@ -60,15 +72,21 @@ __all__ = [
     "RequestUpdated",
     "RequestsPseudonymised",
     "SasPatientIn",
+    "audit_search",
     "book_for_sas",
     "close_request",
+    "comparable_name",
     "ensure_default_protocol",
+    "erase_requests",
+    "find_requests",
     "get_contact",
     "get_request",
     "mark_oriented",
     "propose_candidates",
+    "rectify_identity",
     "request_facts",
     "request_facts_page",
     "request_identities",
+    "request_records",
     "scan_free_text",
 ]

@@ -114,3 +114,26 @@ class ClosingRefused(BusinessRuleError):
 
 class InvalidTransferTime(BusinessRuleError):
     """The time a call reached the 15: not in the future, not long before the red flag."""
+
+
+class RequestPseudonymised(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "Demande déjà pseudonymisée : elle ne contient plus d'identité à corriger.",
+            ("path", "request_id"),
+        )
+
+
+class ErasureRefused(Conflict):
+    """The platform must still keep some of the requests asked to be erased: each reason,
+    in French, one entry per request (nothing is erased)."""
+
+    def __init__(self, reasons: Sequence[str]) -> None:
+        super().__init__(reasons[0] if reasons else "Effacement refusé.", ("body", "request_ids"))
+        self.reasons = list(reasons) or [self.msg]
+
+    def as_detail(self) -> list[dict[str, Any]]:
+        return [
+            {"loc": ["body", "request_ids"], "msg": reason, "type": "ErasureRefused"}
+            for reason in self.reasons
+        ]

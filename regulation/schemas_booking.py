@@ -67,6 +67,10 @@ class CandidateSite(BaseModel):
     city: str
     latitude: float
     longitude: float
+    position_approximate: bool = Field(
+        default=False,
+        description="Centre de la commune, pas l'adresse : la distance est approximative.",
+    )
 
 
 class ScoreParts(BaseModel):

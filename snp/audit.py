@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import ForeignKey, String, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -118,3 +118,24 @@ async def list_entries(
         page.apply(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()))
     )
     return list(rows), await count_rows(session, query)
+
+
+async def entries_about(
+    session: AsyncSession, records: dict[str, list[str]], *, limit: int = 5000
+) -> list[AuditEntry]:
+    """Every entry about these records (entity -> ids), oldest first: who read or changed a
+    person's records, for their right of access."""
+    conditions = [
+        (AuditEntry.entity == entity) & AuditEntry.entity_id.in_(sorted(set(ids)))
+        for entity, ids in records.items()
+        if ids
+    ]
+    if not conditions:
+        return []
+    rows = await session.scalars(
+        select(AuditEntry)
+        .where(or_(*conditions))
+        .order_by(AuditEntry.at, AuditEntry.id)
+        .limit(limit)
+    )
+    return list(rows)

@@ -52,3 +52,16 @@ def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[
             await database.dispose()
 
     return asyncio.run(main())
+
+
+def run_with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """A command that opens its own transactions (a long import written by batches)."""
+
+    async def main() -> T:
+        database = Database(settings.database_url, settings=settings)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(main())

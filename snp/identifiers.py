@@ -86,7 +86,10 @@ def parse_mobile_phone(value: str, region: str = "FR") -> str:
 
 
 def display_phone(e164: str) -> str:
-    """French numbers the French way (`06 12 34 56 78`), others in international notation."""
+    """French numbers the French way (`06 12 34 56 78`), others in international notation;
+    nothing for no number (a directory entry imported without one)."""
+    if not e164:
+        return ""
     number = phonenumbers.parse(e164)
     if number.country_code == 33:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -2,8 +2,9 @@
 the people it helps, how long it keeps it, and how to exercise one's rights.
 
 Served at `/informations-patients` without login, as plain HTML (readable on any phone, no
-script), so SMS and the phone script can point to it. The CPTS's name and phone come from the
-territory settings; the retention periods from the platform's settings.
+script), so SMS (through the short link `/donnees`) and the phone script can point to it.
+The CPTS's name and phone come from the territory settings; the retention periods from the
+platform's settings.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from snp import territory
 from snp.deps import SessionDep, SettingsDep, public
@@ -19,6 +20,21 @@ from snp.deps import SessionDep, SettingsDep, public
 router = APIRouter(tags=["patient-info"])
 
 PATH = "/informations-patients"
+# The short link the patients' SMS carry (every character counts in an SMS).
+SHORT_PATH = "/donnees"
+
+
+def notice_link(public_base_url: str) -> str:
+    """The notice's short absolute link (`https://snp.example.fr/donnees`), or "" when the
+    platform's public address is not configured."""
+    base = public_base_url.strip().rstrip("/")
+    return f"{base}{SHORT_PATH}" if base else ""
+
+
+@router.get(SHORT_PATH, dependencies=[Depends(public)], include_in_schema=False)
+async def patient_information_short_link() -> RedirectResponse:
+    """The SMS's short link: to the notice."""
+    return RedirectResponse(PATH, status_code=308)
 
 
 @router.get(PATH, dependencies=[Depends(public)], response_class=HTMLResponse)

@@ -426,6 +426,35 @@ class Settings(BaseSettings):
     sas_retry_max_seconds: float = Field(
         default=1800.0, gt=0, description="Longest delay between two pushes of one appointment."
     )
+    mfa_required: bool = Field(
+        default=True,
+        description="Ask every role that reads patient data for a second factor (TOTP, enrolled "
+        "at first login) after the password; `false` lets every account log in with its "
+        "password alone (demonstrations, tests: `make run` sets it).",
+    )
+    mfa_challenge_minutes: int = Field(
+        default=5,
+        ge=1,
+        le=30,
+        description="How long the step between the password and the second factor (or a Pro "
+        "Santé Connect redirection) stays valid.",
+    )
+    psc_issuer: str = Field(
+        default="",
+        description="Pro Santé Connect (OpenID Connect) issuer URL, read by discovery; the "
+        "« Pro Santé Connect » login is off unless it, the client id and secret are set.",
+    )
+    psc_client_id: str = Field(default="", description="Client id registered at Pro Santé Connect.")
+    psc_client_secret: SecretStr = Field(
+        default=SecretStr(""), description="Client secret registered at Pro Santé Connect."
+    )
+    psc_scopes: str = Field(
+        default="openid scope_all",
+        description="Scopes asked of Pro Santé Connect (space-separated).",
+    )
+    psc_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Timeout of one call to Pro Santé Connect."
+    )
     password_reset_hours: int = Field(
         default=72, ge=1, le=720, description="How long a password reset link stays valid."
     )
@@ -478,10 +507,33 @@ class Settings(BaseSettings):
         ge=0,
         description="SNP fee (majoration SNP): consultations a week per doctor that may carry it.",
     )
-    indicators_supply_interval_minutes: int = Field(
-        default=60,
-        ge=1,
-        description="How often the indicators' slot supply counts are refreshed from the agendas.",
+    # --- Directory from public data (agenda/service/annuaire*.py, geocoding.py) ---------------
+    directory_import_dir: Path = Field(
+        default=Path("var/imports"),
+        description="Where an uploaded Annuaire Santé extraction waits until it is applied or "
+        "discarded (on a disk every app instance shares).",
+    )
+    directory_import_max_mb: int = Field(
+        default=2000, ge=1, description="Largest Annuaire Santé extraction accepted, in MB."
+    )
+    geocoder: Literal["off", "ban"] = Field(
+        default="off",
+        description="Refines sites placed at their commune's centre (« position approximative »):"
+        " `off`, or `ban` = the Base Adresse Nationale batch CSV API at `SNP_GEOCODER_URL`.",
+    )
+    geocoder_url: str = Field(
+        default="https://api-adresse.data.gouv.fr/search/csv/",
+        description="URL of the BAN batch geocoding endpoint (`/search/csv/`).",
+    )
+    geocoder_timeout_seconds: float = Field(
+        default=120.0, gt=0, description="Timeout of one batch sent to the geocoder."
+    )
+    geocoder_min_score: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Lowest BAN score (0-1) at which a geocoded address replaces the commune's "
+        "centre.",
     )
 
 
@@ -490,6 +542,14 @@ def get_settings() -> Settings:
     """The settings read from the environment: for the composition root (and `settings_of`'s
     fallback) only. Routes use `snp.deps.SettingsDep`; services receive settings as arguments."""
     return Settings()
+
+
+def psc_enabled(settings: Settings) -> bool:
+    return bool(
+        settings.psc_issuer
+        and settings.psc_client_id
+        and settings.psc_client_secret.get_secret_value()
+    )
 
 
 def settings_of(session: AsyncSession) -> Settings:

@@ -54,6 +54,8 @@ def test_settings(db_url: str, **overrides: object) -> Settings:
         "login_slowdown_seconds": 0.0,
         "log_level": "WARNING",
         "cookie_secure": False,  # plain-HTTP test clients
+        # Password alone unless a test turns the second factor on (tests/snp/test_mfa*.py).
+        "mfa_required": False,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -1,7 +1,8 @@
 """The layering of the code base, read from every module's imports (docs/architecture.md).
 
 - Arrows point one way: the kernel `snp/` imports no domain, adapter or the composition root;
-  `agenda` < `regulation` < `notifications` < the adapters (`sas`, `indicators`) < `composition`.
+  `agenda` < `regulation` < `notifications` < the adapters (`sas`, `indicators`) and the
+  patients' rights page (`rights`) < `composition`.
 - A package is reached only through its `__init__`: no `agenda.service.directory` from another
   package, no `snp.auth.models` from the kernel's other modules. The kernel's single modules
   (`snp.db`, `snp.errors`, ...) are each public. The composition root may import the wiring
@@ -21,18 +22,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TOP_PACKAGES = ("snp", "agenda", "regulation", "notifications", "sas", "indicators", "composition")
+TOP_PACKAGES = (
+    "snp",
+    "agenda",
+    "regulation",
+    "notifications",
+    "sas",
+    "indicators",
+    "rights",
+    "composition",
+)
 # The kernel's sub-packages are packages of their own: reached through their `__init__`.
 KERNEL_PACKAGES = ("snp.auth", "snp.kit", "snp.territory")
 
 # What each package must not import (besides the deep-import and table rules).
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "snp": ("agenda", "regulation", "notifications", "sas", "indicators", "composition"),
-    "agenda": ("regulation", "notifications", "sas", "indicators", "composition"),
-    "regulation": ("notifications", "sas", "indicators", "composition"),
-    "notifications": ("sas", "indicators", "composition"),
-    "sas": ("indicators", "composition"),
-    "indicators": ("sas", "composition"),
+    "snp": ("agenda", "regulation", "notifications", "sas", "indicators", "rights", "composition"),
+    "agenda": ("regulation", "notifications", "sas", "indicators", "rights", "composition"),
+    "regulation": ("notifications", "sas", "indicators", "rights", "composition"),
+    "notifications": ("sas", "indicators", "rights", "composition"),
+    "sas": ("indicators", "rights", "composition"),
+    "indicators": ("sas", "rights", "composition"),
+    "rights": ("sas", "indicators", "composition"),
     "composition": (),
 }
 
@@ -48,6 +59,8 @@ WIRING_MODULES = frozenset(
         "reset_api",
         "reset_cli",
         "invitations_api",
+        "mfa_api",
+        "psc_api",
     }
 )
 

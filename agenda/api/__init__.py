@@ -2,10 +2,20 @@
 
 from fastapi import APIRouter
 
-from agenda.api import account_links, booking, directory, ics, outcomes, slots, templates
+from agenda.api import (
+    account_links,
+    annuaire,
+    booking,
+    directory,
+    ics,
+    outcomes,
+    slots,
+    templates,
+)
 
 router = APIRouter()
 router.include_router(directory.router)
+router.include_router(annuaire.router)
 router.include_router(slots.router)
 router.include_router(booking.router)
 router.include_router(outcomes.router)

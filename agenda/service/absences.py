@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.errors import InvalidPeriod, MissingValue
@@ -18,6 +18,7 @@ from agenda.models import Absence, Slot, SlotStatus
 from agenda.schemas_supply import AbsenceIn, AbsenceOut, AbsencePatch, AbsenceSaved
 from agenda.service.directory import managed_effector
 from agenda.service.recurrence import materialise_effector, paris_midnight_utc
+from agenda.service.supply_events import delete_slots
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
@@ -38,18 +39,14 @@ async def remove_free_slots_between(
     now: datetime | None = None,
 ) -> int:
     """Delete the effector's free slots overlapping [start, end) and still to come."""
-    result = await session.execute(
-        delete(Slot)
-        .where(
-            Slot.effector_id == effector_id,
-            Slot.status == SlotStatus.FREE.value,
-            Slot.start_at < end,
-            Slot.end_at > start,
-            Slot.start_at > (now or utcnow()),
-        )
-        .execution_options(synchronize_session=False)
+    return await delete_slots(
+        session,
+        Slot.effector_id == effector_id,
+        Slot.status == SlotStatus.FREE.value,
+        Slot.start_at < end,
+        Slot.end_at > start,
+        Slot.start_at > (now or utcnow()),
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def _kept_between(

@@ -7,10 +7,12 @@ the columns of the file are written (constraints, account link, calendars are le
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
+from typing import Any, TextIO
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -23,7 +25,15 @@ from agenda.models import Effector, Site
 from agenda.schemas_supply import SPECIALTY_PATTERN, EffectorImportReport
 from snp import audit
 from snp.actor import Actor
-from snp.csv_import import CsvError, CsvImportError, iter_checked, parse_float_in, read_rows
+from snp.csv_import import (
+    CsvError,
+    CsvImportError,
+    CsvRow,
+    ErrorTally,
+    RowChecker,
+    parse_float_in,
+    stream_rows,
+)
 from snp.identifiers import parse_adeli, parse_finess, parse_mobile_phone, parse_rpps
 from snp.territory import parse_insee_code, parse_postal_code
 
@@ -150,14 +160,28 @@ def parse_structure_id(value: str) -> str:
 
 # --- Parsing the file --------------------------------------------------------------------------
 
+_COLUMN_ORDER = {name: i for i, name in enumerate(EFFECTOR_COLUMNS)}
 
-def parse_effectors_csv(text: str) -> list[EffectorRow]:
-    """Every row checked; raises `CsvImportError` listing every problem, or returns them all."""
-    rows, errors = read_rows(text, EFFECTOR_COLUMNS)
-    parsed: list[EffectorRow] = []
-    first_row: dict[str, EffectorRow] = {}
-    site_lines: dict[tuple[str, str], int] = {}
-    for row in iter_checked(rows, errors):
+
+class EffectorRowChecker:
+    """Checks rows one at a time. Across rows it keeps, per RPPS, only the first line and its
+    effector fields, and the (RPPS, site) pairs seen: bounded by the directory, not the file."""
+
+    def __init__(self, tally: ErrorTally) -> None:
+        self.tally = tally
+        self.first_row: dict[str, tuple[int, tuple[object, ...]]] = {}
+        self.site_lines: dict[tuple[str, str], int] = {}
+
+    def check(self, csv_row: CsvRow) -> EffectorRow | None:
+        errors: list[CsvError] = []
+        row = RowChecker(csv_row, errors)
+        parsed = self._parsed(row, errors)
+        if parsed is not None:
+            errors.extend(self._cross_row(parsed))
+        self.tally.extend(sorted(errors, key=lambda e: _COLUMN_ORDER.get(e.column, -1)))
+        return parsed if not errors else None
+
+    def _parsed(self, row: RowChecker, errors: list[CsvError]) -> EffectorRow | None:
         line = row.row.line
         specialty = row.check("specialty_code", parse_specialty_code)
         national = row.check("rpps", partial(parse_national_id, specialty_code=specialty))
@@ -175,7 +199,7 @@ def parse_effectors_csv(text: str) -> list[EffectorRow]:
         structure = row.check("structure_id", parse_structure_id, optional=True)
         if email is not None and len(email) > 254:
             errors.append(CsvError(line, "email", "trop long (au plus 254 caractères)"))
-            continue
+            return None
         if (
             national is None
             or specialty is None
@@ -192,8 +216,8 @@ def parse_effectors_csv(text: str) -> list[EffectorRow]:
             or (row.cell("email") and email is None)
             or (row.cell("structure_id") and structure is None)
         ):
-            continue
-        current = EffectorRow(
+            return None
+        return EffectorRow(
             line=line,
             national_id=national[0],
             national_id_kind=national[1],
@@ -204,33 +228,46 @@ def parse_effectors_csv(text: str) -> list[EffectorRow]:
             email=email,
             site=SiteRow(site_name, address, postal, city, insee, lat, lon, structure),
         )
-        errors.extend(_disagreements(current, first_row.setdefault(current.national_id, current)))
-        site_key = (current.national_id, site_name)
-        if site_key in site_lines:
+
+    def _cross_row(self, row: EffectorRow) -> list[CsvError]:
+        fields = tuple(getattr(row, name) for name in _EFFECTOR_FIELDS)
+        first_line, first_fields = self.first_row.setdefault(row.national_id, (row.line, fields))
+        errors = [
+            CsvError(row.line, name, f"diffère de la ligne {first_line} pour le même RPPS")
+            for name, value, first in zip(_EFFECTOR_FIELDS, fields, first_fields, strict=True)
+            if value != first
+        ]
+        site_key = (row.national_id, row.site.name)
+        if site_key in self.site_lines:
             errors.append(
                 CsvError(
-                    line,
+                    row.line,
                     "site_name",
-                    f"site déjà présent ligne {site_lines[site_key]} pour ce RPPS",
+                    f"site déjà présent ligne {self.site_lines[site_key]} pour ce RPPS",
                 )
             )
-            continue
-        site_lines[site_key] = line
-        parsed.append(current)
-    if errors:
-        order = {name: i for i, name in enumerate(EFFECTOR_COLUMNS)}
-        raise CsvImportError(sorted(errors, key=lambda e: (e.line, order.get(e.column, -1))))
-    return parsed
+        else:
+            self.site_lines[site_key] = row.line
+        return errors
 
 
-def _disagreements(row: EffectorRow, first: EffectorRow) -> Iterable[CsvError]:
-    if first is row:
-        return []
-    return [
-        CsvError(row.line, name, f"diffère de la ligne {first.line} pour le même RPPS")
-        for name in _EFFECTOR_FIELDS
-        if getattr(row, name) != getattr(first, name)
-    ]
+def iter_effector_rows(stream: TextIO, tally: ErrorTally) -> Iterator[EffectorRow]:
+    """The valid rows of a directory CSV, one at a time; every error goes to `tally`."""
+    checker = EffectorRowChecker(tally)
+    for csv_row in stream_rows(stream, EFFECTOR_COLUMNS, tally):
+        row = checker.check(csv_row)
+        if row is not None:
+            yield row
+
+
+def parse_effectors_csv(text: str) -> list[EffectorRow]:
+    """Every row of a small file checked; raises `CsvImportError` (the first errors, the count
+    of each kind), or returns them all."""
+    tally = ErrorTally()
+    rows = list(iter_effector_rows(io.StringIO(text, newline=""), tally))
+    if tally:
+        raise CsvImportError.of(tally)
+    return rows
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -240,12 +277,38 @@ async def import_effectors(
     session: AsyncSession, actor: Actor, rows: list[EffectorRow]
 ) -> EffectorImportReport:
     """Upsert effectors by national id and their sites by name; audited per effector."""
+    progress = _ImportProgress()
+    await _write_batch(session, actor, rows, progress)
+    return progress.report()
+
+
+class _ImportProgress:
+    """What a streamed import wrote so far: each RPPS counted once, where it first landed."""
+
+    def __init__(self) -> None:
+        self.created: set[str] = set()
+        self.updated: set[str] = set()
+        self.seen: set[str] = set()
+        self.sites = dict.fromkeys(("sites_created", "sites_updated", "sites_unchanged"), 0)
+
+    def report(self) -> EffectorImportReport:
+        return EffectorImportReport(
+            created=len(self.created),
+            updated=len(self.updated - self.created),
+            unchanged=len(self.seen - self.created - self.updated),
+            **self.sites,
+        )
+
+
+async def _write_batch(
+    session: AsyncSession, actor: Actor, rows: list[EffectorRow], progress: _ImportProgress
+) -> None:
     by_id: dict[str, list[EffectorRow]] = {}
     for row in rows:
         by_id.setdefault(row.national_id, []).append(row)
     existing = await _existing(session, list(by_id))
-    counts = dict.fromkeys(EffectorImportReport.model_fields, 0)
     for national_id, effector_rows in by_id.items():
+        progress.seen.add(national_id)
         values = effector_rows[0].effector_values()
         effector = existing.get(national_id)
         if effector is None:
@@ -259,34 +322,62 @@ async def import_effectors(
             session.add(effector)
             await session.flush()
             await audit.created(session, actor, "effector", effector.id)
-            counts["created"] += 1
-            counts["sites_created"] += len(effector_rows)
+            progress.created.add(national_id)
+            progress.sites["sites_created"] += len(effector_rows)
             continue
         changed = _apply(effector, values)
         if "specialty_code" in changed:
             effector.specialty_text = _SPECIALTY_TEXT.get(effector.specialty_code)
-        sites_changed = _apply_sites(effector, [r.site for r in effector_rows], counts)
-        if sites_changed:
+        if _apply_sites(effector, [r.site for r in effector_rows], progress.sites):
             changed.append("sites")
         if changed:
             await session.flush()
             await audit.changed(session, actor, "effector", effector.id, changed)
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
+            progress.updated.add(national_id)
     await session.flush()
-    return EffectorImportReport(**counts)
+
+
+async def import_effectors_stream(
+    session: AsyncSession, actor: Actor, stream: TextIO, batch_size: int = _QUERY_CHUNK
+) -> EffectorImportReport:
+    """Check and write a directory CSV of any size with bounded memory: rows are written by
+    batches while the file is valid, the objects of each batch leave the session once flushed,
+    and the first error stops the writing (the rest is only checked). Raises
+    `EffectorImportRejected` (422; the caller's transaction then writes nothing) on any error."""
+    tally = ErrorTally()
+    progress = _ImportProgress()
+    kept_identities = set(session.identity_map.keys())
+    batch: list[EffectorRow] = []
+    for row in iter_effector_rows(stream, tally):
+        if tally:
+            continue
+        batch.append(row)
+        if len(batch) >= batch_size:
+            await _write_batch(session, actor, batch, progress)
+            _release(session, kept_identities)
+            batch = []
+    if tally:
+        raise EffectorImportRejected(tally)
+    if batch:
+        await _write_batch(session, actor, batch, progress)
+        _release(session, kept_identities)
+    return progress.report()
+
+
+def _release(session: AsyncSession, kept: set[Any]) -> None:
+    """Forget the rows this import loaded or wrote (flushed already), keeping the caller's."""
+    identity_map = session.identity_map
+    for key in list(identity_map.keys()):
+        obj = identity_map.get(key)
+        if key not in kept and obj is not None:
+            session.expunge(obj)
 
 
 async def import_effectors_csv(
     session: AsyncSession, actor: Actor, text: str
 ) -> EffectorImportReport:
     """Check the whole file, then write it; raises `EffectorImportRejected` (422) on any error."""
-    try:
-        rows = parse_effectors_csv(text)
-    except CsvImportError as exc:
-        raise EffectorImportRejected(exc.errors) from None
-    return await import_effectors(session, actor, rows)
+    return await import_effectors_stream(session, actor, io.StringIO(text, newline=""))
 
 
 async def _existing(session: AsyncSession, national_ids: list[str]) -> dict[str, Effector]:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 import anyio
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -34,6 +34,7 @@ from agenda.service.directory import managed_effector, pick_site
 from agenda.service.ics_bounds import TooCostly, expansion_cost
 from agenda.service.recurrence import absence_ranges
 from agenda.service.slots import NewSlot, add_generated_slots
+from agenda.service.supply_events import delete_slots
 from snp import audit
 from snp.actor import Actor
 from snp.db import utcnow
@@ -323,15 +324,11 @@ async def import_ics(
 async def _delete_free(session: AsyncSession, slot_ids: list[int]) -> int:
     removed = 0
     for offset in range(0, len(slot_ids), 500):
-        result = await session.execute(
-            delete(Slot)
-            .where(
-                Slot.id.in_(slot_ids[offset : offset + 500]),
-                Slot.status == SlotStatus.FREE.value,  # never a slot held or booked meanwhile
-            )
-            .execution_options(synchronize_session=False)
+        removed += await delete_slots(
+            session,
+            Slot.id.in_(slot_ids[offset : offset + 500]),
+            Slot.status == SlotStatus.FREE.value,  # never a slot held or booked meanwhile
         )
-        removed += int(result.rowcount)  # type: ignore[attr-defined]
     return removed
 
 

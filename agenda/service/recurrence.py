@@ -18,7 +18,7 @@ from typing import cast
 
 import holidays
 from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule, weekday
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Absence, AvailabilityTemplate, Effector, Site, Slot, SlotStatus
@@ -29,6 +29,7 @@ from agenda.service.slots import (
     NewSlot,
     add_generated_slots,
 )
+from agenda.service.supply_events import delete_slots
 from snp.db import utcnow
 from snp.kit import PARIS
 
@@ -292,13 +293,9 @@ async def remove_future_free_slots(
     session: AsyncSession, template_id: int, *, now: datetime | None = None
 ) -> int:
     """Delete the template's free slots still to come (held and booked ones stay)."""
-    result = await session.execute(
-        delete(Slot)
-        .where(
-            Slot.template_id == template_id,
-            Slot.status == SlotStatus.FREE.value,
-            Slot.start_at > (now or utcnow()),
-        )
-        .execution_options(synchronize_session=False)
+    return await delete_slots(
+        session,
+        Slot.template_id == template_id,
+        Slot.status == SlotStatus.FREE.value,
+        Slot.start_at > (now or utcnow()),
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -108,6 +108,7 @@ _DETAIL_COLUMNS = (
     Site.longitude,
     Site.structure_id,
     Site.phone.label("site_phone"),
+    Site.position_approximate,
     Effector.id.label("site_effector_id"),
     Effector.national_id,
     Effector.family_name,
@@ -346,6 +347,7 @@ def _built(detail: Sequence[Any]) -> tuple[FreeSlotEffector, FreeSlotSite]:
         longitude,
         structure_id,
         site_phone,
+        position_approximate,
         effector_id,
         national_id,
         family_name,
@@ -384,6 +386,7 @@ def _built(detail: Sequence[Any]) -> tuple[FreeSlotEffector, FreeSlotSite]:
         longitude=longitude,
         structure_id=structure_id,
         phone=site_phone,
+        position_approximate=bool(position_approximate),
     )
     return effector, site
 

@@ -71,6 +71,16 @@ def slot_kinds(slot: Slot) -> list[str]:
     return [code for code, column in KIND_COLUMNS.items() if getattr(slot, column)]
 
 
+def slot_source(source_key: str | None) -> str:
+    """Where a slot comes from, by its source key: `manual`, `template` (a weekly recurring
+    availability, key `tpl:<template id>:<start>`), `ics` (an imported calendar) or `other`."""
+    key = source_key or ""
+    if not key or key.startswith("manual"):
+        return "manual"
+    prefix = key.split(":", 1)[0]
+    return {"tpl": "template", "ics": "ics"}.get(prefix, "other")
+
+
 def slot_visibility(slot: Slot) -> list[str]:
     return [code for code, column in VISIBILITY_COLUMNS.items() if getattr(slot, column)]
 

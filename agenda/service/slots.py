@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,9 +41,11 @@ from agenda.service.slot_rules import (
     kind_values,
     lock_effector,
     slot_kinds,
+    slot_source,
     slot_visibility,
     visibility_values,
 )
+from agenda.service.supply_events import STATE_COLUMNS, announce, snapshot
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import dialect_insert, utcnow
@@ -161,24 +164,18 @@ async def add_generated_slots(
             }
         )
     insert = dialect_insert(session)
-    inserted = 0
+    inserted: list[Any] = []
     for offset in range(0, len(rows), _INSERT_CHUNK):
         statement = (
             insert(Slot.__table__)
             .values(rows[offset : offset + _INSERT_CHUNK])
             .on_conflict_do_nothing(index_elements=["effector_id", "source_key"])
-            .returning(Slot.__table__.c.id)
+            .returning(*STATE_COLUMNS)
         )
-        inserted += len((await session.execute(statement)).all())
-    return inserted
-
-
-def _source(slot: Slot) -> str:
-    key = slot.source_key or ""
-    if not key or key.startswith("manual"):
-        return "manual"
-    prefix = key.split(":", 1)[0]
-    return prefix if prefix in ("template", "ics") else "other"
+        inserted += (await session.execute(statement)).all()
+    from_pattern = any(new.template_id is not None for new in slots)
+    await announce(session, "generated" if from_pattern else "imported", after=inserted)
+    return len(inserted)
 
 
 def slot_out(slot: Slot, appointment: Appointment | None, now: datetime | None = None) -> SlotOut:
@@ -197,7 +194,7 @@ def slot_out(slot: Slot, appointment: Appointment | None, now: datetime | None =
             "status": status,
             "hold_expires_at": slot.hold_expires_at if status == SlotStatus.HELD else None,
             "template_id": slot.template_id,
-            "source": _source(slot),
+            "source": slot_source(slot.source_key),
             "appointment": (
                 SlotAppointmentOut.model_validate(appointment, from_attributes=True)
                 if appointment is not None
@@ -288,6 +285,7 @@ async def create_slot(session: AsyncSession, actor: Actor, data: SlotIn) -> Slot
     session.add(slot)
     await session.flush()
     await audit.created(session, actor, "slot", slot.id)
+    await announce(session, "created", after=[slot])
     return slot_out(slot, None)
 
 
@@ -353,6 +351,7 @@ async def update_slot(
         if name in fields and getattr(patch, name) is None:
             raise MissingValue("Ne peut pas être vide.", loc=["body", name])
     slot = await _locked_slot(session, actor, slot_id)
+    before = snapshot(slot)
     changed: list[str] = []
     start, end = slot.start_at, slot.end_at
     if "start_at" in fields or "end_at" in fields:
@@ -384,6 +383,8 @@ async def update_slot(
         changed.append("reason")
     await session.flush()
     await audit.changed(session, actor, "slot", slot.id, changed)
+    if changed:
+        await announce(session, "changed", before=[before], after=[slot])
     appointment = None
     if slot.status == SlotStatus.BOOKED:
         appointment = await session.scalar(
@@ -406,7 +407,9 @@ async def delete_slot(
         )
     wording = f"Créneau supprimé : {reason}" if reason else "Créneau supprimé."
     appointment = await _send_back_to_regulation(session, actor, slot, wording)
+    before = snapshot(slot)
     await session.delete(slot)
     await session.flush()
     await audit.deleted(session, actor, "slot", slot_id)
+    await announce(session, "removed", before=[before])
     return appointment.id if appointment is not None else None

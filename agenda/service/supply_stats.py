@@ -1,8 +1,8 @@
 """What the indicators read model needs from the agenda: the facts of appointments (no patient
 identity) and the supply of slots per effector, commune, Paris day and hour.
 
-Slots are created in bulk by templates and ICS imports without events, so the supply side is
-read periodically (`supply_by_hour`) rather than followed event by event.
+The read model follows the supply through `SlotsChanged` and the booking events; these counts
+(`supply_by_hour`) serve its `rebuild` (repair) command.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Appointment, AppointmentStatus, Effector, Site, Slot, SlotStatus
+from agenda.service.slot_rules import slot_source
 from snp.kit import PARIS
 
 # agenda's appointment statuses -> the consultation log's words
@@ -53,6 +54,8 @@ class SupplyCell:
     offered: int
     booked: int
     free: int
+    recurring: int  # among the offered: from a weekly recurring availability
+    imported: int  # from a calendar import
 
 
 def _facts(row: Appointment, national_id: str, commune: str | None) -> AppointmentFacts:
@@ -109,25 +112,23 @@ async def appointment_facts_page(
 
 async def supply_by_hour(session: AsyncSession, start: datetime, end: datetime) -> list[SupplyCell]:
     """Slots starting in [start, end) counted per effector, site commune, Paris day and hour:
-    offered (all), booked, free (free or held)."""
+    offered (all), booked, free (free or held), and among the offered those from a weekly
+    recurring availability and from a calendar import."""
     rows = await session.execute(
-        select(Slot.effector_id, Site.insee_code, Slot.start_at, Slot.status)
+        select(Slot.effector_id, Site.insee_code, Slot.start_at, Slot.status, Slot.source_key)
         .join(Site, Site.id == Slot.site_id)
         .where(Slot.start_at >= start, Slot.start_at < end)
     )
-    cells: dict[tuple[int, str, date, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for effector_id, commune, start_at, status in rows:
+    cells: dict[tuple[int, str, date, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for effector_id, commune, start_at, status, source_key in rows:
         local = start_at.astimezone(PARIS)
         cell = cells[(effector_id, commune, local.date(), local.hour)]
         cell[0] += 1
-        if status == SlotStatus.BOOKED:
-            cell[1] += 1
-        else:
-            cell[2] += 1
-    return [
-        SupplyCell(e, c, d, h, offered, booked, free)
-        for (e, c, d, h), (offered, booked, free) in sorted(cells.items())
-    ]
+        cell[1 if status == SlotStatus.BOOKED else 2] += 1
+        source = slot_source(source_key)
+        cell[3] += source == "template"
+        cell[4] += source == "ics"
+    return [SupplyCell(e, c, d, h, *counts) for (e, c, d, h), counts in sorted(cells.items())]
 
 
 async def effector_names(session: AsyncSession, effector_ids: Iterable[int]) -> dict[int, str]:

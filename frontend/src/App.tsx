@@ -21,6 +21,8 @@ import { aciTexts } from "./features/indicators/aciTexts";
 import { indicatorsTexts } from "./features/indicators/texts";
 import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE } from "./features/regulation/paths";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
+import { PATIENT_RIGHTS_PATH } from "./features/privacy/paths";
+import { privacyTexts } from "./features/privacy/texts";
 import { notificationsTexts } from "./features/notifications/texts";
 import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
 import { SETUP_PATH, SetupGate } from "./features/setup";
@@ -33,7 +35,8 @@ import { INVITATION_PATH, InvitationPage } from "./shell/InvitationPage";
 import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
-import { ROLE_HOME } from "./shell/roles";
+import { ROLE_HOME, type Role } from "./shell/roles";
+import { SECURITY_PATH } from "./shell/securityPath";
 import { shellTexts } from "./shell/texts";
 import { Loading } from "./ui";
 
@@ -49,6 +52,7 @@ const CoordinatorHome = lazy(() => import("./features/coordination/CoordinatorHo
 const DirectoryPage = lazy(() => import("./features/coordination/DirectoryPage").then((module) => ({ default: module.DirectoryPage })));
 const EffectorPage = lazy(() => import("./features/coordination/EffectorPage").then((module) => ({ default: module.EffectorPage })));
 const ImportPage = lazy(() => import("./features/coordination/ImportPage").then((module) => ({ default: module.ImportPage })));
+const PublicDataPage = lazy(() => import("./features/coordination/PublicDataPage").then((module) => ({ default: module.PublicDataPage })));
 const MapPage = lazy(() => import("./features/coordination/MapPage").then((module) => ({ default: module.MapPage })));
 const UnreportedPage = lazy(() => import("./features/coordination/UnreportedPage").then((module) => ({ default: module.UnreportedPage })));
 const ProtocolsPage = lazy(() => import("./features/coordination/protocols/ProtocolsPage").then((module) => ({ default: module.ProtocolsPage })));
@@ -56,6 +60,7 @@ const IndicatorsPage = lazy(() => import("./features/indicators/IndicatorsPage")
 const ReportPage = lazy(() => import("./features/indicators/ReportPage").then((module) => ({ default: module.ReportPage })));
 const AciManagePage = lazy(() => import("./features/indicators/AciManagePage").then((module) => ({ default: module.AciManagePage })));
 const AciReportPage = lazy(() => import("./features/indicators/AciReportPage").then((module) => ({ default: module.AciReportPage })));
+const PatientRightsPage = lazy(() => import("./features/privacy/PatientRightsPage").then((module) => ({ default: module.PatientRightsPage })));
 const SmsDemoPage = lazy(() => import("./features/notifications/SmsDemoPage").then((module) => ({ default: module.SmsDemoPage })));
 const IntakePage = lazy(() => import("./features/regulation/IntakePage").then((module) => ({ default: module.IntakePage })));
 const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").then((module) => ({ default: module.OperatorHome })));
@@ -68,6 +73,7 @@ const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ 
 const SasBookingsPage = lazy(() => import("./features/sas/SasBookingsPage").then((module) => ({ default: module.SasBookingsPage })));
 const SasLinkPage = lazy(() => import("./features/sas/SasLinkPage").then((module) => ({ default: module.SasLinkPage })));
 const SetupPage = lazy(() => import("./features/setup/SetupPage").then((module) => ({ default: module.SetupPage })));
+const SecurityPage = lazy(() => import("./shell/SecurityPage").then((module) => ({ default: module.SecurityPage })));
 
 interface PageRoute extends NavEntry {
   element: ReactNode;
@@ -90,6 +96,7 @@ const PAGES: readonly PageRoute[] = [
   { to: INDICATORS_PATHS.aci, label: aciTexts.nav, roles: ["coordinator", "funder"], element: <AciReportPage /> },
   { to: NOTIFICATIONS_PATHS.demo, label: notificationsTexts.nav, roles: ["coordinator"], element: <SmsDemoPage /> },
   { to: SAS_LINK_PATH, label: sasTexts.nav.link, roles: ["coordinator"], element: <SasLinkPage /> },
+  { to: PATIENT_RIGHTS_PATH, label: privacyTexts.nav, roles: ["coordinator"], element: <PatientRightsPage /> },
   { to: ACCOUNTS_PATH, label: accountsTexts.nav.accounts, roles: ["coordinator"], element: <AccountsPage /> },
   { to: CPTS_IDENTITY_PATH, label: accountsTexts.nav.cpts, roles: ["coordinator"], element: <CptsIdentityPage /> },
 ];
@@ -100,6 +107,7 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: AGENDA_PATHS.calendars, roles: ["effector"], element: <CalendarsPage /> },
   { to: AGENDA_PATHS.handover, roles: ["effector"], element: <HandoverPage /> },
   { to: COORDINATION_PATHS.import, roles: ["coordinator"], element: <ImportPage /> },
+  { to: COORDINATION_PATHS.publicData, roles: ["coordinator"], element: <PublicDataPage /> },
   { to: COORDINATION_PATHS.effector, roles: ["coordinator"], element: <EffectorPage /> },
   { to: UNREPORTED_PATH, roles: ["coordinator"], element: <UnreportedPage /> },
   { to: INDICATORS_PATHS.report, roles: ["coordinator", "funder"], element: <ReportPage /> },
@@ -109,6 +117,7 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
   { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
   { to: SAS_SLOT_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
+  { to: SECURITY_PATH, roles: Object.keys(ROLE_HOME) as Role[], element: <SecurityPage /> },
 ];
 
 export function App() {

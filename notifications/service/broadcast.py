@@ -120,7 +120,7 @@ async def start_broadcast(
     await session.flush()
     phones: set[str] = set()
     for contact in contacts:
-        if contact.phone in phones:
+        if not contact.phone or contact.phone in phones:  # a directory entry without a phone
             continue
         phones.add(contact.phone)
         session.add(

@@ -68,7 +68,7 @@ async def send_digests(session: AsyncSession, now: datetime, settings: Settings)
     day = timing.paris_day(now).isoformat()
     for effector_id, labels in sorted(by_effector.items()):
         effector = await sources.effector_contact(session, effector_id)
-        if effector is None:
+        if effector is None or not effector.phone:
             continue
         queued += await outbox.enqueue(
             session,

@@ -21,6 +21,8 @@ from notifications.models import Audience
 from notifications.service import outbox, sources, timing
 from notifications.service.outbox import About
 from notifications.service.sources import EffectorContact, PatientContact
+from notifications.service.templates import VARIABLES
+from snp import patient_info
 from snp.db import utcnow
 from snp.identifiers import display_phone
 from snp.settings import Settings, settings_of
@@ -51,6 +53,13 @@ def _place(kind: str, effector: EffectorContact | None, site_id: int | None) -> 
 
 def _practitioner(effector: EffectorContact | None) -> str:
     return effector.name if effector else "le médecin"
+
+
+def notice_link(settings: Settings) -> str:
+    """The information notice's short link for the confirmation SMS; left out (with its line)
+    when the public address is not set or would make the link longer than its room."""
+    link = patient_info.notice_link(settings.public_base_url)
+    return link if len(link) <= VARIABLES["lien_infos"] else ""
 
 
 async def patient_phone(
@@ -105,6 +114,7 @@ async def on_slot_booked(
         **when,
         "praticien": _practitioner(effector),
         "adresse": _place(event.kind, effector, event.site_id),
+        "lien_infos": notice_link(settings),
     }
     await outbox.enqueue(
         session,

@@ -42,18 +42,23 @@ VARIABLES: dict[str, int] = {
     "liste": 120,  # "9h00 M. D. ; 10h30 J. P."
     "lien": 160,  # "https://snp.example.fr/invitation?token=<43 characters>"
     "jours": 4,  # "7"
+    # The patient information notice's short link (`notice_link`); never cut: a longer link
+    # is left out, and with it the line that carries it.
+    "lien_infos": 50,  # "https://snp.cpts-exemple.fr/donnees"
 }
 
 _APPOINTMENT = frozenset({"date", "heure", "praticien"})
+# The first SMS a patient receives (the booking confirmation) links to the information notice.
+_CONFIRMATION = _APPOINTMENT | {"lien_infos"}
 
 # Template id -> the variables it may use.
 TEMPLATES: dict[str, frozenset[str]] = {
     "effecteur_rdv": frozenset({"date", "heure", "patient", "telephone_patient", "type"}),
     "effecteur_annulation": frozenset({"date", "heure", "patient"}),
     "effecteur_a_reprogrammer": frozenset({"date", "heure", "patient"}),
-    "patient_rdv_cabinet": _APPOINTMENT | {"adresse"},
-    "patient_rdv_domicile": _APPOINTMENT,
-    "patient_rdv_teleconsultation": _APPOINTMENT,
+    "patient_rdv_cabinet": _CONFIRMATION | {"adresse"},
+    "patient_rdv_domicile": _CONFIRMATION,
+    "patient_rdv_teleconsultation": _CONFIRMATION,
     "patient_rappel": _APPOINTMENT | {"adresse"},
     "patient_annulation": _APPOINTMENT,
     "patient_annulation_confirmee": _APPOINTMENT,
@@ -95,10 +100,19 @@ class Template:
     worst_case: SmsLength  # the length of the longest message it can produce
 
     def render(self, values: Mapping[str, str]) -> str:
+        """The message; a line whose every variable is empty is left out (a notice link when
+        no public address is configured)."""
+
         def value(match: re.Match[str]) -> str:
             return clean_value(values.get(match.group(1), ""), VARIABLES[match.group(1)])
 
-        return _PLACEHOLDER.sub(value, self.text)
+        lines = []
+        for line in self.text.split("\n"):
+            names = _PLACEHOLDER.findall(line)
+            if names and not any(clean_value(values.get(n, ""), VARIABLES[n]) for n in names):
+                continue
+            lines.append(_PLACEHOLDER.sub(value, line))
+        return "\n".join(lines)
 
 
 def clean_value(raw: str, max_length: int) -> str:

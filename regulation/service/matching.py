@@ -500,6 +500,8 @@ def explain(item: Scored, *, after_deadline: bool, offered_first: bool) -> str:
         parts.append(f"visite à domicile, cabinet à {_number(item.distance_km)} km")
     else:
         parts.append(f"à {_number(item.distance_km)} km")
+    if item.kind != "VR" and item.distance_km is not None and item.slot.site.position_approximate:
+        parts[-1] += " (position approximative : centre de la commune)"
     if item.load_day or item.load_week:
         parts.append(
             f"déjà {_patients(item.load_day)} SNP ce jour, {_patients(item.load_week)} "
@@ -543,6 +545,7 @@ def candidate_out(
             city=site.city,
             latitude=site.latitude,
             longitude=site.longitude,
+            position_approximate=site.position_approximate,
         ),
         delay_minutes=max(0, round(item.delay)),
         distance_km=round(item.distance_km, 1) if item.distance_km is not None else None,

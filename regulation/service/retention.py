@@ -20,8 +20,10 @@ touching an open request.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select, text, update
@@ -75,6 +77,66 @@ def retention_cutoff(now: datetime, retention_months: int) -> datetime:
     return now - relativedelta(months=retention_months)
 
 
+class _Identity(Protocol):
+    """What pseudonymising a request needs to know of it (a selected row or the row itself)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def latitude(self) -> float | None: ...
+    @property
+    def longitude(self) -> float | None: ...
+    @property
+    def appointment_id(self) -> str | None: ...
+
+
+async def pseudonymise_rows(
+    session: AsyncSession, rows: Sequence[_Identity], *, now: datetime
+) -> list[int]:
+    """The one code path that takes a request's identity away, for the retention job and for a
+    patient's erasure request alike: the request's identity and free texts, its call-back
+    notes, its appointments' labels (agenda) and, through `RequestsPseudonymised`, its SMS
+    (notifications). Returns the ids, in the order given. The caller audits."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return ids
+    await session.execute(
+        update(RegulationRequest).execution_options(synchronize_session=False),
+        [
+            {
+                "id": row.id,
+                "family_name": PSEUDONYMISED_FAMILY_NAME,
+                "given_name": PSEUDONYMISED_GIVEN_NAME,
+                "birth_date": coarse_birth_date(row.birth_date),
+                "phone": PSEUDONYMISED_PHONE,
+                "address_line": None,
+                "latitude": coarse_coordinate(row.latitude),
+                "longitude": coarse_coordinate(row.longitude),
+                "gp_name": None,
+                "notes": None,
+                "outcome_note": None,
+                "referrer_phone": None,
+                "referrer_structure": None,
+                "rebook_reason": None,
+                "pseudonymised_at": now,
+            }
+            for row in rows
+        ],
+    )
+    await session.execute(
+        update(CallbackAttempt)
+        .where(CallbackAttempt.request_id.in_(ids), CallbackAttempt.note.is_not(None))
+        .values(note=None)
+        .execution_options(synchronize_session=False)
+    )
+    await agenda.pseudonymise_appointments(session, ids)
+    appointment_ids = tuple(sorted({r.appointment_id for r in rows if r.appointment_id}))
+    await events.emit(session, RequestsPseudonymised(tuple(ids), appointment_ids))
+    return ids
+
+
 async def pseudonymise_batch(
     session: AsyncSession,
     *,
@@ -112,39 +174,7 @@ async def pseudonymise_batch(
     rows = (await session.execute(query)).all()
     if not rows:
         return 0
-    ids = [row.id for row in rows]
-    await session.execute(
-        update(RegulationRequest).execution_options(synchronize_session=False),
-        [
-            {
-                "id": row.id,
-                "family_name": PSEUDONYMISED_FAMILY_NAME,
-                "given_name": PSEUDONYMISED_GIVEN_NAME,
-                "birth_date": coarse_birth_date(row.birth_date),
-                "phone": PSEUDONYMISED_PHONE,
-                "address_line": None,
-                "latitude": coarse_coordinate(row.latitude),
-                "longitude": coarse_coordinate(row.longitude),
-                "gp_name": None,
-                "notes": None,
-                "outcome_note": None,
-                "referrer_phone": None,
-                "referrer_structure": None,
-                "rebook_reason": None,
-                "pseudonymised_at": now,
-            }
-            for row in rows
-        ],
-    )
-    await session.execute(
-        update(CallbackAttempt)
-        .where(CallbackAttempt.request_id.in_(ids), CallbackAttempt.note.is_not(None))
-        .values(note=None)
-        .execution_options(synchronize_session=False)
-    )
-    await agenda.pseudonymise_appointments(session, ids)
-    appointment_ids = tuple(sorted({r.appointment_id for r in rows if r.appointment_id}))
-    await events.emit(session, RequestsPseudonymised(tuple(ids), appointment_ids))
+    ids = await pseudonymise_rows(session, rows, now=now)
     await audit.record(
         session,
         actor,

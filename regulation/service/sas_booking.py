@@ -1,8 +1,9 @@
 """A SAS regulator books a slot for their patient (the national SAS platform sent them here).
 
 The regulator is a physician who has already regulated the call: there is no queue and no
-protocol triage. In one transaction: the request is created with origin `sas` (claimed by the
-regulator, marked triaged by them with the chosen consultation kind), the slot is held then
+protocol triage (the age band is still recorded, from the birth date). In one transaction:
+the request is created with origin `sas` (claimed by the regulator, marked triaged by them with
+the chosen consultation kind), the slot is held then
 confirmed through the usual journey (`booking.hold_slot`, `booking.confirm_booking`), so the
 request ends closed with outcome `slot_booked` and the usual events are emitted (`SlotBooked`
 with origin `sas` — the SAS adapter pushes it to the platform —, `RequestBooked`, ...).
@@ -31,7 +32,8 @@ from regulation.schemas import (
 from regulation.schemas_booking import BookingOut
 from regulation.service import booking, intake
 from regulation.service.needs import ConsultationKind
-from regulation.service.records import display_name, get_row, log_step
+from regulation.service.records import age_months, display_name, get_row, log_step, today_paris
+from regulation.service.versions import current_version
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.settings import Settings
@@ -84,7 +86,11 @@ async def book_for_sas(
         session, actor, data, settings=settings, origin=Origin.SAS, now=now
     )
     row = await get_row(session, created.id, for_update=True)
-    # Regulated by the SAS regulator themself: triaged with the kind they chose.
+    # Regulated by the SAS regulator themself: triaged with the kind they chose. The age band
+    # comes from the birth date the form asks for, in the current protocol's bands, so that
+    # the indicators' age-band figures count SAS bookings like the others.
+    _, document = await current_version(session)
+    row.age_band = document.band_for(age_months(row.birth_date, today_paris(now))).id
     row.triaged_at = now
     row.orientation = kind
     row.triage_rule = "sas_regulator"

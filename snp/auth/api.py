@@ -13,6 +13,7 @@ from snp.auth.roles import Role
 from snp.auth.schemas import (
     AccountOut,
     LoginIn,
+    LoginOut,
     SessionOut,
     UserCreate,
     UserList,
@@ -41,6 +42,33 @@ Authenticated = Annotated[Actor, Depends(require_roles(*ANY_ROLE))]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
 
 
+LOGIN_STEP_COOKIE = "snp_login_step"
+LOGIN_STEP_PATH = "/api/auth"
+
+
+def set_login_step_cookie(response: Response, settings: Settings, token: str) -> None:
+    """The token of a login between two steps: HttpOnly, strict, minutes long."""
+    response.set_cookie(
+        LOGIN_STEP_COOKIE,
+        token,
+        max_age=settings.mfa_challenge_minutes * 60,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+        path=LOGIN_STEP_PATH,
+    )
+
+
+def clear_login_step_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        LOGIN_STEP_COOKIE,
+        path=LOGIN_STEP_PATH,
+        httponly=True,
+        samesite="strict",
+        secure=settings.cookie_secure,
+    )
+
+
 def set_session_cookies(response: Response, settings: Settings, token: str, csrf: str) -> None:
     max_age = settings.session_max_hours * 3600
     response.set_cookie(
@@ -66,7 +94,10 @@ def set_session_cookies(response: Response, settings: Settings, token: str, csrf
 @router.post("/login", dependencies=[Depends(public)])
 async def login(
     body: LoginIn, request: Request, response: Response, settings: SettingsDep
-) -> SessionOut:
+) -> LoginOut:
+    """Check the password. Then either the session opens (`user`, `csrf_token`), or, for an
+    account with a second factor (or one that must set it up), `second_factor` names the next
+    step, bound to this browser by a short-lived cookie; no session exists before it."""
     # No request-wide transaction: the service commits the throttle's count before hashing.
     opened = await service.login(
         get_database(request),
@@ -75,8 +106,12 @@ async def login(
         password=body.password,
         ip=client_ip(request),
     )
+    if isinstance(opened, service.PendingLogin):
+        set_login_step_cookie(response, settings, opened.token)
+        return LoginOut(second_factor="totp" if opened.step == "totp" else "enrolment")
+    clear_login_step_cookie(response, settings)
     set_session_cookies(response, settings, opened.token, opened.csrf_token)
-    return SessionOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
+    return LoginOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -138,7 +173,13 @@ async def update_user(
     """Change an account's name or role, deactivate or reactivate it (audited); deactivating
     closes its sessions. Nobody deactivates their own account or changes their own role."""
     await service.update_account_by_id(
-        session, actor, user_id, full_name=body.full_name, role=body.role, active=body.active
+        session,
+        actor,
+        user_id,
+        full_name=body.full_name,
+        role=body.role,
+        active=body.active,
+        rpps=body.rpps,
     )
     user = await session.get(User, user_id)
     return AccountOut.model_validate(user)

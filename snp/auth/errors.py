@@ -23,3 +23,18 @@ class PasswordTooShort(BusinessRuleError):
 
 class InvitationNotPending(BusinessRuleError):
     """An invitation resent or revoked for an account already in use."""
+
+
+class LoginStepExpired(NotAuthenticated):
+    """The step between password and second factor (or a PSC redirection) is over or unknown."""
+
+
+class InvalidCode(BusinessRuleError):
+    """A wrong, expired or already used one-time code or recovery code."""
+
+
+class ProSanteConnectRefused(BusinessRuleError):
+    """A Pro Santé Connect login that cannot open a session (unknown RPPS, bad answer);
+    `reason` is the code the login page explains (`snp.auth.psc`)."""
+
+    reason: str = "refus"

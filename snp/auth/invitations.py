@@ -167,9 +167,10 @@ async def accept(
     password: str,
     ip: str | None,
     email: str | None = None,
-) -> service.NewSession:
+) -> service.NewSession | service.PendingLogin:
     """Set the password (and the e-mail of an account that had none), spend the link once, and
-    open the user's first session."""
+    go on as a login with that password: the second factor's step (its enrolment, the first
+    time) when one is due for the role, else the user's first session."""
     rules.check_password(password)
     user = await reset.check_token(session, token, purpose=PURPOSE_INVITE)
     if not has_real_email(user.email):
@@ -188,4 +189,4 @@ async def accept(
             session, Actor(user.id, chosen, Role(user.role), ip), "user", user.id, ["email"]
         )
     user = await reset.use_link(session, token, password, ip, purpose=PURPOSE_INVITE)
-    return await service.open_session(session, settings, user, ip)
+    return await service.after_password(session, settings, user, ip)

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from snp.actor import Actor
-from snp.auth import invitations
-from snp.auth.api import set_session_cookies
+from snp.auth import invitations, service
+from snp.auth.api import clear_login_step_cookie, set_login_step_cookie, set_session_cookies
 from snp.auth.roles import Role
-from snp.auth.schemas import SessionOut, UserOut
+from snp.auth.schemas import LoginOut, UserOut
 from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
 
 router = APIRouter(prefix="/api/invitations", tags=["invitations"])
@@ -99,11 +99,16 @@ async def check(body: TokenIn, session: SessionDep) -> InvitationCheckOut:
 @router.post("/accept", dependencies=[Depends(public)])
 async def accept(
     body: AcceptIn, request: Request, response: Response, session: SessionDep, settings: SettingsDep
-) -> SessionOut:
+) -> LoginOut:
     """Choose the password (and the e-mail, when the invitation came by SMS): the link is spent
-    and the user is logged in."""
+    and the user goes on as after a login with that password (the second factor's enrolment
+    first, when the role needs one; else the session opens)."""
     opened = await invitations.accept(
         session, settings, body.token, body.password, client_ip(request), body.email
     )
+    if isinstance(opened, service.PendingLogin):
+        set_login_step_cookie(response, settings, opened.token)
+        return LoginOut(second_factor="totp" if opened.step == "totp" else "enrolment")
+    clear_login_step_cookie(response, settings)
     set_session_cookies(response, settings, opened.token, opened.csrf_token)
-    return SessionOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)
+    return LoginOut(user=UserOut.model_validate(opened.user), csrf_token=opened.csrf_token)

@@ -23,6 +23,17 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (RFC 6238): the base32 secret once confirmed, and the last time step a code
+    # was accepted for (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # National id of a health professional (11 digits), matched at a Pro Santé Connect login.
+    rpps: Mapped[str | None] = mapped_column(String(11), unique=True)
+
+    @property
+    def mfa_enrolled(self) -> bool:
+        return self.totp_secret is not None
 
 
 class LoginSession(Base):
@@ -53,3 +64,34 @@ class LoginThrottle(Base):
     last_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RecoveryCode(Base):
+    """A single-use recovery code of a user's second factor, stored as a keyed SHA-256 only
+    (the codes are random, 60 bits: no slow hash needed); shown once at enrolment."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginChallenge(Base):
+    """A login between two steps, referenced by an unguessable token kept in a short-lived
+    HttpOnly cookie (stored here as its SHA-256): the second factor after a correct password
+    (`kind` "totp" or "enrolment", with the secret being enrolled) or a Pro Santé Connect
+    redirection (`kind` "psc", with its nonce and PKCE verifier; the token is the `state`).
+    Single use and expiring: a stolen cookie is worth nothing minutes later."""
+
+    __tablename__ = "login_challenges"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    secret: Mapped[str | None] = mapped_column(String(64))
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    code_verifier: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -64,3 +64,32 @@ def check_role(value: Role | str) -> Role:
         raise BusinessRuleError(
             f"Rôle inconnu : « {value} » (possibles : {choices}).", ("body", "role")
         ) from None
+
+
+# The roles that read patient data: they log in with a second factor (TOTP or Pro Santé
+# Connect) unless `SNP_MFA_REQUIRED=false`. The funder sees aggregates only: optional.
+PATIENT_DATA_ROLES: frozenset[Role] = frozenset(
+    {
+        Role.OPERATOR,
+        Role.REGULATOR,
+        Role.EFFECTOR,
+        Role.REFERRER,
+        Role.SAS_REGULATOR,
+        Role.COORDINATOR,
+    }
+)
+
+
+def second_factor_required(role: Role | str, *, mfa_required: bool) -> bool:
+    """Whether an account of `role` must enrol and give a second factor to log in."""
+    return mfa_required and Role(role) in PATIENT_DATA_ROLES
+
+
+def check_rpps(value: str) -> str:
+    """An RPPS number: 11 digits (spaces ignored)."""
+    text = "".join(value.split())
+    if len(text) != 11 or not text.isdigit():
+        raise BusinessRuleError(
+            f"Numéro RPPS invalide : « {value} » (attendu : 11 chiffres).", ("body", "rpps")
+        )
+    return text

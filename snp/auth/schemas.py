@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -30,11 +31,54 @@ class AccountOut(UserOut):
     active: bool
     last_login_at: datetime | None
     invitation_expires_at: datetime | None = None
+    rpps: str | None = None
+    mfa_enrolled: bool = False
 
 
 class SessionOut(BaseModel):
     user: UserOut
     csrf_token: str
+
+
+class LoginOut(BaseModel):
+    """A login's answer: the session (`user`, `csrf_token`), or the second step it still needs
+    (`second_factor`: "totp" = give a code, "enrolment" = set a second factor up first)."""
+
+    user: UserOut | None = None
+    csrf_token: str | None = None
+    second_factor: Literal["totp", "enrolment"] | None = None
+
+
+class CodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(
+        min_length=1, max_length=40, description="Code à 6 chiffres ou code de secours."
+    )
+
+
+class EnrolmentOut(BaseModel):
+    secret: str
+    otpauth_uri: str
+    qr_code: str = Field(description="The QR code of `otpauth_uri`, an SVG `data:` URI.")
+
+
+class EnrolledOut(SessionOut):
+    recovery_codes: list[str]
+
+
+class MfaStatusOut(BaseModel):
+    enrolled: bool
+    required: bool
+    recovery_codes_left: int
+
+
+class RecoveryCodesOut(BaseModel):
+    recovery_codes: list[str]
+
+
+class ProSanteConnectOut(BaseModel):
+    enabled: bool
 
 
 class UserCreate(BaseModel):
@@ -56,6 +100,9 @@ class UserPatch(BaseModel):
     full_name: str | None = Field(default=None, max_length=200)
     role: Role | None = None
     active: bool | None = None
+    rpps: str | None = Field(
+        default=None, max_length=20, description="Numéro RPPS (11 chiffres) ; vide pour l'ôter."
+    )
 
 
 class UserList(Page[AccountOut]):

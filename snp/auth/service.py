@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp import audit, events
 from snp.actor import Actor
-from snp.auth import rules, throttle
+from snp.auth import challenges, rules, throttle
 from snp.auth.errors import InvalidCredentials
 from snp.auth.events import AccountCreated
 from snp.auth.models import LoginSession, User
@@ -187,10 +187,21 @@ class NewSession:
     user: User
 
 
+@dataclass(frozen=True, slots=True)
+class PendingLogin:
+    """A correct password that still needs a second factor: `token` goes in a short-lived
+    cookie and names the login challenge; `step` is "totp" or "enrolment"."""
+
+    token: str
+    step: str
+    user_id: int
+
+
 async def login(
     database: Database, settings: Settings, *, email: str, password: str, ip: str | None
-) -> NewSession:
-    """Check credentials and open a session, in three short transactions.
+) -> NewSession | PendingLogin:
+    """Check credentials and open a session (or, when a second factor is due, a login
+    challenge), in three short transactions.
 
     The attempt is reserved on the throttle counters and committed first (429 when a counter
     refuses it); the password is then checked in a worker thread with no transaction open, so
@@ -224,17 +235,42 @@ async def login(
             raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
         if rehashed is not None:
             user.password_hash = rehashed
-        return await open_session(session, settings, user, ip)
+        return await after_password(session, settings, user, ip)
+
+
+async def after_password(
+    session: AsyncSession, settings: Settings, user: User, ip: str | None
+) -> NewSession | PendingLogin:
+    """What a proven password leads to (a login, or an invitation accepted with the password
+    just chosen): the login challenge of the second factor when one is due, else a session."""
+    step = second_step(settings, user)
+    if step is not None:
+        challenge = await challenges.open_challenge(session, settings, step, user_id=user.id)
+        actor = Actor(user.id, user.email, Role(user.role), ip)
+        await audit.record(session, actor, "login_password", "user", user.id)
+        return PendingLogin(token=challenge, step=step, user_id=user.id)
+    return await open_session(session, settings, user, ip)
+
+
+def second_step(settings: Settings, user: User) -> str | None:
+    """What a correct password leads to: "totp" (give a code), "enrolment" (set a second factor
+    up first) or None (the session opens)."""
+    if not settings.mfa_required:
+        return None
+    if user.totp_secret is not None:
+        return challenges.TOTP
+    if rules.second_factor_required(user.role, mfa_required=True):
+        return challenges.ENROLMENT
+    return None
 
 
 async def open_session(
-    session: AsyncSession, settings: Settings, user: User, ip: str | None
+    session: AsyncSession, settings: Settings, user: User, ip: str | None, method: str = "password"
 ) -> NewSession:
-    """A new login session for `user`, whose identity the caller has just proven (a password,
-    or an invitation link used once); records the login (audited)."""
-    now = utcnow()
-    user.last_login_at = now
+    """Open a login session for `user` (audited as a login, with how it was proven)."""
+    user.last_login_at = utcnow()
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = utcnow()
     session.add(
         LoginSession(
             token_hash=_token_hash(token),
@@ -247,7 +283,8 @@ async def open_session(
         )
     )
     actor = Actor(user.id, user.email, Role(user.role), ip)
-    await audit.record(session, actor, "login", "user", user.id)
+    detail = None if method == "password" else f"method={method}"
+    await audit.record(session, actor, "login", "user", user.id, detail)
     return NewSession(token=token, csrf_token=csrf, user=user)
 
 
@@ -300,6 +337,7 @@ async def purge_expired(
     now = now or utcnow()
     result = await session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
     await throttle.purge(session, settings, now)
+    await challenges.purge(session)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -312,6 +350,7 @@ async def update_account(
     full_name: str | None = None,
     active: bool | None = None,
     role: Role | str | None = None,
+    rpps: str | None = None,
 ) -> list[str]:
     """Change an account's e-mail, name, role or active flag; deactivating closes its sessions.
 
@@ -336,6 +375,17 @@ async def update_account(
     if role is not None and rules.check_role(role).value != user.role:
         user.role = rules.check_role(role).value
         changed.append("role")
+    if rpps is not None:
+        checked = rules.check_rpps(rpps) if rpps.strip() else None
+        if checked != user.rpps:
+            if checked is not None:
+                taken = await session.scalar(
+                    select(User.id).where(User.rpps == checked, User.id != user.id)
+                )
+                if taken is not None:
+                    raise Conflict("Un autre compte porte déjà ce numéro RPPS.", ("body", "rpps"))
+            user.rpps = checked
+            changed.append("rpps")
     if active is not None and active != user.active:
         user.active = active
         changed.append("active")
@@ -356,6 +406,7 @@ async def update_account_by_id(
     full_name: str | None = None,
     active: bool | None = None,
     role: Role | str | None = None,
+    rpps: str | None = None,
 ) -> tuple[Account, list[str]]:
     """`update_account` for the account `user_id` (which must exist): the account as it now is
     and the names of the changed fields."""
@@ -363,6 +414,6 @@ async def update_account_by_id(
     if user is None:
         raise NotFound("Compte introuvable.", ("path", "user_id"))
     changed = await update_account(
-        session, actor, user, email=email, full_name=full_name, active=active, role=role
+        session, actor, user, email=email, full_name=full_name, active=active, role=role, rpps=rpps
     )
     return Account.of(user), changed

@@ -1,12 +1,19 @@
 """The CPTS and its communes."""
 
-from snp.territory.schemas import CommuneOut, CptsOut, ImportReport, TerritoryOut
+from snp.territory.schemas import (
+    CommuneOut,
+    CommunesPreview,
+    CptsOut,
+    ImportReport,
+    TerritoryOut,
+)
 from snp.territory.service import (
     CommuneData,
     commune_codes,
     get_cpts,
     get_territory,
     import_communes_csv,
+    import_communes_file,
     list_communes,
     parse_communes_csv,
     parse_insee_code,
@@ -19,6 +26,7 @@ from snp.territory.service import (
 __all__ = [
     "CommuneData",
     "CommuneOut",
+    "CommunesPreview",
     "CptsOut",
     "ImportReport",
     "TerritoryOut",
@@ -26,6 +34,7 @@ __all__ = [
     "get_cpts",
     "get_territory",
     "import_communes_csv",
+    "import_communes_file",
     "list_communes",
     "parse_communes_csv",
     "parse_insee_code",

@@ -30,5 +30,7 @@ class Commune(Base):
     insee_code: Mapped[str] = mapped_column(String(5), primary_key=True)
     name: Mapped[str] = mapped_column(String(120), index=True)
     postal_code: Mapped[str] = mapped_column(String(5), index=True)
+    # Every postal code of the commune, space-separated (the official files list several).
+    postal_codes: Mapped[str | None] = mapped_column(String(200))
     latitude: Mapped[float] = mapped_column(Float)
     longitude: Mapped[float] = mapped_column(Float)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class CommuneOut(BaseModel):
@@ -9,8 +9,31 @@ class CommuneOut(BaseModel):
     insee_code: str
     name: str
     postal_code: str
+    postal_codes: list[str] = Field(default_factory=list)
     latitude: float
     longitude: float
+
+    @field_validator("postal_codes", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if value is None:
+            return []
+        return value.split() if isinstance(value, str) else value
+
+
+class CommuneChange(BaseModel):
+    commune: CommuneOut
+    fields: list[str] = Field(description="Champs modifiés : name, postal_code(s), latitude...")
+
+
+class CommunesPreview(BaseModel):
+    """What an import of communes adds, changes and leaves unchanged (lists cut at 500)."""
+
+    added_count: int
+    changed_count: int
+    unchanged_count: int
+    added: list[CommuneOut]
+    changed: list[CommuneChange]
 
 
 class CptsOut(BaseModel):

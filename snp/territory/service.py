@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp import audit
 from snp.actor import Actor
-from snp.csv_import import CsvError, CsvImportError, iter_checked, parse_float_in, read_rows
+from snp.csv_import import (
+    CsvError,
+    CsvImportError,
+    CsvRejected,
+    iter_checked,
+    parse_float_in,
+    read_rows,
+    text_stream,
+)
 from snp.errors import BusinessRuleError
 from snp.identifiers import display_phone, parse_finess, parse_phone
+from snp.territory import communes_import
 from snp.territory.models import Commune, Cpts
-from snp.territory.schemas import CommuneOut, CptsOut, ImportReport, TerritoryOut
+from snp.territory.schemas import CommuneOut, CommunesPreview, CptsOut, ImportReport, TerritoryOut
 
 COMMUNE_COLUMNS = ("insee_code", "name", "postal_code", "latitude", "longitude")
 _INSEE = re.compile(r"(\d{5}|2[AB]\d{3})")
@@ -215,3 +225,29 @@ def parse_communes_csv(text: str) -> list[CommuneData]:
 
 async def import_communes_csv(session: AsyncSession, text: str) -> ImportReport:
     return await upsert_communes(session, parse_communes_csv(text))
+
+
+async def import_communes_file(
+    session: AsyncSession,
+    actor: Actor,
+    raw: BinaryIO,
+    *,
+    keep: str | Sequence[str] | None = None,
+    apply: bool = False,
+) -> CommunesPreview:
+    """Read an official communes file (streamed from a binary file) and preview or apply it;
+    raises `CsvRejected` (422: the first errors with line and column, a count per kind)."""
+    try:
+        kept = communes_import.parse_keep(keep)
+    except ValueError as exc:
+        raise BusinessRuleError(str(exc), ["query", "keep"]) from None
+    stream = text_stream(raw)
+    try:
+        communes = communes_import.read_communes(stream, kept)
+    except CsvImportError as exc:
+        raise CsvRejected(exc, "aucune commune importée") from None
+    finally:
+        stream.detach()
+    if apply:
+        return await communes_import.apply_communes(session, actor, communes)
+    return await communes_import.preview_communes(session, communes)

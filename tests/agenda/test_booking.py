@@ -70,6 +70,7 @@ async def test_confirming_books_the_slot_and_announces_it(
 ) -> None:
     effector = await create_effector(session)
     slot = await create_slot(session, effector, in_days(1, 10), kinds=frozenset({"AMB", "VR"}))
+    published.clear()  # the slot's publication (`SlotsChanged`)
     await booking.hold(session, slot.id, "operator:1")
     appointment = await booking.confirm(
         session,

@@ -74,6 +74,7 @@ def demo_server(
         "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
         "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
         "SNP_COOKIE_SECURE": "false",
+        "SNP_MFA_REQUIRED": "false",
         "SNP_LOG_LEVEL": "WARNING",
         **(settings or {}),
     }

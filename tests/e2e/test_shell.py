@@ -53,6 +53,7 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
             "Contrat ACI",
             "Messages SMS",
             "Lien SAS",
+            "Droits des patients",
             "Utilisateurs",
             "Identité de la CPTS",
         ],

@@ -213,6 +213,5 @@ async def load(session: AsyncSession) -> None:
             )
         )
     await session.flush()
-    days = [when.date() for _, _, when, *_ in SUPPLY]
-    await rollups.recount_supply(session, min(days), max(days))
+    await rollups.rebuild_all(session)
     await session.commit()

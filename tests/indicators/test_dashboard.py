@@ -8,9 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators import Dashboard, Filters, compute_dashboard
-from indicators.queries import nearest_rank
-from indicators.schemas import Count
+from indicators.queries import compute_dashboard, nearest_rank
+from indicators.schemas import Count, Dashboard, Filters
 from tests.indicators import dataset
 
 

@@ -12,7 +12,7 @@ import httpx
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators import compute_dashboard
+from indicators.queries import compute_dashboard
 from indicators.schemas import Filters
 from indicators.sync import appointment_values, request_values, write_appointment, write_request
 from snp.auth.roles import Role
@@ -156,3 +156,34 @@ def test_every_exported_table_states_what_it_counts() -> None:
 
     assert set(DEFINITIONS) == set(TABLES)
     assert all(DEFINITIONS[t] for t in TABLES)
+
+
+async def test_consultations_count_the_same_in_every_table_by_consultation_date(
+    session: AsyncSession,
+) -> None:
+    """Found: "Consultations réalisées" 114 in one table and 110 in another for the same month
+    (one counted by request date, the other by consultation date). A request received on the
+    last evening of a month and seen the next morning counts in the next month everywhere."""
+    await dataset.load(session)
+    await session.commit()
+    march, april = (
+        Filters(start=date(2026, 3, 1), end=date(2026, 3, 31)),
+        Filters(start=date(2026, 4, 1), end=date(2026, 4, 30)),
+    )
+    before = [await compute_dashboard(session, f) for f in (march, april)]
+    received = datetime(2026, 3, 31, 22, tzinfo=PARIS)
+    seen = Appt(1, datetime(2026, 4, 1, 9, tzinfo=PARIS))
+    await add(session, Req(904, received, "patient_call", REDON, "slot_booked", seen))
+    after = [await compute_dashboard(session, f) for f in (march, april)]
+    for month, (old, new) in enumerate(zip(before, after, strict=True)):
+        added = [0, 1][month]  # counted in April, the consultation's month, not in March
+        assert new.national.consultations == old.national.consultations + added
+        assert new.slots.fulfilled == old.slots.fulfilled + added
+        assert sum(e.seen for e in new.effectors) == sum(e.seen for e in old.effectors) + added
+        # The same label, the same figure, in every table of the dashboard.
+        seen_by_effectors = sum(e.seen for e in new.effectors)
+        assert new.national.consultations == new.slots.fulfilled == seen_by_effectors
+    # ... and through the per-row path (a filter) as through the monthly rollups.
+    by_effector = await compute_dashboard(session, april.model_copy(update={"effector_id": 1}))
+    (row,) = [e for e in after[1].effectors if e.effector_id == 1]
+    assert by_effector.slots.fulfilled == row.seen

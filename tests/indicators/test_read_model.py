@@ -14,8 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from agenda.service.outcomes import record_outcome
-from indicators import Filters, compute_dashboard, rebuild, refresh_supply, rollups
+from indicators import rollups
 from indicators.models import IndAppointment, IndRequest, IndSupply
+from indicators.queries import compute_dashboard
+from indicators.rebuild import rebuild
+from indicators.schemas import Filters
 from indicators.timeutil import paris
 from notifications import SatisfactionRecorded
 from regulation.service.protocol import default_protocol_text, parse_protocol
@@ -54,7 +57,17 @@ async def snapshot(session: AsyncSession) -> tuple[list[dict[str, Any]], ...]:
     appointments = (
         await session.scalars(select(IndAppointment).order_by(IndAppointment.appointment_id))
     ).all()
-    return rows_of(list(requests)), rows_of(list(appointments)), await rollup_rows(session)
+    supply = (
+        await session.scalars(
+            select(IndSupply).order_by(IndSupply.effector_id, IndSupply.day, IndSupply.hour)
+        )
+    ).all()
+    return (
+        rows_of(list(requests)),
+        rows_of(list(appointments)),
+        await rollup_rows(session),
+        [{c.name: getattr(s, c.key) for c in IndSupply.__table__.columns} for s in supply],
+    )
 
 
 async def rollup_rows(session: AsyncSession) -> list[dict[str, Any]]:
@@ -103,10 +116,9 @@ async def test_real_flows_fill_the_read_model_and_rebuild_gives_the_same_rows(
     await record_outcome(session, coordinator, own_appointment, "noshow", now=later)
     await session.commit()
 
-    # Supply comes from the supply job, not from events: count it as `rebuild` does.
+    # The supply follows the slots' and the bookings' events too: no job to run.
     today = paris(now).date()
-    await refresh_supply(session, today - timedelta(days=800), today + timedelta(days=120))
-    requests, appointments, maintained = await snapshot(session)
+    requests, appointments, maintained, supplied = await snapshot(session)
     assert {r["table"] for r in maintained} == {m.__tablename__ for m in rollups.ROLLUPS}
     by_request = {r["request_id"]: r for r in requests}
     assert set(by_request) == {seen_id, own_id, advice["id"]}
@@ -140,7 +152,7 @@ async def test_real_flows_fill_the_read_model_and_rebuild_gives_the_same_rows(
     report = await rebuild(session)
     await session.commit()
     assert (report.requests, report.appointments) == (3, 2)
-    assert await snapshot(session) == (requests, appointments, maintained)
+    assert await snapshot(session) == (requests, appointments, maintained, supplied)
 
     supply = (
         await session.scalars(select(IndSupply).where(IndSupply.effector_id == doctor[0]))
@@ -158,25 +170,6 @@ async def test_real_flows_fill_the_read_model_and_rebuild_gives_the_same_rows(
     assert (d.slots.fulfilled, d.slots.noshow, d.slots.sent_to_ed) == (0, 1, 0)
     # Would have gone to the ED, oriented to a town slot, but did not come: no visit avoided.
     assert d.emergency.would_have_gone_to_ed == 0
-
-
-async def test_supply_refresh_replaces_the_days_it_covers(session: AsyncSession) -> None:
-    doctor = await effector(session, "Durand", REDON)
-    start = utcnow().replace(second=0, microsecond=0) + timedelta(days=2)
-    await slot(session, doctor, start)
-    await slot(session, doctor, start + timedelta(minutes=20))
-    day = paris(start).date()
-    assert await refresh_supply(session, day, day) >= 1
-    await session.commit()
-    rows = (await session.scalars(select(IndSupply))).all()
-    assert sum(r.offered for r in rows) == 2
-    assert all(r.day == day for r in rows)
-    # Recounting the same days does not add up twice.
-    await refresh_supply(session, day, day)
-    await session.commit()
-    session.expire_all()
-    rows = (await session.scalars(select(IndSupply))).all()
-    assert sum(r.offered for r in rows) == 2
 
 
 async def test_satisfaction_answers_fill_the_consultation_and_survive_a_rebuild(

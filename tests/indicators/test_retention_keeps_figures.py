@@ -16,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import agenda
 from agenda.service.outcomes import record_outcome
-from indicators import Filters, compute_dashboard, rebuild
+from indicators.queries import compute_dashboard
+from indicators.rebuild import rebuild
+from indicators.schemas import Filters
 from indicators.timeutil import paris
 from regulation import Outcome, close_request
 from regulation.models import RegulationRequest

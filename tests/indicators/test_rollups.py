@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from indicators import Filters, compute_dashboard, periods, rollups
+from indicators import periods, rollups
 from indicators.models import IndAppointment
+from indicators.queries import compute_dashboard
+from indicators.schemas import Filters
 from indicators.sync import write_appointment, write_request
 from tests.indicators import dataset
 

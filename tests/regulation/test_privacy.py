@@ -114,14 +114,18 @@ def text_columns() -> list[tuple[str, list[str]]]:
     return tables
 
 
-async def traces_left(session: AsyncSession) -> list[tuple[str, str, str]]:
+async def traces_left(
+    session: AsyncSession, traces: list[str] = TRACES
+) -> list[tuple[str, str, str]]:
+    """Every (table, column, value) where one of `traces` is still found, in any text column
+    of any table (the retention scan; the patients' rights tests reuse it after an erasure)."""
     found = []
     for name, columns in text_columns():
         table = METADATA.tables[name]
         for row in (await session.execute(select(*[table.c[c] for c in columns]))).all():
             for column, value in zip(columns, row, strict=True):
                 text = str(value).lower() if value is not None else ""
-                found += [(name, column, t) for t in TRACES if t.lower() in text]
+                found += [(name, column, t) for t in traces if t.lower() in text]
     return found
 
 

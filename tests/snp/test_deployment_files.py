@@ -70,7 +70,7 @@ def test_the_dockerfile_builds_the_ui_and_migrates_before_serving() -> None:
     assert "npm run build" in dockerfile
     assert "EXPOSE 8000" in dockerfile
     assert "snp db upgrade && snp serve" in dockerfile
-    for package in ("snp/", "agenda/", "regulation/", "notifications/"):
+    for package in ("snp/", "agenda/", "regulation/", "notifications/", "rights/"):
         assert f"COPY {package} {package}" in dockerfile
 
 

@@ -22,6 +22,7 @@ OPEN_ROUTES = {
     ("POST", "/api/auth/login"),
     ("GET", "/healthz"),
     ("GET", "/informations-patients"),  # the public patient information notice
+    ("GET", "/donnees"),  # its short link, in the patients' SMS
     ("GET", "/{path:path}"),  # the web UI's static files and SPA fallback
     ("GET", "/api/agenda/ics/feed/{token}.ics"),  # calendar apps; the secret token is the key
     # Twilio's webhooks: no session, every request must carry a valid X-Twilio-Signature.
@@ -38,6 +39,16 @@ OPEN_ROUTES = {
     # First start: open only while there is no CPTS and no account, with the logged code.
     ("GET", "/api/setup"),
     ("POST", "/api/setup"),
+    # The second step of a login: the short-lived login-step cookie set by a correct password
+    # is the key (no session exists yet).
+    ("POST", "/api/auth/mfa/enrolment"),
+    ("POST", "/api/auth/mfa/enrolment/confirm"),
+    ("POST", "/api/auth/mfa/verify"),
+    # Pro Santé Connect: whether it is offered, the redirection to it and its return (the
+    # state, bound to the browser by a cookie, and the provider's code are the keys).
+    ("GET", "/api/auth/psc"),
+    ("GET", "/api/auth/psc/login"),
+    ("GET", "/api/auth/psc/callback"),
 }
 FRAMEWORK_ROUTES = {"/api/openapi.json", "/api/docs", "/api/docs/oauth2-redirect"}
 

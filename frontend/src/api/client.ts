@@ -17,7 +17,7 @@ export const CSRF_HEADER = "X-CSRF-Token";
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // A 401 from these is an answer about credentials, not an expired session.
-const AUTH_PATHS = ["/api/auth/login", "/api/auth/me", "/api/auth/logout"];
+const AUTH_PATHS = ["/api/auth/login", "/api/auth/me", "/api/auth/logout", "/api/auth/mfa/enrolment", "/api/auth/mfa/enrolment/confirm", "/api/auth/mfa/verify"];
 
 export function readCookie(name: string): string | null {
   for (const part of document.cookie.split(";")) {

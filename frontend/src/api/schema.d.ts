@@ -86,6 +86,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/annuaire/geocode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Geocode Sites
+         * @description Refine the approximate sites with the configured geocoder (422 when it is `off`).
+         */
+        post: operations["agenda-geocode_sites"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Imports
+         * @description The latest imports, newest first.
+         */
+        get: operations["agenda-list_imports"];
+        put?: never;
+        /**
+         * Start Import
+         * @description Upload the extraction `PS_LibreAcces_Personne_activite_*.txt`; its preview (added,
+         *     changed, left) is computed in the background: poll the job until `ready`.
+         */
+        post: operations["agenda-start_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Import
+         * @description One import: its progress, then its preview, then its report.
+         */
+        get: operations["agenda-get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports/{job_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply Import
+         * @description Apply a previewed import, in batches in the background (409 unless `ready`).
+         */
+        post: operations["agenda-apply_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/annuaire/imports/{job_id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Discard Import
+         * @description Give up a previewed import (its file is deleted).
+         */
+        post: operations["agenda-discard_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/appointments": {
         parameters: {
             query?: never;
@@ -625,7 +730,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Login */
+        /**
+         * Login
+         * @description Check the password. Then either the session opens (`user`, `csrf_token`), or, for an
+         *     account with a second factor (or one that must set it up), `second_factor` names the next
+         *     step, bound to this browser by a short-lived cookie; no session exists before it.
+         */
         post: operations["auth-login"];
         delete?: never;
         options?: never;
@@ -659,6 +769,191 @@ export interface paths {
         };
         /** Me */
         get: operations["auth-me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Status
+         * @description Whether the caller has a second factor, must have one, and how many recovery codes are
+         *     left.
+         */
+        get: operations["auth-my_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Enrolment
+         * @description After a correct password, the secret to add to an authenticator application: as a QR
+         *     code and as text (the same one until the step expires).
+         */
+        post: operations["auth-start_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Enrolment
+         * @description The first code of the application confirms the enrolment and opens the session; the 10
+         *     recovery codes are in this answer only.
+         */
+        post: operations["auth-confirm_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew Recovery Codes
+         * @description 10 new recovery codes (shown once); the previous ones stop working.
+         */
+        post: operations["auth-renew_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/self-enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Begin Self Enrolment
+         * @description Set a second factor up of one's own accord (roles for which it is optional): then the
+         *     same enrolment steps as at first login (`/enrolment`, `/enrolment/confirm`).
+         */
+        post: operations["auth-begin_self_enrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify
+         * @description The second step of a login: the application's current code or an unused recovery code.
+         */
+        post: operations["auth-verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/psc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Offered
+         * @description Whether the login page offers « Se connecter avec Pro Santé Connect ».
+         */
+        get: operations["auth-offered"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/psc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Callback
+         * @description Pro Santé Connect's return: the session opens for the account with this RPPS, or the
+         *     login page says why not (`?erreur_psc=inconnu|expire|refus|indisponible`).
+         */
+        get: operations["auth-callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/psc/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start
+         * @description Send the browser to Pro Santé Connect (the state is bound to this browser by a cookie).
+         */
+        get: operations["auth-start"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1027,7 +1322,8 @@ export interface paths {
         /**
          * Accept
          * @description Choose the password (and the e-mail, when the invitation came by SMS): the link is spent
-         *     and the user is logged in.
+         *     and the user goes on as after a login with that password (the second factor's enrolment
+         *     first, when the role needs one; else the session opens).
          */
         post: operations["invitations-accept"];
         delete?: never;
@@ -1961,6 +2257,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rights/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Document
+         * @description Le même contenu en document lisible (HTML imprimable), à remettre à la personne.
+         */
+        post: operations["rights-export_document"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rights/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase Person
+         * @description Effacement (pseudonymisation immédiate), refusé tant que la loi impose de conserver.
+         */
+        post: operations["rights-erase_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rights/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Records
+         * @description Tout ce que la plateforme conserve sur la personne (droit d'accès, JSON).
+         */
+        post: operations["rights-export_records"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rights/requests/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rectify Request
+         * @description Rectification de l'identité ou des coordonnées, même après clôture.
+         */
+        patch: operations["rights-rectify_request"];
+        trace?: never;
+    };
+    "/api/rights/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search Person
+         * @description Une personne par nom et date de naissance, ou par numéro : ses demandes.
+         */
+        post: operations["rights-search_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sas/bookings": {
         parameters: {
             query?: never;
@@ -2183,6 +2579,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/territory/communes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Communes
+         * @description An official communes file (base officielle des codes postaux, communes de France, or our
+         *     template): the preview of what would be added, changed and left unchanged, or (`apply`) the
+         *     same, written. On any error nothing is written and the 422 names the line and the column.
+         */
+        post: operations["territory-import_communes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/territory/cpts": {
         parameters: {
             query?: never;
@@ -2248,6 +2666,27 @@ export interface paths {
          *     closes its sessions. Nobody deactivates their own account or changes their own role.
          */
         patch: operations["users-update_user"];
+        trace?: never;
+    };
+    "/api/users/{user_id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Reset Mfa
+         * @description Remove a user's second factor (lost phone): their sessions close and they set a new one
+         *     up at their next login (audited).
+         */
+        delete: operations["users-reset_mfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/healthz": {
@@ -2386,6 +2825,25 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * AccessOut
+         * @description One entry of the audit trail about the person's records: who (role) did what, when.
+         */
+        AccessOut: {
+            /** Action */
+            action: string;
+            /** Actor Role */
+            actor_role: string | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Entity */
+            entity: string;
+            /** Entity Id */
+            entity_id: string;
+        };
         /** AccountLinkIn */
         AccountLinkIn: {
             /** User Id */
@@ -2417,7 +2875,14 @@ export interface components {
             invitation_expires_at?: string | null;
             /** Last Login At */
             last_login_at: string | null;
+            /**
+             * Mfa Enrolled
+             * @default false
+             */
+            mfa_enrolled: boolean;
             role: components["schemas"]["Role"];
+            /** Rpps */
+            rpps?: string | null;
         };
         /** AgeBand */
         AgeBand: {
@@ -2496,6 +2961,99 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** AnnuaireChange */
+        AnnuaireChange: {
+            entry: components["schemas"]["AnnuaireEntry"];
+            /** Fields */
+            fields: string[];
+        };
+        /** AnnuaireEntry */
+        AnnuaireEntry: {
+            /** Communes */
+            communes: string[];
+            /** Name */
+            name: string;
+            /** Profession */
+            profession: string;
+            /** Rpps */
+            rpps: string;
+        };
+        /**
+         * AnnuaireJobOut
+         * @description An import of the extraction: its progress, then its preview, then its report.
+         */
+        AnnuaireJobOut: {
+            /** Bytes Read */
+            bytes_read: number;
+            /** Error */
+            error: string | null;
+            /** File Bytes */
+            file_bytes: number;
+            /** File Name */
+            file_name: string;
+            /** Id */
+            id: number;
+            /** Lines Read */
+            lines_read: number;
+            preview: components["schemas"]["AnnuairePreview"] | null;
+            /** Professions */
+            professions: string[];
+            /** Report */
+            report: {
+                [key: string]: number;
+            } | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "previewing" | "ready" | "applying" | "done" | "failed" | "discarded";
+        };
+        /**
+         * AnnuairePreview
+         * @description What an Annuaire Santé extraction would do to the directory (lists cut at 200).
+         */
+        AnnuairePreview: {
+            /** Added */
+            added: components["schemas"]["AnnuaireEntry"][];
+            /** Added Count */
+            added_count: number;
+            /** Changed */
+            changed: components["schemas"]["AnnuaireChange"][];
+            /** Changed Count */
+            changed_count: number;
+            /** Left */
+            left: components["schemas"]["AnnuaireEntry"][];
+            /**
+             * Left Count
+             * @description Dans l'annuaire mais pas dans le fichier (laissés).
+             */
+            left_count: number;
+            /**
+             * Lines Kept
+             * @description Lignes des professions choisies dans le territoire.
+             */
+            lines_kept: number;
+            /** Lines Read */
+            lines_read: number;
+            /** Phones Ignored */
+            phones_ignored: number;
+            /**
+             * Rejected
+             * @description Les premières : « line N, column C: raison ».
+             */
+            rejected: string[];
+            /**
+             * Rejected Count
+             * @description Lignes écartées (identifiant invalide...).
+             */
+            rejected_count: number;
+            /** Rejected Kinds */
+            rejected_kinds: {
+                [key: string]: number;
+            };
+            /** Unchanged Count */
+            unchanged_count: number;
+        };
         /** AppointmentOut */
         AppointmentOut: {
             /** Cancel Reason */
@@ -2535,6 +3093,39 @@ export interface components {
              * @enum {string}
              */
             status: "booked" | "cancelled" | "fulfilled" | "noshow" | "to_rebook";
+        };
+        /** AppointmentRecordOut */
+        AppointmentRecordOut: {
+            /** After Care */
+            after_care: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /** Cancelled By */
+            cancelled_by: string | null;
+            /** Effector Name */
+            effector_name: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Patient Label */
+            patient_label: string | null;
+            /** Place */
+            place: string | null;
+            /** Request Id */
+            request_id: number;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /** Status */
+            status: string;
         };
         /**
          * AssignedTo
@@ -2586,8 +3177,18 @@ export interface components {
             /** Site Id */
             site_id?: number | null;
         };
+        /** Body_agenda-start_import */
+        "Body_agenda-start_import": {
+            /** File */
+            file: string;
+        };
         /** Body_indicators-import_figures */
         "Body_indicators-import_figures": {
+            /** File */
+            file: string;
+        };
+        /** Body_territory-import_communes */
+        "Body_territory-import_communes": {
             /** File */
             file: string;
         };
@@ -2840,6 +3441,12 @@ export interface components {
             longitude: number;
             /** Name */
             name: string;
+            /**
+             * Position Approximate
+             * @description Centre de la commune, pas l'adresse : la distance est approximative.
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
         };
@@ -2916,6 +3523,23 @@ export interface components {
             note?: string | null;
             outcome: components["schemas"]["Outcome"];
         };
+        /** CodeIn */
+        CodeIn: {
+            /**
+             * Code
+             * @description Code à 6 chiffres ou code de secours.
+             */
+            code: string;
+        };
+        /** CommuneChange */
+        CommuneChange: {
+            commune: components["schemas"]["CommuneOut"];
+            /**
+             * Fields
+             * @description Champs modifiés : name, postal_code(s), latitude...
+             */
+            fields: string[];
+        };
         /** CommuneOut */
         CommuneOut: {
             /** Insee Code */
@@ -2928,6 +3552,24 @@ export interface components {
             name: string;
             /** Postal Code */
             postal_code: string;
+            /** Postal Codes */
+            postal_codes?: string[];
+        };
+        /**
+         * CommunesPreview
+         * @description What an import of communes adds, changes and leaves unchanged (lists cut at 500).
+         */
+        CommunesPreview: {
+            /** Added */
+            added: components["schemas"]["CommuneOut"][];
+            /** Added Count */
+            added_count: number;
+            /** Changed */
+            changed: components["schemas"]["CommuneChange"][];
+            /** Changed Count */
+            changed_count: number;
+            /** Unchanged Count */
+            unchanged_count: number;
         };
         /**
          * Condition
@@ -3410,6 +4052,38 @@ export interface components {
              */
             would_have_gone_to_ed: number;
         };
+        /** EnrolledOut */
+        EnrolledOut: {
+            /** Csrf Token */
+            csrf_token: string;
+            /** Recovery Codes */
+            recovery_codes: string[];
+            user: components["schemas"]["UserOut"];
+        };
+        /** EnrolmentOut */
+        EnrolmentOut: {
+            /** Otpauth Uri */
+            otpauth_uri: string;
+            /**
+             * Qr Code
+             * @description The QR code of `otpauth_uri`, an SVG `data:` URI.
+             */
+            qr_code: string;
+            /** Secret */
+            secret: string;
+        };
+        /** ErasedOut */
+        ErasedOut: {
+            /** Erased Request Ids */
+            erased_request_ids: number[];
+            /**
+             * Kept
+             * @description What is kept on purpose, and why (French).
+             */
+            kept: string[];
+            /** Sms Erased */
+            sms_erased: number;
+        };
         /** EscalationIn */
         EscalationIn: {
             /**
@@ -3753,6 +4427,11 @@ export interface components {
             name: string;
             /** Phone */
             phone: string | null;
+            /**
+             * Position Approximate
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
             /** Structure Id */
@@ -3769,6 +4448,14 @@ export interface components {
             label: string;
             /** Words */
             words: string[];
+        };
+        /** GeocodingReport */
+        GeocodingReport: {
+            /**
+             * Refined
+             * @description Lieux dont la position approximative a été précisée.
+             */
+            refined: number;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -4183,6 +4870,18 @@ export interface components {
             password: string;
         };
         /**
+         * LoginOut
+         * @description A login's answer: the session (`user`, `csrf_token`), or the second step it still needs
+         *     (`second_factor`: "totp" = give a code, "enrolment" = set a second factor up first).
+         */
+        LoginOut: {
+            /** Csrf Token */
+            csrf_token?: string | null;
+            /** Second Factor */
+            second_factor?: ("totp" | "enrolment") | null;
+            user?: components["schemas"]["UserOut"] | null;
+        };
+        /**
          * MatchWeights
          * @description The score's settings: score = délai + km × km_minutes + charges × leurs poids.
          */
@@ -4300,6 +4999,15 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** MfaStatusOut */
+        MfaStatusOut: {
+            /** Enrolled */
+            enrolled: boolean;
+            /** Recovery Codes Left */
+            recovery_codes_left: number;
+            /** Required */
+            required: boolean;
+        };
         /**
          * Mobility
          * @enum {string}
@@ -4387,6 +5095,18 @@ export interface components {
              * @description Un jour du mois (le premier est retenu).
              */
             month: string;
+        };
+        /** OptOutOut */
+        OptOutOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Keyword */
+            keyword: string;
+            /** Phone */
+            phone: string;
         };
         /**
          * Orientation
@@ -4517,11 +5237,103 @@ export interface components {
             previous_year: number;
         };
         /**
+         * PersonIn
+         * @description One person: the requests the coordinator recognised as theirs, and/or their number.
+         */
+        PersonIn: {
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Reason
+             * @description Why (the patient's request and its reference), kept in the audit trail; never the patient's name or number.
+             */
+            reason: string;
+            /** Request Ids */
+            request_ids?: number[];
+        };
+        /**
+         * PersonRecordsOut
+         * @description Everything the platform holds on one person (right of access, machine-readable).
+         */
+        PersonRecordsOut: {
+            /** Accesses */
+            accesses: components["schemas"]["AccessOut"][];
+            /** Appointments */
+            appointments: components["schemas"]["AppointmentRecordOut"][];
+            /**
+             * Controller
+             * @description The CPTS, data controller.
+             */
+            controller: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Opt Outs */
+            opt_outs: components["schemas"]["OptOutOut"][];
+            /** Requests */
+            requests: components["schemas"]["RequestRecord"][];
+            /** Sms Received */
+            sms_received: components["schemas"]["ReceivedSmsOut"][];
+            /** Sms Sent */
+            sms_sent: components["schemas"]["SentSmsOut"][];
+            /** Surveys */
+            surveys: components["schemas"]["SurveyOut"][];
+        };
+        /**
+         * PersonSearchIn
+         * @description Family name and birth date (given name optional), or phone number, or both.
+         */
+        PersonSearchIn: {
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /**
+             * Phone
+             * @description Any notation; compared in E.164.
+             */
+            phone?: string | null;
+            /**
+             * Reason
+             * @description Why (the patient's request and its reference), kept in the audit trail; never the patient's name or number.
+             */
+            reason: string;
+        };
+        /** PersonSearchOut */
+        PersonSearchOut: {
+            /**
+             * Opted Out
+             * @description That number answered STOP.
+             */
+            opted_out: boolean;
+            /**
+             * Phone
+             * @description The number searched, E.164.
+             */
+            phone: string | null;
+            /**
+             * Received Sms
+             * @description SMS received from that number tied to no request.
+             */
+            received_sms: number;
+            /** Requests */
+            requests: components["schemas"]["RequestMatch"][];
+        };
+        /**
          * Priority
          * @description French medical regulation scale: P0/P1 go to the 15 at once, P2 same day or 24 h, P3 48 h.
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /** ProSanteConnectOut */
+        ProSanteConnectOut: {
+            /** Enabled */
+            enabled: boolean;
+        };
         /**
          * PropertyCheckOut
          * @description "No red flag is ever queued", checked over every red flag x age band x motif x
@@ -4803,6 +5615,20 @@ export interface components {
             /** Items */
             items: components["schemas"]["QueueItem"][];
         };
+        /** ReceivedSmsOut */
+        ReceivedSmsOut: {
+            /** Body */
+            body: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Request Id */
+            request_id: number | null;
+            /** Sender */
+            sender: string;
+        };
         /** RecordPage */
         RecordPage: {
             /** Items */
@@ -4846,6 +5672,30 @@ export interface components {
             received_at: string;
             /** Would Go To Ed */
             would_go_to_ed: boolean | null;
+        };
+        /** RecoveryCodesOut */
+        RecoveryCodesOut: {
+            /** Recovery Codes */
+            recovery_codes: string[];
+        };
+        /** RectifyIn */
+        RectifyIn: {
+            /** Address Line */
+            address_line?: string | null;
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /**
+             * Reason
+             * @description Why (the patient's request and its reference), kept in the audit trail; never the patient's name or number.
+             */
+            reason: string;
+            sex?: components["schemas"]["Sex"] | null;
         };
         /**
          * RedFlag
@@ -5173,6 +6023,52 @@ export interface components {
             start_at: string;
         };
         /**
+         * RequestMatch
+         * @description A request found for a person: enough to tell whether it is theirs.
+         */
+        RequestMatch: {
+            /** Address Line */
+            address_line: string | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /** Closed At */
+            closed_at: string | null;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /**
+             * Erase Refusal
+             * @description Why it cannot be erased now (French), or null.
+             */
+            erase_refusal?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Id */
+            id: number;
+            /** Motif */
+            motif: string | null;
+            /** Origin */
+            origin: string;
+            /**
+             * Phone
+             * @description E.164.
+             */
+            phone: string;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Sex */
+            sex: string;
+            /** Status */
+            status: string;
+        };
+        /**
          * RequestOut
          * @description A request as the operator console shows it.
          */
@@ -5346,6 +6242,98 @@ export interface components {
             items: components["schemas"]["RequestSummary"][];
             /** Total */
             total: number;
+        };
+        /**
+         * RequestRecord
+         * @description Everything regulation holds on the person for one request (right of access).
+         */
+        RequestRecord: {
+            /** Address Line */
+            address_line: string | null;
+            /** Age Band */
+            age_band: string | null;
+            /**
+             * Birth Date
+             * Format: date
+             */
+            birth_date: string;
+            /** Callbacks */
+            callbacks: components["schemas"]["CallbackAttemptOut"][];
+            /** Closed At */
+            closed_at: string | null;
+            /** Commune Insee */
+            commune_insee: string | null;
+            /** Consultation At */
+            consultation_at: string | null;
+            /**
+             * Erase Refusal
+             * @description Why it cannot be erased now (French), or null.
+             */
+            erase_refusal?: string | null;
+            /** Family Name */
+            family_name: string;
+            /** Given Name */
+            given_name: string;
+            /** Gp Name */
+            gp_name: string | null;
+            /** Gp Rpps */
+            gp_rpps: string | null;
+            /** Has Gp */
+            has_gp: boolean | null;
+            /** Id */
+            id: number;
+            /** Mobility */
+            mobility: string;
+            /** Motif */
+            motif: string | null;
+            /** Notes */
+            notes: string | null;
+            /** Orientation */
+            orientation: string | null;
+            /** Origin */
+            origin: string;
+            /** Outcome */
+            outcome: string | null;
+            /** Outcome Note */
+            outcome_note: string | null;
+            /**
+             * Phone
+             * @description E.164.
+             */
+            phone: string;
+            /** Priority */
+            priority: string | null;
+            /** Rebook Reason */
+            rebook_reason: string | null;
+            /**
+             * Received At
+             * Format: date-time
+             */
+            received_at: string;
+            /** Red Flag Text */
+            red_flag_text: string | null;
+            /** Referrer Phone */
+            referrer_phone: string | null;
+            /** Referrer Structure */
+            referrer_structure: string | null;
+            /** Regulator Note */
+            regulator_note: string | null;
+            /** Sex */
+            sex: string;
+            /** Sms Consent */
+            sms_consent: boolean;
+            /** Status */
+            status: string;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntryOut"][];
+            /** Transfer 15 Mode */
+            transfer_15_mode: string | null;
+            /** Transfer 15 Note */
+            transfer_15_note: string | null;
+            /** Triage Answers */
+            triage_answers: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * RequestStatus
@@ -5773,6 +6761,31 @@ export interface components {
              */
             load: number;
         };
+        /** SentSmsOut */
+        SentSmsOut: {
+            /** Audience */
+            audience: string;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Recipient
+             * @description The patient's number; others' are not shown.
+             */
+            recipient: string | null;
+            /** Request Id */
+            request_id: number | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Status */
+            status: string;
+            /** Template */
+            template: string;
+        };
         /** SessionOut */
         SessionOut: {
             /** Csrf Token */
@@ -5833,6 +6846,12 @@ export interface components {
             longitude: number;
             /** Name */
             name: string;
+            /**
+             * Position Approximate
+             * @description Centre de la commune, pas l'adresse (« position approximative »).
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
         };
@@ -5854,6 +6873,12 @@ export interface components {
             name: string;
             /** Phone */
             phone: string | null;
+            /**
+             * Position Approximate
+             * @description Centre de la commune, pas l'adresse (« position approximative »).
+             * @default false
+             */
+            position_approximate: boolean;
             /** Postal Code */
             postal_code: string;
             /**
@@ -6028,6 +7053,16 @@ export interface components {
             /** Offered */
             offered: number;
             /**
+             * Offered Imported
+             * @description Créneaux proposés issus d'un agenda importé (ICS).
+             */
+            offered_imported: number;
+            /**
+             * Offered Recurring
+             * @description Créneaux proposés issus d'une disponibilité récurrente (hebdomadaire).
+             */
+            offered_recurring: number;
+            /**
              * Pending
              * @description Rendez-vous dont le résultat n'est pas encore renseigné.
              */
@@ -6115,6 +7150,20 @@ export interface components {
             offered: number;
             /** Requests */
             requests: number;
+        };
+        /** SurveyOut */
+        SurveyOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /** Appointment Id */
+            appointment_id: string;
+            /** Score */
+            score: number | null;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
         };
         /**
          * TemplateIn
@@ -6450,6 +7499,11 @@ export interface components {
             /** Full Name */
             full_name?: string | null;
             role?: components["schemas"]["Role"] | null;
+            /**
+             * Rpps
+             * @description Numéro RPPS (11 chiffres) ; vide pour l'ôter.
+             */
+            rpps?: string | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -6748,6 +7802,175 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountLinkOut"][];
+                };
+            };
+        };
+    };
+    "agenda-geocode_sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeocodingReport"];
+                };
+            };
+        };
+    };
+    "agenda-list_imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"][];
+                };
+            };
+        };
+    };
+    "agenda-start_import": {
+        parameters: {
+            query?: {
+                /** @description gp, nurse, pharmacist (virgules). */
+                professions?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_agenda-start_import"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-get_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-apply_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-discard_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnuaireJobOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -7850,7 +9073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["LoginOut"];
                 };
             };
             /** @description Validation Error */
@@ -7899,6 +9122,220 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SessionOut"];
                 };
+            };
+        };
+    };
+    "auth-my_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusOut"];
+                };
+            };
+        };
+    };
+    "auth-start_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOut"];
+                };
+            };
+        };
+    };
+    "auth-confirm_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-renew_recovery_codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+        };
+    };
+    "auth-begin_self_enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+        };
+    };
+    "auth-verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-offered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProSanteConnectOut"];
+                };
+            };
+        };
+    };
+    "auth-callback": {
+        parameters: {
+            query?: {
+                code?: string | null;
+                state?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "auth-start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            307: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -8547,7 +9984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SessionOut"];
+                    "application/json": components["schemas"]["LoginOut"];
                 };
             };
             /** @description Validation Error */
@@ -10131,6 +11568,173 @@ export interface operations {
             };
         };
     };
+    "rights-export_document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-erase_person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasedOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-export_records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonRecordsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-rectify_request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RectifyIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestMatch"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "rights-search_person": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonSearchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonSearchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "sas-my_bookings": {
         parameters: {
             query?: never;
@@ -10449,6 +12053,44 @@ export interface operations {
             };
         };
     };
+    "territory-import_communes": {
+        parameters: {
+            query?: {
+                /** @description false : aperçu seulement. */
+                apply?: boolean;
+                /** @description Départements ou codes INSEE gardés (35, 56194...). */
+                keep?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_territory-import_communes"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommunesPreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "territory-get_cpts": {
         parameters: {
             query?: never;
@@ -10596,6 +12238,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AccountOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "users-reset_mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

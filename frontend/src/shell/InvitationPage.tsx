@@ -1,17 +1,19 @@
 /**
  * `/invitation?token=…` (public): the invited person chooses a password (and gives their e-mail
- * when the invitation came by SMS); the server spends the link and opens the session, and the
- * app lands on the role's home page.
+ * when the invitation came by SMS); the server spends the link and goes on as after a login
+ * with that password: the second factor's enrolment first when the role needs one (the same
+ * screen as at a first login), then the app lands on the role's home page.
  */
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api, useApiMutation, useApiQuery } from "../api";
 import { Button, ErrorSummary, InputField, Notice } from "../ui";
-import { useAuth } from "./auth";
+import { useAuth, type SecondFactorStep } from "./auth";
 import { LOGIN_PATH } from "./guards";
 import { shellKeys } from "./queryKeys";
 import { ROLE_HOME, roleLabel } from "./roles";
+import { SecondFactorScreen } from "./SecondFactorScreen";
 import { shellTexts } from "./texts";
 
 export const INVITATION_PATH = "/invitation";
@@ -35,12 +37,13 @@ const t = {
 export function InvitationPage() {
   const [search] = useSearchParams();
   const token = search.get("token") ?? "";
-  const { signedIn } = useAuth();
+  const { completeLogin } = useAuth();
   const navigate = useNavigate();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [mismatch, setMismatch] = useState(false);
+  const [secondStep, setSecondStep] = useState<SecondFactorStep | null>(null);
   const check = useApiQuery(
     shellKeys.invitation(token),
     (signal) => api.POST("/api/invitations/check", { body: { token }, signal }),
@@ -52,9 +55,14 @@ export function InvitationPage() {
         body: { token, password, ...(check.data?.needs_email ? { email } : {}) },
       }),
     {
-      onSuccess: (session) => {
-        signedIn(session.user);
-        navigate(ROLE_HOME[session.user.role], { replace: true });
+      onSuccess: (answer) => {
+        if (answer.second_factor) {
+          setSecondStep(answer.second_factor);
+          return;
+        }
+        if (!answer.user) return;
+        completeLogin(answer.user);
+        navigate(ROLE_HOME[answer.user.role], { replace: true });
       },
     },
   );
@@ -68,6 +76,17 @@ export function InvitationPage() {
     setMismatch(password !== confirm);
     if (password !== confirm) return;
     accept.mutate();
+  }
+
+  if (secondStep) {
+    // The link is spent and the password set: a lapsed step restarts from the login page.
+    return (
+      <SecondFactorScreen
+        step={secondStep}
+        onRestart={() => navigate(LOGIN_PATH, { replace: true })}
+        onDone={(user) => navigate(ROLE_HOME[user.role], { replace: true })}
+      />
+    );
   }
 
   const invitation = check.data;

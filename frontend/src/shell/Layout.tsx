@@ -1,10 +1,12 @@
 /** The frame around every page once logged in: header (CPTS, user, logout), role navigation, main. */
 import { useState } from "react";
-import { Outlet } from "react-router";
+import { Link, Outlet } from "react-router";
 
 import { useAuth, useUser } from "./auth";
+import { securityTexts } from "./mfaTexts";
 import { NavLinks } from "./NavLinks";
 import type { Role } from "./roles";
+import { SECURITY_PATH } from "./securityPath";
 import { useCptsName } from "./territory";
 import { shellTexts } from "./texts";
 
@@ -64,6 +66,9 @@ export function Layout({ nav }: { nav: readonly NavEntry[] }) {
               <span className="user-name">{user.full_name}</span>
               <span className="user-role">{shellTexts.roles[user.role]}</span>
             </p>
+            <Link className="button button-ghost" to={SECURITY_PATH}>
+              {securityTexts.link}
+            </Link>
             <button type="button" className="button button-ghost" onClick={onLogout} disabled={busy}>
               <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" focusable="false">
                 <path

@@ -3,7 +3,9 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { Navigate, useLocation, useNavigate } from "react-router";
 
 import type { FieldError } from "../api";
-import { useAuth } from "./auth";
+import { useAuth, type SecondFactorStep } from "./auth";
+import { ProSanteConnect } from "./ProSanteConnect";
+import { SecondFactorScreen } from "./SecondFactorScreen";
 import { FullPageLoading, type LoginLocationState } from "./guards";
 import { ROLE_HOME } from "./roles";
 import { shellTexts } from "./texts";
@@ -27,6 +29,7 @@ export function LoginPage({ links }: { links?: ReactNode } = {}) {
   const [showPassword, setShowPassword] = useState(false);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [submitting, setSubmitting] = useState(false);
+  const [secondStep, setSecondStep] = useState<SecondFactorStep | null>(null);
   const summary = useRef<HTMLDivElement>(null);
   const ids = { email: useId(), password: useId(), emailHint: useId(), emailError: useId(), passwordError: useId() };
 
@@ -40,6 +43,13 @@ export function LoginPage({ links }: { links?: ReactNode } = {}) {
 
   if (state.status === "loading") return <FullPageLoading />;
   if (state.status === "authenticated" && !submitting) return <Navigate to={ROLE_HOME[state.user.role]} replace />;
+  if (secondStep) {
+    const restart = () => {
+      setSecondStep(null);
+      setSubmitting(false);
+    };
+    return <SecondFactorScreen step={secondStep} onRestart={restart} onDone={(user) => navigate(from && from !== "/" ? from : ROLE_HOME[user.role], { replace: true })} />;
+  }
 
   const fieldError = (field: Field) =>
     errors
@@ -69,12 +79,16 @@ export function LoginPage({ links }: { links?: ReactNode } = {}) {
     setSubmitting(true);
     setErrors([]);
     const result = await login(email.trim(), password);
-    if (result.ok) {
+    if (result.ok === true) {
       navigate(from && from !== "/" ? from : ROLE_HOME[result.user.role], { replace: true });
       return;
     }
-    setSubmitting(false);
     setPassword("");
+    if (result.ok === "second_factor") {
+      setSecondStep(result.step);
+      return;
+    }
+    setSubmitting(false);
     setErrors(result.errors);
   }
 
@@ -168,6 +182,7 @@ export function LoginPage({ links }: { links?: ReactNode } = {}) {
             {submitting ? t.submitting : t.submit}
           </button>
         </form>
+        <ProSanteConnect />
         {links ? <p>{links}</p> : null}
 
         <p className="login-emergency">

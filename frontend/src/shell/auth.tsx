@@ -16,15 +16,21 @@ export type AuthState =
   | { status: "anonymous"; reason: AnonymousReason }
   | { status: "authenticated"; user: User };
 
-export type LoginResult = { ok: true; user: User } | { ok: false; errors: FieldError[] };
+/** The second step a correct password may still need: a code, or enrolling a second factor. */
+export type SecondFactorStep = "totp" | "enrolment";
+
+export type LoginResult =
+  | { ok: true; user: User }
+  | { ok: false; errors: FieldError[] }
+  | { ok: "second_factor"; step: SecondFactorStep };
 
 interface AuthContextValue {
   state: AuthState;
   login: (email: string, password: string) => Promise<LoginResult>;
+  /** The session opened by a later step (second factor): the whole app sees this user. */
+  completeLogin: (user: User) => void;
   /** Resolves to false when the server could not be reached (the user stays logged in). */
   logout: () => Promise<boolean>;
-  /** A session the server opened another way (an invitation accepted): the app follows it. */
-  signedIn: (user: User) => void;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
@@ -58,7 +64,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (email: string, password: string): Promise<LoginResult> => {
     try {
-      const { user } = await unwrap(api.POST("/api/auth/login", { body: { email, password } }));
+      const { user, second_factor } = await unwrap(api.POST("/api/auth/login", { body: { email, password } }));
+      if (second_factor) return { ok: "second_factor", step: second_factor };
+      if (!user) return { ok: false, errors: [{ field: null, msg: shellTexts.login.genericError }] };
       queries.clear();
       setState({ status: "authenticated", user });
       return { ok: true, user };
@@ -72,6 +80,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [queries]);
 
+  const completeLogin = useCallback(
+    (user: User) => {
+      queries.clear();
+      setState({ status: "authenticated", user });
+    },
+    [queries],
+  );
+
   const logout = useCallback(async (): Promise<boolean> => {
     try {
       await api.POST("/api/auth/logout");
@@ -84,15 +100,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return true;
   }, [queries]);
 
-  const signedIn = useCallback(
-    (user: User) => {
-      queries.clear();
-      setState({ status: "authenticated", user });
-    },
-    [queries],
-  );
-
-  const value = useMemo(() => ({ state, login, logout, signedIn }), [state, login, logout, signedIn]);
+  const value = useMemo(() => ({ state, login, completeLogin, logout }), [state, login, completeLogin, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

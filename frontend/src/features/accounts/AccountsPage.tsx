@@ -12,6 +12,8 @@ import { roleLabel, ROLE_HOME, type Role } from "../../shell/roles";
 import { Button, DataTable, ErrorSummary, Field, InputField, Loaded, Modal, Notice, type Column } from "../../ui";
 import { formatWhen } from "../regulation/model";
 import { accountsKeys } from "./queryKeys";
+import { StrongLoginCell } from "./StrongLoginCell";
+import { strongLoginTexts } from "./strongLoginTexts";
 import { accountsTexts } from "./texts";
 import "./accounts.css";
 
@@ -223,6 +225,7 @@ function AccountTable({
         );
       },
     },
+    { key: "strong", header: strongLoginTexts.header, cell: (a) => <StrongLoginCell account={a} /> },
     {
       key: "actions",
       header: t.actions,

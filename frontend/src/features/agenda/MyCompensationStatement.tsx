@@ -5,6 +5,7 @@ import { useState } from "react";
 
 import { api, useApiQuery } from "../../api";
 import { Loaded } from "../../ui";
+import { indicatorsKeys } from "../indicators";
 
 const t = {
   title: "Mon relevé d'activité SNP (indemnisation)",
@@ -20,7 +21,7 @@ const t = {
 export function MyCompensationStatement() {
   const thisYear = new Date().getFullYear();
   const [year, setYear] = useState(thisYear);
-  const statement = useApiQuery(["agenda", "my-statement", year], (signal) =>
+  const statement = useApiQuery(indicatorsKeys.myStatement(year), (signal) =>
     api.GET("/api/indicators/my-statement", { params: { query: { year } }, signal }),
   );
   return (

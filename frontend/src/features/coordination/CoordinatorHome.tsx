@@ -8,9 +8,7 @@ import { Card, EmptyState, Page } from "../../shell/Page";
 import { useTerritoryQuery } from "../../shell/territory";
 import { DataTable, Loaded, type Column } from "../../ui";
 import { agendaKeys, agendaTexts } from "../agenda";
-// features/indicators has no public entry yet (its owner adds index.ts): its address and label only.
-import { INDICATORS_PATHS } from "../indicators/paths";
-import { indicatorsTexts } from "../indicators/texts";
+import { INDICATORS_PATHS, indicatorsTexts } from "../indicators";
 import { NOTIFICATIONS_PATHS, notificationsTexts } from "../notifications";
 import { COORDINATION_PATHS, effectorPath, UNREPORTED_PATH } from "./paths";
 import { coordinationKeys } from "./queryKeys";

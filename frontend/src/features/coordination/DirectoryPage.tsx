@@ -6,6 +6,7 @@ import { api, useApiQuery, type Schemas } from "../../api";
 import { Card, EmptyState, Page } from "../../shell/Page";
 import { Loaded } from "../../ui";
 import { agendaKeys } from "../agenda";
+import { publicDataTexts } from "./publicDataTexts";
 import { COORDINATION_PATHS, effectorPath } from "./paths";
 import { coordinationTexts } from "./texts";
 import "./coordination.css";
@@ -74,6 +75,9 @@ export function DirectoryPage() {
         <div className="co-links">
           <Link className="button button-secondary" to={COORDINATION_PATHS.import}>
             {t.import}
+          </Link>
+          <Link className="button button-secondary" to={COORDINATION_PATHS.publicData}>
+            {publicDataTexts.link}
           </Link>
           <Link className="button button-secondary" to={COORDINATION_PATHS.map}>
             {t.map}

@@ -9,6 +9,7 @@ import { Actions, agendaKeys, dateTimeAt } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import { COORDINATION_PATHS } from "./paths";
 import { coordinationKeys } from "./queryKeys";
+import { publicDataTexts } from "./publicDataTexts";
 import { coordinationTexts } from "./texts";
 import "./coordination.css";
 
@@ -169,6 +170,7 @@ function SitesCard({ profile }: { profile: Profile }) {
                     {s.address_line}
                     <span className="cell-sub">
                       {s.postal_code} {s.city}
+                      {s.position_approximate ? ` · ${publicDataTexts.approximate}` : ""}
                     </span>
                   </td>
                   <td className="mono">{s.insee_code}</td>

@@ -61,10 +61,13 @@ interface CsvProblem {
 }
 
 /** The 422 of the import: per-cell errors (`loc: ["file", line, column]`) and other messages. */
-function readRejection(error: ApiError): { problems: CsvProblem[]; others: FieldError[] } {
+function readRejection(error: ApiError): { problems: CsvProblem[]; kinds: string[]; others: FieldError[] } {
   const problems: CsvProblem[] = [];
+  const kinds: string[] = [];
   if (error.status === 422) {
     for (const { loc, msg } of error.detail) {
+      // A large file: after its first errors, one entry per kind of error with its count.
+      if (loc.length === 1 && loc[0] === "file" && problems.length > 0) kinds.push(msg);
       if (loc.length >= 3 && loc[0] === "file") {
         problems.push({
           line: Number(loc[1]),
@@ -75,7 +78,7 @@ function readRejection(error: ApiError): { problems: CsvProblem[]; others: Field
       }
     }
   }
-  return { problems, others: problems.length > 0 ? [] : error.messages };
+  return { problems, kinds, others: problems.length > 0 ? [] : error.messages };
 }
 
 function capitalize(text: string): string {
@@ -91,6 +94,7 @@ export function ImportPage() {
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<Report | null>(null);
   const [problems, setProblems] = useState<CsvProblem[]>([]);
+  const [kinds, setKinds] = useState<string[]>([]);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [fileName, setFileName] = useState<string | null>(null);
   const problemsRef = useRef<HTMLDivElement>(null);
@@ -109,6 +113,7 @@ export function ImportPage() {
       onError: (error) => {
         const rejection = readRejection(error);
         setProblems(rejection.problems);
+        setKinds(rejection.kinds);
         setErrors(rejection.others);
         if (rejection.problems.length > 0) requestAnimationFrame(() => problemsRef.current?.focus());
       },
@@ -219,7 +224,17 @@ export function ImportPage() {
         <section className="card co-problems" aria-labelledby="co-problems-title">
           <div className="notice notice-error" role="alert" tabIndex={-1} ref={problemsRef}>
             <h2 id="co-problems-title">{t.failedTitle}</h2>
-            <p>{t.failedIntro(problems.length)}</p>
+            <p>{t.failedIntro(kinds.length > 0 ? kinds.reduce((sum, kind) => sum + (Number.parseInt(kind, 10) || 0), 0) : problems.length)}</p>
+            {kinds.length > 0 ? (
+              <>
+                <p>{t.moreKinds}</p>
+                <ul>
+                  {kinds.map((kind) => (
+                    <li key={kind}>{kind}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </div>
           <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="co-problems-caption">
             <table>

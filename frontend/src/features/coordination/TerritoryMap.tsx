@@ -16,6 +16,7 @@ import { agendaTexts, paris, shortDateTime } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import type { MapData, SitePoint } from "./MapPage";
 import { effectorPath } from "./paths";
+import { publicDataTexts } from "./publicDataTexts";
 import { coordinationTexts } from "./texts";
 
 type Commune = Schemas["CommuneOut"];
@@ -153,6 +154,12 @@ function SitePopup({ point }: { point: SitePoint }) {
         {site.name}
         <br />
         {site.address_line}, {site.postal_code} {site.city}
+        {site.position_approximate ? (
+          <>
+            <br />
+            <em title={publicDataTexts.approximateTitle}>{publicDataTexts.approximate}</em>
+          </>
+        ) : null}
       </p>
       <p>
         <a href={`tel:${effector.phone}`}>{effector.phone_display}</a>
@@ -205,6 +212,7 @@ function FreeTable({ points }: { points: SitePoint[] }) {
                     {p.site.name}
                     <span className="cell-sub">
                       {p.site.postal_code} {p.site.city}
+                      {p.site.position_approximate ? ` · ${publicDataTexts.approximate}` : ""}
                     </span>
                   </td>
                   <td className="co-num">{p.slots.length}</td>

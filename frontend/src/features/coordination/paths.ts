@@ -5,6 +5,7 @@ export const COORDINATION_PATHS = {
   import: "/coordination/annuaire/import",
   effector: "/coordination/annuaire/:effectorId",
   map: "/coordination/carte",
+  publicData: "/coordination/donnees-publiques",
 } as const;
 
 export function effectorPath(id: number): string {

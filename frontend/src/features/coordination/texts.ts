@@ -185,6 +185,7 @@ export const coordinationTexts = {
     failedIntro: (n: number) =>
       `Le fichier contient ${n} ${n > 1 ? "erreurs" : "erreur"}. Corrigez-les puis importez à nouveau le fichier\u00a0: rien n'a été enregistré.`,
     errorsTable: "Erreurs du fichier",
+    moreKinds: "Les premières erreurs seulement sont détaillées\u00a0; toutes, par type\u00a0:",
     line: "Ligne",
     column: "Colonne",
     reason: "Motif",

@@ -44,7 +44,16 @@ export function KeyFigures({ dashboard: d }: { dashboard: Dashboard }) {
       <Figure id="within48" label={k.within48} value={t.percent(d.delays.share_48h_percent)} />
       <Figure id="median" label={k.median} value={t.minutes(d.delays.median_minutes)} note={`${k.p90} : ${t.minutes(d.delays.p90_minutes)}`} />
       <Figure id="callback" label={k.callback} value={t.minutes(d.delays.callback_median_minutes)} />
-      <Figure id="fill" label={k.fill} value={t.percent(d.slots.fill_rate_percent)} />
+      <Figure
+        id="fill"
+        label={k.fill}
+        value={t.percent(d.slots.fill_rate_percent)}
+        note={k.offered(
+          formatNumber(d.slots.offered),
+          formatNumber(d.slots.offered_recurring),
+          formatNumber(d.slots.offered_imported),
+        )}
+      />
       <Figure id="noshow" label={k.noshow} value={t.percent(d.slots.noshow_rate_percent)} />
       <Figure
         id="ed"

@@ -64,6 +64,8 @@ export const indicatorsTexts = {
     p90: "90e centile du délai",
     callback: "Délai médian du premier rappel",
     fill: "Taux de remplissage des créneaux",
+    offered: (offered: string, recurring: string, imported: string) =>
+      `${offered} créneaux proposés, dont ${recurring} récurrents et ${imported} importés`,
     noshow: "Taux de patients absents",
     edAvoided: "Passages aux urgences évités (estimation)",
     edReferrals: (n: string, town: string) => `${n} adressés par les urgences, dont ${town} pris en charge en ville`,
@@ -85,7 +87,7 @@ export const indicatorsTexts = {
     median:
       "Délai médian (méthode du rang le plus proche) entre la demande et la consultation réalisée, en minutes arrondies à la minute supérieure.",
     callback: "Délai médian entre la réception de la demande et la première tentative de rappel.",
-    fill: "Créneaux réservés / créneaux proposés dans les agendas, par date du créneau, comptés à chaque changement.",
+    fill: "Créneaux réservés / créneaux proposés dans les agendas, par date du créneau, comptés à chaque changement. Origine des créneaux : disponibilité hebdomadaire récurrente, agenda importé (ICS) ou saisie un à un.",
     noshow: "Patients absents / (patients vus + patients absents), par date de consultation.",
     ed:
       "Demandes adressées par les urgences et prises en charge en ville, plus les patients qui disaient aller aux urgences pris en charge en ville ; un rendez-vous manqué ou annulé n'évite aucun passage.",

@@ -223,6 +223,14 @@ function CandidateList({
                 <p className="candidate-who">{effectorLine(c)}</p>
                 <p className="muted">
                   {c.site.name} · {c.site.address_line}, {c.site.postal_code} {c.site.city}
+                  {c.site.position_approximate ? (
+                    <>
+                      {" "}
+                      <span className="tag tag-approximate" title={tc.approximateTitle} data-testid="position-approximate">
+                        {tc.approximate}
+                      </span>
+                    </>
+                  ) : null}
                 </p>
                 <p className="candidate-why">
                   <span className="visually-hidden">{tc.why} : </span>
@@ -345,6 +353,7 @@ function BookingDialog({
             {candidate.site.name}
             <br />
             {candidate.site.address_line}, {candidate.site.postal_code} {candidate.site.city}
+            {candidate.site.position_approximate ? <span className="cell-sub">{tc.approximate}</span> : null}
           </dd>
         </div>
         <div>

@@ -94,6 +94,7 @@ export default function CandidatesMap({
           >
             <Tooltip direction="top" offset={[0, -14]}>
               {c.rank}. {c.effector.name} — {c.site.name}
+              {c.site.position_approximate ? ` (${tc.approximate})` : ""}
             </Tooltip>
           </Marker>
         ))}

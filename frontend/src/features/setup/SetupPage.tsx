@@ -9,6 +9,7 @@ import { Link } from "react-router";
 
 import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { LOGIN_PATH } from "../../shell/guards";
+import { COORDINATION_PATHS } from "../coordination";
 import { Button, ErrorSummary, InputField, Notice } from "../../ui";
 import { setupKeys } from "./queryKeys";
 import { setupTexts as t } from "./texts";
@@ -62,7 +63,10 @@ export function SetupPage() {
           <>
             <Notice tone="success">{t.done(setup.data.coordinator_email)}</Notice>
             <p>{t.next}</p>
-            <Link to={LOGIN_PATH}>{t.login}</Link>
+            {/* The login page goes on to the import page once logged in. */}
+            <Link to={LOGIN_PATH} state={{ from: COORDINATION_PATHS.publicData }}>
+              {t.importPublicData}
+            </Link>
           </>
         ) : status.data && !status.data.open ? (
           <>

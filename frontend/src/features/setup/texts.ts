@@ -14,7 +14,7 @@ export const setupTexts = {
   territoryHeading: "Le territoire",
   territoryName: "Nom du territoire",
   department: "Département",
-  departmentHint: "Par exemple 35, 2A ou 974. Les communes s'importent ensuite depuis la page « Territoire ».",
+  departmentHint: "Par exemple 35, 2A ou 974. Les communes s'importent ensuite depuis la page « Territoire et annuaire depuis les données publiques ».",
   coordinatorHeading: "Le premier compte de coordination",
   coordinatorName: "Nom affiché",
   coordinatorEmail: "Adresse e-mail (identifiant)",
@@ -23,7 +23,9 @@ export const setupTexts = {
   submitting: "Installation…",
   errorTitle: "L'installation n'a pas abouti",
   done: (email: string) => `Installation terminée. Connectez-vous avec le compte ${email}.`,
-  next: "Ensuite : importez les communes et l'annuaire, puis invitez les médecins depuis « Utilisateurs ».",
+  next:
+    "Ensuite, connecté·e avec ce compte (le second facteur se configure à cette première connexion) : importez les communes puis l'annuaire Santé depuis la page « Territoire et annuaire depuis les données publiques » (/coordination/donnees-publiques, aussi par « Annuaire » ; en ligne de commande : snp territory import-communes), puis invitez les médecins depuis leur fiche de l'annuaire ou depuis « Utilisateurs ».",
+  importPublicData: "Se connecter et importer les communes",
   login: "Aller à la connexion",
   closed: "La plateforme est déjà installée.",
 } as const;
