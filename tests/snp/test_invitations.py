@@ -1,5 +1,6 @@
 """Invitations by the coordination: the account is created, its owner gets a one-time link by
-e-mail, chooses a password under the shared policy and lands logged in; resend and revoke."""
+e-mail, chooses a password under the shared policy and lands logged in (the second factor off, as
+in every test here; with it, `test_links_and_strong_login.py`); resend and revoke."""
 
 from __future__ import annotations
 
