@@ -124,3 +124,15 @@ class AppointmentMoved:
     to_end_at: datetime
     old_slot_freed: bool
     moved_by_user_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EffectorInvitedBySms:
+    """A GP with a mobile and no e-mail was invited: `url` is their one-time activation link
+    (sent by notifications; not a live event: it never reaches the consoles)."""
+
+    effector_id: int
+    user_id: int
+    mobile: str
+    url: str
+    valid_days: int

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,7 +36,9 @@ import snp.audit
 import snp.audit_archive  # the daily audit archive job
 import snp.auth.jobs
 import snp.auth.models
+import snp.first_run  # its table: the first-start setup code
 import snp.idempotency  # its table and its hourly purge
+import snp.mail
 import snp.scheduler
 import snp.territory.models
 import telephony.jobs  # erases callers' numbers past their retention
@@ -54,6 +59,7 @@ from snp import edge, live, logging_setup
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
+from snp.auth.invitations_api import router as invitations_router
 from snp.auth.mfa_api import router as mfa_router
 from snp.auth.mfa_api import users_router as mfa_users_router
 from snp.auth.psc_api import router as psc_router
@@ -61,6 +67,7 @@ from snp.auth.reset_api import router as password_reset_router
 from snp.db import Base, Database
 from snp.deps import public
 from snp.errors import install_handlers
+from snp.first_run_api import router as setup_router
 from snp.health import router as health_router
 from snp.patient_info import router as patient_info_router
 from snp.settings import Settings, get_settings
@@ -89,6 +96,8 @@ ROUTERS: list[APIRouter] = [
     aci_router,
     calls_router,
     password_reset_router,
+    invitations_router,
+    setup_router,
     sas_router,
     sas_link_router,
     rights_router,
@@ -196,6 +205,20 @@ def _freeze_startup_heap() -> None:
         gc.freeze()
 
 
+async def announce_setup_code(database: Database) -> None:
+    """First start: print a fresh setup code on the server's output (not in the database)."""
+    async with database.transaction() as session:
+        code = await snp.first_run.prepare(session)
+    if code is not None:
+        sys.stdout.write(
+            "\n=== Première installation ===\n"
+            f"Code d'installation : {code}\n"
+            f"Ouvrez {snp.first_run.SETUP_PATH} dans le navigateur et saisissez ce code "
+            "(il change à chaque démarrage tant que l'installation n'est pas faite).\n\n"
+        )
+        sys.stdout.flush()
+
+
 def create_app(settings: Settings | None = None, *, start_scheduler: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging_setup.configure(settings.log_level)
@@ -204,13 +227,22 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         scheduler = snp.scheduler.Scheduler(app.state.db)
+        await announce_setup_code(app.state.db)
         await app.state.live.start()
+        mail_sender: asyncio.Task[None] | None = None
         if run_scheduler:
             scheduler.start()
+            mail_sender = asyncio.create_task(
+                snp.mail.run_sender(app.state.db.sessionmaker, settings)
+            )
         _freeze_startup_heap()
         try:
             yield
         finally:
+            if mail_sender is not None:
+                mail_sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await mail_sender
             scheduler.shutdown()
             await app.state.live.stop()
             await close_sms_backends()

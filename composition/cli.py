@@ -34,7 +34,7 @@ from indicators.cli import indicators_app
 from sas.cli import sas_app
 from snp import audit_archive, territory
 from snp.actor import Actor
-from snp.auth import ROLE_LABELS, Role, create_account, reset_cli
+from snp.auth import ROLE_LABELS, Invitation, Role, create_account, invite_account, reset_cli
 from snp.command_line import HELP_OPTION, run_in_session, settings_of, sub_app
 from snp.csv_import import CsvRejected, error_lines
 from snp.db import utcnow
@@ -161,6 +161,29 @@ def user_add(
     typer.echo(f"Compte créé : {created} ({ROLE_LABELS[role]}).")
     if password is None:
         typer.echo(f"Mot de passe généré : {chosen}")
+
+
+@user_app.command("invite")
+def user_invite(
+    ctx: typer.Context,
+    role: Annotated[Role, typer.Option(help="Rôle du compte.", case_sensitive=False)],
+    email: Annotated[str, typer.Option(help="Adresse e-mail (identifiant).")],
+    name: Annotated[str, typer.Option(help="Nom affiché.")],
+) -> None:
+    """Crée un compte et envoie par e-mail un lien à usage unique pour choisir le mot de passe
+    (mêmes règles que la page « Utilisateurs »)."""
+    settings = settings_of(ctx)
+
+    async def work(session: AsyncSession) -> Invitation:
+        return await invite_account(
+            session, Actor.system("cli"), settings, email=email, full_name=name, role=role
+        )
+
+    found = run_in_session(settings, work)
+    typer.echo(
+        f"Invitation envoyée à {found.email} ({ROLE_LABELS[role]}), valable jusqu'au "
+        f"{found.expires_at:%d/%m/%Y %H:%M} UTC."
+    )
 
 
 @cpts_app.command("set")

@@ -20,9 +20,12 @@ from agenda import (
     AppointmentMoved,
     AppointmentNeedsRebooking,
     AppointmentOutcomeRecorded,
+    EffectorInvitedBySms,
     SlotBooked,
 )
+from notifications.models import Audience
 from notifications.service import escalation, messages, referrals, retention, survey
+from notifications.service.outbox import About, enqueue
 from regulation import (
     RequestClosed,
     RequestEscalated,
@@ -82,3 +85,17 @@ async def tell_referrer_redirected(session: AsyncSession, event: RequestRedirect
 async def forget_pseudonymised(session: AsyncSession, event: RequestsPseudonymised) -> None:
     """Retention: the SMS about pseudonymised requests lose their text and patient numbers."""
     await retention.pseudonymise_messages(session, event.request_ids, event.appointment_ids)
+
+
+@events.on(EffectorInvitedBySms)
+async def text_invitation(session: AsyncSession, event: EffectorInvitedBySms) -> None:
+    """The activation link of a GP invited without an e-mail, by SMS (once per link)."""
+    await enqueue(
+        session,
+        key=f"invitation:{event.user_id}:{event.url[-16:]}",
+        to=event.mobile,
+        template="effecteur_invitation",
+        audience=Audience.EFFECTOR,
+        values={"lien": event.url, "jours": str(event.valid_days)},
+        about=About(effector_id=event.effector_id),
+    )

@@ -18,13 +18,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 import agenda
 import regulation
-from sas import password, terms
+from sas import terms
 from sas.errors import SlotNotOfEffector
 from sas.models import SasAppointment
 from sas.practitioners import operator_of_user
@@ -32,7 +32,7 @@ from snp import audit
 from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
-from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
+from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.errors import BusinessRuleError, Forbidden, NotFound
 
 router = APIRouter(prefix="/api/sas", tags=["sas"])
@@ -60,15 +60,6 @@ class SasTermsOut(BaseModel):
 class SasTermsAcceptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: str = Field(min_length=1, max_length=20)
-
-
-class SasPasswordForgottenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email: str = Field(min_length=3, max_length=254)
-
-
-class SasMessageOut(BaseModel):
-    message: str
 
 
 class SasSiteOut(BaseModel):
@@ -157,17 +148,6 @@ async def get_terms(session: SessionDep, actor: SasRegulator) -> SasTermsOut:
 async def accept_terms(body: SasTermsAcceptIn, session: SessionDep, actor: SasRegulator) -> None:
     """Accept the current version (recorded, audited)."""
     await terms.accept(session, actor, body.version)
-
-
-@router.post(
-    "/password-forgotten", status_code=status.HTTP_202_ACCEPTED, dependencies=[Depends(public)]
-)
-async def password_forgotten(
-    body: SasPasswordForgottenIn, request: Request, session: SessionDep
-) -> SasMessageOut:
-    """« Mot de passe oublié » of a SAS regulator: same answer whether an account exists or not."""
-    await password.request_reset(session, body.email, client_ip(request))
-    return SasMessageOut(message=password.ANSWER)
 
 
 @router.get("/effectors/{effector_id}/slots")

@@ -1,15 +1,15 @@
-"""Coordinators' « Lien SAS » routes: the link's health, replay of refused pushes, and the
-regulators' « mot de passe oublié » requests."""
+"""Coordinators' « Lien SAS » routes: the link's health and replay of refused pushes. (SAS
+regulators who forgot their password use the platform's « Mot de passe oublié » e-mail link.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel
 
-from sas import link, password
+from sas import link
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
@@ -32,13 +32,6 @@ class SasRefusedPushOut(BaseModel):
     created_at: datetime
 
 
-class SasPasswordRequestOut(BaseModel):
-    user_id: int
-    full_name: str
-    email: str
-    requested_at: datetime
-
-
 class SasLinkStatusOut(BaseModel):
     configured: bool
     platform_url: str
@@ -48,18 +41,10 @@ class SasLinkStatusOut(BaseModel):
     waiting_since: datetime | None
     last_error: str | None
     refused: list[SasRefusedPushOut]
-    password_requests: list[SasPasswordRequestOut]
 
 
 class SasReplayedOut(BaseModel):
     replayed: int
-
-
-class SasResetLinkOut(BaseModel):
-    user_id: int
-    email: str
-    url: str
-    expires_at: datetime
 
 
 @router.get("")
@@ -68,7 +53,6 @@ async def sas_link_status(
 ) -> SasLinkStatusOut:
     """Last successful push, queue length, refused pushes with the platform's answer."""
     found = await link.link_status(session, settings)
-    requests = await password.list_requests(session)
     return SasLinkStatusOut(
         configured=bool(found.platform_url),
         platform_url=found.platform_url,
@@ -92,12 +76,6 @@ async def sas_link_status(
             )
             for r in found.refused
         ],
-        password_requests=[
-            SasPasswordRequestOut(
-                user_id=p.user_id, full_name=p.full_name, email=p.email, requested_at=p.requested_at
-            )
-            for p in requests
-        ],
     )
 
 
@@ -113,17 +91,3 @@ async def replay_one(
 ) -> SasReplayedOut:
     """Send one refused push again."""
     return SasReplayedOut(replayed=await link.replay(session, actor, push_id))
-
-
-@router.post("/password-requests/{user_id}/link", status_code=status.HTTP_201_CREATED)
-async def answer_password_request(
-    user_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-    session: SessionDep,
-    settings: SettingsDep,
-    actor: Coordinator,
-) -> SasResetLinkOut:
-    """A one-time reset link (shown once) for the regulator who asked; the request is closed."""
-    found = await password.answer_request(session, actor, settings, user_id)
-    return SasResetLinkOut(
-        user_id=found.user_id, email=found.email, url=found.url, expires_at=found.expires_at
-    )

@@ -46,18 +46,6 @@ class SasTermsAcceptance(Base):
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class SasPasswordRequest(Base):
-    """A SAS regulator asked for a new password (« mot de passe oublié »): shown to the
-    coordinators, who send them a reset link, until handled. One open request per account."""
-
-    __tablename__ = "sas_password_requests"
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class SasAppointment(Base):
     """An appointment booked by a SAS regulator, as reported to the platform.
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from snp import mail
 from snp.db import Database
 from snp.settings import Settings
 
@@ -36,13 +37,17 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def run_in_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """One transaction for one command, committed only when it succeeds."""
+    """One transaction for one command, committed only when it succeeds; the e-mails it queued
+    are then sent (or left queued for the server's sender when the mail server is away)."""
 
     async def main() -> T:
         database = Database(settings.database_url, settings=settings)
         try:
             async with database.transaction() as session:
-                return await work(session)
+                result = await work(session)
+            if mail.queued_in(session):
+                await mail.deliver_due(database.sessionmaker, settings)
+            return result
         finally:
             await database.dispose()
 

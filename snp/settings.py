@@ -520,6 +520,50 @@ class Settings(BaseSettings):
     password_reset_hours: int = Field(
         default=72, ge=1, le=720, description="How long a password reset link stays valid."
     )
+    password_forgotten_minutes: int = Field(
+        default=60,
+        ge=5,
+        le=1440,
+        description="How long the link sent by « Mot de passe oublié » stays valid (once).",
+    )
+    password_forgotten_per_hour: int = Field(
+        default=5,
+        ge=1,
+        le=100,
+        description="« Mot de passe oublié » requests accepted per hour for one e-mail address, "
+        "and (times four) from one IP address; beyond, 429 whether the account exists or not.",
+    )
+    invitation_days: int = Field(
+        default=7, ge=1, le=60, description="How long an invitation link stays valid (once)."
+    )
+    smtp_url: SecretStr = Field(
+        default=SecretStr("console://"),
+        description="Outgoing mail: `console://` (or empty) prints each message to the server's "
+        "standard output (account mail only, never patient data); "
+        "`smtp://user:password@host:587` sends with STARTTLS, `smtps://...:465` with implicit "
+        "TLS. `?ca=/path/ca.pem` trusts that certificate authority as well.",
+    )
+    mail_from: str = Field(
+        default="SNP <ne-pas-repondre@snp.localhost>",
+        description="Sender (`From:`) of the platform's e-mails.",
+    )
+    mail_poll_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="How often the mail sender looks for queued e-mails (besides right after "
+        "the commit that queued them): those of the command line, other instances, retries.",
+    )
+    mail_max_attempts: int = Field(
+        default=8,
+        ge=1,
+        le=50,
+        description="Attempts to send one e-mail (with growing delays) before it is marked "
+        "failed; a refused recipient fails at once.",
+    )
+    mail_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="Timeout of one SMTP conversation."
+    )
     snp_fee_weekly_cap: int = Field(
         default=20,
         ge=0,

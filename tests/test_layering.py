@@ -78,6 +78,7 @@ WIRING_MODULES = frozenset(
         "demo",
         "reset_api",
         "reset_cli",
+        "invitations_api",
         "mfa_api",
         "psc_api",
     }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict
 
 from agenda.service import account_links as service
+from agenda.service import invitations
 from snp.actor import Actor
 from snp.auth import Role
-from snp.deps import SessionDep, require_roles
+from snp.deps import SessionDep, SettingsDep, require_roles
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
 
@@ -73,3 +75,50 @@ def _out(link: service.AccountLink) -> AccountLinkOut:
     return AccountLinkOut(
         user_id=link.user_id, effector_id=link.effector_id, effector_name=link.effector_name
     )
+
+
+class EffectorInvitationOut(BaseModel):
+    effector_id: int
+    user_id: int
+    channel: str  # "email" or "sms"
+    expires_at: datetime
+
+
+class BulkPreviewOut(BaseModel):
+    count: int
+
+
+class BulkInvitationOut(BaseModel):
+    invited: int
+    refused: list[str]
+
+
+@router.post("/effectors/{effector_id}/invitation", status_code=status.HTTP_201_CREATED)
+async def invite_effector(
+    effector_id: int, session: SessionDep, settings: SettingsDep, actor: Coordinator
+) -> EffectorInvitationOut:
+    """Invite the GP of this entry: an account linked to it and a one-time link by e-mail (by
+    SMS to their mobile when the entry has no e-mail); a new link when the account was never
+    used."""
+    found = await invitations.invite_effector(session, actor, settings, effector_id)
+    return EffectorInvitationOut(
+        effector_id=found.effector_id,
+        user_id=found.user_id,
+        channel=found.channel,
+        expires_at=found.expires_at,
+    )
+
+
+@router.get("/invitations/bulk")
+async def bulk_invitation_preview(session: SessionDep, actor: Coordinator) -> BulkPreviewOut:
+    """How many directory entries (active, with an e-mail, no account) would be invited."""
+    return BulkPreviewOut(count=await invitations.bulk_preview(session))
+
+
+@router.post("/invitations/bulk")
+async def bulk_invite(
+    session: SessionDep, settings: SettingsDep, actor: Coordinator
+) -> BulkInvitationOut:
+    """Invite every entry of the preview by e-mail."""
+    report = await invitations.bulk_invite(session, actor, settings)
+    return BulkInvitationOut(invited=report.invited, refused=report.refused)

@@ -25,13 +25,16 @@ import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
 import { PATIENT_RIGHTS_PATH } from "./features/privacy/paths";
 import { privacyTexts } from "./features/privacy/texts";
 import { notificationsTexts } from "./features/notifications/texts";
-import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_PASSWORD_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
+import { SAS_BOOKINGS_PATH, SAS_EFFECTOR_ROUTE, SAS_LINK_PATH, SAS_SLOT_ROUTE } from "./features/sas/paths";
+import { SETUP_PATH, SetupGate } from "./features/setup";
 import { sasTexts } from "./features/sas/texts";
 import { TELEPHONY_PATHS } from "./features/telephony/paths";
 import { telephonyTexts } from "./features/telephony/texts";
 import { AuthProvider } from "./shell/auth";
 import { ErrorBoundary } from "./shell/ErrorBoundary";
+import { FORGOT_PASSWORD_PATH, ForgotPasswordPage } from "./shell/ForgotPasswordPage";
 import { HomeRedirect, LOGIN_PATH, NotFound, RequireAuth, RequireRole } from "./shell/guards";
+import { INVITATION_PATH, InvitationPage } from "./shell/InvitationPage";
 import { Layout, type NavEntry } from "./shell/Layout";
 import { LoginPage } from "./shell/LoginPage";
 import { PASSWORD_RESET_PATH, PasswordResetPage } from "./shell/PasswordResetPage";
@@ -76,8 +79,8 @@ const SasEffectorPage = lazy(() => import("./features/sas/SasEffectorPage").then
 const SasHome = lazy(() => import("./features/sas/SasHome").then((module) => ({ default: module.SasHome })));
 const SasBookingsPage = lazy(() => import("./features/sas/SasBookingsPage").then((module) => ({ default: module.SasBookingsPage })));
 const SasLinkPage = lazy(() => import("./features/sas/SasLinkPage").then((module) => ({ default: module.SasLinkPage })));
+const SetupPage = lazy(() => import("./features/setup/SetupPage").then((module) => ({ default: module.SetupPage })));
 const SecurityPage = lazy(() => import("./shell/SecurityPage").then((module) => ({ default: module.SecurityPage })));
-const SasPasswordPage = lazy(() => import("./features/sas/SasPasswordPage").then((module) => ({ default: module.SasPasswordPage })));
 
 interface PageRoute extends NavEntry {
   element: ReactNode;
@@ -134,16 +137,19 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <AuthProvider>
         <BrowserRouter>
+          <SetupGate>
           <Routes>
             <Route
               path={LOGIN_PATH}
-              element={<LoginPage links={<Link to={SAS_PASSWORD_PATH}>{sasTexts.password.loginLink}</Link>} />}
+              element={<LoginPage links={<Link to={FORGOT_PASSWORD_PATH}>{shellTexts.login.forgotPassword}</Link>} />}
             />
+            <Route path={FORGOT_PASSWORD_PATH} element={<ForgotPasswordPage />} />
+            <Route path={INVITATION_PATH} element={<InvitationPage />} />
             <Route
-              path={SAS_PASSWORD_PATH}
+              path={SETUP_PATH}
               element={
                 <Suspense fallback={<Loading />}>
-                  <SasPasswordPage />
+                  <SetupPage />
                 </Suspense>
               }
             />
@@ -164,6 +170,7 @@ export function App() {
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
+          </SetupGate>
         </BrowserRouter>
         </AuthProvider>
       </QueryClientProvider>

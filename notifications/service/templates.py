@@ -42,6 +42,8 @@ VARIABLES: dict[str, int] = {
     "issue": 60,  # "conseil medical donne"
     "nombre": 3,  # "4"
     "liste": 120,  # "9h00 M. D. ; 10h30 J. P."
+    "lien": 160,  # "https://snp.example.fr/invitation?token=<43 characters>"
+    "jours": 4,  # "7"
     # The patient information notice's short link (`notice_link`); never cut: a longer link
     # is left out, and with it the line that carries it.
     "lien_infos": 50,  # "https://snp.cpts-exemple.fr/donnees"
@@ -81,6 +83,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
     "effecteur_programme": frozenset({"date", "nombre", "liste"}),
     "patient_enquete": frozenset({"date", "praticien"}),
     "reponse_enquete": frozenset(),
+    "effecteur_invitation": frozenset({"lien", "jours"}),
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

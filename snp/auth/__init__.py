@@ -2,6 +2,9 @@
 and reach accounts through the functions exported here (never the `User` table)."""
 
 from snp.auth.events import AccountCreated
+from snp.auth.invitations import Invitation
+from snp.auth.invitations import invite as invite_account
+from snp.auth.invitations import resend as resend_invitation
 from snp.auth.reset import ResetLink
 from snp.auth.reset import issue_link as issue_reset_link
 from snp.auth.roles import ROLE_LABELS, Role
@@ -10,6 +13,7 @@ from snp.auth.service import (
     create_account,
     find_account,
     get_account,
+    has_accounts,
     resolve_session,
     update_account_by_id,
 )
@@ -18,12 +22,16 @@ __all__ = [
     "ROLE_LABELS",
     "Account",
     "AccountCreated",
+    "Invitation",
     "ResetLink",
     "Role",
     "create_account",
     "find_account",
     "get_account",
+    "has_accounts",
+    "invite_account",
     "issue_reset_link",
+    "resend_invitation",
     "resolve_session",
     "update_account_by_id",
 ]

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from snp.actor import Actor
-from snp.auth import service
+from snp.auth import invitations, service
 from snp.auth.models import User
 from snp.auth.roles import Role
 from snp.auth.schemas import (
@@ -143,7 +143,12 @@ async def list_users(
     ] = None,
 ) -> UserList:
     users, total = await service.list_users(session, page, role=role, active=active, search=search)
-    return UserList(items=[AccountOut.model_validate(u) for u in users], total=total)
+    pending = await invitations.pending_user_ids(session, [u.id for u in users])
+    items = [
+        AccountOut.model_validate(u).model_copy(update={"invitation_expires_at": pending.get(u.id)})
+        for u in users
+    ]
+    return UserList(items=items, total=total)
 
 
 @users_router.post("", status_code=status.HTTP_201_CREATED)

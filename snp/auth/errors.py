@@ -21,6 +21,10 @@ class PasswordTooShort(BusinessRuleError):
     """A new password under the minimum length."""
 
 
+class InvitationNotPending(BusinessRuleError):
+    """An invitation resent or revoked for an account already in use."""
+
+
 class LoginStepExpired(NotAuthenticated):
     """The step between password and second factor (or a PSC redirection) is over or unknown."""
 

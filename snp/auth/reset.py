@@ -4,6 +4,9 @@ The token is shown once (in the link) and stored as its SHA-256 only; it expires
 `password_reset_hours` and works once. Issuing a new link revokes the older ones of that user.
 Setting the password closes the user's open sessions (`service.set_password`). Both steps are
 audited. Accounts created by the SAS platform (INT_R02) get a random password and use this flow.
+
+The same table holds the invitation links (`purpose="invite"`, see `invitations`) and the links
+sent by « Mot de passe oublié » (`forgotten`); a link of one purpose never works for another.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from snp.errors import NotFound
 from snp.settings import Settings
 
 RESET_PATH = "/mot-de-passe/nouveau"
+INVITATION_PATH = "/invitation"
+PURPOSE_RESET = "reset"
+PURPOSE_INVITE = "invite"
 INVALID_LINK = "Lien de réinitialisation invalide, déjà utilisé ou expiré : demandez-en un nouveau."
 
 
@@ -41,6 +47,7 @@ class PasswordResetToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purpose: Mapped[str] = mapped_column(String(16), default="reset", server_default="reset")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +70,11 @@ async def issue_link(
     user_id: int | None = None,
     email: str | None = None,
     now: datetime | None = None,
+    purpose: str = PURPOSE_RESET,
+    valid_for: timedelta | None = None,
 ) -> ResetLink:
-    """A new one-time link for the user (by id or e-mail); older links of that user stop working."""
+    """A new one-time link for the user (by id or e-mail); older links of that user stop working
+    (whatever their purpose: the latest link sent is the one that works)."""
     now = now or utcnow()
     if user_id is not None:
         user = await session.get(User, user_id)
@@ -83,7 +93,7 @@ async def issue_link(
         .values(used_at=now)
     )
     token = secrets.token_urlsafe(32)
-    expires = now + timedelta(hours=settings.password_reset_hours)
+    expires = now + (valid_for or timedelta(hours=settings.password_reset_hours))
     session.add(
         PasswordResetToken(
             token_hash=_hash(token),
@@ -91,20 +101,26 @@ async def issue_link(
             created_by=actor.email,
             created_at=now,
             expires_at=expires,
+            purpose=purpose,
         )
     )
-    await audit.record(session, actor, "reset_link", "user", user.id)
+    await audit.record(
+        session, actor, "invitation" if purpose == PURPOSE_INVITE else "reset_link", "user", user.id
+    )
     base = settings.public_base_url.rstrip("/")
-    return ResetLink(user.id, user.email, f"{base}{RESET_PATH}?token={token}", expires)
+    path = INVITATION_PATH if purpose == PURPOSE_INVITE else RESET_PATH
+    return ResetLink(user.id, user.email, f"{base}{path}?token={token}", expires)
 
 
-async def check_token(session: AsyncSession, token: str, now: datetime | None = None) -> User:
-    """The user a still-valid link belongs to (422 otherwise)."""
+async def check_token(
+    session: AsyncSession, token: str, now: datetime | None = None, purpose: str = PURPOSE_RESET
+) -> User:
+    """The user a still-valid link of `purpose` belongs to (422 otherwise)."""
     now = now or utcnow()
     row = await session.scalar(
         select(PasswordResetToken).where(PasswordResetToken.token_hash == _hash(token))
     )
-    if row is None or row.used_at is not None or row.expires_at <= now:
+    if row is None or row.used_at is not None or row.expires_at <= now or row.purpose != purpose:
         raise InvalidResetLink(INVALID_LINK, ("body", "token"))
     user = await session.get(User, row.user_id)
     if user is None or not user.active:
@@ -113,12 +129,17 @@ async def check_token(session: AsyncSession, token: str, now: datetime | None = 
 
 
 async def use_link(
-    session: AsyncSession, token: str, password: str, ip: str | None, now: datetime | None = None
+    session: AsyncSession,
+    token: str,
+    password: str,
+    ip: str | None,
+    now: datetime | None = None,
+    purpose: str = PURPOSE_RESET,
 ) -> User:
     """Set the new password once; the link is then spent (a conditional UPDATE: used once)."""
     now = now or utcnow()
     check_password(password)
-    user = await check_token(session, token, now)
+    user = await check_token(session, token, now, purpose)
     spent = await session.execute(
         update(PasswordResetToken)
         .where(PasswordResetToken.token_hash == _hash(token), PasswordResetToken.used_at.is_(None))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from snp.actor import Actor
-from snp.auth import reset
+from snp.auth import forgotten, reset
 from snp.auth.roles import Role
 from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
 
@@ -38,6 +38,15 @@ class TokenCheckOut(BaseModel):
     email: str
 
 
+class ForgottenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=1, max_length=254)
+
+
+class ForgottenOut(BaseModel):
+    message: str
+
+
 @router.post("/users/{user_id}", status_code=status.HTTP_201_CREATED)
 async def issue_reset_link(
     user_id: int, session: SessionDep, settings: SettingsDep, actor: Coordinator
@@ -60,3 +69,13 @@ async def check_reset_token(body: TokenIn, session: SessionDep) -> TokenCheckOut
 async def use_reset_token(body: NewPasswordIn, request: Request, session: SessionDep) -> None:
     """Set the new password; the link then stops working and open sessions are closed."""
     await reset.use_link(session, body.token, body.password, client_ip(request))
+
+
+@router.post("/request", status_code=status.HTTP_202_ACCEPTED, dependencies=[Depends(public)])
+async def request_reset_link(
+    body: ForgottenIn, request: Request, session: SessionDep, settings: SettingsDep
+) -> ForgottenOut:
+    """« Mot de passe oublié »: the same answer whether or not an account has this e-mail; when
+    an active one has it, a one-time link is e-mailed. 429 beyond the hourly limits."""
+    message = await forgotten.request_link(session, settings, body.email, client_ip(request))
+    return ForgottenOut(message=message)

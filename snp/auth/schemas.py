@@ -30,6 +30,7 @@ class AccountOut(UserOut):
 
     active: bool
     last_login_at: datetime | None
+    invitation_expires_at: datetime | None = None
     rpps: str | None = None
     mfa_enrolled: bool = False
 

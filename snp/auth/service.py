@@ -128,6 +128,11 @@ async def create_account(
     return Account.of(user)
 
 
+async def has_accounts(session: AsyncSession) -> bool:
+    """Whether any account exists (the first start ends when one does)."""
+    return await session.scalar(select(User.id).limit(1)) is not None
+
+
 async def find_account(session: AsyncSession, email: str) -> Account | None:
     user = await get_user_by_email(session, email)
     return None if user is None else Account.of(user)
@@ -230,13 +235,21 @@ async def login(
             raise InvalidCredentials(BAD_CREDENTIALS, ("body", "password"))
         if rehashed is not None:
             user.password_hash = rehashed
-        step = second_step(settings, user)
-        if step is not None:
-            challenge = await challenges.open_challenge(session, settings, step, user_id=user.id)
-            actor = Actor(user.id, user.email, Role(user.role), ip)
-            await audit.record(session, actor, "login_password", "user", user.id)
-            return PendingLogin(token=challenge, step=step, user_id=user.id)
-        return await open_session(session, settings, user, ip)
+        return await after_password(session, settings, user, ip)
+
+
+async def after_password(
+    session: AsyncSession, settings: Settings, user: User, ip: str | None
+) -> NewSession | PendingLogin:
+    """What a proven password leads to (a login, or an invitation accepted with the password
+    just chosen): the login challenge of the second factor when one is due, else a session."""
+    step = second_step(settings, user)
+    if step is not None:
+        challenge = await challenges.open_challenge(session, settings, step, user_id=user.id)
+        actor = Actor(user.id, user.email, Role(user.role), ip)
+        await audit.record(session, actor, "login_password", "user", user.id)
+        return PendingLogin(token=challenge, step=step, user_id=user.id)
+    return await open_session(session, settings, user, ip)
 
 
 def second_step(settings: Settings, user: User) -> str | None:

@@ -151,6 +151,28 @@ async def reserve_attempt(
         await _reserve_one(session, rule, now)
 
 
+RESET_WINDOW = timedelta(hours=1)
+
+
+async def reserve_reset_request(
+    session: AsyncSession, settings: Settings, email: str, ip: str | None, now: datetime
+) -> None:
+    """Count one « Mot de passe oublié » request for this address and this e-mail (whether or not
+    an account has it), or raise `TooManyAttempts` (429): `password_forgotten_per_hour` per
+    e-mail, four times that per IP address."""
+    limit = settings.password_forgotten_per_hour
+    try:
+        for rule in (
+            Rule("reset-ip:" + _digest(ip or "-"), limit * 4, RESET_WINDOW, _no_delay),
+            Rule("reset-account:" + _digest(email), limit, RESET_WINDOW, _no_delay),
+        ):
+            await _reserve_one(session, rule, now)
+    except TooManyAttempts:
+        raise TooManyAttempts(
+            "Trop de demandes de réinitialisation : réessayez dans une heure.", ("body", "email")
+        ) from None
+
+
 async def is_locked_after_failure(
     session: AsyncSession, settings: Settings, email: str, ip: str | None
 ) -> bool:
@@ -181,5 +203,6 @@ async def purge(session: AsyncSession, settings: Settings, now: datetime) -> Non
     horizon = now - max(
         timedelta(minutes=settings.login_lock_minutes),
         timedelta(seconds=settings.login_slowdown_max_seconds),
+        RESET_WINDOW,
     )
     await session.execute(delete(LoginThrottle).where(LoginThrottle.last_attempt_at < horizon))

@@ -19,6 +19,7 @@ from snp.territory.service import (
     parse_insee_code,
     parse_postal_code,
     set_cpts,
+    set_territory_area,
     upsert_communes,
 )
 
@@ -39,5 +40,6 @@ __all__ = [
     "parse_insee_code",
     "parse_postal_code",
     "set_cpts",
+    "set_territory_area",
     "upsert_communes",
 ]

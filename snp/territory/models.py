@@ -18,6 +18,9 @@ class Cpts(Base):
     finess: Mapped[str] = mapped_column(String(9))
     phone: Mapped[str] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(300))
+    # The territory it serves (set at first start; the communes are imported afterwards).
+    territory_name: Mapped[str | None] = mapped_column(String(200))
+    department: Mapped[str | None] = mapped_column(String(3))
     size_class: Mapped[int | None]
 
 

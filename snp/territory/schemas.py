@@ -42,6 +42,8 @@ class CptsOut(BaseModel):
     phone: str
     phone_display: str
     address: str | None = None
+    territory_name: str | None = None
+    department: str | None = None
 
 
 class CptsIn(BaseModel):

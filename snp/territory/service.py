@@ -30,6 +30,14 @@ from snp.territory.schemas import CommuneOut, CommunesPreview, CptsOut, ImportRe
 COMMUNE_COLUMNS = ("insee_code", "name", "postal_code", "latitude", "longitude")
 _INSEE = re.compile(r"(\d{5}|2[AB]\d{3})")
 _POSTAL = re.compile(r"\d{5}")
+_DEPARTMENT = re.compile(r"0[1-9]|1\d|2[1-9]|[3-8]\d|9[0-5]|2A|2B|97[1-6]")
+
+
+def parse_department(value: str) -> str:
+    code = value.strip().upper()
+    if not _DEPARTMENT.fullmatch(code):
+        raise ValueError("département attendu : 01 à 95, 2A, 2B ou 971 à 976")
+    return code
 
 
 def parse_insee_code(value: str) -> str:
@@ -108,6 +116,28 @@ async def set_cpts(
     return cpts
 
 
+async def set_territory_area(
+    session: AsyncSession, actor: Actor, *, name: str, department: str
+) -> None:
+    """Name the territory the CPTS serves and its department (the CPTS must exist)."""
+    clean_name = _text("territory_name", "Le nom du territoire", name, 200)
+    if clean_name is None:
+        raise BusinessRuleError("Le nom du territoire est obligatoire.", ("body", "territory_name"))
+    code = _checked("department", parse_department, department)
+    cpts = await session.scalar(select(Cpts).limit(1))
+    if cpts is None:
+        raise BusinessRuleError("Renseignez d'abord l'identité de la CPTS.", ("body", "name"))
+    changed = [
+        field
+        for field, value in (("territory_name", clean_name), ("department", code))
+        if getattr(cpts, field) != value
+    ]
+    cpts.territory_name, cpts.department = clean_name, code
+    if changed:
+        await session.flush()
+        await audit.changed(session, actor, "cpts", cpts.id, changed)
+
+
 async def get_cpts(session: AsyncSession) -> CptsOut | None:
     cpts = await session.scalar(select(Cpts).limit(1))
     if cpts is None:
@@ -118,6 +148,8 @@ async def get_cpts(session: AsyncSession) -> CptsOut | None:
         phone=cpts.phone,
         phone_display=display_phone(cpts.phone),
         address=cpts.address,
+        territory_name=cpts.territory_name,
+        department=cpts.department,
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -229,25 +228,3 @@ async def test_regulators_list_and_cancel_only_their_own_bookings(
     still = await session.get(Appointment, theirs.json()["appointment_id"], populate_existing=True)
     assert still is not None
     assert still.status == "booked"
-
-
-@pytest.mark.parametrize(
-    "email", ["dr.regul@sas.fr", "inconnu@nulle-part.fr", "operator@example.fr"]
-)
-async def test_password_forgotten_never_says_whether_the_account_exists(
-    client: httpx.AsyncClient, session: AsyncSession, email: str
-) -> None:
-    regulator = await create_user(session, Role.SAS_REGULATOR, email="dr.regul@sas.fr")
-    await create_user(session, Role.OPERATOR, email="operator@example.fr")
-    response = await client.post("/api/sas/password-forgotten", json={"email": email})
-    assert response.status_code == 202
-    assert response.json() == {"message": sas.password.ANSWER}
-    await login(client, (await create_user(session, Role.COORDINATOR)).email)
-    requests = (await client.get("/api/sas/link")).json()["password_requests"]
-    expected = [regulator.id] if email == "dr.regul@sas.fr" else []
-    assert [r["user_id"] for r in requests] == expected
-    if expected:
-        link = await client.post(f"/api/sas/link/password-requests/{regulator.id}/link")
-        assert link.status_code == 201, link.text
-        assert "/mot-de-passe/nouveau?token=" in link.json()["url"]
-        assert (await client.get("/api/sas/link")).json()["password_requests"] == []

@@ -97,6 +97,8 @@ async def test_a_coordinator_reads_and_edits_the_identity_audited(
         "phone": "+33299710000",
         "phone_display": "02 99 71 00 00",
         "address": "3 rue des Douves, 35600 Redon",
+        "territory_name": None,  # named at first start (`snp.first_run`)
+        "department": None,
     }
     assert (await client.get("/api/territory/cpts")).json() == saved.json()
     renamed = await client.put("/api/territory/cpts", json={**IDENTITY, "name": "CPTS Redon"})

@@ -37,8 +37,14 @@ OPEN_ROUTES = {
     # Password reset by link: the one-time token in the body is the key.
     ("POST", "/api/password-reset/check"),
     ("POST", "/api/password-reset/use"),
-    # « Mot de passe oublié » of SAS regulators: the same answer whether an account exists.
-    ("POST", "/api/sas/password-forgotten"),
+    # « Mot de passe oublié »: the same answer whether an account exists; throttled.
+    ("POST", "/api/password-reset/request"),
+    # Invitations: the one-time token in the body is the key.
+    ("POST", "/api/invitations/check"),
+    ("POST", "/api/invitations/accept"),
+    # First start: open only while there is no CPTS and no account, with the logged code.
+    ("GET", "/api/setup"),
+    ("POST", "/api/setup"),
     # The second step of a login: the short-lived login-step cookie set by a correct password
     # is the key (no session exists yet).
     ("POST", "/api/auth/mfa/enrolment"),

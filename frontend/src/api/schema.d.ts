@@ -407,6 +407,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/effectors/{effector_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite Effector
+         * @description Invite the GP of this entry: an account linked to it and a one-time link by e-mail (by
+         *     SMS to their mobile when the entry has no e-mail); a new link when the account was never
+         *     used.
+         */
+        post: operations["agenda-invite_effector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/effectors/{effector_id}/sites": {
         parameters: {
             query?: never;
@@ -514,6 +536,30 @@ export interface paths {
          *     the effector consults in one place only.
          */
         post: operations["agenda-import_ics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/invitations/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Bulk Invitation Preview
+         * @description How many directory entries (active, with an e-mail, no account) would be invited.
+         */
+        get: operations["agenda-bulk_invitation_preview"];
+        put?: never;
+        /**
+         * Bulk Invite
+         * @description Invite every entry of the preview by e-mail.
+         */
+        post: operations["agenda-bulk_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1394,6 +1440,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Invite
+         * @description Create the account and e-mail its owner a one-time link to choose the password.
+         */
+        post: operations["invitations-invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept
+         * @description Choose the password (and the e-mail, when the invitation came by SMS): the link is spent
+         *     and the user goes on as after a login with that password (the second factor's enrolment
+         *     first, when the role needs one; else the session opens).
+         */
+        post: operations["invitations-accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check
+         * @description Whether an invitation link still works, and for whom.
+         */
+        post: operations["invitations-check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/users/{user_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend
+         * @description A new link for an account never used (the previous ones stop working).
+         */
+        post: operations["invitations-resend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitations/users/{user_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke
+         * @description The links stop working and the never-used account is deactivated.
+         */
+        post: operations["invitations-revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/alerts": {
         parameters: {
             query?: never;
@@ -1612,6 +1760,27 @@ export interface paths {
          * @description Whether a link is still valid (the page says so before asking for a password).
          */
         post: operations["password_reset-check_reset_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/password-reset/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Reset Link
+         * @description « Mot de passe oublié »: the same answer whether or not an account has this e-mail; when
+         *     an active one has it, a one-time link is e-mailed. 429 beyond the hourly limits.
+         */
+        post: operations["password_reset-request_reset_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2526,26 +2695,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/sas/link/password-requests/{user_id}/link": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Answer Password Request
-         * @description A one-time reset link (shown once) for the regulator who asked; the request is closed.
-         */
-        post: operations["sas-answer_password_request"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/sas/link/refused/replay": {
         parameters: {
             query?: never;
@@ -2586,26 +2735,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/sas/password-forgotten": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Password Forgotten
-         * @description « Mot de passe oublié » of a SAS regulator: same answer whether an account exists or not.
-         */
-        post: operations["sas-password_forgotten"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/sas/terms": {
         parameters: {
             query?: never;
@@ -2640,6 +2769,31 @@ export interface paths {
          * @description Accept the current version (recorded, audited).
          */
         post: operations["sas-accept_terms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Setup Status
+         * @description Whether the first-start setup is waiting (no CPTS and no account yet).
+         */
+        get: operations["setup-setup_status"];
+        put?: never;
+        /**
+         * Complete Setup
+         * @description Set the platform up with the code from the server's log: the CPTS identity, its
+         *     territory and the first coordinator account. Works once.
+         */
+        post: operations["setup-complete_setup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3264,6 +3418,15 @@ export interface components {
             /** Start Time */
             start_time?: string | null;
         };
+        /** AcceptIn */
+        AcceptIn: {
+            /** Email */
+            email?: string | null;
+            /** Password */
+            password: string;
+            /** Token */
+            token: string;
+        };
         /**
          * AccessOut
          * @description One entry of the audit trail about the person's records: who (role) did what, when.
@@ -3310,6 +3473,8 @@ export interface components {
             full_name: string;
             /** Id */
             id: number;
+            /** Invitation Expires At */
+            invitation_expires_at?: string | null;
             /** Last Login At */
             last_login_at: string | null;
             /**
@@ -3754,6 +3919,18 @@ export interface components {
         BroadcastPage: {
             /** Items */
             items: components["schemas"]["BroadcastOut"][];
+        };
+        /** BulkInvitationOut */
+        BulkInvitationOut: {
+            /** Invited */
+            invited: number;
+            /** Refused */
+            refused: string[];
+        };
+        /** BulkPreviewOut */
+        BulkPreviewOut: {
+            /** Count */
+            count: number;
         };
         /** CallBackIn */
         CallBackIn: {
@@ -4433,6 +4610,8 @@ export interface components {
         CptsOut: {
             /** Address */
             address?: string | null;
+            /** Department */
+            department?: string | null;
             /** Finess */
             finess: string;
             /** Name */
@@ -4441,6 +4620,8 @@ export interface components {
             phone: string;
             /** Phone Display */
             phone_display: string;
+            /** Territory Name */
+            territory_name?: string | null;
         };
         /** Dashboard */
         Dashboard: {
@@ -4527,6 +4708,20 @@ export interface components {
             unchanged: number;
             /** Updated */
             updated: number;
+        };
+        /** EffectorInvitationOut */
+        EffectorInvitationOut: {
+            /** Channel */
+            channel: string;
+            /** Effector Id */
+            effector_id: number;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** User Id */
+            user_id: number;
         };
         /** EffectorOut */
         EffectorOut: {
@@ -4951,6 +5146,16 @@ export interface components {
             items: components["schemas"]["FollowUpItem"][];
             /** Total */
             total: number;
+        };
+        /** ForgottenIn */
+        ForgottenIn: {
+            /** Email */
+            email: string;
+        };
+        /** ForgottenOut */
+        ForgottenOut: {
+            /** Message */
+            message: string;
         };
         /**
          * FreeSlot
@@ -5425,6 +5630,41 @@ export interface components {
             value_origin: string | null;
             /** Weight */
             weight: number;
+        };
+        /** InvitationCheckOut */
+        InvitationCheckOut: {
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /** Needs Email */
+            needs_email: boolean;
+            role: components["schemas"]["Role"];
+        };
+        /**
+         * InvitationIn
+         * @description A new account and its invitation; the rules (e-mail, role) are the service's.
+         */
+        InvitationIn: {
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            role: components["schemas"]["Role"];
+        };
+        /** InvitationOut */
+        InvitationOut: {
+            /** Email */
+            email: string;
+            /** Emailed */
+            emailed: boolean;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** User Id */
+            user_id: number;
         };
         /** LinkCandidateOut */
         LinkCandidateOut: {
@@ -7304,8 +7544,6 @@ export interface components {
             last_error: string | null;
             /** Last Success At */
             last_success_at: string | null;
-            /** Password Requests */
-            password_requests: components["schemas"]["SasPasswordRequestOut"][];
             /** Platform Url */
             platform_url: string;
             /** Queue Length */
@@ -7314,11 +7552,6 @@ export interface components {
             refused: components["schemas"]["SasRefusedPushOut"][];
             /** Waiting Since */
             waiting_since: string | null;
-        };
-        /** SasMessageOut */
-        SasMessageOut: {
-            /** Message */
-            message: string;
         };
         /** SasMyBookingOut */
         SasMyBookingOut: {
@@ -7347,25 +7580,6 @@ export interface components {
              * @enum {string}
              */
             status: "booked" | "fulfilled" | "noshow" | "cancelled";
-        };
-        /** SasPasswordForgottenIn */
-        SasPasswordForgottenIn: {
-            /** Email */
-            email: string;
-        };
-        /** SasPasswordRequestOut */
-        SasPasswordRequestOut: {
-            /** Email */
-            email: string;
-            /** Full Name */
-            full_name: string;
-            /**
-             * Requested At
-             * Format: date-time
-             */
-            requested_at: string;
-            /** User Id */
-            user_id: number;
         };
         /**
          * SasPatientIn
@@ -7436,20 +7650,6 @@ export interface components {
         SasReplayedOut: {
             /** Replayed */
             replayed: number;
-        };
-        /** SasResetLinkOut */
-        SasResetLinkOut: {
-            /** Email */
-            email: string;
-            /**
-             * Expires At
-             * Format: date-time
-             */
-            expires_at: string;
-            /** Url */
-            url: string;
-            /** User Id */
-            user_id: number;
         };
         /** SasSiteOut */
         SasSiteOut: {
@@ -7576,6 +7776,39 @@ export interface components {
             /** Csrf Token */
             csrf_token: string;
             user: components["schemas"]["UserOut"];
+        };
+        /** SetupIn */
+        SetupIn: {
+            /** Address */
+            address?: string | null;
+            /** Code */
+            code: string;
+            /** Coordinator Email */
+            coordinator_email: string;
+            /** Coordinator Name */
+            coordinator_name: string;
+            /** Coordinator Password */
+            coordinator_password: string;
+            /** Cpts Name */
+            cpts_name: string;
+            /** Department */
+            department: string;
+            /** Finess */
+            finess: string;
+            /** Phone */
+            phone: string;
+            /** Territory Name */
+            territory_name: string;
+        };
+        /** SetupOut */
+        SetupOut: {
+            /** Coordinator Email */
+            coordinator_email: string;
+        };
+        /** SetupStatusOut */
+        SetupStatusOut: {
+            /** Open */
+            open: boolean;
         };
         /**
          * Sex
@@ -9361,6 +9594,37 @@ export interface operations {
             };
         };
     };
+    "agenda-invite_effector": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                effector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectorInvitationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "agenda-add_site": {
         parameters: {
             query?: never;
@@ -9584,6 +9848,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-bulk_invitation_preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkPreviewOut"];
+                };
+            };
+        };
+    };
+    "agenda-bulk_invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkInvitationOut"];
                 };
             };
         };
@@ -11099,6 +11403,165 @@ export interface operations {
             };
         };
     };
+    "invitations-invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "invitations-accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "invitations-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationCheckOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "invitations-resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "invitations-revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "notifications-list_alerts": {
         parameters: {
             query?: {
@@ -11445,6 +11908,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenCheckOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "password_reset-request_reset_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgottenIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForgottenOut"];
                 };
             };
             /** @description Validation Error */
@@ -12992,37 +13488,6 @@ export interface operations {
             };
         };
     };
-    "sas-answer_password_request": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                user_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SasResetLinkOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
     "sas-replay_all": {
         parameters: {
             query?: never;
@@ -13061,39 +13526,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SasReplayedOut"];
-                };
-            };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    "sas-password_forgotten": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SasPasswordForgottenIn"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SasMessageOut"];
                 };
             };
             /** @description Validation Error */
@@ -13146,6 +13578,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "setup-setup_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupStatusOut"];
+                };
+            };
+        };
+    };
+    "setup-complete_setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetupIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupOut"];
+                };
             };
             /** @description Validation Error */
             422: {

@@ -2,4 +2,5 @@
 export const shellKeys = {
   territory: ["shell", "territory"],
   passwordReset: (token: string) => ["shell", "password-reset", token] as const,
+  invitation: (token: string) => ["shell", "invitation", token] as const,
 } as const;

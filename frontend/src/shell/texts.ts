@@ -40,6 +40,7 @@ export const shellTexts = {
     email: "Adresse e-mail",
     emailHint: "L'adresse avec laquelle la coordination vous a inscrit·e.",
     password: "Mot de passe",
+    forgotPassword: "Mot de passe oublié ?",
     showPassword: "Afficher le texte saisi",
     submit: "Se connecter",
     submitting: "Connexion en cours…",

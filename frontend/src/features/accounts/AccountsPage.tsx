@@ -47,6 +47,7 @@ export function AccountsPage() {
   return (
     <Page title={t.title} intro={t.intro}>
       <CreateAccount onDone={setDone} />
+      <BulkInvitation onDone={setDone} />
       {done ? (
         <Notice tone="success" block>
           <p>{done}</p>
@@ -136,12 +137,26 @@ function AccountTable({
       }),
     { invalidates: [accountsKeys.all], onSuccess: (_, link) => onDone(t.done.unlinked(link.effector_name)) },
   );
-  const busy = (account: Account, kind: "update" | "reset" | "unlink") =>
+  const resend = useApiMutation(
+    (account: Account) =>
+      api.POST("/api/invitations/users/{user_id}/resend", { params: { path: { user_id: account.id } } }),
+    { invalidates: [accountsKeys.all], onSuccess: (data) => onDone(t.done.resent(data.email)) },
+  );
+  const revoke = useApiMutation(
+    (account: Account) =>
+      api.POST("/api/invitations/users/{user_id}/revoke", { params: { path: { user_id: account.id } } }),
+    { invalidates: [accountsKeys.all], onSuccess: (_, account) => onDone(t.done.revoked(account.email)) },
+  );
+  const busy = (account: Account, kind: "update" | "reset" | "unlink" | "resend" | "revoke") =>
     kind === "update"
       ? update.isPending && update.variables?.account.id === account.id
       : kind === "reset"
         ? reset.isPending && reset.variables?.id === account.id
-        : unlink.isPending && unlink.variables?.user_id === account.id;
+        : kind === "resend"
+          ? resend.isPending && resend.variables?.id === account.id
+          : kind === "revoke"
+            ? revoke.isPending && revoke.variables?.id === account.id
+            : unlink.isPending && unlink.variables?.user_id === account.id;
 
   const columns: Column<Account>[] = [
     {
@@ -173,7 +188,12 @@ function AccountTable({
     {
       key: "state",
       header: t.state,
-      cell: (a) => <span className={a.active ? "status status-ok" : "status status-off"}>{a.active ? t.active : t.inactive}</span>,
+      cell: (a) =>
+        a.invitation_expires_at ? (
+          <span className="status status-warn">{t.invited(formatWhen(a.invitation_expires_at))}</span>
+        ) : (
+          <span className={a.active ? "status status-ok" : "status status-off"}>{a.active ? t.active : t.inactive}</span>
+        ),
     },
     {
       key: "login",
@@ -209,7 +229,17 @@ function AccountTable({
     {
       key: "actions",
       header: t.actions,
-      cell: (a) => (
+      cell: (a) =>
+        a.invitation_expires_at ? (
+          <span className="ac-actions">
+            <Button size="small" busy={busy(a, "resend")} onClick={() => resend.mutate(a)}>
+              {t.resend}
+            </Button>
+            <Button size="small" variant="danger" busy={busy(a, "revoke")} onClick={() => revoke.mutate(a)}>
+              {t.revoke}
+            </Button>
+          </span>
+        ) : (
         <span className="ac-actions">
           <Button
             size="small"
@@ -225,12 +255,15 @@ function AccountTable({
             </Button>
           ) : null}
         </span>
-      ),
+        ),
     },
   ];
   return (
     <>
-      <ErrorSummary title={t.errorTitle} error={update.error ?? reset.error ?? unlink.error} />
+      <ErrorSummary
+        title={t.errorTitle}
+        error={update.error ?? reset.error ?? unlink.error ?? resend.error ?? revoke.error}
+      />
       {resetLink ? (
         <Notice tone="info" block>
           <p>{t.resetReady(resetLink.email)}</p>
@@ -376,9 +409,34 @@ function CreateAccount({ onDone }: { onDone: (message: string | null) => void })
     const picked = candidates.data?.find((x) => String(x.effector_id) === value);
     if (picked) setForm({ ...form, email: picked.email ?? "", full_name: picked.name, role: "effector" });
   }
+  function invited(sms: boolean) {
+    onDone(sms ? c.invitedSms(form.full_name) : c.invited(form.email || form.full_name));
+    setForm(EMPTY_FORM);
+    setEntry("");
+  }
+  const inviteEntry = useApiMutation(
+    (effectorId: number) =>
+      api.POST("/api/agenda/effectors/{effector_id}/invitation", { params: { path: { effector_id: effectorId } } }),
+    { invalidates: [accountsKeys.all], onSuccess: (data) => invited(data.channel === "sms") },
+  );
+  const inviteNew = useApiMutation(
+    () => api.POST("/api/invitations", { body: { email: form.email, full_name: form.full_name, role: form.role } }),
+    { invalidates: [accountsKeys.all], onSuccess: () => invited(false) },
+  );
+  const inviting = inviteEntry.isPending || inviteNew.isPending;
+  function submitInvite() {
+    onDone(null);
+    create.reset();
+    inviteEntry.reset();
+    inviteNew.reset();
+    if (entry) inviteEntry.mutate(Number(entry));
+    else inviteNew.mutate();
+  }
   function submit(event: FormEvent) {
     event.preventDefault();
     onDone(null);
+    inviteEntry.reset();
+    inviteNew.reset();
     create.mutate({
       email: form.email,
       full_name: form.full_name,
@@ -386,7 +444,7 @@ function CreateAccount({ onDone }: { onDone: (message: string | null) => void })
       ...(form.password ? { password: form.password } : {}),
     });
   }
-  const error = create.error;
+  const error = create.error ?? inviteEntry.error ?? inviteNew.error;
   return (
     <Card title={c.heading} id="ac-create">
       <form className="ac-form" onSubmit={submit} noValidate>
@@ -446,11 +504,44 @@ function CreateAccount({ onDone }: { onDone: (message: string | null) => void })
           onChange={(e) => setForm({ ...form, password: e.target.value })}
         />
         <div className="ac-wide ac-submit">
-          <Button type="submit" variant="primary" busy={create.isPending}>
+          <Button variant="primary" busy={inviting} onClick={submitInvite}>
+            {inviting ? c.inviting : c.invite}
+          </Button>
+          <Button type="submit" busy={create.isPending}>
             {create.isPending ? c.submitting : c.submit}
           </Button>
         </div>
       </form>
+    </Card>
+  );
+}
+
+/** Every directory entry with an e-mail and no account, invited at once (after an import). */
+function BulkInvitation({ onDone }: { onDone: (message: string | null) => void }) {
+  const b = accountsTexts.bulk;
+  const preview = useApiQuery(accountsKeys.bulk, (signal) => api.GET("/api/agenda/invitations/bulk", { signal }));
+  const invite = useApiMutation(() => api.POST("/api/agenda/invitations/bulk"), {
+    invalidates: [accountsKeys.all],
+    onSuccess: (data) => onDone(b.done(data.invited)),
+  });
+  const count = preview.data?.count ?? 0;
+  return (
+    <Card title={b.heading} id="ac-bulk">
+      <ErrorSummary title={b.errorTitle} error={invite.error} />
+      {invite.data && invite.data.refused.length > 0 ? (
+        <Notice tone="warning" block>
+          <p>{b.refused}</p>
+          <ul>
+            {invite.data.refused.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </Notice>
+      ) : null}
+      <p role="status">{b.preview(count)}</p>
+      <Button variant="primary" disabled={count === 0} busy={invite.isPending} onClick={() => invite.mutate()}>
+        {b.submit(count)}
+      </Button>
     </Card>
   );
 }

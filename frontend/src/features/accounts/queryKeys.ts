@@ -5,4 +5,5 @@ export const accountsKeys = {
   links: ["accounts", "links"],
   candidates: (search: string) => ["accounts", "candidates", search] as const,
   cpts: ["accounts", "cpts"],
+  bulk: ["accounts", "bulk-invitation"],
 } as const;

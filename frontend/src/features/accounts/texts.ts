@@ -33,6 +33,9 @@ export const accountsTexts = {
     link: "Rattacher",
     unlink: "Détacher",
     errorTitle: "L'action n'a pas abouti",
+    invited: (until: string) => `Invité (lien valable jusqu'au ${until})`,
+    resend: "Renvoyer l'invitation",
+    revoke: "Révoquer",
     resetReady: (email: string) =>
       `Lien à transmettre à ${email} (valable une seule fois) pour choisir un nouveau mot de passe :`,
     done: {
@@ -41,6 +44,8 @@ export const accountsTexts = {
       reactivated: (name: string) => `Compte de ${name} réactivé.`,
       linked: (name: string, effector: string) => `${name} gère désormais l'agenda de ${effector}.`,
       unlinked: (effector: string) => `L'agenda de ${effector} n'est plus rattaché à aucun compte.`,
+      resent: (email: string) => `Nouvelle invitation envoyée à ${email} ; le lien précédent ne fonctionne plus.`,
+      revoked: (email: string) => `Invitation de ${email} révoquée : le compte est désactivé.`,
     },
   },
   create: {
@@ -57,9 +62,27 @@ export const accountsTexts = {
       "10 caractères au moins. Laissez vide : le compte reçoit un mot de passe aléatoire, envoyez-lui ensuite un lien de mot de passe.",
     submit: "Créer le compte",
     submitting: "Création…",
+    invite: "Créer et inviter",
+    inviting: "Invitation…",
+    invited: (who: string) =>
+      `Invitation envoyée à ${who} : le lien (à usage unique) permet de choisir le mot de passe et d'arriver sur sa page d'accueil.`,
+    invitedSms: (who: string) => `${who} n'a pas d'adresse e-mail : invitation envoyée par SMS à son portable.`,
     errorTitle: "Le compte n'a pas été créé",
     created: (email: string) => `Compte créé : ${email}.`,
     createdLinked: (email: string, effector: string) => `Compte créé : ${email}, rattaché à la fiche de ${effector}.`,
+  },
+  bulk: {
+    heading: "Inviter les médecins de l'annuaire",
+    preview: (n: number) =>
+      n === 0
+        ? "Aucune fiche à inviter : toutes les fiches avec une adresse e-mail ont un compte."
+        : n === 1
+          ? "1 fiche active a une adresse e-mail et pas de compte."
+          : `${n} fiches actives ont une adresse e-mail et pas de compte.`,
+    submit: (n: number) => (n > 1 ? `Inviter ces ${n} médecins par e-mail` : "Inviter par e-mail"),
+    done: (n: number) => (n > 1 ? `${n} invitations envoyées.` : n === 1 ? "1 invitation envoyée." : "Aucune invitation envoyée."),
+    refused: "Fiches non invitées :",
+    errorTitle: "Les invitations n'ont pas été envoyées",
   },
   linkDialog: {
     title: (name: string) => `Rattacher ${name} à une fiche de l'annuaire`,

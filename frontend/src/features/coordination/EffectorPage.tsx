@@ -4,7 +4,7 @@ import { Link, useParams } from "react-router";
 
 import { api, fieldErrorIn, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { Card, EmptyState, Page } from "../../shell/Page";
-import { ErrorSummary, Field, InputField, Loaded, Notice } from "../../ui";
+import { Button, ErrorSummary, Field, InputField, Loaded, Notice } from "../../ui";
 import { Actions, agendaKeys, dateTimeAt } from "../agenda";
 import { effectorName } from "./DirectoryPage";
 import { COORDINATION_PATHS } from "./paths";
@@ -86,7 +86,30 @@ function IdentityCard({ profile }: { profile: Profile }) {
           <dd>{profile.has_account ? t.accountYes : t.accountNo}</dd>
         </div>
       </dl>
+      {profile.active ? <InviteEffector profile={profile} /> : null}
     </Card>
+  );
+}
+
+/** Invite the GP: an account linked to this entry and a one-time link (e-mail, else SMS). */
+function InviteEffector({ profile }: { profile: Profile }) {
+  const invite = useApiMutation(
+    () =>
+      api.POST("/api/agenda/effectors/{effector_id}/invitation", {
+        params: { path: { effector_id: profile.id } },
+      }),
+    { invalidates: [agendaKeys.effector(profile.id)] },
+  );
+  return (
+    <div className="co-invite">
+      <ErrorSummary title={t.inviteError} error={invite.error} />
+      {invite.data ? (
+        <Notice tone="success">{invite.data.channel === "sms" ? t.invitedSms : t.invitedEmail}</Notice>
+      ) : null}
+      <Button busy={invite.isPending} onClick={() => invite.mutate()}>
+        {profile.has_account ? t.reinvite : t.invite}
+      </Button>
+    </div>
   );
 }
 

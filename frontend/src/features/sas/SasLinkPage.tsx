@@ -1,7 +1,7 @@
 /**
  * Coordinators' « Lien SAS »: the health of the appointment pushes to the national platform
- * (last success, queue), the pushes it refused with its answer and a replay, and the SAS
- * regulators' « mot de passe oublié » requests (a one-time reset link to send them).
+ * (last success, queue), the pushes it refused with its answer and a replay. (SAS regulators who
+ * forgot their password use « Mot de passe oublié » on the login page: a link by e-mail.)
  */
 import { useState } from "react";
 
@@ -16,7 +16,6 @@ import "./sas.css";
 const t = sasTexts.link;
 type Status = Schemas["SasLinkStatusOut"];
 type Refused = Schemas["SasRefusedPushOut"];
-type PasswordRequest = Schemas["SasPasswordRequestOut"];
 
 export function SasLinkPage() {
   const status = useApiQuery(sasKeys.link, (signal) => api.GET("/api/sas/link", { signal }));
@@ -97,46 +96,6 @@ function LinkView({ status }: { status: Status }) {
           </>
         )}
       </Card>
-      <PasswordRequests requests={status.password_requests} />
     </>
-  );
-}
-
-function PasswordRequests({ requests }: { requests: readonly PasswordRequest[] }) {
-  const [link, setLink] = useState<Schemas["SasResetLinkOut"] | null>(null);
-  const answer = useApiMutation(
-    (userId: number) => api.POST("/api/sas/link/password-requests/{user_id}/link", { params: { path: { user_id: userId } } }),
-    { invalidates: [sasKeys.link], onSuccess: setLink },
-  );
-  const columns: Column<PasswordRequest>[] = [
-    { key: "who", header: t.who, rowHeader: true, cell: (r) => `${r.full_name} (${r.email})` },
-    { key: "when", header: t.requestedAt, cell: (r) => formatWhen(r.requested_at) },
-    {
-      key: "link",
-      header: t.makeLink,
-      cell: (r) => (
-        <Button size="small" busy={answer.isPending && answer.variables === r.user_id} onClick={() => answer.mutate(r.user_id)}>
-          {t.makeLink}
-        </Button>
-      ),
-    },
-  ];
-  return (
-    <Card title={t.passwordHeading} id="sas-link-passwords">
-      <ErrorSummary title={t.errorTitle} error={answer.error} />
-      {link ? (
-        <Notice tone="success" block>
-          <p>{t.linkReady(link.email)}</p>
-          <p>
-            <code>{link.url}</code>
-          </p>
-        </Notice>
-      ) : null}
-      {requests.length === 0 ? (
-        <EmptyState>{t.passwordEmpty}</EmptyState>
-      ) : (
-        <DataTable caption={t.passwordCaption} captionHidden columns={columns} rows={requests} rowKey={(r) => r.user_id} />
-      )}
-    </Card>
   );
 }

@@ -2,7 +2,5 @@
 export const SAS_EFFECTOR_ROUTE = "/sas/effecteurs/:effectorId";
 export const SAS_SLOT_ROUTE = "/sas/effecteurs/:effectorId/creneaux/:slotId";
 export const SAS_BOOKINGS_PATH = "/sas/reservations";
-/** Public: « mot de passe oublié » of a SAS regulator (linked from the login page). */
-export const SAS_PASSWORD_PATH = "/sas/mot-de-passe-oublie";
 /** Coordinators: the health of the link to the SAS platform. */
 export const SAS_LINK_PATH = "/coordination/lien-sas";

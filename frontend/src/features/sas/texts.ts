@@ -75,17 +75,6 @@ export const sasTexts = {
     cancelled: "Rendez-vous annulé ; la plateforme SAS en est informée.",
     errorTitle: "L'annulation n'a pas pu être faite",
   },
-  password: {
-    title: "Mot de passe oublié — régulateur SAS",
-    intro:
-      "Votre compte a été créé par la plateforme nationale SAS. Indiquez son adresse e-mail : la coordination de la CPTS vous enverra un lien pour choisir un nouveau mot de passe.",
-    email: "Adresse e-mail du compte",
-    submit: "Demander un nouveau mot de passe",
-    submitting: "Envoi…",
-    errorTitle: "La demande n'a pas pu être envoyée",
-    back: "Retour à la connexion",
-    loginLink: "Mot de passe oublié (régulateur SAS) ?",
-  },
   link: {
     title: "Lien SAS",
     intro: "La transmission des rendez-vous pris par les régulateurs SAS vers la plateforme nationale.",
@@ -115,12 +104,5 @@ export const sasTexts = {
     replaying: "Envoi…",
     replayed: (n: number) => `${n} envoi${n > 1 ? "s" : ""} remis en file : ${n > 1 ? "ils partent" : "il part"} au prochain passage.`,
     errorTitle: "L'action n'a pas pu être faite",
-    passwordHeading: "Demandes « mot de passe oublié »",
-    passwordEmpty: "Aucune demande.",
-    passwordCaption: "Demandes de nouveau mot de passe",
-    who: "Régulateur",
-    requestedAt: "Demandé le",
-    makeLink: "Créer le lien",
-    linkReady: (email: string) => `Lien à usage unique pour ${email} (affiché une seule fois, à lui transmettre) :`,
   },
 } as const;

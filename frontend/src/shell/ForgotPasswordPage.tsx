@@ -1,20 +1,34 @@
 /**
- * « Mot de passe oublié » of a SAS regulator (public page, linked from the login page). The
- * answer never says whether an account exists; a matching request reaches the coordinators.
+ * `/mot-de-passe-oublie` (public, linked from the login page): a one-time link by e-mail. The
+ * answer never says whether an account exists; the server limits the requests.
  */
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
-import { api, useApiMutation } from "../../api";
-import { LOGIN_PATH } from "../../shell/guards";
-import { Button, ErrorSummary, InputField, Notice } from "../../ui";
-import { sasTexts } from "./texts";
+import { api, useApiMutation } from "../api";
+import { Button, ErrorSummary, InputField, Notice } from "../ui";
+import { LOGIN_PATH } from "./guards";
+import { shellTexts } from "./texts";
 
-const t = sasTexts.password;
+export const FORGOT_PASSWORD_PATH = "/mot-de-passe-oublie";
 
-export function SasPasswordPage() {
+const t = {
+  title: "Mot de passe oublié",
+  intro:
+    "Indiquez l'adresse e-mail de votre compte : si elle correspond à un compte actif, vous recevrez un lien pour choisir un nouveau mot de passe (valable une heure, une seule fois).",
+  email: "Adresse e-mail du compte",
+  submit: "Recevoir un lien par e-mail",
+  submitting: "Envoi…",
+  errorTitle: "La demande n'a pas pu être envoyée",
+  back: "Retour à la connexion",
+};
+
+export function ForgotPasswordPage() {
   const [email, setEmail] = useState("");
-  const send = useApiMutation(() => api.POST("/api/sas/password-forgotten", { body: { email } }));
+  const send = useApiMutation(() => api.POST("/api/password-reset/request", { body: { email } }));
+  useEffect(() => {
+    document.title = shellTexts.documentTitle(t.title, null);
+  }, []);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     send.mutate();

@@ -1,0 +1,31 @@
+/** Every text of the first-start setup (French). */
+export const setupTexts = {
+  title: "Installation de la plateforme",
+  intro:
+    "Première mise en service : renseignez la CPTS, son territoire et le premier compte de coordination. Le code d'installation est affiché dans le journal du serveur (il change à chaque démarrage).",
+  code: "Code d'installation",
+  codeHint: "Quatre groupes de quatre caractères, par exemple ABCD-EFGH-JKMN-PQRS.",
+  cptsHeading: "La CPTS",
+  cptsName: "Nom de la CPTS",
+  finess: "Numéro FINESS",
+  finessHint: "9 caractères, le dernier est une clé de contrôle.",
+  phone: "Téléphone",
+  address: "Adresse postale (facultatif)",
+  territoryHeading: "Le territoire",
+  territoryName: "Nom du territoire",
+  department: "Département",
+  departmentHint: "Par exemple 35, 2A ou 974. Les communes s'importent ensuite depuis la page « Territoire et annuaire depuis les données publiques ».",
+  coordinatorHeading: "Le premier compte de coordination",
+  coordinatorName: "Nom affiché",
+  coordinatorEmail: "Adresse e-mail (identifiant)",
+  coordinatorPassword: "Mot de passe (au moins 10 caractères)",
+  submit: "Installer",
+  submitting: "Installation…",
+  errorTitle: "L'installation n'a pas abouti",
+  done: (email: string) => `Installation terminée. Connectez-vous avec le compte ${email}.`,
+  next:
+    "Ensuite, connecté·e avec ce compte (le second facteur se configure à cette première connexion) : importez les communes puis l'annuaire Santé depuis la page « Territoire et annuaire depuis les données publiques » (/coordination/donnees-publiques, aussi par « Annuaire » ; en ligne de commande : snp territory import-communes), puis invitez les médecins depuis leur fiche de l'annuaire ou depuis « Utilisateurs ».",
+  importPublicData: "Se connecter et importer les communes",
+  login: "Aller à la connexion",
+  closed: "La plateforme est déjà installée.",
+} as const;
