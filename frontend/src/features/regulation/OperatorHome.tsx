@@ -10,7 +10,7 @@ import { useUser } from "../../shell/auth";
 import { LiveStatusBanner } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { OperatorSmsPanels } from "../notifications";
-import { PhoneLinePanel } from "../telephony";
+import { PhoneLineBar, PhoneLinePanel } from "../telephony";
 import { AlertsSwitch, DEFAULT_VIEW, QueueControls, useArrivalAlerts, viewOf, type QueueView } from "./frontdesk";
 import { frontDeskTexts } from "./frontdesk/texts";
 import { motifLabel, type QueueItem } from "./model";
@@ -83,6 +83,7 @@ export function OperatorHome() {
           <p className="console-count" aria-live="polite">
             {queue.data ? tc.count(forOperators.length) : null}
           </p>
+          <PhoneLineBar />
           <LiveStatusBanner />
         </div>
       }
@@ -90,12 +91,6 @@ export function OperatorHome() {
       <p className="visually-hidden" aria-live="polite">
         {announcement}
       </p>
-      <PhoneLinePanel
-        onNewRequest={(number, callId) =>
-          navigate(`${INTAKE_PATH}?${new URLSearchParams({ telephone: number, appel: String(callId) })}`)
-        }
-        onOpenRequest={(requestId) => navigate(REQUEST_PATH(requestId))}
-      />
       <QueueNotices queue={queue} actions={actions} />
       <div className="queue-toolbar">
         <QueueControls view={view} onChange={setView} />
@@ -129,6 +124,12 @@ export function OperatorHome() {
           </>
         )
       ) : null}
+      <PhoneLinePanel
+        onNewRequest={(number, callId) =>
+          navigate(`${INTAKE_PATH}?${new URLSearchParams({ telephone: number, appel: String(callId) })}`)
+        }
+        onOpenRequest={(requestId) => navigate(REQUEST_PATH(requestId))}
+      />
       {forRegulators.length > 0 ? (
         <details className="regulator-section">
           <summary>

@@ -53,6 +53,27 @@ export function PhoneLinePanel({
   );
 }
 
+/**
+ * The line at a glance, one line in the console's title bar: my presence, the calls waiting and
+ * the callers to call back; it leads to the full panel (below the queue, so the queue keeps the
+ * screen). Waiting calls turn it into a warning.
+ */
+export function PhoneLineBar() {
+  const data = useBoard().data;
+  if (!data) return null;
+  const presence = telephonyTexts.presence[data.me?.state ?? "away"] ?? "";
+  return (
+    <a
+      href="#ligne"
+      className={data.waiting.length > 0 ? "phone-bar phone-bar-waiting" : "phone-bar"}
+      data-testid="phone-bar"
+      aria-live="polite"
+    >
+      {t.bar(presence, data.waiting.length, data.tasks.length)}
+    </a>
+  );
+}
+
 function PresenceForm({ board }: { board: Board }) {
   const me = board.me;
   const [phone, setPhone] = useState(me?.phone ?? "");

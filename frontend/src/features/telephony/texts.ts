@@ -39,6 +39,8 @@ export const telephonyTexts = {
     callBack: "Rappeler",
     done: "Fait",
     operatorsTitle: "Opérateurs",
+    bar: (presence: string, waiting: number, tasks: number) =>
+      `Ligne : ${presence} · ${waiting === 0 ? "aucun appel en attente" : waiting === 1 ? "1 appel en attente" : `${waiting} appels en attente`}${tasks > 0 ? ` · ${tasks} à rappeler` : ""}`,
   },
   callBack: {
     button: "Rappeler par la ligne de la CPTS",
