@@ -22,6 +22,7 @@ from snp.auth import Role, create_account, find_account
 from snp.identifiers import finess_with_check_digit, rpps_with_check_digit
 from snp.kit import PageParams
 from snp.settings import Settings, get_settings
+from telephony import demo as telephony_demo
 
 DEMO_PASSWORD = "demo-snp-2026"  # noqa: S105 - published demo accounts
 SEED = 20261123
@@ -223,6 +224,7 @@ async def load(session: AsyncSession, settings: Settings | None = None) -> dict[
     await _load_availability(session, actor, settings)
     await regulation.ensure_default_protocol(session)
     await _load_indicators_history(session)
+    await _load_call_history(session, settings, operator_ids=[user_ids[Role.OPERATOR]])
     return {a.role: a for a in ACCOUNTS}
 
 
@@ -230,6 +232,14 @@ async def _load_indicators_history(session: AsyncSession) -> None:
     """~18 months of synthetic activity in the indicators' read model (flagged demo), so the
     dashboard shows something on a fresh demo."""
     await indicators_demo.load_history(session)
+
+
+async def _load_call_history(
+    session: AsyncSession, settings: Settings, *, operator_ids: list[int]
+) -> None:
+    """Twelve weeks of calls on the phone line (the demo operator answering), so the calls card
+    and the call log show something on a fresh demo."""
+    await telephony_demo.load_history(session, settings, operator_ids=operator_ids)
 
 
 # (weekdays, start, end) for effectors 2..13 of the directory; Dr Anne Martin (the demo effector

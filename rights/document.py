@@ -45,6 +45,19 @@ ACTION = {
     "erase": "effacement",
     "pseudonymise": "pseudonymisation",
 }
+DIRECTION = {"inbound": "appel reçu de vous", "callback": "rappel vers vous"}
+CALL_OUTCOME = {
+    "request_created": "demande enregistrée",
+    "request_linked": "rattaché à une demande",
+    "advice_only": "conseil",
+    "wrong_number": "erreur de numéro",
+    "abandoned": "raccroché pendant l'attente",
+    "no_operator": "aucun opérateur disponible",
+    "out_of_hours": "hors des heures d'ouverture",
+    "reached": "joint",
+    "no_answer": "pas de réponse",
+    "busy": "occupé",
+}
 ROLE = {
     "operator": "opérateur",
     "regulator": "médecin régulateur",
@@ -74,6 +87,13 @@ def _phone(value: str | None) -> str:
         return escape(display_phone(value))
     except Exception:
         return escape(value)
+
+
+def _seconds(value: int | None) -> str:
+    if value is None:
+        return "—"
+    minutes, seconds = divmod(value, 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
 def _rows(pairs: Iterable[tuple[str, str]]) -> str:
@@ -169,6 +189,20 @@ def render(records: PersonRecordsOut) -> str:
         ["Envoyée le", "Note", "Répondue le"],
         [[_text(s.sent_at), _text(s.score), _text(s.answered_at)] for s in records.surveys],
     )
+    calls = _table(
+        ["Date", "Sens", "Numéro", "Attente", "Durée", "Issue"],
+        [
+            [
+                _text(c.arrived_at),
+                escape(DIRECTION.get(c.direction, c.direction)),
+                _phone(c.number),
+                _seconds(c.wait_seconds),
+                _seconds(c.duration_seconds),
+                escape(CALL_OUTCOME.get(c.outcome or "", c.outcome or "—")),
+            ]
+            for c in records.calls
+        ],
+    )
     accesses = _table(
         ["Date", "Qui (fonction)", "Action"],
         [
@@ -203,6 +237,8 @@ soins non programmés conserve sur vous.</p>
 {opt_outs}
 <h2>Enquêtes de satisfaction</h2>
 {surveys}
+<h2>Vos appels au numéro de la CPTS</h2>
+{calls}
 <h2>Accès à votre dossier</h2>
 <p>Qui a consulté ou modifié vos données, et quand (journal d'audit).</p>
 {accesses}

@@ -40,6 +40,7 @@ class PersonSearchOut(BaseModel):
     requests: list[RequestMatch]
     phone: str | None = Field(description="The number searched, E.164.")
     received_sms: int = Field(description="SMS received from that number tied to no request.")
+    calls: int = Field(default=0, description="Calls the phone line keeps from that number.")
     opted_out: bool = Field(description="That number answered STOP.")
 
 
@@ -60,6 +61,9 @@ class RectifyIn(IdentityCorrection):
 class ErasedOut(BaseModel):
     erased_request_ids: list[int]
     sms_erased: int
+    calls_erased: int = Field(
+        default=0, description="Calls and callback tasks whose number was erased."
+    )
     kept: list[str] = Field(description="What is kept on purpose, and why (French).")
 
 
@@ -119,6 +123,22 @@ class SurveyOut(BaseModel):
     answered_at: datetime | None
 
 
+class CallRecordOut(BaseModel):
+    """One call from the person's number to the CPTS line (or a call-back to it)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    number: str
+    direction: str = Field(description="inbound (the person called) or callback.")
+    arrived_at: datetime
+    answered_at: datetime | None
+    ended_at: datetime | None
+    wait_seconds: int | None
+    duration_seconds: int | None
+    outcome: str | None
+    request_id: int | None
+
+
 class AccessOut(BaseModel):
     """One entry of the audit trail about the person's records: who (role) did what, when."""
 
@@ -142,4 +162,5 @@ class PersonRecordsOut(BaseModel):
     sms_received: list[ReceivedSmsOut]
     opt_outs: list[OptOutOut]
     surveys: list[SurveyOut]
+    calls: list[CallRecordOut] = Field(default_factory=list)
     accesses: list[AccessOut]

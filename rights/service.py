@@ -16,10 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import agenda
 import notifications
 import regulation
+import telephony
 from rights.errors import NoPersonChosen, NoSearchCriteria, ReasonNamesThePatient, UnknownRequests
 from rights.schemas import (
     AccessOut,
     AppointmentRecordOut,
+    CallRecordOut,
     ErasedOut,
     OptOutOut,
     PersonIn,
@@ -41,6 +43,10 @@ KEPT_AUDIT = (
     "elles-mêmes) : obligation de traçabilité des accès aux données de santé."
 )
 KEPT_STATISTICS = "Les statistiques anonymes (indicateurs de l'ACI) : elles ne nomment personne."
+KEPT_CALLS = (
+    "Le journal des appels sans le numéro (heure, attente, durée, issue) : il sert aux "
+    "indicateurs de la ligne et ne nomme personne."
+)
 KEPT_OPT_OUT = (
     "L'opposition aux SMS (STOP) de ce numéro : c'est elle qui garantit qu'aucun SMS non "
     "essentiel ne lui sera plus envoyé."
@@ -76,18 +82,23 @@ async def search(
         now=now,
     )
     await regulation.audit_search(session, actor, matches, reason=body.reason)
-    received, opted_out = 0, False
+    received, opted_out, calls = 0, False, 0
     if body.phone:
         sms = await notifications.patient_sms(
             session, request_ids=(), appointment_ids=(), phones=[body.phone]
         )
         received, opted_out = len(sms.received), bool(sms.opt_outs)
+        calls = await telephony.count_calls_of_numbers(session, [body.phone])
     detail = f"found={len(matches)};by={'phone' if body.phone else 'identity'}"
     await audit.record(
         session, actor, "rights_search", ENTITY, "search", f"{detail};reason={body.reason}"[:500]
     )
     return PersonSearchOut(
-        requests=matches, phone=body.phone, received_sms=received, opted_out=opted_out
+        requests=matches,
+        phone=body.phone,
+        received_sms=received,
+        opted_out=opted_out,
+        calls=calls,
     )
 
 
@@ -119,6 +130,7 @@ async def export(
     sms = await notifications.patient_sms(
         session, request_ids=ids, appointment_ids=appointment_ids, phones=phones
     )
+    calls = await telephony.calls_of_numbers(session, phones)
     if not ids:
         await audit.record(
             session, actor, "rights_export", ENTITY, "phone", f"reason={reason}"[:500]
@@ -141,6 +153,7 @@ async def export(
         sms_received=[ReceivedSmsOut.model_validate(m) for m in sms.received],
         opt_outs=[OptOutOut.model_validate(o) for o in sms.opt_outs],
         surveys=[SurveyOut.model_validate(s) for s in sms.surveys],
+        calls=[CallRecordOut.model_validate(c) for c in calls],
         accesses=[AccessOut.model_validate(e) for e in accesses],
     )
 
@@ -165,8 +178,8 @@ async def rectify(
 
 
 async def erase(session: AsyncSession, actor: Actor, body: PersonIn, *, now: datetime) -> ErasedOut:
-    """Erase the person's requests (all or none) and every SMS about them or from their number;
-    says what is kept and why."""
+    """Erase the person's requests (all or none), every SMS about them or from their number, and
+    their number from the phone line's calls and callback tasks; says what is kept and why."""
     ids, phones = await _identities(session, body)
     appointments = await agenda.appointments_of_requests(session, ids)
     appointment_ids = [a.id for a in appointments]
@@ -189,5 +202,14 @@ async def erase(session: AsyncSession, actor: Actor, body: PersonIn, *, now: dat
         "sms",
         f"requests={len(erased)};sms={count};reason={body.reason}"[:500],
     )
-    kept = [KEPT_AUDIT, KEPT_STATISTICS] + ([KEPT_OPT_OUT] if sms.opt_outs else [])
-    return ErasedOut(erased_request_ids=erased, sms_erased=count, kept=kept)
+    calls = await telephony.erase_numbers(session, phones, now=now, user_id=actor.user_id)
+    await audit.record(
+        session,
+        actor,
+        "erase",
+        ENTITY,
+        "calls",
+        f"requests={len(erased)};calls={calls};reason={body.reason}"[:500],
+    )
+    kept = [KEPT_AUDIT, KEPT_STATISTICS, KEPT_CALLS] + ([KEPT_OPT_OUT] if sms.opt_outs else [])
+    return ErasedOut(erased_request_ids=erased, sms_erased=count, calls_erased=calls, kept=kept)

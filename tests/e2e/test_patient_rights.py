@@ -61,6 +61,7 @@ def test_coordinator_finds_exports_corrects_and_erases(page: Page, tmp_path: Pat
     row = results.locator(f"tr[data-request='{hers}']")
     expect(row).to_contain_text("Kerbrat-Lemoal Maïwenn")
     expect(row).to_contain_text("11/02/1979")
+    expect(results).to_contain_text("Aucun appel de ce numéro dans le journal des appels.")
     expect(row.get_by_role("checkbox", name=f"Choisir la demande n° {hers}")).to_be_checked()
 
     # Her records: a readable document, then the data.

@@ -1,19 +1,21 @@
 """Browser journey of the CPTS phone line on the console backend: a call rings and shows live
-on the operator's console, the operator takes it and the new request opens with the caller's
-number; a second caller hangs up while waiting and their callback task appears; « Rappeler »
+on the operator's console, the operator takes it, the new request opens with the caller's
+number, is triaged and a proposed slot booked, and the call log says the call became that
+request; a second caller hangs up while waiting and their callback task appears; « Rappeler »
 from a request logs the attempt."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import demo_server
-from tests.e2e.test_regulation import answer_fever_questions, api, login
+from tests.e2e.test_regulation import answer_fever_questions, api, login, open_slot
 
 pytestmark = pytest.mark.e2e
 
@@ -35,15 +37,24 @@ def board(page: Page) -> Any:
     return api(page, "GET", "/api/voice/board")
 
 
-def test_a_call_rings_is_taken_and_a_missed_caller_becomes_a_callback_task(
+def test_a_call_is_taken_triaged_booked_and_logged_and_a_missed_caller_is_a_callback_task(
     browser: Browser, page: Page, live_server: str
 ) -> None:
     coordinator_context = browser.new_context(
         base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris"
     )
+    effector_context = browser.new_context(
+        base_url=live_server, locale="fr-FR", timezone_id="Europe/Paris"
+    )
     coordinator = coordinator_context.new_page()
+    effector = effector_context.new_page()
     try:
         login(coordinator, "coordinator")
+        # The demo ships no slots: the effector opens one at their practice, soon after the
+        # travel margin (30 min) so that it is proposed.
+        login(effector, "effector")
+        site_id = api(effector, "GET", "/api/agenda/me")["sites"][0]["id"]
+        open_slot(effector, site_id, datetime.now(UTC) + timedelta(minutes=40))
         login(page, "operator")
         page.goto("/regulation")
         line = page.get_by_role("region", name="Ligne téléphonique")
@@ -74,8 +85,23 @@ def test_a_call_rings_is_taken_and_a_missed_caller_becomes_a_callback_task(
         page.get_by_role("button", name="Enregistrer et trier").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Demande de Loïc APPELANT")
         request_id = int(page.url.rsplit("/", 1)[1])
+        expect(page.get_by_role("region", name="Résultat du tri")).to_contain_text("P2")
         [logged] = api(page, "GET", "/api/voice/calls?limit=1")["items"]
         assert (logged["outcome"], logged["request_id"]) == ("request_created", request_id)
+
+        # Still on the phone, the operator books the proposed slot with the caller.
+        candidates = page.get_by_role("region", name="Créneaux proposés")
+        proposed = candidates.get_by_test_id("candidate").filter(has_text="Dr Anne Martin").first
+        proposed.get_by_role("button", name=re.compile("^Réserver avec Dr Anne Martin")).click()
+        dialog = page.get_by_role("dialog", name="Confirmez avec le patient au téléphone")
+        expect(dialog).to_contain_text("Dr Anne Martin")
+        dialog.get_by_role("button", name="Le patient accepte : confirmer le rendez-vous").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("File d'attente")
+        expect(
+            page.get_by_role("status").filter(has_text="Rendez-vous réservé avec Dr Anne Martin")
+        ).to_be_visible()
+        booked = api(page, "GET", f"/api/regulation/requests/{request_id}")
+        assert (booked["outcome"], booked["appointment_id"] is not None) == ("slot_booked", True)
 
         # A second caller hangs up while waiting: the callback task appears on the console.
         page.goto("/regulation")
@@ -85,7 +111,21 @@ def test_a_call_rings_is_taken_and_a_missed_caller_becomes_a_callback_task(
         tasks = line.get_by_test_id("callback-tasks")
         expect(tasks).to_contain_text("06 •• •• •• 02")
         expect(tasks).to_contain_text("Raccroché en attente")
+
+        # The operator hangs up the first call; the call log says what each call became.
+        my_call = line.get_by_test_id("my-call")
+        expect(my_call).to_contain_text("En communication avec 06 •• •• •• 01")
+        my_call.get_by_role("button", name="Raccrocher").click()
+        expect(my_call).to_have_count(0)
+        coordinator.goto("/coordination/appels")
+        log = coordinator.get_by_role("table")
+        taken = log.get_by_role("row").filter(has_text=f"n° {request_id}")
+        expect(taken).to_contain_text("06 •• •• •• 01")
+        expect(taken).to_contain_text("Demande créée")
+        missed = log.get_by_role("row").filter(has_text="06 •• •• •• 02")
+        expect(missed).to_contain_text("Raccroché en attente")
     finally:
+        effector_context.close()
         coordinator_context.close()
 
 

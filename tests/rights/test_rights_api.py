@@ -19,6 +19,7 @@ from regulation.models import RegulationRequest
 from snp.audit import AuditEntry
 from snp.auth.roles import Role
 from snp.db import utcnow
+from telephony.models import CallbackTask, PhoneCall
 from tests.agenda.slot_factories import create_effector, create_slot
 from tests.factories import create_user, login
 from tests.regulation.test_booking_journey import ANSWERS
@@ -27,6 +28,7 @@ from tests.regulation.test_privacy import traces_left
 FAMILY, GIVEN, BIRTH = "Zorglubienne", "Élodie", "1986-03-14"
 PHONE_E164 = "+33698765432"
 CHILD_FAMILY, CHILD_GIVEN = "Brokovitch", "Théo"  # same mobile (his mother's), another person
+STRANGER = "+33611223344"
 REASON = "Demande d'accès reçue par courrier, réf. DA-2026-07"
 
 
@@ -97,6 +99,56 @@ async def the_family(client: httpx.AsyncClient, session: AsyncSession) -> tuple[
     )
     await as_coordinator(client, session)
     return mother, child, appointment
+
+
+def her_calls(request_id: int | None = None) -> list[PhoneCall | CallbackTask]:
+    """Two calls from her mobile: one taken that became her request, one abandoned yesterday
+    evening, whose callback task is still open; and a stranger's call."""
+    yesterday = utcnow().replace(microsecond=0) - timedelta(days=1)
+    return [
+        PhoneCall(
+            sid="CA-rights-1",
+            from_number=PHONE_E164,
+            state="ended",
+            arrived_at=yesterday,
+            answered_at=yesterday + timedelta(seconds=20),
+            ended_at=yesterday + timedelta(minutes=6),
+            wait_seconds=20,
+            duration_seconds=340,
+            outcome="request_created",
+            request_id=request_id,
+        ),
+        PhoneCall(
+            sid="CA-rights-2",
+            from_number=PHONE_E164,
+            state="ended",
+            arrived_at=yesterday + timedelta(hours=3),
+            ended_at=yesterday + timedelta(hours=3, seconds=95),
+            wait_seconds=95,
+            outcome="abandoned",
+        ),
+        CallbackTask(
+            from_number=PHONE_E164,
+            reason="abandoned",
+            first_call_at=yesterday + timedelta(hours=3),
+            last_call_at=yesterday + timedelta(hours=3),
+        ),
+        PhoneCall(
+            sid="CA-rights-3",
+            from_number=STRANGER,
+            state="ended",
+            arrived_at=yesterday,
+            ended_at=yesterday + timedelta(minutes=2),
+            wait_seconds=5,
+            outcome="advice_only",
+        ),
+    ]
+
+
+async def numbers_on_the_line(session: AsyncSession) -> list[str]:
+    calls = await session.scalars(select(PhoneCall.from_number).order_by(PhoneCall.id))
+    tasks = await session.scalars(select(CallbackTask.from_number).order_by(CallbackTask.id))
+    return [*calls, *tasks]
 
 
 async def audit_of(session: AsyncSession, action: str) -> list[AuditEntry]:
@@ -397,7 +449,7 @@ async def test_after_an_erasure_no_table_holds_the_person_but_the_son_stays(
     assert son.phone == PHONE_E164
     assert await session.get(OptOut, PHONE_E164) is not None  # the objection still holds
     entries = await audit_of(session, "erase")
-    assert {e.entity_id for e in entries} == {str(mother), "sms"}
+    assert {e.entity_id for e in entries} == {str(mother), "sms", "calls"}
     assert all(REASON in (e.detail or "") for e in entries)
     again = await client.post("/api/rights/search", json={"phone": PHONE_E164, "reason": REASON})
     assert [r["id"] for r in again.json()["requests"]] == [child]
@@ -436,3 +488,67 @@ async def test_an_erased_request_exports_what_is_left_and_nobody_elses_blanked_s
     assert sent  # her own SMS, blanked
     assert all(m["request_id"] == mother or m["request_id"] is None for m in sent)
     assert [m for m in sent if m["template"] == "reponse_incomprise"] == []
+
+
+# -- the phone line ---------------------------------------------------------------------------
+
+
+async def test_her_calls_to_the_line_are_found_exported_and_their_number_erased(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    mother, child, appointment = await the_family(client, session)
+    await close_in_the_past(session, mother, appointment)
+    session.add_all(her_calls(mother))
+    await session.commit()
+
+    found = await client.post("/api/rights/search", json={"phone": PHONE_E164, "reason": REASON})
+    assert found.status_code == 200, found.text
+    assert found.json()["calls"] == 2
+
+    body = {"request_ids": [mother], "phone": PHONE_E164, "reason": REASON}
+    exported = await client.post("/api/rights/export", json=body)
+    assert exported.status_code == 200, exported.text
+    calls = exported.json()["calls"]
+    assert [(c["outcome"], c["request_id"], c["wait_seconds"]) for c in calls] == [
+        ("request_created", mother, 20),
+        ("abandoned", None, 95),
+    ]
+    assert {c["number"] for c in calls} == {PHONE_E164}
+    assert STRANGER not in json.dumps(exported.json())
+    html = (await client.post("/api/rights/document", json=body)).text
+    assert "Vos appels au numéro de la CPTS" in html
+    assert "demande enregistrée" in html
+    assert "raccroché pendant" in html
+    assert "1 min 35 s" in html
+    assert "06 11 22 33 44" not in html
+
+    erased = await client.post("/api/rights/erase", json=body)
+    assert erased.status_code == 200, erased.text
+    assert erased.json()["calls_erased"] == 3  # two calls and the task
+    assert any("journal des appels" in kept for kept in erased.json()["kept"])
+    assert await numbers_on_the_line(session) == ["erased", "erased", STRANGER, "erased"]
+    telephony_tables = {"phone_calls", "call_callback_tasks", "operator_presence"}
+    left = await traces_left(session, [PHONE_E164, "698765432"])
+    assert [t for t in left if t[0] in telephony_tables] == []
+    task = (await session.scalars(select(CallbackTask))).one()
+    assert (task.state, task.done_at is not None) == ("done", True)  # nobody to call back
+    kept = (await session.scalars(select(PhoneCall).where(PhoneCall.sid == "CA-rights-1"))).one()
+    assert (kept.outcome, kept.wait_seconds, kept.duration_seconds) == ("request_created", 20, 340)
+    [entry] = [e for e in await audit_of(session, "erase") if e.entity_id == "calls"]
+    assert entry.detail == f"requests=1;calls=3;reason={REASON}"
+    again = await client.post("/api/rights/search", json={"phone": PHONE_E164, "reason": REASON})
+    assert again.json()["calls"] == 0
+    assert [r["id"] for r in again.json()["requests"]] == [child]
+
+
+async def test_a_number_alone_is_erased_from_the_line_and_audited(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await as_coordinator(client, session)
+    session.add_all(her_calls())
+    await session.commit()
+    erased = await client.post("/api/rights/erase", json={"phone": PHONE_E164, "reason": REASON})
+    assert erased.status_code == 200, erased.text
+    assert (erased.json()["erased_request_ids"], erased.json()["calls_erased"]) == ([], 3)
+    assert await numbers_on_the_line(session) == ["erased", "erased", STRANGER, "erased"]
+    assert {e.entity_id for e in await audit_of(session, "erase")} == {"sms", "calls"}

@@ -4067,6 +4067,36 @@ export interface components {
             /** Total */
             total: number;
         };
+        /**
+         * CallRecordOut
+         * @description One call from the person's number to the CPTS line (or a call-back to it).
+         */
+        CallRecordOut: {
+            /** Answered At */
+            answered_at: string | null;
+            /**
+             * Arrived At
+             * Format: date-time
+             */
+            arrived_at: string;
+            /**
+             * Direction
+             * @description inbound (the person called) or callback.
+             */
+            direction: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Number */
+            number: string;
+            /** Outcome */
+            outcome: string | null;
+            /** Request Id */
+            request_id: number | null;
+            /** Wait Seconds */
+            wait_seconds: number | null;
+        };
         /** CallbackAttemptOut */
         CallbackAttemptOut: {
             /**
@@ -4890,6 +4920,12 @@ export interface components {
         };
         /** ErasedOut */
         ErasedOut: {
+            /**
+             * Calls Erased
+             * @description Calls and callback tasks whose number was erased.
+             * @default 0
+             */
+            calls_erased: number;
             /** Erased Request Ids */
             erased_request_ids: number[];
             /**
@@ -6138,6 +6174,8 @@ export interface components {
             accesses: components["schemas"]["AccessOut"][];
             /** Appointments */
             appointments: components["schemas"]["AppointmentRecordOut"][];
+            /** Calls */
+            calls?: components["schemas"]["CallRecordOut"][];
             /**
              * Controller
              * @description The CPTS, data controller.
@@ -6183,6 +6221,12 @@ export interface components {
         };
         /** PersonSearchOut */
         PersonSearchOut: {
+            /**
+             * Calls
+             * @description Calls the phone line keeps from that number.
+             * @default 0
+             */
+            calls: number;
             /**
              * Opted Out
              * @description That number answered STOP.

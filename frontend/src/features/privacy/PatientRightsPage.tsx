@@ -213,6 +213,7 @@ export function PatientRightsPage() {
           {found.phone ? (
             <div className="pr-phone">
               <p>{t.results.phoneSms(found.received_sms)}</p>
+              <p>{t.results.phoneCalls(found.calls ?? 0)}</p>
               {found.opted_out ? <p>{t.results.optedOut}</p> : null}
               <label>
                 <input type="checkbox" checked={withPhone} onChange={(e) => setWithPhone(e.target.checked)} /> {t.results.includePhone}
@@ -256,11 +257,11 @@ export function PatientRightsPage() {
           onClose={() => setErasing(false)}
           onErased={(result) => {
             setErasing(false);
-            setNotice(t.erase.done(result.erased_request_ids.length, result.sms_erased));
+            setNotice(t.erase.done(result.erased_request_ids.length, result.sms_erased, result.calls_erased ?? 0));
             setKept(result.kept);
             search.mutate(searchBody(form), {
               onSuccess: () => {
-                setNotice(t.erase.done(result.erased_request_ids.length, result.sms_erased));
+                setNotice(t.erase.done(result.erased_request_ids.length, result.sms_erased, result.calls_erased ?? 0));
                 setKept(result.kept);
               },
             });

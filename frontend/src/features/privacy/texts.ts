@@ -41,6 +41,10 @@ export const privacyTexts = {
       count === 0
         ? "Aucun SMS reçu de ce numéro hors demande."
         : `${count} SMS reçu(s) de ce numéro hors demande (inclus dans l'export et l'effacement).`,
+    phoneCalls: (count: number) =>
+      count === 0
+        ? "Aucun appel de ce numéro dans le journal des appels."
+        : `${count} appel(s) de ce numéro dans le journal des appels (inclus dans l'export ; le numéro est effacé avec la personne).`,
     optedOut: "Ce numéro a répondu STOP : l'opposition est conservée même après un effacement.",
     includePhone: "Inclure les SMS de ce numéro non rattachés à une demande",
   },
@@ -90,8 +94,8 @@ export const privacyTexts = {
     submit: "Effacer définitivement",
     submitting: "Effacement…",
     cancel: "Annuler",
-    done: (count: number, sms: number) =>
-      `Effacement fait : ${count} demande(s) pseudonymisée(s), ${sms} SMS effacé(s).`,
+    done: (count: number, sms: number, calls: number) =>
+      `Effacement fait : ${count} demande(s) pseudonymisée(s), ${sms} SMS effacé(s), numéro effacé de ${calls} appel(s) ou rappel(s).`,
     kept: "Conservé, et pourquoi :",
     errorTitle: "L'effacement a été refusé",
   },
