@@ -67,6 +67,10 @@ def test_a_call_is_taken_triaged_booked_and_logged_and_a_missed_caller_is_a_call
         waiting = line.get_by_test_id("waiting-calls")
         expect(waiting).to_contain_text("06 •• •• •• 01")
         expect(waiting).to_contain_text("numéro inconnu")
+        # The title bar says it too, the queue keeping the screen.
+        expect(page.get_by_test_id("phone-bar")).to_have_text(
+            "Ligne : Disponible · 1 appel en attente"
+        )
 
         # Taking it opens the new request with the caller's number.
         waiting.get_by_role("button", name="Prendre l'appel").click()
