@@ -63,7 +63,7 @@ function CaldavForm({ me, initial }: { me: EffectorProfile; initial: CaldavLink 
         </div>
       ) : null}
       {report ? (
-        <section className="ag-report" role="status" aria-label={t.caldavTitle}>
+        <section className="ag-report" role="status" aria-label={t.caldavReportTitle}>
           <p>{t.caldavReport(report.busy, report.withdrawn, report.written)}</p>
           {report.conflicts.length ? (
             <>

@@ -492,6 +492,7 @@ export const agendaTexts = {
     caldavDisconnect: "Déconnecter",
     caldavReport: (busy: number, withdrawn: number, written: number) =>
       `${busy} plage(s) occupée(s) lue(s), ${withdrawn} créneau(x) libre(s) retiré(s), ${written} rendez-vous inscrit(s).`,
+    caldavReportTitle: "Dernière synchronisation",
     caldavConflicts: "Rendez-vous SNP pris sur une plage occupée (conservés, à vérifier)\u00a0:",
     caldavBusy: "Plages occupées relues",
     caldavNoBusy: "Aucune plage occupée sur l'horizon.",
