@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import CaldavRejected
 from agenda.events import SlotsChanged
 from agenda.models import AvailabilityTemplate, CaldavLink
 from agenda.service import caldav_sync, recurrence
@@ -36,7 +37,7 @@ def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
 
 
 @pytest.fixture
-def busy_calendar(radicale: Radicale) -> Iterator[Radicale]:
+def busy_calendar(radicale: Radicale) -> Radicale:
     """The GP's calendar with one meeting, the day after tomorrow 14:10-14:50 (Paris)."""
     calendar = radicale.calendar()
     for event in calendar.events():
@@ -248,7 +249,7 @@ def test_the_password_is_unreadable_without_the_key() -> None:
     token = caldav_sync.encrypt_password(PASSWORD, "une-clé")
     assert PASSWORD not in token
     assert caldav_sync.decrypt_password(token, "une-clé") == PASSWORD
-    with pytest.raises(caldav_sync.CaldavRejected):
+    with pytest.raises(CaldavRejected):
         caldav_sync.decrypt_password(token, "une-autre-clé")
-    with pytest.raises(caldav_sync.CaldavRejected):
+    with pytest.raises(CaldavRejected):
         caldav_sync.encrypt_password(PASSWORD, "")

@@ -28,7 +28,8 @@ class Radicale:
         return caldav.DAVClient(url=self.calendar_url, username=USER, password=PASSWORD)
 
     def calendar(self) -> caldav.Calendar:
-        return self.client().calendar(url=self.calendar_url)  # type: ignore[no-untyped-call]
+        calendar: caldav.Calendar = self.client().calendar(url=self.calendar_url)  # type: ignore[no-untyped-call]
+        return calendar
 
 
 def _wait_listening(port: int) -> None:
