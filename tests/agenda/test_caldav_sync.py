@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, time
 
 import httpx
+import icalendar
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -74,6 +75,16 @@ async def db(private_hosts_app: FastAPI) -> AsyncIterator[AsyncSession]:
         yield s
 
 
+def _snp_events(radicale: Radicale) -> list[icalendar.Event]:
+    """The events this platform wrote to the calendar, as any CalDAV client reads them."""
+    return [
+        component
+        for item in radicale.calendar().events()
+        for component in item.icalendar_instance.walk("VEVENT")
+        if str(component["UID"]).startswith(caldav_sync.OWN_UID_PREFIX)
+    ]
+
+
 def _connect_body(radicale: Radicale, **changes: object) -> dict[str, object]:
     body: dict[str, object] = {
         "url": radicale.calendar_url,
@@ -116,12 +127,7 @@ async def test_connecting_withdraws_free_slots_over_a_busy_time_keeps_booked_one
     assert link is not None
     assert PASSWORD not in link.password_encrypted
 
-    written = [
-        component
-        for item in busy_calendar.calendar().events()
-        for component in item.icalendar_instance.walk("VEVENT")
-        if str(component["UID"]).startswith(caldav_sync.OWN_UID_PREFIX)
-    ]
+    written = _snp_events(busy_calendar)
     assert len(written) == 1
     assert str(written[0]["SUMMARY"]) == "Consultation SNP (M. D.)"
     assert written[0].decoded("DTSTART") == appointment.start_at
@@ -130,6 +136,7 @@ async def test_connecting_withdraws_free_slots_over_a_busy_time_keeps_booked_one
     again = await api.post("/api/agenda/caldav/sync")
     assert again.status_code == 200, again.text
     assert again.json()["report"]["busy"] == 1
+    assert len(_snp_events(busy_calendar)) == 1  # written again in place, not duplicated
 
 
 async def test_pattern_generation_skips_the_busy_times(
