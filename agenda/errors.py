@@ -4,6 +4,7 @@ the raise site with the field they concern."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from snp.csv_import import ErrorTally
@@ -137,3 +138,10 @@ class SiteNameTaken(Conflict):
 class MoveRefused(BusinessRuleError):
     """A move onto a slot that does not suit the appointment (same slot, another effector's,
     closed to the regulation, another site not confirmed)."""
+
+
+class CaldavRejected(BusinessRuleError):
+    """A CalDAV calendar that cannot be used (refused credentials, unreachable, not set up)."""
+
+    def __init__(self, msg: str, loc: Sequence[str | int] = ("body", "url")) -> None:
+        super().__init__(msg, loc=loc)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda.service import booking, ics, ics_subscriptions, recurrence
+from agenda.service import booking, caldav_sync, ics, ics_subscriptions, recurrence
 from snp import scheduler
 from snp.settings import settings_of
 
@@ -41,3 +41,15 @@ async def refresh_ics_subscriptions(session: AsyncSession) -> None:
     )
     if report.refreshed or report.failed:
         log.info("ICS subscriptions: %d refreshed, %d failed", report.refreshed, report.failed)
+
+
+@scheduler.register("agenda.sync_caldav_calendars", timedelta(minutes=5))
+async def sync_caldav_calendars(session: AsyncSession) -> None:
+    """Read the busy times of the connected CalDAV calendars due (every `ics_refresh_minutes`)
+    and write the booked appointments back when asked; one that fails keeps its reason in
+    `last_error` and never stops the others."""
+    done, failed = await caldav_sync.sync_due(
+        session, options=caldav_sync.CaldavOptions.from_settings(settings_of(session))
+    )
+    if done or failed:
+        log.info("CalDAV calendars: %d synchronised, %d failed", done, failed)

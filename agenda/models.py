@@ -315,3 +315,35 @@ class DirectoryImportJob(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CaldavLink(Base):
+    """The CalDAV calendar an effector keeps (one per effector): its busy times are read and
+    free SNP slots over them withdrawn; optionally the booked SNP appointments are written to it.
+    The app password is stored encrypted (Fernet, key `SNP_CALDAV_KEY`), never returned."""
+
+    __tablename__ = "caldav_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effector_id: Mapped[int] = mapped_column(
+        ForeignKey("effectors.id", ondelete="CASCADE"), unique=True
+    )
+    url: Mapped[str] = mapped_column(String(1000))
+    username: Mapped[str] = mapped_column(String(200))
+    password_encrypted: Mapped[str] = mapped_column(String(2000))
+    write_bookings: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CaldavBusy(Base):
+    """A busy time read from an effector's CalDAV calendar at the last synchronisation."""
+
+    __tablename__ = "caldav_busy"
+    __table_args__ = (Index("ix_caldav_busy_effector_id_start_at", "effector_id", "start_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effector_id: Mapped[int] = mapped_column(ForeignKey("effectors.id", ondelete="CASCADE"))
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_at: Mapped[datetime] = mapped_column(UTCDateTime)

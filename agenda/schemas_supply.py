@@ -478,3 +478,50 @@ class AnnuaireJobOut(BaseModel):
 
 class GeocodingReport(BaseModel):
     refined: int = Field(description="Lieux dont la position approximative a été précisée.")
+
+
+class CaldavConnectIn(BaseModel):
+    """A CalDAV calendar to connect: its address, the user name and an application password
+    (never returned, stored encrypted)."""
+
+    url: str = Field(min_length=8, max_length=1000, description="Adresse CalDAV du calendrier.")
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=500, description="Mot de passe d'application.")
+    write_bookings: bool = Field(
+        default=False,
+        description="Inscrire les rendez-vous SNP pris dans ce calendrier (initiales seulement).",
+    )
+    effector_id: int | None = None
+
+
+class CaldavConflictOut(BaseModel):
+    appointment_id: str
+    start_at: datetime
+    end_at: datetime
+
+
+class CaldavBusyOut(BaseModel):
+    start_at: datetime
+    end_at: datetime
+
+
+class CaldavSyncOut(BaseModel):
+    busy: int = Field(description="Plages occupées lues dans le calendrier.")
+    withdrawn: int = Field(description="Créneaux libres retirés car chevauchant une plage occupée.")
+    written: int = Field(description="Rendez-vous SNP inscrits dans le calendrier.")
+    conflicts: list[CaldavConflictOut] = Field(
+        description="Rendez-vous SNP pris sur une plage occupée (conservés, à vérifier)."
+    )
+
+
+class CaldavLinkOut(BaseModel):
+    """The connected calendar, without its password."""
+
+    connected: bool
+    url: str | None = None
+    username: str | None = None
+    write_bookings: bool = False
+    last_synced_at: datetime | None = None
+    last_error: str | None = None
+    busy: list[CaldavBusyOut] = Field(default_factory=list)
+    report: CaldavSyncOut | None = None

@@ -133,6 +133,15 @@ class Settings(BaseSettings):
         description="Allow subscribed ICS calendars on loopback/private addresses (tests and "
         "closed networks only: otherwise an effector's URL could probe the internal network).",
     )
+    caldav_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Secret from which the key encrypting the effectors' CalDAV app passwords "
+        "is derived; connecting a CalDAV calendar is refused while it is empty. Changing it "
+        "makes the stored passwords unreadable (effectors reconnect their calendar).",
+    )
+    caldav_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Timeout of one request to a CalDAV server."
+    )
     hold_ttl_seconds: int = Field(
         default=300,
         ge=10,

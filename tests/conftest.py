@@ -56,6 +56,7 @@ def test_settings(db_url: str, **overrides: object) -> Settings:
         "cookie_secure": False,  # plain-HTTP test clients
         # Password alone unless a test turns the second factor on (tests/snp/test_mfa*.py).
         "mfa_required": False,
+        "caldav_key": "test-caldav-key",
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ from agenda.api import (
     account_links,
     annuaire,
     booking,
+    caldav,
     directory,
     ics,
     outcomes,
@@ -24,3 +25,4 @@ router.include_router(outcomes.router)
 router.include_router(templates.router)
 router.include_router(ics.router)
 router.include_router(account_links.router)
+router.include_router(caldav.router)

@@ -21,7 +21,15 @@ from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule, weekday
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda.models import Absence, AvailabilityTemplate, Effector, Site, Slot, SlotStatus
+from agenda.models import (
+    Absence,
+    AvailabilityTemplate,
+    CaldavBusy,
+    Effector,
+    Site,
+    Slot,
+    SlotStatus,
+)
 from agenda.schemas import Kind, Visibility
 from agenda.service.slots import (
     KIND_COLUMNS,
@@ -286,6 +294,25 @@ async def absence_hours(
     return windows
 
 
+async def caldav_busy(
+    session: AsyncSession, effector_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[datetime, datetime]]]:
+    """The busy times last read from the effectors' CalDAV calendars over [start, end)."""
+    windows: dict[int, list[tuple[datetime, datetime]]] = {}
+    if not effector_ids:
+        return windows
+    rows = await session.execute(
+        select(CaldavBusy.effector_id, CaldavBusy.start_at, CaldavBusy.end_at).where(
+            CaldavBusy.effector_id.in_(list(effector_ids)),
+            CaldavBusy.start_at < end,
+            CaldavBusy.end_at > start,
+        )
+    )
+    for effector_id, busy_start, busy_end in rows:
+        windows.setdefault(effector_id, []).append((busy_start, busy_end))
+    return windows
+
+
 async def materialise(
     session: AsyncSession,
     templates: Sequence[AvailabilityTemplate],
@@ -307,6 +334,12 @@ async def materialise(
         return 0
     absences = await absence_ranges(session, {t.effector_id for t in live}, first, last)
     away = await absence_hours(session, {t.effector_id for t in live}, first, last)
+    # Busy times read from the effectors' CalDAV calendars are skipped like absences.
+    busy = await caldav_busy(
+        session, list({t.effector_id for t in live}), now, now + timedelta(days=horizon_days + 1)
+    )
+    for effector_id, windows in busy.items():
+        away.setdefault(effector_id, []).extend(windows)
     site_ids = list({t.site_id for t in live})
     rows = await session.execute(select(Site.id, Site.insee_code).where(Site.id.in_(site_ids)))
     insee = {site_id: code for site_id, code in rows}

@@ -297,6 +297,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/caldav": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Caldav
+         * @description The connected calendar (never its password) and the busy times last read from it.
+         */
+        get: operations["agenda-get_caldav"];
+        /**
+         * Connect Caldav
+         * @description Connect (or replace) the calendar: it is read at once; refused credentials or an
+         *     unreachable server give a 422 on `url` and nothing is stored.
+         */
+        put: operations["agenda-connect_caldav"];
+        post?: never;
+        /**
+         * Disconnect Caldav
+         * @description Forget the calendar, its password and its busy times (the slots stay as they are).
+         */
+        delete: operations["agenda-disconnect_caldav"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/caldav/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync Caldav
+         * @description Synchronise now; when the server cannot be used, `last_error` says why in French and the
+         *     slots stay as they were.
+         */
+        post: operations["agenda-sync_caldav"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/consultations": {
         parameters: {
             query?: never;
@@ -3931,6 +3981,108 @@ export interface components {
         BulkPreviewOut: {
             /** Count */
             count: number;
+        };
+        /** CaldavBusyOut */
+        CaldavBusyOut: {
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /** CaldavConflictOut */
+        CaldavConflictOut: {
+            /** Appointment Id */
+            appointment_id: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /**
+         * CaldavConnectIn
+         * @description A CalDAV calendar to connect: its address, the user name and an application password
+         *     (never returned, stored encrypted).
+         */
+        CaldavConnectIn: {
+            /** Effector Id */
+            effector_id?: number | null;
+            /**
+             * Password
+             * @description Mot de passe d'application.
+             */
+            password: string;
+            /**
+             * Url
+             * @description Adresse CalDAV du calendrier.
+             */
+            url: string;
+            /** Username */
+            username: string;
+            /**
+             * Write Bookings
+             * @description Inscrire les rendez-vous SNP pris dans ce calendrier (initiales seulement).
+             * @default false
+             */
+            write_bookings: boolean;
+        };
+        /**
+         * CaldavLinkOut
+         * @description The connected calendar, without its password.
+         */
+        CaldavLinkOut: {
+            /** Busy */
+            busy?: components["schemas"]["CaldavBusyOut"][];
+            /** Connected */
+            connected: boolean;
+            /** Last Error */
+            last_error?: string | null;
+            /** Last Synced At */
+            last_synced_at?: string | null;
+            report?: components["schemas"]["CaldavSyncOut"] | null;
+            /** Url */
+            url?: string | null;
+            /** Username */
+            username?: string | null;
+            /**
+             * Write Bookings
+             * @default false
+             */
+            write_bookings: boolean;
+        };
+        /** CaldavSyncOut */
+        CaldavSyncOut: {
+            /**
+             * Busy
+             * @description Plages occupées lues dans le calendrier.
+             */
+            busy: number;
+            /**
+             * Conflicts
+             * @description Rendez-vous SNP pris sur une plage occupée (conservés, à vérifier).
+             */
+            conflicts: components["schemas"]["CaldavConflictOut"][];
+            /**
+             * Withdrawn
+             * @description Créneaux libres retirés car chevauchant une plage occupée.
+             */
+            withdrawn: number;
+            /**
+             * Written
+             * @description Rendez-vous SNP inscrits dans le calendrier.
+             */
+            written: number;
         };
         /** CallBackIn */
         CallBackIn: {
@@ -9393,6 +9545,130 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsultationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-get_caldav": {
+        parameters: {
+            query?: {
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaldavLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-connect_caldav": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaldavConnectIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaldavLinkOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-disconnect_caldav": {
+        parameters: {
+            query?: {
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-sync_caldav": {
+        parameters: {
+            query?: {
+                effector_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaldavLinkOut"];
                 };
             };
             /** @description Validation Error */

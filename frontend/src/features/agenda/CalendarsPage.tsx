@@ -5,6 +5,7 @@ import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from
 import { Card, Page } from "../../shell/Page";
 import { ErrorSummary, Field, InputField, Modal, Notice } from "../../ui";
 import { AgendaTabs } from "./AgendaTabs";
+import { CaldavCard } from "./CaldavCard";
 import { SiteField, WithMyProfile, type EffectorProfile } from "./me";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
@@ -26,6 +27,7 @@ export function CalendarsPage() {
             <FeedCard me={me} />
             <UploadCard me={me} />
             <SubscriptionCard me={me} />
+            <CaldavCard me={me} />
           </div>
         )}
       </WithMyProfile>

@@ -4,6 +4,8 @@ type Part = string | number | null;
 export const agendaKeys = {
   all: ["agenda"],
   me: ["agenda", "me"],
+  /** The connected CalDAV calendar of an effector and its busy times. */
+  caldav: (effectorId: number) => ["agenda", "caldav", effectorId] as const,
   templates: ["agenda", "templates"],
   /** An effector's slots from a moment on (the move dialog's free slots). */
   freeSlots: (effectorId: number, from: string) => ["agenda", "slots", effectorId, from] as const,

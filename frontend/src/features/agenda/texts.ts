@@ -475,6 +475,27 @@ export const agendaTexts = {
     lastFetched: (when: string) => `Dernière lecture\u00a0: ${when}.`,
     neverFetched: "Pas encore relu.",
     lastError: "Dernière erreur de lecture\u00a0:",
+
+    caldavTitle: "Synchronisation CalDAV",
+    caldavIntro:
+      "Connectez l'agenda que vous tenez (Nextcloud, iCloud, Fastmail…)\u00a0: vos plages occupées y sont relues régulièrement et aucun créneau SNP libre ne vous est proposé par-dessus.",
+    caldavUrl: "Adresse CalDAV du calendrier",
+    caldavUser: "Identifiant",
+    caldavPassword: "Mot de passe d'application",
+    caldavPasswordHint: "Chiffré sur la plateforme, jamais réaffiché.",
+    caldavWrite: "Inscrire mes rendez-vous SNP dans ce calendrier (initiales du patient seulement)",
+    caldavConnect: "Connecter le calendrier",
+    caldavConnecting: "Connexion…",
+    caldavConnected: (url: string) => `Calendrier connecté\u00a0: ${url}`,
+    caldavFailed: "Le calendrier n'a pas été connecté",
+    caldavSync: "Synchroniser maintenant",
+    caldavDisconnect: "Déconnecter",
+    caldavReport: (busy: number, withdrawn: number, written: number) =>
+      `${busy} plage(s) occupée(s) lue(s), ${withdrawn} créneau(x) libre(s) retiré(s), ${written} rendez-vous inscrit(s).`,
+    caldavReportTitle: "Dernière synchronisation",
+    caldavConflicts: "Rendez-vous SNP pris sur une plage occupée (conservés, à vérifier)\u00a0:",
+    caldavBusy: "Plages occupées relues",
+    caldavNoBusy: "Aucune plage occupée sur l'horizon.",
   },
 
   common: {
