@@ -423,7 +423,7 @@ class IcsPlannedSlot(BaseModel):
 class IcsSkippedSlot(BaseModel):
     start_at: datetime
     end_at: datetime
-    reason: Literal["collision", "absence", "all_day"]
+    reason: Literal["collision", "absence", "all_day", "beyond_horizon"]
     detail: str = Field(description="Pourquoi, en français (le créneau chevauché...).")
 
 

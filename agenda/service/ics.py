@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 import anyio
@@ -100,6 +100,8 @@ class Offer:
     events: int
     all_day_ignored: list[date]  # the first day of each all-day occurrence left out
     all_day_converted: int
+    # (start, end) of the one-off SNP events after the horizon, left out
+    beyond_horizon: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 # --- Reading availability ----------------------------------------------------------------------
@@ -206,19 +208,47 @@ def availability_slots(
             "illisibles."
         ) from None
     try:
-        return _slots_of(
+        offer = _slots_of(
             occurrences,
             options=options,
             now=now,
             horizon_end=horizon_end,
             choices=choices or ImportChoices(),
         )
+        return replace(offer, beyond_horizon=_beyond(calendar, pattern, horizon_end))
     except IcsRejected:
         raise
     except Exception:  # odd values in an event (dates, categories): the calendar's fault
         raise IcsRejected(
             "Calendrier incohérent : des dates ou des règles de répétition sont illisibles."
         ) from None
+
+
+def _beyond(
+    calendar: icalendar.Calendar, pattern: re.Pattern[str], horizon_end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The one-off SNP events after the horizon (left out, but told)."""
+    spans: list[tuple[datetime, datetime]] = []
+    for event in calendar.walk("VEVENT"):
+        if (
+            event.get("RRULE") is not None
+            or event.get("RDATE") is not None
+            or str(event.get("STATUS", "")).upper() == "CANCELLED"
+            or not is_availability(event, pattern)
+        ):
+            continue
+        days = _all_day_dates(event)
+        if days is not None:
+            midnights = _converted([days[0], days[-1] + timedelta(days=1)], time(), time())
+            span_of = (midnights[0][0], midnights[1][0])
+        else:
+            times = _event_times(event)
+            if times is None:
+                continue
+            span_of = times
+        if span_of[0] >= horizon_end:
+            spans.append(span_of)
+    return sorted(spans)
 
 
 def _all_day_dates(event: icalendar.cal.Component) -> list[date] | None:

@@ -1,7 +1,7 @@
 """What an ICS import would do with the chosen options, before anything is written: the slots it
 would create, those already imported, the free ones gone from the calendar that would go, and
 each slot or event it would skip with why (it collides with a slot of the agenda, falls in an
-absence, or is an all-day event left unconverted). Reads only: nothing is written.
+absence, is an all-day event left unconverted, or starts after the horizon). Reads only.
 """
 
 from __future__ import annotations
@@ -55,6 +55,15 @@ async def preview_ics_upload(
             detail="Événement « journée entière » non converti.",
         )
         for day in offer.all_day_ignored
+    ]
+    skipped += [
+        _skip(
+            start,
+            end,
+            "beyond_horizon",
+            f"Au-delà de l'horizon de {options.horizon_days} jours : non importé.",
+        )
+        for start, end in offer.beyond_horizon
     ]
     wanted_keys = {s.source_key for s in offer.slots if not in_absence(s, windows)}
     rows = (

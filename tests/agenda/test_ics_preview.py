@@ -56,15 +56,23 @@ async def test_the_preview_reports_an_unconverted_all_day_event_and_writes_nothi
     user, effector = await create_effector_with_account(session, "dr.apercu@example.fr")
     await login(client, user.email)
 
-    preview = await upload(client, "import/preview", calendar_with_an_all_day_event())
+    data = calendar(
+        event("timed", in_days(2, 14), in_days(2, 15), "SNP"),  # 3 slots of 20 minutes
+        all_day_event("garde", day_in(3)),
+        event("later", in_days(40, 9), in_days(40, 10), "SNP"),  # after the 28-day horizon
+    )
+
+    preview = await upload(client, "import/preview", data)
 
     assert preview.status_code == 200, preview.text
     body = preview.json()
     assert (body["events"], body["to_create"], body["unchanged"], body["to_remove"]) == (1, 3, 0, 0)
-    assert (body["all_day_ignored"], body["all_day_converted"], body["skipped_count"]) == (1, 0, 1)
+    assert (body["all_day_ignored"], body["all_day_converted"], body["skipped_count"]) == (1, 0, 2)
     assert [(s["reason"], s["detail"]) for s in body["skipped"]] == [
-        ("all_day", "Événement « journée entière » non converti.")
+        ("all_day", "Événement « journée entière » non converti."),
+        ("beyond_horizon", "Au-delà de l'horizon de 28 jours : non importé."),
     ]
+    assert datetime.fromisoformat(body["skipped"][1]["start_at"]) == in_days(40, 9)
     assert [datetime.fromisoformat(s["start_at"]) for s in body["created"]] == [
         in_days(2, 14, m) for m in (0, 20, 40)
     ]

@@ -5338,7 +5338,7 @@ export interface components {
              * Reason
              * @enum {string}
              */
-            reason: "collision" | "absence" | "all_day";
+            reason: "collision" | "absence" | "all_day" | "beyond_horizon";
             /**
              * Start At
              * Format: date-time
