@@ -407,6 +407,39 @@ class IcsImportReport(BaseModel):
     unchanged: int
     removed: int = Field(description="Créneaux libres disparus du calendrier, retirés.")
     skipped: int = Field(description="Créneaux ignorés (chevauchement, absence).")
+    all_day_ignored: int = Field(
+        default=0, description="Événements « journée entière » SNP ignorés (non convertis)."
+    )
+    all_day_converted: int = Field(
+        default=0, description="Événements « journée entière » SNP convertis en créneaux."
+    )
+
+
+class IcsPlannedSlot(BaseModel):
+    start_at: datetime
+    end_at: datetime
+
+
+class IcsSkippedSlot(BaseModel):
+    start_at: datetime
+    end_at: datetime
+    reason: Literal["collision", "absence", "all_day", "beyond_horizon"]
+    detail: str = Field(description="Pourquoi, en français (le créneau chevauché...).")
+
+
+class IcsPreview(BaseModel):
+    """What an ICS import would do with the chosen options, before anything is written."""
+
+    events: int = Field(description="Occurrences d'événements SNP retenues sur l'horizon.")
+    slots: int = Field(description="Créneaux décrits par le calendrier.")
+    to_create: int = Field(description="Créneaux qui seraient créés.")
+    unchanged: int = Field(description="Créneaux déjà importés, inchangés.")
+    to_remove: int = Field(description="Créneaux libres disparus du calendrier, qui partiraient.")
+    skipped_count: int = Field(description="Créneaux et événements qui seraient ignorés.")
+    all_day_ignored: int = Field(description="Événements « journée entière » ignorés.")
+    all_day_converted: int = Field(description="Événements « journée entière » convertis.")
+    created: list[IcsPlannedSlot] = Field(description="Les créneaux à créer (200 au plus).")
+    skipped: list[IcsSkippedSlot] = Field(description="Chacun, avec la raison (200 au plus).")
 
 
 class FeedTokenIn(BaseModel):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import time
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile, status
 
 from agenda.api.directory import read_upload
-from agenda.schemas_supply import FeedTokenIn, FeedTokenOut, IcsImportReport
+from agenda.errors import InvalidPeriod
+from agenda.schemas import Kind, Visibility
+from agenda.schemas_supply import FeedTokenIn, FeedTokenOut, IcsImportReport, IcsPreview
 from agenda.service import ics
 from agenda.service import ics_feed as feeds
+from agenda.service.ics_preview import preview_ics_upload
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
@@ -19,22 +23,92 @@ router = APIRouter(prefix="/api/agenda/ics", tags=["agenda"])
 AgendaOwner = Annotated[Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR))]
 
 
+def import_choices(
+    kinds: Annotated[list[Kind] | None, Form(description="Par défaut AMB.")] = None,
+    visibility: Annotated[
+        list[Visibility] | None, Form(description="Par défaut SNP et CPTS.")
+    ] = None,
+    shared_with_sas: Annotated[bool, Form()] = True,
+    all_day: Annotated[
+        Literal["ignore", "convert"],
+        Form(description="Événements « journée entière » : ignorés ou convertis en créneaux."),
+    ] = "ignore",
+    all_day_start: Annotated[time, Form(description="Début de la plage (heure de Paris).")] = time(
+        8
+    ),
+    all_day_end: Annotated[time, Form(description="Fin de la plage (heure de Paris).")] = time(12),
+    all_day_slot_minutes: Annotated[
+        int | None, Form(ge=5, le=240, description="Par défaut la durée des créneaux ICS.")
+    ] = None,
+) -> ics.ImportChoices:
+    """The options of an import (and of its preview), checked."""
+    if all_day == "convert" and all_day_end <= all_day_start:
+        raise InvalidPeriod(
+            "La fin de la plage des journées entières doit suivre son début.",
+            loc=["body", "all_day_end"],
+        )
+    return ics.ImportChoices(
+        kinds=frozenset(kinds) if kinds else ics.DEFAULT_KINDS,
+        visibility=frozenset(visibility) if visibility else ics.DEFAULT_VISIBILITY,
+        shared_with_sas=shared_with_sas,
+        all_day_from=all_day_start if all_day == "convert" else None,
+        all_day_until=all_day_end if all_day == "convert" else None,
+        all_day_slot_minutes=all_day_slot_minutes,
+    )
+
+
+Choices = Annotated[ics.ImportChoices, Depends(import_choices)]
+
+
 @router.post("/import")
 async def import_ics(
     session: SessionDep,
     actor: AgendaOwner,
     settings: SettingsDep,
     file: UploadFile,
+    choices: Choices,
     effector_id: Annotated[int | None, Form()] = None,
     site_id: Annotated[int | None, Form()] = None,
 ) -> IcsImportReport:
-    """Events marked SNP (summary or categories) become free slots; importing the same calendar
-    again changes nothing, and free slots gone from it are removed. `site_id` is optional when
-    the effector consults in one place only."""
+    """Events marked SNP (summary or categories) become free slots with the chosen kinds,
+    visibility and SAS sharing; all-day events are ignored (counted) or converted into the
+    chosen hours. Importing the same calendar again changes nothing, and free slots gone from
+    it are removed. `site_id` is optional when the effector consults in one place only."""
     options = ics.IcsOptions.from_settings(settings)
     data = await read_upload(file, options.max_bytes)
     return await ics.import_ics_upload(
-        session, actor, data, options=options, effector_id=effector_id, site_id=site_id
+        session,
+        actor,
+        data,
+        options=options,
+        choices=choices,
+        effector_id=effector_id,
+        site_id=site_id,
+    )
+
+
+@router.post("/import/preview")
+async def preview_ics_import(
+    session: SessionDep,
+    actor: AgendaOwner,
+    settings: SettingsDep,
+    file: UploadFile,
+    choices: Choices,
+    effector_id: Annotated[int | None, Form()] = None,
+    site_id: Annotated[int | None, Form()] = None,
+) -> IcsPreview:
+    """What `/import` would do with the same file and options: the slots it would create and
+    each one it would skip with why. Writes nothing."""
+    options = ics.IcsOptions.from_settings(settings)
+    data = await read_upload(file, options.max_bytes)
+    return await preview_ics_upload(
+        session,
+        actor,
+        data,
+        options=options,
+        choices=choices,
+        effector_id=effector_id,
+        site_id=site_id,
     )
 
 

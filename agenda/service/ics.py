@@ -3,8 +3,10 @@
 An effector keeps their SNP availability in their usual calendar. Events whose summary or
 categories contain the keyword (setting `ics_keyword`, default `SNP`, a whole word, any case)
 become free slots of the configured length at one of their sites; recurring events are expanded
-over the horizon (`recurring_ical_events`); all-day and cancelled events are ignored; floating
-times are Europe/Paris. Slot source keys are `ics:<UID>:<RECURRENCE-ID or start>:<slot start>`,
+over the horizon (`recurring_ical_events`); cancelled events are ignored, and all-day events too
+unless the import converts them into a chosen time range of each of their days (`ImportChoices`,
+which also sets the kinds, the visibility and SAS sharing of the slots); floating times are
+Europe/Paris. Slot source keys are `ics:<UID>:<RECURRENCE-ID or start>:<slot start>`,
 so importing the same calendar again changes nothing, and the free slots of that site which
 vanished from the calendar are removed (held and booked ones stay). The calendar comes from an
 upload (API, CLI) or from a subscribed URL refreshed by the scheduler (`ics_subscriptions`).
@@ -16,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
 
 import anyio
 import icalendar
@@ -33,6 +35,9 @@ from agenda.service.absences import absence_window
 from agenda.service.directory import managed_effector, pick_site
 from agenda.service.ics_bounds import TooCostly, expansion_cost
 from agenda.service.recurrence import absence_hours, absence_ranges
+from agenda.service.slot_rules import DEFAULT_KINDS, DEFAULT_VISIBILITY
+
+__all__ = ["DEFAULT_KINDS", "DEFAULT_VISIBILITY"]
 from agenda.service.slots import NewSlot, add_generated_slots
 from agenda.service.supply_events import delete_slots
 from snp import audit
@@ -71,6 +76,32 @@ class IcsOptions:
             refresh_minutes=settings.ics_refresh_minutes,
             allow_private_hosts=settings.ics_allow_private_hosts,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportChoices:
+    """What the GP chose for an import: the slots' kinds, visibility and SAS sharing, and
+    whether all-day events become slots from `all_day_from` to `all_day_until` (Paris time)
+    each of their days, cut into `all_day_slot_minutes` (None: the calendar's slot length)."""
+
+    kinds: frozenset[str] = DEFAULT_KINDS
+    visibility: frozenset[str] = DEFAULT_VISIBILITY
+    shared_with_sas: bool = True
+    all_day_from: time | None = None  # None: all-day events are ignored (and counted)
+    all_day_until: time | None = None
+    all_day_slot_minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What a calendar offers over the horizon."""
+
+    slots: list[NewSlot]
+    events: int
+    all_day_ignored: list[date]  # the first day of each all-day occurrence left out
+    all_day_converted: int
+    # (start, end) of the one-off SNP events after the horizon, left out
+    beyond_horizon: list[tuple[datetime, datetime]] = field(default_factory=list)
 
 
 # --- Reading availability ----------------------------------------------------------------------
@@ -139,8 +170,8 @@ def _availability_only(
 
 
 def availability_slots(
-    data: bytes, *, options: IcsOptions, now: datetime
-) -> tuple[list[NewSlot], int]:
+    data: bytes, *, options: IcsOptions, now: datetime, choices: ImportChoices | None = None
+) -> Offer:
     """The slots a calendar offers over [now, now + horizon], and how many events made them.
 
     CPU-bound and bounded (`ics_bounds`): call `read_availability` from async code."""
@@ -177,7 +208,14 @@ def availability_slots(
             "illisibles."
         ) from None
     try:
-        return _slots_of(occurrences, options=options, now=now, horizon_end=horizon_end)
+        offer = _slots_of(
+            occurrences,
+            options=options,
+            now=now,
+            horizon_end=horizon_end,
+            choices=choices or ImportChoices(),
+        )
+        return replace(offer, beyond_horizon=_beyond(calendar, pattern, horizon_end))
     except IcsRejected:
         raise
     except Exception:  # odd values in an event (dates, categories): the calendar's fault
@@ -186,49 +224,132 @@ def availability_slots(
         ) from None
 
 
+def _beyond(
+    calendar: icalendar.Calendar, pattern: re.Pattern[str], horizon_end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The one-off SNP events after the horizon (left out, but told)."""
+    spans: list[tuple[datetime, datetime]] = []
+    for event in calendar.walk("VEVENT"):
+        if (
+            event.get("RRULE") is not None
+            or event.get("RDATE") is not None
+            or str(event.get("STATUS", "")).upper() == "CANCELLED"
+            or not is_availability(event, pattern)
+        ):
+            continue
+        days = _all_day_dates(event)
+        if days is not None:
+            midnights = _converted([days[0], days[-1] + timedelta(days=1)], time(), time())
+            span_of = (midnights[0][0], midnights[1][0])
+        else:
+            times = _event_times(event)
+            if times is None:
+                continue
+            span_of = times
+        if span_of[0] >= horizon_end:
+            spans.append(span_of)
+    return sorted(spans)
+
+
+def _all_day_dates(event: icalendar.cal.Component) -> list[date] | None:
+    """The days of an all-day event (DTEND exclusive, one day by default); None if timed."""
+    start = event.decoded("DTSTART", None)
+    if not isinstance(start, date) or isinstance(start, datetime):
+        return None
+    end = event.decoded("DTEND", None)
+    if end is None and event.get("DURATION") is not None:
+        end = start + event.decoded("DURATION")
+    days = max(1, (end - start).days) if isinstance(end, date) else 1
+    return [start + timedelta(days=n) for n in range(min(days, 366))]
+
+
+def _converted(days: list[date], start: time, end: time) -> list[tuple[datetime, datetime]]:
+    """The chosen time range (Paris wall clock, DST-safe) of each day of an all-day event."""
+    return [
+        (
+            datetime.combine(day, start, tzinfo=PARIS).astimezone(UTC),
+            datetime.combine(day, end, tzinfo=PARIS).astimezone(UTC),
+        )
+        for day in days
+    ]
+
+
 def _slots_of(
     occurrences: list[icalendar.cal.Component],
     *,
     options: IcsOptions,
     now: datetime,
     horizon_end: datetime,
-) -> tuple[list[NewSlot], int]:
+    choices: ImportChoices,
+) -> Offer:
     pattern = keyword_pattern(options.keyword)
-    length = timedelta(minutes=options.slot_minutes)
     slots: list[NewSlot] = []
     events = 0
+    ignored: list[date] = []
+    converted = 0
     for event in occurrences:
         if str(event.get("STATUS", "")).upper() == "CANCELLED" or not is_availability(
             event, pattern
         ):
             continue
-        times = _event_times(event)
-        if times is None:
-            continue
-        start, end = times
-        recurrence = event.decoded("RECURRENCE-ID", None)
-        occurrence = _utc(recurrence) if isinstance(recurrence, datetime) else start
-        prefix = f"{SOURCE_PREFIX}{_uid(event, start)}:{_stamp(occurrence)}:"
+        length = timedelta(minutes=options.slot_minutes)
+        days = _all_day_dates(event)
+        if days is not None:
+            if choices.all_day_from is None or choices.all_day_until is None:
+                ignored.append(days[0])
+                continue
+            converted += 1
+            length = timedelta(minutes=choices.all_day_slot_minutes or options.slot_minutes)
+            spans = _converted(days, choices.all_day_from, choices.all_day_until)
+            uid = _uid(event, spans[0][0])
+            occurrence = f"{days[0]:%Y%m%d}"
+        else:
+            times = _event_times(event)
+            if times is None:
+                continue
+            spans = [times]
+            recurrence = event.decoded("RECURRENCE-ID", None)
+            uid = _uid(event, times[0])
+            occurrence = _stamp(_utc(recurrence) if isinstance(recurrence, datetime) else times[0])
+        prefix = f"{SOURCE_PREFIX}{uid}:{occurrence}:"
         events += 1
-        cursor = start
-        if cursor < now:  # a long event begun earlier: skip to its first slot after now
-            cursor += length * ((now - cursor) // length)
-        while cursor + length <= min(end, horizon_end + length):
-            if cursor > now:
-                slots.append(
-                    NewSlot(
-                        start_at=cursor,
-                        end_at=cursor + length,
-                        source_key=prefix + _stamp(cursor),
-                    )
+        for start, end in spans:
+            _cut(slots, start, end, length, prefix, now, horizon_end, options, choices)
+    return Offer(slots, events, ignored, converted)
+
+
+def _cut(
+    slots: list[NewSlot],
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    prefix: str,
+    now: datetime,
+    horizon_end: datetime,
+    options: IcsOptions,
+    choices: ImportChoices,
+) -> None:
+    """Append the slots of `length` in [start, end] that begin after `now`."""
+    cursor = start
+    if cursor < now:  # a long event begun earlier: skip to its first slot after now
+        cursor += length * ((now - cursor) // length)
+    while cursor + length <= min(end, horizon_end + length):
+        if cursor > now:
+            slots.append(
+                NewSlot(
+                    start_at=cursor,
+                    end_at=cursor + length,
+                    kinds=choices.kinds,
+                    visibility=choices.visibility,
+                    shared_with_sas=choices.shared_with_sas,
+                    source_key=prefix + _stamp(cursor),
                 )
-                if len(slots) > options.max_expansion:
-                    raise IcsRejected(
-                        "Calendrier refusé : il offrirait plus de "
-                        f"{options.max_expansion} créneaux."
-                    )
-            cursor += length
-    return slots, events
+            )
+            if len(slots) > options.max_expansion:
+                raise IcsRejected(
+                    f"Calendrier refusé : il offrirait plus de {options.max_expansion} créneaux."
+                )
+        cursor += length
 
 
 # At most this many calendars are expanded at once (worker threads), whatever the callers.
@@ -236,25 +357,30 @@ _EXPANDING = threading.BoundedSemaphore(2)
 
 
 def _bounded_availability_slots(
-    data: bytes, options: IcsOptions, now: datetime
-) -> tuple[list[NewSlot], int]:
+    data: bytes, options: IcsOptions, now: datetime, choices: ImportChoices
+) -> Offer:
     if not _EXPANDING.acquire(timeout=options.time_budget_seconds):
         raise IcsRejected("Serveur occupé à lire d'autres calendriers : réessayez dans un moment.")
     try:
-        return availability_slots(data, options=options, now=now)
+        return availability_slots(data, options=options, now=now, choices=choices)
     finally:
         _EXPANDING.release()
 
 
 async def read_availability(
-    data: bytes, *, options: IcsOptions, now: datetime
-) -> tuple[list[NewSlot], int]:
+    data: bytes, *, options: IcsOptions, now: datetime, choices: ImportChoices | None = None
+) -> Offer:
     """`availability_slots` in a worker thread (the event loop keeps serving), answered within
     `time_budget_seconds` or refused."""
     try:
         with anyio.fail_after(options.time_budget_seconds):
             return await anyio.to_thread.run_sync(
-                _bounded_availability_slots, data, options, now, abandon_on_cancel=True
+                _bounded_availability_slots,
+                data,
+                options,
+                now,
+                choices or ImportChoices(),
+                abandon_on_cancel=True,
             )
     except TimeoutError:
         raise IcsRejected(
@@ -263,17 +389,29 @@ async def read_availability(
         ) from None
 
 
-async def _drop_absent(
+async def absence_windows(
     session: AsyncSession, effector_id: int, slots: list[NewSlot], now: datetime
-) -> list[NewSlot]:
+) -> list[tuple[datetime, datetime]]:
+    """The effector's absences (whole days and hours) over the days of `slots`, in UTC."""
     if not slots:
-        return slots
+        return []
     first = now.astimezone(PARIS).date()
     last = max(s.end_at for s in slots).astimezone(PARIS).date()
     ranges = (await absence_ranges(session, [effector_id], first, last)).get(effector_id, [])
     windows = [absence_window(start, end) for start, end in ranges]
     windows += (await absence_hours(session, [effector_id], first, last)).get(effector_id, [])
-    return [s for s in slots if not any(s.start_at < b and s.end_at > a for a, b in windows)]
+    return windows
+
+
+def in_absence(slot: NewSlot, windows: list[tuple[datetime, datetime]]) -> bool:
+    return any(slot.start_at < b and slot.end_at > a for a, b in windows)
+
+
+async def _drop_absent(
+    session: AsyncSession, effector_id: int, slots: list[NewSlot], now: datetime
+) -> list[NewSlot]:
+    windows = await absence_windows(session, effector_id, slots, now)
+    return [s for s in slots if not in_absence(s, windows)]
 
 
 async def import_ics(
@@ -283,6 +421,7 @@ async def import_ics(
     data: bytes,
     *,
     options: IcsOptions,
+    choices: ImportChoices | None = None,
     now: datetime | None = None,
 ) -> IcsImportReport:
     """Make the effector's ICS slots at `site` what the calendar says (idempotent).
@@ -290,9 +429,8 @@ async def import_ics(
     The calendar is read completely before anything is written, so a bad file changes nothing.
     """
     now = now or utcnow()
-    if len(data) > options.max_bytes:
-        raise IcsRejected(f"Calendrier trop volumineux (au plus {options.max_bytes} octets).")
-    offered, events = await read_availability(data, options=options, now=now)
+    offer = await read_offer(data, options=options, choices=choices, now=now)
+    offered = offer.slots
     wanted = await _drop_absent(session, effector.id, offered, now)
     wanted_keys = {s.source_key for s in wanted}
     rows = await session.execute(
@@ -313,13 +451,24 @@ async def import_ics(
     created = await add_generated_slots(session, effector.id, site.id, new)
     unchanged = len(wanted) - len(new)
     return IcsImportReport(
-        events=events,
+        events=offer.events,
         slots=len(offered),
         created=created,
         unchanged=unchanged,
         removed=removed,
         skipped=len(offered) - created - unchanged,
+        all_day_ignored=len(offer.all_day_ignored),
+        all_day_converted=offer.all_day_converted,
     )
+
+
+async def read_offer(
+    data: bytes, *, options: IcsOptions, choices: ImportChoices | None, now: datetime
+) -> Offer:
+    """The calendar's offer, within the size and expansion bounds (a French 422 otherwise)."""
+    if len(data) > options.max_bytes:
+        raise IcsRejected(f"Calendrier trop volumineux (au plus {options.max_bytes} octets).")
+    return await read_availability(data, options=options, now=now, choices=choices)
 
 
 async def _delete_free(session: AsyncSession, slot_ids: list[int]) -> int:
@@ -342,13 +491,16 @@ async def import_ics_upload(
     effector_id: int | None = None,
     site_id: int | None = None,
     site_name: str | None = None,
+    choices: ImportChoices | None = None,
     now: datetime | None = None,
 ) -> IcsImportReport:
     """An uploaded calendar (API, CLI): the effector's own, or anyone's for the coordination.
     The site is optional when the effector consults in one place only."""
     effector = await managed_effector(session, actor, effector_id)
     site = pick_site(effector, site_id=site_id, site_name=site_name)
-    report = await import_ics(session, effector, site, data, options=options, now=now)
+    report = await import_ics(
+        session, effector, site, data, options=options, choices=choices, now=now
+    )
     await audit.record(session, actor, "import", "slots", effector.id, "ics")
     return report
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 
 def ics_time(value: datetime) -> str:
@@ -38,3 +38,18 @@ def event(
 def calendar(*events: str) -> bytes:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tests//Agenda//FR", *events]
     return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+
+def all_day_event(uid: str, first: date, days: int = 1, summary: str = "Garde SNP") -> str:
+    """An all-day event (DTSTART;VALUE=DATE, DTEND exclusive) over `days` days."""
+    end = first + timedelta(days=days)
+    body = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20300101T000000Z",
+        f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{end:%Y%m%d}",
+        f"SUMMARY:{summary}",
+        "END:VEVENT",
+    ]
+    return "\r\n".join(body)

@@ -140,10 +140,10 @@ def stalled_expansion(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threadi
     started, release = threading.Event(), threading.Event()
     real = ics.availability_slots
 
-    def stalled(data: bytes, *, options: IcsOptions, now: datetime) -> object:
+    def stalled(data: bytes, *, options: IcsOptions, now: datetime, **more: object) -> object:
         started.set()
         release.wait(10)
-        return real(data, options=options, now=now)
+        return real(data, options=options, now=now, **more)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ics, "availability_slots", stalled)
     yield started, release

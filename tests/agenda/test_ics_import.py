@@ -85,6 +85,7 @@ async def test_events_marked_snp_become_free_slots_of_the_configured_length(
     report = await import_calendar(session, effector, data)
 
     assert (report.events, report.slots, report.created, report.skipped) == (3, 6, 6, 0)
+    assert (report.all_day_ignored, report.all_day_converted) == (1, 0)  # said, not dropped
     slots = await slots_of(session, effector.id)
     assert paris_starts(slots) == [
         "15/10 14:00",
@@ -303,6 +304,8 @@ async def test_an_effector_uploads_their_calendar_and_the_coordination_anyones(
         "unchanged": 0,
         "removed": 0,
         "skipped": 0,
+        "all_day_ignored": 0,
+        "all_day_converted": 0,
     }
     assert len(await slots_of(session, effector.id)) == 3
     not_mine = await client.post(

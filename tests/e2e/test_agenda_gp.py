@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -367,3 +368,94 @@ def test_my_activity_page_shows_this_month_and_the_statement(
     statement = gp.get_by_role("region", name="Mon relevé d'activité SNP (indemnisation)")
     expect(statement.locator("tbody tr")).to_have_count(13)
     assert gp.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[screen]["width"]
+
+
+def ics_with_an_all_day_event(day: date, uid: str) -> bytes:
+    """A timed SNP event 05:00-05:40 (two 20-minute slots) and an all-day SNP event, that day."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Tests//Agenda//FR",
+        "BEGIN:VEVENT",
+        f"UID:{uid}-matin",
+        "DTSTAMP:20300101T000000Z",
+        f"DTSTART;TZID=Europe/Paris:{day:%Y%m%d}T050000",
+        f"DTEND;TZID=Europe/Paris:{day:%Y%m%d}T054000",
+        "SUMMARY:Consultations SNP",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        f"UID:{uid}-journee",
+        "DTSTAMP:20300101T000000Z",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        "SUMMARY:Garde SNP",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_an_ics_file_with_an_all_day_event_is_previewed_then_imported_with_chosen_options(
+    browser: Browser, live_server: str, contexts: list[BrowserContext], screen: str
+) -> None:
+    gp = person(contexts, browser, live_server, "effector", screen)
+    me = api(gp, "GET", "/api/agenda/me")
+    day = datetime.now(PARIS).date() + timedelta(days=9 if screen == "desktop" else 10)
+    gp.goto("/agenda/calendriers")
+    expect(heading(gp)).to_have_text("Calendriers (ICS)")
+    card = gp.get_by_role("region", name="Importer un fichier ICS")
+    card.get_by_label("Fichier de calendrier (.ics)").set_input_files(
+        {
+            "name": "agenda.ics",
+            "mimeType": "text/calendar",
+            "buffer": ics_with_an_all_day_event(day, f"e2e-{screen}"),
+        }
+    )
+    card.get_by_role("button", name="Voir l'aperçu").click()
+
+    dialog = gp.get_by_role("dialog", name="Aperçu de l'import")
+    expect(dialog).to_contain_text("2 créneaux à créer")
+    expect(dialog).to_contain_text("« journée entière » : 1 ignoré, 0 converti.")
+    skipped = dialog.locator("tr[data-action='skip']")
+    expect(skipped).to_have_count(1)
+    expect(skipped).to_contain_text("Événement « journée entière » non converti.")
+    dialog.get_by_role("button", name="Modifier les options").click()
+
+    if len(me["sites"]) > 1:
+        card.get_by_label("Lieu de consultation des créneaux").select_option(
+            label=me["sites"][-1]["name"]
+        )
+    card.get_by_role("checkbox", name="Régulation SNP").uncheck()
+    card.get_by_label("Partager avec le SAS", exact=False).uncheck()
+    card.get_by_label("Événements « journée entière »").select_option(
+        label="Les convertir en créneaux"
+    )
+    card.get_by_label("Début de la plage").fill("06:00")
+    card.get_by_label("Fin de la plage").fill("07:00")
+    card.get_by_label("Durée d'un créneau (minutes)").fill("30")
+    card.get_by_role("button", name="Voir l'aperçu").click()
+
+    expect(dialog).to_contain_text("4 créneaux à créer")
+    expect(dialog).to_contain_text("« journée entière » : 0 ignoré, 1 converti.")
+    created = dialog.locator("tr[data-action='create']")
+    expect(created).to_have_count(4)
+    expect(created.nth(2)).to_contain_text("06:00–06:30")
+    dialog.get_by_role("button", name="Importer", exact=True).click()
+
+    report = card.get_by_role("status")
+    expect(report).to_contain_text("Créneaux créés4")
+    expect(report).to_contain_text("Journées entières converties1")
+    expect(dialog).to_have_count(0)
+    start = datetime(day.year, day.month, day.day, tzinfo=PARIS)
+    slots = api(
+        gp,
+        "GET",
+        f"/api/agenda/slots?start={quote(start.isoformat())}"
+        f"&end={quote((start + timedelta(days=1)).isoformat())}",
+    )
+    imported = [s for s in slots if s["source"] == "ics"]
+    assert len(imported) == 4
+    assert {(tuple(s["visibility"]), s["shared_with_sas"], s["site_id"]) for s in imported} == {
+        (("CPTS",), False, me["sites"][-1]["id"])
+    }

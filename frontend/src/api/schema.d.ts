@@ -581,11 +581,33 @@ export interface paths {
         put?: never;
         /**
          * Import Ics
-         * @description Events marked SNP (summary or categories) become free slots; importing the same calendar
-         *     again changes nothing, and free slots gone from it are removed. `site_id` is optional when
-         *     the effector consults in one place only.
+         * @description Events marked SNP (summary or categories) become free slots with the chosen kinds,
+         *     visibility and SAS sharing; all-day events are ignored (counted) or converted into the
+         *     chosen hours. Importing the same calendar again changes nothing, and free slots gone from
+         *     it are removed. `site_id` is optional when the effector consults in one place only.
          */
         post: operations["agenda-import_ics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/ics/import/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Ics Import
+         * @description What `/import` would do with the same file and options: the slots it would create and
+         *     each one it would skip with why. Writes nothing.
+         */
+        post: operations["agenda-preview_ics_import"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3860,12 +3882,103 @@ export interface components {
         };
         /** Body_agenda-import_ics */
         "Body_agenda-import_ics": {
+            /**
+             * All Day
+             * @description Événements « journée entière » : ignorés ou convertis en créneaux.
+             * @default ignore
+             * @enum {string}
+             */
+            all_day: "ignore" | "convert";
+            /**
+             * All Day End
+             * Format: time
+             * @description Fin de la plage (heure de Paris).
+             * @default 12:00:00
+             */
+            all_day_end: string;
+            /**
+             * All Day Slot Minutes
+             * @description Par défaut la durée des créneaux ICS.
+             */
+            all_day_slot_minutes?: number | null;
+            /**
+             * All Day Start
+             * Format: time
+             * @description Début de la plage (heure de Paris).
+             * @default 08:00:00
+             */
+            all_day_start: string;
             /** Effector Id */
             effector_id?: number | null;
             /** File */
             file: string;
+            /**
+             * Kinds
+             * @description Par défaut AMB.
+             */
+            kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /**
+             * Shared With Sas
+             * @default true
+             */
+            shared_with_sas: boolean;
             /** Site Id */
             site_id?: number | null;
+            /**
+             * Visibility
+             * @description Par défaut SNP et CPTS.
+             */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
+        };
+        /** Body_agenda-preview_ics_import */
+        "Body_agenda-preview_ics_import": {
+            /**
+             * All Day
+             * @description Événements « journée entière » : ignorés ou convertis en créneaux.
+             * @default ignore
+             * @enum {string}
+             */
+            all_day: "ignore" | "convert";
+            /**
+             * All Day End
+             * Format: time
+             * @description Fin de la plage (heure de Paris).
+             * @default 12:00:00
+             */
+            all_day_end: string;
+            /**
+             * All Day Slot Minutes
+             * @description Par défaut la durée des créneaux ICS.
+             */
+            all_day_slot_minutes?: number | null;
+            /**
+             * All Day Start
+             * Format: time
+             * @description Début de la plage (heure de Paris).
+             * @default 08:00:00
+             */
+            all_day_start: string;
+            /** Effector Id */
+            effector_id?: number | null;
+            /** File */
+            file: string;
+            /**
+             * Kinds
+             * @description Par défaut AMB.
+             */
+            kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /**
+             * Shared With Sas
+             * @default true
+             */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id?: number | null;
+            /**
+             * Visibility
+             * @description Par défaut SNP et CPTS.
+             */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
         };
         /** Body_agenda-start_import */
         "Body_agenda-start_import": {
@@ -5570,6 +5683,18 @@ export interface components {
         };
         /** IcsImportReport */
         IcsImportReport: {
+            /**
+             * All Day Converted
+             * @description Événements « journée entière » SNP convertis en créneaux.
+             * @default 0
+             */
+            all_day_converted: number;
+            /**
+             * All Day Ignored
+             * @description Événements « journée entière » SNP ignorés (non convertis).
+             * @default 0
+             */
+            all_day_ignored: number;
             /** Created */
             created: number;
             /**
@@ -5594,6 +5719,98 @@ export interface components {
             slots: number;
             /** Unchanged */
             unchanged: number;
+        };
+        /** IcsPlannedSlot */
+        IcsPlannedSlot: {
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+        };
+        /**
+         * IcsPreview
+         * @description What an ICS import would do with the chosen options, before anything is written.
+         */
+        IcsPreview: {
+            /**
+             * All Day Converted
+             * @description Événements « journée entière » convertis.
+             */
+            all_day_converted: number;
+            /**
+             * All Day Ignored
+             * @description Événements « journée entière » ignorés.
+             */
+            all_day_ignored: number;
+            /**
+             * Created
+             * @description Les créneaux à créer (200 au plus).
+             */
+            created: components["schemas"]["IcsPlannedSlot"][];
+            /**
+             * Events
+             * @description Occurrences d'événements SNP retenues sur l'horizon.
+             */
+            events: number;
+            /**
+             * Skipped
+             * @description Chacun, avec la raison (200 au plus).
+             */
+            skipped: components["schemas"]["IcsSkippedSlot"][];
+            /**
+             * Skipped Count
+             * @description Créneaux et événements qui seraient ignorés.
+             */
+            skipped_count: number;
+            /**
+             * Slots
+             * @description Créneaux décrits par le calendrier.
+             */
+            slots: number;
+            /**
+             * To Create
+             * @description Créneaux qui seraient créés.
+             */
+            to_create: number;
+            /**
+             * To Remove
+             * @description Créneaux libres disparus du calendrier, qui partiraient.
+             */
+            to_remove: number;
+            /**
+             * Unchanged
+             * @description Créneaux déjà importés, inchangés.
+             */
+            unchanged: number;
+        };
+        /** IcsSkippedSlot */
+        IcsSkippedSlot: {
+            /**
+             * Detail
+             * @description Pourquoi, en français (le créneau chevauché...).
+             */
+            detail: string;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "collision" | "absence" | "all_day" | "beyond_horizon";
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
         };
         /**
          * InboundAlertOut
@@ -10159,6 +10376,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IcsImportReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-preview_ics_import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_agenda-preview_ics_import"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IcsPreview"];
                 };
             };
             /** @description Validation Error */

@@ -1,19 +1,19 @@
-/** ICS: the secret feed of booked appointments, the upload of availability, the subscription. */
+/** ICS: the secret feed of booked appointments, the upload of availability (`IcsImportCard`),
+ * the subscription. */
 import { useRef, useState, type FormEvent } from "react";
 
-import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { api, fieldErrorIn, useApiMutation } from "../../api";
 import { Card, Page } from "../../shell/Page";
 import { ErrorSummary, Field, InputField, Modal, Notice } from "../../ui";
 import { AgendaTabs } from "./AgendaTabs";
 import { CaldavCard } from "./CaldavCard";
+import { IcsImportCard } from "./IcsImportCard";
 import { SiteField, WithMyProfile, type EffectorProfile } from "./me";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
 import { dateTimeAt } from "./time";
-import { Actions, FilePicker } from "./ui";
+import { Actions } from "./ui";
 import "./agenda.css";
-
-type IcsReport = Schemas["IcsImportReport"];
 
 const t = agendaTexts.calendars;
 
@@ -25,7 +25,7 @@ export function CalendarsPage() {
         {(me) => (
           <div className="ag-stack">
             <FeedCard me={me} />
-            <UploadCard me={me} />
+            <IcsImportCard me={me} />
             <SubscriptionCard me={me} />
             <CaldavCard me={me} />
           </div>
@@ -142,99 +142,6 @@ function FeedCard({ me }: { me: EffectorProfile }) {
             </button>
           </Actions>
         </Modal>
-      ) : null}
-    </Card>
-  );
-}
-
-function UploadCard({ me }: { me: EffectorProfile }) {
-  const [file, setFile] = useState<File | null>(null);
-  const [siteId, setSiteId] = useState<number>(me.sites[0]?.id ?? 0);
-  const [report, setReport] = useState<IcsReport | null>(null);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const upload = useApiMutation(
-    (form: FormData) =>
-      api.POST("/api/agenda/ics/import", {
-        // The typed body says `file: string`; the real body is the FormData built by onSubmit.
-        body: { file: "" },
-        bodySerializer: () => form,
-      }),
-    { onSuccess: setReport, onError: (error) => setErrors(error.messages) },
-  );
-  const busy = upload.isPending;
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (!file) {
-      setErrors([{ field: "file", msg: t.chooseFile }]);
-      return;
-    }
-    setErrors([]);
-    setReport(null);
-    const form = new FormData();
-    form.append("file", file);
-    form.append("effector_id", String(me.id));
-    if (siteId) form.append("site_id", String(siteId));
-    upload.mutate(form);
-  }
-
-  return (
-    <Card title={t.uploadTitle} id="ag-upload">
-      <p>{t.uploadIntro(t.uploadMarker)}</p>
-      <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={t.uploadFailed} errors={errors} />
-        <div className="ag-row">
-          <FilePicker
-            label={t.file}
-            accept=".ics,text/calendar"
-            file={file}
-            onChange={(f) => {
-              setFile(f);
-              setReport(null);
-            }}
-            error={fieldErrorIn(errors, "file")}
-            className="ag-grow"
-          />
-          {me.sites.length > 1 ? (
-            <SiteField label={t.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} className="ag-grow" />
-          ) : null}
-        </div>
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={busy || me.sites.length === 0}>
-            {busy ? t.uploading : t.upload}
-          </button>
-        </Actions>
-      </form>
-      {report ? (
-        <section aria-labelledby="ag-ics-report" className="ag-report" role="status">
-          <h3 id="ag-ics-report">{t.report}</h3>
-          <dl className="facts">
-            <div>
-              <dt>{t.reportEvents}</dt>
-              <dd>{report.events}</dd>
-            </div>
-            <div>
-              <dt>{t.reportSlots}</dt>
-              <dd>{report.slots}</dd>
-            </div>
-            <div>
-              <dt>{t.reportCreated}</dt>
-              <dd>{report.created}</dd>
-            </div>
-            <div>
-              <dt>{t.reportUnchanged}</dt>
-              <dd>{report.unchanged}</dd>
-            </div>
-            <div>
-              <dt>{t.reportRemoved}</dt>
-              <dd>{report.removed}</dd>
-            </div>
-            <div>
-              <dt>{t.reportSkipped}</dt>
-              <dd>{report.skipped}</dd>
-            </div>
-          </dl>
-        </section>
       ) : null}
     </Card>
   );
