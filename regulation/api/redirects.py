@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import status
 
-from regulation.api.deps import RedirectReader, Redirector, regulation_router
+from regulation.api.deps import Redirector, RedirectReader, regulation_router
 from regulation.schemas_redirect import Redirect15Create, Redirect15Out
 from regulation.service import redirect_15
 from snp.deps import SessionDep
@@ -22,5 +22,7 @@ async def record_redirect_15(
 
 
 @router.get("/redirects-15/{redirect_id}")
-async def get_redirect_15(redirect_id: int, session: SessionDep, actor: RedirectReader) -> Redirect15Out:
+async def get_redirect_15(
+    redirect_id: int, session: SessionDep, actor: RedirectReader
+) -> Redirect15Out:
     return await redirect_15.get_redirect_15(session, actor, redirect_id)

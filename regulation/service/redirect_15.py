@@ -13,11 +13,12 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from regulation.errors import MissingValue, UnknownValue
+from regulation.events import Redirect15Recorded
 from regulation.models import Redirect15
 from regulation.schemas_redirect import Redirect15Create, Redirect15Out
 from regulation.service.records import display_name
 from regulation.service.versions import current_version
-from snp import audit
+from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.errors import NotFound
@@ -78,6 +79,7 @@ async def record_redirect_15(
     session.add(row)
     await session.flush()
     await audit.created(session, actor, ENTITY, row.id)
+    await events.emit(session, Redirect15Recorded(row.id, row.priority, row.red_flag_id))
     return _out(row)
 
 

@@ -9,9 +9,11 @@ from datetime import timedelta
 import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from indicators.models import IndRequest
+from indicators.rebuild import rebuild
 from regulation.models import Redirect15, RegulationRequest
 from regulation.service import retention
 from snp.audit import AuditEntry
@@ -163,7 +165,7 @@ async def test_retention_takes_the_identity_of_old_redirects_and_keeps_the_red_f
         await client.post(URL, json={"given_name": "Paul", "red_flag_id": "stroke_signs"})
     ).json()
     await session.execute(
-        Redirect15.__table__.update()
+        update(Redirect15)
         .where(Redirect15.id == recent["id"])
         .values(recorded_at=later - timedelta(days=1))
     )
@@ -174,7 +176,8 @@ async def test_retention_takes_the_identity_of_old_redirects_and_keeps_the_red_f
     session.expire_all()
     gone = await session.get(Redirect15, old["id"])
     kept = await session.get(Redirect15, recent["id"])
-    assert gone is not None and kept is not None
+    assert gone is not None
+    assert kept is not None
     assert (gone.given_name, gone.family_name, gone.phone, gone.birth_date, gone.note) == (
         None,
         None,
@@ -182,5 +185,32 @@ async def test_retention_takes_the_identity_of_old_redirects_and_keeps_the_red_f
         None,
         None,
     )
-    assert gone.red_flag_id == "chest_pain" and gone.pseudonymised_at == later
-    assert kept.given_name == "Paul" and kept.pseudonymised_at is None
+    assert gone.red_flag_id == "chest_pain"
+    assert gone.pseudonymised_at == later
+    assert kept.given_name == "Paul"
+    assert kept.pseudonymised_at is None
+
+
+async def test_a_redirect_counts_in_the_indicators_as_a_request_redirected_to_the_15(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await staff(session, client, Role.REFERRER)
+    record = (
+        await client.post(
+            URL, json={"given_name": "Agathe", "red_flag_id": "chest_pain", "origin": "pharmacist"}
+        )
+    ).json()
+
+    async def counted() -> list[tuple[object, ...]]:
+        rows = await session.execute(
+            select(
+                IndRequest.status, IndRequest.outcome, IndRequest.origin, IndRequest.channel
+            ).where(IndRequest.request_id == -record["id"])
+        )
+        return [tuple(r) for r in rows]
+
+    expected = [("redirected_15", "redirected_15", "pharmacist", "form")]
+    assert await counted() == expected
+    await rebuild(session, supply_days_back=1, supply_days_ahead=1)
+    await session.commit()
+    assert await counted() == expected
