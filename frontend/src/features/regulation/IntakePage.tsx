@@ -37,7 +37,7 @@ import {
   withCommuneError,
 } from "./PatientFields";
 import { useProtocol } from "./protocol";
-import { redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
+import { identityComplete, redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
 import { regulationTexts } from "./texts";
 import { TriageForm, useTriageContext } from "./TriageForm";
 
@@ -97,7 +97,7 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
-    if (hit) {
+    if (hit && !identityComplete(patient)) {
       // Only what is known: the red flag, and a first name, a name or a number.
       redirect.mutate(redirectBody(patient, hit.id, origin));
       return;

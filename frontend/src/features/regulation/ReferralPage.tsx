@@ -26,7 +26,7 @@ import {
 import { fieldLabels, parisDay, type ProtocolCurrent, type ReferralOut } from "./model";
 import { REFERRALS_PATH } from "./paths";
 import { useProtocol } from "./protocol";
-import { redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
+import { identityComplete, redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
 import { regulationTexts } from "./texts";
 
 const t = regulationTexts;
@@ -105,7 +105,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
     } catch {
       // Private browsing: nothing to remember, no harm.
     }
-    if (ticked) {
+    if (ticked && !identityComplete(patient)) {
       // Only what is known: the red flag, and a first name, a name or a number.
       redirect.mutate(redirectBody(patient, ticked.id, origin));
       return;
