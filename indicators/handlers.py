@@ -25,6 +25,7 @@ RequestEvent = (
     regulation.RequestReceived
     | regulation.RequestTriaged
     | regulation.RequestRedirected15
+    | regulation.Redirect15Recorded
     | regulation.RequestClaimed
     | regulation.RequestReleased
     | regulation.RequestTransferred

@@ -87,6 +87,10 @@ async def rebuild(
     while batch := await regulation.request_facts_page(session, after_id=last, limit=PAGE):
         requests.update((r.request_id, r) for r in batch)
         last = batch[-1].request_id
+    last = 0  # redirects to the 15 recorded with only what is known (negative keys)
+    while batch := await regulation.redirect_15_facts_page(session, after_id=last, limit=PAGE):
+        requests.update((r.request_id, r) for r in batch)
+        last = -batch[-1].request_id
 
     for facts in requests.values():
         values = request_values(facts, appointments.get(facts.appointment_id or ""))

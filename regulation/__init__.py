@@ -6,6 +6,7 @@ Other packages (SAS adapter, notifications, indicators) use only what is exporte
 
 from regulation.events import (
     CallbackAttemptLogged,
+    Redirect15Recorded,
     RequestBooked,
     RequestClaimed,
     RequestClosed,
@@ -27,6 +28,7 @@ from regulation.service.booking import get_contact
 from regulation.service.closing import close_request, log_callback_attempt, mark_oriented
 from regulation.service.facts import (
     RequestFacts,
+    redirect_15_facts_page,
     request_facts,
     request_facts_page,
     request_identities,
@@ -56,6 +58,7 @@ __all__ = [
     "Orientation",
     "Outcome",
     "PhoneHistory",
+    "Redirect15Recorded",
     "RequestBooked",
     "RequestClaimed",
     "RequestClosed",
@@ -89,6 +92,7 @@ __all__ = [
     "phone_histories",
     "propose_candidates",
     "rectify_identity",
+    "redirect_15_facts_page",
     "request_facts",
     "request_facts_page",
     "request_identities",

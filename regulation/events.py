@@ -86,6 +86,30 @@ class RequestRedirected15:
 
 
 @dataclass(frozen=True, slots=True)
+class Redirect15Recorded:
+    """A call sent to the 15 was recorded with only what is known (`redirects_15`, not a
+    request). `request_id` is its key among the requests' facts (minus its id), so that the
+    indicators count it as a request redirected to the 15."""
+
+    redirect_id: int
+    priority: str
+    red_flag_id: str
+
+    @property
+    def request_id(self) -> int:
+        return -self.redirect_id
+
+    def live_message(self) -> LiveMessage:
+        return _message(
+            "redirect_15.recorded",
+            None,
+            redirect_id=self.redirect_id,
+            priority=self.priority,
+            red_flag_id=self.red_flag_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RequestClaimed:
     request_id: int
     user_id: int | None

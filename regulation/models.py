@@ -328,3 +328,29 @@ class ProtocolVersion(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_reason: Mapped[str | None] = mapped_column(String(1000))
     published_by_name: Mapped[str | None] = mapped_column(String(254))
+
+
+class Redirect15(Base):
+    """A call sent to the 15 (SAMU) on a red flag, recorded with only what is known of the
+    patient: no identity field is required, the red flag and the time always are. Closed at
+    once (never queued, never booked); the retention job pseudonymises it like a request."""
+
+    __tablename__ = "redirects_15"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_name: Mapped[str | None] = mapped_column(String(120))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164 when given
+    red_flag_id: Mapped[str] = mapped_column(String(60))
+    red_flag_text: Mapped[str] = mapped_column(String(300))
+    priority: Mapped[str] = mapped_column(String(2))
+    protocol_version: Mapped[int] = mapped_column(Integer)
+    origin: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(String(500))
+    recorded_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    recorded_by_name: Mapped[str] = mapped_column(String(254))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

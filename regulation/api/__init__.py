@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from regulation.api import booking, matching, protocols, referrals, requests, safety
+from regulation.api import booking, matching, protocols, redirects, referrals, requests, safety
 
 router = APIRouter()
 router.include_router(requests.router)
@@ -11,3 +11,4 @@ router.include_router(protocols.router)
 router.include_router(matching.router)
 router.include_router(booking.router)
 router.include_router(safety.router)
+router.include_router(redirects.router)

@@ -19,6 +19,13 @@ ProtocolReader = Annotated[
     Actor,
     Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.REFERRER)),
 ]
+# Whoever takes a call or refers a patient may record that they sent them to the 15.
+Redirector = Annotated[
+    Actor, Depends(require_roles(Role.OPERATOR, Role.COORDINATOR, Role.REFERRER))
+]
+RedirectReader = Annotated[
+    Actor, Depends(require_roles(Role.OPERATOR, Role.COORDINATOR, Role.REGULATOR))
+]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
 # Protocol governance: the coordination and the physicians (regulators) review, upload and
 # publish; only a physician approves (and never the version's author: checked in the service).

@@ -16,7 +16,14 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from regulation.models import CallbackAttempt, Origin, RegulationRequest
+from regulation.models import (
+    CallbackAttempt,
+    Origin,
+    Outcome,
+    Redirect15,
+    RegulationRequest,
+    RequestStatus,
+)
 
 WOULD_GO_TO_ED = "would_go_to_ed"  # the triage question's id in the protocol
 
@@ -104,8 +111,39 @@ async def _first_callbacks(session: AsyncSession, ids: Iterable[int]) -> dict[in
     return {int(request_id): at for request_id, at in rows if at is not None}
 
 
+def _redirect_facts(row: Redirect15) -> RequestFacts:
+    """A redirect recorded with only what is known counts as a request redirected to the 15,
+    keyed by minus its id (request ids are positive)."""
+    return RequestFacts(
+        request_id=-row.id,
+        received_at=row.recorded_at,
+        origin=row.origin,
+        channel="phone" if row.origin == Origin.PATIENT_CALL else "form",
+        commune_insee=None,
+        age_band=None,
+        priority=row.priority,
+        orientation=None,
+        status=RequestStatus.REDIRECTED_15.value,
+        outcome=Outcome.REDIRECTED_15.value,
+        protocol_version=row.protocol_version,
+        triaged_at=row.recorded_at,
+        claimed_at=None,
+        oriented_at=None,
+        closed_at=row.recorded_at,
+        first_callback_at=None,
+        would_go_to_ed=None,
+        appointment_id=None,
+        consultation_at=None,
+        gp_rpps=None,
+    )
+
+
 async def request_facts(session: AsyncSession, request_id: int) -> RequestFacts | None:
-    """The facts of one request (None when it does not exist)."""
+    """The facts of one request (None when it does not exist); a negative id names a redirect
+    to the 15 recorded with only what is known."""
+    if request_id < 0:
+        redirect = await session.get(Redirect15, -request_id)
+        return None if redirect is None else _redirect_facts(redirect)
     row = await session.get(RegulationRequest, request_id)
     if row is None:
         return None
@@ -130,6 +168,19 @@ async def request_facts_page(
     )
     callbacks = await _first_callbacks(session, [r.id for r in rows])
     return [_facts(r, callbacks.get(r.id)) for r in rows]
+
+
+async def redirect_15_facts_page(
+    session: AsyncSession, *, after_id: int = 0, limit: int = 1000
+) -> list[RequestFacts]:
+    """Facts of the redirects to the 15 recorded with only what is known, by id (`after_id` =
+    the last redirect id of the previous page, i.e. minus its facts' `request_id`)."""
+    rows = (
+        await session.scalars(
+            select(Redirect15).where(Redirect15.id > after_id).order_by(Redirect15.id).limit(limit)
+        )
+    ).all()
+    return [_redirect_facts(r) for r in rows]
 
 
 async def request_identities(

@@ -40,6 +40,7 @@ from regulation.models import (
     RequestStatus,
 )
 from regulation.service.records import ENTITY
+from regulation.service.redirect_15 import pseudonymise_redirects_15
 from snp import audit, events
 from snp.actor import Actor
 from snp.db import utcnow
@@ -197,7 +198,8 @@ async def pseudonymise_expired(
     actor: Actor | None = None,
 ) -> int:
     """The job's work: batches of requests closed more than `retention_months` ago, at most
-    `max_batches` per run (the next run carries on); returns how many were pseudonymised."""
+    `max_batches` per run (the next run carries on), then the redirects to the 15 recorded
+    before the same cut-off; returns how many were pseudonymised."""
     now = now or utcnow()
     cutoff = retention_cutoff(now, retention_months)
     done = 0
@@ -208,7 +210,7 @@ async def pseudonymise_expired(
         done += count
         if count < batch_size:
             break
-    return done
+    return done + await pseudonymise_redirects_15(session, recorded_before=cutoff, now=now)
 
 
 ABANDONED_NOTE = "Clôturée automatiquement : demande restée sans suite (abandonnée)."

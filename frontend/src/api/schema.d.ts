@@ -2117,6 +2117,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/redirects-15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Redirect 15
+         * @description Record a call sent to the 15 on a red flag: no identity field is required (at least a
+         *     first name, a name or a number), the red flag is; closed at once.
+         */
+        post: operations["regulation-record_redirect_15"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/regulation/redirects-15/{redirect_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Redirect 15 */
+        get: operations["regulation-get_redirect_15"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regulation/referrals": {
         parameters: {
             query?: never;
@@ -7061,6 +7099,69 @@ export interface components {
             question?: string | null;
             /** Reason */
             reason: string;
+        };
+        /**
+         * Redirect15Create
+         * @description Every identity field is optional: a first name alone is enough, the red flag is not.
+         */
+        Redirect15Create: {
+            /** Birth Date */
+            birth_date?: string | null;
+            /** Family Name */
+            family_name?: string | null;
+            /** Given Name */
+            given_name?: string | null;
+            /** Note */
+            note?: string | null;
+            /** @default patient_call */
+            origin: components["schemas"]["Origin"];
+            /**
+             * Phone
+             * @description Any notation; stored in E.164.
+             */
+            phone?: string | null;
+            /**
+             * Red Flag Id
+             * @description The red flag (current protocol) answered yes.
+             */
+            red_flag_id: string;
+        };
+        /** Redirect15Out */
+        Redirect15Out: {
+            /** Birth Date */
+            birth_date: string | null;
+            /** Family Name */
+            family_name: string | null;
+            /** Given Name */
+            given_name: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Message
+             * @description What to tell the patient, in French.
+             */
+            message: string;
+            /** Note */
+            note: string | null;
+            /** Origin */
+            origin: string;
+            /** Phone */
+            phone: string | null;
+            /** Phone Display */
+            readonly phone_display: string;
+            /** Priority */
+            priority: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Recorded By Name */
+            recorded_by_name: string;
+            /** Red Flag Id */
+            red_flag_id: string;
+            /** Red Flag Text */
+            red_flag_text: string;
         };
         /**
          * ReferralCreate
@@ -12918,6 +13019,70 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueueOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-record_redirect_15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Redirect15Create"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redirect15Out"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_redirect_15": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                redirect_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Redirect15Out"];
                 };
             };
             /** @description Validation Error */

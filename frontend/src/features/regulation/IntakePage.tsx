@@ -1,7 +1,9 @@
 /**
  * "Nouvel appel": the operator's phone intake. Red flags first, then the patient and the motif
  * with its questions; one submission creates the request, keeps it in the operator's hands and
- * triages it. A refused submission keeps everything typed and shows each message by its field.
+ * triages it. A red flag answered yes records the call as sent to the 15 with only what is known
+ * (a first name is enough). A refused submission keeps everything typed and shows each message
+ * by its field.
  */
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
@@ -35,6 +37,7 @@ import {
   withCommuneError,
 } from "./PatientFields";
 import { useProtocol } from "./protocol";
+import { identityComplete, redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
 import { regulationTexts } from "./texts";
 import { TriageForm, useTriageContext } from "./TriageForm";
 
@@ -78,7 +81,15 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
     },
     onError: (error) => setErrors(withCommuneError(error.messages, patient.commune_insee)),
   });
-  const submitting = create.isPending;
+  const [recorded15, setRecorded15] = useState<Redirect15 | null>(null);
+  const redirect = useRecordRedirect15(
+    (record) => {
+      setErrors([]);
+      setRecorded15(record);
+    },
+    (error) => setErrors(error.messages),
+  );
+  const submitting = create.isPending || redirect.isPending;
   const { band, motif: currentMotif } = useTriageContext(document, patient.birth_date, motif);
   const hit = redFlagHit(document, answers);
   const byField = errorsByField(errors);
@@ -86,6 +97,11 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (submitting) return;
+    if (hit && !identityComplete(patient)) {
+      // Only what is known: the red flag, and a first name, a name or a number.
+      redirect.mutate(redirectBody(patient, hit.id, origin));
+      return;
+    }
     const sent = hit
       ? Object.fromEntries(Object.entries(answers).filter(([key]) => document.red_flags.some((f) => f.id === key)))
       : answersToSend(document, band?.id ?? null, currentMotif, answers);
@@ -104,6 +120,21 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
 
   const fieldIds = errorFieldIds(errors, ID);
   const today = parisDay(new Date());
+
+  if (recorded15) {
+    return (
+      <div className="intake-done">
+        <Call15Alert reason={recorded15.red_flag_text} instruction={recorded15.message}>
+          <p>{ti.recorded15}</p>
+        </Call15Alert>
+        <div className="form-actions">
+          <Link to={CONSOLE_PATH} className="button button-primary button-large">
+            {ti.backToQueue}
+          </Link>
+        </div>
+      </div>
+    );
+  }
 
   return (
     <form className="intake" onSubmit={onSubmit} noValidate aria-busy={submitting}>

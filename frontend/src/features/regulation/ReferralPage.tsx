@@ -1,7 +1,8 @@
 /**
  * The referral form (/orientations/nouvelle) for pharmacists, nurses, emergency departments:
  * phone first (big inputs, few required fields). Red-flag boxes come first: one ticked shows
- * "Appelez le 15" and the referral is recorded as sent to the 15, never queued.
+ * "Appelez le 15" with a tel:15 button at once (before recording), and the call is recorded as
+ * sent to the 15 with only what is known (a first name is enough), never queued.
  */
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
@@ -25,6 +26,7 @@ import {
 import { fieldLabels, parisDay, type ProtocolCurrent, type ReferralOut } from "./model";
 import { REFERRALS_PATH } from "./paths";
 import { useProtocol } from "./protocol";
+import { identityComplete, redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
 import { regulationTexts } from "./texts";
 
 const t = regulationTexts;
@@ -69,7 +71,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   const [motif, setMotif] = useState("");
   const [flags, setFlags] = useState<Record<string, boolean>>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [recorded15, setRecorded15] = useState<ReferralOut | null>(null);
+  const [recorded15, setRecorded15] = useState<ReferralOut | Redirect15 | null>(null);
   const send = useApiMutation((body: Schemas["ReferralCreate"]) => api.POST("/api/regulation/referrals", { body }), {
     onError: (error) => setErrors(withCommuneError(error.messages, patient.commune_insee)),
     onSuccess: (referral) => {
@@ -83,7 +85,14 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
       });
     },
   });
-  const submitting = send.isPending;
+  const redirect = useRecordRedirect15(
+    (record) => {
+      setErrors([]);
+      setRecorded15(record);
+    },
+    (error) => setErrors(error.messages),
+  );
+  const submitting = send.isPending || redirect.isPending;
   const byField = errorsByField(errors);
   // The referral form asks every red flag (the age-specific ones say which age they concern).
   const ticked = document.red_flags.find((f) => flags[f.id]) ?? null;
@@ -95,6 +104,11 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
       window.localStorage.setItem(ORIGIN_KEY, origin);
     } catch {
       // Private browsing: nothing to remember, no harm.
+    }
+    if (ticked && !identityComplete(patient)) {
+      // Only what is known: the red flag, and a first name, a name or a number.
+      redirect.mutate(redirectBody(patient, ticked.id, origin));
+      return;
     }
     const red_flags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v));
     const body = {

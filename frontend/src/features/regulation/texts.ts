@@ -178,6 +178,7 @@ export const regulationTexts = {
     submit: "Enregistrer et trier",
     submitting: "Enregistrement…",
     submitRedFlag: "Consigner l'appel : patient réorienté vers le 15",
+    recorded15: "Appel consigné : patient réorienté vers le 15.",
     errorTitle: "La demande n'a pas été enregistrée",
     errorIntro: "Corrigez les champs signalés ; rien de ce que vous avez saisi n'est perdu.",
   },
