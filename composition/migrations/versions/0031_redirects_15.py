@@ -1,7 +1,7 @@
 """a call redirected to the 15 recorded with only what is known (no identity required)
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0030
 Create Date: 2026-12-05 10:30:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0031"
-down_revision: str | None = "0027"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
