@@ -35,6 +35,10 @@ FUNDER_ROUTES = {
     ("GET", "/api/auth/me"),
     ("POST", "/api/auth/logout"),
     ("POST", "/api/auth/password"),
+    # Their own second factor (optional for a funder): status, self-enrolment, recovery codes.
+    ("GET", "/api/auth/mfa"),
+    ("POST", "/api/auth/mfa/self-enrolment"),
+    ("POST", "/api/auth/mfa/recovery-codes"),
     ("GET", "/api/territory"),
     ("GET", "/api/agenda/effectors"),
     ("GET", "/api/agenda/effectors/{effector_id}"),
