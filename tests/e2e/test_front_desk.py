@@ -282,6 +282,11 @@ def test_the_regulator_reads_the_transfer_reason_on_top_and_opens_the_protocol(
     api(operator, "POST", f"/api/regulation/requests/{created['id']}/transfer", {"note": note})
 
     regulator = person(contexts, browser, live_server, "regulator")
+    # The worklist already says why: the first line, cut with « … », in full in the title.
+    regulator.goto("/regulation/avis")
+    preview = regulator.get_by_test_id("queue").get_by_test_id("queue-transfer-note")
+    expect(preview).to_have_text("Motif du transfert : " + note[:60].rstrip() + " …")
+    expect(preview).to_have_attribute("title", note)
     regulator.goto(f"/regulation/demandes/{created['id']}")
     expect(heading(regulator)).to_have_text("Demande de Loeiz PRIGENT")
     reason = regulator.get_by_test_id("transfer-reason")

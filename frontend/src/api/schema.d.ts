@@ -6559,6 +6559,11 @@ export interface components {
             soon_seconds: number;
             status: components["schemas"]["RequestStatus"];
             /**
+             * Transfer Note
+             * @description Motif du transfert au médecin régulateur donné par l'opérateur (le dernier).
+             */
+            transfer_note?: string | null;
+            /**
              * Urgency
              * @description ok, soon (< 1 h left, or the last third of a shorter window) or overdue: the UI's colour.
              * @enum {string}

@@ -14,6 +14,7 @@ export const frontDeskTexts = {
   transfer: {
     title: (who: string, when: string) => `Transférée au médecin régulateur par ${who} (${when}) :`,
     noNote: "Aucun message laissé par l'opérateur.",
+    rowLabel: "Motif du transfert : ",
   },
   queue: {
     legend: "Filtrer et trier la file",
