@@ -20,6 +20,7 @@ ProtocolReader = Annotated[
     Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR, Role.REFERRER)),
 ]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+Supervisor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
 # Protocol governance: the coordination and the physicians (regulators) review, upload and
 # publish; only a physician approves (and never the version's author: checked in the service).
 ProtocolEditor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
