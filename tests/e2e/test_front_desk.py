@@ -311,3 +311,38 @@ def test_the_sms_pages_fields_have_the_apps_look(page: Page, live_server: str) -
     borders = fields.evaluate_all("els => els.map((e) => getComputedStyle(e).borderTopWidth)")
     assert len(borders) >= 4
     assert set(borders) == {"2px"}, borders
+
+
+def test_the_coordinator_supervises_the_queue_live(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    coordinator = person(contexts, browser, live_server, "coordinator")
+    coordinator.goto("/coordination/supervision")
+    expect(heading(coordinator)).to_have_text("Supervision de la file")
+    waiting = coordinator.get_by_test_id("supervision-waiting").locator("dd")
+    expect(waiting).to_have_text(re.compile(r"^\d+$"))
+    before = int(waiting.inner_text())
+    received = coordinator.get_by_test_id("supervision-today-received").locator("dd")
+    received_before = int(received.inner_text())
+
+    operator = person(contexts, browser, live_server, "operator")
+    created = api(
+        operator,
+        "POST",
+        "/api/regulation/requests",
+        {
+            "family_name": "Riou",
+            "given_name": "Gwenn",
+            "birth_date": date(1979, 2, 3).isoformat(),
+            "sex": "female",
+            "phone": "06 21 32 43 54",
+            "commune_insee": "35236",
+            "motif": "fever",
+        },
+    )
+    # Live: the new request and who holds it appear without reloading.
+    expect(waiting).to_have_text(str(before + 1))
+    expect(received).to_have_text(str(received_before + 1))
+    claims = coordinator.get_by_test_id("supervision-claims")
+    expect(claims.get_by_role("link", name=f"Demande n° {created['id']}")).to_be_visible()
+    expect(coordinator.get_by_text("Riou")).to_have_count(0)  # no patient identity here
