@@ -346,3 +346,29 @@ def test_the_coordinator_supervises_the_queue_live(
     claims = coordinator.get_by_test_id("supervision-claims")
     expect(claims.get_by_role("link", name=f"Demande n° {created['id']}")).to_be_visible()
     expect(coordinator.get_by_text("Riou")).to_have_count(0)  # no patient identity here
+
+
+def test_the_operator_sees_the_pharmacists_mobile_on_the_referral(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    pharmacist = person(contexts, browser, live_server, "referrer")
+    sent = api(
+        pharmacist,
+        "POST",
+        "/api/regulation/referrals",
+        {
+            "family_name": "Guillou",
+            "given_name": "Nolwenn",
+            "birth_date": date(1990, 9, 9).isoformat(),
+            "phone": "06 55 44 33 22",
+            "commune_insee": "35236",
+            "motif": "urinary_burning",
+            "origin": "pharmacist",
+            "referrer_phone": "06 11 22 33 44",
+        },
+    )
+    operator = person(contexts, browser, live_server, "operator")
+    operator.goto(f"/regulation/demandes/{sent['id']}")
+    reach = operator.get_by_test_id("referrer-phone")
+    expect(reach).to_contain_text("Joindre le professionnel qui oriente")
+    expect(reach.get_by_role("link")).to_have_attribute("href", "tel:+33611223344")

@@ -36,6 +36,9 @@ export const frontDeskTexts = {
     },
     none: "—",
   },
+  referrer: {
+    reach: "Joindre le professionnel qui oriente :",
+  },
   transfer: {
     title: (who: string, when: string) => `Transférée au médecin régulateur par ${who} (${when}) :`,
     noNote: "Aucun message laissé par l'opérateur.",
