@@ -445,6 +445,10 @@ class QueueItem(BaseModel):
     free_text_alert: bool = Field(
         default=False, description="Mots d'alerte dans le texte libre de la demande."
     )
+    transfer_note: str | None = Field(
+        default=None,
+        description="Motif du transfert au médecin régulateur donné par l'opérateur (le dernier).",
+    )
 
 
 class QueueOut(BaseModel):

@@ -19,7 +19,7 @@ import { UNREPORTED_PATH } from "./features/coordination/paths";
 import { INDICATORS_PATHS } from "./features/indicators/paths";
 import { aciTexts } from "./features/indicators/aciTexts";
 import { indicatorsTexts } from "./features/indicators/texts";
-import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE, SEARCH_PATH } from "./features/regulation/paths";
+import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE, SEARCH_PATH, SUPERVISION_PATH } from "./features/regulation/paths";
 import { frontDeskTexts } from "./features/regulation/frontdesk/texts";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
 import { PATIENT_RIGHTS_PATH } from "./features/privacy/paths";
@@ -71,6 +71,7 @@ const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").the
 const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").then((module) => ({ default: module.ReferralPage })));
 const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
 const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
+const SupervisionPage = lazy(() => import("./features/regulation/frontdesk/SupervisionPage").then((module) => ({ default: module.SupervisionPage })));
 const SearchPage = lazy(() => import("./features/regulation/frontdesk/SearchPage").then((module) => ({ default: module.SearchPage })));
 const RequestPage = lazy(() => import("./features/regulation/request/RequestPage").then((module) => ({ default: module.RequestPage })));
 const VoiceDemoPage = lazy(() => import("./features/telephony/VoiceDemoPage").then((module) => ({ default: module.VoiceDemoPage })));
@@ -97,6 +98,7 @@ const PAGES: readonly PageRoute[] = [
   { to: SAS_BOOKINGS_PATH, label: sasTexts.nav.bookings, roles: ["sas_regulator"], element: <SasBookingsPage /> },
   { to: ROLE_HOME.coordinator, label: nav.coordination, roles: ["coordinator"], element: <CoordinatorHome /> },
   { to: SEARCH_PATH, label: frontDeskTexts.search.nav, roles: ["operator", "regulator", "coordinator"], element: <SearchPage /> },
+  { to: SUPERVISION_PATH, label: frontDeskTexts.supervision.nav, roles: ["coordinator"], element: <SupervisionPage /> },
   { to: COORDINATION_PATHS.directory, label: coordinationTexts.nav.directory, roles: ["coordinator"], element: <DirectoryPage /> },
   { to: COORDINATION_PATHS.map, label: coordinationTexts.nav.map, roles: ["coordinator"], element: <MapPage /> },
   { to: PROTOCOLS_PATH, label: protocolTexts.navLabel, roles: ["coordinator", "regulator"], element: <ProtocolsPage /> },

@@ -27,6 +27,7 @@ RedirectReader = Annotated[
     Actor, Depends(require_roles(Role.OPERATOR, Role.COORDINATOR, Role.REGULATOR))
 ]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+Supervisor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
 # Protocol governance: the coordination and the physicians (regulators) review, upload and
 # publish; only a physician approves (and never the version's author: checked in the service).
 ProtocolEditor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]

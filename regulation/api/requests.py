@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Query, status
 
-from regulation.api.deps import Intake, Staff, regulation_router
+from regulation.api.deps import Intake, Staff, Supervisor, regulation_router
 from regulation.models import AssignedTo, RequestStatus
 from regulation.schemas import (
     CallbackIn,
@@ -25,7 +25,8 @@ from regulation.schemas import (
     TriageIn,
     TriageOut,
 )
-from regulation.service import closing, intake, queue, search, triage
+from regulation.schemas_supervision import SupervisionOut
+from regulation.service import closing, intake, queue, search, supervision, triage
 from snp.deps import SessionDep, SettingsDep
 from snp.kit import PageDep
 
@@ -132,6 +133,13 @@ async def get_queue(
 ) -> QueueOut:
     """Requests to handle, most urgent first (priority, then time left before the deadline)."""
     return await queue.list_queue(session, actor, assigned_to=assigned_to)
+
+
+@router.get("/supervision")
+async def get_supervision(session: SessionDep, actor: Supervisor) -> SupervisionOut:
+    """The queue's health for the coordinator (and the regulators): waiting by priority, oldest
+    wait, deadlines past or within 30 min, who holds which request, today's figures."""
+    return await supervision.supervision(session)
 
 
 @router.post("/requests/{request_id}/claim")

@@ -24,6 +24,7 @@ from regulation.models import (
     CallbackAttempt,
     CallbackResult,
     RegulationRequest,
+    RequestLogEntry,
     RequestStatus,
 )
 from regulation.schemas import ClaimOut, QueueItem, QueueOut, Urgency
@@ -108,6 +109,9 @@ async def list_queue(
         query = query.where(R.assigned_to == assigned_to)
     rows = (await session.execute(query)).all()
     await audit.read_many(session, actor, ENTITY, [row.id for row, _ in rows])
+    notes = await transfer_notes(
+        session, [row.id for row, _ in rows if row.assigned_to == AssignedTo.REGULATOR]
+    )
     on = today_paris(now)
     items = []
     for row, failed_count in rows:
@@ -143,10 +147,31 @@ async def list_queue(
                     "retriage_reason": row.retriage_reason,
                     "awaiting_regulator": awaits_regulator(row),
                     "free_text_alert": bool(scan_free_text(row.notes)),
+                    "transfer_note": notes.get(row.id),
                 }
             )
         )
     return QueueOut(generated_at=now, items=items)
+
+
+async def transfer_notes(session: AsyncSession, request_ids: list[int]) -> dict[int, str]:
+    """The operator's message on the latest transfer to the regulators of each request (one
+    query: the regulator's worklist shows why before the request is opened)."""
+    if not request_ids:
+        return {}
+    L = RequestLogEntry
+    latest = (
+        select(func.max(L.id))
+        .where(L.request_id.in_(request_ids), L.kind == "transferred")
+        .group_by(L.request_id)
+    )
+    rows = (await session.execute(select(L.request_id, L.detail).where(L.id.in_(latest)))).all()
+    notes: dict[int, str] = {}
+    for request_id, detail in rows:
+        note = (detail or {}).get("note")
+        if isinstance(note, str) and note.strip():
+            notes[request_id] = note.strip()
+    return notes
 
 
 def _claim_out(row: RegulationRequest) -> ClaimOut:

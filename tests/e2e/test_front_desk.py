@@ -282,6 +282,11 @@ def test_the_regulator_reads_the_transfer_reason_on_top_and_opens_the_protocol(
     api(operator, "POST", f"/api/regulation/requests/{created['id']}/transfer", {"note": note})
 
     regulator = person(contexts, browser, live_server, "regulator")
+    # The worklist already says why: the first line, cut with « … », in full in the title.
+    regulator.goto("/regulation/avis")
+    preview = regulator.get_by_test_id("queue").get_by_test_id("queue-transfer-note")
+    expect(preview).to_have_text("Motif du transfert : " + note[:60].rstrip() + " …")
+    expect(preview).to_have_attribute("title", note)
     regulator.goto(f"/regulation/demandes/{created['id']}")
     expect(heading(regulator)).to_have_text("Demande de Loeiz PRIGENT")
     reason = regulator.get_by_test_id("transfer-reason")
@@ -306,3 +311,64 @@ def test_the_sms_pages_fields_have_the_apps_look(page: Page, live_server: str) -
     borders = fields.evaluate_all("els => els.map((e) => getComputedStyle(e).borderTopWidth)")
     assert len(borders) >= 4
     assert set(borders) == {"2px"}, borders
+
+
+def test_the_coordinator_supervises_the_queue_live(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    coordinator = person(contexts, browser, live_server, "coordinator")
+    coordinator.goto("/coordination/supervision")
+    expect(heading(coordinator)).to_have_text("Supervision de la file")
+    waiting = coordinator.get_by_test_id("supervision-waiting").locator("dd")
+    expect(waiting).to_have_text(re.compile(r"^\d+$"))
+    before = int(waiting.inner_text())
+    received = coordinator.get_by_test_id("supervision-today-received").locator("dd")
+    received_before = int(received.inner_text())
+
+    operator = person(contexts, browser, live_server, "operator")
+    created = api(
+        operator,
+        "POST",
+        "/api/regulation/requests",
+        {
+            "family_name": "Riou",
+            "given_name": "Gwenn",
+            "birth_date": date(1979, 2, 3).isoformat(),
+            "sex": "female",
+            "phone": "06 21 32 43 54",
+            "commune_insee": "35236",
+            "motif": "fever",
+        },
+    )
+    # Live: the new request and who holds it appear without reloading.
+    expect(waiting).to_have_text(str(before + 1))
+    expect(received).to_have_text(str(received_before + 1))
+    claims = coordinator.get_by_test_id("supervision-claims")
+    expect(claims.get_by_role("link", name=f"Demande n° {created['id']}")).to_be_visible()
+    expect(coordinator.get_by_text("Riou")).to_have_count(0)  # no patient identity here
+
+
+def test_the_operator_sees_the_pharmacists_mobile_on_the_referral(
+    browser: Browser, live_server: str, contexts: list[BrowserContext]
+) -> None:
+    pharmacist = person(contexts, browser, live_server, "referrer")
+    sent = api(
+        pharmacist,
+        "POST",
+        "/api/regulation/referrals",
+        {
+            "family_name": "Guillou",
+            "given_name": "Nolwenn",
+            "birth_date": date(1990, 9, 9).isoformat(),
+            "phone": "06 55 44 33 22",
+            "commune_insee": "35236",
+            "motif": "urinary_burning",
+            "origin": "pharmacist",
+            "referrer_phone": "06 11 22 33 44",
+        },
+    )
+    operator = person(contexts, browser, live_server, "operator")
+    operator.goto(f"/regulation/demandes/{sent['id']}")
+    reach = operator.get_by_test_id("referrer-phone")
+    expect(reach).to_contain_text("Joindre le professionnel qui oriente")
+    expect(reach.get_by_role("link")).to_have_attribute("href", "tel:+33611223344")

@@ -52,6 +52,7 @@ HOMES: dict[str, tuple[str, str, list[str], str]] = {
         [
             "Coordination",
             "Rechercher",
+            "Supervision",
             "Annuaire",
             "Carte",
             "Protocole de tri",

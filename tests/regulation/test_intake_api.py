@@ -189,3 +189,18 @@ async def test_a_referral_needs_few_fields_and_names_the_missing_ones(
     assert response.status_code == 422
     locs = {tuple(e["loc"]) for e in response.json()["detail"]}
     assert locs == {("body", "given_name"), ("body", "birth_date"), ("body", "origin")}
+
+
+async def test_the_operator_sees_the_referrers_mobile_on_the_request(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await staff(session, client, Role.REFERRER, "pharmacie@example.fr")
+    sent = await client.post(
+        "/api/regulation/referrals", json=referral(referrer_phone="06 11 22 33 44")
+    )
+    assert sent.status_code == 201, sent.text
+    async with client_for(app) as operator:
+        await staff(session, operator, Role.OPERATOR)
+        detail = (await operator.get(f"/api/regulation/requests/{sent.json()['id']}")).json()
+    assert detail["referrer_phone"] == "+33611223344"
+    assert detail["referrer_structure"] == "Test referrer"

@@ -218,6 +218,27 @@ async def test_a_transfer_hands_the_request_to_the_regulators(
     assert others.json()["items"] == []
 
 
+async def test_the_regulators_worklist_shows_why_each_request_was_transferred(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await staff(session, client, Role.OPERATOR)
+    explained = (await client.post("/api/regulation/requests", json=patient())).json()["id"]
+    silent = (await client.post("/api/regulation/requests", json=patient())).json()["id"]
+    kept = (await client.post("/api/regulation/requests", json=patient())).json()["id"]
+    reason = "Douleur thoracique atypique\nPatient anxieux, rappeler vite"
+    await client.post(f"/api/regulation/requests/{explained}/transfer", json={"note": reason})
+    await client.post(f"/api/regulation/requests/{silent}/transfer", json={})
+    async with client_for(app) as doctor:
+        await staff(session, doctor, Role.REGULATOR, name="Dr Jean Régulateur")
+        mine = (
+            await doctor.get("/api/regulation/queue", params={"assigned_to": "regulator"})
+        ).json()["items"]
+    notes = {item["id"]: item["transfer_note"] for item in mine}
+    assert notes == {explained: reason, silent: None}
+    everyone = (await client.get("/api/regulation/queue")).json()["items"]
+    assert {i["id"]: i["transfer_note"] for i in everyone}[kept] is None
+
+
 async def test_claims_of_silent_consoles_are_released_after_the_grace_period(
     db_url: str, database: Database, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:

@@ -2605,6 +2605,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/regulation/supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Supervision
+         * @description The queue's health for the coordinator (and the regulators): waiting by priority, oldest
+         *     wait, deadlines past or within 30 min, who holds which request, today's figures.
+         */
+        get: operations["regulation-get_supervision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rights/document": {
         parameters: {
             query?: never;
@@ -4629,6 +4650,17 @@ export interface components {
             id: string;
             /** Label */
             label: string;
+        };
+        /** ClaimLine */
+        ClaimLine: {
+            assigned_to: components["schemas"]["AssignedTo"];
+            /** Claimed By Name */
+            claimed_by_name: string | null;
+            /** Claimed For Seconds */
+            claimed_for_seconds: number;
+            priority: components["schemas"]["Priority"] | null;
+            /** Request Id */
+            request_id: number;
         };
         /** ClaimOut */
         ClaimOut: {
@@ -6692,6 +6724,18 @@ export interface components {
          * @enum {string}
          */
         Priority: "P0" | "P1" | "P2" | "P3";
+        /** PriorityLoad */
+        PriorityLoad: {
+            /** Oldest Wait Seconds */
+            oldest_wait_seconds: number;
+            /** @description P0 à P3 ; None : pas encore triée. */
+            priority: components["schemas"]["Priority"] | null;
+            /**
+             * Waiting
+             * @description Demandes en file (reçues, en attente ou prises en charge).
+             */
+            waiting: number;
+        };
         /** ProSanteConnectOut */
         ProSanteConnectOut: {
             /** Enabled */
@@ -6965,6 +7009,11 @@ export interface components {
              */
             soon_seconds: number;
             status: components["schemas"]["RequestStatus"];
+            /**
+             * Transfer Note
+             * @description Motif du transfert au médecin régulateur donné par l'opérateur (le dernier).
+             */
+            transfer_note?: string | null;
             /**
              * Urgency
              * @description ok, soon (< 1 h left, or the last third of a shorter window) or overdue: the UI's colour.
@@ -8728,6 +8777,38 @@ export interface components {
             /** Slots Offered */
             slots_offered: number;
         };
+        /** SupervisionOut */
+        SupervisionOut: {
+            /**
+             * Awaiting Regulator
+             * @description Transférées au médecin régulateur, non prises.
+             */
+            awaiting_regulator: number;
+            /** By Priority */
+            by_priority: components["schemas"]["PriorityLoad"][];
+            /** Claims */
+            claims: components["schemas"]["ClaimLine"][];
+            /**
+             * Due Within 30 Min
+             * @description Échéance dans les 30 minutes.
+             */
+            due_within_30_min: number;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Oldest Wait Seconds */
+            oldest_wait_seconds: number | null;
+            /**
+             * Overdue
+             * @description Échéance dépassée.
+             */
+            overdue: number;
+            today: components["schemas"]["TodayFigures"];
+            /** Waiting */
+            waiting: number;
+        };
         /** SupplyDemand */
         SupplyDemand: {
             /** By Commune */
@@ -9074,6 +9155,19 @@ export interface components {
             } | null;
             /** Kind */
             kind: string;
+        };
+        /** TodayFigures */
+        TodayFigures: {
+            /** Booked */
+            booked: number;
+            /** Closed */
+            closed: number;
+            /** Received */
+            received: number;
+            /** Redirected 15 */
+            redirected_15: number;
+            /** Triaged */
+            triaged: number;
         };
         /** TokenCheckOut */
         TokenCheckOut: {
@@ -13909,6 +14003,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "regulation-get_supervision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupervisionOut"];
                 };
             };
         };

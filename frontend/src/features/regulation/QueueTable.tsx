@@ -8,6 +8,7 @@ import { Link } from "react-router";
 import { useUser } from "../../shell/auth";
 import { useTerritoryQuery } from "../../shell/territory";
 import { PriorityBadge, UrgencyTag } from "./components";
+import { frontDeskTexts, transferPreview } from "./frontdesk";
 import { formatDuration, formatWhen, motifLabel, timeLeftLabel, urgencyOf, type QueueItem } from "./model";
 import { REQUEST_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
@@ -145,6 +146,12 @@ export function QueueTable({
                 </td>
                 <td className="queue-motif" title={motifLabel(document, item.motif)}>
                   {motifLabel(document, item.motif)}
+                  {item.transfer_note ? (
+                    <span className="cell-sub queue-transfer" title={item.transfer_note} data-testid="queue-transfer-note">
+                      <span className="visually-hidden">{frontDeskTexts.transfer.rowLabel}</span>
+                      {transferPreview(item.transfer_note)}
+                    </span>
+                  ) : null}
                 </td>
                 <th scope="row" className="queue-patient">
                   <Link to={REQUEST_PATH(item.id)} tabIndex={-1} aria-label={tc.openLabel(name)}>

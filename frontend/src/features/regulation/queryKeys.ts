@@ -13,6 +13,8 @@ export const regulationKeys = {
   openMatches: (criteria: Record<string, string | number>) => ["regulation", "requests", "open-matches", criteria] as const,
   history: (id: number) => ["regulation", "requests", id, "history"] as const,
   protocol: ["regulation", "protocol"],
+  /** The supervisor's aggregate (under `requests`: every request event refreshes it). */
+  supervision: ["regulation", "requests", "supervision"],
   /** The regulators' follow-up of the calls sent to the 15. */
   followUp15: ["regulation", "follow-up"],
 } as const;

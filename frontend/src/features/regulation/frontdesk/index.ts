@@ -5,3 +5,4 @@ export { OpenMatchesNotice } from "./OpenMatchesNotice";
 export { deName, frontDeskTexts } from "./texts";
 export { AlertsSwitch, DEFAULT_VIEW, QueueControls, useArrivalAlerts, viewOf, type QueueView } from "./QueueControls";
 export { TransferReason } from "./TransferReason";
+export { transferPreview } from "./transferPreview";

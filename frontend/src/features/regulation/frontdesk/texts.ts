@@ -11,9 +11,38 @@ export function deName(name: string): string {
 }
 
 export const frontDeskTexts = {
+  supervision: {
+    nav: "Supervision",
+    title: "Supervision de la file",
+    intro: "La santé de la file d'un coup d'œil, mise à jour en direct.",
+    waiting: "En file",
+    oldest: "Plus longue attente",
+    overdue: "Échéance dépassée",
+    dueSoon: "Échéance dans les 30 min",
+    awaitingRegulator: "En attente du médecin régulateur",
+    byPriority: "En file par priorité",
+    claims: "Qui traite quelle demande",
+    noClaims: "Aucune demande prise en charge en ce moment.",
+    request: (id: number) => `Demande n° ${id}`,
+    since: (duration: string) => `depuis ${duration}`,
+    regulator: "médecin régulateur",
+    today: "Aujourd'hui",
+    figures: {
+      received: "Reçues",
+      triaged: "Triées",
+      booked: "Orientées (rendez-vous)",
+      redirected_15: "Réorientées vers le 15",
+      closed: "Clôturées",
+    },
+    none: "—",
+  },
+  referrer: {
+    reach: "Joindre le professionnel qui oriente :",
+  },
   transfer: {
     title: (who: string, when: string) => `Transférée au médecin régulateur par ${who} (${when}) :`,
     noNote: "Aucun message laissé par l'opérateur.",
+    rowLabel: "Motif du transfert : ",
   },
   queue: {
     legend: "Filtrer et trier la file",

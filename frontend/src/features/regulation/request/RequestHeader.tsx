@@ -1,8 +1,9 @@
 /** The request's priority, motif, origin, status and time left. */
 import { useNow } from "../../../shell/clock";
 import { PriorityBadge, UrgencyTag } from "../components";
-import { formatWhen, motifLabel, OPEN_STATUSES, timeLeftLabel, urgencyOf, type Priority, type RequestOut } from "../model";
+import { displayPhone, formatWhen, motifLabel, OPEN_STATUSES, timeLeftLabel, urgencyOf, type Priority, type RequestOut } from "../model";
 import { useProtocolDocument } from "../protocol";
+import { frontDeskTexts } from "../frontdesk/texts";
 import { regulationTexts } from "../texts";
 
 const t = regulationTexts;
@@ -22,6 +23,12 @@ export function RequestHeader({ request }: { request: RequestOut }) {
           {request.age_label} · {t.labels.origin[request.origin]}
           {request.referrer_structure ? ` · ${request.referrer_structure}` : ""} · {td.receivedAt} {formatWhen(request.received_at)}
         </p>
+        {request.referrer_phone ? (
+          <p className="muted" data-testid="referrer-phone">
+            {frontDeskTexts.referrer.reach}{" "}
+            <a href={`tel:${request.referrer_phone}`}>{displayPhone(request.referrer_phone)}</a>
+          </p>
+        ) : null}
       </div>
       <div className="request-head-side">
         <span className={`status-pill status-${request.status}`}>{t.labels.status[request.status]}</span>
