@@ -19,15 +19,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import httpx
-from websockets.asyncio.client import ClientConnection, connect
 
 if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,14 +36,11 @@ from bench.common import (
     run_on_databases,
     served_app,
 )
+from bench.consoles import create_operators, login, open_console
 from composition import demo, migrate
 from snp import territory
-from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
 from snp.db import Database
 
-PASSWORD = "bench fan-out password"  # noqa: S105 - throwaway accounts of a throwaway database
 PATIENT: dict[str, Any] = {
     "family_name": "Martin",
     "given_name": "Camille",
@@ -68,55 +61,10 @@ async def prepare(url: str, consoles: int) -> list[str]:
     try:
         async with database.transaction() as session:
             await territory.upsert_communes(session, demo.COMMUNES)
-            for n, email in enumerate(emails):
-                await auth_service.create_user(
-                    session,
-                    Actor.system("bench"),
-                    email=email,
-                    full_name=f"Opérateur {n}",
-                    role=Role.OPERATOR,
-                    password=PASSWORD,
-                )
+            await create_operators(session, emails)
     finally:
         await database.dispose()
     return emails
-
-
-async def login(base: str, email: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30)
-    response = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    response.raise_for_status()
-    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-    return client
-
-
-class Console:
-    """One operator's live socket, noting when each new request arrives."""
-
-    def __init__(self, socket: ClientConnection) -> None:
-        self.socket = socket
-        self.arrivals: dict[int, float] = {}
-        self.task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        async for text in self.socket:
-            now = time.perf_counter()
-            message = json.loads(text)
-            if message.get("type") == "request.received":
-                self.arrivals[int(message["request_id"])] = now
-
-
-async def open_console(base: str, client: httpx.AsyncClient) -> Console:
-    cookie = f"snp_session={client.cookies['snp_session']}"
-    socket = await connect(
-        base.replace("http://", "ws://") + "/ws",
-        additional_headers={"Cookie": cookie},
-        open_timeout=10,
-        max_queue=None,
-    )
-    hello = json.loads(await asyncio.wait_for(socket.recv(), 10))
-    assert hello["type"] == "hello", hello
-    return Console(socket)
 
 
 async def measure(
@@ -127,7 +75,7 @@ async def measure(
     async with served_app(url) as base:
         clients = [await login(base, email) for email in emails]
         intake, watchers = clients[0], clients[1:]
-        opened = [await open_console(base, c) for c in watchers]
+        opened = [await open_console(base, c, "request.received", "request_id") for c in watchers]
         pairs: list[float] = []
         last: list[float] = []
         try:
@@ -137,12 +85,12 @@ async def measure(
                 response.raise_for_status()
                 request_id = int(response.json()["id"])
                 deadline = time.monotonic() + 5
-                while any(request_id not in c.arrivals for c in opened):
+                while any(request_id not in c.seen for c in opened):
                     if time.monotonic() > deadline:
                         raise RuntimeError(f"request {request_id} missing on some console")
                     await asyncio.sleep(0.001)
                 if n >= warmup:
-                    times = [(c.arrivals[request_id] - began) * 1000 for c in opened]
+                    times = [(c.seen[request_id] - began) * 1000 for c in opened]
                     pairs += times
                     last.append(max(times))
                 await asyncio.sleep(gap)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 import time
 from collections.abc import Sequence
@@ -30,7 +29,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from sqlalchemy import func, select
-from websockets.asyncio.client import ClientConnection, connect
 
 if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -43,15 +41,11 @@ from bench.common import (
     run_on_databases,
     served_app,
 )
+from bench.consoles import create_operators, login, open_console
 from composition import migrate
-from snp.actor import Actor
-from snp.auth import service as auth_service
-from snp.auth.roles import Role
 from snp.db import Database
 from telephony.models import PhoneCall
 from tests.telephony.fake_voice import ACCOUNT_SID, AUTH_TOKEN, CPTS_NUMBER, FakeCall, FakeVoice
-
-PASSWORD = "bench voice password"  # noqa: S105 - throwaway accounts of a throwaway database
 
 
 async def prepare(url: str, consoles: int) -> list[str]:
@@ -59,55 +53,10 @@ async def prepare(url: str, consoles: int) -> list[str]:
     emails = [f"voice{n}@bench.fr" for n in range(consoles)]
     try:
         async with database.transaction() as session:
-            for n, email in enumerate(emails):
-                await auth_service.create_user(
-                    session,
-                    Actor.system("bench"),
-                    email=email,
-                    full_name=f"Opérateur {n}",
-                    role=Role.OPERATOR,
-                    password=PASSWORD,
-                )
+            await create_operators(session, emails)
     finally:
         await database.dispose()
     return emails
-
-
-async def login(base: str, email: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30)
-    response = await client.post("/api/auth/login", json={"email": email, "password": PASSWORD})
-    response.raise_for_status()
-    client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-    return client
-
-
-class Console:
-    """One operator's live socket, noting when each waiting call shows."""
-
-    def __init__(self, socket: ClientConnection) -> None:
-        self.socket = socket
-        self.waiting: dict[int, float] = {}
-        self.task = asyncio.create_task(self._read())
-
-    async def _read(self) -> None:
-        async for text in self.socket:
-            now = time.perf_counter()
-            message = json.loads(text)
-            if message.get("type") == "voice.call_waiting":
-                self.waiting[int(message["call_id"])] = now
-
-
-async def open_console(base: str, client: httpx.AsyncClient) -> Console:
-    cookie = f"snp_session={client.cookies['snp_session']}"
-    socket = await connect(
-        base.replace("http://", "ws://") + "/ws",
-        additional_headers={"Cookie": cookie},
-        open_timeout=10,
-        max_queue=None,
-    )
-    hello = json.loads(await asyncio.wait_for(socket.recv(), 10))
-    assert hello["type"] == "hello", hello
-    return Console(socket)
 
 
 def call_id_of(call: FakeCall) -> int | None:
@@ -196,7 +145,9 @@ async def measure(
             fake.voice_url = f"{base}/api/voice/twilio/inbound"
             fake.status_url = f"{base}/api/voice/twilio/status"
             clients = [await login(base, email) for email in emails]
-            consoles = [await open_console(base, c) for c in clients]
+            consoles = [
+                await open_console(base, c, "voice.call_waiting", "call_id") for c in clients
+            ]
             operators = clients[: args.operators]
             for n, client in enumerate(operators):
                 presence = {"state": "available", "phone": f"+3362{n:07d}"}
@@ -208,12 +159,12 @@ async def measure(
                     *[burst.operator(c) for c in operators],
                 )
                 deadline = time.monotonic() + 5
-                while any(call_id not in c.waiting for call_id in burst.sent_at for c in consoles):
+                while any(call_id not in c.seen for call_id in burst.sent_at for c in consoles):
                     if time.monotonic() > deadline:
                         break
                     await asyncio.sleep(0.01)
                 every = [
-                    max((c.waiting.get(call_id, float("inf")) - began) * 1000 for c in consoles)
+                    max((c.seen.get(call_id, float("inf")) - began) * 1000 for c in consoles)
                     for call_id, began in burst.sent_at.items()
                 ]
             finally:

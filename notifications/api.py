@@ -15,8 +15,6 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
-from starlette.datastructures import FormData
-from twilio.request_validator import RequestValidator
 
 from notifications.models import MessageStatus
 from notifications.schemas import (
@@ -37,9 +35,9 @@ from notifications.service import broadcast, inbound, inbound_alerts, outbox, re
 from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, public, require_roles
-from snp.errors import Conflict, Forbidden
+from snp.errors import Conflict
 from snp.kit import PageDep
-from snp.settings import Settings
+from snp.twilio import verified_form
 
 log = logging.getLogger(__name__)
 
@@ -151,31 +149,6 @@ async def simulate_inbound(
     return await inbound.handle_inbound(
         session, provider_sid=f"console-{uuid.uuid4().hex}", sender=body.sender, body=body.body
     )
-
-
-def signed_url(request: Request, settings: Settings) -> str:
-    """The URL Twilio called, as it knows it (behind a proxy, our public address)."""
-    base = settings.public_base_url.rstrip("/") or f"{request.url.scheme}://{request.url.netloc}"
-    query = f"?{request.url.query}" if request.url.query else ""
-    return f"{base}{request.url.path}{query}"
-
-
-async def verified_form(request: Request, settings: Settings) -> FormData:
-    """The posted form, once its Twilio signature checks out; otherwise 403."""
-    form = await request.form()
-    signature = request.headers.get("X-Twilio-Signature")
-    token = settings.twilio_auth_token.get_secret_value()
-    reason = None
-    if not signature:
-        reason = "missing signature"
-    elif not token:
-        reason = "no auth token configured"
-    elif not RequestValidator(token).validate(signed_url(request, settings), form, signature):
-        reason = "invalid signature"
-    if reason is not None:
-        log.warning("Twilio webhook %s refused: %s", request.url.path, reason)
-        raise Forbidden("Signature Twilio absente ou invalide.")
-    return form
 
 
 @router.post(

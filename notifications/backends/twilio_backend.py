@@ -1,6 +1,6 @@
 """Twilio Messages API through the official `twilio` SDK (its asynchronous HTTP client).
 
-The SDK always builds `https://api.twilio.com/...` URLs; `RebasedHttpClient` rewrites that
+The SDK always builds `https://api.twilio.com/...` URLs; `TwilioHttpClient` rewrites that
 prefix to the setting `twilio_base_url`, so tests drive the real SDK against a local fake
 server. It also applies the timeout (the SDK's async client would otherwise wait indefinitely)
 and never logs requests: their query strings may carry phone numbers.
@@ -14,23 +14,20 @@ mobile, opted out, unreachable destination) make the message undeliverable; othe
 from __future__ import annotations
 
 import asyncio
-import base64
 import logging
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.async_http_client import AsyncTwilioHttpClient
-from twilio.http.response import Response
 from twilio.rest import Client
 
 from notifications.backends.base import OutgoingSms, SendError
 from snp.settings import Settings
+from snp.twilio import TWILIO_API, TwilioHttpClient
 
 log = logging.getLogger(__name__)
 
-TWILIO_API = "https://api.twilio.com"
 STATUS_CALLBACK_PATH = "/api/notifications/twilio/status"
 
 # Twilio error codes meaning this recipient cannot receive the message: no retry will help.
@@ -52,53 +49,6 @@ UNDELIVERABLE_CODES = frozenset(
         30006,  # landline or unreachable carrier
     }
 )
-
-
-class RebasedHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
-    """The SDK's async HTTP client, aimed at `base_url`, with a timeout, without request logs."""
-
-    def __init__(self, base_url: str, timeout: float) -> None:
-        super().__init__(pool_connections=True, timeout=timeout)
-        self.base_url = base_url.rstrip("/")
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        params: dict[str, object] | None = None,
-        data: dict[str, object] | None = None,
-        headers: dict[str, str] | None = None,
-        auth: tuple[str, str] | None = None,
-        timeout: float | None = None,  # noqa: ASYNC109 - the SDK's signature
-        allow_redirects: bool = False,
-    ) -> Response:
-        if url.startswith(TWILIO_API) and self.base_url != TWILIO_API:
-            url = self.base_url + url[len(TWILIO_API) :]
-        if auth is not None:  # as a header: aiohttp deprecates its `auth` argument
-            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
-            headers = {**(headers or {}), "Authorization": f"Basic {token}"}
-            auth = None
-        limit = timeout if timeout is not None else self.timeout
-        response: Response = await asyncio.wait_for(
-            super().request(
-                method,
-                url,
-                params=params,
-                data=data,
-                headers=headers,
-                auth=auth,
-                timeout=limit,
-                allow_redirects=allow_redirects,
-            ),
-            timeout=limit,
-        )
-        return response
-
-    def log_request(self, kwargs: dict[str, Any]) -> None:
-        return None  # URLs and parameters may carry phone numbers
-
-    def log_response(self, status_code: int, response: Any) -> None:
-        return None
 
 
 def classify(exc: BaseException) -> SendError:
@@ -153,7 +103,7 @@ class TwilioBackend:
             public_base_url.rstrip("/") + STATUS_CALLBACK_PATH if public_base_url else ""
         )
         self._client: Client | None = None
-        self._http: RebasedHttpClient | None = None
+        self._http: TwilioHttpClient | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioBackend:
@@ -171,7 +121,7 @@ class TwilioBackend:
         """The SDK client, built on first use inside the running event loop (aiohttp's
         connection pool belongs to one loop)."""
         if self._client is None:
-            self._http = RebasedHttpClient(self.base_url, self.timeout)
+            self._http = TwilioHttpClient(self.base_url, self.timeout)
             self._client = Client(
                 username=self.account_sid,
                 password=self.auth_token,

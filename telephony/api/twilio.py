@@ -17,11 +17,9 @@ import logging
 
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.datastructures import FormData
-from twilio.request_validator import RequestValidator
 
 from snp.deps import SessionDep, SettingsDep, public
-from snp.errors import Forbidden
-from snp.settings import Settings
+from snp.twilio import verified_form
 from telephony.models import CallState, Direction
 from telephony.service import calls, dialer, twiml
 from telephony.service.calls import Answer
@@ -33,31 +31,6 @@ router = APIRouter(prefix="/api/voice/twilio", tags=["voice"], dependencies=[Dep
 
 XML = "application/xml"
 ENDED_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
-
-
-def signed_url(request: Request, settings: Settings) -> str:
-    """The URL Twilio called, as it knows it (behind a proxy, our public address)."""
-    base = settings.public_base_url.rstrip("/") or f"{request.url.scheme}://{request.url.netloc}"
-    query = f"?{request.url.query}" if request.url.query else ""
-    return f"{base}{request.url.path}{query}"
-
-
-async def verified_form(request: Request, settings: Settings) -> FormData:
-    """The posted form, once its Twilio signature checks out; otherwise 403."""
-    form = await request.form()
-    signature = request.headers.get("X-Twilio-Signature")
-    token = settings.twilio_auth_token.get_secret_value()
-    reason = None
-    if not signature:
-        reason = "missing signature"
-    elif not token:
-        reason = "no auth token configured"
-    elif not RequestValidator(token).validate(signed_url(request, settings), form, signature):
-        reason = "invalid signature"
-    if reason is not None:
-        log.warning("Twilio voice webhook %s refused: %s", request.url.path, reason)
-        raise Forbidden("Signature Twilio absente ou invalide.")
-    return form
 
 
 def _xml(body: str) -> Response:

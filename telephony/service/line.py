@@ -19,8 +19,8 @@ from twilio.rest import Client
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from snp.settings import Settings
+from snp.twilio import TwilioHttpClient
 from telephony.errors import LineUnavailable
-from telephony.service.twilio_http import VoiceHttpClient
 from telephony.service.voice_texts import render
 
 LANGUAGE = "fr-FR"
@@ -63,9 +63,11 @@ class TwilioLine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def _client(self) -> tuple[Client, VoiceHttpClient]:
+    def _client(self) -> tuple[Client, TwilioHttpClient]:
         settings = self.settings
-        http = VoiceHttpClient(settings.twilio_base_url, settings.twilio_timeout_seconds)
+        http = TwilioHttpClient(
+            settings.twilio_base_url, settings.twilio_timeout_seconds, pool_connections=False
+        )
         client = Client(
             username=settings.twilio_account_sid,
             password=settings.twilio_auth_token.get_secret_value(),
