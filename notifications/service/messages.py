@@ -125,20 +125,45 @@ async def on_slot_booked(
         values=details,
         about=about,
     )
-    remind_at = timing.reminder_at(event.start_at, settings.sms_reminder_minutes_before, now)
-    if remind_at is not None:
-        await outbox.enqueue(
-            session,
-            key=f"reminder:{event.appointment_id}:patient:{phone}",
-            to=phone,
-            template=REMINDER,
-            audience=Audience.PATIENT,
-            values=details,
-            essential=False,
-            send_at=remind_at,
-            expires_at=event.start_at,
-            about=about,
-        )
+    await _remind(
+        session,
+        settings,
+        f"{event.appointment_id}:patient:{phone}",
+        phone,
+        event.start_at,
+        details,
+        about,
+        now,
+    )
+
+
+async def _remind(
+    session: AsyncSession,
+    settings: Settings,
+    key: str,
+    phone: str,
+    start_at: datetime,
+    details: dict[str, str],
+    about: About,
+    now: datetime,
+) -> None:
+    """The patient's reminder before the appointment, unless it is already too close; it expires
+    when the appointment starts."""
+    remind_at = timing.reminder_at(start_at, settings.sms_reminder_minutes_before, now)
+    if remind_at is None:
+        return
+    await outbox.enqueue(
+        session,
+        key=f"reminder:{key}",
+        to=phone,
+        template=REMINDER,
+        audience=Audience.PATIENT,
+        values=details,
+        essential=False,
+        send_at=remind_at,
+        expires_at=start_at,
+        about=about,
+    )
 
 
 async def _tell_both(
@@ -308,17 +333,6 @@ async def on_appointment_moved(
         values=details,
         about=about,
     )
-    remind_at = timing.reminder_at(event.to_start_at, settings.sms_reminder_minutes_before, now)
-    if remind_at is not None:
-        await outbox.enqueue(
-            session,
-            key=f"reminder:{move}:patient:{phone}",
-            to=phone,
-            template=REMINDER,
-            audience=Audience.PATIENT,
-            values=details,
-            essential=False,
-            send_at=remind_at,
-            expires_at=event.to_start_at,
-            about=about,
-        )
+    await _remind(
+        session, settings, f"{move}:patient:{phone}", phone, event.to_start_at, details, about, now
+    )
