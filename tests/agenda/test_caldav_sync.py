@@ -26,7 +26,7 @@ from tests.agenda.supply_helpers import slots_of
 from tests.conftest import empty_database, test_settings
 from tests.factories import login
 from tests.support.postgres import free_port
-from tests.support.radicale_server import PASSWORD, USER, Radicale, running_radicale
+from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical, running_radicale
 
 OPTIONS = caldav_sync.CaldavOptions(key="test-caldav-key", allow_private_hosts=True)
 
@@ -44,7 +44,9 @@ def busy_calendar(radicale: Radicale) -> Radicale:
     for event in calendar.events():
         event.delete()
     calendar.save_event(
-        dtstart=in_days(2, 14, 10), dtend=in_days(2, 14, 50), uid="meeting-1", summary="Réunion"
+        event_ical(
+            dtstart=in_days(2, 14, 10), dtend=in_days(2, 14, 50), uid="meeting-1", summary="Réunion"
+        )
     )
     return radicale
 

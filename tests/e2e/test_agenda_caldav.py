@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.conftest import demo_server
 from tests.e2e.test_agenda_gp import open_slot_at
 from tests.e2e.test_regulation import api, heading, login
-from tests.support.radicale_server import PASSWORD, USER, Radicale, running_radicale
+from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical, running_radicale
 
 pytestmark = pytest.mark.e2e
 
@@ -55,10 +55,12 @@ def test_connecting_a_caldav_calendar_lists_its_busy_time_and_withdraws_the_slot
     )
     start = datetime.fromisoformat(slot["start_at"]).astimezone(PARIS)
     radicale.calendar().save_event(
-        dtstart=start - timedelta(minutes=10),
-        dtend=start + timedelta(minutes=30),
-        uid="e2e-meeting",
-        summary="Réunion privée",
+        event_ical(
+            dtstart=start - timedelta(minutes=10),
+            dtend=start + timedelta(minutes=30),
+            uid="e2e-meeting",
+            summary="Réunion privée",
+        )
     )
 
     gp.goto("/agenda/calendriers")

@@ -34,6 +34,7 @@ class Server:
             **os.environ,
             "SNP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
             "SNP_LOGIN_SLOWDOWN_SECONDS": "0",
+            "SNP_MFA_REQUIRED": "false",
             "SNP_LOG_LEVEL": "WARNING",
         }
         self.process: subprocess.Popen[bytes] | None = None

@@ -9,9 +9,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import caldav
+import icalendar
 
 from tests.support.postgres import free_port
 
@@ -76,3 +78,18 @@ def running_radicale(root: Path) -> Iterator[Radicale]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def event_ical(*, uid: str, dtstart: datetime, dtend: datetime, summary: str) -> str:
+    """One busy VEVENT as iCalendar text (what a GP's calendar application would store)."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//tests//radicale//FR")
+    cal.add("version", "2.0")
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", dtstart)
+    event.add("dtend", dtend)
+    event.add("summary", summary)
+    cal.add_component(event)
+    return str(cal.to_ical().decode())
