@@ -1,12 +1,14 @@
 /**
  * The coordinator's supervision page (/coordination/supervision): the queue's health at a
- * glance, from one aggregated endpoint, refreshed by the live channel (never polled).
+ * glance, from one aggregated endpoint, and the phone line's beside it (the telephony feature's
+ * card), both refreshed by the live channel (never polled).
  */
 import { Link } from "react-router";
 
 import { api, useApiQuery } from "../../../api";
 import { LiveStatusBanner, useLiveInvalidation } from "../../../shell/live";
 import { Page } from "../../../shell/Page";
+import { LineHealthCard } from "../../telephony";
 import { PriorityBadge } from "../components";
 import { formatDuration } from "../model";
 import { REQUEST_PATH } from "../paths";
@@ -50,6 +52,7 @@ export function SupervisionPage() {
             <Tile label={t.dueSoon} value={health.due_within_30_min} testId="supervision-due-soon" alert={health.due_within_30_min > 0} />
             <Tile label={t.awaitingRegulator} value={health.awaiting_regulator} testId="supervision-regulator" />
           </dl>
+          <LineHealthCard />
           <section className="card" aria-labelledby="supervision-priority">
             <h2 id="supervision-priority">{t.byPriority}</h2>
             <ul className="supervision-list" data-testid="supervision-by-priority">
