@@ -8,22 +8,13 @@ import { api, useApiQuery } from "../../api";
 import { useNow } from "../../shell/clock";
 import { useLiveInvalidation } from "../../shell/live";
 import { Card } from "../../shell/Page";
-import { Loaded } from "../../ui";
+import { FigureTile, FigureTiles, Loaded } from "../../ui";
 import { agedSeconds, type LineHealth } from "./model";
 import { telephonyKeys } from "./queryKeys";
 import { formatSeconds, telephonyTexts } from "./texts";
 import "./telephony.css";
 
 const t = telephonyTexts.health;
-
-function Figure({ label, value, testId, alert = false }: { label: string; value: string | number; testId: string; alert?: boolean }) {
-  return (
-    <div className={alert ? "line-figure line-figure-alert" : "line-figure"} data-testid={testId}>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
 
 function wait(seconds: number | null): string {
   return seconds === null ? t.none : formatSeconds(seconds);
@@ -36,25 +27,25 @@ function Figures({ health }: { health: LineHealth }) {
   return (
     <div data-testid="line-health">
       <p className="line-health-state">{health.open_now ? t.open : t.closed}</p>
-      <dl className="line-figures">
-        <Figure label={t.waiting} value={health.waiting} testId="line-waiting" alert={health.waiting > 0} />
-        <Figure label={t.longest} value={wait(longest)} testId="line-longest" alert={(longest ?? 0) > 60} />
-        <Figure label={t.available} value={health.operators_available} testId="line-available" alert={health.waiting > 0 && health.operators_available === 0} />
-        <Figure
+      <FigureTiles>
+        <FigureTile label={t.waiting} value={health.waiting} testId="line-waiting" alert={health.waiting > 0} />
+        <FigureTile label={t.longest} value={wait(longest)} testId="line-longest" alert={(longest ?? 0) > 60} />
+        <FigureTile label={t.available} value={health.operators_available} testId="line-available" alert={health.waiting > 0 && health.operators_available === 0} />
+        <FigureTile
           label={t.onCall}
           value={health.operators_wrap_up > 0 ? `${health.operators_on_call} (${t.wrapUp(health.operators_wrap_up)})` : health.operators_on_call}
           testId="line-on-call"
         />
-        <Figure label={t.callbacks} value={health.callbacks_pending} testId="line-callbacks" />
-        <Figure label={t.oldestCallback} value={wait(oldestCallback)} testId="line-oldest-callback" />
-      </dl>
+        <FigureTile label={t.callbacks} value={health.callbacks_pending} testId="line-callbacks" />
+        <FigureTile label={t.oldestCallback} value={wait(oldestCallback)} testId="line-oldest-callback" />
+      </FigureTiles>
       <h3 className="line-health-today">{t.today}</h3>
-      <dl className="line-figures">
-        <Figure label={t.received} value={health.today.received} testId="line-today-received" />
-        <Figure label={t.answered} value={health.today.answered} testId="line-today-answered" />
-        <Figure label={t.quick} value={health.today.answered_within_60s} testId="line-today-quick" />
-        <Figure label={t.abandoned} value={health.today.abandoned} testId="line-today-abandoned" />
-      </dl>
+      <FigureTiles>
+        <FigureTile label={t.received} value={health.today.received} testId="line-today-received" />
+        <FigureTile label={t.answered} value={health.today.answered} testId="line-today-answered" />
+        <FigureTile label={t.quick} value={health.today.answered_within_60s} testId="line-today-quick" />
+        <FigureTile label={t.abandoned} value={health.today.abandoned} testId="line-today-abandoned" />
+      </FigureTiles>
     </div>
   );
 }
