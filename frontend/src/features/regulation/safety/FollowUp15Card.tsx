@@ -108,7 +108,7 @@ function RedirectRow({ row: { item } }: { row: Extract<FollowUpRow, { kind: "red
       <td>{formatDateTime(item.recorded_at)}</td>
       <td>
         {item.transfer_15_label}
-        <span className="cell-sub">{t.recordedBy(formatDateTime(item.recorded_at), item.recorded_by_name)}</span>
+        <span className="cell-sub">{t.recordedBy(item.recorded_by_name)}</span>
       </td>
       <td />
     </tr>

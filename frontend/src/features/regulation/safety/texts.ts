@@ -74,6 +74,6 @@ export const safetyTexts = {
     redirectTag: "Consigné sans dossier",
     redirectHint: "Réorientation consignée avec ce qui était connu (pas de demande).",
     unknownIdentity: "Identité non recueillie",
-    recordedBy: (when: string, who: string) => `${when} · consigné par ${who}`,
+    recordedBy: (who: string) => `consigné par ${who}`,
   },
 } as const;
