@@ -87,10 +87,33 @@ class FollowUpItem(BaseModel):
     transfer_recorded: bool
 
 
+class FollowUpRedirect(BaseModel):
+    """A call redirected to the 15 recorded with only what was known (no request): the record
+    itself says how the call reached the 15 (the patient was told to call it)."""
+
+    id: int
+    given_name: str | None
+    family_name: str | None
+    age_label: str | None = Field(description="None when the birth date was not given.")
+    phone_display: str = Field(description="Empty when no number was given.")
+    origin: Origin
+    red_flag_id: str
+    red_flag_text: str
+    priority: str
+    note: str | None
+    recorded_at: datetime
+    recorded_by_name: str
+    transfer_15_label: str
+
+
 class FollowUpPage(BaseModel):
     items: list[FollowUpItem]
     total: int
     days: int = Field(description="Période couverte (jours).")
+    redirects: list[FollowUpRedirect] = Field(
+        description="Réorientations vers le 15 consignées sans demande, les plus récentes d'abord."
+    )
+    redirects_total: int
 
 
 class HandoverAnswer(BaseModel):

@@ -194,3 +194,29 @@ class CallOut(BaseModel):
 
 class CallPage(Page[CallOut]):
     pass
+
+
+class LineTodayOut(BaseModel):
+    """Today's inbound calls (Paris day) at opening hours, defined as in the call figures."""
+
+    received: int = Field(description="Appels entrants arrivés aujourd'hui, ligne ouverte.")
+    answered: int = Field(description="Pris par un opérateur.")
+    answered_within_60s: int = Field(description="Pris après 60 secondes d'attente au plus.")
+    abandoned: int = Field(description="Raccroché en attente ou aucun opérateur disponible.")
+
+
+class LineHealthOut(BaseModel):
+    """The phone line's health for the supervision page: counts only, no number."""
+
+    generated_at: datetime
+    open_now: bool
+    waiting: int = Field(description="Appels en attente maintenant.")
+    longest_wait_seconds: int | None = Field(description="Attente du plus ancien appel en file.")
+    operators_available: int
+    operators_on_call: int
+    operators_wrap_up: int
+    today: LineTodayOut
+    callbacks_pending: int = Field(description="Tâches de rappel ouvertes.")
+    oldest_callback_seconds: int | None = Field(
+        description="Depuis le premier appel manqué de la plus ancienne tâche ouverte."
+    )

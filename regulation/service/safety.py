@@ -4,7 +4,7 @@ regulators' follow-up list of those calls."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +16,7 @@ from regulation.models import (
     Orientation,
     Origin,
     Priority,
+    Redirect15,
     RegulationRequest,
     RequestStatus,
     Transfer15Mode,
@@ -25,6 +26,7 @@ from regulation.schemas_safety import (
     TRANSFER_15_LABELS,
     FollowUpItem,
     FollowUpPage,
+    FollowUpRedirect,
     RegulatorDecisionIn,
     Transfer15In,
 )
@@ -39,11 +41,13 @@ from regulation.service.records import (
     to_detail,
     today_paris,
 )
+from regulation.service.redirect_15 import ENTITY as REDIRECT_ENTITY
 from snp import audit, events
 from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import Conflict, Forbidden
+from snp.identifiers import display_phone
 
 FOLLOW_UP_DAYS = 7
 _DECISION_FIELDS = [
@@ -167,7 +171,8 @@ async def list_follow_up(
     now: datetime | None = None,
 ) -> FollowUpPage:
     """Requests sent to the 15 over the last `days`: those whose transfer is not recorded
-    first, then newest first. Each one listed is an audited read."""
+    first, then newest first; and the redirects recorded with only what was known (no
+    request), newest first. Each one listed is an audited read."""
     now = now or utcnow()
     R = RegulationRequest
     since = now - timedelta(days=days)
@@ -208,4 +213,46 @@ async def list_follow_up(
         )
         for r in rows
     ]
-    return FollowUpPage(items=items, total=total, days=days)
+    redirects, redirects_total = await _follow_up_redirects(session, actor, since, on)
+    return FollowUpPage(
+        items=items,
+        total=total,
+        days=days,
+        redirects=redirects,
+        redirects_total=redirects_total,
+    )
+
+
+async def _follow_up_redirects(
+    session: AsyncSession, actor: Actor, since: datetime, on: date
+) -> tuple[list[FollowUpRedirect], int]:
+    where = Redirect15.recorded_at >= since
+    rows = list(
+        await session.scalars(
+            select(Redirect15)
+            .where(where)
+            .order_by(Redirect15.recorded_at.desc(), Redirect15.id.desc())
+            .limit(200)
+        )
+    )
+    total = int(await session.scalar(select(func.count()).where(where)) or 0)
+    await audit.read_many(session, actor, REDIRECT_ENTITY, [r.id for r in rows])
+    told = TRANSFER_15_LABELS[Transfer15Mode.TOLD_TO_CALL_15]
+    return [
+        FollowUpRedirect(
+            id=r.id,
+            given_name=r.given_name,
+            family_name=r.family_name,
+            age_label=age_label(r.birth_date, on) if r.birth_date else None,
+            phone_display=display_phone(r.phone or ""),
+            origin=Origin(r.origin),
+            red_flag_id=r.red_flag_id,
+            red_flag_text=r.red_flag_text,
+            priority=r.priority,
+            note=r.note,
+            recorded_at=r.recorded_at,
+            recorded_by_name=r.recorded_by_name,
+            transfer_15_label=told,
+        )
+        for r in rows
+    ], total

@@ -20,18 +20,21 @@ from telephony.schemas import (
     CallOut,
     CallOutcomeIn,
     CallPage,
+    LineHealthOut,
     PresenceIn,
     PresenceOut,
     TakenOut,
     TaskOut,
 )
-from telephony.service import board, calls, dialer, presence, tasks
+from telephony.service import board, calls, dialer, line_health, presence, tasks
 from telephony.service.line import line_for
 
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
 Staff = Annotated[Actor, Depends(require_roles(Role.OPERATOR, Role.REGULATOR, Role.COORDINATOR))]
 Coordinator = Annotated[Actor, Depends(require_roles(Role.COORDINATOR))]
+# The supervision page's readers (as the queue's health: the coordination and the regulators).
+Supervisor = Annotated[Actor, Depends(require_roles(Role.COORDINATOR, Role.REGULATOR))]
 
 
 @router.get("/board")
@@ -39,6 +42,15 @@ async def get_board(session: SessionDep, settings: SettingsDep, actor: Staff) ->
     """Waiting calls (masked numbers, who they probably are), calls in progress, callback
     tasks and operators' presence: the console re-reads it on every `voice.*` live event."""
     return await board.board(session, actor, settings)
+
+
+@router.get("/line-health")
+async def get_line_health(
+    session: SessionDep, settings: SettingsDep, actor: Supervisor
+) -> LineHealthOut:
+    """The line's health for the supervision page: calls waiting and the longest wait,
+    operators available or on a call, today's answered / abandoned calls, call-back tasks."""
+    return await line_health.line_health(session, settings)
 
 
 @router.put("/presence")

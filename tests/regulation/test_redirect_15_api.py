@@ -9,6 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from dateutil.relativedelta import relativedelta
+from fastapi import FastAPI
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from regulation.service import retention
 from snp.audit import AuditEntry
 from snp.auth.roles import Role
 from snp.db import utcnow
-from tests.regulation.conftest import patient, staff
+from tests.regulation.conftest import client_for, patient, staff
 
 pytestmark = pytest.mark.usefixtures("communes")
 
@@ -214,3 +215,51 @@ async def test_a_redirect_counts_in_the_indicators_as_a_request_redirected_to_th
     await rebuild(session, supply_days_back=1, supply_days_ahead=1)
     await session.commit()
     assert await counted() == expected
+
+
+async def test_a_redirect_shows_in_the_regulators_follow_up_marked_with_what_is_known(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await staff(session, client, Role.OPERATOR, name="Anne Opératrice")
+    recorded = await client.post(
+        URL, json={"given_name": "Agathe", "red_flag_id": "chest_pain", "note": "Douleur 20 min"}
+    )
+    assert recorded.status_code == 201, recorded.text
+    redirect_id = recorded.json()["id"]
+    # An old one (past the follow-up's week) is not listed.
+    old = (
+        await client.post(URL, json={"given_name": "Ancien", "red_flag_id": "chest_pain"})
+    ).json()
+    await session.execute(
+        update(Redirect15)
+        .where(Redirect15.id == old["id"])
+        .values(recorded_at=utcnow() - timedelta(days=8))
+    )
+    await session.commit()
+
+    async with client_for(app) as regulator:
+        user = await staff(session, regulator, Role.REGULATOR)
+        answer = await regulator.get("/api/regulation/follow-up")
+    assert answer.status_code == 200, answer.text
+    page = answer.json()
+    assert page["items"] == []
+    assert page["redirects_total"] == 1
+    (item,) = page["redirects"]
+    assert item["id"] == redirect_id
+    assert (item["given_name"], item["family_name"], item["age_label"]) == ("Agathe", None, None)
+    assert item["phone_display"] == ""
+    assert item["red_flag_text"] == recorded.json()["red_flag_text"]
+    assert (item["priority"], item["note"]) == ("P0", "Douleur 20 min")
+    assert (item["recorded_by_name"], item["origin"]) == ("Anne Opératrice", "patient_call")
+    assert item["recorded_at"] == recorded.json()["recorded_at"]
+    # The record is how the call reached the 15: the patient was told to call it.
+    assert item["transfer_15_label"] == "Patient invité à appeler le 15 immédiatement"
+    read = await session.scalar(
+        select(func.count()).where(
+            AuditEntry.entity == "redirect_15",
+            AuditEntry.entity_id == str(redirect_id),
+            AuditEntry.action == "read",
+            AuditEntry.actor_user_id == user.id,
+        )
+    )
+    assert read == 1

@@ -3239,6 +3239,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/voice/line-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Line Health
+         * @description The line's health for the supervision page: calls waiting and the longest wait,
+         *     operators available or on a call, today's answered / abandoned calls, call-back tasks.
+         */
+        get: operations["voice-get_line_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/voice/presence": {
         parameters: {
             query?: never;
@@ -5515,8 +5536,56 @@ export interface components {
             days: number;
             /** Items */
             items: components["schemas"]["FollowUpItem"][];
+            /**
+             * Redirects
+             * @description Réorientations vers le 15 consignées sans demande, les plus récentes d'abord.
+             */
+            redirects: components["schemas"]["FollowUpRedirect"][];
+            /** Redirects Total */
+            redirects_total: number;
             /** Total */
             total: number;
+        };
+        /**
+         * FollowUpRedirect
+         * @description A call redirected to the 15 recorded with only what was known (no request): the record
+         *     itself says how the call reached the 15 (the patient was told to call it).
+         */
+        FollowUpRedirect: {
+            /**
+             * Age Label
+             * @description None when the birth date was not given.
+             */
+            age_label: string | null;
+            /** Family Name */
+            family_name: string | null;
+            /** Given Name */
+            given_name: string | null;
+            /** Id */
+            id: number;
+            /** Note */
+            note: string | null;
+            origin: components["schemas"]["Origin"];
+            /**
+             * Phone Display
+             * @description Empty when no number was given.
+             */
+            phone_display: string;
+            /** Priority */
+            priority: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Recorded By Name */
+            recorded_by_name: string;
+            /** Red Flag Id */
+            red_flag_id: string;
+            /** Red Flag Text */
+            red_flag_text: string;
+            /** Transfer 15 Label */
+            transfer_15_label: string;
         };
         /** ForgottenIn */
         ForgottenIn: {
@@ -6140,6 +6209,72 @@ export interface components {
             expires_at: string;
             /** User Id */
             user_id: number;
+        };
+        /**
+         * LineHealthOut
+         * @description The phone line's health for the supervision page: counts only, no number.
+         */
+        LineHealthOut: {
+            /**
+             * Callbacks Pending
+             * @description Tâches de rappel ouvertes.
+             */
+            callbacks_pending: number;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /**
+             * Longest Wait Seconds
+             * @description Attente du plus ancien appel en file.
+             */
+            longest_wait_seconds: number | null;
+            /**
+             * Oldest Callback Seconds
+             * @description Depuis le premier appel manqué de la plus ancienne tâche ouverte.
+             */
+            oldest_callback_seconds: number | null;
+            /** Open Now */
+            open_now: boolean;
+            /** Operators Available */
+            operators_available: number;
+            /** Operators On Call */
+            operators_on_call: number;
+            /** Operators Wrap Up */
+            operators_wrap_up: number;
+            today: components["schemas"]["LineTodayOut"];
+            /**
+             * Waiting
+             * @description Appels en attente maintenant.
+             */
+            waiting: number;
+        };
+        /**
+         * LineTodayOut
+         * @description Today's inbound calls (Paris day) at opening hours, defined as in the call figures.
+         */
+        LineTodayOut: {
+            /**
+             * Abandoned
+             * @description Raccroché en attente ou aucun opérateur disponible.
+             */
+            abandoned: number;
+            /**
+             * Answered
+             * @description Pris par un opérateur.
+             */
+            answered: number;
+            /**
+             * Answered Within 60S
+             * @description Pris après 60 secondes d'attente au plus.
+             */
+            answered_within_60s: number;
+            /**
+             * Received
+             * @description Appels entrants arrivés aujourd'hui, ligne ouverte.
+             */
+            received: number;
         };
         /** LinkCandidateOut */
         LinkCandidateOut: {
@@ -15018,6 +15153,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "voice-get_line_health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineHealthOut"];
                 };
             };
         };

@@ -8,6 +8,7 @@ export { Button, type ButtonVariant } from "./Button";
 export { DataTable, type Column, type RowProps, type SortState } from "./DataTable";
 export { ErrorSummary } from "./ErrorSummary";
 export { Field, type FieldControlProps } from "./Field";
+export { FigureTile, FigureTiles } from "./FigureTile";
 export { InputField } from "./InputField";
 export { ErrorNotice, Loaded, Loading, type QueryView } from "./Loaded";
 export { Modal } from "./Modal";

@@ -3,6 +3,7 @@
  * "features/telephony", never its files). Pages are mounted by App.tsx.
  */
 export { CallBackButton, linkCallToRequest } from "./CallBackButton";
+export { LineHealthCard } from "./LineHealthCard";
 export { PhoneLineBar, PhoneLinePanel } from "./PhoneLinePanel";
 export { TELEPHONY_PATHS } from "./paths";
 export { telephonyTexts } from "./texts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { hintText, waitedSeconds } from "./model";
+import { agedSeconds, hintText, waitedSeconds } from "./model";
 import { formatSeconds } from "./texts";
 
 describe("who a caller probably is", () => {
@@ -28,5 +28,22 @@ describe("waits as operators read them", () => {
     const arrived = "2026-12-05T09:00:00Z";
     expect(waitedSeconds(arrived, Date.parse("2026-12-05T09:01:30Z"))).toBe(90);
     expect(waitedSeconds(arrived, Date.parse("2026-12-05T08:59:00Z"))).toBe(0);
+  });
+});
+
+describe("the supervisor's waits keep counting between two reads", () => {
+  const generatedAt = "2026-12-05T13:00:00Z";
+  const tenSecondsLater = Date.parse("2026-12-05T13:00:10Z");
+
+  it("adds the time passed since the server measured the wait", () => {
+    expect(agedSeconds(180, generatedAt, tenSecondsLater)).toBe(190);
+  });
+
+  it("keeps nothing waiting as nothing", () => {
+    expect(agedSeconds(null, generatedAt, tenSecondsLater)).toBeNull();
+  });
+
+  it("never goes back when the browser's clock is behind the server's", () => {
+    expect(agedSeconds(30, generatedAt, Date.parse("2026-12-05T12:59:50Z"))).toBe(30);
   });
 });

@@ -6,6 +6,7 @@ import { telephonyTexts as t } from "./texts";
 export type Board = Schemas["BoardOut"];
 export type WaitingCall = Schemas["WaitingCallOut"];
 export type CallerHints = Schemas["CallerHints"];
+export type LineHealth = Schemas["LineHealthOut"];
 
 /** Who the caller probably is, in a few words. */
 export function hintText(hints: CallerHints): string {
@@ -19,4 +20,11 @@ export function hintText(hints: CallerHints): string {
 /** Seconds waited at `now` (ms), from the server's arrival time. */
 export function waitedSeconds(arrivedAt: string, now: number): number {
   return Math.max(0, (now - parseApiDate(arrivedAt).getTime()) / 1000);
+}
+
+/** A duration the server measured at `generatedAt`, aged to `now` (ms) so it keeps counting
+ * between two reads; null stays null (nothing waiting). */
+export function agedSeconds(seconds: number | null | undefined, generatedAt: string, now: number): number | null {
+  if (seconds === null || seconds === undefined) return null;
+  return seconds + Math.max(0, (now - parseApiDate(generatedAt).getTime()) / 1000);
 }

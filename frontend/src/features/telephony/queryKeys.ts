@@ -2,6 +2,7 @@
 export const telephonyKeys = {
   all: ["telephony"],
   board: ["telephony", "board"],
+  lineHealth: ["telephony", "line-health"],
   calls: ["telephony", "calls"],
   callList: (query: object) => ["telephony", "calls", query] as const,
 } as const;

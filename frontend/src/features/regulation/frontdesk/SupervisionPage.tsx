@@ -1,12 +1,15 @@
 /**
  * The coordinator's supervision page (/coordination/supervision): the queue's health at a
- * glance, from one aggregated endpoint, refreshed by the live channel (never polled).
+ * glance, from one aggregated endpoint, and the phone line's beside it (the telephony feature's
+ * card), both refreshed by the live channel (never polled).
  */
 import { Link } from "react-router";
 
 import { api, useApiQuery } from "../../../api";
 import { LiveStatusBanner, useLiveInvalidation } from "../../../shell/live";
 import { Page } from "../../../shell/Page";
+import { FigureTile, FigureTiles } from "../../../ui";
+import { LineHealthCard } from "../../telephony";
 import { PriorityBadge } from "../components";
 import { formatDuration } from "../model";
 import { REQUEST_PATH } from "../paths";
@@ -19,15 +22,6 @@ const t = frontDeskTexts.supervision;
 type Figure = keyof typeof t.figures;
 const FIGURES: readonly Figure[] = ["received", "triaged", "booked", "redirected_15", "closed"];
 
-function Tile({ label, value, testId, alert = false }: { label: string; value: string | number; testId: string; alert?: boolean }) {
-  return (
-    <div className={alert ? "supervision-tile supervision-tile-alert" : "supervision-tile"} data-testid={testId}>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
 export function SupervisionPage() {
   const key = regulationKeys.supervision;
   const query = useApiQuery(key, (signal) => api.GET("/api/regulation/supervision", { signal }));
@@ -39,17 +33,18 @@ export function SupervisionPage() {
       <LiveStatusBanner />
       {health ? (
         <>
-          <dl className="supervision-tiles">
-            <Tile label={t.waiting} value={health.waiting} testId="supervision-waiting" />
-            <Tile
+          <FigureTiles>
+            <FigureTile label={t.waiting} value={health.waiting} testId="supervision-waiting" />
+            <FigureTile
               label={t.oldest}
               value={health.oldest_wait_seconds === null || health.oldest_wait_seconds === undefined ? t.none : formatDuration(health.oldest_wait_seconds)}
               testId="supervision-oldest"
             />
-            <Tile label={t.overdue} value={health.overdue} testId="supervision-overdue" alert={health.overdue > 0} />
-            <Tile label={t.dueSoon} value={health.due_within_30_min} testId="supervision-due-soon" alert={health.due_within_30_min > 0} />
-            <Tile label={t.awaitingRegulator} value={health.awaiting_regulator} testId="supervision-regulator" />
-          </dl>
+            <FigureTile label={t.overdue} value={health.overdue} testId="supervision-overdue" alert={health.overdue > 0} />
+            <FigureTile label={t.dueSoon} value={health.due_within_30_min} testId="supervision-due-soon" alert={health.due_within_30_min > 0} />
+            <FigureTile label={t.awaitingRegulator} value={health.awaiting_regulator} testId="supervision-regulator" />
+          </FigureTiles>
+          <LineHealthCard />
           <section className="card" aria-labelledby="supervision-priority">
             <h2 id="supervision-priority">{t.byPriority}</h2>
             <ul className="supervision-list" data-testid="supervision-by-priority">
@@ -78,11 +73,11 @@ export function SupervisionPage() {
           </section>
           <section className="card" aria-labelledby="supervision-today">
             <h2 id="supervision-today">{t.today}</h2>
-            <dl className="supervision-tiles">
+            <FigureTiles>
               {FIGURES.map((figure) => (
-                <Tile key={figure} label={t.figures[figure]} value={health.today[figure]} testId={`supervision-today-${figure}`} />
+                <FigureTile key={figure} label={t.figures[figure]} value={health.today[figure]} testId={`supervision-today-${figure}`} />
               ))}
-            </dl>
+            </FigureTiles>
           </section>
         </>
       ) : null}

@@ -71,5 +71,9 @@ export const safetyTexts = {
     when: "Réorienté le",
     transfer: "Transfert",
     open: "Ouvrir",
+    redirectTag: "Consigné sans dossier",
+    redirectHint: "Réorientation consignée avec ce qui était connu (pas de demande).",
+    unknownIdentity: "Identité non recueillie",
+    recordedBy: (who: string) => `consigné par ${who}`,
   },
 } as const;
