@@ -77,9 +77,7 @@ def baseline_answers(
     a patient of this sex (unknown: all of them): "no"."""
     answers: dict[str, AnswerValue] = {f.id: False for f in document.red_flags_for(band.id, sex)}
     answers |= {r.id: False for r in document.risk_factors_for(band.id, sex)}
-    answers |= {
-        q.id: False for q in motif.questions_for(sex) if q.kind == "yes_no" and q.required
-    }
+    answers |= {q.id: False for q in motif.questions_for(sex) if q.kind == "yes_no" and q.required}
     return answers
 
 
@@ -105,9 +103,7 @@ def run_vignette(document: ProtocolDocument, vignette: Vignette) -> VignetteResu
         )
 
     try:
-        decision = evaluate(
-            document, motif.id, answers, vignette.age_months, sex=vignette.sex
-        )
+        decision = evaluate(document, motif.id, answers, vignette.age_months, sex=vignette.sex)
     except InvalidAnswers as exc:
         return result("réponses refusées", [e["msg"] for e in exc.as_detail()])
     problems: list[str] = []

@@ -38,13 +38,16 @@ def all_no(sex: str | None = None) -> dict[str, bool]:
 
 
 def woman(**overrides: Any) -> dict[str, Any]:
-    return referral(
-        family_name="Morvan",
-        given_name="Agathe",
-        birth_date=birth_date_for(years=34),
-        sex="female",
-        motif="fever",
-    ) | overrides
+    return (
+        referral(
+            family_name="Morvan",
+            given_name="Agathe",
+            birth_date=birth_date_for(years=34),
+            sex="female",
+            motif="fever",
+        )
+        | overrides
+    )
 
 
 def triage_url(request_id: int) -> str:
@@ -142,12 +145,19 @@ async def test_a_pharmacists_yes_sends_to_the_15_and_keeps_who_answered(
 # -- 2. sex-specific questions ----------------------------------------------------------------
 
 
+async def _woman_with_urinary_burning(client: httpx.AsyncClient) -> dict[str, Any]:
+    created = await client.post("/api/regulation/requests", json=patient(motif="urinary_burning"))
+    assert created.status_code == 201, created.text
+    body: dict[str, Any] = created.json()
+    return body
+
+
 async def test_the_recorded_sex_answers_is_it_a_man_and_skips_pregnancy(
     client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     await staff(session, client, Role.OPERATOR)
     # A woman: « S'agit-il d'un homme ? » is not asked; answered "no" from the recorded sex.
-    her = (await client.post("/api/regulation/requests", json=patient(motif="urinary_burning"))).json()
+    her = await _woman_with_urinary_burning(client)
     answers = all_no("female") | {"fever_or_back_pain": False}
     triaged = await client.post(triage_url(her["id"]), json={"answers": answers})
     assert triaged.status_code == 200, triaged.text
@@ -155,7 +165,7 @@ async def test_the_recorded_sex_answers_is_it_a_man_and_skips_pregnancy(
     stored = (await client.get(f"/api/regulation/requests/{her['id']}")).json()
     assert stored["triage_answers"]["man"] is False
     # Contradicting the recorded sex is refused, naming the question.
-    her2 = (await client.post("/api/regulation/requests", json=patient(motif="urinary_burning"))).json()
+    her2 = await _woman_with_urinary_burning(client)
     contradicted = await client.post(
         triage_url(her2["id"]), json={"answers": answers | {"man": True}}
     )
@@ -163,7 +173,7 @@ async def test_the_recorded_sex_answers_is_it_a_man_and_skips_pregnancy(
     assert contradicted.json()["detail"][0]["loc"] == ["body", "answers", "man"]
     assert "corrigez son sexe" in contradicted.json()["detail"][0]["msg"]
     # A woman is still asked the pregnancy questions.
-    her3 = (await client.post("/api/regulation/requests", json=patient(motif="urinary_burning"))).json()
+    her3 = await _woman_with_urinary_burning(client)
     no_pregnancy = {k: v for k, v in answers.items() if k not in PREGNANCY_FLAGS}
     refused = await client.post(triage_url(her3["id"]), json={"answers": no_pregnancy})
     assert refused.status_code == 422
@@ -212,9 +222,7 @@ async def test_a_patient_of_unknown_sex_is_asked_everything(
 
 def test_a_red_flag_answered_yes_wins_whatever_the_sex() -> None:
     # A man for whom the pregnancy flags are not asked: were one answered "yes", still the 15.
-    decision = evaluate(
-        DEFAULT, "fever", {"pregnancy_emergency": True}, 400, sex="male"
-    )
+    decision = evaluate(DEFAULT, "fever", {"pregnancy_emergency": True}, 400, sex="male")
     assert decision.call_15
 
 
@@ -241,9 +249,7 @@ def test_the_protocol_states_sexes_and_they_are_checked() -> None:
         parse_protocol(_with(lambda raw: _flag(raw, "chest_pain").update(sexes=["other"])))
     assert "sexes" in unknown.value.errors[0]["loc"]
     with pytest.raises(InvalidProtocol) as twice:
-        parse_protocol(
-            _with(lambda raw: _flag(raw, "chest_pain").update(sexes=["male", "male"]))
-        )
+        parse_protocol(_with(lambda raw: _flag(raw, "chest_pain").update(sexes=["male", "male"])))
     assert "une fois" in twice.value.errors[0]["msg"]
     # A core red flag must be asked whatever the sex (only the pregnancy ones are women's).
     with pytest.raises(InvalidProtocol) as men_only:

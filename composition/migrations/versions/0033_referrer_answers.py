@@ -16,11 +16,13 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE (no batch copy): SQLite adds and (3.35+) drops a column in place, and a
+# batch copy of this table would lose its expression index (lower(family_name), 0025).
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("regulation_requests") as batch:
-        batch.add_column(sa.Column("referrer_answers", sa.JSON(), nullable=True))
+    op.add_column("regulation_requests", sa.Column("referrer_answers", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("regulation_requests") as batch:
-        batch.drop_column("referrer_answers")
+    op.drop_column("regulation_requests", "referrer_answers")
