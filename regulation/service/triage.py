@@ -89,7 +89,10 @@ async def triage_request(
         answers = with_sex_facts(document, motif, answers, row.sex)
     name = await display_name(session, actor)
     if row.referrer_answers:
-        _log_referrer_review(session, actor, name, row, row.referrer_answers, answers, now)
+        # Only the flags this triage asks (the referral form also shows other ages' flags).
+        asked = {f.id for f in document.red_flags_for(decision.age_band, row.sex)}
+        theirs = {k: v for k, v in row.referrer_answers.items() if k in asked}
+        _log_referrer_review(session, actor, name, row, theirs, answers, now)
     row.motif = motif
     row.triage_answers = dict(answers)
     row.protocol_version = version.number

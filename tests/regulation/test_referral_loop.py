@@ -67,7 +67,9 @@ async def test_the_pharmacists_no_answers_reach_the_operator_as_theirs(
     app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
     await staff(session, client, Role.REFERRER, name="Pharmacie du Port")
+    # The referral form shows every age's flags: the infant's one is answered too.
     flags = {f.id: False for f in DEFAULT.red_flags_for("adult", "female")}
+    flags["infant_fever"] = False
     sent = await client.post("/api/regulation/referrals", json=woman(red_flags=flags))
     assert sent.status_code == 201, sent.text
     request_id = sent.json()["id"]
@@ -100,7 +102,7 @@ async def test_the_pharmacists_no_answers_reach_the_operator_as_theirs(
         assert review["actor_name"] == "Anne Opératrice"
         assert review["detail"]["changed"] == ["sepsis_signs"]
         assert "chest_pain" in review["detail"]["confirmed"]
-        assert review["detail"]["unanswered"] == []
+        assert review["detail"]["unanswered"] == []  # the infant's flag is not this triage's
         assert (await operator.get("/api/regulation/queue")).json()["items"] == []
 
 
