@@ -177,6 +177,9 @@ class RegulationRequest(Base):
     referrer_structure: Mapped[str | None] = mapped_column(String(200))
     # The referrer's mobile (E.164) for the outcome SMS (migration 0009, notifications').
     referrer_phone: Mapped[str | None] = mapped_column(String(20))
+    # The red-flag answers the referrer gave on their form (question id -> yes/no), kept apart
+    # from the operator's triage: shown pre-filled and marked, confirmed or changed (0033).
+    referrer_answers: Mapped[dict[str, bool] | None] = mapped_column(JSON)
     created_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -305,6 +305,10 @@ class RequestOut(BaseModel):
     referrer_user_id: int | None
     referrer_structure: str | None
     referrer_phone: str | None = None
+    referrer_answers: dict[str, bool] | None = Field(
+        default=None,
+        description="The referrer's own red-flag answers (at `received_at`), to confirm or change.",
+    )
     protocol_version: int | None
     age_band: str | None
     priority: Priority | None
@@ -474,6 +478,22 @@ class CallbackOut(BaseModel):
     unreachable_allowed: bool = Field(description="Enough failed attempts to close unreachable.")
 
 
+class ReferralAppointmentOut(BaseModel):
+    """The appointment booked for a referral, as the referrer sees it: who, where and when."""
+
+    status: str = Field(description="booked, cancelled, fulfilled, noshow, to_rebook")
+    status_label: str
+    kind: str = Field(description="AMB (cabinet), HH (visite à domicile), VR (téléconsultation)")
+    start_at: datetime
+    end_at: datetime
+    practitioner: str = Field(description="« Dr Prénom Nom ».")
+    practitioner_phone: str
+    site_name: str | None
+    address_line: str | None
+    postal_code: str | None
+    city: str | None
+
+
 class ReferralOut(BaseModel):
     """What a referrer sees of their own referral: its progress and outcome."""
 
@@ -493,6 +513,9 @@ class ReferralOut(BaseModel):
     consultation_at: datetime | None
     call_15: bool = Field(description="Sent to the 15: the patient must call it now.")
     message: str | None
+    appointment: ReferralAppointmentOut | None = Field(
+        default=None, description="The current appointment (on the referral's own page only)."
+    )
 
 
 class ReferralPage(Page[ReferralOut]):

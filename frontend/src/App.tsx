@@ -19,7 +19,7 @@ import { UNREPORTED_PATH } from "./features/coordination/paths";
 import { INDICATORS_PATHS } from "./features/indicators/paths";
 import { aciTexts } from "./features/indicators/aciTexts";
 import { indicatorsTexts } from "./features/indicators/texts";
-import { INTAKE_PATH, NEW_REFERRAL_PATH, REQUEST_ROUTE, SEARCH_PATH, SUPERVISION_PATH } from "./features/regulation/paths";
+import { INTAKE_PATH, NEW_REFERRAL_PATH, REFERRAL_ROUTE, REQUEST_ROUTE, SEARCH_PATH, SUPERVISION_PATH } from "./features/regulation/paths";
 import { frontDeskTexts } from "./features/regulation/frontdesk/texts";
 import { NOTIFICATIONS_PATHS } from "./features/notifications/paths";
 import { PATIENT_RIGHTS_PATH } from "./features/privacy/paths";
@@ -69,6 +69,9 @@ const SmsDemoPage = lazy(() => import("./features/notifications/SmsDemoPage").th
 const IntakePage = lazy(() => import("./features/regulation/IntakePage").then((module) => ({ default: module.IntakePage })));
 const OperatorHome = lazy(() => import("./features/regulation/OperatorHome").then((module) => ({ default: module.OperatorHome })));
 const ReferralPage = lazy(() => import("./features/regulation/ReferralPage").then((module) => ({ default: module.ReferralPage })));
+const ReferralDetailPage = lazy(() =>
+  import("./features/regulation/ReferralDetailPage").then((module) => ({ default: module.ReferralDetailPage })),
+);
 const ReferrerHome = lazy(() => import("./features/regulation/ReferrerHome").then((module) => ({ default: module.ReferrerHome })));
 const RegulatorHome = lazy(() => import("./features/regulation/RegulatorHome").then((module) => ({ default: module.RegulatorHome })));
 const SupervisionPage = lazy(() => import("./features/regulation/frontdesk/SupervisionPage").then((module) => ({ default: module.SupervisionPage })));
@@ -128,6 +131,7 @@ const SUB_PAGES: readonly Omit<PageRoute, "label">[] = [
   { to: INTAKE_PATH, roles: ["operator", "coordinator"], element: <IntakePage /> },
   { to: REQUEST_ROUTE, roles: ["operator", "regulator", "coordinator"], element: <RequestPage /> },
   { to: NEW_REFERRAL_PATH, roles: ["referrer"], element: <ReferralPage /> },
+  { to: REFERRAL_ROUTE, roles: ["referrer"], element: <ReferralDetailPage /> },
   { to: SAS_EFFECTOR_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
   { to: SAS_SLOT_ROUTE, roles: ["sas_regulator"], element: <SasEffectorPage /> },
   { to: SECURITY_PATH, roles: Object.keys(ROLE_HOME) as Role[], element: <SecurityPage /> },

@@ -14,7 +14,14 @@ from typing import Any
 
 from regulation.errors import InvalidAnswers
 from regulation.models import Orientation, Priority
-from regulation.service.protocol import Answers, Floor, ProtocolDocument, Question, Result
+from regulation.service.protocol import (
+    Answers,
+    AnswerValue,
+    Floor,
+    ProtocolDocument,
+    Question,
+    Result,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,14 +72,54 @@ def check_red_flag_answers(
         raise InvalidAnswers(errors)
 
 
+_SEX_FR = {"female": "une femme", "male": "un homme"}
+
+
+def with_sex_facts(
+    document: ProtocolDocument,
+    motif_id: str | None,
+    answers: Answers,
+    sex: str | None,
+    loc: tuple[str | int, ...] = ("body", "answers"),
+) -> dict[str, AnswerValue]:
+    """The answers with the motif's `answered_by_sex` questions answered from the recorded sex
+    (a fact, never asked twice). An answer that contradicts the recorded sex is refused: the
+    sex is corrected on the patient's details, not in the triage."""
+    out = dict(answers)
+    motif = document.motif(motif_id) if motif_id else None
+    errors = []
+    for question in motif.questions if motif else []:
+        fact = question.sex_answer(sex)
+        if fact is None:
+            continue
+        given = out.get(question.id)
+        if given is not None and given != fact:
+            errors.append(
+                _error(
+                    loc,
+                    question.id,
+                    f"Le patient est enregistré comme {_SEX_FR[str(sex)]} : corrigez son sexe "
+                    "dans ses coordonnées plutôt que cette réponse.",
+                )
+            )
+        out[question.id] = fact
+    if errors:
+        raise InvalidAnswers(errors)
+    return out
+
+
 def evaluate(
     document: ProtocolDocument,
     motif_id: str,
     answers: Answers,
     age_months: int,
     loc: tuple[str | int, ...] = ("body", "answers"),
+    sex: str | None = None,
 ) -> Decision:
-    """Apply the protocol. A red flag answered "yes" wins before any other check."""
+    """Apply the protocol. A red flag answered "yes" wins before any other check.
+
+    `sex` (recorded: "female"/"male"; None or "undetermined": unknown) leaves out the questions
+    that concern the other sex and answers the `answered_by_sex` ones."""
     band = document.band_for(age_months)
     hit = red_flag_hit(document, answers)
     if hit is not None:
@@ -83,13 +130,14 @@ def evaluate(
         raise InvalidAnswers(
             [{"loc": [loc[0], "motif"], "msg": "Motif inconnu du protocole en vigueur."}]
         )
+    answers = with_sex_facts(document, motif_id, answers, sex, loc)
     errors: list[dict[str, Any]] = []
     all_flags = {f.id: f for f in document.red_flags}
     all_factors = {r.id: r for r in document.risk_factors}
-    for flag in document.red_flags_for(band.id):
+    for flag in document.red_flags_for(band.id, sex):
         if flag.id not in answers:
             errors.append(_error(loc, flag.id, f"Réponse obligatoire : {flag.question}"))
-    for factor in document.risk_factors_for(band.id):
+    for factor in document.risk_factors_for(band.id, sex):
         if factor.id not in answers:
             errors.append(_error(loc, factor.id, f"Réponse obligatoire : {factor.question}"))
     for key, value in answers.items():
@@ -101,7 +149,7 @@ def evaluate(
             errors.append(_error(loc, key, "Question inconnue pour ce motif."))
         elif not question.accepts(value):
             errors.append(_error(loc, key, _expected(question)))
-    for question in motif.questions:
+    for question in motif.questions_for(sex):
         if question.required and question.id not in answers:
             errors.append(_error(loc, question.id, f"Réponse obligatoire : {question.text}"))
     if errors:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda import RequestAppointment, request_appointments
 from regulation.errors import (
     MissingValue,
     OutsideTerritory,
@@ -30,6 +31,7 @@ from regulation.schemas import (
     OUTCOME_LABELS,
     STATUS_LABELS,
     PatientIn,
+    ReferralAppointmentOut,
     ReferralCreate,
     ReferralOut,
     ReferralPage,
@@ -339,10 +341,41 @@ async def list_my_referrals(
     return ReferralPage(items=[_referral_out(r) for r in rows], total=total)
 
 
+_APPOINTMENT_LABELS = {
+    "booked": "Rendez-vous pris",
+    "cancelled": "Rendez-vous annulé",
+    "fulfilled": "Patient vu",
+    "noshow": "Patient absent",
+    "to_rebook": "Rendez-vous à replanifier",
+}
+
+
+def _referral_appointment(found: RequestAppointment) -> ReferralAppointmentOut:
+    site = found.site
+    return ReferralAppointmentOut(
+        status=found.status,
+        status_label=_APPOINTMENT_LABELS.get(found.status, found.status),
+        kind=found.kind,
+        start_at=found.start_at,
+        end_at=found.end_at,
+        practitioner=found.practitioner,
+        practitioner_phone=found.practitioner_phone,
+        site_name=site.name if site else None,
+        address_line=site.address_line if site else None,
+        postal_code=site.postal_code if site else None,
+        city=site.city if site else None,
+    )
+
+
 async def get_my_referral(session: AsyncSession, actor: Actor, request_id: int) -> ReferralOut:
-    """A referrer's own referral; anybody else's answers 404, as if it did not exist."""
+    """A referrer's own referral, with the doctor and the place once booked; anybody else's
+    answers 404, as if it did not exist. Every read is audited."""
     row = await session.get(RegulationRequest, request_id)
     if row is None or actor.user_id is None or row.referrer_user_id != actor.user_id:
         raise RequestNotFound()
     await audit.read(session, actor, ENTITY, row.id)
-    return _referral_out(row)
+    out = _referral_out(row)
+    appointments = await request_appointments(session, row.id)
+    if appointments:  # latest first: the current one
+        out.appointment = _referral_appointment(appointments[0])
+    return out

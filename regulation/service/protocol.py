@@ -14,6 +14,10 @@ A protocol is a YAML document owned by the CPTS's medical referents (see
   `result` (priority P2/P3, deadline in hours, orientation), and a `default` result;
 - age bands and risk factors may carry a `floor`: the least urgent a result may be for them
   (priority, longest deadline, orientations allowed); the strictest floor wins;
+- `sexes` (on a red flag, a risk factor or a motif question): asked only for a patient of these
+  sexes (pregnancy for a woman); absent = everyone. A patient whose sex is not recorded is asked
+  everything. A yes/no motif question with `answered_by_sex` ("S'agit-il d'un homme ?") is a
+  fact: answered from the recorded sex, asked only when it is unknown;
 - `vignettes`: the version's own clinical test cases (answers -> minimum priority, longest
   deadline, dispositions allowed), run before a version may be approved (`protocol_checks`).
 
@@ -58,6 +62,23 @@ def _identifier(value: str) -> str:
 
 Ident = Annotated[str, AfterValidator(_identifier)]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
+PatientSex = Literal["female", "male"]
+
+
+def _distinct_sexes(value: list[PatientSex] | None) -> list[PatientSex] | None:
+    if value is not None and len(set(value)) != len(value):
+        raise ValueError("Chaque sexe n'est cité qu'une fois dans « sexes ».")
+    return value
+
+
+# Asked only for these sexes (absent: everyone); a patient of unknown sex is asked everything.
+Sexes = Annotated[list[PatientSex] | None, Field(min_length=1), AfterValidator(_distinct_sexes)]
+
+
+def applies_to(sexes: list[PatientSex] | None, sex: str | None) -> bool:
+    """Whether a question restricted to `sexes` is asked of a patient of `sex` (None or
+    "undetermined": not recorded, so asked)."""
+    return sexes is None or sex not in ("female", "male") or sex in sexes
 
 
 class _Strict(BaseModel):
@@ -137,6 +158,10 @@ CORE_RED_FLAGS: dict[str, tuple[str, int, int | None]] = {
 }
 
 
+# Core categories that concern one sex only: the others must be asked whatever the sex.
+CORE_RED_FLAG_SEXES: dict[str, PatientSex] = {"pregnancy_emergency": "female"}
+
+
 class RedFlag(_Strict):
     """A question asked before anything else; "yes" means: call the 15 now."""
 
@@ -146,6 +171,7 @@ class RedFlag(_Strict):
     reason: Text  # logged on the request and shown in the console
     priority: Literal["P0", "P1"] = "P0"
     age_bands: list[Ident] | None = None  # asked only in these bands (all when absent)
+    sexes: Sexes = None
 
 
 class RiskFactor(_Strict):
@@ -155,6 +181,7 @@ class RiskFactor(_Strict):
     question: Text
     label: Text  # short, shown with the decision ("Sous anticoagulant")
     age_bands: list[Ident] | None = None  # asked only in these bands (all when absent)
+    sexes: Sexes = None
     floor: Floor
 
 
@@ -170,6 +197,9 @@ class Question(_Strict):
     choices: list[Choice] = Field(default_factory=list)
     required: bool = True
     help: str | None = Field(default=None, max_length=500)
+    sexes: Sexes = None
+    # "Is the patient of this sex?": answered from the recorded sex, asked only when unknown.
+    answered_by_sex: PatientSex | None = None
 
     @model_validator(mode="after")
     def _choices(self) -> Question:
@@ -181,7 +211,23 @@ class Question(_Strict):
                 raise ValueError("Les identifiants des choix doivent être uniques.")
         elif self.choices:
             raise ValueError("Une question oui/non n'a pas de « choices ».")
+        if self.answered_by_sex is not None and (self.kind != "yes_no" or self.sexes):
+            raise ValueError(
+                "« answered_by_sex » : seulement pour une question oui/non, sans « sexes »."
+            )
         return self
+
+    def asked_of(self, sex: str | None) -> bool:
+        """Asked of this patient: not a fact already known from the sex, nor for the other sex."""
+        if self.answered_by_sex is not None:
+            return sex not in ("female", "male")
+        return applies_to(self.sexes, sex)
+
+    def sex_answer(self, sex: str | None) -> bool | None:
+        """The answer the recorded sex gives (None when it gives none)."""
+        if self.answered_by_sex is None or sex not in ("female", "male"):
+            return None
+        return sex == self.answered_by_sex
 
     def accepts(self, value: object) -> bool:
         if self.kind == "yes_no":
@@ -284,6 +330,10 @@ class Motif(_Strict):
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def questions_for(self, sex: str | None = None) -> list[Question]:
+        """The questions asked of a patient of this sex (all of them when it is unknown)."""
+        return [q for q in self.questions if q.asked_of(sex)]
+
 
 Disposition = Literal["CALL_15", "AMB", "HH", "VR", "PHARMACIST", "ADVICE"]
 
@@ -304,6 +354,7 @@ class Vignette(_Strict):
     id: Ident
     label: Text
     age_months: int = Field(ge=0, le=1500)
+    sex: PatientSex | None = None  # absent: not recorded (every question asked)
     motif: Ident
     answers: dict[Ident, bool | Ident] = Field(default_factory=dict)
     expect: Expectation
@@ -387,11 +438,16 @@ class ProtocolDocument(_Strict):
                 if (high is None or b.min_months < high)
                 and (b.max_months is None or b.max_months > low)
             ]
-            uncovered = [
-                b.label
-                for b in bands
-                if not any(f.category == category for f in self.red_flags_for(b.id))
-            ]
+            only = CORE_RED_FLAG_SEXES.get(category)
+            uncovered = []
+            for band in bands:
+                if not self._asks(category, band.id, only):
+                    uncovered.append(band.label)
+                    continue
+                # Asked of someone, but restricted so that one sex is never asked.
+                for sex in () if only else ("female", "male"):
+                    if not self._asks(category, band.id, sex):
+                        uncovered.append(f"{band.label} ({_SEX_FR[sex]})")
             if uncovered:
                 missing.append(f"{label} ({category}) pour : {', '.join(uncovered)}")
         if missing:
@@ -401,17 +457,33 @@ class ProtocolDocument(_Strict):
                 + "."
             )
 
+    def _asks(self, category: str, band: str, sex: str | None) -> bool:
+        return any(f.category == category for f in self.red_flags_for(band, sex))
+
     def band_for(self, age_months: int) -> AgeBand:
         return next(b for b in self.age_bands if b.contains(max(age_months, 0)))
 
-    def red_flags_for(self, band: str) -> list[RedFlag]:
-        return [f for f in self.red_flags if f.age_bands is None or band in f.age_bands]
+    def red_flags_for(self, band: str, sex: str | None = None) -> list[RedFlag]:
+        """The red flags asked in this band of a patient of this sex (unknown: all)."""
+        return [
+            f
+            for f in self.red_flags
+            if (f.age_bands is None or band in f.age_bands) and applies_to(f.sexes, sex)
+        ]
 
-    def risk_factors_for(self, band: str) -> list[RiskFactor]:
-        return [r for r in self.risk_factors if r.age_bands is None or band in r.age_bands]
+    def risk_factors_for(self, band: str, sex: str | None = None) -> list[RiskFactor]:
+        """The risk factors asked in this band of a patient of this sex (unknown: all)."""
+        return [
+            r
+            for r in self.risk_factors
+            if (r.age_bands is None or band in r.age_bands) and applies_to(r.sexes, sex)
+        ]
 
     def motif(self, motif_id: str) -> Motif | None:
         return next((m for m in self.motifs if m.id == motif_id), None)
+
+
+_SEX_FR: dict[str, str] = {"female": "femme", "male": "homme"}
 
 
 def _unique(ids: list[str], what: str) -> None:

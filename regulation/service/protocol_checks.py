@@ -71,12 +71,13 @@ def check_document(document: ProtocolDocument) -> ProtocolChecksOut:
 
 
 def baseline_answers(
-    document: ProtocolDocument, band: AgeBand, motif: Motif
+    document: ProtocolDocument, band: AgeBand, motif: Motif, sex: str | None = None
 ) -> dict[str, AnswerValue]:
-    """Every red flag, risk factor and required yes/no question of the band and motif: "no"."""
-    answers: dict[str, AnswerValue] = {f.id: False for f in document.red_flags_for(band.id)}
-    answers |= {r.id: False for r in document.risk_factors_for(band.id)}
-    answers |= {q.id: False for q in motif.questions if q.kind == "yes_no" and q.required}
+    """Every red flag, risk factor and required yes/no question of the band and motif asked of
+    a patient of this sex (unknown: all of them): "no"."""
+    answers: dict[str, AnswerValue] = {f.id: False for f in document.red_flags_for(band.id, sex)}
+    answers |= {r.id: False for r in document.risk_factors_for(band.id, sex)}
+    answers |= {q.id: False for q in motif.questions_for(sex) if q.kind == "yes_no" and q.required}
     return answers
 
 
@@ -84,7 +85,7 @@ def run_vignette(document: ProtocolDocument, vignette: Vignette) -> VignetteResu
     band = document.band_for(vignette.age_months)
     motif = document.motif(vignette.motif)
     assert motif is not None  # checked by the document's validation
-    answers = baseline_answers(document, band, motif) | dict(vignette.answers)
+    answers = baseline_answers(document, band, motif, vignette.sex) | dict(vignette.answers)
     expect = vignette.expect
 
     def result(outcome: str, problems: list[str]) -> VignetteResultOut:
@@ -102,7 +103,7 @@ def run_vignette(document: ProtocolDocument, vignette: Vignette) -> VignetteResu
         )
 
     try:
-        decision = evaluate(document, motif.id, answers, vignette.age_months)
+        decision = evaluate(document, motif.id, answers, vignette.age_months, sex=vignette.sex)
     except InvalidAnswers as exc:
         return result("réponses refusées", [e["msg"] for e in exc.as_detail()])
     problems: list[str] = []

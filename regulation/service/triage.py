@@ -25,6 +25,7 @@ from regulation.service.engine import (
     check_red_flag_answers,
     evaluate,
     red_flag_hit,
+    with_sex_facts,
 )
 from regulation.service.protocol import Answers
 from regulation.service.records import (
@@ -83,8 +84,15 @@ async def triage_request(
     if motif is None and red_flag_hit(document, answers) is None:
         raise MissingValue("Choisissez le motif de la demande.", ("body", "motif"))
     months = age_months(row.birth_date, today_paris(now))
-    decision = evaluate(document, motif or "", answers, months)
+    decision = evaluate(document, motif or "", answers, months, sex=row.sex)
+    if decision.red_flag is None:
+        answers = with_sex_facts(document, motif, answers, row.sex)
     name = await display_name(session, actor)
+    if row.referrer_answers:
+        # Only the flags this triage asks (the referral form also shows other ages' flags).
+        asked = {f.id for f in document.red_flags_for(decision.age_band, row.sex)}
+        theirs = {k: v for k, v in row.referrer_answers.items() if k in asked}
+        _log_referrer_review(session, actor, name, row, theirs, answers, now)
     row.motif = motif
     row.triage_answers = dict(answers)
     row.protocol_version = version.number
@@ -138,6 +146,32 @@ async def triage_request(
     return _triage_out(row, decision, version.number)
 
 
+def _log_referrer_review(
+    session: AsyncSession,
+    actor: Actor,
+    name: str,
+    row: RegulationRequest,
+    referrer: dict[str, bool],
+    answers: Answers,
+    now: datetime,
+) -> None:
+    """Who answered what: the referrer's red-flag answers the operator confirmed, changed or
+    left unanswered in this triage (the timeline keeps both)."""
+    confirmed = sorted(k for k, v in referrer.items() if answers.get(k) == v)
+    changed = sorted(k for k, v in referrer.items() if k in answers and answers[k] != v)
+    log_step(
+        session,
+        row.id,
+        actor,
+        name,
+        "referrer_answers_reviewed",
+        at=now,
+        confirmed=confirmed,
+        changed=changed,
+        unanswered=sorted(k for k in referrer if k not in answers),
+    )
+
+
 async def _to_regulators(
     session: AsyncSession, actor: Actor, name: str, row: RegulationRequest, now: datetime
 ) -> None:
@@ -170,22 +204,36 @@ async def apply_red_flags(
     *,
     now: datetime | None = None,
 ) -> FlagHit | None:
-    """The referral form's quick check: only red-flag answers; a "yes" redirects to the 15."""
+    """The referral form's quick check: only red-flag answers, kept as the referrer's own (the
+    operator's triage shows them pre-filled and marked); a "yes" redirects to the 15."""
     now = now or utcnow()
     version, document = await current_version(session)
     check_red_flag_answers(document, answers, ("body", "red_flags"))
+    row = await get_row(session, request_id, for_update=True)
+    ensure_open(row)
+    name = await display_name(session, actor)
+    row.referrer_answers = {k: bool(v) for k, v in answers.items()}
+    log_step(
+        session,
+        row.id,
+        actor,
+        name,
+        "referrer_answers",
+        at=now,
+        protocol_version=version.number,
+        yes=sorted(k for k, v in answers.items() if v is True),
+        no=sorted(k for k, v in answers.items() if v is False),
+    )
+    await audit.changed(session, actor, ENTITY, row.id, ["referrer_answers"])
     hit = red_flag_hit(document, answers)
     if hit is None:
         return None
-    row = await get_row(session, request_id, for_update=True)
-    ensure_open(row)
     row.triage_answers = dict(answers)
     row.protocol_version = version.number
     row.age_band = document.band_for(age_months(row.birth_date, today_paris(now))).id
     row.triage_rule = f"red_flag:{hit.id}"
     row.triaged_at = now
     row.priority = hit.priority
-    name = await display_name(session, actor)
     await _redirect_15(session, actor, name, row, hit, version.number, now)
     await audit.changed(session, actor, ENTITY, row.id, _TRIAGE_FIELDS)
     await session.flush()

@@ -7049,6 +7049,8 @@ export interface components {
         };
         /** Question */
         Question: {
+            /** Answered By Sex */
+            answered_by_sex?: ("female" | "male") | null;
             /** Choices */
             choices?: components["schemas"]["Choice"][];
             /** Help */
@@ -7066,6 +7068,8 @@ export interface components {
              * @default true
              */
             required: boolean;
+            /** Sexes */
+            sexes?: ("female" | "male")[] | null;
             /** Text */
             text: string;
         };
@@ -7274,6 +7278,8 @@ export interface components {
             question: string;
             /** Reason */
             reason: string;
+            /** Sexes */
+            sexes?: ("female" | "male")[] | null;
         };
         /** RedFlagOut */
         RedFlagOut: {
@@ -7346,6 +7352,49 @@ export interface components {
             red_flag_id: string;
             /** Red Flag Text */
             red_flag_text: string;
+        };
+        /**
+         * ReferralAppointmentOut
+         * @description The appointment booked for a referral, as the referrer sees it: who, where and when.
+         */
+        ReferralAppointmentOut: {
+            /** Address Line */
+            address_line: string | null;
+            /** City */
+            city: string | null;
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Kind
+             * @description AMB (cabinet), HH (visite à domicile), VR (téléconsultation)
+             */
+            kind: string;
+            /** Postal Code */
+            postal_code: string | null;
+            /**
+             * Practitioner
+             * @description « Dr Prénom Nom ».
+             */
+            practitioner: string;
+            /** Practitioner Phone */
+            practitioner_phone: string;
+            /** Site Name */
+            site_name: string | null;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @description booked, cancelled, fulfilled, noshow, to_rebook
+             */
+            status: string;
+            /** Status Label */
+            status_label: string;
         };
         /**
          * ReferralCreate
@@ -7430,6 +7479,8 @@ export interface components {
          * @description What a referrer sees of their own referral: its progress and outcome.
          */
         ReferralOut: {
+            /** @description The current appointment (on the referral's own page only). */
+            appointment?: components["schemas"]["ReferralAppointmentOut"] | null;
             /**
              * Birth Date
              * Format: date
@@ -7865,6 +7916,13 @@ export interface components {
             red_flag_id: string | null;
             /** Red Flag Text */
             red_flag_text: string | null;
+            /**
+             * Referrer Answers
+             * @description The referrer's own red-flag answers (at `received_at`), to confirm or change.
+             */
+            referrer_answers?: {
+                [key: string]: boolean;
+            } | null;
             /** Referrer Phone */
             referrer_phone?: string | null;
             /** Referrer Structure */
@@ -8137,6 +8195,8 @@ export interface components {
             label: string;
             /** Question */
             question: string;
+            /** Sexes */
+            sexes?: ("female" | "male")[] | null;
         };
         /**
          * Role
@@ -9471,6 +9531,8 @@ export interface components {
             label: string;
             /** Motif */
             motif: string;
+            /** Sex */
+            sex?: ("female" | "male") | null;
         };
         /** VignetteResultOut */
         VignetteResultOut: {

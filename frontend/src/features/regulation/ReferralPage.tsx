@@ -23,7 +23,7 @@ import {
   usePatientDraft,
   withCommuneError,
 } from "./PatientFields";
-import { fieldLabels, parisDay, type ProtocolCurrent, type ReferralOut } from "./model";
+import { appliesToSex, fieldLabels, parisDay, type ProtocolCurrent, type ReferralOut } from "./model";
 import { REFERRALS_PATH } from "./paths";
 import { useProtocol } from "./protocol";
 import { identityComplete, redirectBody, useRecordRedirect15, type Redirect15 } from "./redirect15";
@@ -70,6 +70,8 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   const [referrerPhone, setReferrerPhone] = useState("");
   const [motif, setMotif] = useState("");
   const [flags, setFlags] = useState<Record<string, boolean>>({});
+  // "None of these": every flag shown and not ticked is answered "Non" (carried to the operator).
+  const [noneOfThese, setNoneOfThese] = useState(false);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [recorded15, setRecorded15] = useState<ReferralOut | Redirect15 | null>(null);
   const send = useApiMutation((body: Schemas["ReferralCreate"]) => api.POST("/api/regulation/referrals", { body }), {
@@ -94,8 +96,10 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
   );
   const submitting = send.isPending || redirect.isPending;
   const byField = errorsByField(errors);
-  // The referral form asks every red flag (the age-specific ones say which age they concern).
-  const ticked = document.red_flags.find((f) => flags[f.id]) ?? null;
+  // The referral form asks every red flag (the age-specific ones say which age they concern),
+  // except those about the other sex once the patient's sex is given.
+  const shown = document.red_flags.filter((f) => appliesToSex(f.sexes, patient.sex));
+  const ticked = shown.find((f) => flags[f.id]) ?? null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -110,7 +114,10 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
       redirect.mutate(redirectBody(patient, ticked.id, origin));
       return;
     }
-    const red_flags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v));
+    // Ticked: "Oui"; with "none of these", the others: "Non"; otherwise left unanswered.
+    const red_flags = Object.fromEntries(
+      shown.filter((f) => flags[f.id] || noneOfThese).map((f) => [f.id, Boolean(flags[f.id])]),
+    );
     const body = {
       ...patientBody(patient),
       origin,
@@ -139,6 +146,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
               setRecorded15(null);
               setPatient(EMPTY_PATIENT);
               setFlags({});
+              setNoneOfThese(false);
               setMotif("");
             }}
           >
@@ -165,7 +173,7 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
         </p>
         {ticked ? <Call15Alert reason={ticked.reason} instruction={t.call15.referrerInstruction} callButton /> : null}
         <div className="flag-checks">
-          {document.red_flags.map((flag) => (
+          {shown.map((flag) => (
             <label key={flag.id} className={`flag-check${flags[flag.id] ? " flag-check-on" : ""}`}>
               <input
                 type="checkbox"
@@ -179,6 +187,15 @@ function ReferralForm({ protocol }: { protocol: ProtocolCurrent }) {
             </label>
           ))}
         </div>
+        {ticked ? null : (
+          <label className={`flag-check flag-check-none${noneOfThese ? " flag-check-on" : ""}`}>
+            <input type="checkbox" checked={noneOfThese} onChange={(e) => setNoneOfThese(e.target.checked)} />
+            <span>
+              <strong>{tr.noneOfThese}</strong>
+              <span className="flag-check-question">{tr.noneOfTheseHint}</span>
+            </span>
+          </label>
+        )}
         {byField.red_flags ? <p className="field-error">{byField.red_flags}</p> : null}
       </fieldset>
 

@@ -1,6 +1,7 @@
 /**
  * "Mes orientations" (/orientations): the referrer's own referrals, newest first, with their
- * status and outcome, re-fetched live when the server reports a change to one of them.
+ * status and outcome, re-fetched live when the server reports a change to one of them; each
+ * opens its follow-up page (the doctor, the place and the time once booked).
  */
 import { Link, useLocation } from "react-router";
 
@@ -9,7 +10,7 @@ import { LiveStatusBanner, useLiveInvalidation } from "../../shell/live";
 import { EmptyState, Page } from "../../shell/Page";
 import { Loaded, Notice } from "../../ui";
 import { formatWhen, motifLabel, type ReferralOut } from "./model";
-import { NEW_REFERRAL_PATH } from "./paths";
+import { NEW_REFERRAL_PATH, REFERRAL_PATH } from "./paths";
 import { useProtocolDocument } from "./protocol";
 import type { ReferralsBackState } from "./ReferralPage";
 import { regulationKeys } from "./queryKeys";
@@ -60,7 +61,9 @@ export function ReferrerHome() {
                   <li key={r.id} className={`referral-item ${statusClass(r)}`} data-testid="referral">
                     <div className="referral-item-head">
                       <p className="referral-name">
-                        {r.given_name} {r.family_name.toUpperCase()}
+                        <Link to={REFERRAL_PATH(r.id)} className="referral-open">
+                          {r.given_name} {r.family_name.toUpperCase()}
+                        </Link>
                       </p>
                       <span className="referral-status">{r.status_label}</span>
                     </div>

@@ -10,6 +10,7 @@ import { Call15Alert, RadioGroup } from "./components";
 import {
   ageBandFor,
   ageInMonths,
+  questionsFor,
   redFlagHit,
   redFlagsFor,
   riskFactorsFor,
@@ -47,12 +48,22 @@ export interface TriageFormProps {
   showMotif?: boolean;
   /** When false, the page shows the "call 15" alert itself (e.g. across the whole page). */
   showAlert?: boolean;
+  /** The patient's recorded sex: questions about the other sex are not asked (unknown: all). */
+  sex?: string | null;
+  /** A referrer's own red-flag answers, pre-filled by the page and marked on each flag. */
+  referrerAnswers?: ReferrerAnswers | null;
 }
 
-export function useTriageContext(document: ProtocolDocument, birthDate: string, motif: string) {
+/** The red-flag answers a referrer gave, and who gave them when (« Réponse du pharmacien (14:32) »). */
+export interface ReferrerAnswers {
+  answers: Record<string, boolean>;
+  label: string;
+}
+
+export function useTriageContext(document: ProtocolDocument, birthDate: string, motif: string, sex?: string | null) {
   const band = ageBandFor(document, birthDate ? ageInMonths(birthDate) : null);
-  const flags = redFlagsFor(document, band?.id ?? null);
-  const factors = riskFactorsFor(document, band?.id ?? null);
+  const flags = redFlagsFor(document, band?.id ?? null, sex);
+  const factors = riskFactorsFor(document, band?.id ?? null, sex);
   const currentMotif: Motif | null = document.motifs.find((m) => m.id === motif) ?? null;
   return { band, flags, factors, motif: currentMotif };
 }
@@ -71,8 +82,10 @@ export function TriageForm({
   idPrefix,
   showMotif = true,
   showAlert = true,
+  sex,
+  referrerAnswers,
 }: TriageFormProps) {
-  const { band, flags, factors, motif: currentMotif } = useTriageContext(document, birthDate, motif);
+  const { band, flags, factors, motif: currentMotif } = useTriageContext(document, birthDate, motif, sex);
   const hit = redFlagHit(document, answers);
 
   function answer(id: string, value: boolean | string) {
@@ -120,7 +133,10 @@ export function TriageForm({
             <RadioGroup
               key={flag.id}
               id={`${idPrefix}-answers.${flag.id}`}
-              className={`flag-question${answers[flag.id] === true ? " flag-yes" : ""}`}
+              className={`flag-question${answers[flag.id] === true ? " flag-yes" : ""}${
+                referrerAnswers && flag.id in referrerAnswers.answers ? " flag-from-referrer" : ""
+              }`}
+              hint={referrerHint(referrerAnswers, flag.id, answers[flag.id])}
               legend={
                 <>
                   <strong>{flag.reason}</strong> — {flag.question}
@@ -191,7 +207,7 @@ export function TriageForm({
             </Field>
           ) : null}
           {currentMotif ? (
-            (currentMotif.questions ?? []).map((question) => (
+            questionsFor(currentMotif, sex).map((question) => (
               <QuestionInput
                 key={question.id}
                 idPrefix={idPrefix}
@@ -209,6 +225,14 @@ export function TriageForm({
       )}
     </div>
   );
+}
+
+/** « Réponse du pharmacien (14:32) : Non », and « modifiée » once the operator changed it. */
+function referrerHint(referrer: ReferrerAnswers | null | undefined, id: string, current: unknown): string | null {
+  const given = referrer?.answers[id];
+  if (referrer == null || given === undefined) return null;
+  const said = `${referrer.label} : ${given ? t.labels.yes : t.labels.no}`;
+  return typeof current === "boolean" && current !== given ? `${said} — ${t.triage.referrerChanged}` : said;
 }
 
 function QuestionInput({

@@ -1,6 +1,20 @@
 import { describe, expect, it } from "vitest";
 
-import { ageInMonths, displayPhone, formatBirthDate, formatDuration, formatWhen, timeLeftLabel, urgencyOf } from "./model";
+import {
+  ageInMonths,
+  answersToSend,
+  appliesToSex,
+  displayPhone,
+  formatBirthDate,
+  formatDuration,
+  formatWhen,
+  type Motif,
+  type ProtocolDocument,
+  questionsFor,
+  redFlagsFor,
+  timeLeftLabel,
+  urgencyOf,
+} from "./model";
 
 describe("durations as operators say them", () => {
   it("rounds under a minute down to '< 1 min'", () => {
@@ -68,5 +82,43 @@ describe("patient details", () => {
   it("shows French mobile numbers in pairs, others as they are", () => {
     expect(displayPhone("+33612345678")).toBe("06 12 34 56 78");
     expect(displayPhone("+3225551234")).toBe("+3225551234");
+  });
+});
+
+describe("questions about one sex", () => {
+  const flag = (id: string, sexes?: ("female" | "male")[]) =>
+    ({ id, category: "other", question: id, reason: id, priority: "P0", age_bands: null, sexes: sexes ?? null }) as ProtocolDocument["red_flags"][number];
+  const document = {
+    red_flags: [flag("chest_pain"), flag("pregnancy_emergency", ["female"])],
+    risk_factors: [],
+    motifs: [],
+    age_bands: [],
+  } as unknown as ProtocolDocument;
+  const motif = {
+    id: "urinary_burning",
+    questions: [
+      { id: "fever_or_back_pain", text: "Fièvre ?", kind: "yes_no" },
+      { id: "man", text: "S'agit-il d'un homme ?", kind: "yes_no", answered_by_sex: "male" },
+    ],
+  } as unknown as Motif;
+
+  it("leaves out the other sex's questions once the sex is recorded, asks everything otherwise", () => {
+    expect(appliesToSex(["female"], "male")).toBe(false);
+    expect(appliesToSex(["female"], "female")).toBe(true);
+    expect(appliesToSex(["female"], "undetermined")).toBe(true);
+    expect(appliesToSex(null, "male")).toBe(true);
+    expect(redFlagsFor(document, null, "male").map((f) => f.id)).toEqual(["chest_pain"]);
+    expect(redFlagsFor(document, null, "undetermined").map((f) => f.id)).toEqual(["chest_pain", "pregnancy_emergency"]);
+  });
+
+  it("never asks « S'agit-il d'un homme ? » when the sex answers it", () => {
+    expect(questionsFor(motif, "female").map((q) => q.id)).toEqual(["fever_or_back_pain"]);
+    expect(questionsFor(motif, "male").map((q) => q.id)).toEqual(["fever_or_back_pain"]);
+    expect(questionsFor(motif, "undetermined").map((q) => q.id)).toEqual(["fever_or_back_pain", "man"]);
+  });
+
+  it("sends only the answers to questions asked of this patient", () => {
+    const sent = answersToSend(document, null, motif, { chest_pain: false, pregnancy_emergency: false, man: true }, "male");
+    expect(sent).toEqual({ chest_pain: false });
   });
 });

@@ -121,14 +121,33 @@ export function ageBandFor(document: ProtocolDocument, months: number | null) {
   );
 }
 
-/** The red flags to ask for this age band (all the general ones when the age is not known yet). */
-export function redFlagsFor(document: ProtocolDocument, band: string | null): RedFlag[] {
-  return document.red_flags.filter((f) => !f.age_bands || (band !== null && f.age_bands.includes(band)));
+/**
+ * Whether a question restricted to `sexes` is asked of a patient of `sex` (as the server decides:
+ * `regulation.service.protocol.applies_to`): a patient whose sex is not recorded is asked everything.
+ */
+export function appliesToSex(sexes: readonly string[] | null | undefined, sex: string | null | undefined): boolean {
+  return !sexes || (sex !== "female" && sex !== "male") || sexes.includes(sex);
 }
 
-/** The risk factors to ask for this age band (all the general ones when the age is not known). */
-export function riskFactorsFor(document: ProtocolDocument, band: string | null): RiskFactor[] {
-  return (document.risk_factors ?? []).filter((r) => !r.age_bands || (band !== null && r.age_bands.includes(band)));
+/** The red flags to ask for this age band and sex (all the general ones when the age is not known yet). */
+export function redFlagsFor(document: ProtocolDocument, band: string | null, sex?: string | null): RedFlag[] {
+  return document.red_flags.filter(
+    (f) => (!f.age_bands || (band !== null && f.age_bands.includes(band))) && appliesToSex(f.sexes, sex),
+  );
+}
+
+/** The risk factors to ask for this age band and sex (all the general ones when the age is not known). */
+export function riskFactorsFor(document: ProtocolDocument, band: string | null, sex?: string | null): RiskFactor[] {
+  return (document.risk_factors ?? []).filter(
+    (r) => (!r.age_bands || (band !== null && r.age_bands.includes(band))) && appliesToSex(r.sexes, sex),
+  );
+}
+
+/** The motif's questions asked of a patient of this sex: an `answered_by_sex` question is answered by the recorded sex. */
+export function questionsFor(motif: Motif | null, sex?: string | null): Question[] {
+  return (motif?.questions ?? []).filter((q) =>
+    q.answered_by_sex ? sex !== "female" && sex !== "male" : appliesToSex(q.sexes, sex),
+  );
 }
 
 /** The first red flag answered "yes", in the protocol's order. */
@@ -154,12 +173,18 @@ export function adviceFor(document: ProtocolDocument | null, rule: string | null
   return (byId ?? byNumber)?.result?.advice ?? null;
 }
 
-/** Only the answers that belong to the questions asked (red flags of the band, the motif's). */
-export function answersToSend(document: ProtocolDocument, band: string | null, motif: Motif | null, answers: Answers): Answers {
+/** Only the answers that belong to the questions asked (red flags of the band and sex, the motif's). */
+export function answersToSend(
+  document: ProtocolDocument,
+  band: string | null,
+  motif: Motif | null,
+  answers: Answers,
+  sex?: string | null,
+): Answers {
   const asked = new Set([
-    ...redFlagsFor(document, band).map((f) => f.id),
-    ...riskFactorsFor(document, band).map((r) => r.id),
-    ...(motif?.questions ?? []).map((q) => q.id),
+    ...redFlagsFor(document, band, sex).map((f) => f.id),
+    ...riskFactorsFor(document, band, sex).map((r) => r.id),
+    ...questionsFor(motif, sex).map((q) => q.id),
   ]);
   const out: Answers = {};
   for (const [key, value] of Object.entries(answers)) if (asked.has(key)) out[key] = value;

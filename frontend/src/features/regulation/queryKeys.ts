@@ -8,6 +8,7 @@ export const regulationKeys = {
   /** Apart from the request's key: re-reading a request does not re-run the matching. */
   candidates: (id: number, ...parts: string[]) => ["regulation", "candidates", id, ...parts] as const,
   myReferrals: ["regulation", "requests", "mine"],
+  myReferral: (id: number) => ["regulation", "requests", "mine", id] as const,
   /** The front desk's search (criteria as sent) and a patient's other requests. */
   search: (criteria: Record<string, string | number>) => ["regulation", "requests", "search", criteria] as const,
   openMatches: (criteria: Record<string, string | number>) => ["regulation", "requests", "open-matches", criteria] as const,

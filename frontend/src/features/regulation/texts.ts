@@ -189,6 +189,17 @@ export const regulationTexts = {
     redFlagsTitle: "Signes d'alerte vitale",
     redFlagsIntro: "À demander en premier. Un seul « Oui » : le patient doit appeler le 15 immédiatement.",
     allNo: "Aucun signe d'alerte (tout « Non »)",
+    referrerChanged: "modifiée",
+    referrerAnswer: (origin: string, time: string) => {
+      const who: Record<string, string> = {
+        pharmacist: "du pharmacien",
+        nurse: "de l'infirmier ou infirmière",
+        emergency_department: "des urgences",
+      };
+      return `Réponse ${who[origin] ?? "de l'orienteur"} (${time})`;
+    },
+    referrerNotice: (who: string) =>
+      `${who} : les signes d'alerte répondus sont pré-remplis et marqués. Confirmez-les ou changez-les avec le patient ; ceux laissés sans réponse restent à poser.`,
     riskFactorsTitle: "Facteurs de risque",
     riskFactorsIntro: "À demander pour tout motif : un « Oui » rend la prise en charge plus rapide.",
     noRiskFactor: "Aucun facteur de risque (tout « Non »)",
@@ -398,7 +409,14 @@ export const regulationTexts = {
       back_to_triage: "Renvoyée au tri (âge, sexe ou motif modifié)",
       regulator_decision: "Décision du médecin régulateur",
       transfer_15: "Transfert vers le 15 consigné",
+      referrer_answers: "Signes d'alerte répondus par l'orienteur",
+      referrer_answers_reviewed: "Réponses de l'orienteur revues au tri",
     } as Record<string, string>,
+    referrerAnswers: (yes: number, no: number) => `${yes} « Oui », ${no} « Non »`,
+    referrerReviewed: (confirmed: number, changed: number, unanswered: number) =>
+      [`${confirmed} confirmée${confirmed > 1 ? "s" : ""}`, `${changed} modifiée${changed > 1 ? "s" : ""}`]
+        .concat(unanswered ? [`${unanswered} sans réponse`] : [])
+        .join(", "),
     staleRelease: "libérée automatiquement (console déconnectée)",
     moved: (from: string, to: string, reason: string | null) => `du ${from} au ${to}${reason ? ` — ${reason}` : ""}`,
     protocolVersion: (n: number) => `protocole v${n}`,
@@ -410,6 +428,8 @@ export const regulationTexts = {
       "Pour un patient qui a besoin d'un médecin aujourd'hui ou dans les 24 heures, sans urgence vitale. La régulation de la CPTS le rappelle.",
     redFlagsTitle: "Urgence vitale ?",
     redFlagsIntro: "Cochez ce que présente le patient. Une seule case cochée : appelez le 15, ne l'orientez pas ici.",
+    noneOfThese: "Aucun de ces signes (tout « Non »)",
+    noneOfTheseHint: "Vos réponses « Non » sont transmises à l'opérateur, qui les confirmera avec le patient.",
     patientTitle: "Patient",
     more: "Plus d'informations (facultatif)",
     origin: "Vous êtes",
@@ -444,5 +464,28 @@ export const regulationTexts = {
     outcome: "Issue",
     status: "Statut",
     total: (n: number) => (n === 1 ? "1 orientation" : `${n} orientations`),
+    open: "Voir le suivi",
+  },
+  myReferral: {
+    loadingTitle: "Suivi de l'orientation",
+    title: (given: string, family: string) => `Suivi : ${given} ${family.toUpperCase()}`,
+    back: "Mes orientations",
+    statusTitle: "Où en est la demande",
+    status: "Statut",
+    sent: "Envoyée",
+    motif: "Motif",
+    outcome: "Issue",
+    closedAt: "Clôturée",
+    pending: "La régulation de la CPTS va rappeler le patient ; le rendez-vous s'affichera ici dès qu'il sera pris.",
+    appointmentTitle: "Rendez-vous",
+    appointmentStatus: "État",
+    when_: "Quand",
+    today: "aujourd'hui",
+    when: (day: string, time: string) => `${day} à ${time}`,
+    doctor: "Médecin",
+    kind: "Type",
+    kinds: { AMB: "Consultation au cabinet", HH: "Visite à domicile", VR: "Téléconsultation" },
+    place: "Lieu",
+    phone: "Téléphone du cabinet",
   },
 } as const;

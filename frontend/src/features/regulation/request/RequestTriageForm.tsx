@@ -2,7 +2,8 @@
 import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, useApiMutation } from "../../../api";
-import { ErrorSummary, InputField } from "../../../ui";
+import { formatClock, parseApiDate } from "../../../shell/format";
+import { ErrorSummary, InputField, Notice } from "../../../ui";
 import {
   answersToSend,
   fieldLabels,
@@ -15,7 +16,7 @@ import {
 } from "../model";
 import { regulationKeys } from "../queryKeys";
 import { regulationTexts } from "../texts";
-import { TriageForm, useTriageContext } from "../TriageForm";
+import { type ReferrerAnswers, TriageForm, useTriageContext } from "../TriageForm";
 
 const t = regulationTexts;
 
@@ -30,10 +31,16 @@ export function RequestTriageForm({
 }) {
   const document = protocol.document;
   const [motif, setMotif] = useState(request.motif ?? "");
-  const [answers, setAnswers] = useState<Answers>(() => ({ ...((request.triage_answers ?? {}) as Answers) }));
+  // A referral's own red-flag answers come pre-filled (marked as the referrer's); a flag they did
+  // not answer stays unanswered. A later triage starts from the last one.
+  const referrer = referrerAnswersOf(request);
+  const [answers, setAnswers] = useState<Answers>(() => ({
+    ...((request.triage_answers ?? referrer?.answers ?? {}) as Answers),
+  }));
   const [callbackAt, setCallbackAt] = useState("");
   const [redFlagState, setRedFlagState] = useState<"idle" | "recording" | "failed">("idle");
-  const { band, motif: currentMotif } = useTriageContext(document, request.birth_date, motif);
+  const sex = request.sex;
+  const { band, motif: currentMotif } = useTriageContext(document, request.birth_date, motif, sex);
   const triage = useApiMutation(
     ({ sent, callback }: { sent: Answers; callback: string | null }) =>
       api.POST("/api/regulation/requests/{request_id}/triage", {
@@ -50,7 +57,7 @@ export function RequestTriageForm({
   function onRedFlag(flag: RedFlag) {
     setRedFlagState("recording");
     triage.mutate(
-      { sent: { ...answersToSend(document, band?.id ?? null, null, answers), [flag.id]: true }, callback: null },
+      { sent: { ...answersToSend(document, band?.id ?? null, null, answers, sex), [flag.id]: true }, callback: null },
       { onSuccess: () => onDone(null), onError: () => setRedFlagState("failed") },
     );
   }
@@ -59,7 +66,7 @@ export function RequestTriageForm({
     event.preventDefault();
     if (submitting) return;
     triage.mutate(
-      { sent: answersToSend(document, band?.id ?? null, currentMotif, answers), callback: localInputToIso(callbackAt) },
+      { sent: answersToSend(document, band?.id ?? null, currentMotif, answers, sex), callback: localInputToIso(callbackAt) },
       { onSuccess: (result) => onDone(result.advice ?? null) },
     );
   }
@@ -70,7 +77,10 @@ export function RequestTriageForm({
   return (
     <form onSubmit={onSubmit} noValidate aria-busy={submitting}>
       <ErrorSummary title={t.triage.errorTitle} error={triage.error} fieldIds={fieldIds} labels={fieldLabels(document)} />
+      {referrer ? <Notice tone="info">{t.triage.referrerNotice(referrer.label)}</Notice> : null}
       <TriageForm
+        sex={sex}
+        referrerAnswers={referrer}
         document={document}
         protocolNumber={protocol.number}
         birthDate={request.birth_date}
@@ -107,4 +117,11 @@ export function RequestTriageForm({
       )}
     </form>
   );
+}
+
+/** The referrer's red-flag answers of a referral, with « Réponse du pharmacien (14:32) ». */
+function referrerAnswersOf(request: RequestOut): ReferrerAnswers | null {
+  const given = request.referrer_answers;
+  if (!given || Object.keys(given).length === 0) return null;
+  return { answers: given, label: t.triage.referrerAnswer(request.origin, formatClock(parseApiDate(request.received_at))) };
 }

@@ -20,6 +20,10 @@ export function timelineDetail(kind: string, detail: Record<string, unknown> | n
     }
     case "red_flag":
       return str("flag_text");
+    case "referrer_answers":
+      return tt.referrerAnswers(count(detail.yes), count(detail.no));
+    case "referrer_answers_reviewed":
+      return tt.referrerReviewed(count(detail.confirmed), count(detail.changed), count(detail.unanswered));
     case "closed": {
       const outcome = str("outcome");
       return outcome && outcome in t.labels.outcome ? t.labels.outcome[outcome as Outcome] : outcome;
@@ -57,4 +61,8 @@ export function timelineDetail(kind: string, detail: Record<string, unknown> | n
     default:
       return null;
   }
+}
+
+function count(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
 }
