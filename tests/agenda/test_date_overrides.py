@@ -26,7 +26,7 @@ def morning(effector: Effector, n: int, *ranges: tuple[int, int], **options: obj
         site_id=effector.sites[0].id,
         day=day(n),
         ranges=[TimeRange(start_time=time(a), end_time=time(b)) for a, b in ranges],
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 
