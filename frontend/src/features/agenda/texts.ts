@@ -93,6 +93,8 @@ export const agendaTexts = {
     legendFree: "Libre",
     legendSas: "Partagé avec le SAS",
     legendAbsence: "Absence (journée ou heures)",
+    legendOverride: "Horaires modifiés ce jour-là (au lieu des disponibilités récurrentes)",
+    overrideMark: "horaires modifiés",
     legendCpts: "Réservé à la CPTS (non partagé avec le SAS)",
     legendOutcome: "Vu / Absent : issue de la consultation renseignée",
     lockedHint: "Les créneaux réservés ou en cours de réservation ne se déplacent pas à la souris.",
@@ -412,6 +414,62 @@ export const agendaTexts = {
     confirm: "Supprimer",
     deleted: (n: number) => `Absence supprimée\u00a0: ${n} ${plural(n, "créneau rouvert", "créneaux rouverts")}.`,
     period_: (a: string, b: string) => (a === b ? `le ${a}` : `du ${a} au ${b}`),
+    failed: "L'opération a échoué",
+  },
+
+  overrides: {
+    title: "Horaires modifiés",
+    intro:
+      "Un jour précis, d'autres horaires que vos disponibilités récurrentes (ou aucun)\u00a0: les créneaux libres habituels de ce jour sont remplacés, les créneaux réservés sont conservés.",
+    add: "Modifier les horaires d'un jour",
+    table: "Mes jours aux horaires modifiés",
+    day: "Jour",
+    hours: "Horaires",
+    site: "Lieu",
+    actions: "Actions",
+    empty: "Aucun jour aux horaires modifiés à venir.",
+    closed: "Aucun horaire (journée fermée)",
+    every: (minutes: number) => `créneaux de ${minutes}\u00a0min`,
+    formTitle: "Modifier les horaires d'un jour",
+    dayField: "Date",
+    siteField: "Lieu de consultation",
+    rangeLegend: (n: number) => `Plage ${n}`,
+    startTime: "De",
+    endTime: "À",
+    removeRange: "Retirer",
+    removeRangeLabel: (n: number) => `Retirer la plage ${n}`,
+    addRange: "Ajouter une plage",
+    noRange: "Aucune plage\u00a0: vous ne recevrez pas de patients SNP ce jour-là.",
+    slotMinutes: "Durée d'un créneau (minutes)",
+    required: "Choisissez la date.",
+    preview: "Voir les changements",
+    previewing: "Calcul…",
+    previewTitle: "Ce qui changera ce jour-là",
+    previewFailed: "Les changements n'ont pas pu être calculés",
+    added: (n: number) => `${n} ${plural(n, "créneau sera ouvert", "créneaux seront ouverts")}.`,
+    removed: (n: number) =>
+      n === 0 ? "Aucun créneau habituel à retirer." : `${n} ${plural(n, "créneau libre habituel sera retiré", "créneaux libres habituels seront retirés")}\u00a0:`,
+    kept: (n: number) =>
+      `${n} ${plural(n, "créneau réservé ou en cours de réservation est conservé", "créneaux réservés ou en cours de réservation sont conservés")}\u00a0:`,
+    skipped: (n: number) => `${n} ${plural(n, "créneau ne sera pas ouvert", "créneaux ne seront pas ouverts")}\u00a0:`,
+    previewFirst: "Voyez d'abord les changements, puis confirmez.",
+    confirm: "Confirmer les nouveaux horaires",
+    submitting: "Enregistrement…",
+    cancel: "Annuler",
+    errorTitle: "Les horaires n'ont pas été modifiés",
+    saved: (created: number, removed: number, kept: number) => {
+      let text = `Horaires modifiés\u00a0: ${created} ${plural(created, "créneau ouvert", "créneaux ouverts")}, ${removed} ${plural(removed, "créneau habituel retiré", "créneaux habituels retirés")}.`;
+      if (kept > 0) text += ` ${kept} ${plural(kept, "créneau réservé conservé", "créneaux réservés conservés")}.`;
+      return text;
+    },
+    delete: "Supprimer",
+    deleteLabel: (what: string) => `Supprimer les horaires modifiés du ${what}`,
+    confirmDelete: "Revenir aux horaires habituels\u00a0?",
+    confirmDeleteBody: (what: string) =>
+      `Le ${what}, vos disponibilités récurrentes rouvriront leurs créneaux\u00a0; les créneaux libres de ces horaires modifiés seront retirés (les réservés sont conservés).`,
+    confirmDeleteButton: "Supprimer",
+    deleted: (removed: number, created: number) =>
+      `Horaires habituels rétablis\u00a0: ${removed} ${plural(removed, "créneau retiré", "créneaux retirés")}, ${created} ${plural(created, "créneau rouvert", "créneaux rouverts")}.`,
     failed: "L'opération a échoué",
   },
 
