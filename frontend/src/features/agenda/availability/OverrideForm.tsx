@@ -26,6 +26,7 @@ export function OverrideForm({ me, onClose, onDone }: { me: EffectorProfile; onC
   const [siteId, setSiteId] = useState<number>(me.sites[0]?.id ?? 0);
   const [ranges, setRanges] = useState<Range[]>(() => [newRange("09:00", "12:00")]);
   const [slotMinutes, setSlotMinutes] = useState("20");
+  const [note, setNote] = useState("");
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [previewed, setPreviewed] = useState<string | null>(null);
 
@@ -46,6 +47,7 @@ export function OverrideForm({ me, onClose, onDone }: { me: EffectorProfile; onC
     day,
     ranges: ranges.map((r) => ({ start_time: r.start, end_time: r.end })),
     slot_minutes: minutes,
+    note: note.trim() || null,
   };
   // The change can be confirmed once what it does was shown for exactly these values.
   const upToDate = preview.data !== undefined && previewed === JSON.stringify(body);
@@ -150,6 +152,14 @@ export function OverrideForm({ me, onClose, onDone }: { me: EffectorProfile; onC
             />
           )}
         </Field>
+        <InputField
+          label={o.noteField}
+          hint={o.noteHint}
+          error={byField.note}
+          value={note}
+          maxLength={200}
+          onChange={(e) => setNote(e.target.value)}
+        />
         {upToDate && preview.data ? <OverridePreview preview={preview.data} /> : <p className="card-note">{o.previewFirst}</p>}
         <Actions>
           <button type="button" className="button button-secondary" onClick={onPreview} disabled={preview.isPending}>

@@ -44,6 +44,7 @@ export function OverridesCard({ me }: { me: EffectorProfile }) {
               columns={[
                 { key: "day", header: o.day, rowHeader: true, cell: (override) => formatDate(override.day) },
                 { key: "hours", header: o.hours, cell: overrideHours },
+                { key: "note", header: o.note, cell: (override) => override.note ?? "—" },
                 ...(me.sites.length > 1 ? [{ key: "site", header: o.site, cell: (override: Override) => siteName(override.site_id) }] : []),
                 {
                   key: "actions",
