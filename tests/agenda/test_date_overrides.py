@@ -4,15 +4,18 @@ pattern. Absences, public holidays and CalDAV busy times still win."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.errors import DateAlreadyOverridden
 from agenda.models import AvailabilityOverride, CaldavBusy, Effector
 from agenda.schemas_supply import AbsenceIn, OverrideIn, TemplateIn, TimeRange
 from agenda.service import absences, overrides, template_preview, templates
 from agenda.service.recurrence import materialise_all, materialise_effector, override_new_slots
-from snp.db import utcnow
+from snp.db import Database, utcnow
 from snp.kit import PARIS
 from tests.agenda.slot_factories import book, create_effector
 from tests.agenda.supply_helpers import COORDINATOR, slots_of
@@ -303,3 +306,32 @@ async def test_a_new_pattern_skips_the_overridden_date_and_its_preview_says_so(
     await session.commit()
     assert await times_of_day(session, effector, 3) == [time(9), time(9, 20), time(9, 40)]
     assert await times_of_day(session, effector, 4) == [time(14), time(14, 20), time(14, 40)]
+
+
+async def test_ten_concurrent_changes_of_one_date_save_one_override_and_one_set_of_slots(
+    database: Database, session: AsyncSession
+) -> None:
+    """Each attempt in its own transaction, all at once: one override, the others refused with
+    the 409 on `day`, and the date holds the pattern's replacement exactly once."""
+    effector = await create_effector(session)
+    await every_day_14_15(session, effector)
+
+    async def attempt(n: int) -> bool:
+        try:
+            async with database.transaction() as s:
+                await overrides.create_override(
+                    s, COORDINATOR, morning(effector, 3, (8 + n % 3, 11)), horizon_days=HORIZON
+                )
+        except DateAlreadyOverridden:
+            return False
+        return True
+
+    results = await asyncio.gather(*(attempt(n) for n in range(10)))
+
+    assert sum(results) == 1
+    assert await session.scalar(select(func.count()).select_from(AvailabilityOverride)) == 1
+    starts = await times_of_day(session, effector, 3)
+    # The winner's hours (08:00, 09:00 or 10:00 to 11:00), each slot once, no pattern slot left.
+    assert starts
+    first = starts[0].hour
+    assert starts == [time(first + k // 3, k % 3 * 20) for k in range((11 - first) * 3)]
