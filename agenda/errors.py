@@ -145,3 +145,7 @@ class CaldavRejected(BusinessRuleError):
 
     def __init__(self, msg: str, loc: Sequence[str | int] = ("body", "url")) -> None:
         super().__init__(msg, loc=loc)
+
+
+class DateAlreadyOverridden(Conflict):
+    """409: the effector's hours of that date are already changed (one override per date)."""

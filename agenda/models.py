@@ -269,6 +269,37 @@ class AvailabilityTemplate(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class AvailabilityOverride(Base):
+    """Changed hours on one date (a « date override »): on `day` the weekly patterns open
+    nothing, and these ranges (Europe/Paris wall clock, "HH:MM-HH:MM,..."; none = no hours that
+    day) open slots at `site_id` instead. One per effector and date."""
+
+    __tablename__ = "availability_overrides"
+    __table_args__ = (
+        # One override per effector and date; also the materialiser's read by effector and day.
+        UniqueConstraint("effector_id", "day"),
+        # The hourly job reads every override of the horizon, all effectors.
+        Index("ix_availability_overrides_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effector_id: Mapped[int] = mapped_column(ForeignKey("effectors.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    ranges: Mapped[str | None] = mapped_column(String(200))
+    slot_minutes: Mapped[int] = mapped_column(Integer, default=20)
+    kind_amb: Mapped[bool] = mapped_column(Boolean, default=True)
+    kind_hh: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind_vr: Mapped[bool] = mapped_column(Boolean, default=False)
+    vis_snp: Mapped[bool] = mapped_column(Boolean, default=True)
+    vis_cpts: Mapped[bool] = mapped_column(Boolean, default=True)
+    vis_pro: Mapped[bool] = mapped_column(Boolean, default=False)
+    vis_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    shared_with_sas: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Absence(Base):
     """Dates an effector is away: the free slots inside are removed, booked ones kept. With
     `start_time` and `end_time` (Europe/Paris wall clock) only those hours of each day (a

@@ -397,6 +397,83 @@ class AbsenceSaved(AbsenceOut):
     )
 
 
+# --- Date overrides (changed hours on one date) ---------------------------------------------
+
+
+class OverrideIn(BaseModel):
+    """Other hours on one date, instead of the weekly patterns (none: no hours that day)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    effector_id: int | None = Field(
+        default=None,
+        description="Par défaut l'effecteur connecté ; obligatoire pour la coordination.",
+    )
+    site_id: int
+    day: date = Field(description="La date (aujourd'hui ou plus tard).")
+    ranges: list[TimeRange] = Field(
+        default_factory=list,
+        max_length=6,
+        description="Plages horaires de ce jour (heure de Paris) ; aucune : pas d'horaires.",
+    )
+    slot_minutes: int = Field(default=20, ge=5, le=240)
+    kinds: KindList | None = Field(
+        default=None, description="Par défaut ceux de la disponibilité récurrente de ce jour."
+    )
+    visibility: VisibilityList | None = Field(
+        default=None, description="Par défaut celle de la disponibilité récurrente de ce jour."
+    )
+    shared_with_sas: bool | None = Field(
+        default=None, description="Par défaut comme la disponibilité récurrente de ce jour."
+    )
+    note: str | None = Field(default=None, max_length=200)
+
+    _plausible_days = field_validator("day")(_plausible_day)
+
+
+class OverrideOut(BaseModel):
+    id: int
+    effector_id: int
+    site_id: int
+    day: date
+    ranges: list[TimeRange]
+    slot_minutes: int
+    kinds: list[Kind]
+    visibility: list[Visibility]
+    shared_with_sas: bool
+    note: str | None
+
+
+class OverrideSaved(OverrideOut):
+    """The saved override and what it did to that date (held and booked slots are kept)."""
+
+    slots_removed: int = Field(
+        description="Créneaux libres de la disponibilité récurrente retirés."
+    )
+    slots_created: int = Field(description="Créneaux ouverts aux nouveaux horaires.")
+    booked_kept: int = Field(description="Créneaux réservés ou en cours de réservation, conservés.")
+
+
+class PlannedSlot(BaseModel):
+    start_at: datetime
+    end_at: datetime
+
+
+class KeptSlot(PlannedSlot):
+    status: Literal["held", "booked"]
+
+
+class OverridePreview(BaseModel):
+    """What changing the hours of that date would do, before it is saved."""
+
+    added: list[PlannedSlot] = Field(description="Créneaux qui seraient ouverts.")
+    removed: list[PlannedSlot] = Field(
+        description="Créneaux libres de la disponibilité récurrente qui seraient retirés."
+    )
+    kept: list[KeptSlot] = Field(description="Créneaux réservés ou tenus, conservés.")
+    skipped: list[SkippedSlot] = Field(description="Créneaux non ouverts, avec la raison.")
+
+
 # --- ICS ---------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from agenda.api import (
     directory,
     ics,
     outcomes,
+    overrides,
     sites,
     slots,
     templates,
@@ -23,6 +24,7 @@ router.include_router(slots.router)
 router.include_router(booking.router)
 router.include_router(outcomes.router)
 router.include_router(templates.router)
+router.include_router(overrides.router)
 router.include_router(ics.router)
 router.include_router(account_links.router)
 router.include_router(caldav.router)

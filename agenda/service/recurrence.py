@@ -4,8 +4,10 @@ A template says "Tuesdays 14:00-16:00, Europe/Paris wall-clock time, in 20-minut
 this date until that one". Materialising it over the rolling horizon inserts one free slot per
 occurrence with the source key `tpl:<template id>:<start, UTC>`, so running it again (the
 scheduler does every hour) changes nothing. French public holidays are skipped unless the
-template includes them, as are the effector's absences. Editing or removing a template removes
-its future FREE slots and materialises again; held and booked slots are never touched.
+template includes them, as are the effector's absences and the dates whose hours the effector
+changed (a date override, `ovr:<override id>:<start, UTC>`, opens its own slots instead).
+Editing or removing a template removes its future FREE slots and materialises again; held and
+booked slots are never touched.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import (
     Absence,
+    AvailabilityOverride,
     AvailabilityTemplate,
     CaldavBusy,
     Effector,
@@ -189,12 +192,14 @@ def template_source_key(template_id: int, start: datetime) -> str:
     return f"tpl:{template_id}:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
-def template_kinds(template: AvailabilityTemplate) -> list[Kind]:
+def template_kinds(template: AvailabilityTemplate | AvailabilityOverride) -> list[Kind]:
     codes = [code for code, column in KIND_COLUMNS.items() if getattr(template, column)]
     return cast(list[Kind], codes)
 
 
-def template_visibility(template: AvailabilityTemplate) -> list[Visibility]:
+def template_visibility(
+    template: AvailabilityTemplate | AvailabilityOverride,
+) -> list[Visibility]:
     codes = [code for code, column in VISIBILITY_COLUMNS.items() if getattr(template, column)]
     return cast(list[Visibility], codes)
 
@@ -228,6 +233,56 @@ def template_new_slots(
             rule, first, last, public_holidays=public_holidays, absences=absences
         )
         for start, end in day_slots(rule, day)
+        if start > now and not any(start < b and end > a for a, b in away)
+    ]
+
+
+def override_source_key(override_id: int, start: datetime) -> str:
+    return f"ovr:{override_id}:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def override_day_slots(override: AvailabilityOverride) -> list[tuple[datetime, datetime]]:
+    """The (start, end) UTC slots of an override's ranges on its date (Paris wall clock)."""
+    ranges = parse_ranges(override.ranges)
+    if not ranges:
+        return []
+    (first, *more) = ranges
+    rule = WeeklyRule(
+        weekdays="MO",
+        start_time=first[0],
+        end_time=first[1],
+        slot_minutes=override.slot_minutes,
+        valid_from=override.day,
+        valid_until=override.day,
+        more_ranges=tuple(more),
+    )
+    return day_slots(rule, override.day)
+
+
+def override_new_slots(
+    override: AvailabilityOverride,
+    *,
+    now: datetime,
+    public_holidays: Collection[date] = frozenset(),
+    absences: Sequence[DateRange] = (),
+    away: Sequence[tuple[datetime, datetime]] = (),
+) -> list[NewSlot]:
+    """The override's slots: none on a public holiday or a day of absence, none overlapping an
+    absence of some hours or a CalDAV busy time (`away`), none already started."""
+    if override.day in public_holidays or in_ranges(override.day, absences):
+        return []
+    kinds = frozenset[str](template_kinds(override))
+    visibility = frozenset[str](template_visibility(override))
+    return [
+        NewSlot(
+            start_at=start,
+            end_at=end,
+            kinds=kinds,
+            visibility=visibility,
+            shared_with_sas=override.shared_with_sas,
+            source_key=override_source_key(override.id, start),
+        )
+        for start, end in override_day_slots(override)
         if start > now and not any(start < b and end > a for a, b in away)
     ]
 
@@ -294,6 +349,25 @@ async def absence_hours(
     return windows
 
 
+async def overridden_days(
+    session: AsyncSession, effector_ids: Collection[int], first: date, last: date
+) -> dict[int, list[DateRange]]:
+    """The dates in [first, last] whose hours the effectors changed (patterns open nothing)."""
+    days: dict[int, list[DateRange]] = {}
+    if not effector_ids:
+        return days
+    rows = await session.execute(
+        select(AvailabilityOverride.effector_id, AvailabilityOverride.day).where(
+            AvailabilityOverride.effector_id.in_(list(effector_ids)),
+            AvailabilityOverride.day >= first,
+            AvailabilityOverride.day <= last,
+        )
+    )
+    for effector_id, day in rows:
+        days.setdefault(effector_id, []).append((day, day))
+    return days
+
+
 async def caldav_busy(
     session: AsyncSession, effector_ids: Collection[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -332,17 +406,10 @@ async def materialise(
     live = [t for t in templates if t.active and t.effector_id in active]
     if not live:
         return 0
-    absences = await absence_ranges(session, {t.effector_id for t in live}, first, last)
-    away = await absence_hours(session, {t.effector_id for t in live}, first, last)
-    # Busy times read from the effectors' CalDAV calendars are skipped like absences.
-    busy = await caldav_busy(
-        session, list({t.effector_id for t in live}), now, now + timedelta(days=horizon_days + 1)
-    )
-    for effector_id, windows in busy.items():
-        away.setdefault(effector_id, []).extend(windows)
-    site_ids = list({t.site_id for t in live})
-    rows = await session.execute(select(Site.id, Site.insee_code).where(Site.id.in_(site_ids)))
-    insee = {site_id: code for site_id, code in rows}
+    effectors = {t.effector_id for t in live}
+    absences, away = await _unavailable(session, effectors, now, horizon_days)
+    changed = await overridden_days(session, effectors, first, last)
+    insee = await _communes(session, {t.site_id for t in live})
     created = 0
     for template in live:
         slots = template_new_slots(
@@ -351,11 +418,89 @@ async def materialise(
             last,
             now=now,
             public_holidays=holidays_between(first, last, insee.get(template.site_id)),
-            absences=absences.get(template.effector_id, []),
+            # A date whose hours were changed opens the override's slots, not the pattern's.
+            absences=[
+                *absences.get(template.effector_id, []),
+                *changed.get(template.effector_id, []),
+            ],
             away=away.get(template.effector_id, []),
         )
         created += await add_generated_slots(session, template.effector_id, template.site_id, slots)
     return created
+
+
+async def _unavailable(
+    session: AsyncSession, effector_ids: Collection[int], now: datetime, horizon_days: int
+) -> tuple[dict[int, list[DateRange]], dict[int, list[tuple[datetime, datetime]]]]:
+    """Whole days of absence, and the UTC windows of absences of some hours and of CalDAV busy
+    times (skipped like absences), over the horizon."""
+    first, last = horizon(now, horizon_days)
+    absences = await absence_ranges(session, effector_ids, first, last)
+    away = await absence_hours(session, effector_ids, first, last)
+    busy = await caldav_busy(
+        session, list(effector_ids), now, now + timedelta(days=horizon_days + 1)
+    )
+    for effector_id, windows in busy.items():
+        away.setdefault(effector_id, []).extend(windows)
+    return absences, away
+
+
+async def _communes(session: AsyncSession, site_ids: Collection[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(Site.id, Site.insee_code).where(Site.id.in_(list(site_ids)))
+    )
+    return {site_id: code for site_id, code in rows}
+
+
+async def materialise_overrides(
+    session: AsyncSession,
+    overrides: Sequence[AvailabilityOverride],
+    *,
+    horizon_days: int,
+    now: datetime | None = None,
+) -> int:
+    """Insert the free slots of date overrides within the horizon (idempotent by source key);
+    holidays, absences and CalDAV busy times win over them. Returns how many were created."""
+    now = now or utcnow()
+    first, last = horizon(now, horizon_days)
+    effector_ids = {o.effector_id for o in overrides}
+    active = set(
+        await session.scalars(
+            select(Effector.id).where(Effector.id.in_(list(effector_ids)), Effector.active)
+        )
+    )
+    live = [o for o in overrides if o.effector_id in active and first <= o.day <= last]
+    if not live:
+        return 0
+    absences, away = await _unavailable(session, active, now, horizon_days)
+    insee = await _communes(session, {o.site_id for o in live})
+    created = 0
+    for override in live:
+        slots = override_new_slots(
+            override,
+            now=now,
+            public_holidays=holidays_between(
+                override.day, override.day, insee.get(override.site_id)
+            ),
+            absences=absences.get(override.effector_id, []),
+            away=away.get(override.effector_id, []),
+        )
+        created += await add_generated_slots(session, override.effector_id, override.site_id, slots)
+    return created
+
+
+async def _overrides(
+    session: AsyncSession, first: date, last: date, effector_id: int | None = None
+) -> list[AvailabilityOverride]:
+    query = (
+        select(AvailabilityOverride)
+        .join(Effector, Effector.id == AvailabilityOverride.effector_id)
+        .where(Effector.active, AvailabilityOverride.day >= first, AvailabilityOverride.day <= last)
+        .order_by(AvailabilityOverride.effector_id, AvailabilityOverride.day)
+    )
+    if effector_id is not None:
+        query = query.where(AvailabilityOverride.effector_id == effector_id)
+    return list(await session.scalars(query))
 
 
 async def materialise_effector(
@@ -366,13 +511,20 @@ async def materialise_effector(
             AvailabilityTemplate.effector_id == effector_id, AvailabilityTemplate.active
         )
     )
-    return await materialise(session, list(templates), horizon_days=horizon_days, now=now)
+    now = now or utcnow()
+    first, last = horizon(now, horizon_days)
+    created = await materialise(session, list(templates), horizon_days=horizon_days, now=now)
+    overrides = await _overrides(session, first, last, effector_id)
+    return created + await materialise_overrides(
+        session, overrides, horizon_days=horizon_days, now=now
+    )
 
 
 async def materialise_all(
     session: AsyncSession, *, horizon_days: int, now: datetime | None = None
 ) -> int:
-    """Every active template of every active effector (the scheduler's job)."""
+    """Every active template and date override of every active effector (the scheduler's
+    job)."""
     now = now or utcnow()
     first, last = horizon(now, horizon_days)
     templates = await session.scalars(
@@ -389,7 +541,11 @@ async def materialise_all(
         )
         .order_by(AvailabilityTemplate.effector_id, AvailabilityTemplate.id)
     )
-    return await materialise(session, list(templates), horizon_days=horizon_days, now=now)
+    created = await materialise(session, list(templates), horizon_days=horizon_days, now=now)
+    overrides = await _overrides(session, first, last)
+    return created + await materialise_overrides(
+        session, overrides, horizon_days=horizon_days, now=now
+    )
 
 
 async def remove_future_free_slots(

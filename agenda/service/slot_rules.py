@@ -73,12 +73,13 @@ def slot_kinds(slot: Slot) -> list[str]:
 
 def slot_source(source_key: str | None) -> str:
     """Where a slot comes from, by its source key: `manual`, `template` (a weekly recurring
-    availability, key `tpl:<template id>:<start>`), `ics` (an imported calendar) or `other`."""
+    availability, key `tpl:<template id>:<start>`, or the changed hours of one date, key
+    `ovr:<override id>:<start>`), `ics` (an imported calendar) or `other`."""
     key = source_key or ""
     if not key or key.startswith("manual"):
         return "manual"
     prefix = key.split(":", 1)[0]
-    return {"tpl": "template", "ics": "ics"}.get(prefix, "other")
+    return {"tpl": "template", "ovr": "template", "ics": "ics"}.get(prefix, "other")
 
 
 def slot_visibility(slot: Slot) -> list[str]:

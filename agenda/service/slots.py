@@ -173,7 +173,9 @@ async def add_generated_slots(
             .returning(*STATE_COLUMNS)
         )
         inserted += (await session.execute(statement)).all()
-    from_pattern = any(new.template_id is not None for new in slots)
+    from_pattern = any(
+        new.template_id is not None or (new.source_key or "").startswith("ovr:") for new in slots
+    )
     await announce(session, "generated" if from_pattern else "imported", after=inserted)
     return len(inserted)
 

@@ -1,6 +1,7 @@
 """What a weekly pattern would open before it is saved: the slots, and each one it would skip
-with why (it collides with a slot already in the agenda, falls in an absence or on a public
-holiday, or has already started). Reads only: nothing is written.
+with why (it collides with a slot already in the agenda, falls in an absence, on a public
+holiday or on a date whose hours were changed, or has already started).
+Reads only: nothing is written.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from agenda.service.recurrence import (
     horizon,
     in_ranges,
     occurrence_dates,
+    overridden_days,
 )
 from agenda.service.slot_rules import describe
 from snp.actor import Actor
@@ -72,6 +74,7 @@ async def preview_template(
     holidays = holidays_between(first, last, insee)
     whole_days = (await absence_ranges(session, [effector.id], first, last)).get(effector.id, [])
     hours = (await absence_hours(session, [effector.id], first, last)).get(effector.id, [])
+    changed = (await overridden_days(session, [effector.id], first, last)).get(effector.id, [])
     # Every day of the rule, holidays and absences included: each skip is then told.
     every_day = dataclasses.replace(rule, include_public_holidays=True)
     candidates = [
@@ -93,6 +96,8 @@ async def preview_template(
     skipped: list[SkippedSlot] = []
     for day, start, end in candidates:
         why = _why_skipped(rule, day, start, end, now, holidays, whole_days, hours, taken)
+        if why is None and in_ranges(day, changed):
+            why = "collision", "Horaires modifiés ce jour-là."
         if why is None:
             opened += 1
         else:

@@ -190,3 +190,69 @@ async def test_a_cancelled_change_leaves_the_supply_untouched(
     assert (await client.post("/api/agenda/slots", json=body)).status_code == 422
     rows = (await supply_and_rollups(session))[0]
     assert [(r["day"], r["offered"], r["free"]) for r in rows] == [(paris_day(2), 1, 1)]
+
+
+async def test_changed_hours_on_one_date_keep_the_supply_as_rebuild_counts_it(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """A date override replaces a pattern's slots (one of them booked and kept), an absence
+    then removes some of its slots, and deleting it gives the date back to the pattern."""
+    user, effector = await create_effector_with_account(session, "dr.horaires@example.fr")
+    site_id = effector.sites[0].id
+    await login(client, user.email)
+    pattern = await client.post(
+        "/api/agenda/templates",
+        json={
+            "site_id": site_id,
+            "weekdays": "MO,TU,WE,TH,FR,SA,SU",
+            "start_time": "14:00",
+            "end_time": "15:00",
+            "slot_minutes": 20,
+            "include_public_holidays": True,
+            "valid_from": str(paris_day(2)),
+            "valid_until": str(paris_day(5)),
+        },
+    )
+    assert pattern.status_code == 201, pattern.text
+    (first,) = (
+        await session.scalars(
+            select(Slot).where(
+                Slot.effector_id == effector.id, Slot.start_at == at(paris_day(3), 14)
+            )
+        )
+    ).all()
+    await book(session, first, request_id=0)
+
+    def change(day: int, *ranges: tuple[str, str]) -> dict[str, Any]:
+        return {
+            "site_id": site_id,
+            "day": str(paris_day(day)),
+            "ranges": [{"start_time": a, "end_time": b} for a, b in ranges],
+            "slot_minutes": 20,
+        }
+
+    morning = await client.post("/api/agenda/overrides", json=change(3, ("09:00", "10:00")))
+    assert morning.json()["slots_removed"] == 2, morning.text
+    closed = await client.post("/api/agenda/overrides", json=change(4))
+    assert closed.json()["slots_removed"] == 3, closed.text
+    absence = await client.post(
+        "/api/agenda/absences",
+        json={
+            "start_date": str(paris_day(3)),
+            "end_date": str(paris_day(3)),
+            "start_time": "09:00",
+            "end_time": "09:20",
+        },
+    )
+    assert absence.json()["slots_removed"] == 1, absence.text
+    reopened = await client.delete(f"/api/agenda/overrides/{closed.json()['id']}")
+    assert reopened.json() == {"slots_removed": 0, "slots_created": 3}, reopened.text
+
+    maintained = await supply_and_rollups(session)
+    rows = maintained[0]
+    # Day 2, 4 and 5: the pattern's 3 each; day 3: the booked 14:00 and 09:20, 09:40.
+    assert sum(r["offered"] for r in rows) == 3 * 3 + 3
+    assert (sum(r["recurring"] for r in rows), sum(r["booked"] for r in rows)) == (12, 1)
+    await rebuild(session)
+    await session.commit()
+    assert await supply_and_rollups(session) == maintained

@@ -658,6 +658,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agenda/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Overrides
+         * @description The dates whose hours are changed, over the period.
+         */
+        get: operations["agenda-list_overrides"];
+        put?: never;
+        /**
+         * Create Override
+         * @description Change that date's hours: the usual free slots go, held and booked ones stay, the new
+         *     slots open. 409 when the date's hours are already changed.
+         */
+        post: operations["agenda-create_override"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/overrides/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Override
+         * @description What changing that date's hours would do: the usual slots removed, the booked ones kept,
+         *     the new ones opened and each one not opened with why. Saves nothing.
+         */
+        post: operations["agenda-preview_override"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/agenda/overrides/{override_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Override
+         * @description Back to the usual hours: the changed hours' free slots go, the weekly patterns reopen.
+         */
+        delete: operations["agenda-delete_override"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/agenda/slots": {
         parameters: {
             query?: never;
@@ -6210,6 +6276,24 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** KeptSlot */
+        KeptSlot: {
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "held" | "booked";
+        };
         /**
          * LineHealthOut
          * @description The phone line's health for the supervision page: counts only, no number.
@@ -6685,6 +6769,148 @@ export interface components {
              */
             outcome: "fulfilled" | "noshow";
         };
+        /**
+         * OverrideIn
+         * @description Other hours on one date, instead of the weekly patterns (none: no hours that day).
+         */
+        OverrideIn: {
+            /**
+             * Day
+             * Format: date
+             * @description La date (aujourd'hui ou plus tard).
+             */
+            day: string;
+            /**
+             * Effector Id
+             * @description Par défaut l'effecteur connecté ; obligatoire pour la coordination.
+             */
+            effector_id?: number | null;
+            /**
+             * Kinds
+             * @description Par défaut ceux de la disponibilité récurrente de ce jour.
+             */
+            kinds?: ("AMB" | "HH" | "VR")[] | null;
+            /** Note */
+            note?: string | null;
+            /**
+             * Ranges
+             * @description Plages horaires de ce jour (heure de Paris) ; aucune : pas d'horaires.
+             */
+            ranges?: components["schemas"]["TimeRange"][];
+            /**
+             * Shared With Sas
+             * @description Par défaut comme la disponibilité récurrente de ce jour.
+             */
+            shared_with_sas?: boolean | null;
+            /** Site Id */
+            site_id: number;
+            /**
+             * Slot Minutes
+             * @default 20
+             */
+            slot_minutes: number;
+            /**
+             * Visibility
+             * @description Par défaut celle de la disponibilité récurrente de ce jour.
+             */
+            visibility?: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[] | null;
+        };
+        /** OverrideOut */
+        OverrideOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Effector Id */
+            effector_id: number;
+            /** Id */
+            id: number;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Note */
+            note: string | null;
+            /** Ranges */
+            ranges: components["schemas"]["TimeRange"][];
+            /** Shared With Sas */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id: number;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /** Visibility */
+            visibility: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+        };
+        /**
+         * OverridePreview
+         * @description What changing the hours of that date would do, before it is saved.
+         */
+        OverridePreview: {
+            /**
+             * Added
+             * @description Créneaux qui seraient ouverts.
+             */
+            added: components["schemas"]["PlannedSlot"][];
+            /**
+             * Kept
+             * @description Créneaux réservés ou tenus, conservés.
+             */
+            kept: components["schemas"]["KeptSlot"][];
+            /**
+             * Removed
+             * @description Créneaux libres de la disponibilité récurrente qui seraient retirés.
+             */
+            removed: components["schemas"]["PlannedSlot"][];
+            /**
+             * Skipped
+             * @description Créneaux non ouverts, avec la raison.
+             */
+            skipped: components["schemas"]["SkippedSlot"][];
+        };
+        /**
+         * OverrideSaved
+         * @description The saved override and what it did to that date (held and booked slots are kept).
+         */
+        OverrideSaved: {
+            /**
+             * Booked Kept
+             * @description Créneaux réservés ou en cours de réservation, conservés.
+             */
+            booked_kept: number;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Effector Id */
+            effector_id: number;
+            /** Id */
+            id: number;
+            /** Kinds */
+            kinds: ("AMB" | "HH" | "VR")[];
+            /** Note */
+            note: string | null;
+            /** Ranges */
+            ranges: components["schemas"]["TimeRange"][];
+            /** Shared With Sas */
+            shared_with_sas: boolean;
+            /** Site Id */
+            site_id: number;
+            /** Slot Minutes */
+            slot_minutes: number;
+            /**
+             * Slots Created
+             * @description Créneaux ouverts aux nouveaux horaires.
+             */
+            slots_created: number;
+            /**
+             * Slots Removed
+             * @description Créneaux libres de la disponibilité récurrente retirés.
+             */
+            slots_removed: number;
+            /** Visibility */
+            visibility: ("SNP" | "CPTS" | "PRO" | "PUBLIC")[];
+        };
         /** PatientPlace */
         PatientPlace: {
             /** Label */
@@ -6818,6 +7044,19 @@ export interface components {
             received_sms: number;
             /** Requests */
             requests: components["schemas"]["RequestMatch"][];
+        };
+        /** PlannedSlot */
+        PlannedSlot: {
+            /**
+             * End At
+             * Format: date-time
+             */
+            end_at: string;
+            /**
+             * Start At
+             * Format: date-time
+             */
+            start_at: string;
         };
         /** PresenceIn */
         PresenceIn: {
@@ -10870,6 +11109,139 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EffectorProfile"];
+                };
+            };
+        };
+    };
+    "agenda-list_overrides": {
+        parameters: {
+            query?: {
+                /** @description Effecteur (par défaut le vôtre ; obligatoire pour la coordination). */
+                effector_id?: number | null;
+                /** @description Premier jour (par défaut aujourd'hui). */
+                start?: string | null;
+                /** @description Dernier jour, inclus. */
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-create_override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverrideIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverrideSaved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-preview_override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverrideIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverridePreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "agenda-delete_override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                override_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotsRemoved"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -15,7 +15,7 @@ import timeGridPlugin from "@fullcalendar/timegrid";
 import { useQueryClient } from "@tanstack/react-query";
 import { DateTime } from "luxon";
 
-import { api, asApiError, unwrap, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { api, asApiError, unwrap, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
 import { ErrorSummary, Notice } from "../../ui";
 import type { EffectorProfile } from "./me";
 import { SlotDialog, type SlotDialogState } from "./SlotDialog";
@@ -110,6 +110,11 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
   // The whole day of every slot shown (07:00–21:00 at least; wider when a slot is outside).
   const [hours, setHours] = useState(() => visibleHours([]));
   const client = useQueryClient();
+  // The dates whose hours are changed: their day header says so (« horaires modifiés »).
+  const overrides = useApiQuery([...agendaKeys.overrides, me.id], (signal) =>
+    api.GET("/api/agenda/overrides", { signal, params: { query: { effector_id: me.id } } }),
+  );
+  const overridden = useMemo(() => new Set((overrides.data ?? []).map((o) => o.day)), [overrides.data]);
 
   // The calendar fetches its slots itself (FullCalendar's event source); the patients below too.
   const refresh = useCallback(() => {
@@ -293,6 +298,20 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventDrop={onMoved}
             eventResize={onMoved}
             eventDidMount={onEventMount}
+            dayHeaderContent={(arg) => {
+              if (arg.view.type.startsWith("list")) return true;
+              const date = DateTime.fromJSDate(arg.date).setZone(PARIS).toISODate();
+              return (
+                <span className="ag-day-head">
+                  {arg.text}
+                  {date && overridden.has(date) ? (
+                    <span className="ag-override-mark" data-overridden={date}>
+                      {t.overrideMark}
+                    </span>
+                  ) : null}
+                </span>
+              );
+            }}
             eventContent={(arg) => {
               const slot = slotOf(arg.event);
               const outcome = slot ? outcomeOf(slot) : null;
@@ -352,6 +371,12 @@ function Legend() {
         <li>
           <span className="ag-swatch ag-absence-swatch" aria-hidden="true" />
           {t.legendAbsence}
+        </li>
+        <li>
+          <span className="ag-override-mark" aria-hidden="true">
+            {t.overrideMark}
+          </span>
+          {t.legendOverride}
         </li>
         <li>{t.legendOutcome}</li>
       </ul>

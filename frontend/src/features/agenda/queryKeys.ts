@@ -10,6 +10,8 @@ export const agendaKeys = {
   /** An effector's slots from a moment on (the move dialog's free slots). */
   freeSlots: (effectorId: number, from: string) => ["agenda", "slots", effectorId, from] as const,
   absences: ["agenda", "absences"],
+  /** Dates whose hours are changed (date overrides). */
+  overrides: ["agenda", "overrides"],
   /** Appointments: the consultations to report, today's, the log, the upcoming patients. */
   consultations: ["agenda", "consultations"],
   consultationList: (...parts: Part[]) => ["agenda", "consultations", ...parts] as const,

@@ -1,9 +1,10 @@
-/** "Mes disponibilités": the effector's recurring slots and absences. */
+/** "Mes disponibilités": the effector's recurring slots, changed hours on some dates, absences. */
 import { Page } from "../../../shell/Page";
 import { AgendaTabs } from "../AgendaTabs";
 import { WithMyProfile } from "../me";
 import { agendaTexts } from "../texts";
 import { AbsencesCard } from "./AbsencesCard";
+import { OverridesCard } from "./OverridesCard";
 import { TemplatesCard } from "./TemplatesCard";
 import "../agenda.css";
 
@@ -16,6 +17,7 @@ export function AvailabilityPage() {
         {(me) => (
           <>
             <TemplatesCard me={me} />
+            <OverridesCard me={me} />
             <AbsencesCard />
           </>
         )}

@@ -33,3 +33,13 @@ export function absencePeriod(absence: Absence): string {
   const days = a.period_(formatDate(absence.start_date), formatDate(absence.end_date));
   return absence.start_time && absence.end_time ? days + a.hours(hhmm(absence.start_time), hhmm(absence.end_time)) : days;
 }
+
+export type Override = Schemas["OverrideOut"];
+
+/** "09:00–12:00, 14:00–16:00 (créneaux de 20 min)", or "Aucun horaire (journée fermée)". */
+export function overrideHours(override: Override): string {
+  const o = agendaTexts.overrides;
+  if (override.ranges.length === 0) return o.closed;
+  const ranges = override.ranges.map((r) => `${hhmm(r.start_time)}–${hhmm(r.end_time)}`).join(", ");
+  return `${ranges} (${o.every(override.slot_minutes)})`;
+}

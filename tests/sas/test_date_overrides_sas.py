@@ -1,0 +1,70 @@
+"""What the SAS sees of changed hours on one date: the pattern's slots of that date leave its
+search, the new hours' slots come in (nothing special: they are slots like the others)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agenda.schemas_supply import OverrideIn, TemplateIn, TimeRange
+from agenda.service import overrides, templates
+from snp import territory
+from snp.kit import PARIS
+from tests.agenda.slot_factories import create_effector, in_days
+from tests.agenda.supply_helpers import COORDINATOR
+from tests.sas.conftest import CPTS_FINESS, period
+from tests.sas.fake_platform import PlatformDriver
+from tests.sas.test_search import ident, resources
+
+HORIZON = 28
+
+
+async def test_the_sas_search_follows_the_changed_hours(
+    session: AsyncSession, driver: PlatformDriver
+) -> None:
+    await territory.set_cpts(
+        session, name="CPTS du Pays de Redon", finess=CPTS_FINESS, phone="02 99 00 00 00"
+    )
+    effector = await create_effector(session, family_name="Martin")
+    await templates.create_template(
+        session,
+        COORDINATOR,
+        TemplateIn(
+            effector_id=effector.id,
+            site_id=effector.sites[0].id,
+            weekdays="MO,TU,WE,TH,FR,SA,SU",
+            start_time=time(14),
+            end_time=time(15),
+            include_public_holidays=True,
+        ),
+        horizon_days=HORIZON,
+    )
+    await session.commit()
+
+    async def starts_on_day_2() -> list[str]:
+        start, end = period(2, 2)
+        response = await driver.search_slots([ident(effector)], start, end)
+        assert response.status_code == 200, response.text
+        return sorted(s["start"] for s in resources(response.json(), "Slot"))
+
+    def at(hour: int, minute: int = 0) -> str:
+        return in_days(2, hour, minute).astimezone(PARIS).isoformat(timespec="seconds")
+
+    assert await starts_on_day_2() == [at(14), at(14, 20), at(14, 40)]
+
+    await overrides.create_override(
+        session,
+        COORDINATOR,
+        OverrideIn(
+            effector_id=effector.id,
+            site_id=effector.sites[0].id,
+            day=in_days(2).date(),
+            ranges=[TimeRange(start_time=time(9), end_time=time(10))],
+            slot_minutes=30,
+        ),
+        horizon_days=HORIZON,
+    )
+    await session.commit()
+
+    assert await starts_on_day_2() == [at(9), at(9, 30)]
