@@ -1,10 +1,11 @@
 /**
  * Form pieces of the agenda screens (also used by the coordination's): checkbox groups, a French
- * file picker, the row of actions. Fields, summaries, notices and dialogs are the UI kit's.
+ * file picker, the minutes of a slot, the row of actions. Fields, summaries, notices and dialogs
+ * are the UI kit's.
  */
 import { useId, type ReactNode } from "react";
 
-import { Field } from "../../ui";
+import { Field, InputField } from "../../ui";
 import { agendaTexts } from "./texts";
 
 /** A fieldset of checkboxes choosing several codes (kinds, visibility, weekdays). */
@@ -99,6 +100,42 @@ export function FilePicker({
         </div>
       )}
     </Field>
+  );
+}
+
+/** The length of the slots a range is cut into, in minutes: 5 to 240 by 5, as the server takes it. */
+export function SlotMinutesField({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  required = false,
+}: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <InputField
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      type="number"
+      inputMode="numeric"
+      min={5}
+      max={240}
+      step={5}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      required={required}
+    />
   );
 }
 
