@@ -7,7 +7,7 @@ import { agendaKeys } from "./queryKeys";
 import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, inDaysIso, nowIso, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
-import { Actions, CheckboxGroup } from "./ui";
+import { Actions, CheckboxGroup, SubmitOrCancel } from "./ui";
 
 type Slot = Schemas["SlotOut"];
 type Kind = Slot["kinds"][number];
@@ -204,14 +204,13 @@ function SlotForm({
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? f.submitting : slot ? f.submitEdit : pieces.length > 1 ? f.submitCreateMany(pieces.length) : f.submitCreate}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            {f.cancel}
-          </button>
-        </Actions>
+        <SubmitOrCancel
+          busy={busy}
+          submit={slot ? f.submitEdit : pieces.length > 1 ? f.submitCreateMany(pieces.length) : f.submitCreate}
+          submitting={f.submitting}
+          cancel={f.cancel}
+          onCancel={onClose}
+        />
       </form>
     </Modal>
   );
@@ -499,14 +498,14 @@ function MoveAppointment({
           maxLength={300}
           error={fieldErrorIn(shown, "reason")}
         />
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={move.isPending || choices.length === 0}>
-            {move.isPending ? m.submitting : m.submit}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onBack}>
-            {m.cancel}
-          </button>
-        </Actions>
+        <SubmitOrCancel
+          busy={move.isPending}
+          disabled={choices.length === 0}
+          submit={m.submit}
+          submitting={m.submitting}
+          cancel={m.cancel}
+          onCancel={onBack}
+        />
       </form>
     </Modal>
   );

@@ -1,6 +1,6 @@
 /**
  * Form pieces of the agenda screens (also used by the coordination's): checkbox groups, a French
- * file picker, the minutes of a slot, the row of actions. Fields, summaries, notices and dialogs
+ * file picker, the minutes of a slot, the row of actions and a form's submit-or-cancel. Fields, summaries, notices and dialogs
  * are the UI kit's.
  */
 import { useId, type ReactNode } from "react";
@@ -142,4 +142,38 @@ export function SlotMinutesField({
 /** Buttons at the foot of a form or dialog. */
 export function Actions({ children }: { children: ReactNode }) {
   return <div className="ag-actions">{children}</div>;
+}
+
+/**
+ * The foot of a form in a dialog: « submit » (`submitting` while `busy`), then « cancel »;
+ * `children` are other buttons, before them.
+ */
+export function SubmitOrCancel({
+  busy,
+  submit,
+  submitting,
+  cancel,
+  onCancel,
+  disabled = false,
+  children,
+}: {
+  busy: boolean;
+  submit: string;
+  submitting: string;
+  cancel: string;
+  onCancel: () => void;
+  disabled?: boolean;
+  children?: ReactNode;
+}) {
+  return (
+    <Actions>
+      {children}
+      <button type="submit" className="button button-primary" disabled={busy || disabled}>
+        {busy ? submitting : submit}
+      </button>
+      <button type="button" className="button button-secondary" onClick={onCancel}>
+        {cancel}
+      </button>
+    </Actions>
+  );
 }

@@ -6,7 +6,7 @@ import { ErrorSummary, InputField, Modal, RangeFields, rangeFieldIds } from "../
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
 import { hhmm, todayInParis } from "../time";
-import { Actions } from "../ui";
+import { SubmitOrCancel } from "../ui";
 import type { Absence } from "./availability";
 
 const a = agendaTexts.absences;
@@ -99,14 +99,13 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? a.submitting : absence ? a.submitEdit : a.submitCreate}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            {a.cancel}
-          </button>
-        </Actions>
+        <SubmitOrCancel
+          busy={busy}
+          submit={absence ? a.submitEdit : a.submitCreate}
+          submitting={a.submitting}
+          cancel={a.cancel}
+          onCancel={onClose}
+        />
       </form>
     </Modal>
   );

@@ -8,7 +8,7 @@ import { agendaKeys } from "../queryKeys";
 import { kindOptions, visibilityOptions } from "../SlotDialog";
 import { agendaTexts } from "../texts";
 import { hhmm, minutesBetween, slotWhen, todayInParis } from "../time";
-import { Actions, CheckboxGroup, SlotMinutesField } from "../ui";
+import { CheckboxGroup, SlotMinutesField, SubmitOrCancel } from "../ui";
 import { WEEKDAYS, type Kind, type Template, type Visibility, type Weekday } from "./availability";
 
 const t = agendaTexts.templates;
@@ -199,17 +199,17 @@ export function TemplateForm({
         </div>
         <ErrorSummary title={t.previewFailed} error={preview.error} />
         {preview.data ? <PreviewReport preview={preview.data} /> : null}
-        <Actions>
+        <SubmitOrCancel
+          busy={busy}
+          submit={template ? t.submitEdit : t.submitCreate}
+          submitting={t.submitting}
+          cancel={t.cancel}
+          onCancel={onClose}
+        >
           <button type="button" className="button button-secondary" onClick={onPreview} disabled={preview.isPending}>
             {preview.isPending ? t.previewing : t.preview}
           </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t.submitting : template ? t.submitEdit : t.submitCreate}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            {t.cancel}
-          </button>
-        </Actions>
+        </SubmitOrCancel>
       </form>
     </Modal>
   );
