@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile, status
 
@@ -60,56 +61,57 @@ def import_choices(
 Choices = Annotated[ics.ImportChoices, Depends(import_choices)]
 
 
-@router.post("/import")
-async def import_ics(
-    session: SessionDep,
-    actor: AgendaOwner,
+class IcsImportArguments(TypedDict):
+    """The keyword arguments the import and its preview share."""
+
+    options: ics.IcsOptions
+    choices: ics.ImportChoices
+    effector_id: int | None
+    site_id: int | None
+
+
+@dataclass(frozen=True)
+class IcsUpload:
+    """An uploaded calendar and how to read it: what `/import` and its preview both take."""
+
+    data: bytes
+    arguments: IcsImportArguments
+
+
+async def ics_upload(
     settings: SettingsDep,
     file: UploadFile,
     choices: Choices,
     effector_id: Annotated[int | None, Form()] = None,
     site_id: Annotated[int | None, Form()] = None,
-) -> IcsImportReport:
+) -> IcsUpload:
+    """The form of an import (and of its preview): the file, read within the size limit, and
+    the choices, checked."""
+    options = ics.IcsOptions.from_settings(settings)
+    data = await read_upload(file, options.max_bytes)
+    return IcsUpload(
+        data,
+        {"options": options, "choices": choices, "effector_id": effector_id, "site_id": site_id},
+    )
+
+
+Upload = Annotated[IcsUpload, Depends(ics_upload)]
+
+
+@router.post("/import")
+async def import_ics(session: SessionDep, actor: AgendaOwner, upload: Upload) -> IcsImportReport:
     """Events marked SNP (summary or categories) become free slots with the chosen kinds,
     visibility and SAS sharing; all-day events are ignored (counted) or converted into the
     chosen hours. Importing the same calendar again changes nothing, and free slots gone from
     it are removed. `site_id` is optional when the effector consults in one place only."""
-    options = ics.IcsOptions.from_settings(settings)
-    data = await read_upload(file, options.max_bytes)
-    return await ics.import_ics_upload(
-        session,
-        actor,
-        data,
-        options=options,
-        choices=choices,
-        effector_id=effector_id,
-        site_id=site_id,
-    )
+    return await ics.import_ics_upload(session, actor, upload.data, **upload.arguments)
 
 
 @router.post("/import/preview")
-async def preview_ics_import(
-    session: SessionDep,
-    actor: AgendaOwner,
-    settings: SettingsDep,
-    file: UploadFile,
-    choices: Choices,
-    effector_id: Annotated[int | None, Form()] = None,
-    site_id: Annotated[int | None, Form()] = None,
-) -> IcsPreview:
+async def preview_ics_import(session: SessionDep, actor: AgendaOwner, upload: Upload) -> IcsPreview:
     """What `/import` would do with the same file and options: the slots it would create and
     each one it would skip with why. Writes nothing."""
-    options = ics.IcsOptions.from_settings(settings)
-    data = await read_upload(file, options.max_bytes)
-    return await preview_ics_upload(
-        session,
-        actor,
-        data,
-        options=options,
-        choices=choices,
-        effector_id=effector_id,
-        site_id=site_id,
-    )
+    return await preview_ics_upload(session, actor, upload.data, **upload.arguments)
 
 
 @router.post("/feed-token")

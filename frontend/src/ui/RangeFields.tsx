@@ -7,7 +7,8 @@
  * - `legend`: what the pair is (« Période », « Horaires »); `legendHidden` keeps it for screen
  *   readers only, when the labels say enough on screen.
  * - `type`: `"date"`, `"time"` or `"datetime-local"`, for both inputs.
- * - `idPrefix` and each end's `name`: the input's id is `${idPrefix}-${name}` (`rangeFieldId`);
+ * - `idPrefix` and each end's `name`: the input's id is `${idPrefix}-${name}` (`rangeFieldId`;
+ *   `rangeFieldIds(idPrefix, ...names)` gives an `ErrorSummary`'s `fieldIds`);
  *   its hint is `${id}-hint`, its error `${id}-error`, as in `Field`.
  * - `start`, `end`: one `RangeEnd` each: `name` (the API field, `"start_date"`), `label`, `value`,
  *   `onChange(value)`, optional `hint` and `error`.
@@ -47,6 +48,11 @@ export interface RangeEnd {
 /** The id of the input of field `name` in a `RangeFields` of prefix `idPrefix`. */
 export function rangeFieldId(idPrefix: string, name: string): string {
   return `${idPrefix}-${name}`;
+}
+
+/** The ids of the inputs of fields `names` under `idPrefix`, by name: an `ErrorSummary`'s `fieldIds`. */
+export function rangeFieldIds<N extends string>(idPrefix: string, ...names: N[]): Record<N, string> {
+  return Object.fromEntries(names.map((name) => [name, rangeFieldId(idPrefix, name)])) as Record<N, string>;
 }
 
 export function RangeFields({

@@ -13,7 +13,7 @@ export { InputField } from "./InputField";
 export { ErrorNotice, Loaded, Loading, type QueryView } from "./Loaded";
 export { Modal } from "./Modal";
 export { Notice, type NoticeTone } from "./Notice";
-export { RangeFields, rangeFieldId, type RangeEnd, type RangeType } from "./RangeFields";
+export { RangeFields, rangeFieldId, rangeFieldIds, type RangeEnd, type RangeType } from "./RangeFields";
 export { SelectField } from "./SelectField";
 export { TextAreaField } from "./TextAreaField";
 export { uiTexts } from "./texts";

@@ -9,7 +9,7 @@ import { useState } from "react";
 
 import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { Card, EmptyState } from "../../shell/Page";
-import { DataTable, Loaded, type Column, type RowProps } from "../../ui";
+import { DataTable, Loaded, RangeFields, type Column, type RowProps } from "../../ui";
 import { AppointmentWhen } from "./AppointmentWhen";
 import { agendaKeys } from "./queryKeys";
 import { isBeforeStart, OutcomeNotYet } from "./handover/OutcomeNotYet";
@@ -312,16 +312,15 @@ export function ConsultationLogCard({ showEffector }: { showEffector: boolean })
   return (
     <Card title={t.logTitle} id="ag-consultation-log">
       <p className="card-note">{t.logIntro}</p>
-      <div className="ag-row">
-        <div className="field">
-          <label htmlFor="ag-log-from">{t.from}</label>
-          <input id="ag-log-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="ag-log-to">{t.to}</label>
-          <input id="ag-log-to" type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
-        </div>
-      </div>
+      <RangeFields
+        legend={t.logPeriod}
+        legendHidden
+        type="date"
+        idPrefix="ag-log"
+        start={{ name: "from", label: t.from, value: from, onChange: setFrom }}
+        end={{ name: "to", label: t.to, value: to, onChange: setTo }}
+        ordered
+      />
       <Loaded query={log}>
         {(items) =>
           items.length === 0 ? (

@@ -3,16 +3,16 @@
  * what would be skipped with why, then « Importer » applies the same choices. */
 import { useState, type FormEvent } from "react";
 
-import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Card } from "../../shell/Page";
-import { DataTable, ErrorSummary, InputField, Modal, Notice, SelectField, type Column } from "../../ui";
+import { DataTable, ErrorSummary, Modal, Notice, RangeFields, rangeFieldIds, SelectField, type Column } from "../../ui";
 import type { Kind, Visibility } from "./availability/availability";
 import { SiteField, type EffectorProfile } from "./me";
 import { agendaKeys } from "./queryKeys";
 import { kindOptions, visibilityOptions } from "./SlotDialog";
 import { agendaTexts } from "./texts";
 import { slotWhen } from "./time";
-import { Actions, CheckboxGroup, FilePicker } from "./ui";
+import { Actions, CheckboxGroup, FilePicker, SlotMinutesField } from "./ui";
 
 type IcsReport = Schemas["IcsImportReport"];
 type IcsPreview = Schemas["IcsPreview"];
@@ -28,6 +28,8 @@ interface PreviewRow {
 const t = agendaTexts.calendars;
 const ALL_DAY: readonly AllDay[] = ["ignore", "convert"];
 const LISTED = 200;
+const ID = "ics";
+const FIELD_IDS = rangeFieldIds(ID, "all_day_start", "all_day_end", "all_day_slot_minutes");
 
 // The typed body says `file: string` and the options' defaults; the real body is the FormData
 // built from the choices (`bodySerializer`).
@@ -66,6 +68,7 @@ export function IcsImportCard({ me }: { me: EffectorProfile }) {
     },
   });
   const busy = previewing.isPending || importing.isPending;
+  const byField = errorsByField(errors);
 
   function changed<V>(set: (value: V) => void) {
     return (value: V) => {
@@ -113,28 +116,28 @@ export function IcsImportCard({ me }: { me: EffectorProfile }) {
     <Card title={t.uploadTitle} id="ag-upload">
       <p>{t.uploadIntro(t.uploadMarker)}</p>
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={t.uploadFailed} errors={errors} />
+        <ErrorSummary title={t.uploadFailed} errors={errors} fieldIds={FIELD_IDS} />
         <div className="ag-row">
           <FilePicker
             label={t.file}
             accept=".ics,text/calendar"
             file={file}
             onChange={changed(setFile)}
-            error={fieldErrorIn(errors, "file")}
+            error={byField.file}
             className="ag-grow"
           />
           {me.sites.length > 1 ? (
-            <SiteField label={t.site} sites={me.sites} value={siteId} onChange={changed(setSiteId)} error={fieldErrorIn(errors, "site_id")} className="ag-grow" />
+            <SiteField label={t.site} sites={me.sites} value={siteId} onChange={changed(setSiteId)} error={byField.site_id} className="ag-grow" />
           ) : null}
         </div>
-        <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={changed(setKinds)} error={fieldErrorIn(errors, "kinds")} />
+        <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={changed(setKinds)} error={byField.kinds} />
         <CheckboxGroup
           legend={agendaTexts.slotForm.visibility}
           hint={agendaTexts.slotForm.visibilityHint}
           options={visibilityOptions}
           value={visibility}
           onChange={changed(setVisibility)}
-          error={fieldErrorIn(errors, "visibility")}
+          error={byField.visibility}
         />
         <div className="field ag-checklist">
           <label className="checkbox">
@@ -149,38 +152,27 @@ export function IcsImportCard({ me }: { me: EffectorProfile }) {
           choices={ALL_DAY}
           labelOf={(choice) => t.allDayChoices[choice]}
           onChange={changed(setAllDay)}
-          error={fieldErrorIn(errors, "all_day")}
+          error={byField.all_day}
         />
         {allDay === "convert" ? (
-          <div className="ag-row">
-            <InputField
-              label={t.allDayStart}
-              error={fieldErrorIn(errors, "all_day_start")}
-              type="time"
-              step={300}
-              value={allDayStart}
-              onChange={(e) => changed(setAllDayStart)(e.target.value)}
-            />
-            <InputField
-              label={t.allDayEnd}
-              error={fieldErrorIn(errors, "all_day_end")}
-              type="time"
-              step={300}
-              value={allDayEnd}
-              onChange={(e) => changed(setAllDayEnd)(e.target.value)}
-            />
-            <InputField
+          <RangeFields
+            legend={t.allDayRange}
+            legendHidden
+            type="time"
+            idPrefix={ID}
+            errors={byField}
+            start={{ name: "all_day_start", label: t.allDayStart, value: allDayStart, onChange: changed(setAllDayStart) }}
+            end={{ name: "all_day_end", label: t.allDayEnd, value: allDayEnd, onChange: changed(setAllDayEnd) }}
+            step={300}
+          >
+            <SlotMinutesField
+              id={FIELD_IDS.all_day_slot_minutes}
               label={t.allDayMinutes}
-              error={fieldErrorIn(errors, "all_day_slot_minutes")}
-              type="number"
-              inputMode="numeric"
-              min={5}
-              max={240}
-              step={5}
+              error={byField.all_day_slot_minutes}
               value={allDayMinutes}
-              onChange={(e) => changed(setAllDayMinutes)(e.target.value)}
+              onChange={changed(setAllDayMinutes)}
             />
-          </div>
+          </RangeFields>
         ) : null}
         <Actions>
           <button type="submit" className="button button-primary" disabled={busy || me.sites.length === 0}>

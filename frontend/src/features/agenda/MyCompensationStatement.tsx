@@ -5,7 +5,7 @@ import { useState } from "react";
 
 import { api, useApiQuery } from "../../api";
 import { Loaded } from "../../ui";
-import { indicatorsKeys } from "../indicators";
+import { indicatorsKeys, StatementYearSelect } from "../indicators";
 
 const t = {
   title: "Mon relevé d'activité SNP (indemnisation)",
@@ -19,8 +19,7 @@ const t = {
 };
 
 export function MyCompensationStatement() {
-  const thisYear = new Date().getFullYear();
-  const [year, setYear] = useState(thisYear);
+  const [year, setYear] = useState(() => new Date().getFullYear());
   const statement = useApiQuery(indicatorsKeys.myStatement(year), (signal) =>
     api.GET("/api/indicators/my-statement", { params: { query: { year } }, signal }),
   );
@@ -28,16 +27,7 @@ export function MyCompensationStatement() {
     <section className="card" aria-labelledby="my-statement-title">
       <h2 id="my-statement-title">{t.title}</h2>
       <p>
-        <label>
-          {t.year}{" "}
-          <select value={year} onChange={(e) => setYear(Number(e.target.value))}>
-            {[thisYear - 1, thisYear].map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </label>{" "}
+        <StatementYearSelect label={t.year} year={year} onChange={setYear} />{" "}
         <a href={`/api/indicators/my-statement.pdf?year=${year}`} download>
           {t.pdf}
         </a>

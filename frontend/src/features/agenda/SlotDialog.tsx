@@ -1,13 +1,13 @@
 /** The slot dialog: open a slot (or several), see one, change it, delete it. */
 import { useState, type FormEvent } from "react";
 
-import { api, asApiError, fieldErrorIn, unwrap, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
-import { ErrorSummary, Field, InputField, Loaded, Modal } from "../../ui";
+import { api, asApiError, errorsByField, fieldErrorIn, unwrap, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
+import { ErrorSummary, Field, InputField, Loaded, Modal, RangeFields, rangeFieldId } from "../../ui";
 import { agendaKeys } from "./queryKeys";
 import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, inDaysIso, nowIso, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
-import { Actions, CheckboxGroup } from "./ui";
+import { Actions, CheckboxGroup, SubmitOrCancel } from "./ui";
 
 type Slot = Schemas["SlotOut"];
 type Kind = Slot["kinds"][number];
@@ -23,6 +23,9 @@ export type SlotDialogState =
 const KINDS: readonly Kind[] = ["AMB", "HH", "VR"];
 const VISIBILITIES: readonly Visibility[] = ["SNP", "CPTS", "PRO", "PUBLIC"];
 const SPLITS = [0, 15, 20, 30] as const;
+/** The slot form's ids: a missing date or time is said on the date, a wrong end on the end. */
+const ID = "slot";
+const FIELD_IDS = { start_at: rangeFieldId(ID, "date"), end_at: rangeFieldId(ID, "end_at") };
 
 export const kindOptions = KINDS.map((k) => ({ value: k, label: agendaTexts.kinds[k], hint: agendaTexts.kindsHint[k] }));
 export const visibilityOptions = VISIBILITIES.map((v) => ({ value: v, label: agendaTexts.visibility[v], hint: agendaTexts.visibilityHint[v] }));
@@ -79,6 +82,7 @@ function SlotForm({
   const [busy, setBusy] = useState(false);
   // A booked or held slot keeps its time here: moving it would send its patient back.
   const timesLocked = slot !== null && slot.status !== "free";
+  const byField = errorsByField(errors);
 
   const startIso = date && startTime ? parisToIso(date, startTime) : null;
   const endIso = date && endTime ? parisToIso(date, endTime) : null;
@@ -136,34 +140,32 @@ function SlotForm({
   return (
     <Modal title={slot ? f.editTitle : f.createTitle} onClose={onClose}>
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={f.errorTitle} errors={errors} />
-        <div className="ag-row">
-          <InputField
-            label={f.date}
-            error={fieldErrorIn(errors, "start_at")}
-            className="ag-grow"
-            type="date"
-            value={date}
-            onChange={(e) => setDate(e.target.value)}
-            disabled={timesLocked}
-            required
-          />
-          <Field label={f.start}>
-            {({ id }) => (
-              <input id={id} type="time" step={300} value={startTime} onChange={(e) => setStartTime(e.target.value)} disabled={timesLocked} required />
-            )}
-          </Field>
-          <InputField
-            label={f.end}
-            error={fieldErrorIn(errors, "end_at")}
-            type="time"
-            step={300}
-            value={endTime}
-            onChange={(e) => setEndTime(e.target.value)}
-            disabled={timesLocked}
-            required
-          />
-        </div>
+        <ErrorSummary title={f.errorTitle} errors={errors} fieldIds={FIELD_IDS} />
+        <RangeFields
+          legend={f.when}
+          legendHidden
+          type="time"
+          idPrefix={ID}
+          errors={byField}
+          before={
+            <InputField
+              id={FIELD_IDS.start_at}
+              label={f.date}
+              error={byField.start_at}
+              className="field-wide"
+              type="date"
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+              disabled={timesLocked}
+              required
+            />
+          }
+          start={{ name: "start_time", label: f.start, value: startTime, onChange: setStartTime }}
+          end={{ name: "end_at", label: f.end, value: endTime, onChange: setEndTime }}
+          step={300}
+          disabled={timesLocked}
+          required
+        />
         {slot === null ? (
           <Field label={f.split} hint={f.splitHint}>
             {({ id, describedBy }) => (
@@ -177,15 +179,15 @@ function SlotForm({
             )}
           </Field>
         ) : null}
-        <SiteField label={f.site} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
-        <CheckboxGroup legend={f.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
+        <SiteField label={f.site} sites={me.sites} value={siteId} onChange={setSiteId} error={byField.site_id} />
+        <CheckboxGroup legend={f.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={byField.kinds} />
         <CheckboxGroup
           legend={f.visibility}
           hint={f.visibilityHint}
           options={visibilityOptions}
           value={visibility}
           onChange={setVisibility}
-          error={fieldErrorIn(errors, "visibility")}
+          error={byField.visibility}
         />
         <div className="field">
           <label className="checkbox">
@@ -196,20 +198,19 @@ function SlotForm({
         <InputField
           label={f.reason}
           hint={f.reasonHint}
-          error={fieldErrorIn(errors, "reason")}
+          error={byField.reason}
           type="text"
           maxLength={200}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? f.submitting : slot ? f.submitEdit : pieces.length > 1 ? f.submitCreateMany(pieces.length) : f.submitCreate}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            {f.cancel}
-          </button>
-        </Actions>
+        <SubmitOrCancel
+          busy={busy}
+          submit={slot ? f.submitEdit : pieces.length > 1 ? f.submitCreateMany(pieces.length) : f.submitCreate}
+          submitting={f.submitting}
+          cancel={f.cancel}
+          onCancel={onClose}
+        />
       </form>
     </Modal>
   );
@@ -497,14 +498,14 @@ function MoveAppointment({
           maxLength={300}
           error={fieldErrorIn(shown, "reason")}
         />
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={move.isPending || choices.length === 0}>
-            {move.isPending ? m.submitting : m.submit}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onBack}>
-            {m.cancel}
-          </button>
-        </Actions>
+        <SubmitOrCancel
+          busy={move.isPending}
+          disabled={choices.length === 0}
+          submit={m.submit}
+          submitting={m.submitting}
+          cancel={m.cancel}
+          onCancel={onBack}
+        />
       </form>
     </Modal>
   );

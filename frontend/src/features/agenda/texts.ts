@@ -124,6 +124,7 @@ export const agendaTexts = {
   slotForm: {
     createTitle: "Nouveau créneau",
     editTitle: "Modifier le créneau",
+    when: "Horaire du créneau",
     date: "Date",
     start: "Début",
     end: "Fin",
@@ -244,6 +245,7 @@ export const agendaTexts = {
     logIntro:
       "Tous les rendez-vous de la période (jours inclus, heure de Paris) : vus, absents, annulés (par qui, pourquoi) ou reprogrammés.",
     logEmpty: "Aucun rendez-vous sur cette période.",
+    logPeriod: "Période",
     from: "Du",
     to: "Au",
     state: "Issue",
@@ -384,6 +386,7 @@ export const agendaTexts = {
     hoursLegend: "Heures",
     wholeDays: "Journées entières",
     someHours: "Seulement certaines heures (par exemple une demi-journée)",
+    hoursRange: "Heures d'absence",
     startTime: "De",
     endTime: "À",
     hoursRequired: "Renseignez l'heure de début et l'heure de fin.",
@@ -530,6 +533,7 @@ export const agendaTexts = {
     allDay: "Événements «\u00a0journée entière\u00a0»",
     allDayHint: "Ils n'ont pas d'heures\u00a0: ignorez-les ou convertissez-les en créneaux sur une plage horaire de chacun de leurs jours.",
     allDayChoices: { ignore: "Les ignorer", convert: "Les convertir en créneaux" } as Record<"ignore" | "convert", string>,
+    allDayRange: "Plage horaire des journées entières converties",
     allDayStart: "Début de la plage",
     allDayEnd: "Fin de la plage",
     allDayMinutes: "Durée d'un créneau (minutes)",

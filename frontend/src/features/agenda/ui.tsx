@@ -1,10 +1,11 @@
 /**
  * Form pieces of the agenda screens (also used by the coordination's): checkbox groups, a French
- * file picker, the row of actions. Fields, summaries, notices and dialogs are the UI kit's.
+ * file picker, the minutes of a slot, the row of actions and a form's submit-or-cancel. Fields, summaries, notices and dialogs
+ * are the UI kit's.
  */
 import { useId, type ReactNode } from "react";
 
-import { Field } from "../../ui";
+import { Field, InputField } from "../../ui";
 import { agendaTexts } from "./texts";
 
 /** A fieldset of checkboxes choosing several codes (kinds, visibility, weekdays). */
@@ -102,7 +103,77 @@ export function FilePicker({
   );
 }
 
+/** The length of the slots a range is cut into, in minutes: 5 to 240 by 5, as the server takes it. */
+export function SlotMinutesField({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+  required = false,
+}: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+  required?: boolean;
+}) {
+  return (
+    <InputField
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      type="number"
+      inputMode="numeric"
+      min={5}
+      max={240}
+      step={5}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      required={required}
+    />
+  );
+}
+
 /** Buttons at the foot of a form or dialog. */
 export function Actions({ children }: { children: ReactNode }) {
   return <div className="ag-actions">{children}</div>;
+}
+
+/**
+ * The foot of a form in a dialog: « submit » (`submitting` while `busy`), then « cancel »;
+ * `children` are other buttons, before them.
+ */
+export function SubmitOrCancel({
+  busy,
+  submit,
+  submitting,
+  cancel,
+  onCancel,
+  disabled = false,
+  children,
+}: {
+  busy: boolean;
+  submit: string;
+  submitting: string;
+  cancel: string;
+  onCancel: () => void;
+  disabled?: boolean;
+  children?: ReactNode;
+}) {
+  return (
+    <Actions>
+      {children}
+      <button type="submit" className="button button-primary" disabled={busy || disabled}>
+        {busy ? submitting : submit}
+      </button>
+      <button type="button" className="button button-secondary" onClick={onCancel}>
+        {cancel}
+      </button>
+    </Actions>
+  );
 }

@@ -7,12 +7,12 @@ import { Card } from "../../shell/Page";
 import { Loaded } from "../../ui";
 import { aciManageTexts } from "./aciManageTexts";
 import { indicatorsKeys } from "./queryKeys";
+import { StatementYearSelect } from "./StatementYearSelect";
 
 const t = aciManageTexts.compensation;
 
 export function CompensationCard() {
-  const thisYear = new Date().getFullYear();
-  const [year, setYear] = useState(thisYear);
+  const [year, setYear] = useState(() => new Date().getFullYear());
   const [month, setMonth] = useState<number | null>(new Date().getMonth() + 1);
   const statement = useApiQuery(indicatorsKeys.compensation(year, month), (signal) =>
     api.GET("/api/indicators/compensation", { params: { query: month ? { year, month } : { year } }, signal }),
@@ -22,16 +22,7 @@ export function CompensationCard() {
     <Card title={t.title} id="aci-compensation">
       <p className="card-note">{t.intro}</p>
       <div className="aci-form-row">
-        <label>
-          {t.year}{" "}
-          <select value={year} onChange={(e) => setYear(Number(e.target.value))}>
-            {[thisYear - 1, thisYear].map((y) => (
-              <option key={y} value={y}>
-                {y}
-              </option>
-            ))}
-          </select>
-        </label>
+        <StatementYearSelect label={t.year} year={year} onChange={setYear} />
         <label>
           {t.month}{" "}
           <select value={month ?? ""} onChange={(e) => setMonth(e.target.value ? Number(e.target.value) : null)}>

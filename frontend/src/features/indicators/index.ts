@@ -6,4 +6,5 @@
 export { aciTexts } from "./aciTexts";
 export { INDICATORS_PATHS } from "./paths";
 export { indicatorsKeys } from "./queryKeys";
+export { StatementYearSelect } from "./StatementYearSelect";
 export { indicatorsTexts } from "./texts";

@@ -1,15 +1,17 @@
 /** Adding or changing an absence (free slots in it are removed, booked ones kept). */
 import { useState, type FormEvent } from "react";
 
-import { api, fieldErrorIn, useApiMutation, type FieldError, type Schemas } from "../../../api";
-import { ErrorSummary, InputField, Modal } from "../../../ui";
+import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../../api";
+import { ErrorSummary, InputField, Modal, RangeFields, rangeFieldIds } from "../../../ui";
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
 import { hhmm, todayInParis } from "../time";
-import { Actions } from "../ui";
+import { SubmitOrCancel } from "../ui";
 import type { Absence } from "./availability";
 
 const a = agendaTexts.absences;
+const ID = "absence";
+const FIELD_IDS = rangeFieldIds(ID, "start_date", "end_date", "start_time", "end_time");
 
 export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | null; onClose: () => void; onDone: (message: string) => void }) {
   const [start, setStart] = useState(absence?.start_date ?? todayInParis());
@@ -31,6 +33,9 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
     },
   );
   const busy = save.isPending;
+  const byField = errorsByField(errors);
+  /** What every range of this form shares: its ids, its errors, its legend read only by screen readers. */
+  const inThisForm = { idPrefix: ID, errors: byField, legendHidden: true };
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -50,28 +55,17 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
   return (
     <Modal title={absence ? a.formEdit : a.formCreate} onClose={onClose}>
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={a.errorTitle} errors={errors} />
-        <div className="ag-row">
-          <InputField
-            label={a.startDate}
-            error={fieldErrorIn(errors, "start_date")}
-            className="ag-grow"
-            type="date"
-            value={start}
-            onChange={(e) => setStart(e.target.value)}
-            required
-          />
-          <InputField
-            label={a.endDate}
-            error={fieldErrorIn(errors, "end_date")}
-            className="ag-grow"
-            type="date"
-            value={end}
-            min={start}
-            onChange={(e) => setEnd(e.target.value)}
-            required
-          />
-        </div>
+        <ErrorSummary title={a.errorTitle} errors={errors} fieldIds={FIELD_IDS} />
+        <RangeFields
+          legend={a.period}
+          {...inThisForm}
+          type="date"
+          start={{ name: "start_date", label: a.startDate, value: start, onChange: setStart }}
+          end={{ name: "end_date", label: a.endDate, value: end, onChange: setEnd }}
+          wide
+          ordered
+          required
+        />
         <fieldset className="field ag-fieldset">
           <legend>{a.hoursLegend}</legend>
           <div className="ag-checks">
@@ -86,44 +80,32 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
           </div>
         </fieldset>
         {partial ? (
-          <div className="ag-row">
-            <InputField
-              label={a.startTime}
-              error={fieldErrorIn(errors, "start_time")}
-              className="ag-grow"
-              type="time"
-              value={startTime}
-              onChange={(e) => setStartTime(e.target.value)}
-              required
-            />
-            <InputField
-              label={a.endTime}
-              error={fieldErrorIn(errors, "end_time")}
-              className="ag-grow"
-              type="time"
-              value={endTime}
-              onChange={(e) => setEndTime(e.target.value)}
-              required
-            />
-          </div>
+          <RangeFields
+            legend={a.hoursRange}
+            {...inThisForm}
+            type="time"
+            start={{ name: "start_time", label: a.startTime, value: startTime, onChange: setStartTime }}
+            end={{ name: "end_time", label: a.endTime, value: endTime, onChange: setEndTime }}
+            wide
+            required
+          />
         ) : null}
         <InputField
           label={a.reasonField}
           hint={a.reasonHint}
-          error={fieldErrorIn(errors, "reason")}
+          error={byField.reason}
           type="text"
           maxLength={200}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
         />
-        <Actions>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? a.submitting : absence ? a.submitEdit : a.submitCreate}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            {a.cancel}
-          </button>
-        </Actions>
+        <SubmitOrCancel
+          busy={busy}
+          submit={absence ? a.submitEdit : a.submitCreate}
+          submitting={a.submitting}
+          cancel={a.cancel}
+          onCancel={onClose}
+        />
       </form>
     </Modal>
   );

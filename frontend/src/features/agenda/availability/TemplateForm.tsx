@@ -1,17 +1,22 @@
 /** Adding or changing a recurring availability (the slots it opens are created by the server). */
 import { useState, type FormEvent } from "react";
 
-import { api, fieldErrorIn, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
-import { ErrorSummary, Field, InputField, Modal } from "../../../ui";
+import { api, errorsByField, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
+import { ErrorSummary, Modal, RangeFields, rangeFieldId, rangeFieldIds } from "../../../ui";
 import { SiteField, type EffectorProfile } from "../me";
 import { agendaKeys } from "../queryKeys";
 import { kindOptions, visibilityOptions } from "../SlotDialog";
 import { agendaTexts } from "../texts";
 import { hhmm, minutesBetween, slotWhen, todayInParis } from "../time";
-import { Actions, CheckboxGroup } from "../ui";
+import { CheckboxGroup, SlotMinutesField, SubmitOrCancel } from "../ui";
 import { WEEKDAYS, type Kind, type Template, type Visibility, type Weekday } from "./availability";
 
 const t = agendaTexts.templates;
+const ID = "template";
+const FIELD_IDS = {
+  ...rangeFieldIds(ID, "start_time", "end_time", "slot_minutes", "valid_from", "valid_until"),
+  more_ranges: rangeFieldId(`${ID}-second`, "start_time"),
+};
 
 export function TemplateForm({
   me,
@@ -56,6 +61,9 @@ export function TemplateForm({
   );
   const preview = useApiMutation((body: Schemas["TemplateIn"]) => api.POST("/api/agenda/templates/preview", { body }));
   const busy = create.isPending || update.isPending;
+  const byField = errorsByField(errors);
+  /** What every range of this form shares: its ids, its errors, its legend read only by screen readers. */
+  const inThisForm = { idPrefix: ID, errors: byField, legendHidden: true };
 
   const minutes = Number(slotMinutes);
   const span = startTime && endTime ? minutesBetween(startTime, endTime) : 0;
@@ -104,55 +112,33 @@ export function TemplateForm({
   return (
     <Modal title={template ? t.formEdit : t.formCreate} onClose={onClose} wide>
       <form onSubmit={onSubmit} noValidate aria-busy={busy} className="ag-form">
-        <ErrorSummary title={t.errorTitle} errors={errors} />
+        <ErrorSummary title={t.errorTitle} errors={errors} fieldIds={FIELD_IDS} />
         <CheckboxGroup
           legend={t.weekdays}
           options={WEEKDAYS.map((d) => ({ value: d, label: agendaTexts.weekdays[d]?.[1] ?? d }))}
           value={weekdays}
           onChange={setWeekdays}
-          error={fieldErrorIn(errors, "weekdays")}
+          error={byField.weekdays}
         />
-        <div className="ag-row">
-          <InputField
-            label={t.startTime}
-            error={fieldErrorIn(errors, "start_time")}
-            type="time"
-            step={300}
-            value={startTime}
-            onChange={(e) => setStartTime(e.target.value)}
-            required
-          />
-          <InputField
-            label={t.endTime}
-            error={fieldErrorIn(errors, "end_time")}
-            type="time"
-            step={300}
-            value={endTime}
-            onChange={(e) => setEndTime(e.target.value)}
-            required
-          />
-          <Field
+        <RangeFields
+          legend={t.hours}
+          {...inThisForm}
+          type="time"
+          start={{ name: "start_time", label: t.startTime, value: startTime, onChange: setStartTime }}
+          end={{ name: "end_time", label: t.endTime, value: endTime, onChange: setEndTime }}
+          step={300}
+          required
+        >
+          <SlotMinutesField
+            id={FIELD_IDS.slot_minutes}
             label={t.slotMinutes}
-            error={fieldErrorIn(errors, "slot_minutes")}
             hint={perDay > 0 ? t.perDay(perDay) : undefined}
-          >
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="number"
-                inputMode="numeric"
-                min={5}
-                max={240}
-                step={5}
-                value={slotMinutes}
-                onChange={(e) => setSlotMinutes(e.target.value)}
-                required
-                aria-describedby={describedBy}
-                aria-invalid={invalid}
-              />
-            )}
-          </Field>
-        </div>
+            error={byField.slot_minutes}
+            value={slotMinutes}
+            onChange={setSlotMinutes}
+            required
+          />
+        </RangeFields>
         <div className="field ag-checklist">
           <label className="checkbox">
             <input type="checkbox" checked={second} onChange={(e) => setSecond(e.target.checked)} />
@@ -160,17 +146,15 @@ export function TemplateForm({
           </label>
         </div>
         {second ? (
-          <div className="ag-row">
-            <InputField
-              label={t.secondStart}
-              error={fieldErrorIn(errors, "more_ranges")}
-              type="time"
-              step={300}
-              value={secondStart}
-              onChange={(e) => setSecondStart(e.target.value)}
-            />
-            <InputField label={t.secondEnd} type="time" step={300} value={secondEnd} onChange={(e) => setSecondEnd(e.target.value)} />
-          </div>
+          <RangeFields
+            legend={t.secondRange}
+            legendHidden
+            type="time"
+            idPrefix={`${ID}-second`}
+            start={{ name: "start_time", label: t.secondStart, value: secondStart, onChange: setSecondStart, error: byField.more_ranges }}
+            end={{ name: "end_time", label: t.secondEnd, value: secondEnd, onChange: setSecondEnd }}
+            step={300}
+          />
         ) : null}
         <div className="field ag-checklist">
           <label className="checkbox">
@@ -178,35 +162,24 @@ export function TemplateForm({
             {t.everyOtherWeek}
           </label>
         </div>
-        <div className="ag-row">
-          <InputField
-            label={t.validFrom}
-            error={fieldErrorIn(errors, "valid_from")}
-            className="ag-grow"
-            type="date"
-            value={validFrom}
-            onChange={(e) => setValidFrom(e.target.value)}
-          />
-          <InputField
-            label={t.validUntil}
-            hint={t.validUntilHint}
-            error={fieldErrorIn(errors, "valid_until")}
-            className="ag-grow"
-            type="date"
-            value={validUntil}
-            min={validFrom}
-            onChange={(e) => setValidUntil(e.target.value)}
-          />
-        </div>
-        <SiteField label={t.siteField} sites={me.sites} value={siteId} onChange={setSiteId} error={fieldErrorIn(errors, "site_id")} />
-        <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={fieldErrorIn(errors, "kinds")} />
+        <RangeFields
+          legend={t.validity}
+          {...inThisForm}
+          type="date"
+          start={{ name: "valid_from", label: t.validFrom, value: validFrom, onChange: setValidFrom }}
+          end={{ name: "valid_until", label: t.validUntil, hint: t.validUntilHint, value: validUntil, onChange: setValidUntil }}
+          wide
+          ordered
+        />
+        <SiteField label={t.siteField} sites={me.sites} value={siteId} onChange={setSiteId} error={byField.site_id} />
+        <CheckboxGroup legend={agendaTexts.slotForm.kinds} options={kindOptions} value={kinds} onChange={setKinds} error={byField.kinds} />
         <CheckboxGroup
           legend={agendaTexts.slotForm.visibility}
           hint={agendaTexts.slotForm.visibilityHint}
           options={visibilityOptions}
           value={visibility}
           onChange={setVisibility}
-          error={fieldErrorIn(errors, "visibility")}
+          error={byField.visibility}
         />
         <div className="field ag-checklist">
           <label className="checkbox">
@@ -226,17 +199,17 @@ export function TemplateForm({
         </div>
         <ErrorSummary title={t.previewFailed} error={preview.error} />
         {preview.data ? <PreviewReport preview={preview.data} /> : null}
-        <Actions>
+        <SubmitOrCancel
+          busy={busy}
+          submit={template ? t.submitEdit : t.submitCreate}
+          submitting={t.submitting}
+          cancel={t.cancel}
+          onCancel={onClose}
+        >
           <button type="button" className="button button-secondary" onClick={onPreview} disabled={preview.isPending}>
             {preview.isPending ? t.previewing : t.preview}
           </button>
-          <button type="submit" className="button button-primary" disabled={busy}>
-            {busy ? t.submitting : template ? t.submitEdit : t.submitCreate}
-          </button>
-          <button type="button" className="button button-secondary" onClick={onClose}>
-            {t.cancel}
-          </button>
-        </Actions>
+        </SubmitOrCancel>
       </form>
     </Modal>
   );
