@@ -575,8 +575,45 @@ async def connected_link(
     return link
 
 
-async def disconnect(session: AsyncSession, actor: Actor, effector_id: int | None = None) -> None:
+def _remove_own_events(url: str, username: str, password: str, timeout: float) -> int:
+    with caldav.DAVClient(
+        url=url, username=username, password=password, timeout=int(max(1, timeout))
+    ) as client:
+        calendar = client.calendar(url=url)  # type: ignore[no-untyped-call]
+        return _reconcile(calendar, [])[1]
+
+
+async def remove_written_events(link: CaldavLink, *, options: CaldavOptions) -> bool:
+    """Best effort: delete the events this platform wrote to the calendar (never the others);
+    False when the server could not be used (they stay there)."""
+    try:
+        await _check_host(link.url, options)
+        password = decrypt_password(link.password_encrypted, options.key)
+        await asyncio.wait_for(
+            asyncio.to_thread(
+                _remove_own_events, link.url, link.username, password, options.timeout_seconds
+            ),
+            timeout=options.timeout_seconds * 3,
+        )
+    except Exception as exc:
+        log.warning("CalDAV clean-up of effector %d failed: %s", link.effector_id, type(exc))
+        return False
+    return True
+
+
+async def disconnect(
+    session: AsyncSession,
+    actor: Actor,
+    effector_id: int | None = None,
+    *,
+    options: CaldavOptions | None = None,
+) -> None:
+    """Forget the calendar; with `options`, the events we wrote to it are removed first (best
+    effort: a server that does not answer never prevents disconnecting)."""
     effector = await managed_effector(session, actor, effector_id)
+    link = await link_of(session, effector.id)
+    if link is not None and options is not None:
+        await remove_written_events(link, options=options)
     await session.execute(delete(CaldavBusy).where(CaldavBusy.effector_id == effector.id))
     await session.execute(delete(CaldavLink).where(CaldavLink.effector_id == effector.id))
     await audit.record(session, actor, "disconnect", "caldav", effector.id, "calendar")

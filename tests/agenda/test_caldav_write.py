@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda import move_appointment
+from agenda import jobs, move_appointment
 from agenda.errors import CaldavRejected
 from agenda.models import Appointment, CaldavLink, Effector
 from agenda.service import appointments, caldav_sync, outcomes
@@ -22,6 +23,8 @@ from agenda.service.ics_feed import FEED_PAST_DAYS
 from snp import scheduler
 from snp.actor import Actor
 from snp.auth import Role
+from snp.db import SETTINGS_KEY
+from snp.settings import settings_of
 from tests.agenda.slot_factories import book, create_effector_with_account, create_slot, in_days
 from tests.support.postgres import free_port
 from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical, running_radicale
@@ -118,7 +121,9 @@ def test_the_uid_is_stable_and_tells_nothing_about_the_appointment() -> None:
 
 
 def test_changes_are_pushed_every_minute() -> None:
-    assert scheduler._REGISTRY["agenda.push_caldav_changes"][1] == timedelta(minutes=1)
+    assert scheduler.registered_jobs()["agenda.push_caldav_changes"].interval == timedelta(
+        minutes=1
+    )
 
 
 async def test_the_calendar_follows_bookings_moves_cancellations_and_outcomes(
@@ -147,10 +152,14 @@ async def test_the_calendar_follows_bookings_moves_cancellations_and_outcomes(
     uid_of_first = caldav_sync.own_uid(first.id, OPTIONS.key)
     assert ours(gp_calendar)[1].uid == uid_of_first
 
-    # Moved: the old time goes, the new one appears (same event), at the next push.
+    # Moved: the old time goes, the new one appears (same event), at the next push (the job,
+    # with this platform's key and the test server's loopback address allowed).
+    session.info[SETTINGS_KEY] = settings_of(session).model_copy(
+        update={"caldav_key": SecretStr(OPTIONS.key), "ics_allow_private_hosts": True}
+    )
     await move_appointment(session, first.id, later.id, actor=OPERATOR, reason="Test")
     await session.commit()
-    assert await caldav_sync.push_changed(session, options=OPTIONS) == (1, 0)
+    await jobs.push_caldav_changes(session)
     await session.commit()
     assert [(e.uid, e.start_at) for e in ours(gp_calendar) if e.start_at > in_days(0)] == [
         (caldav_sync.own_uid(second.id, OPTIONS.key), in_days(3, 11)),
@@ -243,3 +252,27 @@ async def test_a_server_down_keeps_the_reason_loses_nothing_and_the_next_run_con
     assert link.last_error is None
     assert [e.uid for e in ours(gp_calendar)] == [caldav_sync.own_uid(appointment.id, OPTIONS.key)]
     assert the_gps_own(gp_calendar) != []
+
+
+async def test_disconnecting_removes_our_events_and_a_server_down_never_prevents_it(
+    session: AsyncSession, gp_calendar: Radicale
+) -> None:
+    user, effector = await create_effector_with_account(session, "dr.leroy@example.fr")
+    await book(session, await create_slot(session, effector, in_days(2, 9)), "Luc Noir, 70 ans")
+    link = await link_to(session, effector, gp_calendar.calendar_url)
+    await caldav_sync.sync_link(session, link, options=OPTIONS)
+    await session.commit()
+    assert len(ours(gp_calendar)) == 1
+    gp = Actor(user.id, user.email, Role.EFFECTOR)
+
+    await caldav_sync.disconnect(session, gp, options=OPTIONS)
+    await session.commit()
+
+    assert ours(gp_calendar) == []
+    assert [e.uid for e in shown(gp_calendar)] == ["meeting-1"]
+    assert await caldav_sync.link_of(session, effector.id) is None
+
+    await link_to(session, effector, f"http://127.0.0.1:{free_port()}/{USER}/snp/")
+    await caldav_sync.disconnect(session, gp, options=OPTIONS)
+    await session.commit()
+    assert await caldav_sync.link_of(session, effector.id) is None

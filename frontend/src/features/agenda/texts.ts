@@ -518,8 +518,8 @@ export const agendaTexts = {
     caldavFailed: "Le calendrier n'a pas été connecté",
     caldavSync: "Synchroniser maintenant",
     caldavDisconnect: "Déconnecter",
-    caldavReport: (busy: number, withdrawn: number, written: number) =>
-      `${busy} plage(s) occupée(s) lue(s), ${withdrawn} créneau(x) libre(s) retiré(s), ${written} rendez-vous inscrit(s).`,
+    caldavReport: (busy: number, withdrawn: number, written: number, removed: number) =>
+      `${busy} plage(s) occupée(s) lue(s), ${withdrawn} créneau(x) libre(s) retiré(s), ${written} rendez-vous inscrit(s) ou mis à jour, ${removed} rendez-vous retiré(s) du calendrier.`,
     caldavReportTitle: "Dernière synchronisation",
     caldavConflicts: "Rendez-vous SNP pris sur une plage occupée (conservés, à vérifier)\u00a0:",
     caldavBusy: "Plages occupées relues",
