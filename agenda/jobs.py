@@ -53,3 +53,15 @@ async def sync_caldav_calendars(session: AsyncSession) -> None:
     )
     if done or failed:
         log.info("CalDAV calendars: %d synchronised, %d failed", done, failed)
+
+
+@scheduler.register("agenda.push_caldav_changes", timedelta(minutes=1))
+async def push_caldav_changes(session: AsyncSession) -> None:
+    """Write at once to the CalDAV calendars the appointments booked, moved, cancelled or given
+    an outcome since their last sync (the booking itself never waits for the server); one that
+    fails keeps its reason in `last_error` and is retried by the scheduled sync."""
+    done, failed = await caldav_sync.push_changed(
+        session, options=caldav_sync.CaldavOptions.from_settings(settings_of(session))
+    )
+    if done or failed:
+        log.info("CalDAV changes pushed: %d calendars, %d failed", done, failed)

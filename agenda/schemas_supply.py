@@ -618,7 +618,12 @@ class CaldavBusyOut(BaseModel):
 class CaldavSyncOut(BaseModel):
     busy: int = Field(description="Plages occupées lues dans le calendrier.")
     withdrawn: int = Field(description="Créneaux libres retirés car chevauchant une plage occupée.")
-    written: int = Field(description="Rendez-vous SNP inscrits dans le calendrier.")
+    written: int = Field(
+        description="Rendez-vous SNP inscrits dans le calendrier ou mis à jour (déplacés, issue)."
+    )
+    removed: int = Field(
+        description="Rendez-vous SNP retirés du calendrier (annulés, à replanifier, trop anciens).",
+    )
     conflicts: list[CaldavConflictOut] = Field(
         description="Rendez-vous SNP pris sur une plage occupée (conservés, à vérifier)."
     )

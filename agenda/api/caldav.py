@@ -35,6 +35,7 @@ def _report(report: caldav_sync.SyncReport | None) -> CaldavSyncOut | None:
         busy=report.busy,
         withdrawn=report.withdrawn,
         written=report.written,
+        removed=report.removed,
         conflicts=[
             CaldavConflictOut(appointment_id=c.appointment_id, start_at=c.start_at, end_at=c.end_at)
             for c in report.conflicts
@@ -112,8 +113,14 @@ async def sync_caldav(
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT)
 async def disconnect_caldav(
-    session: SessionDep, actor: AgendaOwner, effector_id: EffectorQuery = None
+    session: SessionDep,
+    actor: AgendaOwner,
+    settings: SettingsDep,
+    effector_id: EffectorQuery = None,
 ) -> Response:
-    """Forget the calendar, its password and its busy times (the slots stay as they are)."""
-    await caldav_sync.disconnect(session, actor, effector_id)
+    """Forget the calendar, its password and its busy times (the slots stay as they are); the
+    appointments written to it are removed from it first when the server answers."""
+    await caldav_sync.disconnect(
+        session, actor, effector_id, options=caldav_sync.CaldavOptions.from_settings(settings)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

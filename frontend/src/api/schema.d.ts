@@ -318,7 +318,8 @@ export interface paths {
         post?: never;
         /**
          * Disconnect Caldav
-         * @description Forget the calendar, its password and its busy times (the slots stay as they are).
+         * @description Forget the calendar, its password and its busy times (the slots stay as they are); the
+         *     appointments written to it are removed from it first when the server answers.
          */
         delete: operations["agenda-disconnect_caldav"];
         options?: never;
@@ -4333,13 +4334,18 @@ export interface components {
              */
             conflicts: components["schemas"]["CaldavConflictOut"][];
             /**
+             * Removed
+             * @description Rendez-vous SNP retirés du calendrier (annulés, à replanifier, trop anciens).
+             */
+            removed: number;
+            /**
              * Withdrawn
              * @description Créneaux libres retirés car chevauchant une plage occupée.
              */
             withdrawn: number;
             /**
              * Written
-             * @description Rendez-vous SNP inscrits dans le calendrier.
+             * @description Rendez-vous SNP inscrits dans le calendrier ou mis à jour (déplacés, issue).
              */
             written: number;
         };

@@ -64,7 +64,7 @@ function CaldavForm({ me, initial }: { me: EffectorProfile; initial: CaldavLink 
       ) : null}
       {report ? (
         <section className="ag-report" role="status" aria-label={t.caldavReportTitle}>
-          <p>{t.caldavReport(report.busy, report.withdrawn, report.written)}</p>
+          <p>{t.caldavReport(report.busy, report.withdrawn, report.written, report.removed)}</p>
           {report.conflicts.length ? (
             <>
               <p>{t.caldavConflicts}</p>

@@ -18,6 +18,7 @@ import { DateTime } from "luxon";
 import { api, asApiError, unwrap, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
 import { ErrorSummary, Notice } from "../../ui";
 import type { EffectorProfile } from "./me";
+import { awaitsOutcome, BLOCK_OUTCOME_CLASS, BlockOutcome } from "./BlockOutcome";
 import { SlotDialog, type SlotDialogState } from "./SlotDialog";
 import { agendaKeys } from "./queryKeys";
 import { agendaTexts } from "./texts";
@@ -67,6 +68,7 @@ function toEvent(slot: Slot): EventInput {
       slot.shared_with_sas ? "ag-shared-sas" : "ag-cpts-only",
       ...(slot.appointment?.status && slot.appointment.status !== "booked" ? [`ag-outcome-${slot.appointment.status}`] : []),
       ...(past ? ["ag-slot-past"] : []),
+      ...(awaitsOutcome(slot) ? ["ag-awaits-outcome"] : []),
     ],
     extendedProps: { slot },
   };
@@ -164,6 +166,8 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
 
   const onEventClick = useCallback((info: EventClickArg) => {
     info.jsEvent.preventDefault();
+    // The block's own outcome buttons record without opening its details.
+    if (info.jsEvent.target instanceof Element && info.jsEvent.target.closest(`.${BLOCK_OUTCOME_CLASS}`)) return;
     const slot = slotOf(info.event);
     if (!slot) return;
     setFlash(null);
@@ -209,6 +213,19 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
     info.el.dataset.sharing = slot.shared_with_sas ? "sas" : "cpts";
     if (slot.appointment?.status) info.el.dataset.outcome = slot.appointment.status;
     info.el.dataset.start = withOffset(slot.start_at);
+  }, []);
+
+  const onOutcome = useCallback(
+    (message: string) => {
+      setErrors(null);
+      setFlash(message);
+      refresh();
+    },
+    [refresh],
+  );
+  const onOutcomeFailed = useCallback((title: string, failed: FieldError[]) => {
+    setFlash(null);
+    setErrors({ title, errors: failed });
   }, []);
 
   const closeDialog = useCallback(() => {
@@ -315,8 +332,9 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventContent={(arg) => {
               const slot = slotOf(arg.event);
               const outcome = slot ? outcomeOf(slot) : null;
+              const awaiting = slot !== null && awaitsOutcome(slot);
               return (
-                <div className="ag-slot-content">
+                <div className={awaiting ? "ag-slot-content ag-slot-content-outcome" : "ag-slot-content"}>
                   {slot ? (
                     <span className={`ag-mark ${slot.shared_with_sas ? "ag-mark-sas" : "ag-mark-cpts"}`} aria-hidden="true">
                       {slot.shared_with_sas ? agendaTexts.marks.sas : agendaTexts.marks.cpts}
@@ -325,6 +343,7 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
                   {arg.view.type === "listWeek" ? null : <span className="ag-slot-time">{arg.timeText} </span>}
                   <span className="ag-slot-title">{arg.event.title}</span>
                   {outcome ? <span className="ag-slot-outcome"> · {outcome}</span> : null}
+                  {slot && awaiting ? <BlockOutcome slot={slot} onDone={onOutcome} onFailed={onOutcomeFailed} /> : null}
                   {slot && slot.status !== "booked" && slot.kinds.some((k) => k !== "AMB") ? (
                     <span className="ag-slot-kinds"> · {kindsLabel(slot)}</span>
                   ) : null}
