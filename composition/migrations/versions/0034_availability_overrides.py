@@ -1,7 +1,7 @@
 """agenda: date overrides (changed hours on one date)
 
 Revision ID: 0034
-Revises: 0031
+Revises: 0033
 Create Date: 2026-12-05 12:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0034"
-down_revision: str | None = "0031"
+down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
