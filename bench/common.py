@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import statistics
 import sys
@@ -27,6 +28,13 @@ BENCH_DIR = ROOT / "var" / "bench"
 
 def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[98]
+
+
+def nearest_rank(values: list[float], percent: float) -> float:
+    """The nearest-rank percentile: the smallest value with `percent` % of the values at or
+    below it (of 100 answers, p99 is the 99th fastest: one answer may be slower)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 def median(values: list[float]) -> float:

@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from snp import sqlite_writers
+
 if TYPE_CHECKING:  # snp.settings imports this module for SETTINGS_KEY
     from snp.settings import Settings
 
@@ -82,8 +84,11 @@ def _sqlite_migration_pragmas(dbapi_connection: Any, _record: Any) -> None:
     _common_pragmas(cursor)
 
 
+BUSY_TIMEOUT_SECONDS = 10
+
+
 def _common_pragmas(cursor: Any) -> None:
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -94,10 +99,12 @@ def make_engine(url: str, pool_size: int = 10, *, for_migrations: bool = False) 
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, connect_args={"timeout": 10}, hide_parameters=True, echo=False
+            url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS}, hide_parameters=True, echo=False
         )
         pragmas = _sqlite_migration_pragmas if for_migrations else _sqlite_pragmas
         event.listen(engine.sync_engine, "connect", pragmas)
+        if not for_migrations:  # one write at a time, in arrival order (see sqlite_writers)
+            sqlite_writers.install(engine, BUSY_TIMEOUT_SECONDS)
         return engine
     return create_async_engine(
         url,

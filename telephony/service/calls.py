@@ -92,6 +92,13 @@ async def call_arrived(
         if existing.state != CallState.WAITING:
             return Arrival(existing.id, Answer.ENDED)
         return Arrival(existing.id, Answer.QUEUED)
+    # Every read before the first write: on SQLite the write lock (one writer at a time) is
+    # then held for the INSERT and the COMMIT only, not across further round trips.
+    missed: CallOutcome | None = None
+    if not hours.is_open(settings, now):
+        missed = CallOutcome.OUT_OF_HOURS
+    elif not await presence.anyone_on_duty(session, now):
+        missed = CallOutcome.NO_OPERATOR
     row = PhoneCall(
         sid=sid,
         direction=Direction.INBOUND,
@@ -101,11 +108,11 @@ async def call_arrived(
     )
     session.add(row)
     await session.flush()
-    if not hours.is_open(settings, now):
-        await _end_missed(session, row, CallOutcome.OUT_OF_HOURS, now, settings)
+    if missed == CallOutcome.OUT_OF_HOURS:
+        await _end_missed(session, row, missed, now, settings)
         return Arrival(row.id, Answer.OUT_OF_HOURS)
-    if not await presence.anyone_on_duty(session, now):
-        await _end_missed(session, row, CallOutcome.NO_OPERATOR, now, settings)
+    if missed == CallOutcome.NO_OPERATOR:
+        await _end_missed(session, row, missed, now, settings)
         return Arrival(row.id, Answer.NO_OPERATOR)
     await events.emit(session, CallWaiting(row.id))
     return Arrival(row.id, Answer.QUEUED)
@@ -138,6 +145,10 @@ async def take_call(
     now = now or utcnow()
     assert actor.user_id is not None  # the route's policy: a logged-in account
     target = await presence.phone_of(session, actor.user_id)
+    # Reads first (the caller's history too), so that on SQLite the write lock taken by the
+    # claim below is held for the writes and the line's answer only.
+    number = (await get_call(session, call_id)).from_number
+    history = (await phone_histories(session, [number])).get(number)
     taken = await session.execute(
         update(PhoneCall)
         .where(
@@ -162,7 +173,6 @@ async def take_call(
     await presence.on_call(session, actor.user_id, now)
     await tasks.close_tasks_of(session, row.from_number, user_id=actor.user_id, at=now)
     await audit.read(session, actor, ENTITY, row.id)
-    history = (await phone_histories(session, [row.from_number])).get(row.from_number)
     await session.flush()
     await events.emit(session, CallTaken(row.id, actor.user_id))
     return TakenOut(

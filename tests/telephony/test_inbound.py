@@ -7,6 +7,7 @@ from datetime import time
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.telephony.conftest import board, configure, operator
@@ -111,3 +112,30 @@ async def test_the_board_names_who_the_caller_probably_is(
     hints = (await board(client))["waiting"][0]["hints"]
     assert hints["previous_requests"] == 1
     assert hints["open_request_id"] == created.json()["id"]
+
+
+async def test_the_inbound_webhook_reads_first_and_writes_only_the_call(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession, voice_app: FastAPI
+) -> None:
+    """On SQLite one transaction writes at a time: the webhook holds that lock for its INSERT
+    and its COMMIT only, every read done before (the webhook answer's tail came from there)."""
+    await operator(session, client, "Anne Opératrice", "+33611111111")
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]).lstrip().split()[0].upper())
+
+    engine = voice_app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        call = await fake_voice.post(
+            fake_voice.voice_url,
+            {"CallSid": "CA" + "7" * 32, "From": CALLER, "To": fake_voice.number},
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert call.status_code == 200
+    assert "<Enqueue" in call.text
+    writes = [n for n, kind in enumerate(statements) if kind in ("INSERT", "UPDATE", "DELETE")]
+    assert len(writes) == 1, statements
+    assert writes[0] == len(statements) - 1, f"a read after the write: {statements}"
