@@ -36,7 +36,6 @@ from agenda.service.recurrence import (
     caldav_busy,
     format_ranges,
     holidays_between,
-    in_ranges,
     materialise_effector,
     materialise_overrides,
     occurrence_dates,
@@ -46,10 +45,10 @@ from agenda.service.recurrence import (
     template_kinds,
     template_visibility,
 )
+from agenda.service.skip_reasons import why_skipped
 from agenda.service.slot_rules import (
     DEFAULT_KINDS,
     DEFAULT_VISIBILITY,
-    describe,
     kind_values,
     lock_effector,
     visibility_values,
@@ -261,8 +260,16 @@ async def preview_override(
     added: list[PlannedSlot] = []
     skipped: list[SkippedSlot] = []
     for slot_start, slot_end in override_day_slots(override):
-        why = _why_skipped(
-            data.day, slot_start, slot_end, now, holidays, whole_days, hours, busy, remaining
+        why = why_skipped(
+            data.day,
+            slot_start,
+            slot_end,
+            now=now,
+            holidays=holidays,
+            whole_days=whole_days,
+            hours=hours,
+            taken=remaining,
+            busy=busy,
         )
         if why is None:
             added.append(PlannedSlot(start_at=slot_start, end_at=slot_end))
@@ -280,31 +287,6 @@ async def preview_override(
         ],
         skipped=skipped,
     )
-
-
-def _why_skipped(
-    day: date,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    holidays: frozenset[date],
-    whole_days: list[tuple[date, date]],
-    hours: list[tuple[datetime, datetime]],
-    busy: list[tuple[datetime, datetime]],
-    remaining: list[Slot],
-) -> tuple[str, str] | None:
-    if start <= now:
-        return "past", "Déjà passé."
-    if day in holidays:
-        return "holiday", "Jour férié."
-    if in_ranges(day, whole_days) or any(start < b and end > a for a, b in hours):
-        return "absence", "Pendant une absence."
-    if any(start < b and end > a for a, b in busy):
-        return "absence", "Occupé dans votre calendrier connecté."
-    clash = next((s for s in remaining if start < s.end_at and end > s.start_at), None)
-    if clash is not None:
-        return "collision", f"Chevauche le créneau du {describe(clash.start_at, clash.end_at)}."
-    return None
 
 
 async def create_override(

@@ -12,7 +12,7 @@ booked slots are never touched.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -217,22 +217,47 @@ def template_new_slots(
     """The template's slots over [first, last]: whole days of absence skipped, and slots
     overlapping an absence of some hours (`away`, UTC windows) left out."""
     rule = WeeklyRule.of(template)
-    kinds = frozenset[str](template_kinds(template))
-    visibility = frozenset[str](template_visibility(template))
+    spans = [
+        span
+        for day in occurrence_dates(
+            rule, first, last, public_holidays=public_holidays, absences=absences
+        )
+        for span in day_slots(rule, day)
+    ]
+    return _new_slots(
+        template,
+        spans,
+        lambda start: template_source_key(template.id, start),
+        now=now,
+        away=away,
+        template_id=template.id,
+    )
+
+
+def _new_slots(
+    pattern: AvailabilityTemplate | AvailabilityOverride,
+    spans: Iterable[tuple[datetime, datetime]],
+    source_key: Callable[[datetime], str],
+    *,
+    now: datetime,
+    away: Sequence[tuple[datetime, datetime]],
+    template_id: int | None = None,
+) -> list[NewSlot]:
+    """The pattern's (template's or override's) slots for `spans`: none already started, none
+    overlapping a window of `away`."""
+    kinds = frozenset[str](template_kinds(pattern))
+    visibility = frozenset[str](template_visibility(pattern))
     return [
         NewSlot(
             start_at=start,
             end_at=end,
             kinds=kinds,
             visibility=visibility,
-            shared_with_sas=template.shared_with_sas,
-            source_key=template_source_key(template.id, start),
-            template_id=template.id,
+            shared_with_sas=pattern.shared_with_sas,
+            source_key=source_key(start),
+            template_id=template_id,
         )
-        for day in occurrence_dates(
-            rule, first, last, public_holidays=public_holidays, absences=absences
-        )
-        for start, end in day_slots(rule, day)
+        for start, end in spans
         if start > now and not any(start < b and end > a for a, b in away)
     ]
 
@@ -271,20 +296,13 @@ def override_new_slots(
     absence of some hours or a CalDAV busy time (`away`), none already started."""
     if override.day in public_holidays or in_ranges(override.day, absences):
         return []
-    kinds = frozenset[str](template_kinds(override))
-    visibility = frozenset[str](template_visibility(override))
-    return [
-        NewSlot(
-            start_at=start,
-            end_at=end,
-            kinds=kinds,
-            visibility=visibility,
-            shared_with_sas=override.shared_with_sas,
-            source_key=override_source_key(override.id, start),
-        )
-        for start, end in override_day_slots(override)
-        if start > now and not any(start < b and end > a for a, b in away)
-    ]
+    return _new_slots(
+        override,
+        override_day_slots(override),
+        lambda start: override_source_key(override.id, start),
+        now=now,
+        away=away,
+    )
 
 
 def horizon(now: datetime, horizon_days: int) -> DateRange:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +28,7 @@ from agenda.service.recurrence import (
     occurrence_dates,
     overridden_days,
 )
-from agenda.service.slot_rules import describe
+from agenda.service.skip_reasons import why_skipped
 from snp.actor import Actor
 from snp.db import utcnow
 from snp.kit import PARIS
@@ -95,7 +95,16 @@ async def preview_template(
     opened = 0
     skipped: list[SkippedSlot] = []
     for day, start, end in candidates:
-        why = _why_skipped(rule, day, start, end, now, holidays, whole_days, hours, taken)
+        why = why_skipped(
+            day,
+            start,
+            end,
+            now=now,
+            holidays=frozenset() if rule.include_public_holidays else holidays,
+            whole_days=whole_days,
+            hours=hours,
+            taken=taken,
+        )
         if why is None and in_ranges(day, changed):
             why = "collision", "Horaires modifiés ce jour-là."
         if why is None:
@@ -103,26 +112,3 @@ async def preview_template(
         else:
             skipped.append(SkippedSlot(start_at=start, end_at=end, reason=why[0], detail=why[1]))
     return TemplatePreview(slots=opened, skipped_count=len(skipped), skipped=skipped[:MAX_LISTED])
-
-
-def _why_skipped(
-    rule: WeeklyRule,
-    day: date,
-    start: datetime,
-    end: datetime,
-    now: datetime,
-    holidays: frozenset[date],
-    whole_days: list[tuple[date, date]],
-    hours: list[tuple[datetime, datetime]],
-    taken: list[_Taken],
-) -> tuple[str, str] | None:
-    if start <= now:
-        return "past", "Déjà passé."
-    if not rule.include_public_holidays and day in holidays:
-        return "holiday", "Jour férié."
-    if in_ranges(day, whole_days) or any(start < b and end > a for a, b in hours):
-        return "absence", "Pendant une absence."
-    clash = next((t for t in taken if start < t.end_at and end > t.start_at), None)
-    if clash is not None:
-        return "collision", f"Chevauche le créneau du {describe(clash.start_at, clash.end_at)}."
-    return None
