@@ -6,12 +6,12 @@
 import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
-import { Button, ErrorSummary, Field, InputField, Modal, RangeFields, rangeFieldId } from "../../../ui";
+import { Button, ErrorSummary, InputField, Modal, RangeFields, rangeFieldId } from "../../../ui";
 import { SiteField, type EffectorProfile } from "../me";
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
 import { slotWhen, todayInParis } from "../time";
-import { Actions } from "../ui";
+import { Actions, SlotMinutesField } from "../ui";
 
 const o = agendaTexts.overrides;
 
@@ -135,23 +135,14 @@ export function OverrideForm({ me, onClose, onDone }: { me: EffectorProfile; onC
             {o.addRange}
           </Button>
         </div>
-        <Field label={o.slotMinutes} error={byField.slot_minutes} id="ovr-slot-minutes">
-          {({ id, describedBy, invalid }) => (
-            <input
-              id={id}
-              type="number"
-              inputMode="numeric"
-              min={5}
-              max={240}
-              step={5}
-              value={slotMinutes}
-              onChange={(e) => setSlotMinutes(e.target.value)}
-              required
-              aria-describedby={describedBy}
-              aria-invalid={invalid}
-            />
-          )}
-        </Field>
+        <SlotMinutesField
+          id="ovr-slot-minutes"
+          label={o.slotMinutes}
+          error={byField.slot_minutes}
+          value={slotMinutes}
+          onChange={setSlotMinutes}
+          required
+        />
         <InputField
           label={o.noteField}
           hint={o.noteHint}
