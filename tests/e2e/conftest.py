@@ -11,9 +11,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from composition import demo
 from tests.support.postgres import free_port
@@ -108,6 +109,18 @@ def demo_server(
             server.wait(timeout=10)
 
 
+def module_server(name: str, settings: dict[str, str] | None = None) -> Any:
+    """A module's own `live_server` fixture: `demo_server(name, settings)` for that module's
+    tests. In the module: `live_server = module_server("e2e-x", {"SNP_...": "..."})`."""
+
+    @pytest.fixture(scope="module")
+    def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+        with demo_server(tmp_path_factory, name, settings) as base:
+            yield base
+
+    return live_server
+
+
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with demo_server(tmp_path_factory, "e2e") as base:
@@ -140,3 +153,12 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def contexts(browser: Browser, live_server: str) -> Iterator[list[BrowserContext]]:
+    """Extra browser contexts a test opens (closed at the end)."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        context.close()

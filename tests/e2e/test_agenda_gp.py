@@ -10,7 +10,6 @@ the UI. The demo GP is Dr Anne Martin.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import demo_server
+from tests.e2e.conftest import module_server
 from tests.e2e.test_regulation import api, heading, login, open_slot
 from tests.e2e.test_sms_demo_page import intake
 
@@ -32,19 +31,9 @@ VIEWPORTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = {"SNP_SMS_BACKEND": "console", "SNP_SMS_DISPATCH_INTERVAL_SECONDS": "0.5"}
-    with demo_server(tmp_path_factory, "e2e-agenda-gp", settings) as base:
-        yield base
-
-
-@pytest.fixture
-def contexts(browser: Browser, live_server: str) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+live_server = module_server(
+    "e2e-agenda-gp", {"SNP_SMS_BACKEND": "console", "SNP_SMS_DISPATCH_INTERVAL_SECONDS": "0.5"}
+)
 
 
 def person(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import demo_server
+from tests.e2e.conftest import module_server
 from tests.e2e.test_agenda_gp import block, open_slot_at, person, tomorrow_at
 from tests.e2e.test_regulation import api, heading
 
@@ -31,18 +30,7 @@ PARIS = ZoneInfo("Europe/Paris")
 NAME = "e2e-agenda-outcomes"
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with demo_server(tmp_path_factory, NAME) as base:
-        yield base
-
-
-@pytest.fixture
-def contexts(browser: Browser, live_server: str) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+live_server = module_server(NAME)
 
 
 def server_database(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -9,7 +9,6 @@ checked goes through the UI. The demo GP is Dr Anne Martin.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import demo_server
+from tests.e2e.conftest import module_server
 from tests.e2e.test_agenda_gp import person
 from tests.e2e.test_regulation import api, heading
 from tests.e2e.test_sms_demo_page import intake
@@ -27,21 +26,9 @@ pytestmark = pytest.mark.e2e
 PARIS = ZoneInfo("Europe/Paris")
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # Next Tuesday may be a week away: the matching's later slots (nothing fits a P2's 24 hours
-    # here) are looked for over ten days rather than two, so that it reaches that Tuesday.
-    settings = {"SNP_REGULATION_AFTER_DEADLINE_HOURS": "240"}
-    with demo_server(tmp_path_factory, "e2e-agenda-overrides", settings) as base:
-        yield base
-
-
-@pytest.fixture
-def contexts(browser: Browser, live_server: str) -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+# Next Tuesday may be a week away: the matching's later slots (nothing fits a P2's 24 hours
+# here) are looked for over ten days rather than two, so that it reaches that Tuesday.
+live_server = module_server("e2e-agenda-overrides", {"SNP_REGULATION_AFTER_DEADLINE_HOURS": "240"})
 
 
 def next_tuesday(weeks_later: int = 0) -> date:

@@ -7,14 +7,13 @@ from a request logs the attempt."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import demo_server
+from tests.e2e.conftest import module_server
 from tests.e2e.test_regulation import answer_fever_questions, api, login, open_slot
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +26,7 @@ ALWAYS_OPEN = {
 }
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with demo_server(tmp_path_factory, "e2e-voice", ALWAYS_OPEN) as base:
-        yield base
+live_server = module_server("e2e-voice", ALWAYS_OPEN)
 
 
 def board(page: Page) -> Any:

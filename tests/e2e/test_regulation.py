@@ -9,7 +9,6 @@ checked after (a reload would drop it). Fixtures (`live_server`, `browser`, `pag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,9 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import DEMO_ACCOUNTS
+from tests.e2e.conftest import DEMO_ACCOUNTS, contexts
 
 pytestmark = pytest.mark.e2e
+__all__ = ["contexts"]  # the conftest's fixture, imported from here by other journeys
 
 PHONE = {"width": 390, "height": 844}
 
@@ -38,15 +38,6 @@ def new_context(browser: Browser, live_server: str, *, phone: bool = False) -> B
     context = browser.new_context(**options)
     context.set_default_timeout(10_000)
     return context
-
-
-@pytest.fixture
-def contexts(browser: Browser, live_server: str) -> Iterator[list[BrowserContext]]:
-    """Extra browser contexts a test opens (closed at the end)."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def person(

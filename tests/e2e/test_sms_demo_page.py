@@ -13,7 +13,6 @@ checked goes through the UI. The server is shared: patients get names unique to 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.e2e.conftest import demo_server
+from tests.e2e.conftest import module_server
 from tests.e2e.test_regulation import (
     age_label,
     api,
@@ -39,25 +38,15 @@ AGE = age_label(date(1986, 3, 14))
 UNDELIVERABLE = "+33698760099"
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`snp serve` on the demo territory, one number undeliverable on the console backend."""
-    settings = {
+# `snp serve` on the demo territory, one number undeliverable on the console backend.
+live_server = module_server(
+    "e2e-sms",
+    {
         "SNP_SMS_BACKEND": "console",
         "SNP_SMS_CONSOLE_UNDELIVERABLE": UNDELIVERABLE,
         "SNP_SMS_DISPATCH_INTERVAL_SECONDS": "0.5",
-    }
-    with demo_server(tmp_path_factory, "e2e-sms", settings) as base:
-        yield base
-
-
-@pytest.fixture
-def contexts(browser: Browser, live_server: str) -> Iterator[list[BrowserContext]]:
-    """Extra browser contexts a test opens (closed at the end)."""
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
+    },
+)
 
 
 def intake(operator: Page, family: str, given: str, phone: str) -> dict[str, Any]:

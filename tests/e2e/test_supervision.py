@@ -6,29 +6,17 @@ marked as recorded without a request, live."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import demo_server
-from tests.e2e.test_regulation import api, contexts, heading, person
+from tests.e2e.conftest import module_server
+from tests.e2e.test_phone_line import ALWAYS_OPEN
+from tests.e2e.test_regulation import api, heading, person
 
 pytestmark = pytest.mark.e2e
-__all__ = ["contexts"]  # the fixture, shared with test_regulation
 
-ALWAYS_OPEN = {
-    "SNP_VOICE_BACKEND": "console",
-    "SNP_VOICE_OPEN_DAYS": "[1,2,3,4,5,6,7]",
-    "SNP_VOICE_OPENS_AT": "00:00",
-    "SNP_VOICE_CLOSES_AT": "23:59:59",
-}
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with demo_server(tmp_path_factory, "e2e-supervision", ALWAYS_OPEN) as base:
-        yield base
+live_server = module_server("e2e-supervision", ALWAYS_OPEN)
 
 
 def figure(page: Page, test_id: str) -> Locator:
