@@ -5,7 +5,7 @@ that is down are reported in French, never a crash."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime, time
 
 import httpx
@@ -26,29 +26,9 @@ from tests.agenda.supply_helpers import slots_of
 from tests.conftest import empty_database, test_settings
 from tests.factories import login
 from tests.support.postgres import free_port
-from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical, running_radicale
+from tests.support.radicale_server import PASSWORD, USER, Radicale
 
 OPTIONS = caldav_sync.CaldavOptions(key="test-caldav-key", allow_private_hosts=True)
-
-
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    with running_radicale(tmp_path_factory.mktemp("radicale")) as server:
-        yield server
-
-
-@pytest.fixture
-def busy_calendar(radicale: Radicale) -> Radicale:
-    """The GP's calendar with one meeting, the day after tomorrow 14:10-14:50 (Paris)."""
-    calendar = radicale.calendar()
-    for event in calendar.events():
-        event.delete()
-    calendar.save_event(
-        event_ical(
-            dtstart=in_days(2, 14, 10), dtend=in_days(2, 14, 50), uid="meeting-1", summary="Réunion"
-        )
-    )
-    return radicale
 
 
 @pytest.fixture
@@ -99,7 +79,7 @@ def _connect_body(radicale: Radicale, **changes: object) -> dict[str, object]:
 
 
 async def test_connecting_withdraws_free_slots_over_a_busy_time_keeps_booked_ones_and_writes_them(
-    api: httpx.AsyncClient, db: AsyncSession, busy_calendar: Radicale
+    api: httpx.AsyncClient, db: AsyncSession, gp_calendar: Radicale
 ) -> None:
     user, effector = await create_effector_with_account(db, "dr.martin@example.fr")
     before = await create_slot(db, effector, in_days(2, 13, 40))  # 13:40-14:00: free time
@@ -108,7 +88,7 @@ async def test_connecting_withdraws_free_slots_over_a_busy_time_keeps_booked_one
     appointment = await book(db, booked_slot, patient_label="Marie Dupont, 54 ans")
     await login(api, user.email)
 
-    response = await api.put("/api/agenda/caldav", json=_connect_body(busy_calendar))
+    response = await api.put("/api/agenda/caldav", json=_connect_body(gp_calendar))
 
     assert response.status_code == 200, response.text
     out = response.json()
@@ -129,7 +109,7 @@ async def test_connecting_withdraws_free_slots_over_a_busy_time_keeps_booked_one
     assert link is not None
     assert PASSWORD not in link.password_encrypted
 
-    written = _snp_events(busy_calendar)
+    written = _snp_events(gp_calendar)
     assert len(written) == 1
     assert str(written[0]["SUMMARY"]) == "Consultation SNP (M. D.)"
     assert written[0].decoded("DTSTART") == appointment.start_at
@@ -138,16 +118,16 @@ async def test_connecting_withdraws_free_slots_over_a_busy_time_keeps_booked_one
     again = await api.post("/api/agenda/caldav/sync")
     assert again.status_code == 200, again.text
     assert again.json()["report"]["busy"] == 1
-    assert len(_snp_events(busy_calendar)) == 1  # written again in place, not duplicated
+    assert len(_snp_events(gp_calendar)) == 1  # written again in place, not duplicated
 
 
 async def test_pattern_generation_skips_the_busy_times(
-    db: AsyncSession, busy_calendar: Radicale
+    db: AsyncSession, gp_calendar: Radicale
 ) -> None:
     _, effector = await create_effector_with_account(db, "dr.durand@example.fr")
     link = CaldavLink(
         effector_id=effector.id,
-        url=busy_calendar.calendar_url,
+        url=gp_calendar.calendar_url,
         username=USER,
         password_encrypted=caldav_sync.encrypt_password(PASSWORD, OPTIONS.key),
         write_bookings=False,
@@ -177,7 +157,7 @@ async def test_pattern_generation_skips_the_busy_times(
 
 
 async def test_withdrawn_slots_are_announced_as_removed(
-    db: AsyncSession, busy_calendar: Radicale, published: list[object]
+    db: AsyncSession, gp_calendar: Radicale, published: list[object]
 ) -> None:
     _, effector = await create_effector_with_account(db, "dr.leroy@example.fr")
     over = await create_slot(db, effector, in_days(2, 14, 20))
@@ -209,7 +189,7 @@ async def test_wrong_credentials_are_refused_in_french_and_nothing_is_stored(
 
 
 async def test_a_server_down_is_reported_and_never_stops_the_scheduled_sync(
-    api: httpx.AsyncClient, db: AsyncSession, busy_calendar: Radicale
+    api: httpx.AsyncClient, db: AsyncSession, gp_calendar: Radicale
 ) -> None:
     user, effector = await create_effector_with_account(db, "dr.roux@example.fr")
     _, other = await create_effector_with_account(db, "dr.blanc@example.fr")
@@ -217,7 +197,7 @@ async def test_a_server_down_is_reported_and_never_stops_the_scheduled_sync(
     down = f"http://127.0.0.1:{free_port()}/{USER}/snp/"
     await login(api, user.email)
 
-    refused = await api.put("/api/agenda/caldav", json=_connect_body(busy_calendar, url=down))
+    refused = await api.put("/api/agenda/caldav", json=_connect_body(gp_calendar, url=down))
     assert refused.status_code == 422
     assert "injoignable" in refused.json()["detail"][0]["msg"]
 
@@ -232,7 +212,7 @@ async def test_a_server_down_is_reported_and_never_stops_the_scheduled_sync(
             ),
             CaldavLink(
                 effector_id=other.id,
-                url=busy_calendar.calendar_url,
+                url=gp_calendar.calendar_url,
                 username=USER,
                 password_encrypted=caldav_sync.encrypt_password(PASSWORD, key),
             ),

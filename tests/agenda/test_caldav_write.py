@@ -6,7 +6,6 @@ events are never touched; a server that is down loses nothing and the next run c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +26,7 @@ from snp.db import SETTINGS_KEY
 from snp.settings import settings_of
 from tests.agenda.slot_factories import book, create_effector_with_account, create_slot, in_days
 from tests.support.postgres import free_port
-from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical, running_radicale
+from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical
 
 OPTIONS = caldav_sync.CaldavOptions(key="test-caldav-key", allow_private_hosts=True)
 OPERATOR = Actor(user_id=None, email="operator@test", role=Role.OPERATOR)
@@ -40,26 +39,6 @@ class Shown:
     uid: str
     start_at: datetime
     summary: str
-
-
-@pytest.fixture(scope="module")
-def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    with running_radicale(tmp_path_factory.mktemp("radicale")) as server:
-        yield server
-
-
-@pytest.fixture
-def gp_calendar(radicale: Radicale) -> Radicale:
-    """The GP's calendar with one event of their own, the day after tomorrow 14:10-14:50."""
-    calendar = radicale.calendar()
-    for event in calendar.events():
-        event.delete()
-    calendar.save_event(
-        event_ical(
-            dtstart=in_days(2, 14, 10), dtend=in_days(2, 14, 50), uid="meeting-1", summary="Réunion"
-        )
-    )
-    return radicale
 
 
 def shown(radicale: Radicale) -> list[Shown]:
