@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.models import Effector
-from agenda.schemas_supply import AbsenceIn, AbsencePatch, TemplateIn
-from agenda.service import absences, templates
+from agenda.schemas_supply import AbsenceIn, AbsencePatch
+from agenda.service import absences
 from snp.kit import PARIS
 from tests.agenda.slot_factories import (
     book,
@@ -18,32 +18,19 @@ from tests.agenda.slot_factories import (
     create_slot,
     in_days,
 )
-from tests.agenda.supply_helpers import COORDINATOR, count_slots, errors, slots_of
+from tests.agenda.supply_helpers import (
+    COORDINATOR,
+    HORIZON,
+    count_slots,
+    errors,
+    every_day_14_15,
+    slots_of,
+)
 from tests.factories import login
-
-HORIZON = 28  # the default setting, as the API uses it
 
 
 def day(days: int) -> date:
     return in_days(days).date()
-
-
-async def every_day_14_15(session: AsyncSession, effector: Effector) -> int:
-    saved = await templates.create_template(
-        session,
-        COORDINATOR,
-        TemplateIn(
-            effector_id=effector.id,
-            site_id=effector.sites[0].id,
-            weekdays="MO,TU,WE,TH,FR,SA,SU",
-            start_time=time(14),
-            end_time=time(15),
-            include_public_holidays=True,
-        ),
-        horizon_days=HORIZON,
-    )
-    await session.commit()
-    return saved.slots_created
 
 
 async def open_days(session: AsyncSession, effector: Effector) -> set[date]:

@@ -12,14 +12,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.errors import DateAlreadyOverridden
 from agenda.models import AvailabilityOverride, CaldavBusy, Effector
-from agenda.schemas_supply import AbsenceIn, OverrideIn, TemplateIn, TimeRange
+from agenda.schemas_supply import AbsenceIn, OverrideIn, TimeRange
 from agenda.service import absences, overrides, template_preview, templates
 from agenda.service.recurrence import materialise_all, materialise_effector, override_new_slots
 from snp.db import Database, utcnow
 from snp.kit import PARIS
 from tests.agenda.slot_factories import book, create_effector
-from tests.agenda.supply_helpers import COORDINATOR, slots_of
-from tests.agenda.test_absences import HORIZON, day, every_day_14_15
+from tests.agenda.supply_helpers import (
+    COORDINATOR,
+    HORIZON,
+    every_day_14_15,
+    every_day_14_15_pattern,
+    slots_of,
+)
+from tests.agenda.test_absences import day
 
 
 def morning(effector: Effector, n: int, *ranges: tuple[int, int], **options: object) -> OverrideIn:
@@ -227,21 +233,8 @@ async def test_the_override_takes_the_pattern_s_kinds_visibility_and_sas_sharing
     session: AsyncSession,
 ) -> None:
     effector = await create_effector(session)
-    await templates.create_template(
-        session,
-        COORDINATOR,
-        TemplateIn(
-            effector_id=effector.id,
-            site_id=effector.sites[0].id,
-            weekdays="MO,TU,WE,TH,FR,SA,SU",
-            start_time=time(14),
-            end_time=time(15),
-            include_public_holidays=True,
-            kinds=["HH"],
-            visibility=["SNP"],
-            shared_with_sas=False,
-        ),
-        horizon_days=HORIZON,
+    await every_day_14_15(
+        session, effector, kinds=["HH"], visibility=["SNP"], shared_with_sas=False
     )
     usual = await overrides.create_override(
         session, COORDINATOR, morning(effector, 3, (9, 10)), horizon_days=HORIZON
@@ -287,14 +280,7 @@ async def test_a_new_pattern_skips_the_overridden_date_and_its_preview_says_so(
     await overrides.create_override(
         session, COORDINATOR, morning(effector, 3, (9, 10)), horizon_days=HORIZON
     )
-    pattern = TemplateIn(
-        effector_id=effector.id,
-        site_id=effector.sites[0].id,
-        weekdays="MO,TU,WE,TH,FR,SA,SU",
-        start_time=time(14),
-        end_time=time(15),
-        include_public_holidays=True,
-    )
+    pattern = every_day_14_15_pattern(effector)
 
     preview = await template_preview.preview_template(
         session, COORDINATOR, pattern, horizon_days=HORIZON

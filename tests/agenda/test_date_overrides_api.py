@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from snp.audit import AuditEntry
 from snp.auth.roles import Role
 from tests.agenda.slot_factories import create_effector_with_account
-from tests.agenda.supply_helpers import errors
-from tests.agenda.test_absences import day, every_day_14_15
+from tests.agenda.supply_helpers import errors, every_day_14_15
+from tests.agenda.test_absences import day
 from tests.factories import logged_in_as, login
 
 

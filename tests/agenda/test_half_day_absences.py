@@ -14,8 +14,8 @@ from agenda.service.absences import absence_windows
 from agenda.service.recurrence import materialise_effector
 from snp.kit import PARIS
 from tests.agenda.slot_factories import create_effector, create_effector_with_account
-from tests.agenda.supply_helpers import COORDINATOR, slots_of
-from tests.agenda.test_absences import HORIZON, day, every_day_14_15
+from tests.agenda.supply_helpers import COORDINATOR, HORIZON, every_day_14_15, slots_of
+from tests.agenda.test_absences import day
 from tests.factories import login
 
 

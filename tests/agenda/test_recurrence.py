@@ -17,7 +17,7 @@ from agenda.service.recurrence import WeeklyRule, day_slots, occurrence_dates
 from snp import scheduler
 from snp.kit import PARIS
 from tests.agenda.slot_factories import book, create_effector, in_days
-from tests.agenda.supply_helpers import COORDINATOR, count_slots, slots_of, utc
+from tests.agenda.supply_helpers import COORDINATOR, count_slots, every_day_14_15, slots_of, utc
 
 
 def weekly(days: str, start: time, end: time, **options: object) -> WeeklyRule:
@@ -215,16 +215,7 @@ async def test_editing_a_template_replaces_its_free_slots_and_never_touches_held
     session: AsyncSession,
 ) -> None:
     effector = await create_effector(session)
-    every_day = TemplateIn(
-        effector_id=effector.id,
-        site_id=effector.sites[0].id,
-        weekdays="MO,TU,WE,TH,FR,SA,SU",
-        start_time=time(14),
-        end_time=time(15),
-        include_public_holidays=True,
-    )
-    saved = await templates.create_template(session, COORDINATOR, every_day, horizon_days=7)
-    await session.commit()
+    saved = await every_day_14_15(session, effector, horizon_days=7)
     by_start = {s.start_at: s for s in await slots_of(session, effector.id)}
     booked = by_start[in_days(1, 14)]
     held = by_start[in_days(2, 14)]
@@ -257,16 +248,7 @@ async def test_deleting_a_template_removes_its_future_free_slots_only(
     session: AsyncSession,
 ) -> None:
     effector = await create_effector(session)
-    every_day = TemplateIn(
-        effector_id=effector.id,
-        site_id=effector.sites[0].id,
-        weekdays="MO,TU,WE,TH,FR,SA,SU",
-        start_time=time(14),
-        end_time=time(15),
-        include_public_holidays=True,
-    )
-    saved = await templates.create_template(session, COORDINATOR, every_day, horizon_days=7)
-    await session.commit()
+    saved = await every_day_14_15(session, effector, horizon_days=7)
     booked = next(s for s in await slots_of(session, effector.id) if s.start_at == in_days(1, 14))
     await book(session, booked)
 

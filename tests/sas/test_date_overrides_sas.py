@@ -3,21 +3,17 @@ search, the new hours' slots come in (nothing special: they are slots like the o
 
 from __future__ import annotations
 
-from datetime import time
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda.schemas_supply import OverrideIn, TemplateIn, TimeRange
-from agenda.service import overrides, templates
+from agenda.service import overrides
 from snp import territory
 from snp.kit import PARIS
 from tests.agenda.slot_factories import create_effector, in_days
-from tests.agenda.supply_helpers import COORDINATOR
+from tests.agenda.supply_helpers import COORDINATOR, HORIZON, every_day_14_15
+from tests.agenda.test_date_overrides import morning
 from tests.sas.conftest import CPTS_FINESS, period
 from tests.sas.fake_platform import PlatformDriver
 from tests.sas.test_search import ident, resources
-
-HORIZON = 28
 
 
 async def test_the_sas_search_follows_the_changed_hours(
@@ -27,20 +23,7 @@ async def test_the_sas_search_follows_the_changed_hours(
         session, name="CPTS du Pays de Redon", finess=CPTS_FINESS, phone="02 99 00 00 00"
     )
     effector = await create_effector(session, family_name="Martin")
-    await templates.create_template(
-        session,
-        COORDINATOR,
-        TemplateIn(
-            effector_id=effector.id,
-            site_id=effector.sites[0].id,
-            weekdays="MO,TU,WE,TH,FR,SA,SU",
-            start_time=time(14),
-            end_time=time(15),
-            include_public_holidays=True,
-        ),
-        horizon_days=HORIZON,
-    )
-    await session.commit()
+    await every_day_14_15(session, effector)
 
     async def starts_on_day_2() -> list[str]:
         start, end = period(2, 2)
@@ -54,16 +37,7 @@ async def test_the_sas_search_follows_the_changed_hours(
     assert await starts_on_day_2() == [at(14), at(14, 20), at(14, 40)]
 
     await overrides.create_override(
-        session,
-        COORDINATOR,
-        OverrideIn(
-            effector_id=effector.id,
-            site_id=effector.sites[0].id,
-            day=in_days(2).date(),
-            ranges=[TimeRange(start_time=time(9), end_time=time(10))],
-            slot_minutes=30,
-        ),
-        horizon_days=HORIZON,
+        session, COORDINATOR, morning(effector, 2, (9, 10), slot_minutes=30), horizon_days=HORIZON
     )
     await session.commit()
 
