@@ -42,6 +42,28 @@ async def supply_and_rollups(session: AsyncSession) -> tuple[list[dict[str, Any]
     )
 
 
+async def every_day_14_15(
+    client: httpx.AsyncClient, site_id: int, first: date, last: date
+) -> httpx.Response:
+    """The logged-in GP's weekly pattern over [first, last]: every day, holidays included,
+    14:00-15:00 in 20-minute slots (14:00, 14:20, 14:40); the API's answer, checked created."""
+    pattern = await client.post(
+        "/api/agenda/templates",
+        json={
+            "site_id": site_id,
+            "weekdays": "MO,TU,WE,TH,FR,SA,SU",
+            "start_time": "14:00",
+            "end_time": "15:00",
+            "slot_minutes": 20,
+            "include_public_holidays": True,
+            "valid_from": str(first),
+            "valid_until": str(last),
+        },
+    )
+    assert pattern.status_code == 201, pattern.text
+    return pattern
+
+
 async def dashboard(client: httpx.AsyncClient, first: date, last: date) -> dict[str, Any]:
     response = await client.get(
         "/api/indicators/dashboard", params={"start": str(first), "end": str(last)}
@@ -113,20 +135,7 @@ async def test_every_way_of_changing_slots_keeps_the_supply_as_rebuild_counts_it
     assert moved.status_code == 200, moved.text
     assert (await client.delete(f"/api/agenda/slots/{one_off[1]}")).status_code == 204
     # A weekly pattern, then an absence on one of its days, then the pattern edited.
-    pattern = await client.post(
-        "/api/agenda/templates",
-        json={
-            "site_id": site_id,
-            "weekdays": "MO,TU,WE,TH,FR,SA,SU",
-            "start_time": "14:00",
-            "end_time": "15:00",
-            "slot_minutes": 20,
-            "include_public_holidays": True,
-            "valid_from": str(paris_day(4)),
-            "valid_until": str(paris_day(10)),
-        },
-    )
-    assert pattern.status_code == 201, pattern.text
+    pattern = await every_day_14_15(client, site_id, paris_day(4), paris_day(10))
     absence = await client.post(
         "/api/agenda/absences",
         json={"start_date": str(paris_day(5)), "end_date": str(paris_day(5))},
@@ -200,20 +209,7 @@ async def test_changed_hours_on_one_date_keep_the_supply_as_rebuild_counts_it(
     user, effector = await create_effector_with_account(session, "dr.horaires@example.fr")
     site_id = effector.sites[0].id
     await login(client, user.email)
-    pattern = await client.post(
-        "/api/agenda/templates",
-        json={
-            "site_id": site_id,
-            "weekdays": "MO,TU,WE,TH,FR,SA,SU",
-            "start_time": "14:00",
-            "end_time": "15:00",
-            "slot_minutes": 20,
-            "include_public_holidays": True,
-            "valid_from": str(paris_day(2)),
-            "valid_until": str(paris_day(5)),
-        },
-    )
-    assert pattern.status_code == 201, pattern.text
+    await every_day_14_15(client, site_id, paris_day(2), paris_day(5))
     (first,) = (
         await session.scalars(
             select(Slot).where(
