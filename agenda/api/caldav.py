@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from agenda.api.owners import AgendaOwner
 from agenda.models import CaldavBusy, CaldavLink
 from agenda.schemas_supply import (
     CaldavBusyOut,
@@ -18,13 +19,10 @@ from agenda.schemas_supply import (
 )
 from agenda.service import caldav_sync
 from agenda.service.directory import managed_effector
-from snp.actor import Actor
-from snp.auth import Role
-from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/agenda/caldav", tags=["agenda"])
 
-AgendaOwner = Annotated[Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR))]
 EffectorQuery = Annotated[int | None, Query()]
 
 

@@ -9,19 +9,16 @@ from typing import Annotated, Literal, TypedDict
 from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile, status
 
 from agenda.api.directory import read_upload
+from agenda.api.owners import AgendaOwner
 from agenda.errors import InvalidPeriod
 from agenda.schemas import Kind, Visibility
 from agenda.schemas_supply import FeedTokenIn, FeedTokenOut, IcsImportReport, IcsPreview
 from agenda.service import ics
 from agenda.service import ics_feed as feeds
 from agenda.service.ics_preview import preview_ics_upload
-from snp.actor import Actor
-from snp.auth import Role
-from snp.deps import SessionDep, SettingsDep, client_ip, public, require_roles
+from snp.deps import SessionDep, SettingsDep, client_ip, public
 
 router = APIRouter(prefix="/api/agenda/ics", tags=["agenda"])
-
-AgendaOwner = Annotated[Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR))]
 
 
 def import_choices(

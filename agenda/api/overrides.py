@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Query, status
 
+from agenda.api.owners import AgendaOwner, EffectorFilter
 from agenda.schemas_supply import (
     OverrideIn,
     OverrideOut,
@@ -17,23 +18,16 @@ from agenda.schemas_supply import (
     SlotsRemoved,
 )
 from agenda.service import overrides
-from snp.actor import Actor
-from snp.auth import Role
-from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
-
-AgendaOwner = Annotated[Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR))]
 
 
 @router.get("/overrides")
 async def list_overrides(
     session: SessionDep,
     actor: AgendaOwner,
-    effector_id: Annotated[
-        int | None,
-        Query(description="Effecteur (par défaut le vôtre ; obligatoire pour la coordination)."),
-    ] = None,
+    effector_id: EffectorFilter = None,
     start: Annotated[
         date | None, Query(description="Premier jour (par défaut aujourd'hui).")
     ] = None,

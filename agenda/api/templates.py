@@ -3,10 +3,9 @@ the coordination (ownership checked in the services)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Depends, Query, status
-
+from agenda.api.owners import AgendaOwner, EffectorFilter
 from agenda.schemas_supply import (
     AbsenceIn,
     AbsenceOut,
@@ -20,17 +19,9 @@ from agenda.schemas_supply import (
     TemplateSaved,
 )
 from agenda.service import absences, template_preview, templates
-from snp.actor import Actor
-from snp.auth import Role
-from snp.deps import SessionDep, SettingsDep, require_roles
+from snp.deps import SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/agenda", tags=["agenda"])
-
-AgendaOwner = Annotated[Actor, Depends(require_roles(Role.EFFECTOR, Role.COORDINATOR))]
-EffectorFilter = Annotated[
-    int | None,
-    Query(description="Effecteur (par défaut le vôtre ; obligatoire pour la coordination)."),
-]
 
 
 @router.get("/templates")
