@@ -6,10 +6,10 @@ import itertools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agenda.models import Effector, Slot
+from agenda.models import Appointment, Effector, Slot
 from agenda.schemas import AppointmentOut
 from agenda.service import booking
 from agenda.service.directory import EffectorData, SiteData, upsert_effector
@@ -127,3 +127,23 @@ async def book(
     )
     await session.commit()
     return appointment
+
+
+async def book_then_move(
+    session: AsyncSession,
+    slot: Slot,
+    start_at: datetime,
+    patient_label: str = "M. D., 54 ans",
+    request_id: int = 1,
+) -> str:
+    """An appointment booked on `slot` (a future one: booking takes only those), then moved to
+    a 20-minute span at `start_at`, past or future, as if the time had gone by; committed. Its
+    id."""
+    appointment = await book(session, slot, patient_label=patient_label, request_id=request_id)
+    await session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment.id)
+        .values(start_at=start_at, end_at=start_at + timedelta(minutes=20))
+    )
+    await session.commit()
+    return appointment.id

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda import jobs, move_appointment
@@ -24,7 +24,13 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.db import SETTINGS_KEY
 from snp.settings import settings_of
-from tests.agenda.slot_factories import book, create_effector_with_account, create_slot, in_days
+from tests.agenda.slot_factories import (
+    book,
+    book_then_move,
+    create_effector_with_account,
+    create_slot,
+    in_days,
+)
 from tests.support.postgres import free_port
 from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical
 
@@ -79,15 +85,7 @@ async def booked_days_ago(
     """An appointment that started `days` days ago (booked on a future slot, then moved back
     in time, as if the days had gone by)."""
     slot = await create_slot(session, effector, in_days(20 + days, 8))
-    appointment = await book(session, slot, patient_label=patient_label)
-    start_at = in_days(-days, 10)
-    await session.execute(
-        update(Appointment)
-        .where(Appointment.id == appointment.id)
-        .values(start_at=start_at, end_at=start_at + timedelta(minutes=20))
-    )
-    await session.commit()
-    return appointment.id
+    return await book_then_move(session, slot, in_days(-days, 10), patient_label)
 
 
 def test_the_uid_is_stable_and_tells_nothing_about_the_appointment() -> None:

@@ -6,11 +6,11 @@ unreported are listed."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agenda.events import AppointmentOutcomeRecorded
@@ -24,6 +24,7 @@ from snp.errors import BusinessRuleError, Conflict, Forbidden, NotFound
 from snp.kit import PARIS, PageParams
 from tests.agenda.slot_factories import (
     book,
+    book_then_move,
     create_effector,
     create_effector_with_account,
     create_slot,
@@ -46,14 +47,7 @@ async def booked_at(
     await session.refresh(effector, ["sites"])  # after a rollback in the test
     # Each on its own future day (never overlapping), moved afterwards.
     slot = await create_slot(session, effector, in_days(30 + next(_days), 8))
-    appointment = await book(session, slot, request_id=request_id)
-    await session.execute(
-        update(Appointment)
-        .where(Appointment.id == appointment.id)
-        .values(start_at=start_at, end_at=start_at + timedelta(minutes=20))
-    )
-    await session.commit()
-    return appointment.id
+    return await book_then_move(session, slot, start_at, request_id=request_id)
 
 
 async def stored(session: AsyncSession, appointment_id: str) -> Appointment:
