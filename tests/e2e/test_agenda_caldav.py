@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import demo_server
+from tests.e2e.conftest import module_server
 from tests.e2e.test_agenda_gp import open_slot_at
 from tests.e2e.test_regulation import api, heading, login
 from tests.support.radicale_server import PASSWORD, USER, Radicale, event_ical, running_radicale
@@ -22,11 +22,9 @@ pytestmark = pytest.mark.e2e
 PARIS = ZoneInfo("Europe/Paris")
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    settings = {"SNP_CALDAV_KEY": "e2e-caldav-key", "SNP_ICS_ALLOW_PRIVATE_HOSTS": "true"}
-    with demo_server(tmp_path_factory, "e2e-caldav", settings) as base:
-        yield base
+live_server = module_server(
+    "e2e-caldav", {"SNP_CALDAV_KEY": "e2e-caldav-key", "SNP_ICS_ALLOW_PRIVATE_HOSTS": "true"}
+)
 
 
 @pytest.fixture(scope="module")

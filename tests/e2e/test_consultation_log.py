@@ -10,7 +10,6 @@ future slots, and the server's clock cannot be moved).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,14 +37,6 @@ def login(browser: Browser, live_server: str, contexts: list[BrowserContext], ro
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     return page
-
-
-@pytest.fixture
-def contexts() -> Iterator[list[BrowserContext]]:
-    opened: list[BrowserContext] = []
-    yield opened
-    for context in opened:
-        context.close()
 
 
 def api(page: Page, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
