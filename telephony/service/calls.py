@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -345,7 +345,20 @@ async def longest_waiting_offer(
     """Automatic offer: the longest-waiting call and the longest-idle available operator (to
     be claimed by `claim_call`, like a click on « Prendre l'appel »)."""
     now = now or utcnow()
-    operator = await presence.longest_idle_available(session, now)
+    # An operator whose claimed call may still be being put through (the line's REST call
+    # comes after the claim's commit, lasts at most the Twilio timeout, and their presence
+    # changes after it) is not available for another one.
+    connecting_since = now - timedelta(seconds=settings_of(session).twilio_timeout_seconds + 5)
+    connecting = await session.scalars(
+        select(PhoneCall.operator_user_id).where(
+            PhoneCall.state == CallState.CONNECTED,
+            PhoneCall.direction == Direction.INBOUND,
+            PhoneCall.answered_at >= connecting_since,
+            PhoneCall.operator_user_id.is_not(None),
+        )
+    )
+    busy = frozenset(user_id for user_id in connecting if user_id is not None)
+    operator = await presence.longest_idle_available(session, now, busy=busy)
     if operator is None:
         return None
     call_id = await session.scalar(

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from snp.audit import AuditEntry
 from telephony.models import PhoneCall
 from tests.regulation.conftest import client_for, patient
-from tests.telephony.conftest import board, operator
-from tests.telephony.fake_voice import CPTS_NUMBER, FakeVoice
+from tests.telephony.conftest import board, configure, operator
+from tests.telephony.fake_voice import CPTS_NUMBER, FakeCall, FakeVoice
 
 CALLER = "+33612345678"
 ANNE_PHONE = "+33611111111"
@@ -308,3 +308,32 @@ async def test_when_twilio_refuses_rappeler_the_call_back_ends_without_an_attemp
     assert detail["callback_attempts"] == []
     [(entity, _, reason)] = await audit_actions(session, "line_refused")
     assert (entity, reason) == ("phone_call", "TwilioRestException")
+
+
+async def test_the_automatic_offer_skips_an_operator_whose_call_is_being_put_through(
+    fake_voice: FakeVoice, voice_app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """While Twilio puts Anne's first call through, a second caller arrives (their webhook is
+    not held up: no write lock is held meanwhile); Anne is not offered it, it waits."""
+    configure(voice_app, voice_auto_offer=True)
+    anne = await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    arrivals: list[FakeCall] = []
+
+    async def second_caller(kind: str) -> None:
+        if not arrivals:
+            arrivals.append(await fake_voice.place_call("+33698765432"))
+
+    fake_voice.while_requested = second_caller
+    first = await fake_voice.place_call(CALLER)
+    [second] = arrivals
+    assert first.dialled is not None
+    assert first.dialled.target == ANNE_PHONE
+    assert second.dialled is None
+    assert [r for r in fake_voice.rest_requests if r[0] == "update"] == [
+        fake_voice.rest_requests[0]
+    ]
+    shown = await board(client)
+    assert [c["number_masked"] for c in shown["waiting"]] == ["06 •• •• •• 32"]
+    [active] = shown["active"]
+    assert active["operator_user_id"] == anne
+    assert shown["me"]["state"] == "on_call"
