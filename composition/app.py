@@ -55,7 +55,7 @@ from sas import booking_router as sas_router
 from sas import fhir_router, install_fhir_handlers
 from sas import link_router as sas_link_router
 from sas import warn_if_open as warn_if_sas_open
-from snp import edge, live, logging_setup
+from snp import edge, live, logging_setup, twilio
 from snp.audit_api import router as audit_router
 from snp.auth.api import router as auth_router
 from snp.auth.api import users_router
@@ -246,6 +246,7 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
             scheduler.shutdown()
             await app.state.live.stop()
             await close_sms_backends()
+            await twilio.close_shared()  # the pooled Twilio client of the phone line
             await app.state.db.dispose()
 
     app = FastAPI(

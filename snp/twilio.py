@@ -1,6 +1,8 @@
 """What every use of Twilio shares (SMS in `notifications`, the phone line in `telephony`): the
-SDK's HTTP client aimed at a configurable base URL (tests point it at local fake servers), and
-the check of the signature Twilio puts on its webhooks."""
+SDK's HTTP client aimed at a configurable base URL (tests point it at local fake servers), one
+pooled client per process (`shared_http`: connections to api.twilio.com are reused instead of a
+new TLS handshake per REST call; `close_shared` at shutdown), and the check of the signature
+Twilio puts on its webhooks."""
 
 from __future__ import annotations
 
@@ -69,6 +71,31 @@ class TwilioHttpClient(AsyncTwilioHttpClient):  # type: ignore[misc]
 
     def log_response(self, status_code: int, response: Any) -> None:
         return None
+
+
+_shared: dict[tuple[asyncio.AbstractEventLoop, str, float], TwilioHttpClient] = {}
+
+
+def shared_http(base_url: str, timeout: float) -> TwilioHttpClient:
+    """The process's pooled client for `base_url`, built on first use inside the running event
+    loop (aiohttp's connection pool belongs to one loop: another loop gets its own)."""
+    loop = asyncio.get_running_loop()
+    for key in [k for k in _shared if k[0].is_closed()]:
+        del _shared[key]  # a finished loop's client: its connections died with it
+    key = (loop, base_url, timeout)
+    http = _shared.get(key)
+    if http is None:
+        http = _shared[key] = TwilioHttpClient(base_url, timeout)
+    return http
+
+
+async def close_shared() -> None:
+    """Close the running loop's shared clients (the app's shutdown)."""
+    loop = asyncio.get_running_loop()
+    for key in [k for k in _shared if k[0] is loop]:
+        http = _shared.pop(key)
+        if http.session is not None:
+            await http.session.close()
 
 
 def signed_url(request: Request, settings: Settings) -> str:

@@ -24,7 +24,7 @@ from twilio.rest import Client
 
 from notifications.backends.base import OutgoingSms, SendError
 from snp.settings import Settings
-from snp.twilio import TWILIO_API, TwilioHttpClient
+from snp.twilio import TWILIO_API, close_shared, shared_http
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,6 @@ class TwilioBackend:
             public_base_url.rstrip("/") + STATUS_CALLBACK_PATH if public_base_url else ""
         )
         self._client: Client | None = None
-        self._http: TwilioHttpClient | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioBackend:
@@ -118,15 +117,14 @@ class TwilioBackend:
         )
 
     def client(self) -> Client:
-        """The SDK client, built on first use inside the running event loop (aiohttp's
-        connection pool belongs to one loop)."""
+        """The SDK client, built on first use inside the running event loop, on the process's
+        pooled HTTP client that the phone line shares (`snp.twilio.shared_http`)."""
         if self._client is None:
-            self._http = TwilioHttpClient(self.base_url, self.timeout)
             self._client = Client(
                 username=self.account_sid,
                 password=self.auth_token,
                 account_sid=self.account_sid,
-                http_client=self._http,
+                http_client=shared_http(self.base_url, self.timeout),
             )
         return self._client
 
@@ -160,6 +158,7 @@ class TwilioBackend:
         return None
 
     async def aclose(self) -> None:
-        http, self._http, self._client = self._http, None, None
-        if http is not None and http.session is not None:
-            await http.session.close()
+        """Close the shared HTTP client's connections (the app's shutdown; whoever asks for it
+        afterwards gets a new pool)."""
+        self._client = None
+        await close_shared()

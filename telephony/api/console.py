@@ -13,6 +13,7 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.settings import Settings
+from telephony.api import taking
 from telephony.errors import WrongBackend
 from telephony.schemas import CallOut, ConsoleCallIn, ConsoleDialResultIn
 from telephony.service import board, calls, dialer
@@ -38,7 +39,7 @@ async def ring(
         session, sid=f"console-{uuid.uuid4().hex}", from_number=body.sender, settings=settings
     )
     if settings.voice_auto_offer:
-        await calls.offer_longest_waiting(session, line=line_for(settings))
+        await taking.offer_longest_waiting(session, line=line_for(settings))
     return await board.call_out(session, arrival.call_id)
 
 

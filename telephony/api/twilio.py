@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from snp.deps import SessionDep, SettingsDep, public
 from snp.twilio import verified_form
+from telephony.api import taking
 from telephony.models import CallState, Direction
 from telephony.service import calls, dialer, twiml
 from telephony.service.calls import Answer
@@ -75,7 +76,7 @@ async def wait(request: Request, session: SessionDep, settings: SettingsDep) -> 
     if call_id is not None and not position:
         position = await calls.queue_position(session, call_id)
     if settings.voice_auto_offer:
-        await calls.offer_longest_waiting(session, line=line_for(settings))
+        await taking.offer_longest_waiting(session, line=line_for(settings))
     return _xml(twiml.waiting(settings, max(1, position)))
 
 

@@ -13,6 +13,7 @@ from snp.auth import Role
 from snp.db import utcnow
 from snp.deps import SessionDep, SettingsDep, require_roles
 from snp.kit import PageDep
+from telephony.api import taking
 from telephony.models import CallOutcome, PresenceState
 from telephony.schemas import (
     BoardOut,
@@ -26,7 +27,7 @@ from telephony.schemas import (
     TakenOut,
     TaskOut,
 )
-from telephony.service import board, calls, dialer, line_health, presence, tasks
+from telephony.service import board, calls, line_health, presence, tasks
 from telephony.service.line import line_for
 
 router = APIRouter(prefix="/api/voice", tags=["voice"])
@@ -60,7 +61,7 @@ async def put_presence(
     """Available (with the phone to ring) or away."""
     out = await presence.set_presence(session, actor, PresenceState(body.state), phone=body.phone)
     if settings.voice_auto_offer and body.state == "available":
-        await calls.offer_longest_waiting(session, line=line_for(settings))
+        await taking.offer_longest_waiting(session, line=line_for(settings))
     return out
 
 
@@ -69,7 +70,7 @@ async def take_call(
     session: SessionDep, settings: SettingsDep, actor: Staff, call_id: int
 ) -> TakenOut:
     """« Prendre l'appel »: the caller is put through to my phone (one operator per call)."""
-    return await calls.take_call(session, actor, call_id, line=line_for(settings))
+    return await taking.take(session, actor, call_id, line=line_for(settings))
 
 
 @router.post("/calls/{call_id}/outcome")
@@ -97,7 +98,7 @@ async def call_back(
     session: SessionDep, settings: SettingsDep, actor: Staff, body: CallBackIn
 ) -> CallOut:
     """« Rappeler »: my phone rings, then the patient's, with the CPTS number shown."""
-    row = await dialer.call_back(
+    row = await taking.call_back(
         session, actor, line=line_for(settings), request_id=body.request_id, task_id=body.task_id
     )
     return await _one(session, row.id)

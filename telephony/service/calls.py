@@ -2,8 +2,10 @@
 
 - `call_arrived`: a call rings the CPTS number. Out of hours or with nobody on duty it ends
   after a message and becomes a callback task; otherwise it waits in the queue.
-- `take_call`: one operator takes a waiting call: a single conditional UPDATE (0 rows: someone
-  else was quicker), then the line puts the caller through to the operator's phone.
+- `claim_call`, then `confirm_taken` or `release_claim`: one operator takes a waiting call: a
+  single conditional UPDATE (0 rows: someone else was quicker), committed; then the line puts
+  the caller through to the operator's phone, outside any transaction; then a second short
+  transaction records the outcome, or gives the call back to the queue if the line refused.
 - `call_finished`: the provider says the call ended (or the caller left the queue): a waiting
   caller becomes a callback task, a conversation puts its operator in wrap-up.
 - `set_outcome`: what the call became (request created or linked, advice only, wrong number).
@@ -12,8 +14,9 @@
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,13 +27,14 @@ from snp.actor import Actor
 from snp.auth import Role
 from snp.db import utcnow
 from snp.errors import Forbidden
-from snp.settings import Settings
+from snp.settings import Settings, settings_of
 from telephony.errors import CallAlreadyTaken, CallNotFound, CallNotWaiting
 from telephony.events import CallEnded, CallTaken, CallWaiting
 from telephony.models import CallOutcome, CallState, Direction, PhoneCall
 from telephony.schemas import TakenOut, shown_number
 from telephony.service import hours, presence, tasks
-from telephony.service.line import VoiceLine
+
+log = logging.getLogger(__name__)
 
 ENTITY = "phone_call"
 
@@ -133,21 +137,31 @@ async def queue_position(session: AsyncSession, call_id: int) -> int:
     return max(1, int(ahead or 0))
 
 
-async def take_call(
-    session: AsyncSession,
-    actor: Actor,
-    call_id: int,
-    *,
-    line: VoiceLine,
-    now: datetime | None = None,
-) -> TakenOut:
-    """Exactly one operator gets a waiting call, even with several consoles clicking at once."""
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A waiting call claimed by one operator, committed before the line is asked to put it
+    through (`connect`), so no transaction is open during the provider's REST call."""
+
+    call_id: int
+    sid: str
+    target: str  # the operator's phone
+    user_id: int
+    at: datetime
+    taken: TakenOut
+
+
+async def claim_call(
+    session: AsyncSession, actor: Actor, call_id: int, *, now: datetime | None = None
+) -> Claim:
+    """Exactly one operator gets a waiting call, even with several consoles clicking at once:
+    one conditional UPDATE (0 rows: someone else was quicker, or the caller hung up)."""
     now = now or utcnow()
     assert actor.user_id is not None  # the route's policy: a logged-in account
     target = await presence.phone_of(session, actor.user_id)
     # Reads first (the caller's history too), so that on SQLite the write lock taken by the
-    # claim below is held for the writes and the line's answer only.
-    number = (await get_call(session, call_id)).from_number
+    # claim below is held for that UPDATE and the COMMIT only.
+    row = await get_call(session, call_id)
+    number, sid, arrived_at = row.from_number, row.sid, row.arrived_at
     history = (await phone_histories(session, [number])).get(number)
     taken = await session.execute(
         update(PhoneCall)
@@ -156,31 +170,88 @@ async def take_call(
             PhoneCall.state == CallState.WAITING,
             PhoneCall.direction == Direction.INBOUND,
         )
-        .values(state=CallState.CONNECTED, operator_user_id=actor.user_id, answered_at=now)
+        .values(
+            state=CallState.CONNECTED,
+            operator_user_id=actor.user_id,
+            answered_at=now,
+            wait_seconds=_seconds(arrived_at, now),
+        )
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        row = await get_call(session, call_id)
+        await session.refresh(row)
         if row.state == CallState.CONNECTED:
             raise CallAlreadyTaken(
                 "Cet appel vient d'être pris par un autre opérateur.", ("path", "call_id")
             )
         raise CallNotWaiting("L'appelant a raccroché.", ("path", "call_id"))
-    row = await get_call(session, call_id)
-    await session.refresh(row)
-    row.wait_seconds = _seconds(row.arrived_at, now)
-    await line.connect(row.sid, target, call_id=row.id)
-    await presence.on_call(session, actor.user_id, now)
-    await tasks.close_tasks_of(session, row.from_number, user_id=actor.user_id, at=now)
-    await audit.read(session, actor, ENTITY, row.id)
-    await session.flush()
-    await events.emit(session, CallTaken(row.id, actor.user_id))
-    return TakenOut(
-        call_id=row.id,
-        number=row.from_number,
-        number_display=shown_number(row.from_number),
-        open_request_id=history.open_request_id if history else None,
+    session.expire(row)  # the UPDATE bypassed the identity map
+    return Claim(
+        call_id=call_id,
+        sid=sid,
+        target=target,
+        user_id=actor.user_id,
+        at=now,
+        taken=TakenOut(
+            call_id=call_id,
+            number=number,
+            number_display=shown_number(number),
+            open_request_id=history.open_request_id if history else None,
+        ),
     )
+
+
+async def confirm_taken(session: AsyncSession, actor: Actor, claim: Claim) -> TakenOut:
+    """The line put the caller through: the operator is on the call, the caller's callback
+    tasks are closed, the read is audited and the consoles are told."""
+    row = await get_call(session, claim.call_id)
+    if row.state == CallState.CONNECTED and row.operator_user_id == claim.user_id:
+        # (A status callback may have ended the call meanwhile: wrap-up then stands.)
+        await presence.on_call(session, claim.user_id, claim.at)
+    await tasks.close_tasks_of(session, claim.taken.number, user_id=claim.user_id, at=claim.at)
+    await audit.read(session, actor, ENTITY, claim.call_id)
+    await session.flush()
+    await events.emit(session, CallTaken(claim.call_id, claim.user_id))
+    return claim.taken
+
+
+async def release_claim(
+    session: AsyncSession, actor: Actor, claim: Claim, *, reason: str, now: datetime | None = None
+) -> None:
+    """The line refused (or did not answer in time) to put the caller through: the call goes
+    back to waiting, for anyone to take, and the failure is recorded. If the caller hung up
+    meanwhile (the status callback ended the call), the call becomes what it was, an abandoned
+    call with its callback task: it is never lost."""
+    now = now or utcnow()
+    log.warning("call %s: the line did not put it through (%s)", claim.call_id, reason)
+    await audit.record(session, actor, "line_refused", ENTITY, claim.call_id, reason)
+    released = await session.execute(
+        update(PhoneCall)
+        .where(
+            PhoneCall.id == claim.call_id,
+            PhoneCall.state == CallState.CONNECTED,
+            PhoneCall.operator_user_id == claim.user_id,
+        )
+        .values(state=CallState.WAITING, operator_user_id=None, answered_at=None, wait_seconds=None)
+        .execution_options(synchronize_session=False)
+    )
+    if released.rowcount == 1:  # type: ignore[attr-defined]
+        await session.flush()
+        await events.emit(session, CallWaiting(claim.call_id))
+        return
+    row = await get_call(session, claim.call_id)
+    await session.refresh(row)
+    if (
+        row.state == CallState.ENDED
+        and row.operator_user_id == claim.user_id
+        and row.outcome is None
+        and row.callback_task_id is None
+    ):
+        row.operator_user_id = None
+        row.answered_at = None
+        row.duration_seconds = None
+        ended = row.ended_at or now
+        await _end_missed(session, row, CallOutcome.ABANDONED, ended, settings_of(session))
 
 
 async def call_finished(
@@ -268,12 +339,26 @@ async def hang_up(
     return row
 
 
-async def offer_longest_waiting(
-    session: AsyncSession, *, line: VoiceLine, now: datetime | None = None
-) -> TakenOut | None:
-    """Automatic offer: the longest-waiting call to the longest-idle available operator."""
+async def longest_waiting_offer(
+    session: AsyncSession, *, now: datetime | None = None
+) -> tuple[Actor, int] | None:
+    """Automatic offer: the longest-waiting call and the longest-idle available operator (to
+    be claimed by `claim_call`, like a click on « Prendre l'appel »)."""
     now = now or utcnow()
-    operator = await presence.longest_idle_available(session, now)
+    # An operator whose claimed call may still be being put through (the line's REST call
+    # comes after the claim's commit, lasts at most the Twilio timeout, and their presence
+    # changes after it) is not available for another one.
+    connecting_since = now - timedelta(seconds=settings_of(session).twilio_timeout_seconds + 5)
+    connecting = await session.scalars(
+        select(PhoneCall.operator_user_id).where(
+            PhoneCall.state == CallState.CONNECTED,
+            PhoneCall.direction == Direction.INBOUND,
+            PhoneCall.answered_at >= connecting_since,
+            PhoneCall.operator_user_id.is_not(None),
+        )
+    )
+    busy = frozenset(user_id for user_id in connecting if user_id is not None)
+    operator = await presence.longest_idle_available(session, now, busy=busy)
     if operator is None:
         return None
     call_id = await session.scalar(
@@ -284,8 +369,4 @@ async def offer_longest_waiting(
     )
     if call_id is None:
         return None
-    actor = Actor(operator.user_id, "telephonie", Role.OPERATOR)
-    try:
-        return await take_call(session, actor, call_id, line=line, now=now)
-    except (CallAlreadyTaken, CallNotWaiting):
-        return None
+    return Actor(operator.user_id, "telephonie", Role.OPERATOR), call_id

@@ -1,12 +1,15 @@
 """« Rappeler »: the operator's phone rings first, then the line dials the patient with the CPTS
-number as caller ID. How the patient's side ended (answered, no answer, busy, duration) is
-logged as a callback attempt of the request, so regulation's "unreachable" rule keeps working;
+number as caller ID. The call-back's row is committed before the line's REST call (no
+transaction open meanwhile: `start_call_back`), then `call_back_placed` or `call_back_failed`.
+How the patient's side ended (answered, no answer, busy, duration) is logged as a callback
+attempt of the request, so regulation's "unreachable" rule keeps working;
 an answered call-back closes the caller's callback tasks."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +27,6 @@ from telephony.models import CallOutcome, CallState, Direction, PhoneCall
 from telephony.schemas import OUTCOME_LABELS
 from telephony.service import presence, tasks
 from telephony.service.calls import ENTITY, get_call
-from telephony.service.line import VoiceLine
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +46,27 @@ ATTEMPT_RESULTS = {
 }
 
 
-async def call_back(
+@dataclass(frozen=True, slots=True)
+class Dialling:
+    """A « Rappeler » recorded (committed) before the line is asked to place it, so no
+    transaction is open during the provider's REST call."""
+
+    call_id: int
+    operator_phone: str
+    number: str
+    user_id: int
+    at: datetime
+
+
+async def start_call_back(
     session: AsyncSession,
     actor: Actor,
     *,
-    line: VoiceLine,
     request_id: int | None = None,
     task_id: int | None = None,
     now: datetime | None = None,
-) -> PhoneCall:
+) -> Dialling:
+    """Checks, then the call-back's row (its provider id comes once the line placed it)."""
     now = now or utcnow()
     assert actor.user_id is not None  # the route's policy: a logged-in account
     if (request_id is None) == (task_id is None):
@@ -81,12 +95,43 @@ async def call_back(
     )
     session.add(row)
     await session.flush()
-    row.sid = await line.call_back(operator_phone, number, call_id=row.id)
-    await presence.on_call(session, actor.user_id, now)
     await audit.created(session, actor, ENTITY, row.id)
+    return Dialling(row.id, operator_phone, number, actor.user_id, now)
+
+
+async def call_back_placed(
+    session: AsyncSession, actor: Actor, dialling: Dialling, sid: str
+) -> PhoneCall:
+    """The line placed the call: its provider id is kept, the operator is on a call."""
+    row = await get_call(session, dialling.call_id)
+    row.sid = sid
+    if row.state == CallState.CONNECTED:  # (a status callback may have ended it meanwhile)
+        await presence.on_call(session, dialling.user_id, dialling.at)
     await session.flush()
-    await events.emit(session, CallTaken(row.id, actor.user_id))
+    await events.emit(session, CallTaken(row.id, dialling.user_id))
     return row
+
+
+async def call_back_failed(
+    session: AsyncSession,
+    actor: Actor,
+    dialling: Dialling,
+    *,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """The line refused (or did not answer in time) to place the call: it ends without an
+    attempt (as when the operator's phone does not answer) and the failure is recorded."""
+    now = now or utcnow()
+    log.warning("call-back %s: the line did not place it (%s)", dialling.call_id, reason)
+    await audit.record(session, actor, "line_refused", ENTITY, dialling.call_id, reason)
+    row = await get_call(session, dialling.call_id)
+    if row.state != CallState.ENDED:
+        row.state = CallState.ENDED
+        row.ended_at = now
+        row.duration_seconds = 0
+    await session.flush()
+    await events.emit(session, CallEnded(row.id, row.outcome, row.request_id))
 
 
 async def _operator(session: AsyncSession, user_id: int | None) -> Actor:

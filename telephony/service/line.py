@@ -15,11 +15,12 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
+from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 from twilio.twiml.voice_response import Dial, VoiceResponse
 
 from snp.settings import Settings
-from snp.twilio import TwilioHttpClient
+from snp.twilio import shared_http
 from telephony.errors import LineUnavailable
 from telephony.service.voice_texts import render
 
@@ -37,6 +38,15 @@ def dial_target(dial: Dial, target: str) -> None:
 
 def webhook_url(settings: Settings, path: str) -> str:
     return settings.public_base_url.rstrip("/") + path
+
+
+def why_not(exc: BaseException) -> str:
+    """Why the provider's REST call failed, said to the operator."""
+    if isinstance(exc, TimeoutError):
+        return "Twilio n'a pas répondu à temps"
+    if isinstance(exc, TwilioRestException):
+        return f"Twilio a refusé la demande (erreur {exc.code or exc.status})"
+    return "Twilio est injoignable"
 
 
 class VoiceLine(Protocol):
@@ -63,18 +73,16 @@ class TwilioLine:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
-    def _client(self) -> tuple[Client, TwilioHttpClient]:
+    def _client(self) -> Client:
+        """The SDK's client on the process's pooled HTTP client (`snp.twilio.shared_http`):
+        no new connection, nor TLS handshake, per REST call."""
         settings = self.settings
-        http = TwilioHttpClient(
-            settings.twilio_base_url, settings.twilio_timeout_seconds, pool_connections=False
-        )
-        client = Client(
+        return Client(
             username=settings.twilio_account_sid,
             password=settings.twilio_auth_token.get_secret_value(),
             account_sid=settings.twilio_account_sid,
-            http_client=http,
+            http_client=shared_http(settings.twilio_base_url, settings.twilio_timeout_seconds),
         )
-        return client, http
 
     def connect_twiml(self, target: str, call_id: int) -> str:
         response = VoiceResponse()
@@ -100,21 +108,22 @@ class TwilioLine:
         return str(response)
 
     async def connect(self, call_sid: str, target: str, *, call_id: int) -> None:
-        client, http = self._client()
         try:
-            await client.calls(call_sid).update_async(twiml=self.connect_twiml(target, call_id))
+            await (
+                self._client()
+                .calls(call_sid)
+                .update_async(twiml=self.connect_twiml(target, call_id))
+            )
         except Exception as exc:
             raise LineUnavailable(
-                "La ligne n'a pas pu transférer l'appel : réessayez.", ("call_id",)
+                f"{why_not(exc)} : l'appel n'a pas été transféré, il reste en attente.",
+                ("path", "call_id"),
             ) from exc
-        finally:
-            await http.close()
 
     async def call_back(self, operator_target: str, patient: str, *, call_id: int) -> str:
         settings = self.settings
-        client, http = self._client()
         try:
-            call = await client.calls.create_async(
+            call = await self._client().calls.create_async(
                 to=operator_target,
                 from_=settings.voice_number,
                 twiml=self.call_back_twiml(patient, call_id),
@@ -122,10 +131,8 @@ class TwilioLine:
             )
         except Exception as exc:
             raise LineUnavailable(
-                "La ligne n'a pas pu lancer le rappel : réessayez.", ("request_id",)
+                f"{why_not(exc)} : le rappel n'a pas été lancé, réessayez.", ("body", "request_id")
             ) from exc
-        finally:
-            await http.close()
         return str(call.sid)
 
 

@@ -162,15 +162,22 @@ async def anyone_on_duty(session: AsyncSession, now: datetime) -> bool:
     return any(effective_state(row, now) in ON_DUTY for row in rows)
 
 
-async def longest_idle_available(session: AsyncSession, now: datetime) -> OperatorPresence | None:
-    """The available operator (with a phone) whose last call ended longest ago."""
+async def longest_idle_available(
+    session: AsyncSession, now: datetime, *, busy: frozenset[int] = frozenset()
+) -> OperatorPresence | None:
+    """The available operator (with a phone) whose last call ended longest ago, `busy` ones
+    (a call of theirs being put through) aside."""
     rows = await session.scalars(
         select(OperatorPresence).where(
             OperatorPresence.state.in_((PresenceState.AVAILABLE, PresenceState.WRAP_UP)),
             OperatorPresence.phone.is_not(None),
         )
     )
-    ready = [row for row in rows if effective_state(row, now) == PresenceState.AVAILABLE]
+    ready = [
+        row
+        for row in rows
+        if effective_state(row, now) == PresenceState.AVAILABLE and row.user_id not in busy
+    ]
     ready.sort(key=lambda row: (row.idle_since or row.since, row.user_id))
     return ready[0] if ready else None
 

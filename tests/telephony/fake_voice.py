@@ -6,7 +6,9 @@
   `QueuePosition`), `<Dial>` (to a `<Number>`, `<Sip>` or `<Queue>`), `<Redirect>`, `<Hangup>`.
 - It accepts our REST calls made through the real `twilio` SDK: `POST .../Calls/{sid}.json`
   (a call updated with new TwiML: followed like a webhook answer) and `POST .../Calls.json`
-  (an outbound call: the operator's phone for « Rappeler »), checking basic auth.
+  (an outbound call: the operator's phone for « Rappeler »), checking basic auth. With
+  `refusing_updates` (`refusing_creates`) set it refuses them, as Twilio does when it cannot;
+  `while_requested` runs while a REST request is answered (to look at the app meanwhile).
 - It ends calls the way Twilio does: callers hanging up while waiting (the `<Enqueue>` action
   with `QueueResult=hangup`, then the status callback), a `<Dial>` ending (its action URL with
   `DialCallStatus` and `DialCallDuration`), and the status callback when a call completes.
@@ -21,6 +23,7 @@ import socket
 import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +75,11 @@ class FakeVoice:
     queues: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     rest_requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     url: str = ""
+    # While set, call updates (creations) are refused as Twilio does when it cannot.
+    refusing_updates: bool = False
+    refusing_creates: bool = False
+    # Run while a REST request is being answered (what the app's database shows meanwhile).
+    while_requested: Callable[[str], Awaitable[None]] | None = None
 
     def __post_init__(self) -> None:
         self._runner: web.AppRunner | None = None
@@ -278,9 +286,13 @@ class FakeVoice:
             return self._error(401, 20003, "Authenticate")
         form = {k: str(v) for k, v in (await request.post()).items()}
         self.rest_requests.append(("update", form))
+        if self.while_requested is not None:
+            await self.while_requested("update")
         call = self.calls.get(request.match_info["sid"])
         if call is None or call.status == "completed":
             return self._error(404, 20404, "The requested resource was not found")
+        if self.refusing_updates:
+            return self._error(400, 21220, "Call is not in-progress. Cannot redirect.")
         if "Twiml" in form:
             root = ET.fromstring(form["Twiml"])  # noqa: S314 - ours
             # Leaving the queue for new TwiML: played without calling back the app (a <Dial>
@@ -297,8 +309,12 @@ class FakeVoice:
             return self._error(401, 20003, "Authenticate")
         form = {k: str(v) for k, v in (await request.post()).items()}
         self.rest_requests.append(("create", form))
+        if self.while_requested is not None:
+            await self.while_requested("create")
         if not form.get("To") or not form.get("From"):
             return self._error(400, 21201, "No 'To' number is specified")
+        if self.refusing_creates:
+            return self._error(400, 21215, "Geo Permission configuration is not permitting call")
         call = FakeCall(
             sid="CA" + uuid.uuid4().hex,
             from_=form["From"],

@@ -9,11 +9,14 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from snp.audit import AuditEntry
+from telephony.models import PhoneCall
 from tests.regulation.conftest import client_for, patient
-from tests.telephony.conftest import board, operator
-from tests.telephony.fake_voice import CPTS_NUMBER, FakeVoice
+from tests.telephony.conftest import board, configure, operator
+from tests.telephony.fake_voice import CPTS_NUMBER, FakeCall, FakeVoice
 
 CALLER = "+33612345678"
 ANNE_PHONE = "+33611111111"
@@ -22,6 +25,15 @@ PAUL_PHONE = "sip:paul@cpts.sip.twilio.com"
 
 def waiting_ids(shown: dict[str, Any]) -> list[int]:
     return [c["id"] for c in shown["waiting"]]
+
+
+async def audit_actions(session: AsyncSession, action: str) -> list[tuple[str, str, str | None]]:
+    rows = await session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.detail)
+        .where(AuditEntry.action == action)
+        .order_by(AuditEntry.id)
+    )
+    return [(entity, entity_id, detail) for entity, entity_id, detail in rows]
 
 
 async def test_taking_a_call_puts_the_caller_through_to_my_phone_then_wrap_up(
@@ -115,6 +127,45 @@ async def test_two_operators_taking_the_same_call_exactly_one_wins(
             await fake_voice.dial_ends(call, "completed", duration=30)
 
 
+async def test_when_twilio_refuses_the_transfer_the_call_waits_again_for_another_operator(
+    fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
+) -> None:
+    async with client_for(app) as anne, client_for(app) as paul:
+        await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
+        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
+        call = await fake_voice.place_call(CALLER)
+        [call_id] = waiting_ids(await board(anne))
+
+        fake_voice.refusing_updates = True
+        refused = await anne.post(f"/api/voice/calls/{call_id}/take")
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"][0]["msg"] == (
+            "Twilio a refusé la demande (erreur 21220) : l'appel n'a pas été transféré, "
+            "il reste en attente."
+        )
+        # The claim was released: the call waits again, on every console, and Anne is not
+        # on a call; the failure is in the audit trail.
+        shown = await board(paul)
+        assert waiting_ids(shown) == [call_id]
+        assert shown["active"] == []
+        assert (await board(anne))["me"]["state"] == "available"
+        assert call.dialled is None
+        assert fake_voice.queues["cpts"] == [call.sid]
+        refusals = await audit_actions(session, "line_refused")
+        assert refusals == [("phone_call", str(call_id), "TwilioRestException")]
+
+        fake_voice.refusing_updates = False
+        taken = await paul.post(f"/api/voice/calls/{call_id}/take")
+        assert taken.status_code == 200, taken.text
+        assert call.dialled is not None
+        assert call.dialled.target == PAUL_PHONE
+        shown = await board(paul)
+        assert shown["waiting"] == []
+        assert shown["me"]["state"] == "on_call"
+        [active] = shown["active"]
+        assert active["mine"] is True
+
+
 async def test_an_operator_phone_not_answering_makes_the_caller_a_task_and_the_operator_away(
     fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
@@ -201,3 +252,88 @@ async def test_a_task_called_back_and_reached_leaves_the_queue(
     await fake_voice.operator_answers(outbound)
     await fake_voice.dial_ends(outbound, "completed", 40)
     assert (await board(client))["tasks"] == []
+
+
+async def test_the_line_is_asked_only_once_the_claim_and_the_call_back_are_committed(
+    fake_voice: FakeVoice,
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    communes: None,
+) -> None:
+    """No transaction is open during Twilio's REST call: another connection already sees the
+    call taken (or the call-back recorded) while Twilio is answering."""
+    seen: list[tuple[str, list[tuple[str, int | None]]]] = []
+
+    async def look(kind: str) -> None:
+        async with app.state.db.transaction() as other:
+            rows = await other.execute(
+                select(PhoneCall.state, PhoneCall.operator_user_id).order_by(PhoneCall.id)
+            )
+            seen.append((kind, [(str(state), user) for state, user in rows]))
+
+    anne = await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    call = await fake_voice.place_call(CALLER)
+    [call_id] = waiting_ids(await board(client))
+    fake_voice.while_requested = look
+    assert (await client.post(f"/api/voice/calls/{call_id}/take")).status_code == 200
+    await fake_voice.dial_ends(call, "completed", duration=10)
+    created = (await client.post("/api/regulation/requests", json=patient(phone=CALLER))).json()
+    placed = await client.post("/api/voice/callbacks", json={"request_id": created["id"]})
+    assert placed.status_code == 201, placed.text
+    assert seen == [
+        ("update", [("connected", anne)]),
+        ("create", [("ended", anne), ("connected", anne)]),
+    ]
+
+
+async def test_when_twilio_refuses_rappeler_the_call_back_ends_without_an_attempt(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession, communes: None
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    created = (await client.post("/api/regulation/requests", json=patient(phone=CALLER))).json()
+    fake_voice.refusing_creates = True
+    refused = await client.post("/api/voice/callbacks", json={"request_id": created["id"]})
+    assert refused.status_code == 409, refused.text
+    [error] = refused.json()["detail"]
+    assert error["loc"] == ["body", "request_id"]
+    assert error["msg"] == (
+        "Twilio a refusé la demande (erreur 21215) : le rappel n'a pas été lancé, réessayez."
+    )
+    [logged] = (await client.get("/api/voice/calls")).json()["items"]
+    assert logged["state"] == "ended"
+    assert logged["duration_seconds"] == 0
+    assert (await board(client))["me"]["state"] == "available"
+    detail = (await client.get(f"/api/regulation/requests/{created['id']}")).json()
+    assert detail["callback_attempts"] == []
+    [(entity, _, reason)] = await audit_actions(session, "line_refused")
+    assert (entity, reason) == ("phone_call", "TwilioRestException")
+
+
+async def test_the_automatic_offer_skips_an_operator_whose_call_is_being_put_through(
+    fake_voice: FakeVoice, voice_app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    """While Twilio puts Anne's first call through, a second caller arrives (their webhook is
+    not held up: no write lock is held meanwhile); Anne is not offered it, it waits."""
+    configure(voice_app, voice_auto_offer=True)
+    anne = await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    arrivals: list[FakeCall] = []
+
+    async def second_caller(kind: str) -> None:
+        if not arrivals:
+            arrivals.append(await fake_voice.place_call("+33698765432"))
+
+    fake_voice.while_requested = second_caller
+    first = await fake_voice.place_call(CALLER)
+    [second] = arrivals
+    assert first.dialled is not None
+    assert first.dialled.target == ANNE_PHONE
+    assert second.dialled is None
+    assert [r for r in fake_voice.rest_requests if r[0] == "update"] == [
+        fake_voice.rest_requests[0]
+    ]
+    shown = await board(client)
+    assert [c["number_masked"] for c in shown["waiting"]] == ["06 •• •• •• 32"]
+    [active] = shown["active"]
+    assert active["operator_user_id"] == anne
+    assert shown["me"]["state"] == "on_call"
