@@ -11,7 +11,7 @@ import { api, refreshCoalesced, useApiMutation, useApiQuery, type Schemas } from
 import { useUser } from "../../shell/auth";
 import { formatClock } from "../../shell/format";
 import { useLiveInvalidation } from "../../shell/live";
-import { ErrorNotice, Loading, Notice } from "../../ui";
+import { ErrorNotice, Loading, Modal, Notice } from "../../ui";
 import { formatDuration, formatWhen, type RequestOut } from "./model";
 import { regulationKeys } from "./queryKeys";
 import { regulationTexts } from "./texts";
@@ -62,6 +62,8 @@ export function Candidates({
   const [kind, setKind] = useState<Kind | "">("");
   const [selected, setSelected] = useState<number | null>(null);
   const [hold, setHold] = useState<{ hold: Hold; candidate: Candidate } | null>(null);
+  // The "Réserver" button that opened the booking dialog: the focus goes back to it on close.
+  const opener = useRef<HTMLButtonElement | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const client = useQueryClient();
   const allCandidates = regulationKeys.candidates(request.id);
@@ -97,7 +99,10 @@ export function Candidates({
     },
   );
   const holding = holdSlot.isPending ? (holdSlot.variables?.slot_id ?? null) : null;
-  const select = (candidate: Candidate) => holdSlot.mutate(candidate);
+  const select = (candidate: Candidate, button: HTMLButtonElement) => {
+    opener.current = button;
+    holdSlot.mutate(candidate);
+  };
 
   const data = candidates.data ?? null;
   const inTime = data?.items.filter((c) => !c.after_deadline) ?? [];
@@ -179,6 +184,7 @@ export function Candidates({
           request={request}
           hold={hold.hold}
           candidate={hold.candidate}
+          returnFocus={() => (opener.current?.isConnected ? opener.current : heading.current)}
           onClose={async (outcome) => {
             setHold(null);
             if (outcome.booked) {
@@ -213,7 +219,7 @@ function CandidateList({
   canBook: boolean;
   holding: number | null;
   selected: number | null;
-  onSelect: (c: Candidate) => void;
+  onSelect: (c: Candidate, button: HTMLButtonElement) => void;
   label: string;
 }) {
   const [all, setAll] = useState(false);
@@ -270,7 +276,7 @@ function CandidateList({
                   type="button"
                   className="button button-primary"
                   disabled={!canBook || holding !== null}
-                  onClick={() => onSelect(c)}
+                  onClick={(event) => onSelect(c, event.currentTarget)}
                   aria-label={tc.bookLabel(c.effector.name, when)}
                 >
                   {holding === c.slot_id ? tc.holding : tc.book}
@@ -296,13 +302,14 @@ function BookingDialog({
   hold,
   candidate,
   onClose,
+  returnFocus,
 }: {
   request: RequestOut;
   hold: Hold;
   candidate: Candidate;
   onClose: (outcome: DialogOutcome) => Promise<void>;
+  returnFocus: () => HTMLElement | null;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const [now, setNow] = useState(() => Date.now());
   const expiresAt = Date.parse(hold.hold_expires_at);
@@ -310,7 +317,6 @@ function BookingDialog({
   const done = useRef(false);
 
   useEffect(() => {
-    dialog.current?.showModal();
     // The patient's answer is the next thing to record: start on "confirm".
     confirmButton.current?.focus();
     const timer = window.setInterval(() => setNow(Date.now()), 1000);
@@ -320,7 +326,6 @@ function BookingDialog({
   async function finish(outcome: DialogOutcome) {
     if (done.current) return;
     done.current = true;
-    dialog.current?.close();
     await onClose(outcome);
   }
 
@@ -349,18 +354,17 @@ function BookingDialog({
     release.mutate(undefined, { onSettled: () => void finish({ booked: false, message }) });
 
   return (
-    <dialog
-      ref={dialog}
-      className="dialog booking-dialog"
-      aria-labelledby="booking-title"
-      aria-describedby="booking-intro"
-      onCancel={(event) => {
-        // Escape: the patient did not confirm; give the slot back.
-        event.preventDefault();
+    // Escape or the close button: the patient did not confirm; give the slot back. A click
+    // beside the dialog does nothing (the hold is not lost by a slip of the mouse).
+    <Modal
+      title={tb.title}
+      describedBy="booking-intro"
+      closeOnBackdrop={false}
+      returnFocus={returnFocus}
+      onClose={() => {
         if (!busy) decline();
       }}
     >
-      <h2 id="booking-title">{tb.title}</h2>
       <p id="booking-intro">{tb.intro}</p>
       <dl className="facts-list booking-facts">
         <div>
@@ -409,7 +413,7 @@ function BookingDialog({
           {left > 0 && !error ? tb.decline : tb.otherSlot}
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }
 

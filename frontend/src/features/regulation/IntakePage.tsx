@@ -1,11 +1,12 @@
 /**
- * "Nouvel appel": the operator's phone intake. Red flags first, then the patient and the motif
- * with its questions; one submission creates the request, keeps it in the operator's hands and
- * triages it. A red flag answered yes records the call as sent to the 15 with only what is known
- * (a first name is enough). A refused submission keeps everything typed and shows each message
- * by its field.
+ * "Nouvel appel": the operator's phone intake, in the order of the conversation: who and how old
+ * (the focus starts in the family name), then the red flags of that age, then the motif with its
+ * questions, then the rest (commune, médecin traitant, origin, notes, call-back). One submission
+ * creates the request, keeps it in the operator's hands and triages it. A red flag answered yes
+ * records the call as sent to the 15 with only what is known (a first name is enough). A refused
+ * submission keeps everything typed and shows each message by its field.
  */
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
@@ -26,6 +27,7 @@ import {
 } from "./model";
 import { CONSOLE_PATH, REQUEST_PATH } from "./paths";
 import {
+  CommuneField,
   NotesField,
   OriginField,
   PatientDetails,
@@ -44,13 +46,15 @@ import { TriageForm, useTriageContext } from "./TriageForm";
 const t = regulationTexts;
 const ti = t.intake;
 const ID = "appel";
+/** The first thing asked: the focus is there when the page opens (after N on the console too). */
+const FIRST_FIELD = `${ID}-family_name`;
 
 const ORIGINS: readonly Origin[] = ["patient_call", "pharmacist", "nurse", "emergency_department", "other"];
 
 export function IntakePage() {
   const protocol = useProtocol();
   return (
-    <Page title={ti.title} intro={ti.intro}>
+    <Page title={ti.title} intro={ti.intro} focusId={FIRST_FIELD}>
       <p>
         <Link to={CONSOLE_PATH}>← {ti.backToQueue}</Link>
       </p>
@@ -90,9 +94,16 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
     (error) => setErrors(error.messages),
   );
   const submitting = create.isPending || redirect.isPending;
-  const { band, motif: currentMotif } = useTriageContext(document, patient.birth_date, motif);
+  // Questions about the other sex are not asked once the sex is known (as on the request page).
+  const sex = patient.sex || null;
+  const { band, motif: currentMotif } = useTriageContext(document, patient.birth_date, motif, sex);
   const hit = redFlagHit(document, answers);
   const byField = errorsByField(errors);
+
+  // The form appears once the protocol is loaded, after the page focused its title.
+  useEffect(() => {
+    window.document.getElementById(FIRST_FIELD)?.focus();
+  }, []);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -104,7 +115,7 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
     }
     const sent = hit
       ? Object.fromEntries(Object.entries(answers).filter(([key]) => document.red_flags.some((f) => f.id === key)))
-      : answersToSend(document, band?.id ?? null, currentMotif, answers);
+      : answersToSend(document, band?.id ?? null, currentMotif, answers, sex);
     const body = {
       ...patientBody(patient),
       origin,
@@ -153,62 +164,67 @@ function IntakeForm({ protocol }: { protocol: ProtocolCurrent }) {
         </Call15Alert>
       ) : null}
 
-      <div className="intake-grid">
-        <section className="card intake-triage" aria-labelledby={`${ID}-triage-title`}>
-          <h2 id={`${ID}-triage-title`}>{ti.requestSection}</h2>
-          <TriageForm
-            document={document}
-            protocolNumber={protocol.number}
-            birthDate={patient.birth_date}
-            motif={motif}
-            onMotifChange={setMotif}
-            answers={answers}
-            onAnswersChange={setAnswers}
-            errors={byField}
-            idPrefix={ID}
-            showAlert={false}
-          />
-          {hit ? null : (
-            <Field
-              id={`${ID}-callback_at`}
-              label={ti.callbackAt}
-              hint={ti.callbackAtHint}
-              error={byField.callback_at}
-            >
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  type="datetime-local"
-                  value={callbackAt}
-                  onChange={(e) => setCallbackAt(e.target.value)}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                />
-              )}
-            </Field>
-          )}
-          <NotesField idPrefix={ID} label={ti.notes} hint={ti.notesHint} patient={patient} set={set} error={byField.notes} />
-        </section>
+      <section className="card intake-patient" aria-labelledby={`${ID}-patient-title`}>
+        <h2 id={`${ID}-patient-title`}>{ti.patientSection}</h2>
+        <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} withCommune={false} />
+        <OpenMatchesNotice phone={patient.phone} familyName={patient.family_name} birthDate={patient.birth_date} />
+      </section>
 
-        <section className="card intake-patient" aria-labelledby={`${ID}-patient-title`}>
-          <h2 id={`${ID}-patient-title`}>{ti.patientSection}</h2>
-          <PatientIdentity idPrefix={ID} patient={patient} set={set} errors={byField} today={today} />
-          <OpenMatchesNotice phone={patient.phone} familyName={patient.family_name} birthDate={patient.birth_date} />
-          <OriginField idPrefix={ID} label={ti.origin} options={ORIGINS} value={origin} onChange={setOrigin} error={byField.origin} />
-          <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
-          {origin === "patient_call" ? null : (
-            <InputField
-              id={`${ID}-referrer_structure`}
-              label={ti.referrerStructure}
-              error={byField.referrer_structure}
-              type="text"
-              autoComplete="off"
-              value={structure}
-              onChange={(e) => setStructure(e.target.value)}
-            />
-          )}
-        </section>
-      </div>
+      <section className="card intake-triage" aria-labelledby={`${ID}-triage-title`}>
+        <h2 id={`${ID}-triage-title`}>{ti.requestSection}</h2>
+        <TriageForm
+          document={document}
+          protocolNumber={protocol.number}
+          birthDate={patient.birth_date}
+          motif={motif}
+          onMotifChange={setMotif}
+          answers={answers}
+          onAnswersChange={setAnswers}
+          errors={byField}
+          idPrefix={ID}
+          showAlert={false}
+          sex={sex}
+        />
+      </section>
+
+      <section className="card intake-rest" aria-labelledby={`${ID}-rest-title`}>
+        <h2 id={`${ID}-rest-title`}>{ti.restSection}</h2>
+        <div className="intake-columns">
+          <div>
+            <CommuneField idPrefix={ID} patient={patient} set={set} errors={byField} />
+            <PatientDetails idPrefix={ID} patient={patient} set={set} errors={byField} />
+          </div>
+          <div>
+            <OriginField idPrefix={ID} label={ti.origin} options={ORIGINS} value={origin} onChange={setOrigin} error={byField.origin} />
+            {origin === "patient_call" ? null : (
+              <InputField
+                id={`${ID}-referrer_structure`}
+                label={ti.referrerStructure}
+                error={byField.referrer_structure}
+                type="text"
+                autoComplete="off"
+                value={structure}
+                onChange={(e) => setStructure(e.target.value)}
+              />
+            )}
+            <NotesField idPrefix={ID} label={ti.notes} hint={ti.notesHint} patient={patient} set={set} error={byField.notes} />
+            {hit ? null : (
+              <Field id={`${ID}-callback_at`} label={ti.callbackAt} hint={ti.callbackAtHint} error={byField.callback_at}>
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    type="datetime-local"
+                    value={callbackAt}
+                    onChange={(e) => setCallbackAt(e.target.value)}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                  />
+                )}
+              </Field>
+            )}
+          </div>
+        </div>
+      </section>
 
       <div className="form-actions">
         <button type="submit" className={`button ${hit ? "button-danger" : "button-primary"} button-large`} disabled={submitting}>

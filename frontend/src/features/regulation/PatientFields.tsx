@@ -147,9 +147,20 @@ function TextField({
   );
 }
 
-/** Who and where: names, birth date, mobile phone, commune (and sex unless `withSex` is false). */
-export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true, today }: Props & { withSex?: boolean; today: string }) {
-  const territory = useTerritoryQuery();
+/**
+ * Who and how old, in the order the caller says it: names, birth date (and sex unless `withSex`
+ * is false), mobile phone; then the commune unless `withCommune` is false (the page shows
+ * `CommuneField` further down).
+ */
+export function PatientIdentity({
+  idPrefix,
+  patient,
+  set,
+  errors,
+  withSex = true,
+  withCommune = true,
+  today,
+}: Props & { withSex?: boolean; withCommune?: boolean; today: string }) {
   return (
     <div className="patient-fields">
       <div className="field-row">
@@ -171,8 +182,6 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
           error={errors.given_name}
           autoCapitalize="words"
         />
-      </div>
-      <div className="field-row">
         <InputField
           id={`${idPrefix}-birth_date`}
           label={ti.birthDate}
@@ -184,6 +193,9 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
           value={patient.birth_date}
           onChange={(e) => set("birth_date", e.target.value)}
         />
+      </div>
+      <div className="field-row">
+        {withSex ? <SexField idPrefix={idPrefix} patient={patient} set={set} errors={errors} /> : null}
         <TextField
           idPrefix={idPrefix}
           name="phone"
@@ -195,33 +207,40 @@ export function PatientIdentity({ idPrefix, patient, set, errors, withSex = true
           error={errors.phone}
         />
       </div>
-      {withSex ? <SexField idPrefix={idPrefix} patient={patient} set={set} errors={errors} /> : null}
-      <Loaded query={territory}>
-        {({ communes }) => (
-          <Field id={`${idPrefix}-commune_insee`} label={ti.commune} hint={ti.communeHint} error={errors.commune_insee}>
-            {({ id, describedBy, invalid }) => (
-              <select
-                id={id}
-                name="commune_insee"
-                value={patient.commune_insee}
-                onChange={(e) => set("commune_insee", e.target.value)}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-              >
-                <option value="">{ti.communePlaceholder}</option>
-                {[...communes]
-                  .sort((a, b) => a.name.localeCompare(b.name, "fr"))
-                  .map((c) => (
-                    <option key={c.insee_code} value={c.insee_code}>
-                      {c.name} ({c.postal_code})
-                    </option>
-                  ))}
-              </select>
-            )}
-          </Field>
-        )}
-      </Loaded>
+      {withCommune ? <CommuneField idPrefix={idPrefix} patient={patient} set={set} errors={errors} /> : null}
     </div>
+  );
+}
+
+/** The commune of the territory where the patient is (a list of the territory's communes). */
+export function CommuneField({ idPrefix, patient, set, errors }: Props) {
+  const territory = useTerritoryQuery();
+  return (
+    <Loaded query={territory}>
+      {({ communes }) => (
+        <Field id={`${idPrefix}-commune_insee`} label={ti.commune} hint={ti.communeHint} error={errors.commune_insee}>
+          {({ id, describedBy, invalid }) => (
+            <select
+              id={id}
+              name="commune_insee"
+              value={patient.commune_insee}
+              onChange={(e) => set("commune_insee", e.target.value)}
+              aria-describedby={describedBy}
+              aria-invalid={invalid || undefined}
+            >
+              <option value="">{ti.communePlaceholder}</option>
+              {[...communes]
+                .sort((a, b) => a.name.localeCompare(b.name, "fr"))
+                .map((c) => (
+                  <option key={c.insee_code} value={c.insee_code}>
+                    {c.name} ({c.postal_code})
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
+      )}
+    </Loaded>
   );
 }
 

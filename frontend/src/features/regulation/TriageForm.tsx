@@ -1,7 +1,10 @@
 /**
  * The triage questions, driven by the protocol in force: red flags first (any "Oui" ends the
  * triage at once with the "call 15" alert and hides everything else), then the motif and its
- * questions. Controlled: the page owns the answers, so nothing is lost when the server refuses.
+ * questions. The red flags are those of the patient's age (every age's, labelled, while it is
+ * not known); « tout Non » answers only the flags shown for a known age, and flags a new birth
+ * date adds are shown unanswered and marked. Controlled: the page owns the answers, so nothing
+ * is lost when the server refuses.
  */
 import type { ReactNode } from "react";
 
@@ -10,9 +13,11 @@ import { Call15Alert, RadioGroup } from "./components";
 import {
   ageBandFor,
   ageInMonths,
+  pendingAgeFlags,
   questionsFor,
   redFlagHit,
   redFlagsFor,
+  redFlagsShown,
   riskFactorsFor,
   type Answers,
   type Motif,
@@ -87,6 +92,8 @@ export function TriageForm({
 }: TriageFormProps) {
   const { band, flags, factors, motif: currentMotif } = useTriageContext(document, birthDate, motif, sex);
   const hit = redFlagHit(document, answers);
+  const shown = redFlagsShown(document, band?.id ?? null, sex);
+  const pending = new Set(pendingAgeFlags(document, band?.id ?? null, answers, sex).map((f) => f.id));
 
   function answer(id: string, value: boolean | string) {
     onAnswersChange({ ...answers, [id]: value });
@@ -97,7 +104,9 @@ export function TriageForm({
     if (value) onRedFlag?.(flag);
   }
 
+  // Only once the age is known: then the flags shown are exactly the flags due at that age.
   function allNo() {
+    if (!band) return;
     const next = { ...answers };
     for (const flag of flags) next[flag.id] = false;
     onAnswersChange(next);
@@ -118,10 +127,27 @@ export function TriageForm({
             <p className="field-hint">{t.triage.redFlagsIntro}</p>
           </div>
           {hit ? null : (
-            <button type="button" className="button button-secondary" onClick={allNo}>
-              {t.triage.allNo}
-            </button>
+            <div className="flags-all-no">
+              <button
+                type="button"
+                className="button button-secondary"
+                onClick={allNo}
+                disabled={!band}
+                aria-describedby={band ? undefined : `${idPrefix}-flags-age`}
+              >
+                {t.triage.allNo}
+              </button>
+              {band ? null : (
+                <p className="field-hint" id={`${idPrefix}-flags-age`}>
+                  {t.triage.allNoNeedsAge}
+                </p>
+              )}
+            </div>
           )}
+        </div>
+        <p className="field-hint flags-age">{band ? t.triage.ageBand(band.label) : t.triage.everyAge}</p>
+        <div role="status" className="flags-pending">
+          {pending.size > 0 ? <p className="notice notice-warning">{t.triage.pendingForAge(pending.size)}</p> : null}
         </div>
         {hit && showAlert ? (
           <Call15Alert reason={hit.reason} question={hit.question}>
@@ -129,16 +155,18 @@ export function TriageForm({
           </Call15Alert>
         ) : null}
         <div className="flag-list">
-          {flags.map((flag) => (
+          {shown.map(({ flag, ages }) => (
             <RadioGroup
               key={flag.id}
               id={`${idPrefix}-answers.${flag.id}`}
               className={`flag-question${answers[flag.id] === true ? " flag-yes" : ""}${
                 referrerAnswers && flag.id in referrerAnswers.answers ? " flag-from-referrer" : ""
-              }`}
+              }${pending.has(flag.id) ? " flag-pending" : ""}`}
               hint={referrerHint(referrerAnswers, flag.id, answers[flag.id])}
               legend={
                 <>
+                  {ages ? <span className="tag tag-age">{ages}</span> : null}
+                  {pending.has(flag.id) ? <span className="tag tag-pending">{t.triage.toAsk}</span> : null}
                   <strong>{flag.reason}</strong> — {flag.question}
                 </>
               }
@@ -150,7 +178,6 @@ export function TriageForm({
             />
           ))}
         </div>
-        {band ? <p className="field-hint">{t.triage.ageBand(band.label)}</p> : <p className="field-hint">{t.triage.birthDateFirst}</p>}
       </section>
 
       {hit || factors.length === 0 ? null : (

@@ -143,6 +143,63 @@ export function riskFactorsFor(document: ProtocolDocument, band: string | null, 
   );
 }
 
+/** A red flag as the intake shows it: `ages` names the ages it is asked at (null: every age). */
+export interface ShownFlag {
+  flag: RedFlag;
+  ages: string | null;
+}
+
+/**
+ * The red flags to show, in the order to ask them. Age known: only that band's, the ones proper
+ * to the age first (they are why the age was asked first). Age not known yet: every age's, so
+ * that nothing is skipped, the age-specific ones first and labelled by age.
+ */
+export function redFlagsShown(document: ProtocolDocument, band: string | null, sex?: string | null): ShownFlag[] {
+  const flags =
+    band === null ? document.red_flags.filter((f) => appliesToSex(f.sexes, sex)) : redFlagsFor(document, band, sex);
+  const shown = flags.map((flag) => ({ flag, ages: flag.age_bands ? ageRangeLabel(document, flag.age_bands) : null }));
+  return [...shown.filter((s) => s.ages !== null), ...shown.filter((s) => s.ages === null)];
+}
+
+/**
+ * The age-specific red flags of a known band still unanswered while others are answered: what
+ * a new birth date added after the operator went through the list (to ask, highlighted).
+ */
+export function pendingAgeFlags(
+  document: ProtocolDocument,
+  band: string | null,
+  answers: Answers,
+  sex?: string | null,
+): RedFlag[] {
+  if (band === null) return [];
+  const flags = redFlagsFor(document, band, sex);
+  if (!flags.some((f) => typeof answers[f.id] === "boolean")) return [];
+  return flags.filter((f) => f.age_bands && typeof answers[f.id] !== "boolean");
+}
+
+/** "7 mois", "2 ans": a band's bound in the unit people use for that age. */
+function ageBound(months: number): string {
+  return months < 24 ? t.triage.months(months) : t.triage.years(Math.floor(months / 12));
+}
+
+/**
+ * The ages a list of bands covers, in words: one band says its own label; contiguous bands say
+ * "À partir de 2 ans" or "De 2 à 75 ans"; bands with a gap are listed.
+ */
+export function ageRangeLabel(document: ProtocolDocument, bandIds: readonly string[]): string {
+  const bands = document.age_bands
+    .filter((b) => bandIds.includes(b.id))
+    .sort((a, b) => (a.min_months ?? 0) - (b.min_months ?? 0));
+  const [first] = bands;
+  const last = bands[bands.length - 1];
+  if (!first || !last) return bandIds.join(", ");
+  if (bands.length === 1) return first.label;
+  const contiguous = bands.every((b, i) => i === 0 || bands[i - 1]?.max_months === b.min_months);
+  if (!contiguous) return bands.map((b) => b.label).join(t.triage.or);
+  const from = ageBound(first.min_months ?? 0);
+  return last.max_months == null ? t.triage.agesFrom(from) : t.triage.agesBetween(from, ageBound(last.max_months));
+}
+
 /** The motif's questions asked of a patient of this sex: an `answered_by_sex` question is answered by the recorded sex. */
 export function questionsFor(motif: Motif | null, sex?: string | null): Question[] {
   return (motif?.questions ?? []).filter((q) =>

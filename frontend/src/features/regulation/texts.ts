@@ -149,7 +149,7 @@ export const regulationTexts = {
   intake: {
     title: "Nouvel appel",
     intro:
-      "Recherchez d'abord les signes d'alerte vitale, puis saisissez le patient et le motif. La demande reste entre vos mains.",
+      "Dans l'ordre de l'appel : qui et quel âge, puis les signes d'alerte vitale de cet âge, puis le motif. La demande reste entre vos mains.",
     backToQueue: "Retour à la file",
     patientSection: "Patient",
     familyName: "Nom",
@@ -168,7 +168,8 @@ export const regulationTexts = {
     smsConsent: "Le patient accepte de recevoir des SMS (confirmation, rappel du rendez-vous)",
     origin: "Origine de l'appel",
     referrerStructure: "Structure qui oriente (pharmacie, cabinet, service…)",
-    requestSection: "Motif et tri",
+    requestSection: "Signes d'alerte et motif",
+    restSection: "Lieu et suite de l'appel",
     motif: "Motif",
     motifPlaceholder: "Choisir le motif…",
     notes: "Notes (facultatif)",
@@ -212,7 +213,18 @@ export const regulationTexts = {
     errorTitle: "Le tri n'a pas été enregistré",
     optional: "(facultatif)",
     ageBand: (label: string) => `Tranche d'âge : ${label}`,
-    birthDateFirst: "Indiquez la date de naissance : certaines questions dépendent de l'âge.",
+    allNoNeedsAge: "Saisissez d'abord la date de naissance : les signes d'alerte dépendent de l'âge.",
+    everyAge: "Âge inconnu : les signes de tous les âges sont affichés.",
+    pendingForAge: (n: number) =>
+      n === 1
+        ? "1 signe d'alerte propre à cet âge reste à demander."
+        : `${n} signes d'alerte propres à cet âge restent à demander.`,
+    toAsk: "À demander",
+    months: (n: number) => `${n} mois`,
+    years: (n: number) => (n === 1 ? "1 an" : `${n} ans`),
+    agesFrom: (from: string) => `À partir de ${from}`,
+    agesBetween: (from: string, to: string) => `De ${from} à ${to}`,
+    or: " ou ",
   },
 
   call15: {
