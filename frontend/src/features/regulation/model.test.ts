@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  ageBandFor,
   ageInMonths,
+  ageRangeLabel,
   answersToSend,
   appliesToSex,
   displayPhone,
@@ -9,9 +11,12 @@ import {
   formatDuration,
   formatWhen,
   type Motif,
+  pendingAgeFlags,
   type ProtocolDocument,
   questionsFor,
   redFlagsFor,
+  redFlagsShown,
+  type RedFlag,
   timeLeftLabel,
   urgencyOf,
 } from "./model";
@@ -120,5 +125,68 @@ describe("questions about one sex", () => {
   it("sends only the answers to questions asked of this patient", () => {
     const sent = answersToSend(document, null, motif, { chest_pain: false, pregnancy_emergency: false, man: true }, "male");
     expect(sent).toEqual({ chest_pain: false });
+  });
+});
+
+// The default protocol's bands and a few of its red flags, as the API sends them.
+function flag(id: string, reason: string, age_bands?: string[]): RedFlag {
+  return { id, reason, question: `${reason} ?`, category: "other", priority: "P0", ...(age_bands ? { age_bands } : {}) };
+}
+
+const PROTOCOL: ProtocolDocument = {
+  title: "Protocole de test",
+  notice: "",
+  motifs: [],
+  age_bands: [
+    { id: "newborn", label: "Nourrisson de moins de 3 mois", min_months: 0, max_months: 3 },
+    { id: "infant", label: "Nourrisson de 3 mois à 2 ans", min_months: 3, max_months: 24 },
+    { id: "child", label: "Enfant de 2 à 15 ans", min_months: 24, max_months: 180 },
+    { id: "adult", label: "Adulte de 15 à 75 ans", min_months: 180, max_months: 900 },
+    { id: "elderly", label: "Personne de 75 ans et plus", min_months: 900 },
+  ],
+  red_flags: [
+    flag("chest_pain", "Douleur thoracique", ["child", "adult", "elderly"]),
+    flag("breathing", "Détresse respiratoire"),
+    flag("asthma", "Crise d'asthme", ["infant", "child", "adult", "elderly"]),
+    flag("infant_fever", "Fièvre du nourrisson", ["newborn"]),
+    flag("pregnancy", "Urgence obstétricale", ["child", "adult"]),
+    flag("stroke", "AVC"),
+    flag("gap", "Exemple discontinu", ["newborn", "elderly"]),
+  ],
+};
+
+const ids = (flags: readonly { id: string }[]) => flags.map((f) => f.id);
+
+describe("red flags adapted to the age", () => {
+  it("shows every age's flags while the age is unknown, the age-specific ones first and labelled", () => {
+    const shown = redFlagsShown(PROTOCOL, null);
+    expect(ids(shown.map((s) => s.flag))).toEqual(["chest_pain", "asthma", "infant_fever", "pregnancy", "gap", "breathing", "stroke"]);
+    expect(shown.find((s) => s.flag.id === "infant_fever")?.ages).toBe("Nourrisson de moins de 3 mois");
+    expect(shown.find((s) => s.flag.id === "breathing")?.ages).toBeNull();
+  });
+
+  it("shows only the band's flags once the age is known, the one proper to an infant first", () => {
+    const band = ageBandFor(PROTOCOL, ageInMonths("2026-10-01", "2026-12-05"));
+    expect(band?.id).toBe("newborn");
+    expect(ids(redFlagsShown(PROTOCOL, "newborn").map((s) => s.flag))).toEqual(["infant_fever", "gap", "breathing", "stroke"]);
+    expect(ids(redFlagsShown(PROTOCOL, "adult").map((s) => s.flag))).toEqual(["chest_pain", "asthma", "pregnancy", "breathing", "stroke"]);
+  });
+
+  it("says the ages of a flag in words", () => {
+    expect(ageRangeLabel(PROTOCOL, ["newborn"])).toBe("Nourrisson de moins de 3 mois");
+    expect(ageRangeLabel(PROTOCOL, ["infant", "child", "adult", "elderly"])).toBe("À partir de 3 mois");
+    expect(ageRangeLabel(PROTOCOL, ["child", "adult", "elderly"])).toBe("À partir de 2 ans");
+    expect(ageRangeLabel(PROTOCOL, ["adult", "child"])).toBe("De 2 ans à 75 ans");
+    expect(ageRangeLabel(PROTOCOL, ["newborn", "elderly"])).toBe("Nourrisson de moins de 3 mois ou Personne de 75 ans et plus");
+  });
+
+  it("marks the flags a new birth date adds once the others are answered, never before", () => {
+    expect(pendingAgeFlags(PROTOCOL, "newborn", {})).toEqual([]);
+    expect(pendingAgeFlags(PROTOCOL, null, { breathing: false })).toEqual([]);
+    // « tout Non » for an adult, then the birth date of a 2-month-old.
+    const adultAllNo = { chest_pain: false, asthma: false, pregnancy: false, breathing: false, stroke: false };
+    expect(ids(pendingAgeFlags(PROTOCOL, "newborn", adultAllNo))).toEqual(["infant_fever", "gap"]);
+    expect(ids(pendingAgeFlags(PROTOCOL, "newborn", { ...adultAllNo, infant_fever: false, gap: false }))).toEqual([]);
+    expect(ids(pendingAgeFlags(PROTOCOL, "adult", adultAllNo))).toEqual([]);
   });
 });
