@@ -165,9 +165,10 @@ export function TriageForm({
               hint={referrerHint(referrerAnswers, flag.id, answers[flag.id])}
               legend={
                 <>
+                  <strong>{flag.reason}</strong>
                   {ages ? <span className="tag tag-age">{ages}</span> : null}
-                  {pending.has(flag.id) ? <span className="tag tag-pending">{t.triage.toAsk}</span> : null}
-                  <strong>{flag.reason}</strong> — {flag.question}
+                  {pending.has(flag.id) ? <span className="tag tag-pending">{t.triage.toAsk}</span> : null} —{" "}
+                  {flag.question}
                 </>
               }
               name={`${idPrefix}-${flag.id}`}
