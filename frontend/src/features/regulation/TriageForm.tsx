@@ -165,10 +165,24 @@ export function TriageForm({
               hint={referrerHint(referrerAnswers, flag.id, answers[flag.id])}
               legend={
                 <>
-                  <strong>{flag.reason}</strong>
-                  {ages ? <span className="tag tag-age">{ages}</span> : null}
-                  {pending.has(flag.id) ? <span className="tag tag-pending">{t.triage.toAsk}</span> : null} —{" "}
-                  {flag.question}
+                  {/* Seen first; read last (the group's name starts with the reason). */}
+                  {pending.has(flag.id) ? (
+                    <span className="tag tag-pending" aria-hidden="true">
+                      {t.triage.toAsk}
+                    </span>
+                  ) : null}
+                  {ages ? (
+                    <span className="tag tag-age" aria-hidden="true">
+                      {ages}
+                    </span>
+                  ) : null}
+                  <strong>{flag.reason}</strong> — {flag.question}
+                  {ages || pending.has(flag.id) ? (
+                    <span className="visually-hidden">
+                      {" "}
+                      ({[ages, pending.has(flag.id) ? t.triage.toAsk : null].filter(Boolean).join(", ")})
+                    </span>
+                  ) : null}
                 </>
               }
               name={`${idPrefix}-${flag.id}`}
