@@ -46,6 +46,7 @@ class Console:
         self.socket = socket
         self.kind, self.key = kind, key
         self.seen: dict[int, float] = {}
+        self.arrived = asyncio.Event()  # set at each event `kind` (a console refetches on it)
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -54,6 +55,7 @@ class Console:
             message = json.loads(text)
             if message.get("type") == self.kind:
                 self.seen[int(message[self.key])] = now
+                self.arrived.set()
 
 
 async def open_console(base: str, client: httpx.AsyncClient, kind: str, key: str) -> Console:

@@ -6,7 +6,10 @@ server) over a fresh database. The fake places the calls (signed `POST /api/voic
 then follows our TwiML into the queue); 10 operator bots take waiting calls (« Prendre l'appel »,
 the REST update through the real `twilio` SDK to the fake), talk `--talk-seconds`, then the call
 ends (`<Dial>` action and status callback); a caller still waiting after `--patience-seconds`
-hangs up (a callback task). Measures:
+hangs up (a callback task). The bots behave as consoles and people do: a console is loaded
+before the calls come and reads the board again on each `voice.call_waiting` event; a person takes
+0.3-1.5 s (seeded) to see a call and click. `--warm-up-calls` untimed calls go through the whole
+path first. Measures:
 
 - the inbound webhook's answer time as Twilio sees it, from the signed POST sent to the TwiML
   received, for each call (p99 target < 50 ms, nearest rank over the calls' inbound webhooks:
@@ -24,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import random
 import sys
 import time
 from collections.abc import Sequence
@@ -44,7 +49,7 @@ from bench.common import (
     run_on_databases,
     served_app,
 )
-from bench.consoles import create_operators, login, open_console
+from bench.consoles import Console, create_operators, login, open_console
 from composition import migrate
 from snp.db import Database
 from telephony.models import PhoneCall
@@ -79,6 +84,7 @@ class Burst:
         self.by_id: dict[int, FakeCall] = {}
         self.placed = 0
         self.done = asyncio.Event()
+        self.rng = random.Random(args.seed)
         original = fake.post
 
         async def timed(url: str, params: dict[str, str], **kwargs: object) -> httpx.Response:
@@ -108,14 +114,24 @@ class Burst:
         if call.status == "queued":
             await self.fake.caller_hangs_up(call)
 
-    async def operator(self, client: httpx.AsyncClient) -> None:
+    async def operator(self, client: httpx.AsyncClient, console: Console) -> None:
+        """An operator's console: reads the board when the live line says a call waits (as the
+        real console refetches on `voice.call_waiting`), with a slow poll as a safety net. The
+        console was open before the burst: its first read waits for the first event."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(console.arrived.wait(), 0.5)
         while not (self.placed == self.args.calls and self.done.is_set()):
+            console.arrived.clear()
             board = (await client.get("/api/voice/board")).json()
             if not board["waiting"]:
                 if self.placed == self.args.calls:
                     return
-                await asyncio.sleep(0.05)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(console.arrived.wait(), 0.5)
                 continue
+            # A person, not a script: the time to see the call and click (seeded, 0.3-1.5 s),
+            # then « Prendre l'appel » on what the board showed (another may have taken it).
+            await asyncio.sleep(self.rng.uniform(0.3, 1.5))
             for waiting in board["waiting"]:
                 taken = await client.post(f"/api/voice/calls/{waiting['id']}/take")
                 if taken.status_code == 200:
@@ -124,6 +140,44 @@ class Burst:
                     if call is not None and call.dialled is not None:
                         await self.fake.dial_ends(call, "completed", int(self.args.talk_seconds))
                     break
+
+
+async def warm_up(
+    fake: FakeVoice,
+    args: argparse.Namespace,
+    operators: list[httpx.AsyncClient],
+    consoles: list[Console],
+    url: str,
+) -> int:
+    """A few calls through the whole path (ring, queue, taken, ended) before the timed burst, as
+    the other benches warm up: a served process's first requests load code and compile
+    statements that a line open for days has long loaded. Returns the last call id before the
+    burst (the counts are the burst's)."""
+    if args.warm_up_calls:
+        untimed = fake.post
+        warm = Burst(
+            fake,
+            argparse.Namespace(
+                **{
+                    **vars(args),
+                    "calls": args.warm_up_calls,
+                    "within": 1.0,
+                    "talk_seconds": 0.2,
+                    "patience_seconds": 3.0,
+                }
+            ),
+        )
+        await asyncio.gather(
+            *[warm.caller(n) for n in range(args.warm_up_calls)],
+            *[warm.operator(c, s) for c, s in zip(operators, consoles, strict=False)],
+        )
+        fake.post = untimed  # type: ignore[method-assign]
+    database = Database(url)
+    try:
+        async with database.transaction() as session:
+            return int(await session.scalar(select(func.max(PhoneCall.id))) or 0)
+    finally:
+        await database.dispose()
 
 
 async def measure(url: str, args: argparse.Namespace) -> tuple[Burst, list[float], int, int, int]:
@@ -157,11 +211,14 @@ async def measure(url: str, args: argparse.Namespace) -> tuple[Burst, list[float
             for n, client in enumerate(operators):
                 presence = {"state": "available", "phone": f"+3362{n:07d}"}
                 (await client.put("/api/voice/presence", json=presence)).raise_for_status()
+            first_id = await warm_up(fake, args, operators, consoles, url)
             burst = Burst(fake, args)
+            for console in consoles:
+                console.arrived.clear()  # the warm-up's events are read
             try:
                 await asyncio.gather(
                     *[burst.caller(n) for n in range(args.calls)],
-                    *[burst.operator(c) for c in operators],
+                    *[burst.operator(c, s) for c, s in zip(operators, consoles, strict=False)],
                 )
                 deadline = time.monotonic() + 5
                 while any(call_id not in c.seen for call_id in burst.sent_at for c in consoles):
@@ -182,12 +239,18 @@ async def measure(url: str, args: argparse.Namespace) -> tuple[Burst, list[float
         database = Database(url)
         try:
             async with database.transaction() as session:
-                total = int(await session.scalar(select(func.count()).select_from(PhoneCall)) or 0)
+                burst_calls = PhoneCall.id > first_id
+                total = int(
+                    await session.scalar(
+                        select(func.count()).select_from(PhoneCall).where(burst_calls)
+                    )
+                    or 0
+                )
                 answered = int(
                     await session.scalar(
                         select(func.count())
                         .select_from(PhoneCall)
-                        .where(PhoneCall.answered_at.is_not(None))
+                        .where(burst_calls, PhoneCall.answered_at.is_not(None))
                     )
                     or 0
                 )
@@ -196,6 +259,7 @@ async def measure(url: str, args: argparse.Namespace) -> tuple[Burst, list[float
                         select(func.count())
                         .select_from(PhoneCall)
                         .where(
+                            burst_calls,
                             PhoneCall.answered_at.is_(None),
                             PhoneCall.callback_task_id.is_(None),
                         )
@@ -238,6 +302,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--consoles", type=int, default=50)
     parser.add_argument("--talk-seconds", type=float, default=2.0)
     parser.add_argument("--patience-seconds", type=float, default=20.0)
+    parser.add_argument("--seed", type=int, default=7, help="the operators' reaction times")
+    parser.add_argument(
+        "--warm-up-calls", type=int, default=10, help="untimed calls before the burst"
+    )
     add_database_arguments(parser, "voice", default="sqlite")
     run_on_databases(parser.parse_args(argv), "voice", run)
 

@@ -235,6 +235,8 @@ def create_app(settings: Settings | None = None, *, start_scheduler: bool | None
             mail_sender = asyncio.create_task(
                 snp.mail.run_sender(app.state.db.sessionmaker, settings)
             )
+        if "twilio" in (settings.sms_backend, settings.voice_backend):
+            twilio.warm_up()
         _freeze_startup_heap()
         try:
             yield
