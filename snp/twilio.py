@@ -16,6 +16,7 @@ from starlette.requests import Request
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.request_validator import RequestValidator
+from twilio.rest import Client
 
 from snp.errors import Forbidden
 from snp.settings import Settings
@@ -94,8 +95,6 @@ def warm_up() -> None:
     on first access (calls, messages: about 40 ms of imports on this machine), which otherwise
     stalls the event loop, every webhook in flight included, at the first call taken or SMS sent
     after a start. No network: a resource is only built, never requested."""
-    from twilio.rest import Client
-
     client = Client(username=_WARM_UP_SID, password="warm-up", account_sid=_WARM_UP_SID)  # noqa: S106 - never sent
     account = client.api.v2010.account
     account.calls(_WARM_UP_CALL)
