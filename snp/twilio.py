@@ -1,8 +1,8 @@
 """What every use of Twilio shares (SMS in `notifications`, the phone line in `telephony`): the
-SDK's HTTP client aimed at a configurable base URL (tests point it at local fake servers), one
-pooled client per process (`shared_http`: connections to api.twilio.com are reused instead of a
-new TLS handshake per REST call; `close_shared` at shutdown), and the check of the signature
-Twilio puts on its webhooks."""
+SDK's HTTP client aimed at a configurable base URL (tests point it at local fake servers), the
+phone line's pooled client per process (`shared_http`: connections to api.twilio.com are reused
+instead of a new TLS handshake per REST call; `close_shared` at shutdown; each SMS backend keeps
+its own pool), and the check of the signature Twilio puts on its webhooks."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from twilio.rest import Client
 
 from notifications.backends.base import OutgoingSms, SendError
 from snp.settings import Settings
-from snp.twilio import TWILIO_API, close_shared, shared_http
+from snp.twilio import TWILIO_API, TwilioHttpClient
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,7 @@ class TwilioBackend:
             public_base_url.rstrip("/") + STATUS_CALLBACK_PATH if public_base_url else ""
         )
         self._client: Client | None = None
+        self._http: TwilioHttpClient | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TwilioBackend:
@@ -117,14 +118,17 @@ class TwilioBackend:
         )
 
     def client(self) -> Client:
-        """The SDK client, built on first use inside the running event loop, on the process's
-        pooled HTTP client that the phone line shares (`snp.twilio.shared_http`)."""
+        """The SDK client, built on first use inside the running event loop (aiohttp's
+        connection pool belongs to one loop), on this backend's own pooled HTTP client: the
+        dispatcher's parallel sends never wait behind the phone line's, and closing it closes
+        nobody else's."""
         if self._client is None:
+            self._http = TwilioHttpClient(self.base_url, self.timeout)
             self._client = Client(
                 username=self.account_sid,
                 password=self.auth_token,
                 account_sid=self.account_sid,
-                http_client=shared_http(self.base_url, self.timeout),
+                http_client=self._http,
             )
         return self._client
 
@@ -158,7 +162,6 @@ class TwilioBackend:
         return None
 
     async def aclose(self) -> None:
-        """Close the shared HTTP client's connections (the app's shutdown; whoever asks for it
-        afterwards gets a new pool)."""
-        self._client = None
-        await close_shared()
+        http, self._http, self._client = self._http, None, None
+        if http is not None and http.session is not None:
+            await http.session.close()
