@@ -47,16 +47,31 @@ async def fake_twilio(client: httpx.AsyncClient) -> AsyncIterator[FakeTwilio]:
     await fake.stop()
 
 
-@pytest.fixture
-async def twilio(fake_twilio: FakeTwilio) -> AsyncIterator[TwilioBackend]:
-    backend = TwilioBackend(
+def backend_for(fake: FakeTwilio, timeout: float) -> TwilioBackend:
+    return TwilioBackend(
         account_sid=ACCOUNT_SID,
         auth_token=AUTH_TOKEN,
         from_number=FROM_NUMBER,
-        base_url=fake_twilio.url,
-        timeout=0.5,
+        base_url=fake.url,
+        timeout=timeout,
         public_base_url=PUBLIC_URL,
     )
+
+
+@pytest.fixture
+async def twilio(fake_twilio: FakeTwilio) -> AsyncIterator[TwilioBackend]:
+    """The production timeout: the fake shares the test's event loop, and a garbage collection
+    late in the full suite can pause that loop for longer than a short timeout, which would
+    turn sends that succeeded into timeouts."""
+    backend = backend_for(fake_twilio, timeout=10.0)
+    yield backend
+    await backend.aclose()
+
+
+@pytest.fixture
+async def impatient_twilio(fake_twilio: FakeTwilio) -> AsyncIterator[TwilioBackend]:
+    """A backend that gives up after half a second, for the tests where Twilio hangs."""
+    backend = backend_for(fake_twilio, timeout=0.5)
     yield backend
     await backend.aclose()
 

@@ -107,12 +107,12 @@ async def test_transient_failures_are_retried_until_sent(
     database: Database,
     session: AsyncSession,
     fake_twilio: FakeTwilio,
-    twilio: TwilioBackend,
+    impatient_twilio: TwilioBackend,
     options: DispatchOptions,
 ) -> None:
     await queue(session, 1)
     fake_twilio.plan.extend([error(500), error(429), hang(accept=False, seconds=2)])
-    report = await drain(database, twilio, options, rounds=80)
+    report = await drain(database, impatient_twilio, options, rounds=80)
     (row,) = await outbox_rows(session)
     assert (row.status, row.attempts, row.error_code) == ("sent", 4, None)
     assert report.retried == 3
@@ -227,15 +227,15 @@ async def test_a_timeout_after_twilio_accepted_is_not_sent_twice(
     database: Database,
     session: AsyncSession,
     fake_twilio: FakeTwilio,
-    twilio: TwilioBackend,
+    impatient_twilio: TwilioBackend,
     options: DispatchOptions,
 ) -> None:
     await queue(session, 2)
     fake_twilio.plan.extend([hang(accept=True, seconds=2), hang(accept=True, seconds=2)])
-    first = await dispatcher.dispatch_once(database.sessionmaker, twilio, options)
+    first = await dispatcher.dispatch_once(database.sessionmaker, impatient_twilio, options)
     assert first.retried == 2
     assert all(r.in_doubt for r in await outbox_rows(session))
-    report = await drain(database, twilio, options)
+    report = await drain(database, impatient_twilio, options)
     assert (report.found, report.sent) == (2, 0)
     rows = await outbox_rows(session)
     assert {r.provider_sid for r in rows} == {m.sid for m in fake_twilio.messages}
