@@ -11,17 +11,31 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher, profiles
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from composition import migrate
 from composition.app import METADATA, create_app
+from snp.auth import service as auth_service
 from snp.db import Database
 from snp.settings import Settings
 from tests.support.postgres import Cluster, create_database, start_cluster
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2's own test profile in this process: production parameters cost 0.1 s per hash
+    and per login check, a third of the suite's time. The browser journeys' servers (their own
+    processes) keep the production parameters."""
+    hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth_service, "_hasher", hasher)
+        patch.setattr(auth_service, "_DUMMY_HASH", hasher.hash("not-an-account"))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from argon2 import Type, profiles
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from snp.auth import service as auth_service
 from snp.auth.models import LoginSession, User
 from snp.auth.roles import Role
 from snp.auth.service import verify_password
@@ -42,6 +44,11 @@ async def test_passwords_are_stored_as_argon2_hashes(session: AsyncSession) -> N
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
     assert verify_password(user.password_hash, PASSWORD)
+
+
+def test_production_passwords_use_rfc_9106_argon2id_parameters() -> None:
+    assert auth_service.PASSWORD_PARAMETERS == profiles.RFC_9106_LOW_MEMORY
+    assert auth_service.PASSWORD_PARAMETERS.type is Type.ID
 
 
 async def test_a_wrong_login_never_tells_whether_the_account_exists(

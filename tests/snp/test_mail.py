@@ -154,6 +154,7 @@ async def test_a_wrong_smtp_password_is_retried_not_dropped(
     assert report.retried == 1
     [row] = await rows(session)
     assert row.status == MailStatus.QUEUED
+    assert "535" in (row.last_error or "")  # refused by the server, not a timeout
 
 
 async def test_the_console_backend_prints_the_message(

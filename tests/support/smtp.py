@@ -58,7 +58,9 @@ def _authenticate(
         USER.encode(),
         PASSWORD.encode(),
     )
-    return AuthResult(success=ok)
+    # `handled=False`: the server answers 535 itself (by default a failure is taken as
+    # already answered, and the client would wait for a reply until its timeout).
+    return AuthResult(success=ok, handled=False)
 
 
 @dataclass(frozen=True)
