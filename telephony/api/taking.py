@@ -8,12 +8,19 @@ second short transaction records what the line said: the call taken (or placed),
 line refused or did not answer in time, the claim released (the call waits again, for anyone)
 and the failure recorded, before the operator is told why in French.
 
-These helpers end the request's transaction (`session.commit()`) between the steps: the
-request's session goes on with a new transaction, committed as usual when the route returns.
-The events of each step are published after its commit.
+These helpers end the request's transaction (`session.commit()`) between the steps and after
+the last one; the events of each step are published after its commit.
+
+Once a claim is committed, its second and third steps always run to the end, even when the
+request is cancelled meanwhile (the operator's browser went away, the app is stopping): a
+claim left behind would keep a caller "being put through" to no one, out of everyone's queue.
 """
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,11 +31,38 @@ from telephony.schemas import TakenOut
 from telephony.service import calls, dialer
 from telephony.service.line import VoiceLine
 
+T = TypeVar("T")
+
+
+async def _to_the_end(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` to its end even if the caller is cancelled meanwhile (then the cancellation
+    is passed on once the work is done, its result recorded)."""
+    task = asyncio.ensure_future(work)
+    cancelled = False
+    while True:
+        try:
+            result = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.done():
+                raise  # the work itself was cancelled
+            cancelled = True  # asked again (anyio repeats it): keep waiting for the work
+            continue
+        break
+    if cancelled:
+        raise asyncio.CancelledError
+    return result
+
 
 async def take(session: AsyncSession, actor: Actor, call_id: int, *, line: VoiceLine) -> TakenOut:
     """« Prendre l'appel »: exactly one operator per call; the caller is never lost."""
     claim = await calls.claim_call(session, actor, call_id)
     await session.commit()
+    return await _to_the_end(_put_through(session, actor, claim, line))
+
+
+async def _put_through(
+    session: AsyncSession, actor: Actor, claim: calls.Claim, line: VoiceLine
+) -> TakenOut:
     try:
         await line.connect(claim.sid, claim.target, call_id=claim.call_id)
     except LineUnavailable as refused:
@@ -36,7 +70,9 @@ async def take(session: AsyncSession, actor: Actor, call_id: int, *, line: Voice
         await calls.release_claim(session, actor, claim, reason=reason)
         await session.commit()
         raise
-    return await calls.confirm_taken(session, actor, claim)
+    taken = await calls.confirm_taken(session, actor, claim)
+    await session.commit()
+    return taken
 
 
 async def offer_longest_waiting(session: AsyncSession, *, line: VoiceLine) -> TakenOut | None:
@@ -62,6 +98,12 @@ async def call_back(
     """« Rappeler »: the call-back is recorded, then placed, then its provider id kept."""
     dialling = await dialer.start_call_back(session, actor, request_id=request_id, task_id=task_id)
     await session.commit()
+    return await _to_the_end(_place(session, actor, dialling, line))
+
+
+async def _place(
+    session: AsyncSession, actor: Actor, dialling: dialer.Dialling, line: VoiceLine
+) -> PhoneCall:
     try:
         sid = await line.call_back(
             dialling.operator_phone, dialling.number, call_id=dialling.call_id
@@ -71,4 +113,6 @@ async def call_back(
         await dialer.call_back_failed(session, actor, dialling, reason=reason)
         await session.commit()
         raise
-    return await dialer.call_back_placed(session, actor, dialling, sid)
+    placed = await dialer.call_back_placed(session, actor, dialling, sid)
+    await session.commit()
+    return placed

@@ -5,9 +5,11 @@ the call, the request it became, and « Rappeler » logging its attempt on the r
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -164,6 +166,86 @@ async def test_when_twilio_refuses_the_transfer_the_call_waits_again_for_another
         assert shown["me"]["state"] == "on_call"
         [active] = shown["active"]
         assert active["mine"] is True
+
+
+def hold_the_line(fake_voice: FakeVoice) -> tuple[asyncio.Event, asyncio.Event]:
+    """Twilio holds its answer to the next REST request until `answer` is set; `asked` is set
+    when the request arrives."""
+    asked, answer = asyncio.Event(), asyncio.Event()
+
+    async def hold(kind: str) -> None:
+        asked.set()
+        await answer.wait()
+
+    fake_voice.while_requested = hold
+    return asked, answer
+
+
+async def cancelled_while_the_line_answers(
+    fake_voice: FakeVoice, request: Coroutine[Any, Any, httpx.Response]
+) -> None:
+    """The request is cancelled (the operator's browser went away) while Twilio is answering;
+    it ends cancelled, once what the line did is recorded."""
+    asked, answer = hold_the_line(fake_voice)
+    sent = asyncio.create_task(request)
+    await asked.wait()
+    sent.cancel()
+    await asyncio.sleep(0.05)  # the cancellation reaches the route before Twilio answers
+    answer.set()
+    with pytest.raises(asyncio.CancelledError):
+        await sent
+    fake_voice.while_requested = None
+
+
+async def test_a_take_cancelled_while_twilio_transfers_still_puts_the_operator_on_the_call(
+    fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
+) -> None:
+    async with client_for(app) as anne, client_for(app) as paul:
+        anne_id = await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
+        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
+        call = await fake_voice.place_call(CALLER)
+        [call_id] = waiting_ids(await board(anne))
+        await cancelled_while_the_line_answers(
+            fake_voice, anne.post(f"/api/voice/calls/{call_id}/take")
+        )
+        assert call.dialled is not None
+        assert call.dialled.target == ANNE_PHONE
+        assert (await board(anne))["me"]["state"] == "on_call"
+        [active] = (await board(paul))["active"]
+        assert active["operator_user_id"] == anne_id
+
+
+async def test_a_take_cancelled_while_twilio_refuses_leaves_the_call_waiting_for_anyone(
+    fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
+) -> None:
+    async with client_for(app) as anne, client_for(app) as paul:
+        await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
+        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
+        call = await fake_voice.place_call(CALLER)
+        [call_id] = waiting_ids(await board(anne))
+        fake_voice.refusing_updates = True
+        await cancelled_while_the_line_answers(
+            fake_voice, anne.post(f"/api/voice/calls/{call_id}/take")
+        )
+        shown = await board(paul)
+        assert waiting_ids(shown) == [call_id]
+        assert shown["active"] == []
+        assert (await board(anne))["me"]["state"] == "available"
+        assert fake_voice.queues["cpts"] == [call.sid]
+
+
+async def test_a_call_back_cancelled_while_twilio_places_it_keeps_its_provider_id(
+    fake_voice: FakeVoice, client: httpx.AsyncClient, session: AsyncSession, communes: None
+) -> None:
+    await operator(session, client, "Anne Opératrice", ANNE_PHONE)
+    created = (await client.post("/api/regulation/requests", json=patient(phone=CALLER))).json()
+    await cancelled_while_the_line_answers(
+        fake_voice, client.post("/api/voice/callbacks", json={"request_id": created["id"]})
+    )
+    outbound = fake_voice.outbound()[-1]
+    [(sid, state)] = (await session.execute(select(PhoneCall.sid, PhoneCall.state))).all()
+    assert (sid, str(state)) == (outbound.sid, "connected")
+    assert (await board(client))["me"]["state"] == "on_call"
 
 
 async def test_an_operator_phone_not_answering_makes_the_caller_a_task_and_the_operator_away(
