@@ -297,6 +297,21 @@ def test_a_half_day_absence_is_drawn_and_its_slots_are_gone(
     expect(drawn.first).to_be_visible()
     expect(drawn.first).to_contain_text("Absent — Réunion CPTS")
     expect(block(gp, afternoon["id"])).to_have_count(0)
+    if screen == "phone":  # the phone's week list says it too, with its hours, on its day
+        calendar = gp.locator(".ag-calendar")
+        calendar.get_by_role("button", name="Semaine", exact=True).click()
+        expect(calendar.locator(".fc-listWeek-view")).to_be_visible()
+        expect(show_block(gp, morning["id"], screen)).to_be_visible()
+        day = kept_day.isoformat()
+        # The absence's row under its day's header (the rows of a day follow their header).
+        listed = calendar.locator(
+            "xpath=.//tr[contains(@class, 'ag-absence')]"
+            f"[preceding-sibling::tr[contains(@class, 'fc-list-day')][1][@data-date='{day}']]"
+        )
+        expect(listed).to_have_count(1)
+        expect(listed).to_contain_text("Absent — Réunion CPTS")
+        expect(listed).to_contain_text("16:30")
+        expect(listed).to_contain_text("jusqu'à 19:00")
 
 
 @pytest.mark.parametrize("screen", ["desktop", "phone"])

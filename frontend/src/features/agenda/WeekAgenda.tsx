@@ -76,15 +76,28 @@ function toEvent(slot: Slot): EventInput {
 
 type Absence = Schemas["AbsenceOut"];
 
-/** Background events of absences: one over the whole days, or one a day over its hours. */
-function absenceEvents(absences: readonly Absence[]): EventInput[] {
+/**
+ * Events of absences: one over the whole days, or one a day over its hours. Behind the slots in
+ * the time grids; in the week list (which shows no background event) as items of their own,
+ * « Toute la journée » or with their hours, so a phone's week says when the GP is away.
+ */
+function absenceEvents(absences: readonly Absence[], list: boolean): EventInput[] {
   const events: EventInput[] = [];
   for (const absence of absences) {
     const title = agendaTexts.absences.onGrid(absence.reason ?? null);
-    const common = { title, display: "background", classNames: ["ag-absence"], extendedProps: { absence } };
+    const common = {
+      title,
+      display: list ? "list-item" : "background",
+      editable: false,
+      classNames: ["ag-absence"],
+      extendedProps: { absence },
+    };
     if (!absence.start_time || !absence.end_time) {
       const end = DateTime.fromISO(absence.end_date).plus({ days: 1 }).toISODate();
-      events.push({ ...common, id: `absence-${absence.id}`, start: `${absence.start_date}T00:00:00`, end: `${end}T00:00:00` });
+      const whole = list
+        ? { allDay: true, start: absence.start_date, end: end ?? absence.end_date }
+        : { start: `${absence.start_date}T00:00:00`, end: `${end}T00:00:00` };
+      events.push({ ...common, ...whole, id: `absence-${absence.id}` });
       continue;
     }
     let day = DateTime.fromISO(absence.start_date);
@@ -149,14 +162,16 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
     [me.id],
   );
 
-  // Absences drawn behind the slots: whole days, or their hours on each day.
+  // Absences drawn behind the slots (whole days, or their hours on each day); items in the list.
+  const [listView, setListView] = useState(false);
   const fetchAbsences = useCallback(async (): Promise<EventInput[]> => {
     try {
-      return absenceEvents(await unwrap(api.GET("/api/agenda/absences", { params: { query: { effector_id: me.id } } })));
+      const absences = await unwrap(api.GET("/api/agenda/absences", { params: { query: { effector_id: me.id } } }));
+      return absenceEvents(absences, listView);
     } catch {
       return []; // the slots' own error says the calendar could not load
     }
-  }, [me.id]);
+  }, [me.id, listView]);
   const eventSources = useMemo(() => [{ events: fetchSlots }, { events: fetchAbsences }], [fetchSlots, fetchAbsences]);
 
   const onSelect = useCallback((info: DateSelectArg) => {
@@ -315,21 +330,47 @@ export default function WeekAgenda({ me }: { me: EffectorProfile }) {
             eventDrop={onMoved}
             eventResize={onMoved}
             eventDidMount={onEventMount}
+            datesSet={(arg) => setListView(arg.view.type.startsWith("list"))}
             dayHeaderContent={(arg) => {
-              if (arg.view.type.startsWith("list")) return true;
               const date = DateTime.fromJSDate(arg.date).setZone(PARIS).toISODate();
+              const mark =
+                date && overridden.has(date) ? (
+                  <span className="ag-override-mark" data-overridden={date}>
+                    {t.overrideMark}
+                  </span>
+                ) : null;
+              if (arg.view.type.startsWith("list")) {
+                // FullCalendar's own list header (the day, then the date on the right), marked.
+                const { textId, sideText } = arg as typeof arg & { textId?: string; sideText?: string };
+                return (
+                  <>
+                    <span id={textId} className="fc-list-day-text">
+                      {arg.text}
+                      {mark}
+                    </span>
+                    {sideText ? <span className="fc-list-day-side-text">{sideText}</span> : null}
+                  </>
+                );
+              }
               return (
                 <span className="ag-day-head">
                   {arg.text}
-                  {date && overridden.has(date) ? (
-                    <span className="ag-override-mark" data-overridden={date}>
-                      {t.overrideMark}
-                    </span>
-                  ) : null}
+                  {mark}
                 </span>
               );
             }}
             eventContent={(arg) => {
+              const absence = arg.event.extendedProps.absence as Absence | undefined;
+              if (absence && arg.view.type.startsWith("list")) {
+                // The list shows start times only: an absence of some hours says its end too.
+                const until = absence.end_time ? agendaTexts.absences.until(absence.end_time.slice(0, 5)) : null;
+                return (
+                  <span className="ag-slot-title">
+                    {arg.event.title}
+                    {until && !arg.event.allDay ? ` · ${until}` : null}
+                  </span>
+                );
+              }
               const slot = slotOf(arg.event);
               const outcome = slot ? outcomeOf(slot) : null;
               const awaiting = slot !== null && awaitsOutcome(slot);

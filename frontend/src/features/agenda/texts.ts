@@ -397,6 +397,7 @@ export const agendaTexts = {
     hoursRequired: "Renseignez l'heure de début et l'heure de fin.",
     hours: (from: string, to: string) => `, de ${from} à ${to}`,
     onGrid: (reason: string | null) => `Absent${reason ? ` — ${reason}` : ""}`,
+    until: (time: string) => `jusqu'à ${time}`,
     reasonField: "Motif (facultatif)",
     reasonHint: "Pour vous et la coordination, par exemple «\u00a0congés\u00a0».",
     submitCreate: "Enregistrer l'absence",
