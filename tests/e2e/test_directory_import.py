@@ -8,6 +8,7 @@ and the imported GPs have names no other journey looks for."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -150,3 +151,29 @@ def test_coordinator_imports_communes_and_the_annuaire_and_the_operator_sees_the
     ours = candidates.get_by_test_id("candidate").filter(has_text=re.compile("Kerbrat", re.I))
     expect(ours.first).to_contain_text("CABINET KERBRAT")
     expect(ours.first.get_by_test_id("position-approximate")).to_have_text("position approximative")
+
+
+def test_a_file_changed_after_it_was_chosen_is_not_sent_and_the_page_says_why(
+    page: Page, tmp_path: Path
+) -> None:
+    """Chromium refuses to send a file whose content changed on disk since the browser first
+    read it (net::ERR_UPLOAD_FILE_CHANGED, with no reason given to the page): the page says the
+    file could not be sent, that it may have changed, and to choose it again."""
+    login(page, "coordinator")
+    page.goto("/coordination/annuaire")
+    page.get_by_role("link", name="Importer depuis les données publiques").click()
+    file = tmp_path / "PS_LibreAcces_Personne_activite_202612050000.txt"
+    file.write_text(extraction(), encoding="utf-8")
+    annuaire_upload(page, file)
+    job = page.get_by_test_id("annuaire-preview")
+    expect(job.get_by_role("button", name="Abandonner")).to_be_visible(timeout=JOB_WAIT)
+    job.get_by_role("button", name="Abandonner").click()
+    expect(page.get_by_text("Import abandonné.")).to_be_visible()
+
+    file.write_text(extraction("DE LA GARE"), encoding="utf-8")  # saved again meanwhile
+    later = file.stat().st_mtime + 60
+    os.utime(file, (later, later))
+    annuaire_upload(page, file)
+    expect(page.get_by_text("Le fichier n'a pas pu être envoyé")).to_contain_text(
+        "ou le fichier a été modifié depuis que vous l'avez choisi. Choisissez-le de nouveau"
+    )

@@ -27,3 +27,4 @@ export {
 export { refreshCoalesced } from "./refresh";
 export { apiTexts } from "./texts";
 export { unwrap, type ApiResult } from "./unwrap";
+export { sendingFile } from "./upload";

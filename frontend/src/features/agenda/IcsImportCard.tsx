@@ -3,7 +3,7 @@
  * what would be skipped with why, then « Importer » applies the same choices. */
 import { useState, type FormEvent } from "react";
 
-import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../api";
+import { api, errorsByField, sendingFile, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Card } from "../../shell/Page";
 import { DataTable, ErrorSummary, Modal, Notice, RangeFields, rangeFieldIds, SelectField, type Column } from "../../ui";
 import type { Kind, Visibility } from "./availability/availability";
@@ -35,8 +35,9 @@ const FIELD_IDS = rangeFieldIds(ID, "all_day_start", "all_day_end", "all_day_slo
 // built from the choices (`bodySerializer`).
 const typedBody = { file: "", all_day: "ignore", all_day_start: "08:00", all_day_end: "12:00", shared_with_sas: true } as const;
 
-const previewUpload = (form: FormData) => api.POST("/api/agenda/ics/import/preview", { body: typedBody, bodySerializer: () => form });
-const importUpload = (form: FormData) => api.POST("/api/agenda/ics/import", { body: typedBody, bodySerializer: () => form });
+const previewUpload = (form: FormData) =>
+  sendingFile(api.POST("/api/agenda/ics/import/preview", { body: typedBody, bodySerializer: () => form }));
+const importUpload = (form: FormData) => sendingFile(api.POST("/api/agenda/ics/import", { body: typedBody, bodySerializer: () => form }));
 
 export function IcsImportCard({ me }: { me: EffectorProfile }) {
   const [file, setFile] = useState<File | null>(null);

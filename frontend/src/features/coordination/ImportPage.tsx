@@ -5,7 +5,7 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
-import { api, fieldErrorIn, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../api";
+import { api, fieldErrorIn, sendingFile, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
 import { ErrorSummary } from "../../ui";
 import { Actions, agendaKeys, FilePicker } from "../agenda";
@@ -102,11 +102,13 @@ export function ImportPage() {
 
   const upload = useApiMutation(
     (form: FormData) =>
-      api.POST("/api/agenda/effectors/import", {
-        // The typed body says `file: string`; the real body is the FormData built by onSubmit.
-        body: { file: "" },
-        bodySerializer: () => form,
-      }),
+      sendingFile(
+        api.POST("/api/agenda/effectors/import", {
+          // The typed body says `file: string`; the real body is the FormData built by onSubmit.
+          body: { file: "" },
+          bodySerializer: () => form,
+        }),
+      ),
     {
       invalidates: [agendaKeys.effectors, coordinationKeys.all],
       onSuccess: setReport,

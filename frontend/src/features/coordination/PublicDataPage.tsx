@@ -6,7 +6,7 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 
-import { api, fieldErrorIn, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
+import { api, fieldErrorIn, sendingFile, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
 import { Card, Page } from "../../shell/Page";
 import { ErrorSummary, InputField, Notice } from "../../ui";
 import { Actions, agendaKeys, FilePicker } from "../agenda";
@@ -49,11 +49,13 @@ function CommunesCard() {
 
   const send = useApiMutation(
     ({ form, apply }: { form: FormData; apply: boolean }) =>
-      api.POST("/api/territory/communes/import", {
-        params: { query: { apply, ...(keep.trim() ? { keep: keep.trim() } : {}) } },
-        body: { file: "" },
-        bodySerializer: () => form,
-      }),
+      sendingFile(
+        api.POST("/api/territory/communes/import", {
+          params: { query: { apply, ...(keep.trim() ? { keep: keep.trim() } : {}) } },
+          body: { file: "" },
+          bodySerializer: () => form,
+        }),
+      ),
     {
       invalidates: [coordinationKeys.all, ["shell"]],
       onSuccess: (data, { apply }) => {
@@ -188,11 +190,13 @@ function AnnuaireCard() {
 
   const start = useApiMutation(
     (form: FormData) =>
-      api.POST("/api/agenda/annuaire/imports", {
-        params: { query: { professions: professions.join(",") } },
-        body: { file: "" },
-        bodySerializer: () => form,
-      }),
+      sendingFile(
+        api.POST("/api/agenda/annuaire/imports", {
+          params: { query: { professions: professions.join(",") } },
+          body: { file: "" },
+          bodySerializer: () => form,
+        }),
+      ),
     {
       onSuccess: (data) => {
         setJobId(data.id);

@@ -1,7 +1,7 @@
 /** The national indicators' figures (CPAM, ARS): entered one by one or imported from a CSV. */
 import { useState, type ChangeEvent, type FormEvent } from "react";
 
-import { api, useApiMutation, useApiQuery, type Schemas } from "../../api";
+import { api, sendingFile, useApiMutation, useApiQuery, type Schemas } from "../../api";
 import { formatNumber } from "../../shell/format";
 import { Card } from "../../shell/Page";
 import { Button, ErrorSummary, Field, Notice } from "../../ui";
@@ -31,7 +31,7 @@ export function FiguresCard() {
       const body = new FormData();
       body.append("file", file);
       // The typed body says `file: string`; the real body is the FormData built above.
-      return api.POST("/api/indicators/aci/figures/import", { body: { file: "" }, bodySerializer: () => body });
+      return sendingFile(api.POST("/api/indicators/aci/figures/import", { body: { file: "" }, bodySerializer: () => body }));
     },
     { invalidates: [indicatorsKeys.aci] },
   );
