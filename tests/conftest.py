@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from argon2 import PasswordHasher, profiles
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,42 @@ def cheap_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(auth_service, "_hasher", hasher)
         patch.setattr(auth_service, "_DUMMY_HASH", hasher.hash("not-an-account"))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def routes_built_once() -> Iterator[None]:
+    """FastAPI builds each included route's handler (its dependencies, parameters and response
+    model) lazily, per app, at the app's first requests: 0.4 s per app, most of an API test's
+    time, since every test makes a fresh app. The apps of a test session all come from
+    `create_app`: the handlers of the module-level routes are built once and shared. The one
+    per-app input of a handler, the app whose `dependency_overrides` it reads, is never used
+    here (no test overrides a dependency); routes made inside a function (per app, like the
+    UI's) are built for each app as usual."""
+    original = routing._EffectiveRouteContext.from_api_route
+    built: dict[tuple[object, ...], tuple[object, routing._EffectiveRouteContext]] = {}
+
+    def shared(
+        cls: type[routing._EffectiveRouteContext],
+        *,
+        original_route: routing.APIRoute,
+        include_context: routing._RouterIncludeContext,
+    ) -> routing._EffectiveRouteContext:
+        if "<locals>" in getattr(original_route.endpoint, "__qualname__", "<locals>"):
+            return original(original_route=original_route, include_context=include_context)
+        key = (
+            id(original_route),  # kept alive below: the id is never reused
+            include_context.path_for(original_route),
+            tuple(id(d.dependency) for d in include_context.dependencies),
+            tuple(include_context.tags),
+        )
+        if key not in built:
+            context = original(original_route=original_route, include_context=include_context)
+            built[key] = (original_route, context)
+        return built[key][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(routing._EffectiveRouteContext, "from_api_route", classmethod(shared))
         yield
 
 
