@@ -5,7 +5,8 @@ the call, the request it became, and « Rappeler » logging its attempt on the r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -36,6 +37,17 @@ async def audit_actions(session: AsyncSession, action: str) -> list[tuple[str, s
         .order_by(AuditEntry.id)
     )
     return [(entity, entity_id, detail) for entity, entity_id, detail in rows]
+
+
+@asynccontextmanager
+async def anne_paul_and_a_waiting_call(
+    app: FastAPI, session: AsyncSession, fake_voice: FakeVoice
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient, int, FakeCall]]:
+    """Anne's and Paul's consoles, both available, Anne's user id, and a caller waiting."""
+    async with client_for(app) as anne, client_for(app) as paul:
+        anne_id = await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
+        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
+        yield anne, paul, anne_id, await fake_voice.place_call(CALLER)
 
 
 async def test_taking_a_call_puts_the_caller_through_to_my_phone_then_wrap_up(
@@ -132,11 +144,8 @@ async def test_two_operators_taking_the_same_call_exactly_one_wins(
 async def test_when_twilio_refuses_the_transfer_the_call_waits_again_for_another_operator(
     fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
 ) -> None:
-    async with client_for(app) as anne, client_for(app) as paul:
-        await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
-        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
-        call = await fake_voice.place_call(CALLER)
-        [call_id] = waiting_ids(await board(anne))
+    async with anne_paul_and_a_waiting_call(app, session, fake_voice) as (anne, paul, _, call):
+        call_id = waiting_ids(await board(anne))[0]
 
         fake_voice.refusing_updates = True
         refused = await anne.post(f"/api/voice/calls/{call_id}/take")
@@ -200,11 +209,13 @@ async def cancelled_while_the_line_answers(
 async def test_a_take_cancelled_while_twilio_transfers_still_puts_the_operator_on_the_call(
     fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
 ) -> None:
-    async with client_for(app) as anne, client_for(app) as paul:
-        anne_id = await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
-        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
-        call = await fake_voice.place_call(CALLER)
-        [call_id] = waiting_ids(await board(anne))
+    async with anne_paul_and_a_waiting_call(app, session, fake_voice) as (
+        anne,
+        paul,
+        anne_id,
+        call,
+    ):
+        call_id = waiting_ids(await board(anne))[0]
         await cancelled_while_the_line_answers(
             fake_voice, anne.post(f"/api/voice/calls/{call_id}/take")
         )
@@ -218,11 +229,8 @@ async def test_a_take_cancelled_while_twilio_transfers_still_puts_the_operator_o
 async def test_a_take_cancelled_while_twilio_refuses_leaves_the_call_waiting_for_anyone(
     fake_voice: FakeVoice, app: FastAPI, session: AsyncSession
 ) -> None:
-    async with client_for(app) as anne, client_for(app) as paul:
-        await operator(session, anne, "Anne Opératrice", ANNE_PHONE)
-        await operator(session, paul, "Paul Opérateur", PAUL_PHONE)
-        call = await fake_voice.place_call(CALLER)
-        [call_id] = waiting_ids(await board(anne))
+    async with anne_paul_and_a_waiting_call(app, session, fake_voice) as (anne, paul, _, call):
+        call_id = waiting_ids(await board(anne))[0]
         fake_voice.refusing_updates = True
         await cancelled_while_the_line_answers(
             fake_voice, anne.post(f"/api/voice/calls/{call_id}/take")
