@@ -187,8 +187,10 @@ def test_a_booked_appointment_is_moved_from_its_block_and_the_patient_is_told(
     expect(dialog.get_by_role("alert")).to_contain_text("Choisissez un créneau.")
     new_time = datetime.fromisoformat(later["start_at"]).astimezone(PARIS)
     choice = dialog.get_by_label("Nouveau créneau")
-    option = choice.locator("option").filter(has_text=f"{new_time:%H:%M}–")
-    choice.select_option(value=option.first.get_attribute("value"))
+    # (By its slot: its label has the day's date too when the slot runs past midnight.)
+    option = choice.locator(f"option[value='{later['id']}']")
+    expect(option).to_contain_text(f"{new_time:%H:%M}")
+    choice.select_option(value=str(later["id"]))
     dialog.get_by_label("Motif (transmis à la régulation)").fill("Retard au cabinet")
     dialog.get_by_role("button", name="Déplacer").click()
 

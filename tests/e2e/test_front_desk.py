@@ -112,7 +112,11 @@ def test_a_patient_calling_back_is_found_by_phone_and_their_appointment_moved_th
     dialog.get_by_label("Motif de l'annulation").fill("Se sent mieux")
     dialog.get_by_role("button", name="Annuler le rendez-vous").click()
 
-    expect(operator.get_by_role("status").filter(has_text="Rendez-vous annulé")).to_be_visible()
+    expect(
+        operator.get_by_role("status").filter(has_text="Rendez-vous annulé : le patient")
+    ).to_be_visible()
+    # The request is back in the queue, and its red flags must be asked again first.
+    expect(operator.locator(".safety-retriage")).to_contain_text("reposez les signes d'alerte")
     appointments = operator.get_by_role("region", name="Rendez-vous")
     expect(appointments).to_contain_text("Annulé par le patient : Se sent mieux")
     expect(operator.get_by_test_id("booked-appointment")).to_have_count(0)
