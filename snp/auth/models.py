@@ -53,9 +53,9 @@ class LoginThrottle(Base):
     """Login attempts counted per key: one account from one address (`pair:`), one address
     (`ip:`) and one account from anywhere (`account:`). Keys hold hashes, never an e-mail.
 
-    Each attempt is reserved here (compare-and-set on `version`) and committed before the
-    password is checked, so concurrent guesses never exceed a limit and no lock is held while
-    hashing."""
+    Each attempt is reserved here (one conditional UPDATE per counter; `version` counts the
+    row's changes) and committed before the password is checked, so concurrent guesses use up a
+    limit exactly and no lock is held while hashing."""
 
     __tablename__ = "login_throttle"
 

@@ -11,9 +11,11 @@ Three counters, each a row of `login_throttle`:
   that comes too early is answered 429 at once, and a correct password from any address works
   again once the delay has passed.
 
-A reservation is a compare-and-set UPDATE on the row's `version` (or an INSERT that loses to a
-concurrent one), so N concurrent wrong passwords check at most the limit; the caller commits it
-before hashing, so no database lock is held while the password is checked.
+A reservation is one conditional UPDATE that counts the attempt only if the counter allows it
+(or an INSERT for a first attempt), so N concurrent wrong passwords check exactly the limit, no
+more and no fewer; the caller commits it before hashing, so no database lock is held while the
+password is checked. Counters are always taken in the same order (address, pair, account), and a
+success clears them in that order too, so two attempts never wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -23,15 +25,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snp.auth.models import LoginThrottle
 from snp.db import dialect_insert
 from snp.errors import TooManyAttempts
 from snp.settings import Settings
-
-_CAS_TRIES = 8
 
 
 def _digest(*parts: str) -> str:
@@ -91,15 +91,49 @@ def _refuse(seconds: float) -> TooManyAttempts:
     )
 
 
+async def _count(session: AsyncSession, rule: Rule, now: datetime) -> bool:
+    """Count one attempt in a single conditional UPDATE, or return False when the row is
+    missing or refuses it. Concurrent counts queue on the row's lock and each re-reads the
+    row it waited for (PostgreSQL re-evaluates the WHERE; SQLite has one writer), so none is
+    lost and none exceeds the limit: no retry loop that a crowd of attempts could exhaust."""
+    series_over = LoginThrottle.last_attempt_at <= now - rule.window
+    allowed = [
+        LoginThrottle.key == rule.key,
+        or_(LoginThrottle.not_before.is_(None), LoginThrottle.not_before <= now),
+    ]
+    if rule.limit is not None:
+        allowed.append(or_(series_over, LoginThrottle.attempts < rule.limit))
+    attempts = await session.scalar(
+        update(LoginThrottle)
+        .where(*allowed)
+        .values(
+            attempts=case((series_over, 1), else_=LoginThrottle.attempts + 1),
+            last_attempt_at=now,
+            not_before=now,
+            version=LoginThrottle.version + 1,
+        )
+        .returning(LoginThrottle.attempts)
+    )
+    if attempts is None:
+        return False
+    delay = rule.delay(attempts)
+    if delay > 0:  # the row stays locked by this transaction until it commits
+        await session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == rule.key)
+            .values(not_before=now + timedelta(seconds=delay))
+        )
+    return True
+
+
 async def _reserve_one(session: AsyncSession, rule: Rule, now: datetime) -> None:
-    for _ in range(_CAS_TRIES):
+    for _ in range(3):  # a concurrent first attempt or a success may create or delete the row
+        if await _count(session, rule, now):
+            return
         row = (
             await session.execute(
                 select(
-                    LoginThrottle.attempts,
-                    LoginThrottle.last_attempt_at,
-                    LoginThrottle.not_before,
-                    LoginThrottle.version,
+                    LoginThrottle.attempts, LoginThrottle.last_attempt_at, LoginThrottle.not_before
                 ).where(LoginThrottle.key == rule.key)
             )
         ).first()
@@ -119,26 +153,15 @@ async def _reserve_one(session: AsyncSession, rule: Rule, now: datetime) -> None
             if created.rowcount == 1:  # type: ignore[attr-defined]
                 return
             continue
-        attempts, last_attempt_at, not_before, version = row
+        attempts, last_attempt_at, not_before = row
         if last_attempt_at <= now - rule.window:
             attempts = 0  # the previous series is over
         if rule.limit is not None and attempts >= rule.limit:
             raise _refuse((last_attempt_at + rule.window - now).total_seconds())
         if not_before is not None and not_before > now:
             raise _refuse((not_before - now).total_seconds())
-        taken = await session.execute(
-            update(LoginThrottle)
-            .where(LoginThrottle.key == rule.key, LoginThrottle.version == version)
-            .values(
-                attempts=attempts + 1,
-                last_attempt_at=now,
-                not_before=now + timedelta(seconds=rule.delay(attempts + 1)),
-                version=version + 1,
-            )
-        )
-        if taken.rowcount == 1:  # type: ignore[attr-defined]
-            return
-    # Lost the race every time: many attempts at once on this key; the answer is the same.
+        # The row changed between the UPDATE and this look (a success cleared it): count again.
+    # The row kept appearing and vanishing under this attempt: answer as for a crowd.
     raise _refuse(1)
 
 
@@ -185,17 +208,15 @@ async def is_locked_after_failure(
 
 async def forget_after_success(session: AsyncSession, email: str, ip: str | None) -> None:
     """A correct password clears the account's counters; the address keeps its count of the
-    other accounts' failures (one valid account must not reset a spraying address)."""
-    await session.execute(
-        delete(LoginThrottle).where(
-            LoginThrottle.key.in_([pair_key(email, ip), account_key(email)])
-        )
-    )
+    other accounts' failures (one valid account must not reset a spraying address). Rows are
+    taken in the reservation's order (address, pair, account) so neither waits on the other."""
     await session.execute(
         update(LoginThrottle)
         .where(LoginThrottle.key == ip_key(ip), LoginThrottle.attempts > 0)
         .values(attempts=LoginThrottle.attempts - 1, version=LoginThrottle.version + 1)
     )
+    for key in (pair_key(email, ip), account_key(email)):
+        await session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 async def purge(session: AsyncSession, settings: Settings, now: datetime) -> None:
