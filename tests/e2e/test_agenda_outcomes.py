@@ -2,7 +2,7 @@
 appointment that has taken place shows « Vu » and « Absent » on its block; one click records
 it without opening the details, the block then shows the outcome (no more buttons), and the
 consultation log and « Mon activité » count it. The same with the keyboard alone: Tab from the
-block to its « Absent » button, Enter.
+block to its « Absent » button, Enter. On a phone's week list the buttons are thumb-sized.
 
 This module runs its own server (the demo territory). The appointments are booked through the
 API on future slots (the API books only those), then moved earlier today in the server's
@@ -112,6 +112,28 @@ def assert_whole_inside(inner: Locator, outer: Locator) -> None:
     assert box["y"] + box["height"] <= frame["y"] + frame["height"] + 0.5
 
 
+def thumb_sized_in_the_week_list(page: Page, slot_id: int) -> None:
+    """On a phone's week list the block's buttons are at least 44 px each way (the grid's are
+    small to fit a 15-minute block); then back to today's day view."""
+    calendar = page.locator(".ag-calendar")
+    calendar.get_by_role("button", name="Semaine", exact=True).click()
+    expect(calendar.locator(".fc-listWeek-view")).to_be_visible()
+    listed = shown_block(page, slot_id, "desktop")  # week by week, as on a desktop
+    buttons = listed.get_by_role("group", name="Issue de la consultation").get_by_role("button")
+    expect(buttons).to_have_text(["Vu", "Absent"])
+    for button in buttons.all():
+        box = button.bounding_box()
+        assert box is not None
+        assert box["height"] >= 44
+        assert box["width"] >= 44
+        assert box["x"] + box["width"] <= 390
+    today = calendar.get_by_role("button", name="Aujourd'hui")
+    if today.is_enabled():  # the list went back a week (just after midnight on a Monday)
+        today.click()
+    calendar.get_by_role("button", name="Jour", exact=True).click()
+    expect(calendar.locator(".fc-timeGridDay-view")).to_be_visible()
+
+
 def logged(page: Page, patient_label: str) -> Locator:
     log = page.get_by_role("region", name="Journal des consultations")
     return log.get_by_role("row").filter(has_text=patient_label)
@@ -139,6 +161,8 @@ def test_a_past_appointment_is_marked_seen_then_absent_in_one_click_from_its_blo
 
     gp.goto("/agenda")
     expect(heading(gp)).to_have_text("Mon agenda SNP")
+    if screen == "phone":
+        thumb_sized_in_the_week_list(gp, int(seen["slot_id"]))
     seen_block = shown_block(gp, int(seen["slot_id"]), screen)
     expect(seen_block).to_have_attribute("data-outcome", "booked")
     outcome = seen_block.get_by_role("group", name="Issue de la consultation")
