@@ -106,13 +106,17 @@ _WARM_UP_CALL = "CA" + "0" * 32
 _WARM_UP_MESSAGE = "SM" + "0" * 32
 
 
+async def close_http(http: TwilioHttpClient) -> None:
+    """Close a client's aiohttp session, if it ever opened one."""
+    if http.session is not None:
+        await http.session.close()
+
+
 async def close_shared() -> None:
     """Close the running loop's shared clients (the app's shutdown)."""
     loop = asyncio.get_running_loop()
     for key in [k for k in _shared if k[0] is loop]:
-        http = _shared.pop(key)
-        if http.session is not None:
-            await http.session.close()
+        await close_http(_shared.pop(key))
 
 
 def signed_url(request: Request, settings: Settings) -> str:

@@ -24,7 +24,7 @@ from twilio.rest import Client
 
 from notifications.backends.base import OutgoingSms, SendError
 from snp.settings import Settings
-from snp.twilio import TWILIO_API, TwilioHttpClient
+from snp.twilio import TWILIO_API, TwilioHttpClient, close_http
 
 log = logging.getLogger(__name__)
 
@@ -163,5 +163,5 @@ class TwilioBackend:
 
     async def aclose(self) -> None:
         http, self._http, self._client = self._http, None, None
-        if http is not None and http.session is not None:
-            await http.session.close()
+        if http is not None:
+            await close_http(http)
