@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from tests.e2e.test_regulation import (
     answer,
@@ -96,6 +96,9 @@ def test_a_red_flag_transfer_is_recorded_and_followed_by_the_regulators(
 
     form = operator.get_by_role("form", name="Transfert vers le 15")
     form.get_by_label("Appel transféré au 15 (transfert accompagné)").check()
+    # Drawn inside the red alert, each option still reads dark on light (it read white on white).
+    for option in form.locator("label").all():
+        assert text_contrast(option) >= 4.5, option.inner_text()
     form.get_by_label("Note (facultatif)").fill("Régulateur SAMU en ligne.")
     form.get_by_role("button", name="Consigner le transfert").click()
     expect(operator.get_by_text(re.compile(r"Appel transféré au 15 .* par "))).to_be_visible()
@@ -105,6 +108,30 @@ def test_a_red_flag_transfer_is_recorded_and_followed_by_the_regulators(
         regulator.get_by_test_id("follow-up-15").get_by_role("row").filter(has_text="LE DANTEC Job")
     )
     expect(row).to_contain_text("Appel transféré au 15 (transfert accompagné)")
+
+
+def text_contrast(element: Locator) -> float:
+    """WCAG contrast ratio of the element's text colour against the background it is drawn on
+    (its own, or the nearest ancestor's that is not transparent)."""
+    ratio: float = element.evaluate(
+        """(el) => {
+            const rgb = (css) => css.match(/[\\d.]+/g).slice(0, 3).map(Number);
+            const luminance = ([r, g, b]) => {
+                const [R, G, B] = [r, g, b].map((c) => {
+                    c /= 255;
+                    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+                });
+                return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+            };
+            let back = el;
+            const opaque = (node) => !/^rgba\\(.*, 0\\)$|^transparent$/.test(getComputedStyle(node).backgroundColor);
+            while (back.parentElement && !opaque(back)) back = back.parentElement;
+            const text = getComputedStyle(el).color;
+            const [a, b] = [luminance(rgb(text)), luminance(rgb(getComputedStyle(back).backgroundColor))];
+            return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        }"""
+    )
+    return ratio
 
 
 def calm_answers(page: Page) -> dict[str, Any]:
