@@ -5,6 +5,7 @@
 import "./ui.css";
 
 export { Button, type ButtonVariant } from "./Button";
+export { CheckboxGroup, RadioGroup } from "./ChoiceGroups";
 export { DataTable, type Column, type RowProps, type SortState } from "./DataTable";
 export { ErrorSummary } from "./ErrorSummary";
 export { Field, type FieldControlProps } from "./Field";

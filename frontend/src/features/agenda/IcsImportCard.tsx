@@ -5,14 +5,14 @@ import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, sendingFile, useApiMutation, type FieldError, type Schemas } from "../../api";
 import { Card } from "../../shell/Page";
-import { DataTable, ErrorSummary, Modal, Notice, RangeFields, rangeFieldIds, SelectField, type Column } from "../../ui";
+import { CheckboxGroup, DataTable, ErrorSummary, Modal, Notice, RangeFields, rangeFieldIds, SelectField, type Column } from "../../ui";
 import type { Kind, Visibility } from "./availability/availability";
 import { SiteField, type EffectorProfile } from "./me";
 import { agendaKeys } from "./queryKeys";
 import { kindOptions, visibilityOptions } from "./SlotDialog";
 import { agendaTexts } from "./texts";
 import { slotWhen } from "./time";
-import { Actions, CheckboxGroup, FilePicker, SlotMinutesField } from "./ui";
+import { Actions, FilePicker, SlotMinutesField } from "./ui";
 
 type IcsReport = Schemas["IcsImportReport"];
 type IcsPreview = Schemas["IcsPreview"];

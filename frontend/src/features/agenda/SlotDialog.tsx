@@ -2,12 +2,12 @@
 import { useState, type FormEvent } from "react";
 
 import { api, asApiError, errorsByField, fieldErrorIn, unwrap, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
-import { ErrorSummary, Field, InputField, Loaded, Modal, RangeFields, rangeFieldId } from "../../ui";
+import { CheckboxGroup, ErrorSummary, Field, InputField, Loaded, Modal, RangeFields, rangeFieldId } from "../../ui";
 import { agendaKeys } from "./queryKeys";
 import { SiteField, siteName, type EffectorProfile } from "./me";
 import { agendaTexts } from "./texts";
 import { dateTimeAt, inDaysIso, nowIso, paris, parisDate, parisTime, parisToIso, slotWhen, splitRange, todayInParis } from "./time";
-import { Actions, CheckboxGroup, SubmitOrCancel } from "./ui";
+import { Actions, SubmitOrCancel } from "./ui";
 
 type Slot = Schemas["SlotOut"];
 type Kind = Slot["kinds"][number];

@@ -1,66 +1,12 @@
 /**
- * Form pieces of the agenda screens (also used by the coordination's): checkbox groups, a French
- * file picker, the minutes of a slot, the row of actions and a form's submit-or-cancel. Fields, summaries, notices and dialogs
- * are the UI kit's.
+ * Form pieces of the agenda screens (also used by the coordination's): a French file picker, the
+ * minutes of a slot, the row of actions and a form's submit-or-cancel. Fields, choice groups,
+ * summaries, notices and dialogs are the UI kit's.
  */
-import { useId, type ReactNode } from "react";
+import type { ReactNode } from "react";
 
 import { Field, InputField } from "../../ui";
 import { agendaTexts } from "./texts";
-
-/** A fieldset of checkboxes choosing several codes (kinds, visibility, weekdays). */
-export function CheckboxGroup<V extends string>({
-  legend,
-  options,
-  value,
-  onChange,
-  hint,
-  error,
-}: {
-  legend: string;
-  options: readonly { value: V; label: string; hint?: string }[];
-  value: readonly V[];
-  onChange: (value: V[]) => void;
-  hint?: string;
-  error?: string | undefined;
-}) {
-  const id = useId();
-  return (
-    <fieldset
-      className={`field ag-fieldset${error ? " field-invalid" : ""}`}
-      aria-describedby={error ? `${id}-error` : undefined}
-    >
-      <legend>{legend}</legend>
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <div className="ag-checks">
-        {options.map((option) => (
-          <label key={option.value} className="checkbox ag-check">
-            <input
-              type="checkbox"
-              checked={value.includes(option.value)}
-              onChange={(event) =>
-                onChange(
-                  event.target.checked
-                    ? options.map((o) => o.value).filter((v) => v === option.value || value.includes(v))
-                    : value.filter((v) => v !== option.value),
-                )
-              }
-            />
-            <span>
-              {option.label}
-              {option.hint ? <span className="ag-check-hint"> — {option.hint}</span> : null}
-            </span>
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}
 
 /** A file field whose button and "no file" text are French whatever the browser's language. */
 export function FilePicker({

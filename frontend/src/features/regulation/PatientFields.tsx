@@ -6,8 +6,7 @@ import { useCallback, useState } from "react";
 
 import type { FieldError, Schemas } from "../../api";
 import { useTerritoryQuery } from "../../shell/territory";
-import { Field, InputField, Loaded } from "../../ui";
-import { RadioGroup } from "./components";
+import { Field, InputField, Loaded, RadioGroup } from "../../ui";
 import type { Origin } from "./model";
 import { regulationTexts } from "./texts";
 

@@ -8,8 +8,8 @@
  */
 import type { ReactNode } from "react";
 
-import { Field } from "../../ui";
-import { Call15Alert, RadioGroup } from "./components";
+import { Field, RadioGroup } from "../../ui";
+import { Call15Alert } from "./components";
 import {
   ageBandFor,
   ageInMonths,

@@ -1,5 +1,5 @@
 /** Small building blocks of the regulation screens: badges, the "call 15" alert, radio groups. */
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 
 import type { Priority, Urgency } from "./model";
 import { regulationTexts } from "./texts";
@@ -77,59 +77,3 @@ export function Call15Alert({
   );
 }
 
-/** A group of radio buttons in a fieldset (yes/no questions, sex, mobility…). */
-export function RadioGroup<V extends string | boolean>({
-  legend,
-  name,
-  options,
-  value,
-  onChange,
-  error,
-  hint,
-  inline = true,
-  className,
-  id: givenId,
-}: {
-  id?: string;
-  legend: ReactNode;
-  name: string;
-  options: readonly { value: V; label: string }[];
-  value: V | null | undefined;
-  onChange: (value: V) => void;
-  error?: string | undefined;
-  hint?: string | null | undefined;
-  inline?: boolean;
-  className?: string;
-}) {
-  const generated = useId();
-  const id = givenId ?? generated;
-  return (
-    <fieldset
-      id={givenId}
-      className={`field radio-group${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}
-      aria-describedby={error ? `${id}-error` : undefined}
-      aria-invalid={error ? true : undefined}
-    >
-      <legend>{legend}</legend>
-      {hint ? <p className="field-hint">{hint}</p> : null}
-      {error ? (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-      <div className={inline ? "radio-options radio-inline" : "radio-options"}>
-        {options.map((option) => (
-          <label key={String(option.value)} className={`radio${value === option.value ? " radio-checked" : ""}`}>
-            <input
-              type="radio"
-              name={`${name}-${id}`}
-              checked={value === option.value}
-              onChange={() => onChange(option.value)}
-            />
-            {option.label}
-          </label>
-        ))}
-      </div>
-    </fieldset>
-  );
-}

@@ -2,7 +2,6 @@
  * The regulation feature's public surface: what other features may use (they import
  * "features/regulation", never its files). Pages are mounted by App.tsx.
  */
-export { RadioGroup } from "./components";
 export { formatWhen, parisDay } from "./model";
 export { EMPTY_PATIENT, PatientIdentity, textOrNull, type PatientDraft, type SetPatient } from "./PatientFields";
 export { REQUEST_PATH } from "./paths";

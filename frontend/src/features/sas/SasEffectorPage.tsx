@@ -10,13 +10,12 @@ import { Link, useParams, useSearchParams } from "react-router";
 
 import { api, errorsByField, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../api";
 import { Card, EmptyState, Page } from "../../shell/Page";
-import { Button, ErrorSummary, InputField, Loaded, Notice } from "../../ui";
+import { Button, ErrorSummary, InputField, Loaded, Notice, RadioGroup } from "../../ui";
 import {
   EMPTY_PATIENT,
   formatWhen,
   parisDay,
   PatientIdentity,
-  RadioGroup,
   textOrNull,
   type PatientDraft,
   type SetPatient,

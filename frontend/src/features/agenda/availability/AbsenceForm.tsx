@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, useApiMutation, type FieldError, type Schemas } from "../../../api";
-import { ErrorSummary, InputField, Modal, RangeFields, rangeFieldIds } from "../../../ui";
+import { ErrorSummary, InputField, Modal, RadioGroup, RangeFields, rangeFieldIds } from "../../../ui";
 import { agendaKeys } from "../queryKeys";
 import { agendaTexts } from "../texts";
 import { hhmm, todayInParis } from "../time";
@@ -66,19 +66,16 @@ export function AbsenceForm({ absence, onClose, onDone }: { absence: Absence | n
           ordered
           required
         />
-        <fieldset className="field ag-fieldset">
-          <legend>{a.hoursLegend}</legend>
-          <div className="ag-checks">
-            <label className="checkbox ag-check">
-              <input type="radio" name="absence-hours" checked={!partial} onChange={() => setPartial(false)} />
-              <span>{a.wholeDays}</span>
-            </label>
-            <label className="checkbox ag-check">
-              <input type="radio" name="absence-hours" checked={partial} onChange={() => setPartial(true)} />
-              <span>{a.someHours}</span>
-            </label>
-          </div>
-        </fieldset>
+        <RadioGroup
+          legend={a.hoursLegend}
+          name="absence-hours"
+          options={[
+            { value: false, label: a.wholeDays },
+            { value: true, label: a.someHours },
+          ]}
+          value={partial}
+          onChange={setPartial}
+        />
         {partial ? (
           <RangeFields
             legend={a.hoursRange}

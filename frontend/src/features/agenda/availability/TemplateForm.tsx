@@ -2,13 +2,13 @@
 import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, useApiMutation, type ApiError, type FieldError, type Schemas } from "../../../api";
-import { ErrorSummary, Modal, RangeFields, rangeFieldId, rangeFieldIds } from "../../../ui";
+import { CheckboxGroup, ErrorSummary, Modal, RangeFields, rangeFieldId, rangeFieldIds } from "../../../ui";
 import { SiteField, type EffectorProfile } from "../me";
 import { agendaKeys } from "../queryKeys";
 import { kindOptions, visibilityOptions } from "../SlotDialog";
 import { agendaTexts } from "../texts";
 import { hhmm, minutesBetween, slotWhen, todayInParis } from "../time";
-import { CheckboxGroup, SlotMinutesField, SubmitOrCancel } from "../ui";
+import { SlotMinutesField, SubmitOrCancel } from "../ui";
 import { WEEKDAYS, type Kind, type Template, type Visibility, type Weekday } from "./availability";
 
 const t = agendaTexts.templates;

@@ -7,8 +7,7 @@
 import { useState, type FormEvent } from "react";
 
 import { api, useApiMutation, useApiQuery, type FieldError, type Schemas } from "../../../api";
-import { Button, ErrorSummary, Field, Loaded, Modal } from "../../../ui";
-import { RadioGroup } from "../components";
+import { Button, ErrorSummary, Field, Loaded, Modal, RadioGroup } from "../../../ui";
 import { regulationKeys } from "../queryKeys";
 import { longWhen } from "./when";
 import { frontDeskTexts } from "./texts";

@@ -2,8 +2,7 @@
 import { useState, type FormEvent } from "react";
 
 import { api, errorsByField, useApiMutation, type FieldError } from "../../../api";
-import { ErrorSummary, Field } from "../../../ui";
-import { RadioGroup } from "../components";
+import { ErrorSummary, Field, RadioGroup } from "../../../ui";
 import type { Outcome, RequestOut } from "../model";
 import { regulationTexts } from "../texts";
 

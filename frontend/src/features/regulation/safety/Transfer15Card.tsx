@@ -6,7 +6,7 @@ import { useState, type FormEvent } from "react";
 
 import { api, useApiMutation, type Schemas } from "../../../api";
 import { formatDateTime } from "../../../shell/format";
-import { Button, ErrorSummary, Field, Notice } from "../../../ui";
+import { Button, ErrorSummary, Field, Notice, RadioGroup } from "../../../ui";
 import { safetyTexts } from "./texts";
 
 type RequestOut = Schemas["RequestOut"];
@@ -45,15 +45,13 @@ export function Transfer15Card({ request, onRecorded }: { request: RequestOut; o
       <h3 id="transfer-15-title">{t.title}</h3>
       <p>{t.intro}</p>
       <ErrorSummary title={t.errorTitle} error={record.error} />
-      <fieldset className="radio-group">
-        <legend>{t.mode}</legend>
-        {MODES.map((value) => (
-          <label key={value} className="radio">
-            <input type="radio" name="transfer-15-mode" value={value} checked={mode === value} onChange={() => setMode(value)} />{" "}
-            {t.modes[value]}
-          </label>
-        ))}
-      </fieldset>
+      <RadioGroup
+        legend={t.mode}
+        name="transfer-15-mode"
+        options={MODES.map((value) => ({ value, label: t.modes[value] }))}
+        value={mode}
+        onChange={setMode}
+      />
       <Field label={t.note}>
         {(p) => (
           <input
