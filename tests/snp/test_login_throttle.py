@@ -7,6 +7,7 @@ import asyncio
 import re
 import threading
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import httpx
@@ -40,6 +41,26 @@ async def flood_app(db_url: str) -> AsyncIterator[FastAPI]:
     await empty_database(application.state.db)
     yield application
     await application.state.db.dispose()
+
+
+@asynccontextmanager
+async def app_slowing_down_after(
+    db_url: str, attempts: int
+) -> AsyncIterator[tuple[FastAPI, Database]]:
+    """The app whose account delay (20 s) starts after `attempts` counted attempts, and the
+    target's account."""
+    app = create_app(
+        test_settings(db_url, login_slowdown_after=attempts, login_slowdown_seconds=20.0),
+        start_scheduler=False,
+    )
+    database: Database = app.state.db
+    await empty_database(database)
+    try:
+        async with database.sessionmaker() as session:
+            await create_user(session, email=TARGET)
+        yield app, database
+    finally:
+        await database.dispose()
 
 
 @pytest.fixture
@@ -113,24 +134,14 @@ async def test_concurrent_wrong_passwords_check_exactly_the_threshold(
 async def test_concurrent_attempts_from_many_addresses_respect_the_account_delay(
     db_url: str, counted_checks: list[str]
 ) -> None:
-    app = create_app(
-        test_settings(db_url, login_slowdown_after=3, login_slowdown_seconds=20.0),
-        start_scheduler=False,
-    )
-    database: Database = app.state.db
-    await empty_database(database)
-    try:
-        async with database.sessionmaker() as session:
-            await create_user(session, email=TARGET)
+    async with app_slowing_down_after(db_url, 3) as (app, _database):
         attackers = [client_from(app, f"198.51.100.{i}") for i in range(1, 41)]
         statuses = await asyncio.gather(*(attempt(c, "guess") for c in attackers))
         for client in attackers:
             await client.aclose()
-        # The third counted attempt starts the 20 s delay: every later one is answered at once.
-        assert len(counted_checks) == 3
-        assert sorted(statuses) == [401] * 3 + [429] * 37
-    finally:
-        await database.dispose()
+    # The third counted attempt starts the 20 s delay: every later one is answered at once.
+    assert len(counted_checks) == 3
+    assert sorted(statuses) == [401] * 3 + [429] * 37
 
 
 async def test_passwords_are_checked_off_the_event_loop(
@@ -157,15 +168,7 @@ async def test_an_address_guessing_many_accounts_is_locked_out(
 async def test_the_account_delay_answers_early_attempts_at_once_and_then_lets_the_user_in(
     db_url: str,
 ) -> None:
-    app = create_app(
-        test_settings(db_url, login_slowdown_after=2, login_slowdown_seconds=20.0),
-        start_scheduler=False,
-    )
-    database: Database = app.state.db
-    await empty_database(database)
-    try:
-        async with database.sessionmaker() as session:
-            await create_user(session, email=TARGET)
+    async with app_slowing_down_after(db_url, 2) as (app, database):
         addresses = [f"198.51.100.{i}" for i in range(1, 5)]
         statuses = []
         for ip in addresses:
@@ -187,8 +190,6 @@ async def test_the_account_delay_answers_early_attempts_at_once_and_then_lets_th
                     update(LoginThrottle).values(not_before=utcnow() - timedelta(seconds=1))
                 )
             assert await attempt(real_user, PASSWORD) == 200
-    finally:
-        await database.dispose()
 
 
 async def test_the_throttle_stores_no_email(
