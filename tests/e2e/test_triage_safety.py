@@ -123,11 +123,12 @@ def text_contrast(element: Locator) -> float:
                 });
                 return 0.2126 * R + 0.7152 * G + 0.0722 * B;
             };
+            const background = (node) => getComputedStyle(node).backgroundColor;
+            const clear = (node) => /^rgba\\(.*, 0\\)$|^transparent$/.test(background(node));
             let back = el;
-            const opaque = (node) => !/^rgba\\(.*, 0\\)$|^transparent$/.test(getComputedStyle(node).backgroundColor);
-            while (back.parentElement && !opaque(back)) back = back.parentElement;
-            const text = getComputedStyle(el).color;
-            const [a, b] = [luminance(rgb(text)), luminance(rgb(getComputedStyle(back).backgroundColor))];
+            while (back.parentElement && clear(back)) back = back.parentElement;
+            const a = luminance(rgb(getComputedStyle(el).color));
+            const b = luminance(rgb(background(back)));
             return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
         }"""
     )
